@@ -1,0 +1,71 @@
+/**
+ * GET /callback: the IdP's single registered redirect. Verifies the signed state, re-checks the
+ * client's redirect URI, and returns the authorization response to the client with its own state
+ * and the façade's `iss` (RFC 9207 §2), forwarding the IdP's error when there is one.
+ */
+import { readOAuthConfig, type OAuthConfig } from '../lib/config';
+import { wrapCode } from '../lib/code';
+import { createHandler, loadKeyring, nowSeconds } from '../lib/handler';
+import { errorPage } from '../lib/html';
+import { baseUrlOf, queryParams, redirect, single, type ApiEvent, type ApiResult, type Params } from '../lib/http';
+import type { Keyring } from '../lib/keys';
+import { log } from '../lib/log';
+import { matchRegisteredRedirect, withQuery } from '../lib/redirect';
+import { decodeClientId } from '../lib/registration';
+import { verifyState } from '../lib/state';
+
+/** RFC 6749 §4.1.2.1 error codes; anything else from the IdP is reported as server_error. */
+const AUTHORIZATION_ERRORS = new Set([
+  'invalid_request', 'unauthorized_client', 'access_denied', 'unsupported_response_type', 'invalid_scope',
+  'server_error', 'temporarily_unavailable', 'invalid_target', 'login_required', 'consent_required',
+  'interaction_required', 'account_selection_required',
+]);
+
+function cleanDescription(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  // RFC 6749 §4.1.2.1: error_description is limited to %x20-21 / %x23-5B / %x5D-7E.
+  return text.replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, ' ').slice(0, 300);
+}
+
+export type CallbackOutcome = { kind: 'page'; status: number; error: string; description: string } | { kind: 'redirect'; location: string };
+
+export function decideCallback(params: Params, config: OAuthConfig, keyring: Keyring, baseUrl: string, now: number): CallbackOutcome {
+  const stateParam = single(params, 'state');
+  const verified = stateParam.repeated ? undefined : verifyState(keyring, stateParam.value, now, config.clockSkewSeconds);
+  if (!verified?.ok) {
+    return {
+      kind: 'page', status: 400, error: 'invalid_request',
+      description: verified?.reason === 'expired' ? 'The sign-in took too long and expired. Start the connection again.' : 'The sign-in response could not be verified (missing or invalid state).',
+    };
+  }
+  const { clientId, redirectUri, clientState } = verified.state;
+  const client = decodeClientId(keyring, clientId, now, config.clockSkewSeconds);
+  if (!client.ok || !matchRegisteredRedirect(redirectUri, client.client.redirect_uris, config.redirectAllowlist)) {
+    return { kind: 'page', status: 400, error: 'invalid_request', description: 'The client or its redirect URI is no longer accepted.' };
+  }
+  const respond = (fields: Record<string, string | undefined>): CallbackOutcome => ({
+    kind: 'redirect', location: withQuery(redirectUri, { ...fields, state: clientState, iss: baseUrl }),
+  });
+  const error = single(params, 'error');
+  if (error.value !== undefined || error.repeated) {
+    const code = error.value && AUTHORIZATION_ERRORS.has(error.value) ? error.value : 'server_error';
+    return respond({ error: code, error_description: cleanDescription(single(params, 'error_description').value) ?? 'the identity provider returned an error' });
+  }
+  const code = single(params, 'code');
+  if (code.repeated || code.value === undefined || code.value.length > 2048) {
+    return respond({ error: 'server_error', error_description: 'the identity provider returned no authorization code' });
+  }
+  return respond({ code: wrapCode(keyring, code.value, clientId, redirectUri, now) });
+}
+
+export async function callback(event: ApiEvent, config: OAuthConfig): Promise<ApiResult> {
+  const keyring = await loadKeyring(config.signingKeysRef);
+  const outcome = decideCallback(queryParams(event), config, keyring, baseUrlOf(event, config), nowSeconds());
+  if (outcome.kind === 'page') {
+    log.info('callback refused', { fn: 'callback', error: outcome.error, reason: outcome.description });
+    return errorPage(outcome.status, outcome.error, outcome.description);
+  }
+  return redirect(outcome.location);
+}
+
+export const handler = createHandler<OAuthConfig>({ name: 'callback', methods: ['GET'], readConfig: readOAuthConfig, handle: callback });

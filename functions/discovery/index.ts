@@ -1,0 +1,34 @@
+/** GET /.well-known/{oauth-protected-resource[/mcp], oauth-authorization-server, openid-configuration}. */
+import { readCommonConfig, readIdpEndpoints, type CommonConfig, type IdpEndpoints } from '../lib/config';
+import { createHandler } from '../lib/handler';
+import { baseUrlOf, json, oauthError, type ApiEvent } from '../lib/http';
+import { authorizationServerMetadata, protectedResourceMetadata } from '../lib/metadata';
+import { WELL_KNOWN } from '../lib/routes';
+
+interface DiscoveryConfig extends CommonConfig {
+  readonly idp: IdpEndpoints;
+}
+
+const CACHE = { 'Cache-Control': 'public, max-age=300' };
+
+export async function discover(event: ApiEvent, config: DiscoveryConfig) {
+  const base = baseUrlOf(event, config);
+  const path = event.path.replace(/\/+$/, '');
+  switch (path) {
+    case WELL_KNOWN.protectedResource:
+    case WELL_KNOWN.protectedResourceMcp:
+      return json(200, protectedResourceMetadata(base, config), CACHE);
+    case WELL_KNOWN.authorizationServer:
+    case WELL_KNOWN.openidConfiguration:
+      return json(200, authorizationServerMetadata(base, config, config.idp), CACHE);
+    default:
+      return oauthError(404, 'invalid_request', 'unknown metadata document');
+  }
+}
+
+export const handler = createHandler<DiscoveryConfig>({
+  name: 'discovery',
+  methods: ['GET'],
+  readConfig: (env) => ({ ...readCommonConfig(env), idp: readIdpEndpoints(env) }),
+  handle: discover,
+});

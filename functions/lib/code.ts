@@ -1,0 +1,41 @@
+/**
+ * The authorization code handed to the client wraps the IdP's code with the client_id and
+ * redirect URI it was issued for, signed. The token endpoint can then enforce RFC 6749 §4.1.3
+ * (code issued to this client; `redirect_uri` identical to the one in the authorization request),
+ * which the IdP cannot, since it only ever sees the façade's single callback.
+ */
+import { createHash } from 'node:crypto';
+import type { Keyring } from './keys';
+import { sign, verify, type VerifyFailure } from './signed';
+
+/** Cognito codes are valid for 5 minutes; the wrapper never outlives that. */
+export const CODE_TTL_SECONDS = 300;
+
+interface CodePayload {
+  readonly x: string;
+  readonly c: string;
+  readonly r: string;
+}
+
+function clientDigest(clientId: string): string {
+  return createHash('sha256').update(clientId).digest('base64url').slice(0, 22);
+}
+
+export function wrapCode(keyring: Keyring, idpCode: string, clientId: string, redirectUri: string, nowSeconds: number): string {
+  return sign(keyring, 'code', { x: idpCode, c: clientDigest(clientId), r: redirectUri } satisfies CodePayload, nowSeconds, CODE_TTL_SECONDS);
+}
+
+export type UnwrapFailure = VerifyFailure | 'client_mismatch' | 'redirect_mismatch';
+
+export function unwrapCode(
+  keyring: Keyring, code: unknown, clientId: string, redirectUri: string | undefined, nowSeconds: number, skewSeconds: number,
+): { ok: true; idpCode: string } | { ok: false; reason: UnwrapFailure } {
+  const result = verify<CodePayload>(keyring, 'code', code, nowSeconds, skewSeconds);
+  if (!result.ok) return result;
+  const { x, c, r } = result.value;
+  if (typeof x !== 'string' || typeof c !== 'string' || typeof r !== 'string') return { ok: false, reason: 'malformed' };
+  if (c !== clientDigest(clientId)) return { ok: false, reason: 'client_mismatch' };
+  // RFC 6749 §4.1.3: when sent, redirect_uri must be identical; OAuth 2.1 §4.1.3 lets PKCE clients omit it.
+  if (redirectUri !== undefined && redirectUri !== r) return { ok: false, reason: 'redirect_mismatch' };
+  return { ok: true, idpCode: x };
+}

@@ -1,0 +1,214 @@
+/**
+ * The façade's configuration, read from environment variables and validated once per container
+ * (cold start). Every error names the variable and says what is wrong. Each function reads only the
+ * part it needs, so each Lambda is given only the variables (and secrets) it uses.
+ */
+export class ConfigError extends Error {
+  constructor(readonly field: string, problem: string) {
+    super(`${field}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** How `resource` (RFC 8707) is passed on to the IdP after the façade has validated it. */
+export type ResourceToIdp = { mode: 'strip' } | { mode: 'forward' } | { mode: 'replace'; value: string };
+
+export interface IdpEndpoints {
+  /** Cognito: `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`. */
+  readonly issuer: string;
+  readonly authorizationEndpoint: string;
+  readonly tokenEndpoint: string;
+  readonly revocationEndpoint?: string;
+  readonly jwksUri: string;
+  readonly userinfoEndpoint?: string;
+}
+
+export interface CommonConfig {
+  /** Fixed public base URL (custom domain). When unset it is derived from each request. */
+  readonly publicBaseUrl?: string;
+  readonly scopesSupported: readonly string[];
+  readonly corsAllowedOrigins: readonly string[];
+}
+
+export interface OAuthConfig extends CommonConfig {
+  readonly idp: IdpEndpoints;
+  readonly idpClientId: string;
+  /** Secret reference for the state/registration signing keys (see `secrets.ts`). */
+  readonly signingKeysRef: string;
+  readonly defaultScopes: readonly string[];
+  readonly resourceToIdp: ResourceToIdp;
+  /** Exact non-loopback redirect URIs that registrations may use (web clients, private-use schemes). */
+  readonly redirectAllowlist: readonly string[];
+  readonly stateTtlSeconds: number;
+  readonly clockSkewSeconds: number;
+}
+
+export interface TokenConfig extends OAuthConfig {
+  /** Secret reference for the IdP app client's secret. */
+  readonly idpClientSecretRef: string;
+  readonly upstreamTimeoutMs: number;
+}
+
+export interface ProxyConfig extends CommonConfig {
+  readonly gatewayUrl: string;
+  readonly maxBodyBytes: number;
+  readonly upstreamTimeoutMs: number;
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function required(env: Env, name: string): string {
+  const value = optional(env, name);
+  if (value === undefined) throw new ConfigError(name, 'is required but not set');
+  return value;
+}
+
+function isLocalHttp(url: URL): boolean {
+  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+/** An absolute https URL (http only on loopback, for local development), without query or fragment. */
+export function parseEndpointUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be an absolute URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'https:' && !isLocalHttp(url)) {
+    throw new ConfigError(name, 'must use https (http is accepted only for localhost/127.0.0.1/[::1])');
+  }
+  if (url.hash) throw new ConfigError(name, 'must not contain a fragment');
+  return value.replace(/\/+$/, '');
+}
+
+function url(env: Env, name: string): string {
+  return parseEndpointUrl(name, required(env, name));
+}
+
+function optionalUrl(env: Env, name: string): string | undefined {
+  const value = optional(env, name);
+  return value === undefined ? undefined : parseEndpointUrl(name, value);
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got ${JSON.stringify(raw)}`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function list(env: Env, name: string): string[] {
+  return (optional(env, name) ?? '').split(/[\s,]+/).filter(Boolean);
+}
+
+function secretRef(env: Env, name: string): string {
+  const value = required(env, name);
+  if (!/^arn:aws[a-z-]*:secretsmanager:/.test(value) && !/^env:[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
+    throw new ConfigError(name, 'must be a Secrets Manager ARN or, for local development, env:<VARIABLE>');
+  }
+  return value;
+}
+
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 §3.3 scope-token
+
+export function readCommonConfig(env: Env): CommonConfig {
+  const scopesSupported = list(env, 'SCOPES_SUPPORTED');
+  const scopes = scopesSupported.length ? scopesSupported : ['openid', 'email', 'profile'];
+  for (const s of scopes) {
+    if (!SCOPE_TOKEN.test(s)) throw new ConfigError('SCOPES_SUPPORTED', `${JSON.stringify(s)} is not a valid scope token`);
+  }
+  const origins = list(env, 'CORS_ALLOWED_ORIGINS');
+  return {
+    publicBaseUrl: optionalUrl(env, 'PUBLIC_BASE_URL'),
+    scopesSupported: scopes,
+    corsAllowedOrigins: origins.length ? origins : ['*'],
+  };
+}
+
+export function readIdpEndpoints(env: Env): IdpEndpoints {
+  const issuer = url(env, 'IDP_ISSUER');
+  return {
+    issuer,
+    authorizationEndpoint: url(env, 'IDP_AUTHORIZATION_ENDPOINT'),
+    tokenEndpoint: url(env, 'IDP_TOKEN_ENDPOINT'),
+    revocationEndpoint: optionalUrl(env, 'IDP_REVOCATION_ENDPOINT'),
+    jwksUri: optionalUrl(env, 'IDP_JWKS_URI') ?? `${issuer}/.well-known/jwks.json`,
+    userinfoEndpoint: optionalUrl(env, 'IDP_USERINFO_ENDPOINT'),
+  };
+}
+
+function readResourceToIdp(env: Env): ResourceToIdp {
+  const raw = optional(env, 'RESOURCE_TO_IDP') ?? 'strip';
+  if (raw === 'strip') return { mode: 'strip' };
+  if (raw === 'forward') return { mode: 'forward' };
+  try {
+    const parsed = new URL(raw);
+    if (parsed.hash) throw new Error('fragment');
+    return { mode: 'replace', value: raw };
+  } catch {
+    throw new ConfigError('RESOURCE_TO_IDP', `must be "strip", "forward" or an absolute URI without fragment, got ${JSON.stringify(raw)}`);
+  }
+}
+
+function readRedirectAllowlist(env: Env): string[] {
+  const uris = list(env, 'REDIRECT_ALLOWLIST');
+  for (const uri of uris) {
+    let parsed: URL;
+    try {
+      parsed = new URL(uri);
+    } catch {
+      throw new ConfigError('REDIRECT_ALLOWLIST', `${JSON.stringify(uri)} is not an absolute URI`);
+    }
+    if (parsed.hash) throw new ConfigError('REDIRECT_ALLOWLIST', `${uri} must not contain a fragment (RFC 6749 §3.1.2)`);
+    if (parsed.protocol === 'http:') throw new ConfigError('REDIRECT_ALLOWLIST', `${uri} must use https or a private-use scheme; loopback http is always allowed`);
+    if (['javascript:', 'data:', 'file:', 'vbscript:', 'blob:'].includes(parsed.protocol)) {
+      throw new ConfigError('REDIRECT_ALLOWLIST', `${uri} uses a forbidden scheme`);
+    }
+  }
+  return uris;
+}
+
+export function readOAuthConfig(env: Env): OAuthConfig {
+  const common = readCommonConfig(env);
+  const defaults = list(env, 'DEFAULT_SCOPES');
+  for (const s of defaults) {
+    if (!common.scopesSupported.includes(s)) throw new ConfigError('DEFAULT_SCOPES', `${s} is not in SCOPES_SUPPORTED`);
+  }
+  return {
+    ...common,
+    idp: readIdpEndpoints(env),
+    idpClientId: required(env, 'IDP_CLIENT_ID'),
+    signingKeysRef: secretRef(env, 'SIGNING_KEYS'),
+    defaultScopes: defaults.length ? defaults : common.scopesSupported,
+    resourceToIdp: readResourceToIdp(env),
+    redirectAllowlist: readRedirectAllowlist(env),
+    stateTtlSeconds: integer(env, 'STATE_TTL_SECONDS', 600, 60, 3600),
+    clockSkewSeconds: integer(env, 'CLOCK_SKEW_SECONDS', 60, 0, 300),
+  };
+}
+
+export function readTokenConfig(env: Env): TokenConfig {
+  return {
+    ...readOAuthConfig(env),
+    idpClientSecretRef: secretRef(env, 'IDP_CLIENT_SECRET'),
+    upstreamTimeoutMs: integer(env, 'IDP_TIMEOUT_MS', 10_000, 100, 28_000),
+  };
+}
+
+export function readProxyConfig(env: Env): ProxyConfig {
+  return {
+    ...readCommonConfig(env),
+    gatewayUrl: url(env, 'GATEWAY_URL'),
+    maxBodyBytes: integer(env, 'MCP_MAX_BODY_BYTES', 1_048_576, 1024, 6_291_456),
+    upstreamTimeoutMs: integer(env, 'MCP_UPSTREAM_TIMEOUT_MS', 60_000, 100, 900_000),
+  };
+}
+

@@ -1,0 +1,61 @@
+/**
+ * The façade's signing keyring. Every signed artefact (state, client registration, wrapped code)
+ * names the key id (`kid`) it was signed with; several keys verify, exactly one (`current`) signs,
+ * so a key can be rotated in without breaking flows in progress.
+ *
+ * Secret value formats:
+ * - JSON `{"current":"k2","keys":{"k1":"<base64url>","k2":"<base64url>"}}` (each key >= 32 bytes);
+ * - a plain string of >= 32 characters: one key whose id is derived from it.
+ */
+import { createHash, createHmac } from 'node:crypto';
+
+export interface Keyring {
+  readonly currentKid: string;
+  readonly keys: ReadonlyMap<string, Buffer>;
+}
+
+export class KeyringError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyringError';
+  }
+}
+
+const KID = /^[A-Za-z0-9_-]{1,32}$/;
+const MIN_KEY_BYTES = 32;
+
+export function parseKeyring(secret: string): Keyring {
+  const text = secret.trim();
+  if (text.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new KeyringError('signing keys: secret is not valid JSON');
+    }
+    const { current, keys } = (parsed ?? {}) as { current?: unknown; keys?: unknown };
+    if (typeof current !== 'string' || !KID.test(current)) throw new KeyringError('signing keys: "current" must be a key id');
+    if (!keys || typeof keys !== 'object') throw new KeyringError('signing keys: "keys" must be an object of key id to base64url key');
+    const map = new Map<string, Buffer>();
+    for (const [kid, value] of Object.entries(keys as Record<string, unknown>)) {
+      if (!KID.test(kid)) throw new KeyringError(`signing keys: invalid key id ${JSON.stringify(kid)}`);
+      if (typeof value !== 'string') throw new KeyringError(`signing keys: key ${kid} must be a base64url string`);
+      const bytes = Buffer.from(value, 'base64url');
+      if (bytes.length < MIN_KEY_BYTES) throw new KeyringError(`signing keys: key ${kid} is shorter than ${MIN_KEY_BYTES} bytes`);
+      map.set(kid, bytes);
+    }
+    if (!map.has(current)) throw new KeyringError(`signing keys: current key ${current} is not in "keys"`);
+    return { currentKid: current, keys: map };
+  }
+  if (text.length < MIN_KEY_BYTES) throw new KeyringError(`signing keys: a plain key must be at least ${MIN_KEY_BYTES} characters`);
+  const kid = createHash('sha256').update(text).digest('base64url').slice(0, 8);
+  return { currentKid: kid, keys: new Map([[kid, Buffer.from(text, 'utf8')]]) };
+}
+
+/**
+ * Derives a separate key per purpose (domain separation), so a value signed as one kind of
+ * artefact can never verify as another even if the payload shapes were confused.
+ */
+export function purposeKey(key: Buffer, purpose: string): Buffer {
+  return createHmac('sha256', key).update(`agentcore-mcp-oauth/${purpose}/v1`).digest();
+}

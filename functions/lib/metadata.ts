@@ -1,0 +1,46 @@
+/** Discovery documents: RFC 9728 protected-resource metadata and RFC 8414 authorization-server metadata. */
+import type { CommonConfig, IdpEndpoints } from './config';
+import { PATHS } from './routes';
+
+export function mcpResourceOf(baseUrl: string): string {
+  return `${baseUrl}${PATHS.mcp}`;
+}
+
+/** RFC 9728 §2. `resource` is the MCP endpoint; the façade itself is the authorization server. */
+export function protectedResourceMetadata(baseUrl: string, config: CommonConfig) {
+  return {
+    resource: mcpResourceOf(baseUrl),
+    authorization_servers: [baseUrl],
+    scopes_supported: config.scopesSupported,
+    bearer_methods_supported: ['header'],
+    resource_name: 'MCP (AgentCore Gateway)',
+  };
+}
+
+/**
+ * RFC 8414 §2. `issuer` is the façade's base URL (§3.3: it must equal the URL the metadata was
+ * derived from); endpoints are the façade's own. `jwks_uri` and `userinfo_endpoint` are the IdP's:
+ * the tokens are Cognito's, unchanged. Served as OIDC Discovery too, for clients that try it first.
+ */
+export function authorizationServerMetadata(baseUrl: string, config: CommonConfig, idp: IdpEndpoints) {
+  return {
+    issuer: baseUrl,
+    authorization_endpoint: `${baseUrl}${PATHS.authorize}`,
+    token_endpoint: `${baseUrl}${PATHS.token}`,
+    registration_endpoint: `${baseUrl}${PATHS.register}`,
+    revocation_endpoint: `${baseUrl}${PATHS.revoke}`,
+    jwks_uri: idp.jwksUri,
+    ...(idp.userinfoEndpoint ? { userinfo_endpoint: idp.userinfoEndpoint } : {}),
+    scopes_supported: [...config.scopesSupported, 'offline_access'],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: ['none'],
+    revocation_endpoint_auth_methods_supported: ['none'],
+    authorization_response_iss_parameter_supported: true,
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    client_id_metadata_document_supported: false,
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Redirect URI policy.
+ * - Loopback `http` redirects (`localhost`, `127.0.0.1`, `[::1]`) match on any port (RFC 8252 §7.3).
+ * - Anything else must be on the operator's allowlist, compared exactly (RFC 6749 §3.1.2.3,
+ *   OAuth 2.1 §2.3.1 / RFC 9700 §4.1.3 exact string matching).
+ * - No fragments (RFC 6749 §3.1.2), no userinfo, no dangerous schemes.
+ */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'vbscript:', 'blob:', 'about:', 'ftp:', 'ws:', 'wss:']);
+export const MAX_REDIRECT_URI_LENGTH = 2000;
+
+export type RedirectProblem = string;
+
+/** Parses a redirect URI and says what is wrong with it, if anything, independent of any client. */
+export function checkRedirectUri(raw: unknown): { ok: true; url: URL } | { ok: false; problem: RedirectProblem } {
+  if (typeof raw !== 'string' || raw.length === 0) return { ok: false, problem: 'redirect URI must be a non-empty string' };
+  if (raw.length > MAX_REDIRECT_URI_LENGTH) return { ok: false, problem: 'redirect URI is too long' };
+  // Control characters, spaces and backslashes have no business in a redirect URI (header injection, parser confusion).
+  if (/[\u0000-\u0020\u007f-\u009f\\]/.test(raw)) return { ok: false, problem: 'redirect URI contains forbidden characters' };
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, problem: 'redirect URI must be an absolute URI' };
+  }
+  if (FORBIDDEN_SCHEMES.has(url.protocol)) return { ok: false, problem: `redirect URI scheme ${url.protocol} is not allowed` };
+  if (raw.includes('#')) return { ok: false, problem: 'redirect URI must not contain a fragment (RFC 6749 §3.1.2)' };
+  if (url.username || url.password || /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(raw)) {
+    return { ok: false, problem: 'redirect URI must not contain user information' };
+  }
+  if ((url.protocol === 'http:' || url.protocol === 'https:') && !url.hostname) {
+    return { ok: false, problem: 'redirect URI must have a host' };
+  }
+  return { ok: true, url };
+}
+
+/** RFC 8252 §7.3: an `http` redirect to a literal loopback host (and `localhost`, §8.3 notwithstanding, as clients use it). */
+export function isLoopbackRedirect(url: URL): boolean {
+  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+}
+
+/**
+ * Whether a registered redirect URI may be registered at all under the operator's policy:
+ * loopback, or exactly on the allowlist.
+ */
+export function isPermittedRedirect(raw: string, allowlist: readonly string[]): boolean {
+  const checked = checkRedirectUri(raw);
+  if (!checked.ok) return false;
+  return isLoopbackRedirect(checked.url) || allowlist.includes(raw);
+}
+
+/**
+ * Whether a redirect URI presented at /authorize matches one that was registered: exact string
+ * match, or for loopback registrations the same scheme, host, path and query on any port
+ * (RFC 8252 §7.3).
+ */
+export function redirectMatches(presented: string, registered: string): boolean {
+  if (presented === registered) return true;
+  const p = checkRedirectUri(presented);
+  const r = checkRedirectUri(registered);
+  if (!p.ok || !r.ok) return false;
+  if (!isLoopbackRedirect(p.url) || !isLoopbackRedirect(r.url)) return false;
+  return p.url.hostname === r.url.hostname && p.url.pathname === r.url.pathname && p.url.search === r.url.search;
+}
+
+/** Finds the registered redirect URI a presented one matches and that the policy still permits. */
+export function matchRegisteredRedirect(
+  presented: string, registered: readonly string[], allowlist: readonly string[],
+): boolean {
+  const checked = checkRedirectUri(presented);
+  if (!checked.ok) return false;
+  return registered.some((r) => isPermittedRedirect(r, allowlist) && redirectMatches(presented, r));
+}
+
+/** Appends authorization-response parameters to a redirect URI, keeping its own query (RFC 6749 §3.1.2). */
+export function withQuery(redirectUri: string, params: Readonly<Record<string, string | undefined>>): string {
+  const url = new URL(redirectUri);
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.append(k, v);
+  return url.toString();
+}

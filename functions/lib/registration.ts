@@ -1,0 +1,190 @@
+/**
+ * Stateless dynamic client registration (RFC 7591). The `client_id` handed out *is* the
+ * registration: a signed, self-contained record of the redirect URIs, name, application type and
+ * issue time. Nothing is stored, so registrations survive restarts and work on every instance,
+ * and an unauthenticated `/register` cannot grow anything (no per-registration Cognito clients).
+ */
+import type { Keyring } from './keys';
+import { checkRedirectUri, isLoopbackRedirect, isPermittedRedirect } from './redirect';
+import { sign, verify, type VerifyFailure } from './signed';
+
+export type ApplicationType = 'native' | 'web';
+
+export interface Registration {
+  readonly redirect_uris: readonly string[];
+  readonly client_name?: string;
+  readonly application_type: ApplicationType;
+  readonly grant_types: readonly string[];
+  readonly scope?: string;
+}
+
+export interface RegistrationPolicy {
+  readonly redirectAllowlist: readonly string[];
+  readonly scopesSupported: readonly string[];
+}
+
+/** RFC 7591 §3.2.2 error codes. */
+export type RegistrationError = { error: 'invalid_redirect_uri' | 'invalid_client_metadata'; error_description: string };
+
+const SUPPORTED_GRANTS = ['authorization_code', 'refresh_token'];
+const ACCEPTED_AUTH_METHODS = ['none', 'client_secret_post', 'client_secret_basic'];
+const MAX_REDIRECT_URIS = 8;
+const MAX_CLIENT_NAME = 200;
+const MAX_CLIENT_ID_LENGTH = 4096;
+
+function metadataError(description: string): RegistrationError {
+  return { error: 'invalid_client_metadata', error_description: description };
+}
+
+function isPrivateUseScheme(url: URL): boolean {
+  return url.protocol !== 'http:' && url.protocol !== 'https:';
+}
+
+/** Validates RFC 7591 §2 client metadata against the façade's policy. */
+export function validateRegistration(
+  body: unknown, policy: RegistrationPolicy,
+): { ok: true; registration: Registration } | { ok: false; error: RegistrationError } {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return { ok: false, error: metadataError('the request body must be a JSON object') };
+  const m = body as Record<string, unknown>;
+
+  const uris = m.redirect_uris;
+  if (!Array.isArray(uris) || uris.length === 0) {
+    return { ok: false, error: { error: 'invalid_redirect_uri', error_description: 'redirect_uris must be a non-empty array' } };
+  }
+  if (uris.length > MAX_REDIRECT_URIS) {
+    return { ok: false, error: { error: 'invalid_redirect_uri', error_description: `at most ${MAX_REDIRECT_URIS} redirect_uris are accepted` } };
+  }
+  const parsed: URL[] = [];
+  for (const uri of uris) {
+    const checked = checkRedirectUri(uri);
+    if (!checked.ok) return { ok: false, error: { error: 'invalid_redirect_uri', error_description: checked.problem } };
+    if (!isPermittedRedirect(uri as string, policy.redirectAllowlist)) {
+      return {
+        ok: false,
+        error: {
+          error: 'invalid_redirect_uri',
+          error_description: `${uri as string} is not permitted: use a loopback redirect (http://127.0.0.1 or http://localhost, any port) or ask the operator to allowlist it`,
+        },
+      };
+    }
+    parsed.push(checked.url);
+  }
+
+  const grantTypes = m.grant_types ?? ['authorization_code'];
+  if (!Array.isArray(grantTypes) || grantTypes.some((g) => typeof g !== 'string')) return { ok: false, error: metadataError('grant_types must be an array of strings') };
+  const unsupportedGrant = grantTypes.find((g) => !SUPPORTED_GRANTS.includes(g));
+  if (unsupportedGrant !== undefined) return { ok: false, error: metadataError(`grant type ${String(unsupportedGrant)} is not supported`) };
+  if (!grantTypes.includes('authorization_code')) return { ok: false, error: metadataError('grant_types must include authorization_code') };
+
+  const responseTypes = m.response_types ?? ['code'];
+  if (!Array.isArray(responseTypes) || responseTypes.length === 0 || responseTypes.some((r) => r !== 'code')) {
+    return { ok: false, error: metadataError('response_types must be ["code"]') };
+  }
+
+  const authMethod = m.token_endpoint_auth_method ?? 'none';
+  if (typeof authMethod !== 'string' || !ACCEPTED_AUTH_METHODS.includes(authMethod)) {
+    return { ok: false, error: metadataError('token_endpoint_auth_method must be none (client_secret_post and client_secret_basic are answered with none)') };
+  }
+
+  // OIDC Dynamic Client Registration §2 (application_type), as adopted by MCP SEP-837: native
+  // clients use loopback or private-use scheme redirects; web clients use https and never loopback.
+  const allNative = parsed.every((u) => isLoopbackRedirect(u) || isPrivateUseScheme(u));
+  let applicationType: ApplicationType;
+  if (m.application_type === undefined) applicationType = allNative ? 'native' : 'web';
+  else if (m.application_type === 'native' || m.application_type === 'web') applicationType = m.application_type;
+  else return { ok: false, error: metadataError('application_type must be "native" or "web"') };
+  if (applicationType === 'web' && parsed.some((u) => isLoopbackRedirect(u) || isPrivateUseScheme(u))) {
+    return { ok: false, error: { error: 'invalid_redirect_uri', error_description: 'web clients must use https redirect URIs (no loopback or private-use schemes)' } };
+  }
+
+  let clientName: string | undefined;
+  if (m.client_name !== undefined) {
+    if (typeof m.client_name !== 'string' || m.client_name.length > MAX_CLIENT_NAME || /[\u0000-\u001f\u007f]/.test(m.client_name)) {
+      return { ok: false, error: metadataError(`client_name must be a string of at most ${MAX_CLIENT_NAME} printable characters`) };
+    }
+    clientName = m.client_name;
+  }
+
+  let scope: string | undefined;
+  if (m.scope !== undefined) {
+    if (typeof m.scope !== 'string') return { ok: false, error: metadataError('scope must be a space-separated string') };
+    const requested = m.scope.split(' ').filter(Boolean);
+    const unknown = requested.filter((s) => s !== 'offline_access' && !policy.scopesSupported.includes(s));
+    if (unknown.length) return { ok: false, error: metadataError(`unsupported scope: ${unknown.join(' ')}`) };
+    scope = requested.join(' ') || undefined;
+  }
+
+  return {
+    ok: true,
+    registration: {
+      redirect_uris: uris as string[],
+      ...(clientName === undefined ? {} : { client_name: clientName }),
+      application_type: applicationType,
+      grant_types: grantTypes as string[],
+      ...(scope === undefined ? {} : { scope }),
+    },
+  };
+}
+
+interface ClientPayload {
+  readonly r: readonly string[];
+  readonly n?: string;
+  readonly a: ApplicationType;
+  readonly g: readonly string[];
+  readonly s?: string;
+}
+
+/** Encodes a registration into a signed `client_id`; undefined when it would be too long to use in URLs. */
+export function encodeClientId(keyring: Keyring, reg: Registration, nowSeconds: number): string | undefined {
+  const payload: ClientPayload = {
+    r: reg.redirect_uris, a: reg.application_type, g: reg.grant_types,
+    ...(reg.client_name === undefined ? {} : { n: reg.client_name }),
+    ...(reg.scope === undefined ? {} : { s: reg.scope }),
+  };
+  const id = sign(keyring, 'client', payload, nowSeconds);
+  return id.length <= MAX_CLIENT_ID_LENGTH ? id : undefined;
+}
+
+export interface VerifiedClient extends Registration {
+  readonly client_id: string;
+  readonly client_id_issued_at: number;
+}
+
+/** Verifies a `client_id` and returns the registration it carries. */
+export function decodeClientId(
+  keyring: Keyring, clientId: unknown, nowSeconds: number, skewSeconds: number,
+): { ok: true; client: VerifiedClient } | { ok: false; reason: VerifyFailure } {
+  const result = verify<ClientPayload>(keyring, 'client', clientId, nowSeconds, skewSeconds);
+  if (!result.ok) return result;
+  const p = result.value;
+  if (!Array.isArray(p.r) || !p.r.every((u) => typeof u === 'string') || (p.a !== 'native' && p.a !== 'web') || !Array.isArray(p.g)) {
+    return { ok: false, reason: 'malformed' };
+  }
+  return {
+    ok: true,
+    client: {
+      client_id: clientId as string,
+      client_id_issued_at: p.iat,
+      redirect_uris: p.r,
+      application_type: p.a,
+      grant_types: p.g,
+      ...(p.n === undefined ? {} : { client_name: p.n }),
+      ...(p.s === undefined ? {} : { scope: p.s }),
+    },
+  };
+}
+
+/** The RFC 7591 §3.2.1 response for a registration. Public client: no secret, ever. */
+export function registrationResponse(client: VerifiedClient): Record<string, unknown> {
+  return {
+    client_id: client.client_id,
+    client_id_issued_at: client.client_id_issued_at,
+    redirect_uris: client.redirect_uris,
+    grant_types: client.grant_types,
+    response_types: ['code'],
+    token_endpoint_auth_method: 'none',
+    application_type: client.application_type,
+    ...(client.client_name === undefined ? {} : { client_name: client.client_name }),
+    ...(client.scope === undefined ? {} : { scope: client.scope }),
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Resource indicators (RFC 8707). The only protected resource behind this façade is its MCP
+ * endpoint, `{base}/mcp` (the `resource` of its RFC 9728 metadata). Any other value is
+ * `invalid_target` (RFC 8707 §2). After validation the parameter is stripped, forwarded or replaced
+ * for the IdP, by configuration (Cognito accepts only its resource-server identifiers).
+ */
+import type { ResourceToIdp } from './config';
+
+export function checkResource(values: readonly string[], mcpResource: string): string | undefined {
+  for (const value of values) {
+    if (value !== mcpResource && value !== `${mcpResource}/`) {
+      return `resource must be ${mcpResource}`;
+    }
+  }
+  return undefined;
+}
+
+export function resourceForIdp(values: readonly string[], mode: ResourceToIdp, mcpResource: string): string | undefined {
+  if (values.length === 0) return mode.mode === 'replace' ? mode.value : undefined;
+  switch (mode.mode) {
+    case 'strip': return undefined;
+    case 'forward': return mcpResource;
+    case 'replace': return mode.value;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The façade's route table: one entry per (method, path), naming the Lambda entry point that
+ * serves it. It is the single source for the REST API resource tree in Terraform
+ * (`modules/facade-api.ts`) and for the local API Gateway adapter (`dev/apigw-adapter.ts`).
+ * Paths are relative to the base URL (the stage, or the custom domain's root mapping).
+ */
+export type FunctionName = 'discovery' | 'register' | 'authorize' | 'callback' | 'token' | 'mcp-proxy';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'OPTIONS';
+
+export interface Route {
+  readonly path: string;
+  readonly methods: readonly HttpMethod[];
+  readonly fn: FunctionName;
+  /** True when the integration must use Lambda response streaming (SSE pass-through). */
+  readonly streaming?: boolean;
+}
+
+export const FUNCTION_NAMES: readonly FunctionName[] = [
+  'discovery', 'register', 'authorize', 'callback', 'token', 'mcp-proxy',
+];
+
+/** RFC 9728 §3.1 and RFC 8414 §3.1 well-known paths, plus the OIDC Discovery alias. */
+export const WELL_KNOWN = {
+  protectedResource: '/.well-known/oauth-protected-resource',
+  protectedResourceMcp: '/.well-known/oauth-protected-resource/mcp',
+  authorizationServer: '/.well-known/oauth-authorization-server',
+  openidConfiguration: '/.well-known/openid-configuration',
+} as const;
+
+export const PATHS = {
+  register: '/register',
+  authorize: '/authorize',
+  callback: '/callback',
+  token: '/token',
+  revoke: '/revoke',
+  mcp: '/mcp',
+} as const;
+
+export const ROUTES: readonly Route[] = [
+  { path: WELL_KNOWN.protectedResource, methods: ['GET', 'OPTIONS'], fn: 'discovery' },
+  { path: WELL_KNOWN.protectedResourceMcp, methods: ['GET', 'OPTIONS'], fn: 'discovery' },
+  { path: WELL_KNOWN.authorizationServer, methods: ['GET', 'OPTIONS'], fn: 'discovery' },
+  { path: WELL_KNOWN.openidConfiguration, methods: ['GET', 'OPTIONS'], fn: 'discovery' },
+  { path: PATHS.register, methods: ['POST', 'OPTIONS'], fn: 'register' },
+  { path: PATHS.authorize, methods: ['GET'], fn: 'authorize' },
+  { path: PATHS.callback, methods: ['GET'], fn: 'callback' },
+  { path: PATHS.token, methods: ['POST', 'OPTIONS'], fn: 'token' },
+  { path: PATHS.revoke, methods: ['POST', 'OPTIONS'], fn: 'token' },
+  { path: PATHS.mcp, methods: ['POST', 'GET', 'DELETE', 'OPTIONS'], fn: 'mcp-proxy', streaming: true },
+];
+
+/** Finds the route for a request path (already stripped of any stage/base path). */
+export function findRoute(path: string): Route | undefined {
+  const normalized = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  return ROUTES.find((r) => r.path === normalized);
+}

@@ -1,0 +1,54 @@
+/**
+ * Secrets by reference: `arn:aws:secretsmanager:...` reads AWS Secrets Manager (cached per container
+ * for `SECRET_CACHE_SECONDS`, default 300, so a rotation reaches warm containers within minutes);
+ * `env:NAME` reads a local environment variable, for development only.
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+export class SecretUnavailableError extends Error {
+  constructor(readonly ref: string, reason: string) {
+    super(`secret ${describeRef(ref)} is unavailable: ${reason}`);
+    this.name = 'SecretUnavailableError';
+  }
+}
+
+/** A loggable name for a reference: the ARN's secret name or the variable name, never a value. */
+export function describeRef(ref: string): string {
+  if (ref.startsWith('env:')) return ref;
+  return ref.split(':secret:')[1] ?? 'secretsmanager';
+}
+
+const cache = new Map<string, { value: string; expires: number }>();
+let client: SecretsManagerClient | undefined;
+
+function cacheSeconds(): number {
+  const raw = Number(process.env.SECRET_CACHE_SECONDS ?? 300);
+  return Number.isFinite(raw) && raw >= 0 ? raw : 300;
+}
+
+export async function readSecret(ref: string, now: number = Date.now()): Promise<string> {
+  if (ref.startsWith('env:')) {
+    const value = process.env[ref.slice(4)];
+    if (!value) throw new SecretUnavailableError(ref, 'the variable is not set');
+    return value;
+  }
+  const hit = cache.get(ref);
+  if (hit && hit.expires > now) return hit.value;
+  client ??= new SecretsManagerClient({});
+  let value: string | undefined;
+  try {
+    const out = await client.send(new GetSecretValueCommand({ SecretId: ref }));
+    value = out.SecretString;
+  } catch (err) {
+    if (hit) return hit.value; // serve the last good value through a transient outage
+    throw new SecretUnavailableError(ref, (err as Error).name || 'request failed');
+  }
+  if (!value) throw new SecretUnavailableError(ref, 'it has no string value');
+  cache.set(ref, { value, expires: now + cacheSeconds() * 1000 });
+  return value;
+}
+
+/** Test hook: forget cached values. */
+export function clearSecretCache(): void {
+  cache.clear();
+}

@@ -1,0 +1,68 @@
+/**
+ * Compact signed values: `base64url(JSON payload) "." base64url(HMAC-SHA-256)`. The payload carries
+ * `typ` (what it is), `kid` (which key signed it), `iat` and optionally `exp`. Verification looks up
+ * the key by `kid`, compares MACs in constant time, then checks type and time with clock skew.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { type Keyring, purposeKey } from './keys';
+
+export type SignedPurpose = 'client' | 'state' | 'code' | 'consent';
+
+export interface SignedClaims {
+  readonly typ: SignedPurpose;
+  readonly kid: string;
+  readonly iat: number;
+  readonly exp?: number;
+}
+
+export type VerifyFailure = 'malformed' | 'unknown_key' | 'bad_signature' | 'wrong_type' | 'expired' | 'not_yet_valid';
+
+export type VerifyResult<T> = { ok: true; value: T & SignedClaims } | { ok: false; reason: VerifyFailure };
+
+const MAX_SIGNED_LENGTH = 8192;
+
+function mac(keyring: Keyring, kid: string, purpose: SignedPurpose, data: string): Buffer | undefined {
+  const key = keyring.keys.get(kid);
+  return key ? createHmac('sha256', purposeKey(key, purpose)).update(data).digest() : undefined;
+}
+
+export function sign<T extends object>(
+  keyring: Keyring, purpose: SignedPurpose, payload: T, nowSeconds: number, ttlSeconds?: number,
+): string {
+  const claims = {
+    typ: purpose, kid: keyring.currentKid, iat: nowSeconds,
+    ...(ttlSeconds === undefined ? {} : { exp: nowSeconds + ttlSeconds }),
+    ...payload,
+  };
+  const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  return `${body}.${mac(keyring, keyring.currentKid, purpose, body)!.toString('base64url')}`;
+}
+
+export function verify<T extends object>(
+  keyring: Keyring, purpose: SignedPurpose, token: unknown, nowSeconds: number, skewSeconds: number,
+): VerifyResult<T> {
+  if (typeof token !== 'string' || token.length > MAX_SIGNED_LENGTH) return { ok: false, reason: 'malformed' };
+  const parts = token.split('.');
+  if (parts.length !== 2 || !/^[A-Za-z0-9_-]+$/.test(parts[0]!) || !/^[A-Za-z0-9_-]{43}$/.test(parts[1]!)) {
+    return { ok: false, reason: 'malformed' };
+  }
+  const [body, signature] = parts as [string, string];
+  let payload: Record<string, unknown>;
+  try {
+    payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload) || typeof payload.kid !== 'string') {
+    return { ok: false, reason: 'malformed' };
+  }
+  const expected = mac(keyring, payload.kid, purpose, body);
+  if (!expected) return { ok: false, reason: 'unknown_key' };
+  if (!timingSafeEqual(expected, Buffer.from(signature, 'base64url'))) return { ok: false, reason: 'bad_signature' };
+  if (payload.typ !== purpose) return { ok: false, reason: 'wrong_type' };
+  if (typeof payload.iat !== 'number' || payload.iat > nowSeconds + skewSeconds) return { ok: false, reason: 'not_yet_valid' };
+  if (payload.exp !== undefined && (typeof payload.exp !== 'number' || payload.exp + skewSeconds < nowSeconds)) {
+    return { ok: false, reason: 'expired' };
+  }
+  return { ok: true, value: payload as unknown as T & SignedClaims };
+}

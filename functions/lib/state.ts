@@ -1,0 +1,38 @@
+/**
+ * The façade's `state` toward the IdP: the client's own `state`, its redirect URI, its client_id
+ * and an expiry, signed (HMAC-SHA-256 with key id). It is what makes this redirect proxy safe
+ * without a database: the callback only ever redirects to a URI the client registered, for the
+ * request the façade itself started (RFC 6749 §10.12, RFC 9700 §4.7).
+ */
+import type { Keyring } from './keys';
+import { sign, verify, type VerifyFailure } from './signed';
+
+export interface AuthorizationState {
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly clientState?: string;
+}
+
+interface StatePayload {
+  readonly c: string;
+  readonly r: string;
+  readonly s?: string;
+}
+
+export function signState(keyring: Keyring, state: AuthorizationState, nowSeconds: number, ttlSeconds: number): string {
+  const payload: StatePayload = {
+    c: state.clientId, r: state.redirectUri,
+    ...(state.clientState === undefined ? {} : { s: state.clientState }),
+  };
+  return sign(keyring, 'state', payload, nowSeconds, ttlSeconds);
+}
+
+export function verifyState(
+  keyring: Keyring, token: unknown, nowSeconds: number, skewSeconds: number,
+): { ok: true; state: AuthorizationState } | { ok: false; reason: VerifyFailure } {
+  const result = verify<StatePayload>(keyring, 'state', token, nowSeconds, skewSeconds);
+  if (!result.ok) return result;
+  const { c, r, s } = result.value;
+  if (typeof c !== 'string' || typeof r !== 'string' || (s !== undefined && typeof s !== 'string')) return { ok: false, reason: 'malformed' };
+  return { ok: true, state: { clientId: c, redirectUri: r, ...(s === undefined ? {} : { clientState: s }) } };
+}

@@ -1,0 +1,175 @@
+/**
+ * POST /token (RFC 6749 §4.1.3, §6) and POST /revoke (RFC 7009). The client is public toward the
+ * façade; the façade authenticates to the IdP with the app client's secret, which it alone holds,
+ * rewrites `redirect_uri` to its callback, validates `resource` (RFC 8707) and returns the IdP's
+ * tokens, or its OAuth error with the meaning intact.
+ */
+import { readTokenConfig, type TokenConfig } from '../lib/config';
+import { unwrapCode } from '../lib/code';
+import { createHandler, loadKeyring, nowSeconds } from '../lib/handler';
+import {
+  baseUrlOf, BodyTooLargeError, bodyText, formParams, header, json, mediaType, NO_STORE, oauthError, single,
+  type ApiEvent, type ApiResult, type Params,
+} from '../lib/http';
+import { postToIdp, type IdpReply } from '../lib/idp-client';
+import type { Keyring } from '../lib/keys';
+import { log } from '../lib/log';
+import { mcpResourceOf } from '../lib/metadata';
+import { isValidCodeVerifier } from '../lib/pkce';
+import { decodeClientId, type VerifiedClient } from '../lib/registration';
+import { checkResource, resourceForIdp } from '../lib/resource';
+import { PATHS } from '../lib/routes';
+import { readSecret } from '../lib/secrets';
+
+const MAX_BODY_BYTES = 16 * 1024;
+
+/** A request the façade will send to the IdP, or the error to answer instead. */
+export type TokenDecision =
+  | { kind: 'error'; status: number; error: string; description: string; challenge?: boolean }
+  | { kind: 'forward'; endpoint: 'token' | 'revoke'; form: Record<string, string | undefined> };
+
+function err(status: number, error: string, description: string, challenge = false): TokenDecision {
+  return { kind: 'error', status, error, description, challenge };
+}
+
+/** Identifies the (public) client: client_id in the body or in HTTP Basic, never two methods at once (RFC 6749 §2.3). */
+export function identifyClient(
+  params: Params, authorization: string | undefined, keyring: Keyring, now: number, skew: number,
+): { ok: true; client: VerifiedClient } | { ok: false; decision: TokenDecision } {
+  let basicId: string | undefined;
+  let basicSecret = '';
+  if (authorization !== undefined) {
+    const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(authorization.trim());
+    const decoded = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return { ok: false, decision: err(401, 'invalid_client', 'unsupported Authorization header; this is a public client (token_endpoint_auth_method none)', true) };
+    try {
+      basicId = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
+      basicSecret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '));
+    } catch {
+      return { ok: false, decision: err(401, 'invalid_client', 'malformed Basic credentials', true) };
+    }
+  }
+  const bodyId = single(params, 'client_id');
+  const bodySecret = single(params, 'client_secret');
+  if (bodyId.repeated || bodySecret.repeated) return { ok: false, decision: err(400, 'invalid_request', 'client_id and client_secret must not be repeated') };
+  if (basicId !== undefined && (bodySecret.value !== undefined || (basicSecret && params.has('client_secret')))) {
+    return { ok: false, decision: err(400, 'invalid_request', 'use only one client authentication method (RFC 6749 §2.3)') };
+  }
+  if (basicId !== undefined && bodyId.value !== undefined && basicId !== bodyId.value) {
+    return { ok: false, decision: err(400, 'invalid_request', 'client_id in the body and in the Authorization header differ') };
+  }
+  const clientId = basicId ?? bodyId.value;
+  if (!clientId) return { ok: false, decision: err(401, 'invalid_client', 'client_id is required', basicId !== undefined) };
+  const client = decodeClientId(keyring, clientId, now, skew);
+  if (!client.ok) return { ok: false, decision: err(401, 'invalid_client', 'unknown or altered client_id; register again', basicId !== undefined) };
+  return { ok: true, client: client.client };
+}
+
+export function decideToken(
+  path: string, params: Params, authorization: string | undefined, config: TokenConfig, keyring: Keyring, baseUrl: string, now: number,
+): TokenDecision {
+  const identified = identifyClient(params, authorization, keyring, now, config.clockSkewSeconds);
+  if (!identified.ok) return identified.decision;
+  const client = identified.client;
+  const mcpResource = mcpResourceOf(baseUrl);
+
+  if (path === PATHS.revoke) {
+    const token = single(params, 'token');
+    if (token.repeated || token.value === undefined) return err(400, 'invalid_request', 'token is required (RFC 7009 §2.1)');
+    const hint = single(params, 'token_type_hint').value;
+    return { kind: 'forward', endpoint: 'revoke', form: { token: token.value, ...(hint ? { token_type_hint: hint } : {}), client_id: config.idpClientId } };
+  }
+
+  const repeated = ['grant_type', 'code', 'code_verifier', 'redirect_uri', 'refresh_token', 'scope'].find((n) => single(params, n).repeated);
+  if (repeated) return err(400, 'invalid_request', `${repeated} must not be repeated`);
+  const resources = params.get('resource') ?? [];
+  const resourceProblem = checkResource(resources, mcpResource);
+  if (resourceProblem) return err(400, 'invalid_target', resourceProblem);
+  const resource = resourceForIdp(resources, config.resourceToIdp, mcpResource);
+
+  const grantType = single(params, 'grant_type').value;
+  switch (grantType) {
+    case undefined:
+      return err(400, 'invalid_request', 'grant_type is required');
+    case 'authorization_code': {
+      const code = single(params, 'code').value;
+      const verifier = single(params, 'code_verifier').value;
+      if (!code) return err(400, 'invalid_request', 'code is required');
+      if (!verifier) return err(400, 'invalid_request', 'code_verifier is required (PKCE, RFC 7636 §4.5)');
+      if (!isValidCodeVerifier(verifier)) return err(400, 'invalid_grant', 'code_verifier is malformed (RFC 7636 §4.1)');
+      const unwrapped = unwrapCode(keyring, code, client.client_id, single(params, 'redirect_uri').value, now, config.clockSkewSeconds);
+      if (!unwrapped.ok) {
+        const why = unwrapped.reason === 'expired' ? 'the authorization code has expired'
+          : unwrapped.reason === 'redirect_mismatch' ? 'redirect_uri does not match the authorization request'
+            : unwrapped.reason === 'client_mismatch' ? 'the authorization code was issued to another client'
+              : 'the authorization code is invalid';
+        return err(400, 'invalid_grant', why);
+      }
+      return {
+        kind: 'forward', endpoint: 'token',
+        form: {
+          grant_type: 'authorization_code', code: unwrapped.idpCode, code_verifier: verifier,
+          redirect_uri: `${baseUrl}${PATHS.callback}`, client_id: config.idpClientId, resource,
+        },
+      };
+    }
+    case 'refresh_token': {
+      if (!client.grant_types.includes('refresh_token')) return err(400, 'unauthorized_client', 'this client did not register the refresh_token grant');
+      const refreshToken = single(params, 'refresh_token').value;
+      if (!refreshToken) return err(400, 'invalid_request', 'refresh_token is required');
+      return { kind: 'forward', endpoint: 'token', form: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: config.idpClientId, resource } };
+    }
+    default:
+      return err(400, 'unsupported_grant_type', 'supported grant types are authorization_code and refresh_token');
+  }
+}
+
+/** Shapes the IdP's reply for the client: tokens unchanged, OAuth errors with their meaning intact. */
+export function shapeIdpReply(reply: IdpReply, endpoint: 'token' | 'revoke'): ApiResult {
+  if (reply.kind === 'timeout') return oauthError(504, 'temporarily_unavailable', 'the identity provider did not answer in time');
+  if (reply.kind === 'unreachable') return oauthError(502, 'temporarily_unavailable', 'the identity provider could not be reached');
+  const body = reply.body as { error?: unknown; error_description?: unknown } | undefined;
+  if (reply.status >= 200 && reply.status < 300) {
+    if (endpoint === 'revoke') return { statusCode: 200, headers: { ...NO_STORE }, body: '' };
+    if (!body || typeof body !== 'object') return oauthError(502, 'server_error', 'the identity provider answered with an unreadable token response');
+    return json(200, body, NO_STORE);
+  }
+  if (reply.status >= 400 && reply.status < 500 && body && typeof body.error === 'string') {
+    // The façade's own credentials were refused: a deployment problem, not the client's.
+    if (body.error === 'invalid_client') return oauthError(502, 'server_error', 'the identity provider rejected the façade’s client credentials');
+    const description = typeof body.error_description === 'string' ? body.error_description : undefined;
+    return json(reply.status === 401 ? 400 : reply.status, { error: body.error, ...(description ? { error_description: description } : {}) }, NO_STORE);
+  }
+  return oauthError(502, 'server_error', `the identity provider answered HTTP ${reply.status}`);
+}
+
+export async function token(event: ApiEvent, config: TokenConfig): Promise<ApiResult> {
+  if (mediaType(event) !== 'application/x-www-form-urlencoded') {
+    return oauthError(400, 'invalid_request', 'the request body must be application/x-www-form-urlencoded (RFC 6749 §3.2)');
+  }
+  let params: Params;
+  try {
+    params = formParams(bodyText(event, MAX_BODY_BYTES));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return oauthError(413, 'invalid_request', `the request body is larger than ${MAX_BODY_BYTES} bytes`);
+    throw error;
+  }
+  const keyring = await loadKeyring(config.signingKeysRef);
+  const path = event.path.replace(/\/+$/, '');
+  const decision = decideToken(path, params, header(event, 'authorization'), config, keyring, baseUrlOf(event, config), nowSeconds());
+  if (decision.kind === 'error') {
+    log.info('token request rejected', { fn: 'token', error: decision.error, reason: decision.description });
+    return oauthError(decision.status, decision.error, decision.description, decision.challenge ? { 'WWW-Authenticate': 'Basic realm="token"' } : {});
+  }
+  const endpoint = decision.endpoint === 'revoke' ? config.idp.revocationEndpoint : config.idp.tokenEndpoint;
+  if (!endpoint) return oauthError(400, 'unsupported_token_type', 'token revocation is not available (RFC 7009 §2.2.1)');
+  const secret = await readSecret(config.idpClientSecretRef);
+  const reply = await postToIdp(endpoint, decision.form, config.idpClientId, secret, config.upstreamTimeoutMs);
+  const grant = decision.form.grant_type ?? 'revocation';
+  if (reply.kind !== 'reply') log.warn('identity provider call failed', { fn: 'token', grant, outcome: reply.kind });
+  else log.info('identity provider answered', { fn: 'token', grant, status: reply.status, error: (reply.body as { error?: string } | undefined)?.error });
+  return shapeIdpReply(reply, decision.endpoint);
+}
+
+export const handler = createHandler<TokenConfig>({ name: 'token', methods: ['POST'], readConfig: readTokenConfig, handle: token });
