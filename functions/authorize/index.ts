@@ -3,7 +3,7 @@
  * and sends the browser to the IdP with the façade's single registered callback and a signed state.
  */
 import { readOAuthConfig, type OAuthConfig } from '../lib/config';
-import { createHandler, loadKeyring, nowSeconds } from '../lib/handler';
+import { createHandler, type RouteDefinition, loadKeyring, nowSeconds } from '../lib/handler';
 import { errorPage } from '../lib/html';
 import { baseUrlOf, queryParams, redirect, single, type ApiEvent, type ApiResult, type Params } from '../lib/http';
 import { log } from '../lib/log';
@@ -112,4 +112,6 @@ export async function authorize(event: ApiEvent, config: OAuthConfig): Promise<A
   }
 }
 
-export const handler = createHandler<OAuthConfig>({ name: 'authorize', methods: ['GET'], readConfig: readOAuthConfig, handle: authorize });
+export const route: RouteDefinition<OAuthConfig> = { name: 'authorize', methods: ['GET'], readConfig: readOAuthConfig, handle: authorize };
+
+export const handler = createHandler(route);

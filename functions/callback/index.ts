@@ -5,7 +5,7 @@
  */
 import { readOAuthConfig, type OAuthConfig } from '../lib/config';
 import { wrapCode } from '../lib/code';
-import { createHandler, loadKeyring, nowSeconds } from '../lib/handler';
+import { createHandler, type RouteDefinition, loadKeyring, nowSeconds } from '../lib/handler';
 import { errorPage } from '../lib/html';
 import { baseUrlOf, queryParams, redirect, single, type ApiEvent, type ApiResult, type Params } from '../lib/http';
 import type { Keyring } from '../lib/keys';
@@ -68,4 +68,6 @@ export async function callback(event: ApiEvent, config: OAuthConfig): Promise<Ap
   return redirect(outcome.location);
 }
 
-export const handler = createHandler<OAuthConfig>({ name: 'callback', methods: ['GET'], readConfig: readOAuthConfig, handle: callback });
+export const route: RouteDefinition<OAuthConfig> = { name: 'callback', methods: ['GET'], readConfig: readOAuthConfig, handle: callback };
+
+export const handler = createHandler(route);

@@ -1,6 +1,6 @@
 /** GET /.well-known/{oauth-protected-resource[/mcp], oauth-authorization-server, openid-configuration}. */
 import { readCommonConfig, readIdpEndpoints, type CommonConfig, type IdpEndpoints } from '../lib/config';
-import { createHandler } from '../lib/handler';
+import { createHandler, type RouteDefinition } from '../lib/handler';
 import { baseUrlOf, json, oauthError, type ApiEvent } from '../lib/http';
 import { authorizationServerMetadata, protectedResourceMetadata } from '../lib/metadata';
 import { WELL_KNOWN } from '../lib/routes';
@@ -26,9 +26,11 @@ export async function discover(event: ApiEvent, config: DiscoveryConfig) {
   }
 }
 
-export const handler = createHandler<DiscoveryConfig>({
+export const route: RouteDefinition<DiscoveryConfig> = {
   name: 'discovery',
   methods: ['GET'],
   readConfig: (env) => ({ ...readCommonConfig(env), idp: readIdpEndpoints(env) }),
   handle: discover,
-});
+};
+
+export const handler = createHandler(route);

@@ -20,12 +20,12 @@ export interface RouteDefinition<C extends CommonConfig> {
 export type ApiHandler = (event: ApiEvent, context?: Context) => Promise<ApiResult>;
 
 /** Reads configuration once; a bad configuration is remembered and reported on every request. */
-export function memoConfig<C>(name: string, read: (env: NodeJS.ProcessEnv) => C): () => C {
+export function memoConfig<C>(name: string, read: (env: NodeJS.ProcessEnv) => C, env: NodeJS.ProcessEnv = process.env): () => C {
   let result: { config: C } | { error: unknown } | undefined;
   return () => {
     if (!result) {
       try {
-        result = { config: read(process.env) };
+        result = { config: read(env) };
       } catch (error) {
         result = { error };
         log.error('configuration invalid', { fn: name, problem: (error as Error).message });
@@ -50,8 +50,9 @@ export function failureResult(name: string, error: unknown, event: ApiEvent | un
   return oauthError(500, 'server_error', 'unexpected error', cors);
 }
 
-export function createHandler<C extends CommonConfig>(route: RouteDefinition<C>): ApiHandler {
-  const config = memoConfig(route.name, route.readConfig);
+/** Builds the Lambda handler for a route; `env` is the process environment unless given (local server, tests). */
+export function createHandler<C extends CommonConfig>(route: RouteDefinition<C>, env: NodeJS.ProcessEnv = process.env): ApiHandler {
+  const config = memoConfig(route.name, route.readConfig, env);
   return async (event) => {
     try {
       const cfg = config();

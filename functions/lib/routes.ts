@@ -55,3 +55,12 @@ export function findRoute(path: string): Route | undefined {
   const normalized = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
   return ROUTES.find((r) => r.path === normalized);
 }
+
+/**
+ * What API Gateway answers for a method or path with no route (its `MISSING_AUTHENTICATION_TOKEN`
+ * gateway response, reshaped as an OAuth-style error). The local adapter answers the same.
+ */
+export const NO_ROUTE_RESPONSE = {
+  statusCode: 404,
+  body: { error: 'invalid_request', error_description: 'no such route or method' },
+} as const;

@@ -21,8 +21,10 @@ interface AwsLambdaGlobal {
   HttpResponseStream: { from(stream: Writable, metadata: HttpResponseMetadata): Writable };
 }
 
+/** The Lambda runtime's streaming API. (The AWS SDK also defines a `globalThis.awslambda`, without it.) */
 function runtime(): AwsLambdaGlobal | undefined {
-  return (globalThis as unknown as { awslambda?: AwsLambdaGlobal }).awslambda;
+  const aws = (globalThis as unknown as { awslambda?: Partial<AwsLambdaGlobal> }).awslambda;
+  return typeof aws?.streamifyResponse === 'function' && aws.HttpResponseStream ? (aws as AwsLambdaGlobal) : undefined;
 }
 
 export function streamifyResponse(handler: StreamingHandler): StreamingHandler {

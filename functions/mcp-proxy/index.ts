@@ -12,7 +12,7 @@ import {
   jsonRpcError, pickRequestHeaders, requestIdOf, rewriteWwwAuthenticate, RESPONSE_HEADERS, type JsonRpcId,
 } from '../lib/mcp-forward';
 import { WELL_KNOWN } from '../lib/routes';
-import { endStream, startResponse, streamifyResponse, writeChunk, type ResponseStream } from '../lib/streaming';
+import { endStream, startResponse, streamifyResponse, writeChunk, type ResponseStream, type StreamingHandler } from '../lib/streaming';
 
 const METHODS = ['POST', 'GET', 'DELETE'];
 
@@ -105,9 +105,10 @@ export async function writeResponse(response: ProxyResponse, responseStream: Res
   await endStream(out);
 }
 
-const config = memoConfig('mcp-proxy', readProxyConfig);
-
-export const handler = streamifyResponse(async (event, responseStream) => {
+/** Builds the streaming handler; `env` is the process environment unless given (local server, tests). */
+export function createMcpProxyHandler(env: NodeJS.ProcessEnv = process.env): StreamingHandler {
+  const config = memoConfig('mcp-proxy', readProxyConfig, env);
+  return async (event, responseStream) => {
   let response: ProxyResponse;
   try {
     response = await forwardMcp(event, config());
@@ -121,4 +122,7 @@ export const handler = streamifyResponse(async (event, responseStream) => {
     };
   }
   await writeResponse(response, responseStream);
-});
+  };
+}
+
+export const handler = streamifyResponse(createMcpProxyHandler());

@@ -1,6 +1,6 @@
 /** POST /register: RFC 7591 dynamic client registration, stateless (the client_id is the registration). */
 import { readOAuthConfig, type OAuthConfig } from '../lib/config';
-import { createHandler, loadKeyring, nowSeconds } from '../lib/handler';
+import { createHandler, type RouteDefinition, loadKeyring, nowSeconds } from '../lib/handler';
 import { BodyTooLargeError, bodyText, json, mediaType, NO_STORE, oauthError, type ApiEvent } from '../lib/http';
 import { log } from '../lib/log';
 import { decodeClientId, encodeClientId, registrationResponse, validateRegistration } from '../lib/registration';
@@ -36,4 +36,6 @@ export async function register(event: ApiEvent, config: OAuthConfig) {
   return json(201, registrationResponse(decoded.client), NO_STORE);
 }
 
-export const handler = createHandler<OAuthConfig>({ name: 'register', methods: ['POST'], readConfig: readOAuthConfig, handle: register });
+export const route: RouteDefinition<OAuthConfig> = { name: 'register', methods: ['POST'], readConfig: readOAuthConfig, handle: register };
+
+export const handler = createHandler(route);

@@ -6,7 +6,7 @@
  */
 import { readTokenConfig, type TokenConfig } from '../lib/config';
 import { unwrapCode } from '../lib/code';
-import { createHandler, loadKeyring, nowSeconds } from '../lib/handler';
+import { createHandler, type RouteDefinition, loadKeyring, nowSeconds } from '../lib/handler';
 import {
   baseUrlOf, BodyTooLargeError, bodyText, formParams, header, json, mediaType, NO_STORE, oauthError, single,
   type ApiEvent, type ApiResult, type Params,
@@ -172,4 +172,6 @@ export async function token(event: ApiEvent, config: TokenConfig): Promise<ApiRe
   return shapeIdpReply(reply, decision.endpoint);
 }
 
-export const handler = createHandler<TokenConfig>({ name: 'token', methods: ['POST'], readConfig: readTokenConfig, handle: token });
+export const route: RouteDefinition<TokenConfig> = { name: 'token', methods: ['POST'], readConfig: readTokenConfig, handle: token };
+
+export const handler = createHandler(route);

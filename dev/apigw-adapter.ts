@@ -1,0 +1,125 @@
+/**
+ * A local stand-in for API Gateway REST with Lambda proxy integrations: turns Node HTTP requests
+ * into v1 proxy events (`path` without the stage, `requestContext.path` with it), routes them by
+ * the same table as Terraform, and writes back proxy results or a streaming handler's output.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiHandler } from '../functions/lib/handler';
+import type { ApiEvent } from '../functions/lib/http';
+import { findRoute, NO_ROUTE_RESPONSE, type FunctionName } from '../functions/lib/routes';
+import type { StreamingHandler } from '../functions/lib/streaming';
+
+/** API Gateway's payload limit. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+export type FunctionHandlers = Record<Exclude<FunctionName, 'mcp-proxy'>, ApiHandler> & { 'mcp-proxy': StreamingHandler };
+
+export interface AdapterOptions {
+  /** Path prefix like a REST API stage (`/prod`), or '' for a custom domain's root mapping. */
+  readonly basePath: string;
+  readonly handlers: FunctionHandlers;
+}
+
+const CORS_ON_GATEWAY_RESPONSES = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID',
+};
+
+function gatewayResponse(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', ...CORS_ON_GATEWAY_RESPONSES });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAYLOAD_BYTES) return 'too_large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function isText(contentType: string | undefined): boolean {
+  return !contentType || /^(text\/|application\/(json|x-www-form-urlencoded|[a-z.+-]*\+json))/i.test(contentType);
+}
+
+export function toApiEvent(req: IncomingMessage, url: URL, routePath: string, resource: string, basePath: string, body: Buffer): ApiEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    const value = req.rawHeaders[i + 1]!;
+    headers[name] = value;
+    (multiValueHeaders[name] ??= []).push(value);
+  }
+  headers['X-Forwarded-Proto'] = 'http';
+  multiValueHeaders['X-Forwarded-Proto'] = ['http'];
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [k, v] of url.searchParams) {
+    query[k] = v;
+    (multiQuery[k] ??= []).push(v);
+  }
+  const hasQuery = url.searchParams.size > 0;
+  const text = isText(req.headers['content-type']);
+  const method = req.method ?? 'GET';
+  return {
+    resource,
+    path: routePath,
+    httpMethod: method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    pathParameters: null,
+    stageVariables: null,
+    body: body.length ? (text ? body.toString('utf8') : body.toString('base64')) : null,
+    isBase64Encoded: body.length > 0 && !text,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: null,
+      domainName: req.headers.host ?? 'localhost',
+      httpMethod: method,
+      identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1' } as ApiEvent['requestContext']['identity'],
+      path: `${basePath}${routePath}`,
+      protocol: `HTTP/${req.httpVersion}`,
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: resource,
+      stage: basePath ? basePath.slice(1) : '$default',
+    },
+  };
+}
+
+export function createApiGatewayListener(options: AdapterOptions) {
+  const basePath = options.basePath.replace(/\/+$/, '');
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (basePath && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) {
+      return gatewayResponse(res, 403, { message: 'Forbidden' });
+    }
+    const routePath = url.pathname.slice(basePath.length) || '/';
+    const route = findRoute(routePath);
+    if (!route || !route.methods.includes((req.method ?? 'GET') as never)) {
+      return gatewayResponse(res, NO_ROUTE_RESPONSE.statusCode, NO_ROUTE_RESPONSE.body);
+    }
+    const body = await readBody(req);
+    if (body === 'too_large') return gatewayResponse(res, 413, { message: 'Request Too Long' });
+    const event = toApiEvent(req, url, routePath, route.path, basePath, body);
+    if (route.fn === 'mcp-proxy') {
+      await options.handlers['mcp-proxy'](event, res);
+      return;
+    }
+    const result = await options.handlers[route.fn](event);
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+    for (const [k, vs] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = vs.map(String);
+    res.writeHead(result.statusCode, headers);
+    res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * A real OpenID provider (panva's `oidc-provider`) standing in for a Cognito user pool, configured
+ * the Cognito way (see ../shared/reference/local-idp.md): one static confidential app client with
+ * exactly one redirect URI, no registration endpoint, PKCE S256, JWT access tokens carrying
+ * `client_id`, `scope`, `token_use` and `username`, and a refresh token on every code grant.
+ * Login is a plain HTML form (no JavaScript); there is no consent screen, as in Cognito.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { exportJWK, generateKeyPair } from 'jose';
+import Provider, { errors, type Configuration } from 'oidc-provider';
+import { escapeHtml, PAGE_HEADERS } from '../functions/lib/html';
+
+export interface DemoUser {
+  readonly username: string;
+  readonly password: string;
+  readonly email: string;
+  /** Cognito groups, as in the `cognito:groups` claim. */
+  readonly groups: readonly string[];
+}
+
+export const DEMO_USERS: readonly DemoUser[] = [
+  { username: 'demo', password: 'demo-password', email: 'demo@example.com', groups: ['mcp-users'] },
+  { username: 'admin', password: 'admin-password', email: 'admin@example.com', groups: ['mcp-users', 'mcp-admins'] },
+];
+
+export interface LocalIdpOptions {
+  /** Issuer URL, e.g. `http://127.0.0.1:54321`. */
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The one redirect URI the app client accepts (the façade's callback), matched exactly. */
+  readonly redirectUri: string;
+  /** Resource-server scopes (Cognito `identifier/scope` style), put in the access token's `scope`. */
+  readonly resourceScopes: readonly string[];
+  /** Identifier of the resource server (Cognito resource-server identifier). */
+  readonly resourceIndicator: string;
+  readonly accessTokenTtlSeconds?: number;
+  readonly users?: readonly DemoUser[];
+}
+
+export interface LocalIdp {
+  readonly issuer: string;
+  readonly discoveryUrl: string;
+  readonly endpoints: { authorization: string; token: string; revocation: string; jwks: string; userinfo: string };
+  readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+function loginPage(uid: string, message?: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in (local Cognito stand-in)</title>
+<style>body{font-family:system-ui,sans-serif;max-width:22rem;margin:4rem auto;padding:0 1rem}label,input,button{display:block;width:100%;margin:.4rem 0}input{padding:.4rem}button{padding:.5rem}</style></head>
+<body><h1>Sign in</h1><p>Local stand-in for the Cognito Hosted UI. Demo user: <code>demo</code> / <code>demo-password</code>.</p>
+${message ? `<p role="alert">${escapeHtml(message)}</p>` : ''}
+<form method="post" action="/interaction/${escapeHtml(uid)}/login">
+<label>Username <input name="username" autocomplete="username" autofocus required></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit">Sign in</button></form></body></html>`;
+}
+
+async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 16 * 1024) break;
+    chunks.push(chunk as Buffer);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+export async function createLocalIdp(options: LocalIdpOptions): Promise<LocalIdp> {
+  const users = options.users ?? DEMO_USERS;
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const jwk = { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig', kid: randomBytes(6).toString('hex') };
+
+  const configuration: Configuration = {
+    clients: [{
+      client_id: options.clientId,
+      client_secret: options.clientSecret,
+      redirect_uris: [options.redirectUri],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    }],
+    jwks: { keys: [jwk] },
+    cookies: { keys: [randomBytes(32).toString('hex')] },
+    scopes: ['openid', 'email', 'profile', 'offline_access', ...options.resourceScopes],
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['preferred_username'] },
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => options.resourceIndicator,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, indicator) => {
+          if (indicator !== options.resourceIndicator) throw new errors.InvalidTarget();
+          return { scope: options.resourceScopes.join(' '), accessTokenFormat: 'jwt', accessTokenTTL: options.accessTokenTtlSeconds ?? 3600 };
+        },
+      },
+    },
+    // Cognito issues a refresh token for every authorization-code grant and does not rotate by default.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: () => false,
+    findAccount: async (_ctx, sub) => {
+      const user = users.find((u) => u.username === sub);
+      if (!user) return undefined;
+      return { accountId: sub, claims: async () => ({ sub, email: user.email, email_verified: true, preferred_username: sub }) };
+    },
+    formats: {
+      customizers: {
+        // Cognito-shaped access tokens: token_use, username, cognito:groups (client_id and scope are already there).
+        jwt: async (_ctx, token, jwt) => {
+          const user = users.find((u) => u.username === (token as { accountId?: string }).accountId);
+          jwt.payload.token_use = 'access';
+          jwt.payload.username = user?.username;
+          if (user?.groups.length) jwt.payload['cognito:groups'] = [...user.groups];
+        },
+      },
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AuthorizationCode: 300, RefreshToken: 30 * 24 * 3600 },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = `<!doctype html><title>IdP error</title><h1>${escapeHtml(String(out.error))}</h1><p>${escapeHtml(String(out.error_description ?? ''))}</p>`;
+    },
+  };
+
+  const provider = new Provider(options.issuer, configuration);
+  provider.proxy = false;
+  const oidc = provider.callback();
+
+  async function interaction(req: IncomingMessage, res: ServerResponse, uid: string, action: string | undefined): Promise<void> {
+    const details = await provider.interactionDetails(req, res);
+    if (details.uid !== uid) throw new Error('interaction mismatch');
+    const send = (status: number, html: string) => { res.writeHead(status, PAGE_HEADERS); res.end(html); };
+    if (details.prompt.name === 'login') {
+      if (req.method === 'POST' && action === 'login') {
+        const form = await readForm(req);
+        const user = users.find((u) => u.username === form.get('username') && u.password === form.get('password'));
+        if (!user) return send(401, loginPage(uid, 'Wrong username or password.'));
+        await provider.interactionFinished(req, res, { login: { accountId: user.username } }, { mergeWithLastSubmission: false });
+        return;
+      }
+      return send(200, loginPage(uid));
+    }
+    // Cognito has no consent screen: grant what was asked (scopes are already limited by the façade).
+    const { session, params, prompt } = details;
+    const grant = details.grantId ? (await provider.Grant.find(details.grantId))! : new provider.Grant({ accountId: session!.accountId, clientId: params.client_id as string });
+    const missing = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+    const grantId = await grant.save();
+    await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  }
+
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    const match = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login))?$/.exec((req.url ?? '').split('?')[0]!);
+    if (!match) {
+      oidc(req, res);
+      return;
+    }
+    interaction(req, res, match[1]!, match[2]).catch(() => {
+      if (!res.headersSent) res.writeHead(400, PAGE_HEADERS);
+      res.end('<!doctype html><title>Sign-in expired</title><p>This sign-in session is no longer valid. Start again from your application.</p>');
+    });
+  };
+
+  const issuer = options.issuer;
+  return {
+    issuer,
+    discoveryUrl: `${issuer}/.well-known/openid-configuration`,
+    endpoints: {
+      authorization: `${issuer}/auth`, token: `${issuer}/token`, revocation: `${issuer}/token/revocation`,
+      jwks: `${issuer}/jwks`, userinfo: `${issuer}/me`,
+    },
+    listener,
+  };
+}

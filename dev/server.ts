@@ -1,0 +1,34 @@
+/**
+ * `npm run dev`: the façade, a local Cognito stand-in and a local AgentCore Gateway stand-in on one
+ * machine. Set PORT, BASE_PATH, or real IdP/gateway variables (README) to change what runs.
+ */
+import { ConfigError } from '../functions/lib/config';
+import { DEMO_USERS } from './idp';
+import { startLocalSystem } from './system';
+
+async function main(): Promise<void> {
+  const rawPort = process.env.PORT ?? '8787';
+  if (!/^\d+$/.test(rawPort) || Number(rawPort) > 65535) throw new ConfigError('PORT', `must be a port number, got ${JSON.stringify(rawPort)}`);
+  const system = await startLocalSystem({ port: Number(rawPort) });
+  const lines = [
+    '',
+    'agentcore-mcp-oauth local system is running',
+    `  MCP URL (paste into your client): ${system.mcpUrl}`,
+    `  OAuth issuer:                     ${system.baseUrl}`,
+    system.idp ? `  Cognito stand-in (oidc-provider): ${system.idp.issuer}` : '  Identity provider:                ' + process.env.IDP_ISSUER,
+    system.gateway ? `  Gateway stand-in (MCP SDK):       ${system.gateway.mcpUrl}` : '  Gateway:                          ' + process.env.GATEWAY_URL,
+    ...(system.idp ? [`  Demo login: ${DEMO_USERS.map((u) => `${u.username} / ${u.password}`).join(', ')}`] : []),
+    '',
+    `  claude mcp add --transport http demo ${system.mcpUrl}`,
+    '',
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
+  const stop = () => { void system.close().then(() => process.exit(0)); };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,173 @@
+/**
+ * The whole system on one machine: the façade's handlers behind the local API Gateway adapter,
+ * plus (unless real ones are configured) a real OpenID provider standing in for Cognito and an MCP
+ * server standing in for AgentCore Gateway. Used by `npm run dev` and by the end-to-end tests.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { route as authorizeRoute } from '../functions/authorize';
+import { route as callbackRoute } from '../functions/callback';
+import { route as discoveryRoute } from '../functions/discovery';
+import { createHandler } from '../functions/lib/handler';
+import { createMcpProxyHandler } from '../functions/mcp-proxy';
+import { route as registerRoute } from '../functions/register';
+import { route as tokenRoute } from '../functions/token';
+import { createApiGatewayListener } from './apigw-adapter';
+import { createGatewayStandIn, type GatewayStandIn } from './gateway';
+import { createLocalIdp, DEMO_USERS, type LocalIdp } from './idp';
+
+export interface LocalSystemOptions {
+  /** Façade port; 0 picks a free one. Default 8787. */
+  readonly port?: number;
+  /** Host name in the printed URLs and the issuer: `localhost` (default) or `127.0.0.1`. */
+  readonly publicHost?: string;
+  /** Like a REST API stage: `/prod`. Default '' (a custom domain's root mapping). */
+  readonly basePath?: string;
+  /** Environment: real Cognito/gateway settings and façade options (see README). Default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** How the gateway stand-in answers: application/json (like the real gateway by default) or SSE. */
+  readonly gatewayResponseMode?: 'json' | 'sse';
+}
+
+export interface LocalSystem {
+  /** The façade base URL (the OAuth issuer). */
+  readonly baseUrl: string;
+  /** The URL to give an MCP client. */
+  readonly mcpUrl: string;
+  /** Present when the local IdP runs. */
+  readonly idp?: LocalIdp;
+  /** Present when the gateway stand-in runs. */
+  readonly gateway?: GatewayStandIn;
+  close(): Promise<void>;
+}
+
+const LOCAL_SCOPES = ['openid', 'email', 'profile', 'mcp/tools'];
+const LOCAL_RESOURCE_SERVER = 'urn:agentcore-mcp-oauth:local-gateway';
+const LOCAL_CLIENT_ID = 'local-facade-client';
+
+async function listen(listener: (req: IncomingMessage, res: ServerResponse) => void, port: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    Promise.resolve(listener(req, res)).catch(() => {
+      if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'application/json' });
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return server;
+}
+
+function portOf(server: Server): number {
+  return (server.address() as AddressInfo).port;
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** Fills IDP_* from Cognito's well-known layout when COGNITO_USER_POOL_ID and COGNITO_DOMAIN are given. */
+export function cognitoEndpoints(env: NodeJS.ProcessEnv): Record<string, string> {
+  const pool = env.COGNITO_USER_POOL_ID;
+  const domain = env.COGNITO_DOMAIN;
+  if (!pool || !domain) return {};
+  const region = pool.split('_')[0];
+  const issuer = `https://cognito-idp.${region}.amazonaws.com/${pool}`;
+  const host = domain.includes('.') ? domain : `${domain}.auth.${region}.amazoncognito.com`;
+  return {
+    IDP_ISSUER: issuer,
+    IDP_JWKS_URI: `${issuer}/.well-known/jwks.json`,
+    IDP_AUTHORIZATION_ENDPOINT: `https://${host}/oauth2/authorize`,
+    IDP_TOKEN_ENDPOINT: `https://${host}/oauth2/token`,
+    IDP_REVOCATION_ENDPOINT: `https://${host}/oauth2/revoke`,
+    IDP_USERINFO_ENDPOINT: `https://${host}/oauth2/userInfo`,
+  };
+}
+
+export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
+  const baseEnv = options.env ?? process.env;
+  const basePath = (options.basePath ?? baseEnv.BASE_PATH ?? '').replace(/\/+$/, '');
+  if (basePath && !/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath)) throw new Error(`BASE_PATH: must look like /prod, got ${JSON.stringify(basePath)}`);
+  const host = options.publicHost ?? 'localhost';
+  const servers: Server[] = [];
+  const id = randomBytes(6).toString('hex');
+
+  // The façade listens first so its URL (and the IdP's one redirect URI) is known.
+  let facadeListener: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  const facade = await listen((req, res) => facadeListener ? facadeListener(req, res) : res.end(), options.port ?? 8787);
+  servers.push(facade);
+  const baseUrl = `http://${host}:${portOf(facade)}${basePath}`;
+
+  const env: NodeJS.ProcessEnv = { ...baseEnv, ...cognitoEndpoints(baseEnv), PUBLIC_BASE_URL: baseUrl };
+  // Local secrets live in this process's environment under names unique to this system.
+  const keysVar = `AGENTCORE_MCP_OAUTH_SIGNING_KEY_${id}`;
+  process.env[keysVar] = baseEnv.LOCAL_SIGNING_KEY ?? randomBytes(32).toString('base64url');
+  env.SIGNING_KEYS ??= `env:${keysVar}`;
+
+  let idp: LocalIdp | undefined;
+  if (!env.IDP_ISSUER) {
+    const secretVar = `AGENTCORE_MCP_OAUTH_CLIENT_SECRET_${id}`;
+    process.env[secretVar] = randomBytes(24).toString('base64url');
+    const idpServer = await listen((req, res) => idp!.listener(req, res), 0);
+    servers.push(idpServer);
+    idp = await createLocalIdp({
+      issuer: `http://127.0.0.1:${portOf(idpServer)}`,
+      clientId: LOCAL_CLIENT_ID,
+      clientSecret: process.env[secretVar]!,
+      redirectUri: `${baseUrl}/callback`,
+      resourceScopes: ['mcp/tools'],
+      resourceIndicator: LOCAL_RESOURCE_SERVER,
+      users: DEMO_USERS,
+    });
+    Object.assign(env, {
+      IDP_ISSUER: idp.issuer,
+      IDP_AUTHORIZATION_ENDPOINT: idp.endpoints.authorization,
+      IDP_TOKEN_ENDPOINT: idp.endpoints.token,
+      IDP_REVOCATION_ENDPOINT: idp.endpoints.revocation,
+      IDP_JWKS_URI: idp.endpoints.jwks,
+      IDP_USERINFO_ENDPOINT: idp.endpoints.userinfo,
+      IDP_CLIENT_ID: LOCAL_CLIENT_ID,
+      IDP_CLIENT_SECRET: `env:${secretVar}`,
+      SCOPES_SUPPORTED: env.SCOPES_SUPPORTED ?? LOCAL_SCOPES.join(' '),
+    });
+  }
+
+  let gateway: GatewayStandIn | undefined;
+  if (!env.GATEWAY_URL) {
+    const gatewayServer = await listen((req, res) => gateway!.listener(req, res), 0);
+    servers.push(gatewayServer);
+    gateway = await createGatewayStandIn({
+      url: `http://127.0.0.1:${portOf(gatewayServer)}`,
+      discoveryUrl: `${env.IDP_ISSUER}/.well-known/openid-configuration`,
+      allowedClients: [env.IDP_CLIENT_ID ?? LOCAL_CLIENT_ID],
+      responseMode: options.gatewayResponseMode ?? (env.GATEWAY_RESPONSE_MODE === 'sse' ? 'sse' : 'json'),
+    });
+    env.GATEWAY_URL = gateway.mcpUrl;
+  }
+
+  facadeListener = createApiGatewayListener({
+    basePath,
+    handlers: {
+      discovery: createHandler(discoveryRoute, env),
+      register: createHandler(registerRoute, env),
+      authorize: createHandler(authorizeRoute, env),
+      callback: createHandler(callbackRoute, env),
+      token: createHandler(tokenRoute, env),
+      'mcp-proxy': createMcpProxyHandler(env),
+    },
+  });
+
+  return {
+    baseUrl,
+    mcpUrl: `${baseUrl}/mcp`,
+    idp,
+    gateway,
+    async close() {
+      await Promise.all(servers.map(close));
+      delete process.env[keysVar];
+    },
+  };
+}
