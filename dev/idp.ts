@@ -121,7 +121,7 @@ export async function createLocalIdp(options: LocalIdpOptions): Promise<LocalIdp
       },
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AuthorizationCode: 300, RefreshToken: 30 * 24 * 3600 },
+    ttl: { AccessToken: options.accessTokenTtlSeconds ?? 3600, IdToken: 3600, Interaction: 600, Session: 3600, Grant: 3600, AuthorizationCode: 300, RefreshToken: 30 * 24 * 3600 },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
       ctx.body = `<!doctype html><title>IdP error</title><h1>${escapeHtml(String(out.error))}</h1><p>${escapeHtml(String(out.error_description ?? ''))}</p>`;
