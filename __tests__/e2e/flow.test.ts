@@ -83,6 +83,7 @@ describe.each([
     await client.close();
 
     // Nothing secret reached the logs along the way.
+    expect(logLines.length).toBeGreaterThan(5);
     const logs = logLines.join('\n');
     for (const secret of [code, tokens.access_token, tokens.refresh_token!, oauth.tokens()!.access_token]) expect(logs).not.toContain(secret);
   });

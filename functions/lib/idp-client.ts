@@ -22,6 +22,7 @@ export async function postToIdp(
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) if (v !== undefined) body.set(k, v);
   let response: Response;
+  const signal = AbortSignal.timeout(timeoutMs);
   try {
     response = await fetch(endpoint, {
       method: 'POST',
@@ -32,18 +33,17 @@ export async function postToIdp(
       },
       body,
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal,
     });
   } catch (error) {
-    const name = (error as Error).name;
-    if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'timeout' };
-    return { kind: 'unreachable', reason: ((error as Error).cause as Error | undefined)?.message ?? name };
+    if (signal.aborted) return { kind: 'timeout' };
+    return { kind: 'unreachable', reason: ((error as Error).cause as Error | undefined)?.message ?? (error as Error).name };
   }
   let raw: string;
   try {
     raw = await response.text();
   } catch {
-    return { kind: 'unreachable', reason: 'response body could not be read' };
+    return signal.aborted ? { kind: 'timeout' } : { kind: 'unreachable', reason: 'response body could not be read' };
   }
   let parsed: unknown;
   try {

@@ -58,7 +58,9 @@ export function verify<T extends object>(
   }
   const expected = mac(keyring, payload.kid, purpose, body);
   if (!expected) return { ok: false, reason: 'unknown_key' };
-  if (!timingSafeEqual(expected, Buffer.from(signature, 'base64url'))) return { ok: false, reason: 'bad_signature' };
+  const presented = Buffer.from(signature, 'base64url');
+  // Canonical encoding only: the last base64url character has unused bits, so a signature is otherwise malleable.
+  if (presented.toString('base64url') !== signature || !timingSafeEqual(expected, presented)) return { ok: false, reason: 'bad_signature' };
   if (payload.typ !== purpose) return { ok: false, reason: 'wrong_type' };
   if (typeof payload.iat !== 'number' || payload.iat > nowSeconds + skewSeconds) return { ok: false, reason: 'not_yet_valid' };
   if (payload.exp !== undefined && (typeof payload.exp !== 'number' || payload.exp + skewSeconds < nowSeconds)) {

@@ -1,0 +1,14 @@
+/** Jest setup: keep handler logs out of the test output (tests that inspect logs install their own sink). */
+import { setLogSink } from '../functions/lib/log';
+
+setLogSink(() => undefined);
+
+// nock's fetch interception (@mswjs/interceptors) uses Promise.withResolvers, which Node 20 lacks (Node 22 has it).
+if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
+  (Promise as unknown as { withResolvers: () => unknown }).withResolvers = function withResolvers<T>() {
+    let resolve!: (value: T) => void;
+    let reject!: (reason?: unknown) => void;
+    const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+    return { promise, resolve, reject };
+  };
+}

@@ -1,0 +1,64 @@
+import { route } from '../../functions/callback';
+import { unwrapCode } from '../../functions/lib/code';
+import { createHandler } from '../../functions/lib/handler';
+import { parseKeyring } from '../../functions/lib/keys';
+import { encodeClientId } from '../../functions/lib/registration';
+import { signState } from '../../functions/lib/state';
+import { apiEvent, BASE, keyring, TEST_ENV } from '../helpers/events';
+
+const handler = createHandler(route, TEST_ENV);
+const NOW = Math.floor(Date.now() / 1000);
+const REDIRECT = 'http://localhost:40000/callback';
+const CLIENT_ID = encodeClientId(keyring, { redirect_uris: ['http://localhost/callback'], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+const STATE = signState(keyring, { clientId: CLIENT_ID, redirectUri: REDIRECT, clientState: 'abc' }, NOW, 600);
+
+const callback = (query: Record<string, string | string[]>) => handler(apiEvent({ path: '/callback', query }));
+const locationOf = (res: { headers?: Record<string, unknown> }) => new URL(String(res.headers!.Location));
+
+describe('callback', () => {
+  test('delivers a code bound to the client and redirect, with the client state and iss', async () => {
+    const res = await callback({ code: 'cognito-code', state: STATE });
+    expect(res.statusCode).toBe(302);
+    const to = locationOf(res);
+    expect(`${to.origin}${to.pathname}`).toBe(REDIRECT);
+    expect(to.searchParams.get('state')).toBe('abc');
+    expect(to.searchParams.get('iss')).toBe(BASE);
+    expect(unwrapCode(keyring, to.searchParams.get('code'), CLIENT_ID, REDIRECT, NOW, 60)).toEqual({ ok: true, idpCode: 'cognito-code' });
+  });
+
+  test('forwards the IdP error and description to the client', async () => {
+    const res = await callback({ error: 'access_denied', error_description: 'User cancelled login', state: STATE });
+    const to = locationOf(res);
+    expect(Object.fromEntries(to.searchParams)).toEqual({ error: 'access_denied', error_description: 'User cancelled login', state: 'abc', iss: BASE });
+  });
+
+  test('an unknown IdP error code becomes server_error and odd characters are cleaned', async () => {
+    const to = locationOf(await callback({ error: 'weird<error>', error_description: 'bad "quote"\r\nSet-Cookie: x', state: STATE }));
+    expect(to.searchParams.get('error')).toBe('server_error');
+    expect(to.searchParams.get('error_description')).not.toMatch(/["\r\n]/);
+  });
+
+  test('a state without a client state omits it', async () => {
+    const state = signState(keyring, { clientId: CLIENT_ID, redirectUri: REDIRECT }, NOW, 600);
+    expect(locationOf(await callback({ code: 'c', state })).searchParams.has('state')).toBe(false);
+  });
+
+  test.each([
+    ['missing state', { code: 'c' }],
+    ['tampered state', { code: 'c', state: `${STATE.slice(0, -2)}xx` }],
+    ['expired state', { code: 'c', state: signState(keyring, { clientId: CLIENT_ID, redirectUri: REDIRECT }, NOW - 700, 600) }],
+    ['state from the future', { code: 'c', state: signState(keyring, { clientId: CLIENT_ID, redirectUri: REDIRECT }, NOW + 120, 600) }],
+    ['state signed by an unknown key', { code: 'c', state: signState(parseKeyring(JSON.stringify({ current: 'k9', keys: { k9: Buffer.alloc(32, 9).toString('base64url') } })), { clientId: CLIENT_ID, redirectUri: REDIRECT }, NOW, 600) }],
+    ['state whose redirect is not registered', { code: 'c', state: signState(keyring, { clientId: CLIENT_ID, redirectUri: 'https://evil.example/cb' }, NOW, 600) }],
+    ['repeated state', { code: 'c', state: [STATE, STATE] }],
+  ])('%s: an error page, no redirect, no code', async (_name, query) => {
+    const res = await callback(query);
+    expect(res.statusCode).toBe(400);
+    expect(res.headers!.Location).toBeUndefined();
+    expect(res.body).not.toContain('cognito-code');
+  });
+
+  test('neither code nor error: server_error to the client', async () => {
+    expect(locationOf(await callback({ state: STATE })).searchParams.get('error')).toBe('server_error');
+  });
+});

@@ -1,0 +1,88 @@
+import { parseKeyring, KeyringError } from '../../functions/lib/keys';
+import { sign, verify } from '../../functions/lib/signed';
+import { signState, verifyState } from '../../functions/lib/state';
+import { unwrapCode, wrapCode } from '../../functions/lib/code';
+import { keyring, KEYS_JSON } from '../helpers/events';
+
+const NOW = 1_800_000_000;
+
+describe('signed values', () => {
+  test('round trip carries typ, kid, iat and exp', () => {
+    const token = sign(keyring, 'state', { a: 1 }, NOW, 600);
+    const result = verify<{ a: number }>(keyring, 'state', token, NOW, 60);
+    expect(result).toEqual({ ok: true, value: { typ: 'state', kid: 'k2', iat: NOW, exp: NOW + 600, a: 1 } });
+  });
+
+  test('a changed payload or signature fails', () => {
+    const token = sign(keyring, 'state', { a: 1 }, NOW, 600);
+    const [body, sig] = token.split('.');
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString()), a: 2 })).toString('base64url');
+    expect(verify(keyring, 'state', `${forged}.${sig}`, NOW, 60)).toEqual({ ok: false, reason: 'bad_signature' });
+    const flipped = sig!.startsWith('A') ? `B${sig!.slice(1)}` : `A${sig!.slice(1)}`;
+    expect(verify(keyring, 'state', `${body}.${flipped}`, NOW, 60)).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+
+  test('purposes are separated: a client_id never verifies as state', () => {
+    const client = sign(keyring, 'client', { r: [] }, NOW);
+    expect(verify(keyring, 'state', client, NOW, 60)).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+
+  test('expiry honours the clock skew, and future iat beyond skew is refused', () => {
+    const token = sign(keyring, 'state', {}, NOW, 600);
+    expect(verify(keyring, 'state', token, NOW + 600 + 60, 60).ok).toBe(true);
+    expect(verify(keyring, 'state', token, NOW + 600 + 61, 60)).toEqual({ ok: false, reason: 'expired' });
+    expect(verify(keyring, 'state', token, NOW - 61, 60)).toEqual({ ok: false, reason: 'not_yet_valid' });
+    expect(verify(keyring, 'state', token, NOW - 60, 60).ok).toBe(true);
+  });
+
+  test('rotation: old key still verifies, unknown or removed key does not', () => {
+    const old = parseKeyring(JSON.stringify({ current: 'k1', keys: JSON.parse(KEYS_JSON).keys }));
+    const signedByOld = sign(old, 'client', {}, NOW);
+    expect(verify(keyring, 'client', signedByOld, NOW, 0).ok).toBe(true);
+    const rotatedOut = parseKeyring(JSON.stringify({ current: 'k2', keys: { k2: JSON.parse(KEYS_JSON).keys.k2 } }));
+    expect(verify(rotatedOut, 'client', signedByOld, NOW, 0)).toEqual({ ok: false, reason: 'unknown_key' });
+  });
+
+  test.each([undefined, 42, '', 'a.b', 'only-one-part', `${'a'.repeat(9000)}.x`, 'e30.' + 'A'.repeat(43), '!!!.' + 'A'.repeat(43)])(
+    'malformed input %p is refused without throwing', (input) => {
+      const result = verify(keyring, 'state', input, NOW, 60);
+      expect(result.ok).toBe(false);
+    },
+  );
+});
+
+describe('keyring', () => {
+  test('a plain secret of 32+ characters is one key with a derived id', () => {
+    const ring = parseKeyring('x'.repeat(40));
+    expect(ring.keys.size).toBe(1);
+    expect(ring.keys.has(ring.currentKid)).toBe(true);
+  });
+  test.each([
+    ['short', /at least 32/],
+    ['{not json', /not valid JSON/],
+    ['{"current":"a","keys":{}}', /current key a is not in/],
+    ['{"current":"a","keys":{"a":"c2hvcnQ"}}', /shorter than 32 bytes/],
+    ['{"keys":{}}', /"current" must be a key id/],
+  ])('%s is rejected with a clear message', (secret, message) => {
+    expect(() => parseKeyring(secret)).toThrow(KeyringError);
+    expect(() => parseKeyring(secret)).toThrow(message);
+  });
+});
+
+describe('state and code binding', () => {
+  test('state round trip, and tampering is detected', () => {
+    const state = signState(keyring, { clientId: 'c', redirectUri: 'http://127.0.0.1:1/cb', clientState: 'xyz' }, NOW, 600);
+    expect(verifyState(keyring, state, NOW, 60)).toEqual({ ok: true, state: { clientId: 'c', redirectUri: 'http://127.0.0.1:1/cb', clientState: 'xyz' } });
+    expect(verifyState(keyring, state.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), NOW, 60).ok).toBe(false);
+    expect(verifyState(keyring, state, NOW + 661, 60)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  test('a wrapped code only unwraps for its client and redirect URI', () => {
+    const code = wrapCode(keyring, 'idp-code', 'client-a', 'http://127.0.0.1:9/cb', NOW);
+    expect(unwrapCode(keyring, code, 'client-a', 'http://127.0.0.1:9/cb', NOW, 60)).toEqual({ ok: true, idpCode: 'idp-code' });
+    expect(unwrapCode(keyring, code, 'client-a', undefined, NOW, 60)).toEqual({ ok: true, idpCode: 'idp-code' });
+    expect(unwrapCode(keyring, code, 'client-b', 'http://127.0.0.1:9/cb', NOW, 60)).toEqual({ ok: false, reason: 'client_mismatch' });
+    expect(unwrapCode(keyring, code, 'client-a', 'http://127.0.0.1:9/other', NOW, 60)).toEqual({ ok: false, reason: 'redirect_mismatch' });
+    expect(unwrapCode(keyring, code, 'client-a', undefined, NOW + 361, 60)).toEqual({ ok: false, reason: 'expired' });
+  });
+});

@@ -1,0 +1,648 @@
+/**
+ * The deployment configuration: the one file a user edits (see `examples/*.config.ts`).
+ *
+ * Everything here is non-secret. Secrets (federated IdP client secrets, API keys, the signing key
+ * when it is supplied rather than generated) are Terraform input variables, declared by the stack
+ * and named in `docs/terraform.md`; the validator rejects a config that tries to carry one.
+ *
+ * Shapes with alternatives use a single discriminating key (`create` / `existing`, `type`, `kind`)
+ * so a config reads as what it does. Every optional field documents its default; `validate.ts`
+ * applies them and turns the input into a {@link ResolvedConfig} where nothing is optional any more.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Input (what the user writes)
+// ---------------------------------------------------------------------------------------------
+
+export interface DeploymentConfig {
+  /**
+   * Prefix of every resource name and the stack name: 3–24 characters, lowercase letters, digits and
+   * single hyphens, starting with a letter (it also becomes part of Lambda, IAM role and Cognito names).
+   */
+  readonly name: string;
+  /** AWS region, e.g. `eu-west-1`. In `module` usage it must equal the region of the caller's provider. */
+  readonly region: string;
+  /** Tags for every resource (provider `default_tags` in `root` usage). @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly terraform?: TerraformConfig;
+  readonly identity: IdentityConfig;
+  readonly gateway: GatewayConfig;
+  readonly facade?: FacadeConfig;
+}
+
+export interface TerraformConfig {
+  /**
+   * `root`: the synthesized stack has a provider and a backend and is applied as is (`cdktf deploy`,
+   * `terraform apply` in the stack directory, a Terraform Cloud workspace).
+   * `module`: neither; another root module consumes it with `module "…" { source = "…/stacks/<name>" }`.
+   * @default 'root'
+   */
+  readonly usage?: 'root' | 'module';
+  /** Where state lives (root usage only). @default { type: 'local' } */
+  readonly backend?: BackendConfig;
+}
+
+export type BackendConfig =
+  | { readonly type: 'local'; /** State file path, relative to the stack directory. @default 'terraform.tfstate' */ readonly path?: string }
+  | {
+      readonly type: 's3';
+      readonly bucket: string;
+      readonly key: string;
+      /** @default the deployment region */
+      readonly region?: string;
+      /** Customer-managed KMS key for the state object. @default SSE-S3 */
+      readonly kmsKeyId?: string;
+    }
+  | {
+      readonly type: 'cloud';
+      readonly organization: string;
+      /** A workspace name, or `{ tags }` to select among tagged workspaces. */
+      readonly workspace: string | { readonly tags: readonly string[] };
+      readonly project?: string;
+      /** @default 'app.terraform.io' */
+      readonly hostname?: string;
+    };
+
+export interface IdentityConfig {
+  readonly userPool: NewUserPool | ExistingUserPool;
+  /**
+   * An OAuth 2.0 resource server in the pool: access tokens carry `<identifier>/<scope>` scopes, which
+   * is what the gateway and your targets authorize on. Omit to use only OIDC scopes.
+   */
+  readonly resourceServer?: ResourceServerConfig;
+  /** Federated identity providers offered on the hosted sign-in page. @default [] */
+  readonly identityProviders?: readonly IdentityProviderConfig[];
+  /** Offer the pool's own users (username/password) next to federated providers. @default true */
+  readonly allowCognitoUsers?: boolean;
+  /** The one app client the façade uses for interactive (authorization code) sign-in. */
+  readonly userFlowClient?: UserFlowClientConfig;
+  /** Client-credentials clients for machine-to-machine callers of the gateway. @default [] */
+  readonly machineClients?: readonly MachineClientConfig[];
+}
+
+export interface NewUserPool {
+  readonly create: {
+    readonly domain: CognitoDomain;
+    /** Let anyone sign up on the hosted page. @default false (administrators create users) */
+    readonly selfSignUp?: boolean;
+    /** @default 'OPTIONAL' (TOTP) */
+    readonly mfa?: 'OFF' | 'OPTIONAL' | 'ON';
+    /** @default true */
+    readonly deletionProtection?: boolean;
+    /** Cognito feature plan. @default 'ESSENTIALS' */
+    readonly tier?: 'LITE' | 'ESSENTIALS' | 'PLUS';
+  };
+}
+
+export interface ExistingUserPool {
+  readonly existing: {
+    /** `<region>_<id>`, e.g. `eu-west-1_AbCdEf123`. */
+    readonly userPoolId: string;
+    /** The pool's existing domain (not managed here). */
+    readonly domain: { readonly prefix: string } | { readonly customDomain: string };
+  };
+}
+
+export type CognitoDomain =
+  | {
+      /** `<prefix>.auth.<region>.amazoncognito.com`. */
+      readonly prefix: string;
+      /** 1: classic hosted UI; 2: managed login (a default branding style is created). @default 2 */
+      readonly managedLoginVersion?: 1 | 2;
+    }
+  | {
+      readonly customDomain: string;
+      /** ACM certificate in us-east-1 (Cognito custom domains are served through CloudFront). */
+      readonly certificateArn: string;
+      /** @default 2 */
+      readonly managedLoginVersion?: 1 | 2;
+    };
+
+export interface ResourceServerConfig {
+  /** Usually the MCP URL or another absolute URI; it prefixes every scope in the tokens. */
+  readonly identifier: string;
+  /** @default the identifier */
+  readonly name?: string;
+  readonly scopes: readonly { readonly name: string; readonly description: string }[];
+}
+
+/**
+ * A federated IdP. Secrets are never written here: the client secret (Apple: the private key) is the
+ * sensitive Terraform variable `idp_<name in snake_case>_client_secret` (`…_private_key`).
+ */
+export type IdentityProviderConfig =
+  | {
+      readonly type: 'oidc';
+      /** Provider name shown on the sign-in page (1–32 characters, no underscores). */
+      readonly name: string;
+      readonly clientId: string;
+      /** Issuer URL; its `/.well-known/openid-configuration` is used unless `endpoints` is given. */
+      readonly issuer: string;
+      /** @default ['openid', 'email', 'profile'] */
+      readonly scopes?: readonly string[];
+      /** How Cognito calls the userinfo endpoint. @default 'GET' */
+      readonly attributeRequestMethod?: 'GET' | 'POST';
+      /** For IdPs without usable discovery (all four are then required). */
+      readonly endpoints?: {
+        readonly authorization: string;
+        readonly token: string;
+        readonly userInfo: string;
+        readonly jwks: string;
+      };
+      /** Cognito attribute → IdP claim. @default { email: 'email', username: 'sub' } */
+      readonly attributeMapping?: Readonly<Record<string, string>>;
+      /** Email domains that route straight to this IdP. @default [] */
+      readonly identifiers?: readonly string[];
+    }
+  | {
+      readonly type: 'saml';
+      readonly name: string;
+      /** Exactly one of `metadataUrl` or `metadataFile` (a path read at synth time). */
+      readonly metadataUrl?: string;
+      readonly metadataFile?: string;
+      /** @default { email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress' } */
+      readonly attributeMapping?: Readonly<Record<string, string>>;
+      readonly identifiers?: readonly string[];
+      /** Send SAML sign-out requests to the IdP. @default false */
+      readonly signOut?: boolean;
+    }
+  | {
+      readonly type: 'google' | 'facebook' | 'amazon';
+      readonly clientId: string;
+      /** @default google: 'openid email profile'; facebook: 'public_profile,email'; amazon: 'profile' */
+      readonly scopes?: readonly string[];
+      readonly attributeMapping?: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly type: 'apple';
+      /** The Services ID. */
+      readonly clientId: string;
+      readonly teamId: string;
+      readonly keyId: string;
+      /** @default ['email', 'name'] */
+      readonly scopes?: readonly string[];
+      readonly attributeMapping?: Readonly<Record<string, string>>;
+    };
+
+export interface UserFlowClientConfig {
+  /**
+   * Scopes the client may request; also the façade's `scopes_supported`.
+   * @default ['openid', 'email', 'profile'] plus every resource-server scope
+   */
+  readonly scopes?: readonly string[];
+  /** 5–1440. @default 60 */
+  readonly accessTokenValidityMinutes?: number;
+  /** 5–1440. @default 60 */
+  readonly idTokenValidityMinutes?: number;
+  /** 1–3650. @default 30 */
+  readonly refreshTokenValidityDays?: number;
+  /**
+   * Refresh-token rotation: every refresh returns a new refresh token; the old one stays valid for
+   * `retryGracePeriodSeconds` (0–60) so a client that retries or refreshes twice is not logged out.
+   * @default { enabled: true, retryGracePeriodSeconds: 60 }
+   */
+  readonly refreshTokenRotation?: { readonly enabled?: boolean; readonly retryGracePeriodSeconds?: number };
+  /** Hosted-UI session lifetime, 3–15. @default 3 */
+  readonly authSessionValidityMinutes?: number;
+  /** Where Cognito's `/logout` may send the browser. @default ['<façade base URL>/'] */
+  readonly logoutUrls?: readonly string[];
+}
+
+export interface MachineClientConfig {
+  /** 1–64 characters: letters, digits, `-`, `_`. */
+  readonly name: string;
+  /** Resource-server scope names (without the identifier prefix). */
+  readonly scopes: readonly string[];
+  /** 5–1440. @default 60 */
+  readonly accessTokenValidityMinutes?: number;
+}
+
+export type GatewayConfig = NewGateway | ExistingGateway;
+
+export interface NewGateway {
+  readonly create: {
+    /** @default '<name>-gateway' */
+    readonly name?: string;
+    readonly description?: string;
+    /** @default ['2025-11-25', '2025-06-18', '2025-03-26'] */
+    readonly supportedMcpVersions?: readonly string[];
+    /** Adds the gateway's semantic tool search. @default none */
+    readonly searchType?: 'SEMANTIC';
+    readonly instructions?: string;
+    /** Return detailed errors to callers (the only accepted value is DEBUG). @default off */
+    readonly exceptionLevel?: 'DEBUG';
+    /** App client ids besides the user-flow and machine clients that may call the gateway. @default [] */
+    readonly additionalAllowedClients?: readonly string[];
+    readonly interceptor?: InterceptorConfig;
+    readonly targets: readonly TargetConfig[];
+  };
+}
+
+export interface ExistingGateway {
+  readonly existing: {
+    /** The gateway's MCP URL, `https://<id>.gateway.bedrock-agentcore.<region>.amazonaws.com/mcp`. */
+    readonly url: string;
+  };
+}
+
+/** A Lambda function: an existing one by ARN, or built here from a TypeScript/JavaScript entry file. */
+export type FunctionSource =
+  | { readonly arn: string }
+  | {
+      /** Entry file relative to the project root; it must export `handler`. */
+      readonly entry: string;
+      /** @default {} */
+      readonly environment?: Readonly<Record<string, string>>;
+      /** @default 256 */
+      readonly memoryMb?: number;
+      /** @default 30 */
+      readonly timeoutSeconds?: number;
+    };
+
+export interface InterceptorConfig {
+  readonly function: FunctionSource;
+  /** At most one REQUEST and one RESPONSE interceptor per gateway. */
+  readonly interceptionPoints: readonly ('REQUEST' | 'RESPONSE')[];
+  /** Pass request headers (needed to see `Authorization`). @default true */
+  readonly passRequestHeaders?: boolean;
+}
+
+/** A JSON Schema subset the gateway accepts for Lambda tool input/output. */
+export interface JsonSchema {
+  readonly type: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
+  readonly description?: string;
+  readonly properties?: Readonly<Record<string, JsonSchema>>;
+  readonly required?: readonly string[];
+  readonly items?: JsonSchema;
+}
+
+export interface ToolDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly inputSchema: JsonSchema;
+  readonly outputSchema?: JsonSchema;
+}
+
+/** A schema document: a file read at synth time, inline text, or an S3 object. */
+export type SchemaSource =
+  | { readonly file: string }
+  | { readonly inline: string }
+  | { readonly s3Uri: string; readonly bucketOwnerAccountId?: string };
+
+export type TargetConfig =
+  | {
+      readonly kind: 'lambda';
+      /** Target name; tools appear to clients as `<name>___<tool>`. */
+      readonly name: string;
+      readonly description?: string;
+      readonly function: FunctionSource;
+      /** Inline tool definitions or an S3 JSON document with them. */
+      readonly tools: readonly ToolDefinition[] | { readonly s3Uri: string; readonly bucketOwnerAccountId?: string };
+    }
+  | {
+      readonly kind: 'openApi';
+      readonly name: string;
+      readonly description?: string;
+      readonly schema: SchemaSource;
+      readonly credentials: ApiKeyCredentials | OAuthCredentials;
+    }
+  | {
+      readonly kind: 'smithy';
+      readonly name: string;
+      readonly description?: string;
+      readonly schema: SchemaSource;
+    }
+  | {
+      readonly kind: 'mcpServer';
+      readonly name: string;
+      readonly description?: string;
+      /** https URL of the MCP server. */
+      readonly endpoint: string;
+      /** @default none (the server is called without credentials) */
+      readonly credentials?: OAuthCredentials;
+    };
+
+/** An existing AgentCore Identity credential provider. */
+export interface ExistingCredentialProvider {
+  readonly arn: string;
+  /** The provider's Secrets Manager secret (`client_secret_arn` / `api_key_secret_arn`). */
+  readonly secretArn: string;
+}
+
+/**
+ * API key sent to the target. With no `provider`, an API-key credential provider is created whose key
+ * is the ephemeral Terraform variable `target_<name>_api_key` (write-only; bump
+ * `target_<name>_api_key_version` to rotate).
+ */
+export interface ApiKeyCredentials {
+  readonly type: 'apiKey';
+  /** @default 'HEADER' */
+  readonly location?: 'HEADER' | 'QUERY_PARAMETER';
+  /** @default 'Authorization' */
+  readonly parameterName?: string;
+  /** e.g. 'Bearer'. @default none */
+  readonly prefix?: string;
+  readonly provider?: ExistingCredentialProvider;
+}
+
+/**
+ * OAuth 2.0 credentials for the target. `provider.create` makes an OAuth2 credential provider whose
+ * client secret is the ephemeral variable `target_<name>_client_secret` (write-only).
+ */
+export interface OAuthCredentials {
+  readonly type: 'oauth';
+  readonly scopes: readonly string[];
+  readonly customParameters?: Readonly<Record<string, string>>;
+  /**
+   * `AUTHORIZATION_CODE` (3-legged, per-user consent) needs `defaultReturnUrl` and an aws provider
+   * that has `grant_type` (terraform-provider-aws PR #46217, newer than the bindings' 6.25).
+   * @default 'CLIENT_CREDENTIALS'
+   */
+  readonly grantType?: 'CLIENT_CREDENTIALS' | 'AUTHORIZATION_CODE';
+  readonly defaultReturnUrl?: string;
+  readonly provider:
+    | ExistingCredentialProvider
+    | {
+        readonly create: {
+          readonly vendor:
+            | 'CustomOauth2'
+            | 'GoogleOauth2'
+            | 'GithubOauth2'
+            | 'MicrosoftOauth2'
+            | 'SalesforceOauth2'
+            | 'SlackOauth2';
+          readonly clientId: string;
+          /** CustomOauth2 only: the authorization server's discovery document URL. */
+          readonly discoveryUrl?: string;
+        };
+      };
+}
+
+export interface FacadeConfig {
+  /** API Gateway stage name (first path segment of the default URL). @default 'prod' */
+  readonly stageName?: string;
+  /**
+   * Serve the façade at `https://<domainName>` (root base-path mapping). Recommended: RFC 8414/9728
+   * path-inserted metadata URLs only work at a host root. The certificate must be in the deployment
+   * region. With `hostedZoneId` an alias record is created.
+   */
+  readonly customDomain?: { readonly domainName: string; readonly certificateArn: string; readonly hostedZoneId?: string };
+  /** Exact non-loopback redirect URIs registrations may use (https or private-use schemes). @default [] */
+  readonly redirectAllowlist?: readonly string[];
+  /**
+   * What the façade sends to Cognito as RFC 8707 `resource` after validating the client's:
+   * `strip`, `forward`, `resource-server` (the configured resource server's identifier) or an absolute URI.
+   * @default 'strip'
+   */
+  readonly resourceToIdp?: string;
+  /** Scopes used when a client asks for none; subset of the user-flow client's scopes. @default all of them */
+  readonly defaultScopes?: readonly string[];
+  /** @default ['*'] */
+  readonly corsAllowedOrigins?: readonly string[];
+  /** Stage-wide request throttling. @default { rateLimit: 50, burstLimit: 100 } */
+  readonly throttling?: { readonly rateLimit?: number; readonly burstLimit?: number };
+  /** Lifetime of the signed authorization `state`, 60–3600. @default 600 */
+  readonly stateTtlSeconds?: number;
+  /** Allowed clock skew when verifying signed values, 0–300. @default 60 */
+  readonly clockSkewSeconds?: number;
+  readonly mcp?: {
+    /** 1024–6291456. @default 1048576 */
+    readonly maxBodyBytes?: number;
+    /**
+     * Upper bound of one proxied MCP exchange, 1–900. Above 29 s the streaming integration needs aws
+     * provider >= 6.26.0, which the synthesized `required_providers` then demands. @default 60
+     */
+    readonly upstreamTimeoutSeconds?: number;
+  };
+  /** @default 'info' */
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** CloudWatch Logs retention for functions and access logs. @default 30 */
+  readonly logRetentionDays?: number;
+  /** Memory of every façade function, 128–10240. @default 256 */
+  readonly memoryMb?: number;
+  /**
+   * `generate`: a 64-character random key from Secrets Manager's GetRandomPassword (ephemeral
+   * resource; never in state or plan); bump variable `signing_keys_version` to rotate.
+   * `variable`: the ephemeral variable `signing_keys` (a string of >= 32 random characters, or the
+   * rotation JSON `{"current":"<kid>","keys":{"<kid>":"<base64url key>"}}`).
+   * @default 'generate'
+   */
+  readonly signingKeys?: 'generate' | 'variable';
+  /** Days a deleted secret can be restored (0 = immediately, else 7–30). @default 7 */
+  readonly secretRecoveryWindowDays?: number;
+  /**
+   * API Gateway writes access logs only when the account (per region) has a CloudWatch Logs role.
+   * `true` creates that account-wide setting here; leave false if it is managed elsewhere.
+   * @default false
+   */
+  readonly manageApiGatewayAccountRole?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resolved (what the stacks consume): every default applied, every alternative tagged.
+// ---------------------------------------------------------------------------------------------
+
+export type ResolvedBackend =
+  | { readonly type: 'local'; readonly path: string }
+  | { readonly type: 's3'; readonly bucket: string; readonly key: string; readonly region: string; readonly kmsKeyId?: string }
+  | {
+      readonly type: 'cloud';
+      readonly organization: string;
+      readonly workspace: { readonly name: string } | { readonly tags: readonly string[] };
+      readonly project?: string;
+      readonly hostname: string;
+    };
+
+export type ResolvedDomain =
+  | { readonly kind: 'prefix'; readonly prefix: string; readonly managedLoginVersion: 1 | 2 }
+  | { readonly kind: 'custom'; readonly domainName: string; readonly certificateArn: string; readonly managedLoginVersion: 1 | 2 };
+
+export type ResolvedUserPool =
+  | {
+      readonly kind: 'create';
+      readonly domain: ResolvedDomain;
+      readonly selfSignUp: boolean;
+      readonly mfa: 'OFF' | 'OPTIONAL' | 'ON';
+      readonly deletionProtection: boolean;
+      readonly tier: 'LITE' | 'ESSENTIALS' | 'PLUS';
+    }
+  | {
+      readonly kind: 'existing';
+      readonly userPoolId: string;
+      /** The hosted-UI host name, e.g. `auth.example.com` or `<prefix>.auth.<region>.amazoncognito.com`. */
+      readonly domainHost: string;
+    };
+
+export type ResolvedIdentityProvider =
+  | {
+      readonly type: 'oidc';
+      readonly name: string;
+      readonly clientId: string;
+      readonly issuer: string;
+      readonly scopes: readonly string[];
+      readonly attributeRequestMethod: 'GET' | 'POST';
+      readonly endpoints?: { readonly authorization: string; readonly token: string; readonly userInfo: string; readonly jwks: string };
+      readonly attributeMapping: Readonly<Record<string, string>>;
+      readonly identifiers: readonly string[];
+      /** Terraform variable holding the client secret. */
+      readonly secretVariable: string;
+    }
+  | {
+      readonly type: 'saml';
+      readonly name: string;
+      readonly metadata: { readonly url: string } | { readonly document: string };
+      readonly attributeMapping: Readonly<Record<string, string>>;
+      readonly identifiers: readonly string[];
+      readonly signOut: boolean;
+    }
+  | {
+      readonly type: 'google' | 'facebook' | 'amazon';
+      readonly name: 'Google' | 'Facebook' | 'LoginWithAmazon';
+      readonly clientId: string;
+      readonly scopes: readonly string[];
+      readonly attributeMapping: Readonly<Record<string, string>>;
+      readonly secretVariable: string;
+    }
+  | {
+      readonly type: 'apple';
+      readonly name: 'SignInWithApple';
+      readonly clientId: string;
+      readonly teamId: string;
+      readonly keyId: string;
+      readonly scopes: readonly string[];
+      readonly attributeMapping: Readonly<Record<string, string>>;
+      readonly secretVariable: string;
+    };
+
+export interface ResolvedIdentity {
+  readonly userPool: ResolvedUserPool;
+  readonly resourceServer?: {
+    readonly identifier: string;
+    readonly name: string;
+    readonly scopes: readonly { readonly name: string; readonly description: string }[];
+  };
+  readonly identityProviders: readonly ResolvedIdentityProvider[];
+  readonly allowCognitoUsers: boolean;
+  readonly userFlowClient: {
+    readonly scopes: readonly string[];
+    readonly accessTokenValidityMinutes: number;
+    readonly idTokenValidityMinutes: number;
+    readonly refreshTokenValidityDays: number;
+    readonly refreshTokenRotation: { readonly enabled: boolean; readonly retryGracePeriodSeconds: number };
+    readonly authSessionValidityMinutes: number;
+    /** Undefined: the façade base URL + '/'. */
+    readonly logoutUrls?: readonly string[];
+  };
+  readonly machineClients: readonly { readonly name: string; readonly scopes: readonly string[]; readonly accessTokenValidityMinutes: number }[];
+}
+
+export type ResolvedFunctionSource =
+  | { readonly kind: 'arn'; readonly arn: string }
+  | {
+      readonly kind: 'entry';
+      readonly entry: string;
+      readonly environment: Readonly<Record<string, string>>;
+      readonly memoryMb: number;
+      readonly timeoutSeconds: number;
+    };
+
+export type ResolvedSchemaSource =
+  | { readonly kind: 'inline'; readonly text: string }
+  | { readonly kind: 's3'; readonly uri: string; readonly bucketOwnerAccountId?: string };
+
+export type ResolvedCredentials =
+  | { readonly type: 'gatewayIamRole' }
+  | { readonly type: 'none' }
+  | {
+      readonly type: 'apiKey';
+      readonly location: 'HEADER' | 'QUERY_PARAMETER';
+      readonly parameterName: string;
+      readonly prefix?: string;
+      readonly provider: ExistingCredentialProvider | { readonly create: { readonly keyVariable: string; readonly versionVariable: string } };
+    }
+  | {
+      readonly type: 'oauth';
+      readonly scopes: readonly string[];
+      readonly customParameters: Readonly<Record<string, string>>;
+      readonly grantType: 'CLIENT_CREDENTIALS' | 'AUTHORIZATION_CODE';
+      readonly defaultReturnUrl?: string;
+      readonly provider:
+        | ExistingCredentialProvider
+        | {
+            readonly create: {
+              readonly vendor: string;
+              readonly clientId: string;
+              readonly discoveryUrl?: string;
+              readonly secretVariable: string;
+              readonly versionVariable: string;
+            };
+          };
+    };
+
+export type ResolvedTarget =
+  | {
+      readonly kind: 'lambda';
+      readonly name: string;
+      readonly description?: string;
+      readonly function: ResolvedFunctionSource;
+      readonly tools: readonly ToolDefinition[] | { readonly s3Uri: string; readonly bucketOwnerAccountId?: string };
+      readonly credentials: { readonly type: 'gatewayIamRole' };
+    }
+  | { readonly kind: 'openApi'; readonly name: string; readonly description?: string; readonly schema: ResolvedSchemaSource; readonly credentials: ResolvedCredentials }
+  | { readonly kind: 'smithy'; readonly name: string; readonly description?: string; readonly schema: ResolvedSchemaSource; readonly credentials: { readonly type: 'gatewayIamRole' } }
+  | { readonly kind: 'mcpServer'; readonly name: string; readonly description?: string; readonly endpoint: string; readonly credentials: ResolvedCredentials };
+
+export type ResolvedGateway =
+  | {
+      readonly kind: 'create';
+      readonly name: string;
+      readonly description?: string;
+      readonly supportedMcpVersions: readonly string[];
+      readonly searchType?: 'SEMANTIC';
+      readonly instructions?: string;
+      readonly exceptionLevel?: 'DEBUG';
+      readonly additionalAllowedClients: readonly string[];
+      readonly interceptor?: {
+        readonly function: ResolvedFunctionSource;
+        readonly interceptionPoints: readonly ('REQUEST' | 'RESPONSE')[];
+        readonly passRequestHeaders: boolean;
+      };
+      readonly targets: readonly ResolvedTarget[];
+    }
+  | { readonly kind: 'existing'; readonly url: string };
+
+export type ResourceToIdpSetting = 'strip' | 'forward' | { readonly uri: string };
+
+export interface ResolvedFacade {
+  readonly stageName: string;
+  readonly customDomain?: { readonly domainName: string; readonly certificateArn: string; readonly hostedZoneId?: string };
+  readonly redirectAllowlist: readonly string[];
+  readonly resourceToIdp: ResourceToIdpSetting;
+  readonly defaultScopes: readonly string[];
+  readonly corsAllowedOrigins: readonly string[];
+  readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly stateTtlSeconds: number;
+  readonly clockSkewSeconds: number;
+  readonly mcp: { readonly maxBodyBytes: number; readonly upstreamTimeoutSeconds: number };
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly logRetentionDays: number;
+  readonly memoryMb: number;
+  readonly signingKeys: 'generate' | 'variable';
+  readonly secretRecoveryWindowDays: number;
+  readonly manageApiGatewayAccountRole: boolean;
+}
+
+export interface ResolvedConfig {
+  readonly name: string;
+  readonly region: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly terraform: { readonly usage: 'root' | 'module'; readonly backend?: ResolvedBackend };
+  readonly identity: ResolvedIdentity;
+  readonly gateway: ResolvedGateway;
+  readonly facade: ResolvedFacade;
+}
+
+/** Identity helper for config files: gives editor completion and type checks. */
+export function defineConfig(config: DeploymentConfig): DeploymentConfig {
+  return config;
+}
