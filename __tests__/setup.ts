@@ -12,3 +12,12 @@ if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function'
     return { promise, resolve, reject };
   };
 }
+
+// oidc-provider announces development-only settings on every start; the local IdP uses them on purpose.
+for (const method of ['warn', 'info'] as const) {
+  const original = console[method].bind(console);
+  console[method] = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && /^oidc-provider (WARNING|NOTICE)/.test(args[0])) return;
+    original(...args);
+  };
+}

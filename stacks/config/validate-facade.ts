@@ -1,0 +1,156 @@
+/** Validation of `facade`: the REST API, its functions' settings and the redirect/CORS policy. */
+import type { ResolvedFacade, ResolvedIdentity, ResourceToIdpSetting } from './types';
+import { Reader, join } from './reader';
+import { ACM_CERTIFICATE_ARN, API_GATEWAY_STAGE, HOSTNAME, LOG_RETENTION_DAYS, arnRegion } from './patterns';
+
+export interface FacadeContext {
+  readonly region: string;
+  readonly identity?: ResolvedIdentity;
+}
+
+/** Schemes that must never be redirect targets (script execution or local file access). */
+const FORBIDDEN_REDIRECT_SCHEMES = ['javascript:', 'data:', 'file:', 'vbscript:', 'blob:'];
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+export function readFacade(r: Reader, value: unknown, ctx: FacadeContext): ResolvedFacade {
+  const p = 'facade';
+  const o =
+    r.object(value ?? {}, p, [
+      'stageName', 'customDomain', 'redirectAllowlist', 'resourceToIdp', 'defaultScopes', 'corsAllowedOrigins', 'throttling', 'stateTtlSeconds',
+      'clockSkewSeconds', 'mcp', 'logLevel', 'logRetentionDays', 'memoryMb', 'signingKeys', 'secretRecoveryWindowDays', 'manageApiGatewayAccountRole',
+    ], { signingKey: 'the signing key is generated, or is the Terraform variable signing_keys (facade.signingKeys: "variable")' }) ?? {};
+
+  const stageName = r.optionalString(o.stageName, join(p, 'stageName'), API_GATEWAY_STAGE) ?? 'prod';
+
+  let customDomain: ResolvedFacade['customDomain'];
+  if (o.customDomain !== undefined) {
+    const cp = join(p, 'customDomain');
+    const c = r.object(o.customDomain, cp, ['domainName', 'certificateArn', 'hostedZoneId']);
+    const domainName = c && r.string(c.domainName, join(cp, 'domainName'), HOSTNAME);
+    const certificateArn = c && r.string(c.certificateArn, join(cp, 'certificateArn'), ACM_CERTIFICATE_ARN);
+    // Regional API Gateway custom domains use a certificate from the API's own region.
+    if (certificateArn && arnRegion(certificateArn) !== ctx.region) {
+      r.fail(join(cp, 'certificateArn'), `must be in ${ctx.region} (regional API Gateway domains use a certificate from their own region)`);
+    }
+    const hostedZoneId = c && r.optionalString(c.hostedZoneId, join(cp, 'hostedZoneId'), { pattern: /^Z[A-Z0-9]{1,31}$/, hint: 'must be a Route 53 hosted zone id' });
+    if (domainName && certificateArn) customDomain = { domainName, certificateArn, hostedZoneId };
+  }
+
+  const redirectAllowlist = r.array(o.redirectAllowlist, join(p, 'redirectAllowlist'), (v, vp) => readRedirectUri(r, v, vp)) ?? [];
+
+  const resourceToIdp = readResourceToIdp(r, o.resourceToIdp, join(p, 'resourceToIdp'), ctx.identity);
+
+  const supported = ctx.identity?.userFlowClient.scopes ?? [];
+  const defaultScopes =
+    o.defaultScopes === undefined
+      ? [...supported]
+      : r.array(o.defaultScopes, join(p, 'defaultScopes'), (v, vp) => {
+          const s = r.string(v, vp);
+          return s !== undefined && ctx.identity && !supported.includes(s) ? r.fail(vp, `"${s}" is not in identity.userFlowClient.scopes`) : s;
+        }, { min: 1 }) ?? [];
+
+  const corsAllowedOrigins = o.corsAllowedOrigins === undefined ? ['*'] : r.array(o.corsAllowedOrigins, join(p, 'corsAllowedOrigins'), (v, vp) => readOrigin(r, v, vp), { min: 1 }) ?? ['*'];
+  if (corsAllowedOrigins.includes('*') && corsAllowedOrigins.length > 1) r.fail(join(p, 'corsAllowedOrigins'), '"*" must be the only entry');
+
+  const tp = join(p, 'throttling');
+  const t = r.object(o.throttling ?? {}, tp, ['rateLimit', 'burstLimit']) ?? {};
+  // Account-level API Gateway defaults are 10,000 requests/s with a 5,000 burst.
+  const throttling = {
+    rateLimit: r.integer(t.rateLimit, join(tp, 'rateLimit'), 50, 1, 10000),
+    burstLimit: r.integer(t.burstLimit, join(tp, 'burstLimit'), 100, 1, 5000),
+  };
+
+  const mp = join(p, 'mcp');
+  const m = r.object(o.mcp ?? {}, mp, ['maxBodyBytes', 'upstreamTimeoutSeconds']) ?? {};
+  // Ranges match functions/lib/config.ts (MCP_MAX_BODY_BYTES, MCP_UPSTREAM_TIMEOUT_MS); 6 MB is
+  // Lambda's synchronous payload limit and 900 s its maximum timeout.
+  const mcp = {
+    maxBodyBytes: r.integer(m.maxBodyBytes, join(mp, 'maxBodyBytes'), 1_048_576, 1024, 6_291_456),
+    upstreamTimeoutSeconds: r.integer(m.upstreamTimeoutSeconds, join(mp, 'upstreamTimeoutSeconds'), 60, 1, 900),
+  };
+
+  const secretRecoveryWindowDays = r.integer(o.secretRecoveryWindowDays, join(p, 'secretRecoveryWindowDays'), 7, 0, 30);
+  if (secretRecoveryWindowDays > 0 && secretRecoveryWindowDays < 7) r.fail(join(p, 'secretRecoveryWindowDays'), 'must be 0 or between 7 and 30');
+
+  return {
+    stageName,
+    customDomain,
+    redirectAllowlist,
+    resourceToIdp: resourceToIdp ?? 'strip',
+    defaultScopes,
+    corsAllowedOrigins,
+    throttling,
+    stateTtlSeconds: r.integer(o.stateTtlSeconds, join(p, 'stateTtlSeconds'), 600, 60, 3600),
+    clockSkewSeconds: r.integer(o.clockSkewSeconds, join(p, 'clockSkewSeconds'), 60, 0, 300),
+    mcp,
+    logLevel: r.choice(o.logLevel, join(p, 'logLevel'), ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    logRetentionDays: r.choice(o.logRetentionDays, join(p, 'logRetentionDays'), LOG_RETENTION_DAYS, 30),
+    memoryMb: r.integer(o.memoryMb, join(p, 'memoryMb'), 256, 128, 10240),
+    signingKeys: r.choice(o.signingKeys, join(p, 'signingKeys'), ['generate', 'variable'] as const, 'generate'),
+    secretRecoveryWindowDays,
+    manageApiGatewayAccountRole: r.boolean(o.manageApiGatewayAccountRole, join(p, 'manageApiGatewayAccountRole'), false),
+  };
+}
+
+/**
+ * Allowlisted redirect URIs are for web clients and native apps with private-use schemes
+ * (RFC 8252 §7.1). Loopback redirects need no entry: the façade accepts any port on them
+ * (RFC 8252 §7.3). No fragments (RFC 6749 §3.1.2).
+ */
+function readRedirectUri(r: Reader, value: unknown, p: string): string | undefined {
+  const text = r.string(value, p);
+  if (text === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return r.fail(p, `must be an absolute URI, got ${JSON.stringify(text)}`);
+  }
+  if (FORBIDDEN_REDIRECT_SCHEMES.includes(url.protocol)) return r.fail(p, `must not use the ${url.protocol} scheme`);
+  if (url.protocol === 'http:') {
+    return LOOPBACK_HOSTS.includes(url.hostname)
+      ? r.fail(p, 'must be https; loopback redirects are always allowed on any port (RFC 8252 §7.3) and need no entry')
+      : r.fail(p, 'must be https (or a private-use scheme such as com.example.app:/callback, RFC 8252 §7.1)');
+  }
+  if (url.hash || text.includes('#')) return r.fail(p, 'must not contain a fragment (RFC 6749 §3.1.2)');
+  if (url.protocol !== 'https:' && !/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol)) {
+    return r.fail(p, 'must be https or a reverse-domain private-use scheme such as com.example.app: (RFC 8252 §7.1)');
+  }
+  return text;
+}
+
+function readOrigin(r: Reader, value: unknown, p: string): string | undefined {
+  const text = r.string(value, p);
+  if (text === undefined || text === '*') return text;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return r.fail(p, `must be "*" or an origin such as https://app.example.com, got ${JSON.stringify(text)}`);
+  }
+  // An origin is scheme://host[:port] (RFC 6454 §6.2), without path, query or trailing slash.
+  if (url.origin !== text) return r.fail(p, `must be an origin such as ${url.origin} (no path or trailing slash)`);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname))) return r.fail(p, 'must be https (http only for loopback)');
+  return text;
+}
+
+function readResourceToIdp(r: Reader, value: unknown, p: string, identity: ResolvedIdentity | undefined): ResourceToIdpSetting | undefined {
+  if (value === undefined || value === 'strip') return 'strip';
+  if (value === 'forward') return 'forward';
+  if (value === 'resource-server') {
+    if (!identity) return undefined;
+    if (!identity.resourceServer) return r.fail(p, '"resource-server" needs identity.resourceServer');
+    return { uri: identity.resourceServer.identifier };
+  }
+  const text = r.string(value, p);
+  if (text === undefined) return undefined;
+  try {
+    const url = new URL(text);
+    // RFC 8707 §2: the resource is an absolute URI without a fragment.
+    if (url.hash || text.includes('#')) return r.fail(p, 'must not contain a fragment (RFC 8707 §2)');
+    return { uri: text };
+  } catch {
+    return r.fail(p, `must be "strip", "forward", "resource-server" or an absolute URI, got ${JSON.stringify(text)}`);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Turns an untrusted deployment config (a TS module's default export or parsed JSON) into a
+ * {@link ResolvedConfig}, or throws one {@link ConfigError} listing every problem by field path.
+ */
+import type { ResolvedBackend, ResolvedConfig } from './types';
+import { Reader, join } from './reader';
+import { DEPLOYMENT_NAME, REGION } from './patterns';
+import { readIdentity } from './validate-identity';
+import { readGateway } from './validate-gateway';
+import { readFacade } from './validate-facade';
+
+export interface ValidateOptions {
+  /** Directory that relative paths in the config (entries, schema and metadata files) resolve against. */
+  readonly projectRoot: string;
+}
+
+export function validateConfig(input: unknown, options: ValidateOptions): ResolvedConfig {
+  const r = new Reader();
+  const o = r.object(input, '', ['name', 'region', 'tags', 'terraform', 'identity', 'gateway', 'facade']) ?? {};
+  const name = r.string(o.name, 'name', DEPLOYMENT_NAME);
+  const region = r.string(o.region, 'region', REGION);
+  const tags = r.stringMap(o.tags, 'tags') ?? {};
+  for (const [k, v] of Object.entries(tags)) {
+    if (k.length > 128 || v.length > 256 || k.startsWith('aws:')) r.fail(join('tags', k), 'tag keys are at most 128 characters, values 256, and "aws:" is reserved');
+  }
+  const terraform = readTerraform(r, o.terraform, region ?? '');
+  const identity = readIdentity(r, o.identity, { projectRoot: options.projectRoot });
+  const gateway = readGateway(r, o.gateway, { deploymentName: name ?? 'x', projectRoot: options.projectRoot });
+  const facade = readFacade(r, o.facade, { region: region ?? '', identity });
+
+  r.throwIfFailed();
+  // throwIfFailed() guarantees every part parsed; the checks narrow the types.
+  if (!name || !region || !identity || !gateway || !terraform) throw new Error('unreachable: config parsed without issues but incomplete');
+  return { name, region, tags, terraform, identity, gateway, facade };
+}
+
+function readTerraform(r: Reader, value: unknown, region: string): ResolvedConfig['terraform'] | undefined {
+  const p = 'terraform';
+  const o = r.object(value ?? {}, p, ['usage', 'backend']);
+  if (!o) return undefined;
+  const usage = r.choice(o.usage, join(p, 'usage'), ['root', 'module'] as const, 'root');
+  if (usage === 'module') {
+    if (o.backend !== undefined) r.fail(join(p, 'backend'), 'a module has no backend (the consuming root module has one); remove it or set terraform.usage to "root"');
+    return { usage };
+  }
+  const backend = readBackend(r, o.backend ?? { type: 'local' }, join(p, 'backend'), region);
+  return backend ? { usage, backend } : undefined;
+}
+
+function readBackend(r: Reader, value: unknown, p: string, region: string): ResolvedBackend | undefined {
+  const typed = r.record(value, p);
+  const type = typed && r.choice(typed.type, join(p, 'type'), ['local', 's3', 'cloud'] as const);
+  if (!type) return undefined;
+  switch (type) {
+    case 'local': {
+      const o = r.object(value, p, ['type', 'path']);
+      const path = r.optionalString(o?.path, join(p, 'path'), { pattern: /^[^\0]+\.tfstate$/, hint: 'must end in .tfstate' }) ?? 'terraform.tfstate';
+      return { type, path };
+    }
+    case 's3': {
+      const o = r.object(value, p, ['type', 'bucket', 'key', 'region', 'kmsKeyId'], { dynamodbTable: 'state locking uses the S3 lock file (use_lockfile); no DynamoDB table is needed' });
+      if (!o) return undefined;
+      const bucket = r.string(o.bucket, join(p, 'bucket'), { pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, hint: 'must be an S3 bucket name' });
+      const key = r.string(o.key, join(p, 'key'), { pattern: /^[^/].{0,1023}$/s, hint: 'must be an object key not starting with "/"' });
+      const bucketRegion = r.optionalString(o.region, join(p, 'region'), REGION) ?? region;
+      const kmsKeyId = r.optionalString(o.kmsKeyId, join(p, 'kmsKeyId'));
+      return bucket && key ? { type, bucket, key, region: bucketRegion, kmsKeyId } : undefined;
+    }
+    case 'cloud': {
+      const o = r.object(value, p, ['type', 'organization', 'workspace', 'project', 'hostname'], { token: 'use `terraform login` or TF_TOKEN_<host>; tokens do not belong in the config' });
+      if (!o) return undefined;
+      const organization = r.string(o.organization, join(p, 'organization'), { pattern: /^[A-Za-z0-9_-]{1,90}$/, hint: 'must be a Terraform Cloud organization name' });
+      const wp = join(p, 'workspace');
+      let workspace: { name: string } | { tags: string[] } | undefined;
+      if (typeof o.workspace === 'string') {
+        const name = r.string(o.workspace, wp, { pattern: /^[A-Za-z0-9_-]{1,90}$/, hint: 'must be letters, digits, "-" or "_" (at most 90)' });
+        workspace = name ? { name } : undefined;
+      } else {
+        const w = r.object(o.workspace, wp, ['tags']);
+        const tags = w && r.array(w.tags, join(wp, 'tags'), (t, tp) => r.string(t, tp), { min: 1 });
+        workspace = tags ? { tags } : undefined;
+      }
+      const project = r.optionalString(o.project, join(p, 'project'));
+      const hostname = r.optionalString(o.hostname, join(p, 'hostname'), { pattern: /^[a-z0-9.-]+(?::\d+)?$/, hint: 'must be a host name' }) ?? 'app.terraform.io';
+      return organization && workspace ? { type, organization, workspace, project, hostname } : undefined;
+    }
+  }
+}
