@@ -18,7 +18,7 @@ beforeAll(async () => {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ client_name: 'negative', redirect_uris: [REDIRECT], grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'none' }),
   });
-  clientId = (await res.json()).client_id;
+  clientId = ((await res.json()) as { client_id: string }).client_id;
 });
 afterAll(() => system.close());
 
@@ -107,8 +107,8 @@ test('a code redeemed with another redirect_uri or without the verifier is inval
   });
   const other = await token({ redirect_uri: 'http://127.0.0.1:43999/other', code_verifier: verifier });
   expect(other.status).toBe(400);
-  expect((await other.json()).error).toBe('invalid_grant');
+  expect(((await other.json()) as { error: string }).error).toBe('invalid_grant');
   const wrongVerifier = await token({ redirect_uri: REDIRECT, code_verifier: pkce().verifier });
   expect(wrongVerifier.status).toBe(400);
-  expect((await wrongVerifier.json()).error).toBe('invalid_grant'); // the IdP's own PKCE check, passed through
+  expect(((await wrongVerifier.json()) as { error: string }).error).toBe('invalid_grant'); // the IdP's own PKCE check, passed through
 });
