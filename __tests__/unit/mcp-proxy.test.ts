@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { createMcpProxyHandler } from '../../functions/mcp-proxy';
 import { apiEvent, BASE, JSON_CT, TEST_ENV } from '../helpers/events';
@@ -10,9 +8,15 @@ const proxy = createMcpProxyHandler(TEST_ENV);
 const LIST = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list' });
 const call = (init: Parameters<typeof apiEvent>[0], handler = proxy) => invokeStreaming(handler, apiEvent(init));
 
-beforeAll(() => nock.disableNetConnect());
+beforeAll(() => {
+  if (!nock.isActive()) nock.activate();
+  nock.disableNetConnect();
+});
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore(); // un-patch fetch, or the next test file in this worker inherits a stale interceptor
+});
 
 describe('mcp-proxy', () => {
   test('forwards only the MCP headers, and returns only the MCP headers', async () => {
@@ -94,31 +98,6 @@ describe('mcp-proxy', () => {
     expect(res.headers['access-control-allow-headers']).toMatch(/Mcp-Session-Id/);
     expect(res.headers['access-control-allow-methods']).toMatch(/DELETE/);
     expect(res.headers['access-control-expose-headers']).toMatch(/WWW-Authenticate/);
-  });
-
-  test('connection failure → 502 JSON-RPC error with the request id', async () => {
-    nock.enableNetConnect('127.0.0.1');
-    const down = createMcpProxyHandler({ ...TEST_ENV, GATEWAY_URL: 'http://127.0.0.1:1/mcp' });
-    const res = await call({ method: 'POST', path: '/mcp', headers: JSON_CT, body: LIST }, down);
-    expect(res.statusCode).toBe(502);
-    expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: '2.0', id: 7, error: { code: -32603 } });
-    nock.disableNetConnect();
-  });
-
-  test('upstream timeout → 504 JSON-RPC error', async () => {
-    const silent = createServer(() => undefined);
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    nock.enableNetConnect('127.0.0.1');
-    try {
-      const slow = createMcpProxyHandler({ ...TEST_ENV, MCP_UPSTREAM_TIMEOUT_MS: '150', GATEWAY_URL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/mcp` });
-      const res = await call({ method: 'POST', path: '/mcp', headers: JSON_CT, body: LIST }, slow);
-      expect(res.statusCode).toBe(504);
-      expect(JSON.parse(res.body)).toMatchObject({ id: 7, error: { code: -32603 } });
-    } finally {
-      nock.disableNetConnect();
-      silent.closeAllConnections();
-      await new Promise((resolve) => silent.close(resolve));
-    }
   });
 
   test('a misconfigured proxy answers 503 with a JSON-RPC error naming the variable', async () => {

@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { wrapCode } from '../../functions/lib/code';
 import { createHandler } from '../../functions/lib/handler';
@@ -22,9 +20,15 @@ const codeGrant = (extra: Record<string, string> = {}) => post({
   grant_type: 'authorization_code', code: CODE, code_verifier: VERIFIER, redirect_uri: REDIRECT, client_id: CLIENT_ID, resource: `${BASE}/mcp`, ...extra,
 });
 
-beforeAll(() => nock.disableNetConnect());
+beforeAll(() => {
+  if (!nock.isActive()) nock.activate();
+  nock.disableNetConnect();
+});
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore(); // un-patch fetch, or the next test file in this worker inherits a stale interceptor
+});
 
 describe('token: authorization_code', () => {
   test('exchanges with the IdP using the server-held secret and the façade callback', async () => {
@@ -63,33 +67,6 @@ describe('token: authorization_code', () => {
     const res = await codeGrant();
     expect(res.statusCode).toBe(status);
     expect(JSON.parse(res.body).error).toMatch(/server_error|temporarily_unavailable/);
-  });
-
-  test('IdP unreachable (connection refused) → 502', async () => {
-    nock.enableNetConnect('127.0.0.1');
-    const down = createHandler(route, { ...TEST_ENV, IDP_TOKEN_ENDPOINT: 'http://127.0.0.1:1/oauth2/token' });
-    const res = await down(apiEvent({ method: 'POST', path: '/token', headers: FORM, body: form({ grant_type: 'authorization_code', code: CODE, code_verifier: VERIFIER, client_id: CLIENT_ID }) }));
-    expect(res.statusCode).toBe(502);
-    expect(JSON.parse(res.body).error).toBe('temporarily_unavailable');
-    nock.disableNetConnect();
-  });
-
-  test('IdP timeout → 504', async () => {
-    // A real loopback server that accepts and never answers.
-    const silent = createServer(() => undefined);
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    nock.enableNetConnect('127.0.0.1');
-    try {
-      const port = (silent.address() as AddressInfo).port;
-      const slow = createHandler(route, { ...TEST_ENV, IDP_TIMEOUT_MS: '150', IDP_TOKEN_ENDPOINT: `http://127.0.0.1:${port}/oauth2/token` });
-      const res = await slow(apiEvent({ method: 'POST', path: '/token', headers: FORM, body: form({ grant_type: 'authorization_code', code: CODE, code_verifier: VERIFIER, client_id: CLIENT_ID }) }));
-      expect(res.statusCode).toBe(504);
-      expect(JSON.parse(res.body).error).toBe('temporarily_unavailable');
-    } finally {
-      nock.disableNetConnect();
-      silent.closeAllConnections();
-      await new Promise((resolve) => silent.close(resolve));
-    }
   });
 
   test.each([

@@ -1,0 +1,114 @@
+/**
+ * A Lambda function built from a TypeScript/JavaScript entry file: esbuild bundle (scripts/bundle.ts)
+ * → TerraformAsset zip → `aws_lambda_function` (nodejs22.x, arm64, `index.handler`), with its own
+ * IAM role and its own log group. The role can only write to that log group until something is
+ * granted with {@link BundledFunction.addToRolePolicy} (e.g. `secret.grantRead(fn)`).
+ */
+import { Construct } from 'constructs';
+import { AssetType, Fn, Lazy, TerraformAsset } from 'cdktf';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { bundle, type BundleResult } from '../scripts/bundle';
+import { assumeRolePolicy, policyDocument, type PolicyStatement } from './iam';
+import { moduleRelativePath } from './terraform-paths';
+
+/** Lambda runtime; the bundle targets the same Node.js major (scripts/bundle.ts NODE_TARGET). */
+export const LAMBDA_RUNTIME = 'nodejs22.x';
+export const LAMBDA_ARCHITECTURE = 'arm64';
+export const LAMBDA_HANDLER = 'index.handler';
+
+export interface BundledFunctionProps {
+  /** Physical function name (also the role name and the log group suffix). At most 64 characters. */
+  readonly functionName: string;
+  /** Entry file relative to `projectRoot`; it must export `handler`. */
+  readonly entry: string;
+  /** Bundle directory name under dist/functions. @default functionName */
+  readonly bundleName?: string;
+  /** Directory holding package.json and node_modules. */
+  readonly projectRoot: string;
+  readonly description?: string;
+  /** @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default 256 */
+  readonly memoryMb?: number;
+  /** @default 10 */
+  readonly timeoutSeconds?: number;
+  /** CloudWatch Logs retention of the function's log group. */
+  readonly logRetentionDays: number;
+}
+
+export class BundledFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly bundle: BundleResult;
+  private readonly statements: PolicyStatement[] = [];
+
+  constructor(scope: Construct, id: string, props: BundledFunctionProps) {
+    super(scope, id);
+    this.bundle = bundle({ entry: props.entry, name: props.bundleName ?? props.functionName, projectRoot: props.projectRoot });
+    const asset = new TerraformAsset(this, 'code', { path: this.bundle.dir, type: AssetType.ARCHIVE });
+    const zip = moduleRelativePath(asset);
+
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+
+    this.role = new IamRole(this, 'role', {
+      name: props.functionName,
+      description: `Execution role of ${props.functionName}`,
+      assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com'),
+    });
+
+    // No logs:CreateLogGroup: the group exists (with its retention) before the function runs,
+    // and the function must not recreate it with infinite retention after a deletion.
+    this.addToRolePolicy({
+      sid: 'WriteOwnLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [`${this.logGroup.arn}:log-stream:*`],
+    });
+    const policy = new IamRolePolicy(this, 'policy', {
+      name: 'least-privilege',
+      role: this.role.id,
+      policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
+    });
+
+    const environment = props.environment ?? {};
+    this.function = new LambdaFunction(this, 'function', {
+      functionName: props.functionName,
+      description: props.description,
+      role: this.role.arn,
+      runtime: LAMBDA_RUNTIME,
+      architectures: [LAMBDA_ARCHITECTURE],
+      handler: LAMBDA_HANDLER,
+      filename: zip,
+      sourceCodeHash: Fn.filebase64sha256(zip),
+      memorySize: props.memoryMb ?? 256,
+      timeout: props.timeoutSeconds ?? 10,
+      environment: Object.keys(environment).length ? { variables: { ...environment } } : undefined,
+      loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      // The role must be able to log before the first invocation.
+      dependsOn: [policy, this.logGroup],
+    });
+  }
+
+  /** Adds a statement to the function's role (rendered at synth, so later grants are included). */
+  addToRolePolicy(statement: PolicyStatement): void {
+    if (statement.actions.some((a) => a === '*' || a.endsWith(':*'))) {
+      throw new Error(`${this.node.path}: wildcard actions are not granted (${statement.actions.join(', ')})`);
+    }
+    this.statements.push(statement);
+  }
+
+  get arn(): string {
+    return this.function.arn;
+  }
+
+  /** The role's current statements (for inspection; the synthesized policy is rendered from them). */
+  get policyStatements(): readonly PolicyStatement[] {
+    return this.statements;
+  }
+}

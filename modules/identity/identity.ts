@@ -1,0 +1,180 @@
+/**
+ * Cognito as the façade's identity provider: the user pool (new, or an existing one by id), its
+ * hosted-UI domain, a resource server with scopes, federated IdPs, the interactive user-flow app
+ * client the façade authenticates as, and client-credentials clients for machine callers.
+ *
+ * The user-flow client has exactly one callback URL, the façade's `/callback`: every MCP client's
+ * own redirect URI is checked by the façade (loopback any port, RFC 8252 §7.3), never by Cognito.
+ */
+import { Construct } from 'constructs';
+import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
+import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
+import { CognitoResourceServer } from '@cdktf/provider-aws/lib/cognito-resource-server';
+import { CognitoIdentityProvider } from '@cdktf/provider-aws/lib/cognito-identity-provider';
+import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
+import { CognitoManagedLoginBranding } from '@cdktf/provider-aws/lib/cognito-managed-login-branding';
+import type { ResolvedIdentity } from '../../stacks/config/types';
+import type { StackInputs } from '../inputs';
+import { arnRegion } from '../terraform-paths';
+import { cognitoEndpoints, issuerForPoolId, type IdpEndpointSet } from './endpoints';
+import { identityProviderArgs, identityProviderSecretDescription } from './identity-providers';
+
+export interface IdentityProps {
+  readonly config: ResolvedIdentity;
+  /** Prefix of the pool and client names. */
+  readonly namePrefix: string;
+  /** The façade's callback (`<base>/callback`): the client's only redirect URI. */
+  readonly callbackUrl: string;
+  /** Used when the config names no logout URLs: `<base>/`. */
+  readonly defaultLogoutUrl: string;
+  readonly inputs: StackInputs;
+}
+
+export class Identity extends Construct {
+  readonly userPoolId: string;
+  readonly endpoints: IdpEndpointSet;
+  /** Hosted-UI host name. */
+  readonly domainHost: string;
+  readonly userFlowClient: CognitoUserPoolClient;
+  readonly machineClients: ReadonlyMap<string, CognitoUserPoolClient>;
+  /** Scopes the user-flow client may request (the façade's `scopes_supported`). */
+  readonly scopes: readonly string[];
+  /** Set for a new pool with a custom domain: the CloudFront host the DNS record must alias. */
+  readonly customDomainTarget?: string;
+
+  constructor(scope: Construct, id: string, props: IdentityProps) {
+    super(scope, id);
+    const { config, namePrefix } = props;
+    const pool = config.userPool;
+
+    let issuer: string;
+    let domain: CognitoUserPoolDomain | undefined;
+    if (pool.kind === 'create') {
+      const userPool = new CognitoUserPool(this, 'pool', {
+        name: `${namePrefix}-users`,
+        userPoolTier: pool.tier,
+        deletionProtection: pool.deletionProtection ? 'ACTIVE' : 'INACTIVE',
+        usernameAttributes: ['email'],
+        autoVerifiedAttributes: ['email'],
+        adminCreateUserConfig: { allowAdminCreateUserOnly: !pool.selfSignUp },
+        mfaConfiguration: pool.mfa,
+        softwareTokenMfaConfiguration: pool.mfa === 'OFF' ? undefined : { enabled: true },
+        accountRecoverySetting: { recoveryMechanism: [{ name: 'verified_email', priority: 1 }] },
+        passwordPolicy: {
+          minimumLength: 12,
+          requireLowercase: true,
+          requireUppercase: true,
+          requireNumbers: true,
+          requireSymbols: false,
+          temporaryPasswordValidityDays: 7,
+        },
+      });
+      this.userPoolId = userPool.id;
+      // `endpoint` is `cognito-idp.<region>.amazonaws.com/<poolId>`.
+      issuer = `https://${userPool.endpoint}`;
+      domain = new CognitoUserPoolDomain(this, 'domain', {
+        userPoolId: userPool.id,
+        domain: pool.domain.kind === 'prefix' ? pool.domain.prefix : pool.domain.domainName,
+        certificateArn: pool.domain.kind === 'custom' ? pool.domain.certificateArn : undefined,
+        managedLoginVersion: pool.domain.managedLoginVersion,
+      });
+      this.domainHost = pool.domain.kind === 'prefix' ? `${pool.domain.prefix}.auth.${arnRegion(userPool.arn)}.amazoncognito.com` : pool.domain.domainName;
+      if (pool.domain.kind === 'custom') this.customDomainTarget = domain.cloudfrontDistribution;
+    } else {
+      this.userPoolId = pool.userPoolId;
+      issuer = issuerForPoolId(pool.userPoolId);
+      this.domainHost = pool.domainHost;
+    }
+    this.endpoints = cognitoEndpoints(issuer, this.domainHost);
+
+    const resourceServer = config.resourceServer
+      ? new CognitoResourceServer(this, 'resource-server', {
+          userPoolId: this.userPoolId,
+          identifier: config.resourceServer.identifier,
+          name: config.resourceServer.name,
+          scope: config.resourceServer.scopes.map((s) => ({ scopeName: s.name, scopeDescription: s.description })),
+        })
+      : undefined;
+
+    const providers = config.identityProviders.map((idp) => {
+      const args = identityProviderArgs(idp, (variable) =>
+        // provider_details is not write-only, so the secret is sensitive but not ephemeral: it is
+        // kept out of the synthesized files and masked in plans, and stored (encrypted) in state.
+        props.inputs.secret(variable, { description: identityProviderSecretDescription(idp) ?? variable, ephemeral: false }),
+      );
+      return new CognitoIdentityProvider(this, `idp-${idp.name.toLowerCase()}`, { userPoolId: this.userPoolId, ...args });
+    });
+
+    const flow = config.userFlowClient;
+    const rotation = flow.refreshTokenRotation;
+    this.scopes = flow.scopes;
+    this.userFlowClient = new CognitoUserPoolClient(this, 'user-flow-client', {
+      name: `${namePrefix}-facade`,
+      userPoolId: this.userPoolId,
+      // Confidential client: the façade authenticates to /oauth2/token with this secret; MCP
+      // clients are public clients of the façade and never see it.
+      generateSecret: true,
+      allowedOauthFlows: ['code'],
+      allowedOauthFlowsUserPoolClient: true,
+      allowedOauthScopes: [...flow.scopes],
+      callbackUrls: [props.callbackUrl],
+      logoutUrls: flow.logoutUrls ? [...flow.logoutUrls] : [props.defaultLogoutUrl],
+      // Provider names are references, so the client is created after the IdPs it lists.
+      supportedIdentityProviders: [...(config.allowCognitoUsers ? ['COGNITO'] : []), ...providers.map((p) => p.providerName)],
+      preventUserExistenceErrors: 'ENABLED',
+      enableTokenRevocation: true,
+      accessTokenValidity: flow.accessTokenValidityMinutes,
+      idTokenValidity: flow.idTokenValidityMinutes,
+      refreshTokenValidity: flow.refreshTokenValidityDays,
+      tokenValidityUnits: [{ accessToken: 'minutes', idToken: 'minutes', refreshToken: 'days' }],
+      authSessionValidity: flow.authSessionValidityMinutes,
+      // With rotation, refresh goes through /oauth2/token (or GetTokensFromRefreshToken) and
+      // ALLOW_REFRESH_TOKEN_AUTH must be off (Cognito: RefreshTokenRotationType).
+      explicitAuthFlows: rotation.enabled ? ['ALLOW_USER_SRP_AUTH'] : ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH'],
+      refreshTokenRotation: rotation.enabled ? [{ feature: 'ENABLED', retryGracePeriodSeconds: rotation.retryGracePeriodSeconds }] : undefined,
+      dependsOn: [...(resourceServer ? [resourceServer] : []), ...(domain ? [domain] : [])],
+    });
+
+    if (pool.kind === 'create' && pool.domain.managedLoginVersion === 2 && domain) {
+      // Managed login (v2) shows an error page for clients without a branding style.
+      new CognitoManagedLoginBranding(this, 'branding', {
+        userPoolId: this.userPoolId,
+        clientId: this.userFlowClient.id,
+        useCognitoProvidedValues: true,
+      });
+    }
+
+    const machineClients = new Map<string, CognitoUserPoolClient>();
+    for (const m of config.machineClients) {
+      const identifier = config.resourceServer?.identifier as string; // validated: machine clients need one
+      machineClients.set(
+        m.name,
+        new CognitoUserPoolClient(this, `machine-${m.name}`, {
+          name: `${namePrefix}-${m.name}`,
+          userPoolId: this.userPoolId,
+          generateSecret: true,
+          allowedOauthFlows: ['client_credentials'],
+          allowedOauthFlowsUserPoolClient: true,
+          allowedOauthScopes: m.scopes.map((s) => `${identifier}/${s}`),
+          accessTokenValidity: m.accessTokenValidityMinutes,
+          tokenValidityUnits: [{ accessToken: 'minutes', idToken: 'minutes', refreshToken: 'days' }],
+          preventUserExistenceErrors: 'ENABLED',
+          enableTokenRevocation: true,
+          explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+          dependsOn: resourceServer ? [resourceServer] : [],
+        }),
+      );
+    }
+    this.machineClients = machineClients;
+  }
+
+  /** App client ids the gateway must accept: the user-flow client and every machine client. */
+  get allowedClientIds(): string[] {
+    return [this.userFlowClient.id, ...[...this.machineClients.values()].map((c) => c.id)];
+  }
+
+  /** Hosted UI base URL. */
+  get hostedUiUrl(): string {
+    return `https://${this.domainHost}`;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * A Secrets Manager secret whose value is written with the write-only argument
+ * `secret_string_wo` (Terraform >= 1.11, aws provider >= 5.x): the value never enters state or plan.
+ * Terraform only (re)writes it when `secret_string_wo_version` changes, so rotation is a version bump.
+ *
+ * Read access is granted per function, exactly on this secret's ARN: `secret.grantRead(fn)`.
+ */
+import { Construct } from 'constructs';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
+import type { BundledFunction } from './bundled-function';
+import { sid } from './iam';
+
+export interface ManagedSecretProps {
+  /** Secret name (path-like names such as `my-app/facade/signing-keys` are fine). */
+  readonly name: string;
+  readonly description: string;
+  /** Expression for the write-only value (an ephemeral variable or resource, or a sensitive attribute). */
+  readonly valueWo: string;
+  /** Expression for `secret_string_wo_version`; changing it rewrites the value. */
+  readonly version: number;
+  /**
+   * Resource addresses whose replacement must rewrite the value (`lifecycle.replace_triggered_by`),
+   * for values derived from another resource rather than from a versioned input.
+   * @default []
+   */
+  readonly replaceWhenChanged?: readonly string[];
+  /** 0 (delete immediately) or 7–30. @default 7 */
+  readonly recoveryWindowDays?: number;
+}
+
+export class ManagedSecret extends Construct {
+  readonly secret: SecretsmanagerSecret;
+  readonly version: SecretsmanagerSecretVersion;
+
+  constructor(scope: Construct, id: string, props: ManagedSecretProps) {
+    super(scope, id);
+    this.secret = new SecretsmanagerSecret(this, 'secret', {
+      name: props.name,
+      description: props.description,
+      recoveryWindowInDays: props.recoveryWindowDays ?? 7,
+    });
+    this.version = new SecretsmanagerSecretVersion(this, 'value', {
+      secretId: this.secret.id,
+      secretStringWo: props.valueWo,
+      secretStringWoVersion: props.version,
+    });
+    if (props.replaceWhenChanged?.length) {
+      this.version.addOverride('lifecycle.replace_triggered_by', [...props.replaceWhenChanged]);
+    }
+  }
+
+  get arn(): string {
+    return this.secret.arn;
+  }
+
+  /** Lets `fn` read the current value: `secretsmanager:GetSecretValue` on this secret only. */
+  grantRead(fn: BundledFunction): void {
+    fn.addToRolePolicy({
+      sid: sid('Read', this.node.id),
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [this.secret.arn],
+    });
+  }
+}
