@@ -89,9 +89,9 @@ describe('authorize', () => {
     expect(to.searchParams.has('code')).toBe(false);
   });
 
-  test('redirect_uri may be omitted when exactly one non-loopback URI is registered', async () => {
-    const web = encodeClientId(keyring, { redirect_uris: ['https://claude.ai/api/mcp/auth_callback'], application_type: 'web', grant_types: ['authorization_code'] }, NOW)!;
-    const res = await authorize({ client_id: web, redirect_uri: undefined });
+  test('redirect_uri may be omitted when exactly one URI is registered', async () => {
+    const single = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+    const res = await authorize({ client_id: single, redirect_uri: undefined });
     expect(res.statusCode).toBe(302);
     expect(location(res).origin).toBe(IDP);
   });
@@ -107,5 +107,72 @@ describe('authorize', () => {
   test('HTML in parameters is escaped on the error page', async () => {
     const res = await authorize({ client_id: '<script>alert(1)</script>' });
     expect(res.body).not.toContain('<script>');
+  });
+});
+
+describe('consent for non-loopback redirects (confused deputy)', () => {
+  const WEB_REDIRECT = 'https://claude.ai/api/mcp/auth_callback';
+  const WEB = encodeClientId(keyring, { redirect_uris: [WEB_REDIRECT], client_name: 'claude.ai <b>', application_type: 'web', grant_types: ['authorization_code'] }, NOW)!;
+  const query = {
+    response_type: 'code', client_id: WEB, redirect_uri: WEB_REDIRECT, state: 's1', code_challenge: CHALLENGE,
+    code_challenge_method: 'S256', scope: 'openid mcp/tools', resource: `${BASE}/mcp`,
+  };
+
+  async function consentStep() {
+    const res = await handler(apiEvent({ path: '/authorize', query }));
+    const cookie = String(res.headers!['Set-Cookie']);
+    const fields = [...res.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'")] as [string, string]);
+    return { res, cookie, fields };
+  }
+
+  function answer(fields: Array<[string, string]>, decision: string, cookie?: string) {
+    const body = new URLSearchParams([...fields, ['decision', decision]]).toString();
+    return handler(apiEvent({
+      method: 'POST', path: '/authorize', body,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie.split(';')[0]! } : {}) },
+    }));
+  }
+
+  test('the consent page names the client, the redirect host and the scopes; no-store, no framing, a browser cookie', async () => {
+    const { res, cookie } = await consentStep();
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('claude.ai &lt;b&gt;');
+    expect(res.body).toContain('<strong>claude.ai</strong>');
+    expect(res.body).toContain('<code>mcp/tools</code>');
+    expect(res.headers!['Cache-Control']).toBe('no-store');
+    expect(res.headers!['X-Frame-Options']).toBe('DENY');
+    expect(res.headers!['Content-Security-Policy']).toContain("frame-ancestors 'none'");
+    expect(cookie).toMatch(/^__Host-mcp-oauth-consent=[A-Za-z0-9_-]+; Path=\/; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/);
+  });
+
+  test('approving in the same browser goes to the IdP with the browser binding in the signed state', async () => {
+    const { cookie, fields } = await consentStep();
+    const res = await answer(fields, 'approve', cookie);
+    expect(res.statusCode).toBe(302);
+    const state = verifyState(keyring, location(res).searchParams.get('state'), NOW, 60);
+    expect(state.ok && state.state.browserNonce).toBe(cookie.split(';')[0]!.split('=')[1]);
+  });
+
+  test('denying sends access_denied to the client', async () => {
+    const { cookie, fields } = await consentStep();
+    const to = location(await answer(fields, 'deny', cookie));
+    expect(to.searchParams.get('error')).toBe('access_denied');
+    expect(to.searchParams.get('iss')).toBe(BASE);
+  });
+
+  test.each([
+    ['without the browser cookie (cross-site form post)', (f: Array<[string, string]>) => f, undefined],
+    ['with another browser\'s cookie', (f: Array<[string, string]>) => f, '__Host-mcp-oauth-consent=someone-else'],
+    ['with a changed request', (f: Array<[string, string]>) => f.map(([k, v]) => [k, k === 'scope' ? 'openid email mcp/tools' : v] as [string, string]), 'KEEP'],
+    ['with a forged consent token', (f: Array<[string, string]>) => f.map(([k, v]) => [k, k === 'consent_token' ? `${v.slice(0, -3)}AAA` : v] as [string, string]), 'KEEP'],
+  ])('approving %s is refused with a page, no redirect', async (_name, change, cookieOverride) => {
+    const { cookie, fields } = await consentStep();
+    const res = await answer(change(fields), 'approve', cookieOverride === 'KEEP' ? cookie : cookieOverride);
+    expect(res.statusCode).toBe(400);
+    expect(res.headers!.Location).toBeUndefined();
+  });
+
+  test('loopback clients skip consent', async () => {
+    expect((await authorize()).statusCode).toBe(302);
   });
 });

@@ -1,16 +1,23 @@
 /**
- * GET /authorize: validates the client's authorization request (RFC 6749 §4.1.1, RFC 7636, RFC 8707)
- * and sends the browser to the IdP with the façade's single registered callback and a signed state.
+ * GET /authorize (and POST, the consent form's answer): validates the client's authorization
+ * request (RFC 6749 §4.1.1, RFC 7636, RFC 8707), asks the user to approve clients whose redirect is
+ * not loopback, and sends the browser to the IdP with the façade's single registered callback and
+ * a signed state.
  */
+import { resolveClient, type ClientResolution } from '../lib/clients';
 import { readOAuthConfig, type OAuthConfig } from '../lib/config';
-import { createHandler, type RouteDefinition, loadKeyring, nowSeconds } from '../lib/handler';
-import { errorPage } from '../lib/html';
-import { baseUrlOf, queryParams, redirect, single, type ApiEvent, type ApiResult, type Params } from '../lib/http';
+import { checkConsent, consentCookie, cookieName, newNonce, readCookie, signConsent } from '../lib/consent';
+import { createHandler, loadKeyring, nowSeconds, type RouteDefinition } from '../lib/handler';
+import { consentPage, errorPage } from '../lib/html';
+import {
+  baseUrlOf, BodyTooLargeError, bodyText, formParams, header, mediaType, queryParams, redirect, single,
+  type ApiEvent, type ApiResult, type Params,
+} from '../lib/http';
+import type { Keyring } from '../lib/keys';
 import { log } from '../lib/log';
 import { mcpResourceOf } from '../lib/metadata';
 import { checkPkce } from '../lib/pkce';
-import { matchRegisteredRedirect, withQuery } from '../lib/redirect';
-import { decodeClientId } from '../lib/registration';
+import { checkRedirectUri, isLoopbackRedirect, matchRegisteredRedirect, withQuery } from '../lib/redirect';
 import { checkResource, resourceForIdp } from '../lib/resource';
 import { PATHS } from '../lib/routes';
 import { mapScopes } from '../lib/scopes';
@@ -18,26 +25,33 @@ import { signState } from '../lib/state';
 
 /** IdP parameters a client may pass through (Cognito: federated IdP selection, language, login hint). */
 const PASS_THROUGH = ['login_hint', 'identity_provider', 'idp_identifier', 'lang'] as const;
+const MAX_FORM_BYTES = 16 * 1024;
 
 export type AuthorizeOutcome =
   | { kind: 'page'; status: number; error: string; description: string }
   | { kind: 'client_error'; redirectUri: string; error: string; description: string; state?: string }
+  | { kind: 'consent'; clientName: string; redirectUri: string; scopes: string[]; token: string; nonce: string }
   | { kind: 'idp'; location: string };
 
+export interface AuthorizeInput {
+  readonly params: Params;
+  /** POST: the answer to the consent page. */
+  readonly isConsentAnswer: boolean;
+  readonly consentCookie?: string;
+  readonly client: ClientResolution | undefined;
+  readonly baseUrl: string;
+  readonly now: number;
+}
+
 /** The pure decision for an authorization request. */
-export function decideAuthorize(
-  params: Params, config: OAuthConfig, keyring: Parameters<typeof decodeClientId>[0], baseUrl: string, now: number,
-): AuthorizeOutcome {
+export function decideAuthorize(input: AuthorizeInput, config: OAuthConfig, keyring: Keyring, nonce: () => string = newNonce): AuthorizeOutcome {
+  const { params, baseUrl, now } = input;
   // Errors about the client or its redirect URI must not redirect (RFC 6749 §4.1.2.1).
-  const clientIdParam = single(params, 'client_id');
-  if (clientIdParam.repeated || !clientIdParam.value) {
+  if (single(params, 'client_id').repeated || !input.client) {
     return { kind: 'page', status: 400, error: 'invalid_request', description: 'client_id is missing or repeated.' };
   }
-  const decoded = decodeClientId(keyring, clientIdParam.value, now, config.clockSkewSeconds);
-  if (!decoded.ok) {
-    return { kind: 'page', status: 400, error: 'invalid_client', description: 'This client is not registered with this server (unknown or altered client_id). Register again.' };
-  }
-  const client = decoded.client;
+  if (!input.client.ok) return { kind: 'page', status: 400, error: 'invalid_client', description: input.client.description };
+  const client = input.client.client;
   const redirectParam = single(params, 'redirect_uri');
   if (redirectParam.repeated) return { kind: 'page', status: 400, error: 'invalid_request', description: 'redirect_uri is repeated.' };
   let redirectUri = redirectParam.value;
@@ -74,8 +88,28 @@ export function decideAuthorize(
   const scopes = mapScopes(single(params, 'scope').value, config.scopesSupported, config.defaultScopes);
   if (!scopes.ok) return fail('invalid_scope', `unsupported scope: ${scopes.unknown.join(' ')}`);
 
-  const state = signState(keyring, { clientId: client.client_id, redirectUri, ...(clientState === undefined ? {} : { clientState }) }, now, config.stateTtlSeconds);
-  const idpResource = resourceForIdp(resources, config.resourceToIdp, mcpResource);
+  // Confused-deputy protection: a user approves every client whose redirect leaves this machine.
+  let browserNonce: string | undefined;
+  const parsed = checkRedirectUri(redirectUri);
+  if (parsed.ok && !isLoopbackRedirect(parsed.url)) {
+    if (!input.isConsentAnswer) {
+      const n = nonce();
+      return {
+        kind: 'consent', clientName: client.client_name ?? 'An unnamed application', redirectUri, scopes: scopes.scope.split(' '),
+        token: signConsent(keyring, params, n, now), nonce: n,
+      };
+    }
+    const consent = checkConsent(keyring, params, single(params, 'consent_token').value, input.consentCookie, now, config.clockSkewSeconds);
+    if (!consent.ok) return { kind: 'page', status: 400, error: 'access_denied', description: consent.description };
+    if (single(params, 'decision').value !== 'approve') return fail('access_denied', 'the user denied the request');
+    browserNonce = consent.nonce;
+  }
+
+  const state = signState(keyring, {
+    clientId: client.client_id, redirectUri,
+    ...(clientState === undefined ? {} : { clientState }),
+    ...(browserNonce === undefined ? {} : { browserNonce }),
+  }, now, config.stateTtlSeconds);
   const passThrough: Record<string, string | undefined> = {};
   for (const name of PASS_THROUGH) {
     const p = single(params, name);
@@ -89,16 +123,37 @@ export function decideAuthorize(
     state,
     code_challenge: single(params, 'code_challenge').value,
     code_challenge_method: 'S256',
-    resource: idpResource,
+    resource: resourceForIdp(resources, config.resourceToIdp, mcpResource),
     ...passThrough,
   });
   return { kind: 'idp', location };
 }
 
+function readParams(event: ApiEvent): Params | ApiResult {
+  if (event.httpMethod !== 'POST') return queryParams(event);
+  if (mediaType(event) !== 'application/x-www-form-urlencoded') {
+    return errorPage(400, 'invalid_request', 'The form must be sent as application/x-www-form-urlencoded.');
+  }
+  try {
+    return formParams(bodyText(event, MAX_FORM_BYTES));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return errorPage(413, 'invalid_request', 'The form is too large.');
+    throw error;
+  }
+}
+
 export async function authorize(event: ApiEvent, config: OAuthConfig): Promise<ApiResult> {
+  const params = readParams(event);
+  if (!(params instanceof Map)) return params as ApiResult;
   const keyring = await loadKeyring(config.signingKeysRef);
   const baseUrl = baseUrlOf(event, config);
-  const outcome = decideAuthorize(queryParams(event), config, keyring, baseUrl, nowSeconds());
+  const now = nowSeconds();
+  const clientId = single(params, 'client_id');
+  const client = clientId.value === undefined || clientId.repeated ? undefined : await resolveClient(clientId.value, config, keyring, now);
+  const outcome = decideAuthorize({
+    params, client, baseUrl, now, isConsentAnswer: event.httpMethod === 'POST',
+    consentCookie: readCookie(header(event, 'cookie'), cookieName(baseUrl)),
+  }, config, keyring);
   switch (outcome.kind) {
     case 'page':
       log.info('authorization request refused', { fn: 'authorize', error: outcome.error, reason: outcome.description });
@@ -107,11 +162,22 @@ export async function authorize(event: ApiEvent, config: OAuthConfig): Promise<A
       log.info('authorization request rejected', { fn: 'authorize', error: outcome.error, reason: outcome.description });
       // RFC 9207 §2: `iss` on error responses too.
       return redirect(withQuery(outcome.redirectUri, { error: outcome.error, error_description: outcome.description, state: outcome.state, iss: baseUrl }));
+    case 'consent': {
+      const fields: Array<[string, string]> = [];
+      for (const [k, vs] of params) for (const v of vs) if (k !== 'consent_token' && k !== 'decision') fields.push([k, v]);
+      fields.push(['consent_token', outcome.token]);
+      const page = consentPage({
+        clientName: outcome.clientName, redirectHost: new URL(outcome.redirectUri).host || outcome.redirectUri, scopes: outcome.scopes,
+        action: `${baseUrl}${PATHS.authorize}`, fields,
+        formTargets: [new URL(config.idp.authorizationEndpoint).origin, new URL(outcome.redirectUri).origin].filter((o) => o !== 'null'),
+      });
+      return { ...page, headers: { ...page.headers, 'Set-Cookie': consentCookie(baseUrl, outcome.nonce) } };
+    }
     case 'idp':
       return redirect(outcome.location);
   }
 }
 
-export const route: RouteDefinition<OAuthConfig> = { name: 'authorize', methods: ['GET'], readConfig: readOAuthConfig, handle: authorize };
+export const route: RouteDefinition<OAuthConfig> = { name: 'authorize', methods: ['GET', 'POST'], readConfig: readOAuthConfig, handle: authorize };
 
 export const handler = createHandler(route);

@@ -3,16 +3,17 @@
  * client's redirect URI, and returns the authorization response to the client with its own state
  * and the façade's `iss` (RFC 9207 §2), forwarding the IdP's error when there is one.
  */
+import { resolveClient, type ClientResolution } from '../lib/clients';
 import { readOAuthConfig, type OAuthConfig } from '../lib/config';
+import { clearConsentCookie, cookieName, readCookie } from '../lib/consent';
 import { wrapCode } from '../lib/code';
 import { createHandler, type RouteDefinition, loadKeyring, nowSeconds } from '../lib/handler';
 import { errorPage } from '../lib/html';
-import { baseUrlOf, queryParams, redirect, single, type ApiEvent, type ApiResult, type Params } from '../lib/http';
+import { baseUrlOf, header, queryParams, redirect, single, type ApiEvent, type ApiResult, type Params } from '../lib/http';
 import type { Keyring } from '../lib/keys';
 import { log } from '../lib/log';
 import { matchRegisteredRedirect, withQuery } from '../lib/redirect';
-import { decodeClientId } from '../lib/registration';
-import { verifyState } from '../lib/state';
+import { verifyState, type AuthorizationState } from '../lib/state';
 
 /** RFC 6749 §4.1.2.1 error codes; anything else from the IdP is reported as server_error. */
 const AUTHORIZATION_ERRORS = new Set([
@@ -29,19 +30,30 @@ function cleanDescription(text: string | undefined): string | undefined {
 
 export type CallbackOutcome = { kind: 'page'; status: number; error: string; description: string } | { kind: 'redirect'; location: string };
 
-export function decideCallback(params: Params, config: OAuthConfig, keyring: Keyring, baseUrl: string, now: number): CallbackOutcome {
+const page = (description: string): CallbackOutcome => ({ kind: 'page', status: 400, error: 'invalid_request', description });
+
+/** Step 1: the signed state (HMAC, key id, TTL with clock skew). */
+export function readCallbackState(params: Params, config: OAuthConfig, keyring: Keyring, now: number): { ok: true; state: AuthorizationState } | { ok: false; outcome: CallbackOutcome } {
   const stateParam = single(params, 'state');
   const verified = stateParam.repeated ? undefined : verifyState(keyring, stateParam.value, now, config.clockSkewSeconds);
-  if (!verified?.ok) {
-    return {
-      kind: 'page', status: 400, error: 'invalid_request',
-      description: verified?.reason === 'expired' ? 'The sign-in took too long and expired. Start the connection again.' : 'The sign-in response could not be verified (missing or invalid state).',
-    };
-  }
-  const { clientId, redirectUri, clientState } = verified.state;
-  const client = decodeClientId(keyring, clientId, now, config.clockSkewSeconds);
+  if (verified?.ok) return verified;
+  return {
+    ok: false,
+    outcome: page(verified?.reason === 'expired' ? 'The sign-in took too long and expired. Start the connection again.' : 'The sign-in response could not be verified (missing or invalid state).'),
+  };
+}
+
+/** Step 2: with the client resolved, re-check the redirect and the browser binding, then answer the client. */
+export function decideCallback(
+  params: Params, state: AuthorizationState, client: ClientResolution, config: OAuthConfig, keyring: Keyring,
+  baseUrl: string, now: number, consentCookieValue: string | undefined,
+): CallbackOutcome {
+  const { clientId, redirectUri, clientState, browserNonce } = state;
   if (!client.ok || !matchRegisteredRedirect(redirectUri, client.client.redirect_uris, config.redirectAllowlist)) {
-    return { kind: 'page', status: 400, error: 'invalid_request', description: 'The client or its redirect URI is no longer accepted.' };
+    return page('The client or its redirect URI is no longer accepted.');
+  }
+  if (browserNonce !== undefined && consentCookieValue !== browserNonce) {
+    return page('This sign-in was approved in another browser. Start the connection again from this one.');
   }
   const respond = (fields: Record<string, string | undefined>): CallbackOutcome => ({
     kind: 'redirect', location: withQuery(redirectUri, { ...fields, state: clientState, iss: baseUrl }),
@@ -60,12 +72,20 @@ export function decideCallback(params: Params, config: OAuthConfig, keyring: Key
 
 export async function callback(event: ApiEvent, config: OAuthConfig): Promise<ApiResult> {
   const keyring = await loadKeyring(config.signingKeysRef);
-  const outcome = decideCallback(queryParams(event), config, keyring, baseUrlOf(event, config), nowSeconds());
+  const params = queryParams(event);
+  const now = nowSeconds();
+  const baseUrl = baseUrlOf(event, config);
+  const read = readCallbackState(params, config, keyring, now);
+  const outcome = read.ok
+    ? decideCallback(params, read.state, await resolveClient(read.state.clientId, config, keyring, now), config, keyring, baseUrl, now,
+      readCookie(header(event, 'cookie'), cookieName(baseUrl)))
+    : read.outcome;
   if (outcome.kind === 'page') {
     log.info('callback refused', { fn: 'callback', error: outcome.error, reason: outcome.description });
     return errorPage(outcome.status, outcome.error, outcome.description);
   }
-  return redirect(outcome.location);
+  const headers: Record<string, string> = read.ok && read.state.browserNonce ? { 'Set-Cookie': clearConsentCookie(baseUrl) } : {};
+  return redirect(outcome.location, headers);
 }
 
 export const route: RouteDefinition<OAuthConfig> = { name: 'callback', methods: ['GET'], readConfig: readOAuthConfig, handle: callback };

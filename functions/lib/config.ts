@@ -30,6 +30,8 @@ export interface CommonConfig {
   readonly publicBaseUrl?: string;
   readonly scopesSupported: readonly string[];
   readonly corsAllowedOrigins: readonly string[];
+  /** Advertised in AS metadata; the OAuth functions then accept metadata-document client_ids. */
+  readonly clientIdMetadataDocuments: boolean;
 }
 
 export interface OAuthConfig extends CommonConfig {
@@ -105,6 +107,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(name, `must be "true" or "false", got ${JSON.stringify(raw)}`);
+}
+
 function list(env: Env, name: string): string[] {
   return (optional(env, name) ?? '').split(/[\s,]+/).filter(Boolean);
 }
@@ -130,6 +140,7 @@ export function readCommonConfig(env: Env): CommonConfig {
     publicBaseUrl: optionalUrl(env, 'PUBLIC_BASE_URL'),
     scopesSupported: scopes,
     corsAllowedOrigins: origins.length ? origins : ['*'],
+    clientIdMetadataDocuments: boolean(env, 'CLIENT_ID_METADATA_DOCUMENTS', false),
   };
 }
 

@@ -22,3 +22,30 @@ export function errorPage(statusCode: number, error: string, description: string
 <p>Return to your application and start the connection again.</p></body></html>`;
   return { statusCode, headers: { ...PAGE_HEADERS }, body };
 }
+
+export interface ConsentPageInput {
+  readonly clientName: string;
+  readonly redirectHost: string;
+  readonly scopes: readonly string[];
+  readonly action: string;
+  readonly fields: ReadonlyArray<readonly [string, string]>;
+  /** Origins the form may lead to (CSP form-action also governs redirects after submission). */
+  readonly formTargets: readonly string[];
+}
+
+/** The consent page for non-loopback clients: what is asked, by whom, and where the answer goes. */
+export function consentPage(input: ConsentPageInput) {
+  const hidden = input.fields.map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
+  const scopes = input.scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('');
+  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Allow access?</title>
+<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#222}code{background:#f3f3f3;padding:.1rem .3rem}button{padding:.5rem 1rem;margin-right:.5rem}</style>
+</head><body><h1>Allow ${escapeHtml(input.clientName)} to use your MCP tools?</h1>
+<p>After you sign in, you will be sent to <strong>${escapeHtml(input.redirectHost)}</strong>, which will be able to call MCP tools as you.</p>
+<p>Requested access:</p><ul>${scopes}</ul>
+<p>Only continue if you started this connection yourself.</p>
+<form method="post" action="${escapeHtml(input.action)}">${hidden}
+<button type="submit" name="decision" value="approve">Allow</button><button type="submit" name="decision" value="deny">Deny</button>
+</form></body></html>`;
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'self' ${input.formTargets.join(' ')}`;
+  return { statusCode: 200, headers: { ...PAGE_HEADERS, 'Content-Security-Policy': csp }, body };
+}

@@ -41,6 +41,6 @@ export function authorizationServerMetadata(baseUrl: string, config: CommonConfi
     authorization_response_iss_parameter_supported: true,
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],
-    client_id_metadata_document_supported: false,
+    client_id_metadata_document_supported: config.clientIdMetadataDocuments,
   };
 }

@@ -43,7 +43,7 @@ export const ROUTES: readonly Route[] = [
   { path: WELL_KNOWN.authorizationServer, methods: ['GET', 'OPTIONS'], fn: 'discovery' },
   { path: WELL_KNOWN.openidConfiguration, methods: ['GET', 'OPTIONS'], fn: 'discovery' },
   { path: PATHS.register, methods: ['POST', 'OPTIONS'], fn: 'register' },
-  { path: PATHS.authorize, methods: ['GET'], fn: 'authorize' },
+  { path: PATHS.authorize, methods: ['GET', 'POST'], fn: 'authorize' },
   { path: PATHS.callback, methods: ['GET'], fn: 'callback' },
   { path: PATHS.token, methods: ['POST', 'OPTIONS'], fn: 'token' },
   { path: PATHS.revoke, methods: ['POST', 'OPTIONS'], fn: 'token' },

@@ -11,18 +11,22 @@ export interface AuthorizationState {
   readonly clientId: string;
   readonly redirectUri: string;
   readonly clientState?: string;
+  /** The consent nonce whose cookie the callback must see (browser binding); absent for loopback clients. */
+  readonly browserNonce?: string;
 }
 
 interface StatePayload {
   readonly c: string;
   readonly r: string;
   readonly s?: string;
+  readonly x?: string;
 }
 
 export function signState(keyring: Keyring, state: AuthorizationState, nowSeconds: number, ttlSeconds: number): string {
   const payload: StatePayload = {
     c: state.clientId, r: state.redirectUri,
     ...(state.clientState === undefined ? {} : { s: state.clientState }),
+    ...(state.browserNonce === undefined ? {} : { x: state.browserNonce }),
   };
   return sign(keyring, 'state', payload, nowSeconds, ttlSeconds);
 }
@@ -32,7 +36,12 @@ export function verifyState(
 ): { ok: true; state: AuthorizationState } | { ok: false; reason: VerifyFailure } {
   const result = verify<StatePayload>(keyring, 'state', token, nowSeconds, skewSeconds);
   if (!result.ok) return result;
-  const { c, r, s } = result.value;
-  if (typeof c !== 'string' || typeof r !== 'string' || (s !== undefined && typeof s !== 'string')) return { ok: false, reason: 'malformed' };
-  return { ok: true, state: { clientId: c, redirectUri: r, ...(s === undefined ? {} : { clientState: s }) } };
+  const { c, r, s, x } = result.value;
+  if (typeof c !== 'string' || typeof r !== 'string' || (s !== undefined && typeof s !== 'string') || (x !== undefined && typeof x !== 'string')) {
+    return { ok: false, reason: 'malformed' };
+  }
+  return {
+    ok: true,
+    state: { clientId: c, redirectUri: r, ...(s === undefined ? {} : { clientState: s }), ...(x === undefined ? {} : { browserNonce: x }) },
+  };
 }

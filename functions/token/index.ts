@@ -4,6 +4,7 @@
  * rewrites `redirect_uri` to its callback, validates `resource` (RFC 8707) and returns the IdP's
  * tokens, or its OAuth error with the meaning intact.
  */
+import { resolveClient, type ClientResolution } from '../lib/clients';
 import { readTokenConfig, type TokenConfig } from '../lib/config';
 import { unwrapCode } from '../lib/code';
 import { createHandler, type RouteDefinition, loadKeyring, nowSeconds } from '../lib/handler';
@@ -16,7 +17,6 @@ import type { Keyring } from '../lib/keys';
 import { log } from '../lib/log';
 import { mcpResourceOf } from '../lib/metadata';
 import { isValidCodeVerifier } from '../lib/pkce';
-import { decodeClientId, type VerifiedClient } from '../lib/registration';
 import { checkResource, resourceForIdp } from '../lib/resource';
 import { PATHS } from '../lib/routes';
 import { readSecret } from '../lib/secrets';
@@ -34,8 +34,8 @@ function err(status: number, error: string, description: string, challenge = fal
 
 /** Identifies the (public) client: client_id in the body or in HTTP Basic, never two methods at once (RFC 6749 §2.3). */
 export function identifyClient(
-  params: Params, authorization: string | undefined, keyring: Keyring, now: number, skew: number,
-): { ok: true; client: VerifiedClient } | { ok: false; decision: TokenDecision } {
+  params: Params, authorization: string | undefined,
+): { ok: true; clientId: string; basic: boolean } | { ok: false; decision: TokenDecision } {
   let basicId: string | undefined;
   let basicSecret = '';
   if (authorization !== undefined) {
@@ -61,17 +61,14 @@ export function identifyClient(
   }
   const clientId = basicId ?? bodyId.value;
   if (!clientId) return { ok: false, decision: err(401, 'invalid_client', 'client_id is required', basicId !== undefined) };
-  const client = decodeClientId(keyring, clientId, now, skew);
-  if (!client.ok) return { ok: false, decision: err(401, 'invalid_client', 'unknown or altered client_id; register again', basicId !== undefined) };
-  return { ok: true, client: client.client };
+  return { ok: true, clientId, basic: basicId !== undefined };
 }
 
 export function decideToken(
-  path: string, params: Params, authorization: string | undefined, config: TokenConfig, keyring: Keyring, baseUrl: string, now: number,
+  path: string, params: Params, resolved: ClientResolution, basic: boolean, config: TokenConfig, keyring: Keyring, baseUrl: string, now: number,
 ): TokenDecision {
-  const identified = identifyClient(params, authorization, keyring, now, config.clockSkewSeconds);
-  if (!identified.ok) return identified.decision;
-  const client = identified.client;
+  if (!resolved.ok) return err(401, 'invalid_client', 'unknown or altered client_id; register again', basic);
+  const client = resolved.client;
   const mcpResource = mcpResourceOf(baseUrl);
 
   if (path === PATHS.revoke) {
@@ -157,7 +154,11 @@ export async function token(event: ApiEvent, config: TokenConfig): Promise<ApiRe
   }
   const keyring = await loadKeyring(config.signingKeysRef);
   const path = event.path.replace(/\/+$/, '');
-  const decision = decideToken(path, params, header(event, 'authorization'), config, keyring, baseUrlOf(event, config), nowSeconds());
+  const now = nowSeconds();
+  const identified = identifyClient(params, header(event, 'authorization'));
+  const decision = identified.ok
+    ? decideToken(path, params, await resolveClient(identified.clientId, config, keyring, now), identified.basic, config, keyring, baseUrlOf(event, config), now)
+    : identified.decision;
   if (decision.kind === 'error') {
     log.info('token request rejected', { fn: 'token', error: decision.error, reason: decision.description });
     return oauthError(decision.status, decision.error, decision.description, decision.challenge ? { 'WWW-Authenticate': 'Basic realm="token"' } : {});

@@ -1,0 +1,163 @@
+/**
+ * Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document; MCP 2025-11-25
+ * "Client ID Metadata Documents"): a client_id that is an https URL names a JSON document the
+ * client publishes. The façade fetches it with SSRF protection: https only, no credentials or
+ * fragments in the URL, every resolved address public (the connection is pinned to the checked
+ * address, so DNS cannot change between check and use), no redirects, a size and a time limit;
+ * successful results are cached.
+ */
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { isPublicAddress } from './public-address';
+import { validateRegistration, type RegistrationPolicy, type VerifiedClient } from './registration';
+
+export const MAX_DOCUMENT_BYTES = 5 * 1024;
+export const FETCH_TIMEOUT_MS = 3000;
+const DEFAULT_CACHE_SECONDS = 300;
+const MAX_CACHE_SECONDS = 86_400;
+const MAX_CACHE_ENTRIES = 200;
+
+export type CimdFailure =
+  | 'not_https' | 'bad_url' | 'dns_failed' | 'private_address' | 'redirect' | 'http_error'
+  | 'too_large' | 'timeout' | 'not_json' | 'client_id_mismatch' | 'invalid_metadata' | 'auth_method';
+
+export class CimdError extends Error {
+  constructor(readonly reason: CimdFailure, message: string) {
+    super(message);
+    this.name = 'CimdError';
+  }
+}
+
+/** Is this client_id a metadata-document URL (rather than a signed registration)? */
+export function isMetadataDocumentUrl(clientId: string): boolean {
+  return clientId.startsWith('https://');
+}
+
+/** The URL rules of the draft (§3): https, a path, no fragment, no credentials, no dot segments. */
+export function checkDocumentUrl(clientId: string): URL {
+  let url: URL;
+  try {
+    url = new URL(clientId);
+  } catch {
+    throw new CimdError('bad_url', 'client_id is not a valid URL');
+  }
+  if (url.protocol !== 'https:') throw new CimdError('not_https', 'a client_id metadata document URL must use https');
+  if (url.username || url.password || clientId.includes('#') || url.pathname === '/' || /\/\.\.?(\/|$)/.test(clientId.split('?')[0]!)) {
+    throw new CimdError('bad_url', 'client_id URL must have a path and no fragment, credentials or dot segments');
+  }
+  if (url.href !== clientId) throw new CimdError('bad_url', 'client_id URL must be in normalized form');
+  return url;
+}
+
+export type Resolver = (hostname: string) => Promise<string[]>;
+export type PinnedFetch = (url: URL, address: string) => Promise<{ status: number; body: string; maxAgeSeconds?: number }>;
+
+export const systemResolver: Resolver = async (hostname) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+
+function maxAgeOf(res: IncomingMessage): number | undefined {
+  const cc = res.headers['cache-control'];
+  if (!cc || /no-store|no-cache/i.test(cc)) return cc ? 0 : undefined;
+  const m = /max-age=(\d+)/i.exec(cc);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * GETs the URL from the given, already-checked address over https (SNI and certificate checked
+ * against the host name), never following redirects, within the size and time limits.
+ */
+export function pinnedHttpsFetch(request: typeof httpsRequest = httpsRequest, timeoutMs = FETCH_TIMEOUT_MS): PinnedFetch {
+  return (url, address) => new Promise((resolve, reject) => {
+    const family = address.includes(':') ? 6 : 4;
+    const req = request(url, {
+      method: 'GET',
+      headers: { Accept: 'application/json', 'User-Agent': 'agentcore-mcp-oauth' },
+      lookup: (_host, _opts, cb) => cb(null, address, family),
+      servername: url.hostname,
+      timeout: timeoutMs,
+      agent: false,
+    }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status >= 300 && status < 400) {
+        res.destroy();
+        reject(new CimdError('redirect', 'the client metadata document URL redirects; redirects are not followed'));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_DOCUMENT_BYTES) {
+          res.destroy();
+          reject(new CimdError('too_large', `the client metadata document is larger than ${MAX_DOCUMENT_BYTES} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8'), maxAgeSeconds: maxAgeOf(res) }));
+      res.on('error', () => reject(new CimdError('http_error', 'the client metadata document could not be read')));
+    });
+    const deadline = setTimeout(() => {
+      req.destroy();
+      reject(new CimdError('timeout', 'the client metadata document did not arrive in time'));
+    }, timeoutMs);
+    req.on('close', () => clearTimeout(deadline));
+    req.on('timeout', () => {
+      req.destroy();
+      reject(new CimdError('timeout', 'the client metadata document did not arrive in time'));
+    });
+    req.on('error', (error) => reject(error instanceof CimdError ? error : new CimdError('http_error', 'the client metadata document could not be fetched')));
+    req.end();
+  });
+}
+
+export interface CimdDeps {
+  readonly resolve: Resolver;
+  readonly fetch: PinnedFetch;
+  readonly now: () => number;
+}
+
+const cache = new Map<string, { client: VerifiedClient; expires: number }>();
+
+export function clearCimdCache(): void {
+  cache.clear();
+}
+
+/** Fetches, validates and caches the metadata document a client_id URL names. */
+export async function resolveMetadataDocument(clientId: string, policy: RegistrationPolicy, deps: CimdDeps): Promise<VerifiedClient> {
+  const hit = cache.get(clientId);
+  if (hit && hit.expires > deps.now()) return hit.client;
+  const url = checkDocumentUrl(clientId);
+  let addresses: string[];
+  try {
+    addresses = await deps.resolve(url.hostname.replace(/^\[|\]$/g, ''));
+  } catch {
+    throw new CimdError('dns_failed', `the host ${url.hostname} of the client_id could not be resolved`);
+  }
+  if (addresses.length === 0 || !addresses.every(isPublicAddress)) {
+    throw new CimdError('private_address', 'the client_id URL does not resolve to public addresses only');
+  }
+  const res = await deps.fetch(url, addresses[0]!);
+  if (res.status !== 200) throw new CimdError('http_error', `the client metadata document answered HTTP ${res.status}`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(res.body);
+  } catch {
+    throw new CimdError('not_json', 'the client metadata document is not JSON');
+  }
+  if (!doc || typeof doc !== 'object' || (doc as { client_id?: unknown }).client_id !== clientId) {
+    throw new CimdError('client_id_mismatch', 'the client metadata document\'s client_id must equal its URL');
+  }
+  const method = (doc as { token_endpoint_auth_method?: unknown }).token_endpoint_auth_method;
+  if (method !== undefined && method !== 'none') throw new CimdError('auth_method', 'client metadata documents must use token_endpoint_auth_method "none"');
+  const validated = validateRegistration({ ...(doc as object), token_endpoint_auth_method: 'none' }, policy);
+  if (!validated.ok) throw new CimdError('invalid_metadata', validated.error.error_description);
+  const now = deps.now();
+  const client: VerifiedClient = { ...validated.registration, client_id: clientId, client_id_issued_at: Math.floor(now / 1000) };
+  const ttl = Math.min(res.maxAgeSeconds ?? DEFAULT_CACHE_SECONDS, MAX_CACHE_SECONDS);
+  if (ttl > 0) {
+    if (cache.size >= MAX_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+    cache.set(clientId, { client, expires: now + ttl * 1000 });
+  }
+  return client;
+}
