@@ -1,0 +1,123 @@
+/** Client ID Metadata Documents: SSRF protection, limits and validation. */
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { route as authorizeRoute } from '../../functions/authorize';
+import { route as discoveryRoute } from '../../functions/discovery';
+import { CimdError, clearCimdCache, pinnedHttpsFetch, resolveMetadataDocument, type CimdDeps } from '../../functions/lib/cimd';
+import { createHandler } from '../../functions/lib/handler';
+import { isPublicAddress } from '../../functions/lib/public-address';
+import { apiEvent, TEST_ENV } from '../helpers/events';
+
+const POLICY = { redirectAllowlist: [], scopesSupported: ['openid', 'mcp/tools'] };
+const DOC_URL = 'https://client.example.com/oauth/metadata.json';
+const DOC = { client_id: DOC_URL, client_name: 'Example CLI', redirect_uris: ['http://127.0.0.1/callback'], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'] };
+
+let server: Server;
+let origin: string;
+let requests = 0;
+const routes: Record<string, (res: import('node:http').ServerResponse) => void> = {
+  '/ok': (res) => { res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'max-age=60' }); res.end(JSON.stringify(DOC)); },
+  '/redirect': (res) => { res.writeHead(302, { Location: 'http://169.254.169.254/latest/meta-data' }); res.end(); },
+  '/huge': (res) => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ ...DOC, pad: 'x'.repeat(10_000) })); },
+  '/slow': (res) => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.write('{"client_id":'); },
+  '/mismatch': (res) => { res.writeHead(200); res.end(JSON.stringify({ ...DOC, client_id: 'https://other.example/doc' })); },
+  '/secret': (res) => { res.writeHead(200); res.end(JSON.stringify({ ...DOC, token_endpoint_auth_method: 'client_secret_basic' })); },
+  '/evil-redirect': (res) => { res.writeHead(200); res.end(JSON.stringify({ ...DOC, redirect_uris: ['https://evil.example/cb'] })); },
+  '/not-json': (res) => { res.writeHead(200); res.end('<html>'); },
+};
+
+beforeAll(async () => {
+  server = createServer((req, res) => { requests++; (routes[req.url ?? ''] ?? ((r) => { r.writeHead(404); r.end(); }))(res); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+beforeEach(() => { clearCimdCache(); requests = 0; });
+
+/** Resolves every host to a chosen address; fetches over loopback http from the local document server. */
+function deps(addresses: string[], path: string, timeoutMs = 500): CimdDeps {
+  const pinned = pinnedHttpsFetch(httpRequest as never, timeoutMs);
+  return { resolve: async () => addresses, fetch: (_url, _address) => pinned(new URL(`${origin}${path}`), '127.0.0.1'), now: () => Date.now() };
+}
+
+describe('SSRF protection', () => {
+  test.each([
+    ['loopback v4', ['127.0.0.1']], ['loopback v6', ['::1']], ['private 10/8', ['10.1.2.3']], ['private 172.16/12', ['172.20.0.1']],
+    ['private 192.168/16', ['192.168.1.1']], ['link-local metadata service', ['169.254.169.254']], ['CGNAT', ['100.64.0.1']],
+    ['v4-mapped loopback', ['::ffff:127.0.0.1']], ['unique local v6', ['fd00::1']], ['link-local v6', ['fe80::1']],
+    ['unspecified', ['0.0.0.0']], ['one public, one private', ['93.184.216.34', '10.0.0.1']], ['nothing', []],
+  ])('%s addresses are refused before any connection', async (_name, addresses) => {
+    await expect(resolveMetadataDocument(DOC_URL, POLICY, deps(addresses, '/ok'))).rejects.toMatchObject({ reason: 'private_address' });
+    expect(requests).toBe(0);
+  });
+
+  test.each([
+    ['http://client.example.com/doc', 'not_https'], ['https://client.example.com/', 'bad_url'], ['https://u:p@client.example.com/doc', 'bad_url'],
+    ['https://client.example.com/doc#x', 'bad_url'], ['https://client.example.com/a/../doc', 'bad_url'], ['https://CLIENT.example.com/doc', 'bad_url'],
+  ])('%s is refused (%s)', async (url, reason) => {
+    await expect(resolveMetadataDocument(url, POLICY, deps(['93.184.216.34'], '/ok'))).rejects.toMatchObject({ reason });
+  });
+
+  test('redirects are not followed', async () => {
+    await expect(resolveMetadataDocument(DOC_URL, POLICY, deps(['93.184.216.34'], '/redirect'))).rejects.toMatchObject({ reason: 'redirect' });
+  });
+
+  test('documents over 5 KB are refused', async () => {
+    await expect(resolveMetadataDocument(DOC_URL, POLICY, deps(['93.184.216.34'], '/huge'))).rejects.toMatchObject({ reason: 'too_large' });
+  });
+
+  test('slow documents time out', async () => {
+    await expect(resolveMetadataDocument(DOC_URL, POLICY, deps(['93.184.216.34'], '/slow', 200))).rejects.toMatchObject({ reason: 'timeout' });
+  });
+
+  test('address classification', () => {
+    for (const a of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111']) expect(isPublicAddress(a)).toBe(true);
+    for (const a of ['127.0.0.1', '::1', '10.0.0.1', '::ffff:10.0.0.1', '::ffff:7f00:1', '2001:db8::1', 'not-an-ip']) expect(isPublicAddress(a)).toBe(false);
+  });
+});
+
+describe('validation', () => {
+  test('a valid document becomes a client, and is cached', async () => {
+    const d = deps(['93.184.216.34'], '/ok');
+    const client = await resolveMetadataDocument(DOC_URL, POLICY, d);
+    expect(client).toMatchObject({ client_id: DOC_URL, client_name: 'Example CLI', redirect_uris: ['http://127.0.0.1/callback'], application_type: 'native' });
+    await resolveMetadataDocument(DOC_URL, POLICY, d);
+    expect(requests).toBe(1);
+  });
+
+  test.each([
+    ['/mismatch', 'client_id_mismatch'], ['/secret', 'auth_method'], ['/evil-redirect', 'invalid_metadata'], ['/not-json', 'not_json'],
+  ])('%s is refused (%s)', async (path, reason) => {
+    const error = await resolveMetadataDocument(DOC_URL, POLICY, deps(['93.184.216.34'], path)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CimdError);
+    expect((error as CimdError).reason).toBe(reason);
+  });
+});
+
+describe('through the handlers', () => {
+  const env = { ...TEST_ENV, CLIENT_ID_METADATA_DOCUMENTS: 'true' };
+
+  test('AS metadata advertises client_id_metadata_document_supported only when enabled', async () => {
+    const on = await createHandler(discoveryRoute, env)(apiEvent({ path: '/.well-known/oauth-authorization-server' }));
+    expect(JSON.parse(on.body).client_id_metadata_document_supported).toBe(true);
+    const off = await createHandler(discoveryRoute, TEST_ENV)(apiEvent({ path: '/.well-known/oauth-authorization-server' }));
+    expect(JSON.parse(off.body).client_id_metadata_document_supported).toBe(false);
+  });
+
+  test('a client_id URL on a loopback host (real DNS) gets an error page and no redirect', async () => {
+    const handler = createHandler(authorizeRoute, env);
+    const res = await handler(apiEvent({ path: '/authorize', query: { client_id: 'https://localhost/metadata.json', redirect_uri: 'http://127.0.0.1/callback', response_type: 'code' } }));
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('invalid_client');
+    expect(res.headers!.Location).toBeUndefined();
+  });
+
+  test('with CIMD disabled an https client_id is just an unknown client', async () => {
+    const res = await createHandler(authorizeRoute, TEST_ENV)(apiEvent({ path: '/authorize', query: { client_id: DOC_URL, response_type: 'code' } }));
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('invalid_client');
+  });
+});
