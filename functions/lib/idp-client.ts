@@ -3,6 +3,8 @@
  * app client with HTTP Basic (RFC 6749 §2.3.1: id and secret form-urlencoded, then base64).
  * Returns what the IdP said, or why it could not be reached; never throws for network trouble.
  */
+import { OutboundError, readText, send } from './outbound';
+
 export type IdpReply =
   | { kind: 'reply'; status: number; body: unknown; raw: string }
   | { kind: 'timeout' }
@@ -16,34 +18,38 @@ export function basicAuthorization(clientId: string, clientSecret: string): stri
   return `Basic ${Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64')}`;
 }
 
+const MAX_REPLY_BYTES = 256 * 1024;
+
 export async function postToIdp(
   endpoint: string, form: Readonly<Record<string, string | undefined>>, clientId: string, clientSecret: string, timeoutMs: number,
 ): Promise<IdpReply> {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) if (v !== undefined) body.set(k, v);
-  let response: Response;
-  const signal = AbortSignal.timeout(timeoutMs);
+  const deadline = Date.now() + timeoutMs;
+  let raw: string;
+  let status: number;
   try {
-    response = await fetch(endpoint, {
+    const response = await send(endpoint, {
       method: 'POST',
       headers: {
-        Authorization: basicAuthorization(clientId, clientSecret),
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Accept: 'application/json',
+        authorization: basicAuthorization(clientId, clientSecret),
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
       },
-      body,
-      redirect: 'manual',
-      signal,
+      body: body.toString(),
+      timeoutMs,
     });
+    status = response.status;
+    const remaining = deadline - Date.now();
+    const timer = setTimeout(() => response.body.destroy(new OutboundError('timeout', 'response body too slow')), Math.max(remaining, 1));
+    try {
+      raw = await readText(response.body, MAX_REPLY_BYTES);
+    } finally {
+      clearTimeout(timer);
+    }
   } catch (error) {
-    if (signal.aborted) return { kind: 'timeout' };
-    return { kind: 'unreachable', reason: ((error as Error).cause as Error | undefined)?.message ?? (error as Error).name };
-  }
-  let raw: string;
-  try {
-    raw = await response.text();
-  } catch {
-    return signal.aborted ? { kind: 'timeout' } : { kind: 'unreachable', reason: 'response body could not be read' };
+    if (error instanceof OutboundError && error.kind === 'timeout') return { kind: 'timeout' };
+    return { kind: 'unreachable', reason: error instanceof Error ? error.message : 'request failed' };
   }
   let parsed: unknown;
   try {
@@ -51,5 +57,5 @@ export async function postToIdp(
   } catch {
     parsed = undefined;
   }
-  return { kind: 'reply', status: response.status, body: parsed, raw };
+  return { kind: 'reply', status, body: parsed, raw };
 }

@@ -3,7 +3,7 @@
  * for `SECRET_CACHE_SECONDS`, default 300, so a rotation reaches warm containers within minutes);
  * `env:NAME` reads a local environment variable, for development only.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 export class SecretUnavailableError extends Error {
   constructor(readonly ref: string, reason: string) {
@@ -34,10 +34,12 @@ export async function readSecret(ref: string, now: number = Date.now()): Promise
   }
   const hit = cache.get(ref);
   if (hit && hit.expires > now) return hit.value;
-  client ??= new SecretsManagerClient({});
+  // Loaded on first use: functions that never read a secret never pay for the SDK at cold start.
+  const sdk = await import('@aws-sdk/client-secrets-manager');
+  client ??= new sdk.SecretsManagerClient({});
   let value: string | undefined;
   try {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: ref }));
+    const out = await client.send(new sdk.GetSecretValueCommand({ SecretId: ref }));
     value = out.SecretString;
   } catch (err) {
     if (hit) return hit.value; // serve the last good value through a transient outage

@@ -1,0 +1,73 @@
+/**
+ * Outbound HTTP for the Lambdas (Cognito, the gateway) on `node:http`/`node:https` with keep-alive
+ * agents. Plain `fetch` would load undici on first use, which costs tens of milliseconds of every
+ * cold start; this stays small. The timeout covers the time to the response headers; the body is
+ * returned as a stream for the caller to read or pass on.
+ */
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+
+export interface OutboundRequest {
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+  readonly timeoutMs: number;
+}
+
+export interface OutboundResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: IncomingMessage;
+}
+
+export class OutboundError extends Error {
+  constructor(readonly kind: 'timeout' | 'unreachable', message: string) {
+    super(message);
+    this.name = 'OutboundError';
+  }
+}
+
+export function send(url: string, req: OutboundRequest): Promise<OutboundResponse> {
+  const target = new URL(url);
+  const secure = target.protocol === 'https:';
+  const request = secure ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { ...req.headers };
+    if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
+    const outgoing = request(target, { method: req.method, headers, agent: secure ? agents.https : agents.http }, (res) => {
+      clearTimeout(timer);
+      resolve({ status: res.statusCode ?? 502, headers: res.headers, body: res });
+    });
+    const timer = setTimeout(() => {
+      outgoing.destroy(new OutboundError('timeout', 'no response headers in time'));
+    }, req.timeoutMs);
+    outgoing.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error instanceof OutboundError ? error : new OutboundError('unreachable', (error as NodeJS.ErrnoException).code ?? error.name));
+    });
+    outgoing.end(req.body);
+  });
+}
+
+/** Reads a response body to a string, refusing more than `maxBytes`. */
+export async function readText(body: IncomingMessage, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new OutboundError('unreachable', 'response too large');
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A header value as one string (Node gives arrays for repeated headers). */
+export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
