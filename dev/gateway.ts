@@ -5,13 +5,24 @@
  * claim: Cognito access tokens carry no `aud`), and answers 401 with its own
  * `WWW-Authenticate: Bearer ... resource_metadata=` whose metadata points at the IdP, as the real
  * gateway does (the façade must rewrite it). Tools are named `<target>___<tool>`.
+ *
+ * Like a gateway with an `interceptor_configuration` at both points and `pass_request_headers =
+ * true`, it runs the given interceptor handler (the real Lambda handler) on every request after the
+ * authorizer, with the documented event shapes (agentcore-gateway.md, "Interceptor Lambda
+ * contract"): REQUEST before the MCP server (a `transformedGatewayResponse` answers instead of it),
+ * RESPONSE on the JSON-RPC answer the server produced. To have that answer in hand the server always
+ * answers JSON internally; in `sse` mode the (intercepted) answer is then sent as one SSE event.
+ * With `toolsPageSize` it pages `tools/list` like the gateway does (`nextCursor`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { z } from 'zod';
+import type { InterceptorHandler } from '../functions/interceptor';
+import type { TransformedResponse } from '../functions/lib/interceptor-event';
+import { serializeSse } from '../functions/lib/sse';
 
 export interface GatewayStandInOptions {
   /** Public URL of this server, e.g. `http://127.0.0.1:4321` (the MCP endpoint is `{url}/mcp`). */
@@ -22,6 +33,10 @@ export interface GatewayStandInOptions {
   readonly allowedClients: readonly string[];
   /** `json` answers application/json like a gateway without streaming configuration; `sse` streams. */
   readonly responseMode?: 'json' | 'sse';
+  /** The interceptor Lambda handler, run at REQUEST and RESPONSE with request headers passed. */
+  readonly interceptor?: InterceptorHandler;
+  /** Tools per `tools/list` page (the gateway answers about 30 with a `nextCursor`). Default: all in one. */
+  readonly toolsPageSize?: number;
 }
 
 export interface GatewayStandIn {
@@ -33,23 +48,120 @@ export interface GatewayStandIn {
 
 class Unauthorized extends Error {}
 
-function buildServer(): McpServer {
+/** What the stand-in remembers across requests (the MCP server itself is per request, stateless). */
+interface DemoState {
+  served: number;
+}
+
+function buildServer(state: DemoState): McpServer {
   const server = new McpServer({ name: 'agentcore-gateway-stand-in', version: '1.0.0' });
   server.registerTool('demo___echo', {
     description: 'Echoes the message back.',
     inputSchema: { message: z.string().max(10_000) },
-  }, async ({ message }) => ({ content: [{ type: 'text', text: message }] }));
+  }, async ({ message }) => {
+    state.served++;
+    return { content: [{ type: 'text', text: message }] };
+  });
   server.registerTool('demo___add', {
     description: 'Adds two numbers.',
     inputSchema: { a: z.number(), b: z.number() },
-  }, async ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }] }));
+  }, async ({ a, b }) => {
+    state.served++;
+    return { content: [{ type: 'text', text: String(a + b) }] };
+  });
   server.registerTool('demo___whoami', {
     description: 'Says which user and app client the gateway sees.',
   }, async (extra) => {
+    state.served++;
     const claims = (extra.authInfo?.extra ?? {}) as JWTPayload & { username?: string };
     return { content: [{ type: 'text', text: JSON.stringify({ username: claims.username ?? claims.sub, client_id: extra.authInfo?.clientId, scopes: extra.authInfo?.scopes }) }] };
   });
+  // A tool the demo policy keeps for group mcp-admins (dev/demo-policy.ts).
+  server.registerTool('admin___reset_demo', {
+    description: 'Resets the demo: forgets how many demo tool calls the gateway has served.',
+  }, async () => {
+    const forgotten = state.served;
+    state.served = 0;
+    return { content: [{ type: 'text', text: `reset: ${forgotten} demo tool calls forgotten` }] };
+  });
   return server;
+}
+
+const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The request headers as the gateway passes them (`pass_request_headers = true`): names as sent. */
+function eventHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) headers[req.rawHeaders[i]!] = req.rawHeaders[i + 1]!;
+  return headers;
+}
+
+/** The MCP transport headers the SDK server needs (MCP Streamable HTTP). */
+function mcpHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const name of ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id']) {
+    const value = req.headers[name];
+    if (typeof value === 'string') headers.set(name, value);
+  }
+  return headers;
+}
+
+/** Pages a `tools/list` answer like the gateway: `size` tools and an opaque `nextCursor` (MCP, "Pagination"). */
+function pageToolsList(request: unknown, response: unknown, size: number): unknown {
+  const call = record(request);
+  const result = record(record(response)?.result);
+  if (call?.method !== 'tools/list' || !result || !Array.isArray(result.tools)) return response;
+  const cursor = record(call.params)?.cursor;
+  let offset = 0;
+  if (cursor !== undefined) {
+    const match = typeof cursor === 'string' ? /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString()) : null;
+    if (!match) return { jsonrpc: '2.0', id: call.id ?? null, error: { code: -32602, message: 'Invalid params: unknown cursor' } };
+    offset = Number(match[1]);
+  }
+  const end = offset + size;
+  const nextCursor = end < result.tools.length ? Buffer.from(`offset:${end}`).toString('base64url') : undefined;
+  const { nextCursor: _ignored, ...rest } = result;
+  return { ...record(response), result: { ...rest, tools: result.tools.slice(offset, end), ...(nextCursor ? { nextCursor } : {}) } };
+}
+
+function send(res: ServerResponse, answer: TransformedResponse, mode: 'json' | 'sse'): void {
+  const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+  if (mode === 'sse' && answer.statusCode === 200) {
+    res.writeHead(200, { ...answer.headers, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+    res.end(serializeSse([{ event: 'message', data: text }]));
+    return;
+  }
+  res.writeHead(answer.statusCode, { 'Content-Type': 'application/json', ...answer.headers });
+  res.end(text);
+}
+
+async function pipe(response: Response, res: ServerResponse): Promise<void> {
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  if (response.body) for await (const chunk of response.body) res.write(chunk);
+  res.end();
 }
 
 export async function createGatewayStandIn(options: GatewayStandInOptions): Promise<GatewayStandIn> {
@@ -57,6 +169,8 @@ export async function createGatewayStandIn(options: GatewayStandInOptions): Prom
   let discovery: { issuer: string; jwks: ReturnType<typeof createRemoteJWKSet> } | undefined;
   const seen = new Set<string>();
   const rejected = new Set<string>();
+  const state: DemoState = { served: 0 };
+  const mode = options.responseMode ?? 'json';
 
   async function authenticate(req: IncomingMessage): Promise<AuthInfo> {
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(req.headers.authorization ?? '');
@@ -111,11 +225,43 @@ export async function createGatewayStandIn(options: GatewayStandInOptions): Prom
       unauthorized(res, error instanceof Unauthorized ? error.message : 'authorizer unavailable');
       return;
     }
-    const server = buildServer();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: options.responseMode !== 'sse' });
+    const method = req.method ?? 'GET';
+    const raw = await readBody(req);
+    const gatewayRequest = { path: '/mcp', httpMethod: method, headers: eventHeaders(req), body: parseJson(raw) };
+    let body = gatewayRequest.body;
+    const interceptor = options.interceptor;
+    if (interceptor) {
+      const out = await interceptor({ interceptorInputVersion: '1.0', mcp: { rawGatewayRequest: { body: raw }, gatewayRequest, gatewayResponse: null } });
+      if (out.mcp.transformedGatewayResponse) return send(res, out.mcp.transformedGatewayResponse, 'json');
+      const next = out.mcp.transformedGatewayRequest;
+      if (next && 'body' in next) body = next.body;
+    }
+
+    const server = buildServer(state);
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => { void transport.close(); void server.close(); });
     await server.connect(transport);
-    await transport.handleRequest(Object.assign(req, { auth }), res);
+    const response = await transport.handleRequest(
+      new Request(`${options.url}/mcp`, { method, headers: mcpHeaders(req), body: method === 'POST' ? raw : undefined }),
+      { authInfo: auth, ...(body !== undefined ? { parsedBody: body } : {}) },
+    );
+    const json = (response.headers.get('content-type') ?? '').startsWith('application/json');
+    if (method !== 'POST' || !json) return pipe(response, res);
+
+    let answer: TransformedResponse = { statusCode: response.status, body: parseJson(await response.text()) };
+    if (options.toolsPageSize) answer = { ...answer, body: pageToolsList(body, answer.body, options.toolsPageSize) };
+    if (interceptor) {
+      const out = await interceptor({
+        interceptorInputVersion: '1.0',
+        mcp: {
+          rawGatewayRequest: { body: raw },
+          gatewayRequest: { ...gatewayRequest, body },
+          gatewayResponse: { statusCode: answer.statusCode, headers: Object.fromEntries(response.headers), body: answer.body },
+        },
+      });
+      answer = out.mcp.transformedGatewayResponse ?? answer;
+    }
+    send(res, answer, mode);
   }
 
   return {

@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     system.idp ? `  Cognito stand-in (oidc-provider): ${system.idp.issuer}` : '  Identity provider:                ' + process.env.IDP_ISSUER,
     system.gateway ? `  Gateway stand-in (MCP SDK):       ${system.gateway.mcpUrl}` : '  Gateway:                          ' + process.env.GATEWAY_URL,
     ...(system.idp ? [`  Demo login: ${DEMO_USERS.map((u) => `${u.username} / ${u.password}`).join(', ')}`] : []),
+    ...(system.gateway ? [`  Tool policy: ${process.env.TOOL_POLICY ? 'TOOL_POLICY' : 'dev/demo-policy.ts (admin___reset_demo: group mcp-admins only)'}`] : []),
     '',
     `  claude mcp add --transport http demo ${system.mcpUrl}`,
     '',

@@ -9,11 +9,13 @@ import type { AddressInfo } from 'node:net';
 import { route as authorizeRoute } from '../functions/authorize';
 import { route as callbackRoute } from '../functions/callback';
 import { route as discoveryRoute } from '../functions/discovery';
+import { createInterceptorHandler } from '../functions/interceptor';
 import { createHandler } from '../functions/lib/handler';
 import { createMcpProxyHandler } from '../functions/mcp-proxy';
 import { route as registerRoute } from '../functions/register';
 import { route as tokenRoute } from '../functions/token';
 import { createApiGatewayListener } from './apigw-adapter';
+import { DEMO_TOOL_POLICY } from './demo-policy';
 import { createGatewayStandIn, type GatewayStandIn } from './gateway';
 import { createLocalIdp, DEMO_USERS, type LocalIdp } from './idp';
 
@@ -28,6 +30,8 @@ export interface LocalSystemOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** How the gateway stand-in answers: application/json (like the real gateway by default) or SSE. */
   readonly gatewayResponseMode?: 'json' | 'sse';
+  /** Tools per `tools/list` page of the gateway stand-in (the real gateway: about 30). Default: one page. */
+  readonly gatewayToolsPageSize?: number;
 }
 
 export interface LocalSystem {
@@ -139,11 +143,19 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   if (!env.GATEWAY_URL) {
     const gatewayServer = await listen((req, res) => gateway!.listener(req, res), 0);
     servers.push(gatewayServer);
+    // The interceptor Lambda's own environment (functions/lib/interceptor-config.ts), as Terraform sets it.
+    const interceptor = createInterceptorHandler({
+      IDP_ISSUER: env.IDP_ISSUER,
+      IDP_JWKS_URI: env.IDP_JWKS_URI,
+      TOOL_POLICY: env.TOOL_POLICY ?? JSON.stringify(DEMO_TOOL_POLICY),
+    });
     gateway = await createGatewayStandIn({
       url: `http://127.0.0.1:${portOf(gatewayServer)}`,
       discoveryUrl: `${env.IDP_ISSUER}/.well-known/openid-configuration`,
       allowedClients: [env.IDP_CLIENT_ID ?? LOCAL_CLIENT_ID],
       responseMode: options.gatewayResponseMode ?? (env.GATEWAY_RESPONSE_MODE === 'sse' ? 'sse' : 'json'),
+      interceptor,
+      toolsPageSize: options.gatewayToolsPageSize,
     });
     env.GATEWAY_URL = gateway.mcpUrl;
   }

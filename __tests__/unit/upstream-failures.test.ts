@@ -66,3 +66,63 @@ test('mcp-proxy: gateway connection refused → 502 JSON-RPC error with the requ
   expect(res.statusCode).toBe(502);
   expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: '2.0', id: 7, error: { code: -32603 } });
 });
+
+test('mcp-proxy MCP_MERGE_TOOLS_LIST_PAGES: the time budget ends the merge with the cursor to continue from', async () => {
+  // Pages 1 and 2 answer at once, page 3 never does.
+  const tools = (names: string[]) => names.map((name) => ({ name, inputSchema: { type: 'object' } }));
+  const pages: Record<string, unknown> = {
+    start: { tools: tools(['a___1']), nextCursor: 'c2' },
+    c2: { tools: tools(['a___2']), nextCursor: 'c3' },
+  };
+  const gateway = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => { raw += c.toString(); });
+    req.on('end', () => {
+      const { id, params } = JSON.parse(raw) as { id: number; params?: { cursor?: string } };
+      const result = pages[params?.cursor ?? 'start'];
+      if (!result) return; // hang
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ jsonrpc: '2.0', id, result }));
+    });
+  });
+  await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+  try {
+    const proxy = createMcpProxyHandler({
+      ...TEST_ENV, MCP_MERGE_TOOLS_LIST_PAGES: '10', MCP_UPSTREAM_TIMEOUT_MS: '300',
+      GATEWAY_URL: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/mcp`,
+    });
+    const started = Date.now();
+    const res = await invokeStreaming(proxy, apiEvent({ method: 'POST', path: '/mcp', headers: JSON_CT, body: LIST }));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(res.statusCode).toBe(200);
+    const body = JSON.parse(res.body);
+    expect(body.result.tools.map((t: { name: string }) => t.name)).toEqual(['a___1', 'a___2']);
+    expect(body.result.nextCursor).toBe('c3');
+  } finally {
+    gateway.closeAllConnections();
+    await new Promise((resolve) => gateway.close(resolve));
+  }
+});
+
+test('mcp-proxy MCP_MERGE_TOOLS_LIST_PAGES: a first page cut off mid-body goes on as far as it came, like pass-through', async () => {
+  const gateway = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"jsonrpc":"2.0","id":7,"result":{"tools":[');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+  });
+  await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+  try {
+    const proxy = createMcpProxyHandler({
+      ...TEST_ENV, MCP_MERGE_TOOLS_LIST_PAGES: '10', GATEWAY_URL: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/mcp`,
+    });
+    const res = await invokeStreaming(proxy, apiEvent({ method: 'POST', path: '/mcp', headers: JSON_CT, body: LIST }));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('{"jsonrpc":"2.0","id":7,"result":{"tools":[');
+  } finally {
+    gateway.closeAllConnections();
+    await new Promise((resolve) => gateway.close(resolve));
+  }
+});

@@ -2,6 +2,8 @@
  * /mcp (POST, GET, DELETE): forwards MCP Streamable HTTP to the AgentCore Gateway and streams the
  * answer back (SSE included), with the header allowlists, the `WWW-Authenticate` rewrite, a body
  * size limit and an upstream timeout. Failures the proxy answers itself are JSON-RPC errors.
+ * Client-quirk settings (off by default) live in their own modules and hook in at one place:
+ * `MCP_MERGE_TOOLS_LIST_PAGES` (tools-list-merge.ts).
  */
 import type { Writable } from 'node:stream';
 import { readProxyConfig, type ProxyConfig } from '../lib/config';
@@ -12,9 +14,17 @@ import {
   jsonRpcError, pickRequestHeaders, requestIdOf, rewriteWwwAuthenticate, RESPONSE_HEADERS, type JsonRpcId,
 } from '../lib/mcp-forward';
 import { WELL_KNOWN } from '../lib/routes';
+import { mergeToolsListPages, readToolsListMerge, toolsListRequestOf, type ToolsListMergeSetting } from '../lib/tools-list-merge';
 import { endStream, startResponse, streamifyResponse, writeChunk, type ResponseStream, type StreamingHandler } from '../lib/streaming';
 
 const METHODS = ['POST', 'GET', 'DELETE'];
+
+/** The proxy's settings: the shared proxy configuration plus the client-quirk settings. */
+export type McpProxySettings = ProxyConfig & Partial<ToolsListMergeSetting>;
+
+export function readMcpProxySettings(env: NodeJS.ProcessEnv): McpProxySettings {
+  return { ...readProxyConfig(env), ...readToolsListMerge(env) };
+}
 
 export interface ProxyResponse {
   readonly statusCode: number;
@@ -27,7 +37,7 @@ function rpcFailure(status: number, id: JsonRpcId, code: number, message: string
 }
 
 /** Forwards one request; never throws for bad input or upstream trouble. */
-export async function forwardMcp(event: ApiEvent, config: ProxyConfig, fetchImpl: typeof fetch = fetch): Promise<ProxyResponse> {
+export async function forwardMcp(event: ApiEvent, config: McpProxySettings, fetchImpl: typeof fetch = fetch): Promise<ProxyResponse> {
   const cors = corsHeaders(event, config);
   if (event.httpMethod === 'OPTIONS') {
     const p = preflight(event, config, METHODS);
@@ -37,6 +47,7 @@ export async function forwardMcp(event: ApiEvent, config: ProxyConfig, fetchImpl
     return rpcFailure(405, null, -32600, `method ${event.httpMethod} is not allowed on the MCP endpoint`, { ...cors, Allow: METHODS.join(', ') });
   }
   let body: string | undefined;
+  let parsed: unknown;
   let id: JsonRpcId = null;
   if (event.httpMethod === 'POST') {
     try {
@@ -47,7 +58,8 @@ export async function forwardMcp(event: ApiEvent, config: ProxyConfig, fetchImpl
     }
     if (mediaType(event) === 'application/json') {
       try {
-        id = requestIdOf(JSON.parse(body));
+        parsed = JSON.parse(body);
+        id = requestIdOf(parsed);
       } catch {
         return rpcFailure(400, null, -32700, 'Parse error: the request body is not valid JSON', cors);
       }
@@ -58,14 +70,15 @@ export async function forwardMcp(event: ApiEvent, config: ProxyConfig, fetchImpl
   const timer = setTimeout(() => controller.abort(new DOMException('upstream timeout', 'TimeoutError')), config.upstreamTimeoutMs);
   let upstream: Response;
   const started = Date.now();
+  const send = (requestBody: string | undefined, signal: AbortSignal) => fetchImpl(config.gatewayUrl, {
+    method: event.httpMethod,
+    headers: pickRequestHeaders(event.headers as Record<string, string | undefined>),
+    body: requestBody,
+    redirect: 'manual',
+    signal,
+  });
   try {
-    upstream = await fetchImpl(config.gatewayUrl, {
-      method: event.httpMethod,
-      headers: pickRequestHeaders(event.headers as Record<string, string | undefined>),
-      body,
-      redirect: 'manual',
-      signal: controller.signal,
-    });
+    upstream = await send(body, controller.signal);
   } catch (error) {
     clearTimeout(timer);
     const timedOut = controller.signal.aborted;
@@ -86,6 +99,16 @@ export async function forwardMcp(event: ApiEvent, config: ProxyConfig, fetchImpl
   );
   if (challenge) headers['www-authenticate'] = challenge;
   log.info('gateway answered', { fn: 'mcp-proxy', method: event.httpMethod, status: upstream.status, ms: Date.now() - started });
+
+  const listRequest = config.mergeToolsListPages ? toolsListRequestOf(parsed) : undefined;
+  if (listRequest && upstream.status === 200) {
+    const merge = await mergeToolsListPages(upstream, listRequest, send, { maxPages: config.mergeToolsListPages!, timeoutMs: config.upstreamTimeoutMs });
+    if (merge.merged) {
+      headers['content-type'] = 'application/json';
+      log.info('tools/list pages merged', { fn: 'mcp-proxy', pages: merge.pages, more: merge.more, ms: Date.now() - started });
+    }
+    return { statusCode: upstream.status, headers, body: merge.body };
+  }
   const stream = upstream.body;
   return { statusCode: upstream.status, headers, body: stream ? (stream as unknown as AsyncIterable<Uint8Array>) : '' };
 }
@@ -107,7 +130,7 @@ export async function writeResponse(response: ProxyResponse, responseStream: Res
 
 /** Builds the streaming handler; `env` is the process environment unless given (local server, tests). */
 export function createMcpProxyHandler(env: NodeJS.ProcessEnv = process.env): StreamingHandler {
-  const config = memoConfig('mcp-proxy', readProxyConfig, env);
+  const config = memoConfig('mcp-proxy', readMcpProxySettings, env);
   return async (event, responseStream) => {
   let response: ProxyResponse;
   try {

@@ -1,0 +1,53 @@
+/**
+ * The interceptor Lambda's configuration, from its environment, validated once per container. Every
+ * error is a ConfigError naming the variable (or the policy field) and what is wrong with it.
+ *
+ *   IDP_ISSUER          required  the Cognito issuer, `https://cognito-idp.<region>.amazonaws.com/<pool>`
+ *   IDP_JWKS_URI        optional  default `${IDP_ISSUER}/.well-known/jwks.json` (Cognito's layout)
+ *   TOOL_POLICY         required  the JSON tool policy (tool-policy.ts, docs/interceptor.md)
+ *   CLOCK_SKEW_SECONDS  optional  0–300, default 60: tolerance for `exp`/`nbf`
+ *   JWKS_TIMEOUT_MS     optional  100–10000, default 3000: time allowed to fetch the JWKS
+ */
+import { ConfigError, parseEndpointUrl } from './config';
+import type { VerifierSettings } from './access-token';
+import { parseToolPolicyJson, type ToolPolicy } from './tool-policy';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface InterceptorSettings extends VerifierSettings {
+  readonly policy: ToolPolicy;
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got ${JSON.stringify(raw)}`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+export function readInterceptorSettings(env: Env): InterceptorSettings {
+  const rawIssuer = optional(env, 'IDP_ISSUER');
+  if (!rawIssuer) throw new ConfigError('IDP_ISSUER', 'is required but not set');
+  // The issuer is compared with `iss` exactly (RFC 7519 §4.1.1), so it is kept as written.
+  parseEndpointUrl('IDP_ISSUER', rawIssuer);
+  const jwks = optional(env, 'IDP_JWKS_URI');
+  return {
+    issuer: rawIssuer,
+    jwksUri: jwks ? parseEndpointUrl('IDP_JWKS_URI', jwks) : `${rawIssuer.replace(/\/+$/, '')}/.well-known/jwks.json`,
+    clockSkewSeconds: integer(env, 'CLOCK_SKEW_SECONDS', 60, 0, 300),
+    jwksTimeoutMs: integer(env, 'JWKS_TIMEOUT_MS', 3000, 100, 10_000),
+    policy: parseToolPolicyJson(env.TOOL_POLICY),
+  };
+}
+
+/** The variable a (possibly nested) config field belongs to: `TOOL_POLICY.tools[...]` → `TOOL_POLICY`. */
+export function variableOf(error: ConfigError): string {
+  return error.field.split(/[.[]/)[0] ?? error.field;
+}
