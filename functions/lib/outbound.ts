@@ -14,6 +14,8 @@ export interface OutboundRequest {
   readonly headers: Record<string, string>;
   readonly body?: string;
   readonly timeoutMs: number;
+  /** Aborts the request (and its response body) when fired. */
+  readonly signal?: AbortSignal;
 }
 
 export interface OutboundResponse {
@@ -43,6 +45,12 @@ export function send(url: string, req: OutboundRequest): Promise<OutboundRespons
     const timer = setTimeout(() => {
       outgoing.destroy(new OutboundError('timeout', 'no response headers in time'));
     }, req.timeoutMs);
+    if (req.signal) {
+      const abort = () => outgoing.destroy(new OutboundError('timeout', 'aborted'));
+      if (req.signal.aborted) abort();
+      else req.signal.addEventListener('abort', abort, { once: true });
+      outgoing.on('close', () => req.signal!.removeEventListener('abort', abort));
+    }
     outgoing.on('error', (error) => {
       clearTimeout(timer);
       reject(error instanceof OutboundError ? error : new OutboundError('unreachable', (error as NodeJS.ErrnoException).code ?? error.name));
@@ -70,4 +78,19 @@ export async function readText(body: IncomingMessage, maxBytes: number): Promise
 export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The fetch-like view of a response that the proxy and its settings work with. */
+export interface UpstreamResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  readonly body: AsyncIterable<Uint8Array> | null;
+}
+
+export function asUpstreamResponse(response: OutboundResponse): UpstreamResponse {
+  return {
+    status: response.status,
+    headers: { get: (name) => headerValue(response.headers, name.toLowerCase()) ?? null },
+    body: response.body,
+  };
 }

@@ -17,6 +17,7 @@
  * Anything else (errors, a page over 4 MiB, a page that does not parse, no `nextCursor`) is passed on
  * byte for byte as the gateway sent it.
  */
+import type { UpstreamResponse } from './outbound';
 import { ConfigError } from './config';
 import { parseSse } from './sse';
 
@@ -68,21 +69,21 @@ interface Buffered {
   readonly discard: () => void;
 }
 
-async function* remaining(reader: ReadableStreamDefaultReader<Uint8Array>, pending?: ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>): AsyncIterable<Uint8Array> {
-  let next = pending ?? reader.read();
+async function* remaining(iterator: AsyncIterator<Uint8Array>, pending?: Promise<IteratorResult<Uint8Array>>): AsyncIterable<Uint8Array> {
+  let next = pending ?? iterator.next();
   for (;;) {
     const { done, value } = await next;
     if (done) return;
     yield value;
-    next = reader.read();
+    next = iterator.next();
   }
 }
 
 /** Reads a body up to `maxBytes`, or until `signal` fires; what was not read stays readable in `rest`. */
-async function readBounded(stream: ReadableStream<Uint8Array> | null, maxBytes: number, signal: AbortSignal): Promise<Buffered> {
+async function readBounded(stream: AsyncIterable<Uint8Array> | null, maxBytes: number, signal: AbortSignal): Promise<Buffered> {
   if (!stream) return { chunks: [], complete: true, discard: () => undefined };
-  const reader = stream.getReader();
-  const discard = () => { reader.cancel().catch(() => undefined); };
+  const iterator = stream[Symbol.asyncIterator]();
+  const discard = () => { void iterator.return?.().catch(() => undefined); };
   const timedOut = new Promise<'timeout'>((resolve) => {
     if (signal.aborted) resolve('timeout');
     else signal.addEventListener('abort', () => resolve('timeout'), { once: true });
@@ -90,18 +91,18 @@ async function readBounded(stream: ReadableStream<Uint8Array> | null, maxBytes: 
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const pending = reader.read();
-    let next: Awaited<typeof pending> | 'timeout';
+    const pending = iterator.next();
+    let next: IteratorResult<Uint8Array> | 'timeout';
     try {
       next = await Promise.race([pending, timedOut]);
     } catch {
       return { chunks, complete: false, discard }; // the connection broke: what arrived is all there is
     }
-    if (next === 'timeout') return { chunks, complete: false, rest: remaining(reader, pending), discard };
+    if (next === 'timeout') return { chunks, complete: false, rest: remaining(iterator, pending), discard };
     if (next.done) return { chunks, complete: true, discard };
     chunks.push(next.value);
     size += next.value.byteLength;
-    if (size > maxBytes) return { chunks, complete: false, rest: remaining(reader), discard };
+    if (size > maxBytes) return { chunks, complete: false, rest: remaining(iterator), discard };
   }
 }
 
@@ -129,7 +130,7 @@ interface Page {
 }
 
 /** The `tools/list` result in an HTTP answer, if it is one (JSON, or the matching message of an event stream). */
-function pageOf(response: Response, text: string, id: string | number): Page | undefined {
+function pageOf(response: UpstreamResponse, text: string, id: string | number): Page | undefined {
   if (response.status !== 200) return undefined;
   const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   let candidates: unknown[];
@@ -154,7 +155,7 @@ function uniqueByName(tools: readonly unknown[]): unknown[] {
   });
 }
 
-export type FetchPage = (body: string, signal: AbortSignal) => Promise<Response>;
+export type FetchPage = (body: string, signal: AbortSignal) => Promise<UpstreamResponse>;
 
 export interface MergeOutcome {
   /** True when the answer is a merged `application/json` body; false: the first answer, untouched. */
@@ -170,7 +171,7 @@ export interface MergeOutcome {
  * for at most `maxPages` pages in total within `timeoutMs`, and returns the answer to send.
  */
 export async function mergeToolsListPages(
-  first: Response, request: ToolsListRequest, fetchPage: FetchPage, options: { readonly maxPages: number; readonly timeoutMs: number },
+  first: UpstreamResponse, request: ToolsListRequest, fetchPage: FetchPage, options: { readonly maxPages: number; readonly timeoutMs: number },
 ): Promise<MergeOutcome> {
   const signal = AbortSignal.timeout(options.timeoutMs);
   const buffered = await readBounded(first.body, MAX_PAGE_BYTES, signal);

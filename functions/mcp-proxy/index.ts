@@ -13,6 +13,7 @@ import { log } from '../lib/log';
 import {
   jsonRpcError, pickRequestHeaders, requestIdOf, rewriteWwwAuthenticate, RESPONSE_HEADERS, type JsonRpcId,
 } from '../lib/mcp-forward';
+import { asUpstreamResponse, OutboundError, send as sendRequest, type UpstreamResponse } from '../lib/outbound';
 import { WELL_KNOWN } from '../lib/routes';
 import { mergeToolsListPages, readToolsListMerge, toolsListRequestOf, type ToolsListMergeSetting } from '../lib/tools-list-merge';
 import { endStream, startResponse, streamifyResponse, writeChunk, type ResponseStream, type StreamingHandler } from '../lib/streaming';
@@ -37,7 +38,7 @@ function rpcFailure(status: number, id: JsonRpcId, code: number, message: string
 }
 
 /** Forwards one request; never throws for bad input or upstream trouble. */
-export async function forwardMcp(event: ApiEvent, config: McpProxySettings, fetchImpl: typeof fetch = fetch): Promise<ProxyResponse> {
+export async function forwardMcp(event: ApiEvent, config: McpProxySettings): Promise<ProxyResponse> {
   const cors = corsHeaders(event, config);
   if (event.httpMethod === 'OPTIONS') {
     const p = preflight(event, config, METHODS);
@@ -66,28 +67,21 @@ export async function forwardMcp(event: ApiEvent, config: McpProxySettings, fetc
     }
   }
 
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('upstream timeout', 'TimeoutError')), config.upstreamTimeoutMs);
-  let upstream: Response;
   const started = Date.now();
-  const send = (requestBody: string | undefined, signal: AbortSignal) => fetchImpl(config.gatewayUrl, {
-    method: event.httpMethod,
-    headers: pickRequestHeaders(event.headers as Record<string, string | undefined>),
-    body: requestBody,
-    redirect: 'manual',
-    signal,
-  });
+  const forwardHeaders = pickRequestHeaders(event.headers as Record<string, string | undefined>);
+  const send = async (requestBody: string | undefined, signal?: AbortSignal): Promise<UpstreamResponse> => asUpstreamResponse(
+    await sendRequest(config.gatewayUrl, { method: event.httpMethod, headers: forwardHeaders, body: requestBody, timeoutMs: config.upstreamTimeoutMs, signal }),
+  );
+  let upstream: UpstreamResponse;
   try {
-    upstream = await send(body, controller.signal);
+    upstream = await send(body);
   } catch (error) {
-    clearTimeout(timer);
-    const timedOut = controller.signal.aborted;
+    const timedOut = error instanceof OutboundError && error.kind === 'timeout';
     log.warn('gateway request failed', { fn: 'mcp-proxy', outcome: timedOut ? 'timeout' : 'unreachable', ms: Date.now() - started });
     return timedOut
       ? rpcFailure(504, id, -32603, 'the MCP gateway did not answer in time', cors)
       : rpcFailure(502, id, -32603, 'the MCP gateway could not be reached', cors);
   }
-  clearTimeout(timer);
 
   const headers: Record<string, string> = { ...cors };
   for (const name of RESPONSE_HEADERS) {
@@ -109,8 +103,7 @@ export async function forwardMcp(event: ApiEvent, config: McpProxySettings, fetc
     }
     return { statusCode: upstream.status, headers, body: merge.body };
   }
-  const stream = upstream.body;
-  return { statusCode: upstream.status, headers, body: stream ? (stream as unknown as AsyncIterable<Uint8Array>) : '' };
+  return { statusCode: upstream.status, headers, body: upstream.body ?? '' };
 }
 
 /** Writes a proxy response to a (Lambda or Node) response stream. */
@@ -132,19 +125,19 @@ export async function writeResponse(response: ProxyResponse, responseStream: Res
 export function createMcpProxyHandler(env: NodeJS.ProcessEnv = process.env): StreamingHandler {
   const config = memoConfig('mcp-proxy', readMcpProxySettings, env);
   return async (event, responseStream) => {
-  let response: ProxyResponse;
-  try {
-    response = await forwardMcp(event, config());
-  } catch (error) {
-    const failure = failureResult('mcp-proxy', error, event);
-    const message = JSON.parse(failure.body).error_description as string;
-    response = {
-      statusCode: failure.statusCode,
-      headers: { ...(failure.headers as Record<string, string>), 'Content-Type': 'application/json' },
-      body: jsonRpcError(null, -32603, message),
-    };
-  }
-  await writeResponse(response, responseStream);
+    let response: ProxyResponse;
+    try {
+      response = await forwardMcp(event, config());
+    } catch (error) {
+      const failure = failureResult('mcp-proxy', error, event);
+      const message = JSON.parse(failure.body).error_description as string;
+      response = {
+        statusCode: failure.statusCode,
+        headers: { ...(failure.headers as Record<string, string>), 'Content-Type': 'application/json' },
+        body: jsonRpcError(null, -32603, message),
+      };
+    }
+    await writeResponse(response, responseStream);
   };
 }
 
