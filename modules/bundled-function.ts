@@ -1,6 +1,7 @@
 /**
- * A Lambda function built from a TypeScript/JavaScript entry file: esbuild bundle (scripts/bundle.ts)
- * → TerraformAsset zip → `aws_lambda_function` (nodejs22.x, arm64, `index.handler`), with its own
+ * A Lambda function built from a TypeScript/JavaScript entry file: esbuild bundle and deterministic
+ * zip (scripts/bundle.ts, scripts/zip.ts) → TerraformAsset (copied into the stack's assets/, referenced
+ * from `path.module`) → `aws_lambda_function` (nodejs22.x, arm64, `index.handler`), with its own
  * IAM role and its own log group. The role can only write to that log group until something is
  * granted with {@link BundledFunction.addToRolePolicy} (e.g. `secret.grantRead(fn)`).
  */
@@ -28,6 +29,8 @@ export interface BundledFunctionProps {
   readonly bundleName?: string;
   /** Directory holding package.json and node_modules. */
   readonly projectRoot: string;
+  /** Where bundles are written. @default '<projectRoot>/dist/functions' */
+  readonly bundleDir?: string;
   readonly description?: string;
   /** @default {} */
   readonly environment?: Readonly<Record<string, string>>;
@@ -48,8 +51,10 @@ export class BundledFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
-    this.bundle = bundle({ entry: props.entry, name: props.bundleName ?? props.functionName, projectRoot: props.projectRoot });
-    const asset = new TerraformAsset(this, 'code', { path: this.bundle.dir, type: AssetType.ARCHIVE });
+    this.bundle = bundle({ entry: props.entry, name: props.bundleName ?? props.functionName, projectRoot: props.projectRoot, outRoot: props.bundleDir });
+    // The zip is built by scripts/zip.ts rather than by cdktf's archiver: byte-for-byte reproducible
+    // by construction, and no child process per asset at synth time.
+    const asset = new TerraformAsset(this, 'code', { path: this.bundle.zip, type: AssetType.FILE });
     const zip = moduleRelativePath(asset);
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
@@ -105,10 +110,5 @@ export class BundledFunction extends Construct {
 
   get arn(): string {
     return this.function.arn;
-  }
-
-  /** The role's current statements (for inspection; the synthesized policy is rendered from them). */
-  get policyStatements(): readonly PolicyStatement[] {
-    return this.statements;
   }
 }

@@ -32,11 +32,6 @@ export class StackInputs {
     return this.declare(name, () => new TerraformVariable(this.stack, name, { type: 'number', default: 1, nullable: false, description })).numberValue;
   }
 
-  /** Names of every variable declared so far (docs and tests). */
-  get names(): readonly string[] {
-    return [...this.declared.keys()];
-  }
-
   private declare(name: string, create: () => TerraformVariable): TerraformVariable {
     const existing = this.declared.get(name);
     if (existing) return existing;

@@ -3,33 +3,30 @@
  * and `npm run build` (scripts/build-functions.ts), so both produce byte-identical output.
  *
  * Output layout, per bundle name `<name>`:
- *   dist/functions/<name>/index.js        the bundle; the directory is exactly what gets zipped
+ *   dist/functions/<name>/index.js        the bundle: the package contents
  *   dist/functions/<name>.meta.json       esbuild metafile (inputs, sizes, external imports)
+ *   dist/functions/<name>.zip             the Lambda package (scripts/zip.ts, deterministic)
  *
  * The AWS SDK rule: every `@aws-sdk/*` package is left to the Lambda runtime's own SDK, except
  * `@aws-sdk/client-bedrock-agentcore` (too new to rely on in the runtime), which is bundled together
  * with its whole `@aws-sdk/*` dependency closure so the client never runs against a different
  * version of `@aws-sdk/core` than it was released with.
  *
- * Reproducibility: esbuild output is deterministic for the same inputs and version; the file's mode
- * and mtime are pinned so the zip TerraformAsset builds from the directory (archiver, which records
- * both) is byte-identical across machines and runs, and `filebase64sha256` only changes with the code.
+ * Reproducibility: esbuild output is deterministic for the same inputs and version, and the zip
+ * writer pins entry order, times and modes, so the package is byte-identical across machines, time
+ * zones and runs, and `filebase64sha256` only changes with the code.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
+import { zipDirectory } from './zip';
 
 /** Node.js version the bundles target; must match the Lambda runtime (`nodejs22.x`). */
 export const NODE_TARGET = 'node22';
 
 /** The one SDK client that is bundled rather than taken from the runtime. */
 export const BUNDLED_SDK_PACKAGE = '@aws-sdk/client-bedrock-agentcore';
-
-/** Earliest time a zip entry can record (MS-DOS date epoch); archiver clamps earlier dates to it. */
-export const REPRODUCIBLE_MTIME = new Date('1980-01-01T00:00:00Z');
-
-const FILE_MODE = 0o644;
 
 export interface BundleRequest {
   /** Entry file, absolute or relative to `projectRoot`. */
@@ -46,6 +43,8 @@ export interface BundleResult {
   /** Directory containing exactly `index.js`: the Lambda package contents. */
   readonly dir: string;
   readonly file: string;
+  /** The deterministic zip of `dir`. */
+  readonly zip: string;
   readonly metafilePath: string;
   readonly metafile: Metafile;
   readonly bytes: number;
@@ -125,13 +124,14 @@ export function bundle(request: BundleRequest): BundleResult {
   const metafile = result.metafile as Metafile;
   const metafilePath = path.join(outRoot, `${request.name}.meta.json`);
   fs.writeFileSync(metafilePath, `${JSON.stringify(metafile, null, 2)}\n`);
-  pinForZip(file);
-  pinForZip(dir);
+  const zip = path.join(outRoot, `${request.name}.zip`);
+  zipDirectory(dir, zip);
 
   const content = fs.readFileSync(file);
   const bundled: BundleResult = {
     dir,
     file,
+    zip,
     metafilePath,
     metafile,
     bytes: content.length,
@@ -141,7 +141,7 @@ export function bundle(request: BundleRequest): BundleResult {
   return bundled;
 }
 
-function pinForZip(target: string): void {
-  if (fs.statSync(target).isFile()) fs.chmodSync(target, FILE_MODE);
-  fs.utimesSync(target, REPRODUCIBLE_MTIME, REPRODUCIBLE_MTIME);
+/** Forgets bundles built in this process (tests that rebuild from scratch). */
+export function clearBundleCache(): void {
+  cache.clear();
 }

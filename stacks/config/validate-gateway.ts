@@ -5,6 +5,8 @@ import type { JsonSchema, ResolvedCredentials, ResolvedFunctionSource, ResolvedG
 import { Reader, join } from './reader';
 import { ACCOUNT_ID, AGENTCORE_NAME, CREDENTIAL_PROVIDER_ARN, LAMBDA_ARN, S3_URI, SCOPE_TOKEN, SECRET_ARN, TOOL_NAME, snakeName } from './patterns';
 import { checkUnique } from './validate-identity';
+import { ConfigError as FunctionConfigError } from '../../functions/lib/config';
+import { parseToolPolicyJson } from '../../functions/lib/tool-policy';
 
 export interface GatewayContext {
   readonly deploymentName: string;
@@ -51,6 +53,7 @@ export function readGateway(r: Reader, value: unknown, ctx: GatewayContext): Res
     const i = r.object(c.interceptor, ip, ['function', 'interceptionPoints', 'passRequestHeaders']);
     if (i) {
       const fn = readFunctionSource(r, i.function, join(ip, 'function'), ctx, 'interceptor');
+      if (fn?.kind === 'entry' && fn.environment.TOOL_POLICY !== undefined) checkToolPolicy(r, fn.environment.TOOL_POLICY, join(ip, 'function.environment'));
       const points = r.array(i.interceptionPoints, join(ip, 'interceptionPoints'), (v, vp) => r.choice(v, vp, ['REQUEST', 'RESPONSE'] as const), { min: 1, max: 2 });
       if (points && new Set(points).size !== points.length) r.fail(join(ip, 'interceptionPoints'), 'must not repeat a point');
       const passRequestHeaders = r.boolean(i.passRequestHeaders, join(ip, 'passRequestHeaders'), true);
@@ -62,6 +65,19 @@ export function readGateway(r: Reader, value: unknown, ctx: GatewayContext): Res
   if (targets) checkUnique(r, targets.map((t) => t.name), join(cp, 'targets'), 'target name');
   if (!targets) return undefined;
   return { kind: 'create', name, description, supportedMcpVersions, searchType, instructions, exceptionLevel, additionalAllowedClients, interceptor, targets };
+}
+
+/**
+ * The interceptor in functions/interceptor reads its policy from TOOL_POLICY (docs/interceptor.md);
+ * checking it here with the interceptor's own parser turns a cold-start failure into a synth error.
+ */
+function checkToolPolicy(r: Reader, text: string, p: string): void {
+  try {
+    parseToolPolicyJson(text);
+  } catch (error) {
+    if (!(error instanceof FunctionConfigError)) throw error;
+    r.fail(join(p, error.field), error.message.slice(error.field.length + 2));
+  }
 }
 
 function readTarget(r: Reader, value: unknown, p: string, ctx: GatewayContext): ResolvedTarget | undefined {

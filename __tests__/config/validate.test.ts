@@ -1,0 +1,224 @@
+/**
+ * Deployment config validation: the examples are valid, defaults are applied, and bad input fails
+ * with the field's path and what is wrong — all problems at once.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError } from '../../stacks/config/errors';
+import { PROJECT_ROOT, loadConfig, readConfigFile } from '../../stacks/config/load';
+import { validateConfig } from '../../stacks/config/validate';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Json = any;
+
+const validate = (input: unknown) => validateConfig(input, { projectRoot: PROJECT_ROOT });
+
+/** A minimal valid config (existing pool and gateway: no files needed). */
+function base(): Json {
+  return {
+    name: 'acme-mcp',
+    region: 'eu-west-1',
+    identity: { userPool: { existing: { userPoolId: 'eu-west-1_AbC123', domain: { prefix: 'acme-login' } } } },
+    gateway: { existing: { url: 'https://gw-1.gateway.bedrock-agentcore.eu-west-1.amazonaws.com/mcp' } },
+  };
+}
+
+function errorOf(input: unknown): ConfigError {
+  try {
+    validate(input);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+function withChange(change: (c: Json) => void): Json {
+  const c = base();
+  change(c);
+  return c;
+}
+
+describe('examples', () => {
+  test.each(fs.readdirSync(path.join(PROJECT_ROOT, 'examples')).filter((f) => f.endsWith('.config.ts')))('%s is valid', (file) => {
+    const config = loadConfig(`examples/${file}`);
+    expect(config.name).toMatch(/^[a-z]/);
+  });
+
+  test('a JSON config file works the same as a TypeScript one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'config-'));
+    try {
+      const file = path.join(dir, 'deployment.json');
+      fs.writeFileSync(file, JSON.stringify(readConfigFile('examples/existing-gateway.config.ts')));
+      expect(loadConfig(file)).toEqual(loadConfig('examples/existing-gateway.config.ts'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('defaults', () => {
+  test('documented defaults are applied', () => {
+    const c = validate(base());
+    expect(c.terraform).toEqual({ usage: 'root', backend: { type: 'local', path: 'terraform.tfstate' } });
+    expect(c.facade).toMatchObject({
+      stageName: 'prod',
+      redirectAllowlist: [],
+      resourceToIdp: 'strip',
+      defaultScopes: ['openid', 'email', 'profile'],
+      corsAllowedOrigins: ['*'],
+      throttling: { rateLimit: 50, burstLimit: 100 },
+      stateTtlSeconds: 600,
+      clockSkewSeconds: 60,
+      mcp: { maxBodyBytes: 1_048_576, upstreamTimeoutSeconds: 60 },
+      logLevel: 'info',
+      logRetentionDays: 30,
+      memoryMb: 256,
+      signingKeys: 'generate',
+      secretRecoveryWindowDays: 7,
+      manageApiGatewayAccountRole: false,
+    });
+    expect(c.identity.userFlowClient).toMatchObject({
+      scopes: ['openid', 'email', 'profile'],
+      accessTokenValidityMinutes: 60,
+      refreshTokenRotation: { enabled: true, retryGracePeriodSeconds: 60 },
+    });
+    expect(c.identity.userPool).toEqual({ kind: 'existing', userPoolId: 'eu-west-1_AbC123', domainHost: 'acme-login.auth.eu-west-1.amazoncognito.com' });
+  });
+
+  test('user-flow scopes default to OIDC plus every resource-server scope; a new gateway is named after the deployment', () => {
+    const c = loadConfig('examples/minimal.config.ts');
+    expect(c.identity.userFlowClient.scopes).toEqual(['openid', 'email', 'profile', 'https://mcp.example.com/tools']);
+    expect(c.gateway.kind === 'create' && c.gateway.name).toBe('mcp-oauth-demo-gateway');
+    expect(c.identity.userPool.kind === 'create' && c.identity.userPool.domain).toEqual({ kind: 'prefix', prefix: 'mcp-oauth-demo-login', managedLoginVersion: 2 });
+  });
+
+  test('"resource-server" resolves to the resource server identifier', () => {
+    expect(loadConfig('examples/federated.config.ts').facade.resourceToIdp).toEqual({ uri: 'https://mcp.acme.example' });
+  });
+});
+
+describe('bad input names the field and the problem', () => {
+  const cases: Array<[string, (c: Json) => void, string]> = [
+    ['http redirect', (c) => (c.facade = { redirectAllowlist: ['http://app.example.com/cb'] }), 'facade.redirectAllowlist[0]: must be https'],
+    ['loopback redirect', (c) => (c.facade = { redirectAllowlist: ['http://127.0.0.1:3000/cb'] }), 'facade.redirectAllowlist[0]: must be https; loopback redirects are always allowed'],
+    ['fragment in redirect', (c) => (c.facade = { redirectAllowlist: ['https://app.example.com/cb#x'] }), 'facade.redirectAllowlist[0]: must not contain a fragment'],
+    ['javascript: redirect', (c) => (c.facade = { redirectAllowlist: ['javascript:alert(1)'] }), 'facade.redirectAllowlist[0]: must not use the javascript: scheme'],
+    ['bad name', (c) => (c.name = 'Acme_MCP'), 'name: must be 3–24 lowercase letters'],
+    ['bad region', (c) => (c.region = 'europe'), 'region: must be an AWS region'],
+    ['pool id', (c) => (c.identity.userPool.existing.userPoolId = 'AbC123'), 'identity.userPool.existing.userPoolId: must be a user pool id'],
+    ['both pool kinds', (c) => (c.identity.userPool.create = { domain: { prefix: 'x' } }), 'identity.userPool: set only one of create, existing'],
+    ['reserved domain word', (c) => (c.identity.userPool = { create: { domain: { prefix: 'my-cognito-login' } } }), 'identity.userPool.create.domain.prefix: must not contain the reserved word "cognito"'],
+    [
+      'Cognito custom domain certificate outside us-east-1',
+      (c) => (c.identity.userPool = { create: { domain: { customDomain: 'login.acme.example', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789' } } }),
+      'identity.userPool.create.domain.certificateArn: must be in us-east-1',
+    ],
+    [
+      'API custom domain certificate in another region',
+      (c) => (c.facade = { customDomain: { domainName: 'mcp.acme.example', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789' } }),
+      'facade.customDomain.certificateArn: must be in eu-west-1',
+    ],
+    ['gateway url over http', (c) => (c.gateway.existing.url = 'http://gw.example.com/mcp'), 'gateway.existing.url: must be https'],
+    ['typo with suggestion', (c) => (c.facade = { redirectAllowList: [] }), 'facade.redirectAllowList: unknown field (did you mean redirectAllowlist?)'],
+    ['upstream timeout beyond Lambda', (c) => (c.facade = { mcp: { upstreamTimeoutSeconds: 901 } }), 'facade.mcp.upstreamTimeoutSeconds: must be between 1 and 900, got 901'],
+    ['body limit beyond Lambda payload', (c) => (c.facade = { mcp: { maxBodyBytes: 7_000_000 } }), 'facade.mcp.maxBodyBytes: must be between 1024 and 6291456'],
+    ['retention not offered by CloudWatch', (c) => (c.facade = { logRetentionDays: 31 }), 'facade.logRetentionDays: must be one of 1, 3, 5, 7, 14, 30'],
+    ['grace period above 60 s', (c) => (c.identity.userFlowClient = { refreshTokenRotation: { retryGracePeriodSeconds: 120 } }), 'identity.userFlowClient.refreshTokenRotation.retryGracePeriodSeconds: must be between 0 and 60, got 120'],
+    ['default scope not supported', (c) => (c.facade = { defaultScopes: ['admin'] }), 'facade.defaultScopes[0]: "admin" is not in identity.userFlowClient.scopes'],
+    ['unknown OIDC scope', (c) => (c.identity.userFlowClient = { scopes: ['openid', 'offline_access'] }), 'identity.userFlowClient.scopes[1]: must be one of openid, email, phone, profile'],
+    ['email without openid', (c) => (c.identity.userFlowClient = { scopes: ['email'] }), 'identity.userFlowClient.scopes: must include openid when email, phone or profile is requested'],
+    ['resource-server without one', (c) => (c.facade = { resourceToIdp: 'resource-server' }), 'facade.resourceToIdp: "resource-server" needs identity.resourceServer'],
+    ['machine client without resource server', (c) => (c.identity.machineClients = [{ name: 'etl', scopes: ['read'] }]), 'identity.machineClients[0].scopes[0]: machine clients need identity.resourceServer'],
+    ['CORS origin with a path', (c) => (c.facade = { corsAllowedOrigins: ['https://claude.ai/'] }), 'facade.corsAllowedOrigins[0]: must be an origin such as https://claude.ai'],
+    ['module with a backend', (c) => (c.terraform = { usage: 'module', backend: { type: 'local' } }), 'terraform.backend: a module has no backend'],
+    ['cloud backend without workspace', (c) => (c.terraform = { backend: { type: 'cloud', organization: 'acme' } }), 'terraform.backend.workspace: must be an object, got nothing'],
+    ['recovery window', (c) => (c.facade = { secretRecoveryWindowDays: 3 }), 'facade.secretRecoveryWindowDays: must be 0 or between 7 and 30'],
+    ['signing key as a literal', (c) => (c.facade = { signingKeys: 'k'.repeat(40) }), 'facade.signingKeys: must be one of "generate", "variable"'],
+  ];
+  test.each(cases)('%s', (_label, change, message) => {
+    const error = errorOf(withChange(change));
+    expect(String(error)).toContain(`ConfigError: ${message}`);
+  });
+
+  test('every problem is reported at once, each on its own line', () => {
+    const error = errorOf(withChange((c) => {
+      c.name = 'X';
+      c.region = 'nowhere';
+      c.facade = { redirectAllowlist: ['http://a.example/cb'], stateTtlSeconds: 5 };
+    }));
+    expect(error.issues.map((i) => i.path)).toEqual(['name', 'region', 'facade.redirectAllowlist[0]', 'facade.stateTtlSeconds']);
+    expect(error.message).toMatch(/^4 problems:\n {2}name: .*\n {2}region: .*\n {2}facade\.redirectAllowlist\[0\]: must be https.*\n {2}facade\.stateTtlSeconds: must be between 60 and 3600, got 5$/);
+  });
+});
+
+describe('secrets never go in the config', () => {
+  test('an IdP client secret is refused and the variable to use is named', () => {
+    const error = errorOf(withChange((c) => {
+      c.identity.identityProviders = [{ type: 'oidc', name: 'Okta', issuer: 'https://acme.okta.com', clientId: 'abc', clientSecret: 'hunter2' }];
+    }));
+    expect(error.message).toBe('identity.identityProviders[0].clientSecret: unknown field (secrets are not accepted in the config file; set the Terraform variable idp_okta_client_secret)');
+  });
+
+  test("an Apple private key and a target's API key are refused the same way", () => {
+    const apple = errorOf(withChange((c) => {
+      c.identity.identityProviders = [{ type: 'apple', clientId: 'com.acme', teamId: 'A1B2C3D4E5', keyId: 'F6G7H8I9J0', privateKey: '-----BEGIN PRIVATE KEY-----' }];
+    }));
+    expect(apple.message).toContain('set the Terraform variable idp_signinwithapple_private_key');
+    const target = errorOf({
+      ...base(),
+      gateway: { create: { targets: [{ kind: 'openApi', name: 'tickets', schema: { inline: '{}' }, credentials: { type: 'apiKey', apiKey: 'sk-live' } }] } },
+    });
+    expect(target.message).toBe('gateway.create.targets[0].credentials.apiKey: unknown field (secrets are not accepted in the config file; set the Terraform variable target_tickets_api_key)');
+  });
+});
+
+describe('gateway targets', () => {
+  const withTarget = (target: Json) => ({ ...base(), gateway: { create: { targets: [target] } } });
+
+  test('an OpenAPI target needs credentials the gateway supports for it', () => {
+    expect(errorOf(withTarget({ kind: 'openApi', name: 'x', schema: { inline: '{}' }, credentials: { type: 'gatewayIamRole' } })).message).toBe(
+      'gateway.create.targets[0].credentials.type: must be one of "apiKey", "oauth", got string "gatewayIamRole"',
+    );
+  });
+
+  test('3-legged OAuth needs a return URL; built-in vendors take no discovery URL', () => {
+    const error = errorOf(withTarget({
+      kind: 'mcpServer', name: 'gh', endpoint: 'https://api.example.com/mcp',
+      credentials: { type: 'oauth', scopes: ['repo'], grantType: 'AUTHORIZATION_CODE', provider: { create: { vendor: 'GithubOauth2', clientId: 'x', discoveryUrl: 'https://github.com/.well-known/openid-configuration' } } },
+    }));
+    expect(error.issues.map((i) => `${i.path}: ${i.problem}`)).toEqual([
+      'gateway.create.targets[0].credentials.defaultReturnUrl: is required with grantType AUTHORIZATION_CODE (where the browser returns after consent)',
+      'gateway.create.targets[0].credentials.provider.create.discoveryUrl: only applies to vendor CustomOauth2 (the others have built-in endpoints)',
+    ]);
+  });
+
+  test('Lambda entries must exist and tool input schemas must be objects', () => {
+    const error = errorOf(withTarget({
+      kind: 'lambda', name: 'clock', function: { entry: 'examples/tools/missing/index.ts' },
+      tools: [{ name: 'now', description: 'Now', inputSchema: { type: 'string' } }],
+    }));
+    expect(error.issues.map((i) => i.path)).toEqual(['gateway.create.targets[0].function.entry', 'gateway.create.targets[0].tools[0].inputSchema.type']);
+    expect(error.issues[0].problem).toBe('file not found: examples/tools/missing/index.ts');
+  });
+
+  test("an interceptor's TOOL_POLICY is checked with the interceptor's own parser", () => {
+    const interceptor = (policy: string) => ({
+      ...base(),
+      gateway: { create: { interceptor: { function: { entry: 'functions/interceptor/index.ts', environment: { TOOL_POLICY: policy } }, interceptionPoints: ['REQUEST'] }, targets: [{ kind: 'smithy', name: 's3', schema: { s3Uri: 's3://bucket/model.json' } }] } },
+    });
+    expect(errorOf(interceptor('{not json')).message).toMatch(/^gateway\.create\.interceptor\.function\.environment\.TOOL_POLICY: is not valid JSON/);
+    expect(errorOf(interceptor(JSON.stringify({ tools: { 'a___*': { groups: [7] } } }))).message).toMatch(/^gateway\.create\.interceptor\.function\.environment\.TOOL_POLICY\.tools\["a___\*"\]\.groups\[0\]: /);
+    expect(() => validate(interceptor(JSON.stringify({ default: 'deny', tools: { 'a___*': 'allow' } })))).not.toThrow();
+  });
+
+  test('target names follow the AgentCore pattern and are unique', () => {
+    const t = { kind: 'smithy', name: 'aws--s3', schema: { s3Uri: 's3://bucket/model.json' } };
+    const error = errorOf({ ...base(), gateway: { create: { targets: [t, { ...t, name: 'dup' }, { ...t, name: 'dup' }] } } });
+    expect(error.issues.map((i) => `${i.path}: ${i.problem}`)).toEqual([
+      'gateway.create.targets[0].name: must be letters, digits and single hyphens (no leading hyphen), at most 100 characters',
+      'gateway.create.targets: duplicate target name "dup"',
+    ]);
+  });
+});

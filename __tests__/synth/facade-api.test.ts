@@ -1,0 +1,174 @@
+/**
+ * The façade REST API synthesized from the default example: one function and one role per function
+ * name, the resource tree and integrations exactly as the route table says, invoke permissions
+ * scoped to method and path, streaming for /mcp, redeploying deployment, throttled and logged stage.
+ */
+import { FUNCTION_NAMES, ROUTES } from '../../functions/lib/routes';
+import { allStrings, functionsByName, ref, referencedAddress, resourcePaths, resources, synthExample, type Json, type Synthesized } from './helpers';
+
+let s: Synthesized;
+beforeAll(() => {
+  s = synthExample('examples/minimal.config.ts');
+});
+afterAll(() => s.cleanup());
+
+const prefix = 'mcp-oauth-demo';
+const facadeFunction = (name: string) => {
+  const fn = functionsByName(s.json).get(`${prefix}-${name}`);
+  if (!fn) throw new Error(`no function ${prefix}-${name}`);
+  return fn;
+};
+
+/** Method address → `${METHOD} ${path}`. */
+function methodKeys(json: Json): Map<string, string> {
+  const paths = resourcePaths(json);
+  const out = new Map<string, string>();
+  for (const [id, m] of Object.entries(resources(json, 'aws_api_gateway_method'))) {
+    const path = paths.get(referencedAddress(m.resource_id, 'id'));
+    out.set(`aws_api_gateway_method.${id}`, `${m.http_method} ${path}`);
+  }
+  return out;
+}
+
+const expectedRoutes = ROUTES.flatMap((r) => r.methods.map((m) => ({ key: `${m} ${r.path}`, route: r, method: m })));
+
+describe('functions and roles', () => {
+  test('exactly one Lambda per function name, each with its own role, log group and bundle', () => {
+    const facade = [...functionsByName(s.json).keys()].filter((n) => FUNCTION_NAMES.some((f) => n === `${prefix}-${f}`));
+    expect(facade.sort()).toEqual(FUNCTION_NAMES.map((f) => `${prefix}-${f}`).sort());
+
+    const roles = FUNCTION_NAMES.map((f) => facadeFunction(f).body.role);
+    expect(new Set(roles).size).toBe(FUNCTION_NAMES.length);
+    const logGroups = resources(s.json, 'aws_cloudwatch_log_group');
+    const files = new Set<string>();
+    for (const name of FUNCTION_NAMES) {
+      const { body } = facadeFunction(name);
+      expect(body).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.handler' });
+      const group = logGroups[referencedAddress(body.logging_config.log_group, 'name').split('.')[1]];
+      expect(group).toEqual({ name: `/aws/lambda/${prefix}-${name}`, retention_in_days: 30 });
+      files.add(body.filename);
+    }
+    expect(files.size).toBe(FUNCTION_NAMES.length);
+  });
+
+  test('every role belongs to exactly one function and has exactly one inline policy', () => {
+    const policies = Object.values(resources(s.json, 'aws_iam_role_policy'));
+    const fnRoles = [...functionsByName(s.json).values()].map((f) => referencedAddress(f.body.role, 'arn'));
+    expect(new Set(fnRoles).size).toBe(fnRoles.length);
+    for (const role of fnRoles) {
+      expect(policies.filter((p) => p.role === ref(role, 'id'))).toHaveLength(1);
+      const trust = JSON.parse(resources(s.json, 'aws_iam_role')[role.split('.')[1]].assume_role_policy);
+      expect(trust.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+    }
+  });
+});
+
+describe('REST resource tree from ROUTES', () => {
+  test('a method for every (path, method) of the route table and nothing else', () => {
+    expect([...methodKeys(s.json).values()].sort()).toEqual(expectedRoutes.map((r) => r.key).sort());
+  });
+
+  test('one resource per distinct path prefix, .well-known included', () => {
+    const paths = [...resourcePaths(s.json).values()].sort();
+    const prefixes = new Set(ROUTES.flatMap((r) => r.path.split('/').filter(Boolean).map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`)));
+    expect(paths).toEqual([...prefixes].sort());
+    expect(paths).toContain('/.well-known');
+  });
+
+  test('each method is an AWS_PROXY integration of the function that serves the route; /mcp streams', () => {
+    const methods = methodKeys(s.json);
+    const integrations = Object.values(resources(s.json, 'aws_api_gateway_integration'));
+    expect(integrations).toHaveLength(expectedRoutes.length);
+    for (const integration of integrations) {
+      const methodAddress = referencedAddress(integration.http_method, 'http_method');
+      const key = methods.get(methodAddress) as string;
+      const { route } = expectedRoutes.find((r) => r.key === key) as (typeof expectedRoutes)[number];
+      const fn = facadeFunction(route.fn).address;
+      expect(integration).toMatchObject({ type: 'AWS_PROXY', integration_http_method: 'POST' });
+      if (route.streaming) {
+        expect(integration.response_transfer_mode).toBe('STREAM');
+        expect(integration.uri).toMatch(new RegExp(`:apigateway:.*:lambda:path/2021-11-15/functions/\\$\\{${fn.replace('.', '\\.')}\\.arn\\}/response-streaming-invocations$`));
+        // 60 s upstream timeout (default) + 5 s function overhead.
+        expect(integration.timeout_milliseconds).toBe(65_000);
+      } else {
+        expect(integration.uri).toBe(ref(fn, 'invoke_arn'));
+        expect(integration.response_transfer_mode).toBeUndefined();
+      }
+    }
+  });
+
+  test('one invoke permission per route method, scoped to the stage, method and path', () => {
+    const permissions = Object.values(resources(s.json, 'aws_lambda_permission'));
+    expect(permissions).toHaveLength(expectedRoutes.length);
+    const api = `aws_api_gateway_rest_api.${Object.keys(resources(s.json, 'aws_api_gateway_rest_api'))[0]}`;
+    const seen = new Set<string>();
+    for (const p of permissions) {
+      const match = new RegExp(`^\\$\\{${api.replace('.', '\\.')}\\.execution_arn\\}/prod/([A-Z]+)(/.*)$`).exec(p.source_arn);
+      expect(match).not.toBeNull();
+      const key = `${match?.[1]} ${match?.[2]}`;
+      const { route } = expectedRoutes.find((r) => r.key === key) as (typeof expectedRoutes)[number];
+      expect(p).toMatchObject({ action: 'lambda:InvokeFunction', principal: 'apigateway.amazonaws.com', function_name: ref(facadeFunction(route.fn).address, 'function_name') });
+      seen.add(key);
+    }
+    expect(seen.size).toBe(expectedRoutes.length);
+  });
+});
+
+describe('deployment, stage, responses', () => {
+  test('deployment is replaced when any method, integration or gateway response changes, new one first', () => {
+    const [deployment] = Object.values(resources(s.json, 'aws_api_gateway_deployment'));
+    expect(deployment.lifecycle).toEqual({ create_before_destroy: true });
+    const trigger: string = deployment.triggers.redeployment;
+    expect(trigger).toMatch(/^\$\{sha1\(jsonencode\(\[/);
+    for (const id of Object.keys(resources(s.json, 'aws_api_gateway_integration'))) {
+      expect(trigger).toContain(`aws_api_gateway_integration.${id}.id`);
+      expect(trigger).toContain(`aws_api_gateway_integration.${id}.uri`);
+    }
+    for (const id of Object.keys(resources(s.json, 'aws_api_gateway_method'))) expect(trigger).toContain(`aws_api_gateway_method.${id}.id`);
+    for (const id of Object.keys(resources(s.json, 'aws_api_gateway_gateway_response'))) expect(trigger).toContain(`aws_api_gateway_gateway_response.${id}.id`);
+  });
+
+  test('the trigger digest of literal inputs (route table, streaming timeout, CORS) changes with them', () => {
+    const other = synthExample('examples/minimal.config.ts', (c) => {
+      c.facade = { mcp: { upstreamTimeoutSeconds: 120 } };
+    });
+    try {
+      const digest = (json: Json) => /jsonencode\(\[\\?"?([0-9a-f]{64})/.exec(Object.values(resources(json, 'aws_api_gateway_deployment'))[0].triggers.redeployment)?.[1];
+      expect(digest(s.json)).toMatch(/^[0-9a-f]{64}$/);
+      expect(digest(other.json)).not.toBe(digest(s.json));
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  test('stage writes JSON access logs without query strings or headers, and is throttled', () => {
+    const [stage] = Object.values(resources(s.json, 'aws_api_gateway_stage'));
+    expect(stage.stage_name).toBe('prod');
+    const group = resources(s.json, 'aws_cloudwatch_log_group')[referencedAddress(stage.access_log_settings.destination_arn, 'arn').split('.')[1]];
+    expect(group.retention_in_days).toBe(30);
+    const format = JSON.parse(stage.access_log_settings.format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', resource: '$context.resourcePath' });
+    expect(JSON.stringify(format)).not.toMatch(/querystring|header\.Authorization|requestOverride/i);
+    const [settings] = Object.values(resources(s.json, 'aws_api_gateway_method_settings'));
+    expect(settings).toMatchObject({ method_path: '*/*', settings: { throttling_rate_limit: 50, throttling_burst_limit: 100, logging_level: 'OFF', data_trace_enabled: false } });
+  });
+
+  test("API Gateway's own 4XX/5XX responses carry CORS headers", () => {
+    const responses = Object.values(resources(s.json, 'aws_api_gateway_gateway_response'));
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX', 'MISSING_AUTHENTICATION_TOKEN']) {
+      const r = responses.find((x) => x.response_type === type);
+      expect(r?.response_parameters).toMatchObject({
+        'gatewayresponse.header.Access-Control-Allow-Origin': "'*'",
+        'gatewayresponse.header.Access-Control-Allow-Headers': expect.stringContaining('Mcp-Session-Id'),
+        'gatewayresponse.header.Access-Control-Expose-Headers': "'Mcp-Session-Id,WWW-Authenticate'",
+      });
+    }
+  });
+
+  test('without a custom domain there is no domain, mapping or PUBLIC_BASE_URL', () => {
+    expect(resources(s.json, 'aws_api_gateway_domain_name')).toEqual({});
+    expect(resources(s.json, 'aws_api_gateway_base_path_mapping')).toEqual({});
+    expect(allStrings(s.json.resource.aws_lambda_function).some((v) => v.includes('PUBLIC_BASE_URL'))).toBe(false);
+    for (const name of FUNCTION_NAMES) expect(facadeFunction(name).body.environment.variables.PUBLIC_BASE_URL).toBeUndefined();
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * Running real Terraform offline against the aws provider in a local filesystem mirror.
+ *
+ * The synthesized stacks require aws >= 6.25 (see stacks/terraform-settings.ts); only 5.100.0 can
+ * be installed here. `adaptToLocalProvider` narrows the gap explicitly and reports every change:
+ * it pins the constraint to the local version (override file) and removes the two integration
+ * settings that version does not know (`response_transfer_mode`, and a streaming
+ * `timeout_milliseconds` above 29 s). Everything else must validate and plan as synthesized; those
+ * two are asserted against the typed 6.25 bindings in the other synth tests.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Json = any;
+
+const MIRROR_CANDIDATES = [process.env.TF_PROVIDER_MIRROR, '/opt/tf-plugins'].filter(Boolean) as string[];
+
+export interface LocalProvider {
+  readonly mirror: string;
+  readonly version: string;
+}
+
+/** The newest hashicorp/aws in a local filesystem mirror (unpacked layout). */
+export function findLocalAwsProvider(): LocalProvider | undefined {
+  for (const mirror of MIRROR_CANDIDATES) {
+    const dir = path.join(mirror, 'registry.terraform.io', 'hashicorp', 'aws');
+    if (!fs.existsSync(dir)) continue;
+    const versions = fs.readdirSync(dir).filter((v) => /^\d+\.\d+\.\d+$/.test(v)).sort(compareVersions);
+    if (versions.length) return { mirror, version: versions[versions.length - 1] };
+  }
+  return undefined;
+}
+
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+  return 0;
+}
+
+/** A CLI config that installs hashicorp/aws only from the mirror and never from the network. */
+export function writeCliConfig(file: string, provider: LocalProvider): void {
+  fs.writeFileSync(
+    file,
+    `provider_installation {
+  filesystem_mirror {
+    path    = ${JSON.stringify(provider.mirror)}
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/aws"]
+  }
+}
+`,
+  );
+}
+
+/** Edits a synthesized stack directory for the local provider; returns what was changed. */
+export function adaptToLocalProvider(stackDir: string, provider: LocalProvider, opts: { fakeCredentials: boolean }): string[] {
+  const file = path.join(stackDir, 'cdk.tf.json');
+  const json: Json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const changes: string[] = [];
+  if (compareVersions(provider.version, '6.25.0') < 0) {
+    const streaming: string[] = [];
+    const clamped = new Set<number>();
+    for (const [id, integration] of Object.entries<Json>(json.resource?.aws_api_gateway_integration ?? {})) {
+      if (integration.response_transfer_mode === undefined) continue;
+      streaming.push(id);
+      delete integration.response_transfer_mode;
+      if (integration.timeout_milliseconds > 29_000) {
+        clamped.add(integration.timeout_milliseconds);
+        integration.timeout_milliseconds = 29_000;
+      }
+    }
+    if (streaming.length) changes.push(`removed response_transfer_mode = "STREAM" from ${streaming.length} integrations (aws >= 6.25.0): ${streaming.join(', ')}`);
+    if (clamped.size) changes.push(`their timeout_milliseconds ${[...clamped].join('/')} → 29000 (streaming above 29 s: aws >= 6.26.0)`);
+  }
+  fs.writeFileSync(file, JSON.stringify(json, null, 2));
+  changes.push(`required_providers.aws "${json.terraform.required_providers.aws.version}" → "${provider.version}" (override file)`);
+  writeOverride(stackDir, provider, opts.fakeCredentials && json.provider?.aws !== undefined);
+  return changes;
+}
+
+/**
+ * `*_override.tf.json` merges into the module in that directory (Terraform override files): the
+ * exact local provider version and, for root modules, fake credentials with every AWS call skipped.
+ */
+export function writeOverride(dir: string, provider: LocalProvider, fakeCredentials: boolean): void {
+  const override: Json = { terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: provider.version } } } };
+  if (fakeCredentials) {
+    override.provider = {
+      aws: {
+        access_key: 'AKIAOFFLINETEST00000',
+        secret_key: 'offline-test-not-a-secret',
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: true,
+        skip_region_validation: true,
+      },
+    };
+  }
+  fs.writeFileSync(path.join(dir, 'offline_override.tf.json'), JSON.stringify(override, null, 2));
+}
+
+export interface TerraformRun {
+  readonly stdout: string;
+  readonly ms: number;
+}
+
+export function terraform(args: string[], cwd: string, env: Record<string, string>): TerraformRun {
+  const started = Date.now();
+  const result = spawnSync('terraform', args, {
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', AWS_EC2_METADATA_DISABLED: 'true', ...env },
+  });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`terraform ${args.join(' ')} failed in ${cwd}:\n${result.stderr}\n${result.stdout}`.slice(0, 8000));
+  return { stdout: result.stdout, ms: Date.now() - started };
+}
+
+export function terraformAvailable(): boolean {
+  return spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
+}

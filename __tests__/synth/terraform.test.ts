@@ -1,0 +1,156 @@
+/**
+ * Real Terraform, offline: `terraform init` + `validate` + `plan` of the façade stack in front of an
+ * existing gateway (examples/existing-gateway.config.ts), the same stack consumed as a module by
+ * examples/module-root, and `init -backend=false` + `validate` of the Terraform Cloud variant.
+ *
+ * Needs the terraform CLI and a filesystem mirror holding hashicorp/aws (/opt/tf-plugins, or
+ * $TF_PROVIDER_MIRROR). Without them the tests fail; SKIP_TERRAFORM_TESTS=1 skips them explicitly.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PROJECT_ROOT, synthExample, type Json, type Synthesized } from './helpers';
+import { adaptToLocalProvider, findLocalAwsProvider, terraform, terraformAvailable, writeCliConfig, writeOverride, type LocalProvider } from './terraform-offline';
+
+const skip = process.env.SKIP_TERRAFORM_TESTS === '1';
+const describeTerraform = skip ? describe.skip : describe;
+const TIMEOUT = 180_000;
+/** Would appear in the plan if the ephemeral signing key leaked into it. */
+const CANARY = 'CANARY-ephemeral-signing-key-0123456789abcdefghij';
+
+describeTerraform('terraform (offline)', () => {
+  let provider: LocalProvider;
+  let work: string;
+  let env: Record<string, string>;
+
+  beforeAll(() => {
+    if (!terraformAvailable()) throw new Error('terraform CLI not found (set SKIP_TERRAFORM_TESTS=1 to skip these tests)');
+    const found = findLocalAwsProvider();
+    if (!found) throw new Error('no hashicorp/aws in a filesystem mirror (/opt/tf-plugins or $TF_PROVIDER_MIRROR); SKIP_TERRAFORM_TESTS=1 skips');
+    provider = found;
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-'));
+    const cli = path.join(work, 'terraform.rc');
+    writeCliConfig(cli, provider);
+    env = { TF_CLI_CONFIG_FILE: cli };
+  });
+  afterAll(() => work && fs.rmSync(work, { recursive: true, force: true }));
+
+  const summarize = (plan: Json) => {
+    const counts = new Map<string, number>();
+    for (const c of plan.resource_changes as Json[]) counts.set(c.type, (counts.get(c.type) ?? 0) + 1);
+    return [...counts].sort().map(([t, n]) => `${t} ×${n}`).join(', ');
+  };
+
+  test(
+    'façade stack in front of an existing gateway: init, validate, offline plan',
+    () => {
+      const s: Synthesized = synthExample('examples/existing-gateway.config.ts');
+      try {
+        // Nothing in this stack may call AWS at plan time (data.aws_caller_identity hangs offline).
+        expect(s.json.data).toBeUndefined();
+        const changes = adaptToLocalProvider(s.dir, provider, { fakeCredentials: true });
+        const init = terraform(['init', '-no-color'], s.dir, env);
+        const validate = terraform(['validate', '-json', '-no-color'], s.dir, env);
+        const validation = JSON.parse(validate.stdout);
+        expect(validation).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
+
+        const plan = terraform(['plan', '-no-color', '-out=plan.tfplan'], s.dir, { ...env, TF_VAR_signing_keys: CANARY });
+        const shown = terraform(['show', '-json', 'plan.tfplan'], s.dir, env).stdout;
+        expect(shown).not.toContain(CANARY);
+        const planJson = JSON.parse(shown);
+        const creates = (planJson.resource_changes as Json[]).filter((c) => c.change.actions.join() === 'create');
+        expect(creates).toHaveLength(planJson.resource_changes.length);
+
+        const planned = (type: string) => (planJson.resource_changes as Json[]).filter((c) => c.type === type).map((c) => c.change.after);
+        expect(planned('aws_lambda_function').map((f) => f.function_name).sort()).toEqual(
+          ['authorize', 'callback', 'discovery', 'mcp-proxy', 'register', 'token'].map((n) => `mcp-facade-${n}`),
+        );
+        // Every zip was found relative to path.module and hashed at plan time.
+        for (const fn of planned('aws_lambda_function')) expect(fn.source_code_hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+        const [client] = planned('aws_cognito_user_pool_client');
+        expect(client.callback_urls).toEqual(['https://mcp.acme.example/callback']);
+        expect(client.user_pool_id).toBe('eu-west-1_AbCdEf123');
+        expect(planned('aws_secretsmanager_secret_version').every((v) => v.secret_string_wo === null)).toBe(true);
+
+        console.log(
+          [
+            `terraform ${provider.version} offline: ${s.config.name} (façade in front of an existing gateway)`,
+            `  adapted: ${changes.join('; ')}`,
+            `  init ${init.ms} ms; validate ${validate.ms} ms: valid, ${validation.warning_count} warnings`,
+            `  plan ${plan.ms} ms: ${planJson.resource_changes.length} to add — ${summarize(planJson)}`,
+            `  ephemeral signing key in saved plan: ${shown.split(CANARY).length - 1} occurrences`,
+          ].join('\n'),
+        );
+      } finally {
+        s.cleanup();
+      }
+    },
+    TIMEOUT,
+  );
+
+  test(
+    'module usage: examples/module-root consumes the synthesized module; init, validate, plan',
+    () => {
+      const s = synthExample('examples/module.config.ts');
+      const root = path.join(work, 'module-usage');
+      try {
+        // Same layout as the repository: examples/module-root next to cdktf.out/stacks/<name>.
+        fs.mkdirSync(path.join(root, 'examples', 'module-root'), { recursive: true });
+        fs.mkdirSync(path.join(root, 'cdktf.out', 'stacks'), { recursive: true });
+        fs.copyFileSync(path.join(PROJECT_ROOT, 'examples', 'module-root', 'main.tf'), path.join(root, 'examples', 'module-root', 'main.tf'));
+        const moduleDir = path.join(root, 'cdktf.out', 'stacks', s.config.name);
+        fs.cpSync(s.dir, moduleDir, { recursive: true });
+        const changes = adaptToLocalProvider(moduleDir, provider, { fakeCredentials: false });
+        const rootDir = path.join(root, 'examples', 'module-root');
+        writeOverride(rootDir, provider, true);
+
+        const init = terraform(['init', '-no-color'], rootDir, env);
+        const validation = JSON.parse(terraform(['validate', '-json', '-no-color'], rootDir, env).stdout);
+        expect(validation).toMatchObject({ valid: true, error_count: 0 });
+        const plan = terraform(['plan', '-no-color', '-out=plan.tfplan'], rootDir, { ...env, TF_VAR_signing_keys: CANARY });
+        const shown = terraform(['show', '-json', 'plan.tfplan'], rootDir, env).stdout;
+        expect(shown).not.toContain(CANARY);
+        const planJson = JSON.parse(shown);
+        // Asset paths resolved from path.module: every function's zip was found and hashed.
+        const functions = (planJson.resource_changes as Json[]).filter((c) => c.type === 'aws_lambda_function');
+        expect(functions).toHaveLength(6);
+        for (const f of functions) {
+          expect(f.module_address).toBe('module.mcp_oauth');
+          expect(f.change.after.source_code_hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+          expect(f.change.after.filename).toMatch(/^\.\.\/\.\.\/cdktf\.out\/stacks\/mcp-oauth-module\/assets\/.+\.zip$/);
+        }
+        console.log(
+          [
+            `terraform ${provider.version} offline: examples/module-root using module ${s.config.name}`,
+            `  adapted: ${changes.join('; ')}`,
+            `  init ${init.ms} ms; validate: valid, ${validation.warning_count} warnings; plan ${plan.ms} ms: ${planJson.resource_changes.length} to add — ${summarize(planJson)}`,
+          ].join('\n'),
+        );
+      } finally {
+        s.cleanup();
+      }
+    },
+    TIMEOUT,
+  );
+
+  test(
+    'Terraform Cloud: the synthesized cloud block initializes without a backend and validates',
+    () => {
+      const s = synthExample('examples/existing-gateway.config.ts', (c) => {
+        c.name = 'mcp-facade-tfc';
+        c.terraform = { backend: { type: 'cloud', organization: 'acme', workspace: 'mcp-facade' } };
+      });
+      try {
+        expect(s.json.terraform.cloud).toEqual({ hostname: 'app.terraform.io', organization: 'acme', workspaces: { name: 'mcp-facade' } });
+        adaptToLocalProvider(s.dir, provider, { fakeCredentials: true });
+        terraform(['init', '-backend=false', '-no-color'], s.dir, env);
+        const validation = JSON.parse(terraform(['validate', '-json', '-no-color'], s.dir, env).stdout);
+        expect(validation).toMatchObject({ valid: true, error_count: 0 });
+        console.log(`terraform ${provider.version} offline: ${s.config.name} with a cloud block (organization acme, workspace mcp-facade): init -backend=false + validate: valid`);
+      } finally {
+        s.cleanup();
+      }
+    },
+    TIMEOUT,
+  );
+});

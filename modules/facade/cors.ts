@@ -1,0 +1,35 @@
+/**
+ * CORS headers for API Gateway's own responses (throttling, unknown route, 5XX before the Lambda
+ * answers): without them a browser client (MCP Inspector, claude.ai) sees an opaque network error
+ * instead of the status. The functions answer CORS themselves for everything they serve, including
+ * preflight (`OPTIONS` routes reach the Lambda through the proxy integration).
+ */
+
+/** Request headers MCP clients send (MCP transports: Streamable HTTP, authorization). */
+export const CORS_ALLOW_HEADERS = ['Authorization', 'Content-Type', 'Accept', 'MCP-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-ID'];
+/** Response headers a browser client must be able to read. */
+export const CORS_EXPOSE_HEADERS = ['Mcp-Session-Id', 'WWW-Authenticate'];
+export const CORS_ALLOW_METHODS = ['GET', 'POST', 'DELETE', 'OPTIONS'];
+
+/**
+ * `response_parameters` for an `aws_api_gateway_gateway_response`. Values are API Gateway mapping
+ * expressions: quoted literals, or `method.request.header.<name>`.
+ * With several allowed origins no single literal fits, so the request's Origin is echoed (with
+ * `Vary: Origin`); these responses are API Gateway's generic error bodies and carry no data.
+ */
+export function corsGatewayResponseParameters(allowedOrigins: readonly string[]): Record<string, string> {
+  const h = (name: string) => `gatewayresponse.header.${name}`;
+  const literal = (value: string) => `'${value}'`;
+  const params: Record<string, string> = {
+    [h('Access-Control-Allow-Headers')]: literal(CORS_ALLOW_HEADERS.join(',')),
+    [h('Access-Control-Allow-Methods')]: literal(CORS_ALLOW_METHODS.join(',')),
+    [h('Access-Control-Expose-Headers')]: literal(CORS_EXPOSE_HEADERS.join(',')),
+  };
+  if (allowedOrigins.length === 1) {
+    params[h('Access-Control-Allow-Origin')] = literal(allowedOrigins[0]);
+  } else {
+    params[h('Access-Control-Allow-Origin')] = 'method.request.header.origin';
+    params[h('Vary')] = literal('Origin');
+  }
+  return params;
+}

@@ -1,0 +1,72 @@
+/**
+ * Where the façade is reachable: the REST API (regional) and, optionally, a custom domain. Its URLs
+ * are known before any function or route exists, which breaks the cycle
+ * Cognito client (callback URL) → API → integrations → functions (client id) → Cognito client.
+ */
+import { Construct } from 'constructs';
+import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
+import { ApiGatewayDomainName } from '@cdktf/provider-aws/lib/api-gateway-domain-name';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { PATHS } from '../../functions/lib/routes';
+import { arnRegion } from '../terraform-paths';
+
+export interface FacadeEndpointProps {
+  readonly name: string;
+  readonly stageName: string;
+  readonly customDomain?: { readonly domainName: string; readonly certificateArn: string; readonly hostedZoneId?: string };
+}
+
+export class FacadeEndpoint extends Construct {
+  readonly restApi: ApiGatewayRestApi;
+  readonly stageName: string;
+  readonly domain?: ApiGatewayDomainName;
+  /** `https://<domain>` or `https://<api>.execute-api.<region>.amazonaws.com/<stage>`, no trailing slash. */
+  readonly baseUrl: string;
+  /** Set only with a custom domain (the functions' PUBLIC_BASE_URL). */
+  readonly publicBaseUrl?: string;
+
+  constructor(scope: Construct, id: string, props: FacadeEndpointProps) {
+    super(scope, id);
+    this.stageName = props.stageName;
+    this.restApi = new ApiGatewayRestApi(this, 'api', {
+      name: props.name,
+      description: 'MCP OAuth façade in front of Amazon Bedrock AgentCore Gateway',
+      endpointConfiguration: { types: ['REGIONAL'] },
+      // With a custom domain that domain is the issuer and the Cognito callback: the default
+      // execute-api URL would be a second, inconsistent way in.
+      disableExecuteApiEndpoint: props.customDomain !== undefined,
+    });
+
+    if (props.customDomain) {
+      this.domain = new ApiGatewayDomainName(this, 'domain', {
+        domainName: props.customDomain.domainName,
+        regionalCertificateArn: props.customDomain.certificateArn,
+        endpointConfiguration: { types: ['REGIONAL'] },
+        securityPolicy: 'TLS_1_2',
+      });
+      if (props.customDomain.hostedZoneId) {
+        new Route53Record(this, 'dns', {
+          zoneId: props.customDomain.hostedZoneId,
+          name: this.domain.domainName,
+          type: 'A',
+          alias: { name: this.domain.regionalDomainName, zoneId: this.domain.regionalZoneId, evaluateTargetHealth: false },
+        });
+      }
+      this.publicBaseUrl = `https://${props.customDomain.domainName}`;
+      this.baseUrl = this.publicBaseUrl;
+    } else {
+      // The stage's invoke_url, built from the API alone (the stage depends on the functions).
+      this.baseUrl = `https://${this.restApi.id}.execute-api.${arnRegion(this.restApi.arn)}.amazonaws.com/${props.stageName}`;
+    }
+  }
+
+  /** The Cognito client's only callback URL. */
+  get callbackUrl(): string {
+    return `${this.baseUrl}${PATHS.callback}`;
+  }
+
+  /** What users paste into their MCP client. */
+  get mcpUrl(): string {
+    return `${this.baseUrl}${PATHS.mcp}`;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * What the gateway's service role may do, derived from its targets and interceptor only:
+ * - `lambda:InvokeFunction` on each Lambda target and the interceptor;
+ * - for targets with outbound credentials: a workload access token for the gateway's own workload
+ *   identity, the credential from the token vault for exactly the providers in use, and the
+ *   providers' Secrets Manager secrets.
+ * Action sets follow the AgentCore guide ("Scope down access to credential providers by workload
+ * identity") and aws-cdk's gateway permissions: OAuth additionally needs the JWT- and user-id-based
+ * workload token calls. S3 tool schemas are read with the caller's credentials at target creation,
+ * not with this role.
+ */
+import type { PolicyStatement } from '../iam';
+import type { CredentialProviderRef } from './credentials';
+
+export interface GatewayRolePolicyInputs {
+  readonly invokeArns: readonly string[];
+  readonly providers: readonly CredentialProviderRef[];
+  /** The gateway's workload identity (`…:workload-identity-directory/default/workload-identity/<name>`). */
+  readonly workloadIdentityArn: string;
+  /** `arn:<partition>:bedrock-agentcore:<region>:<account>` of the gateway. */
+  readonly agentCoreArnPrefix: string;
+}
+
+/**
+ * AgentCore Identity's per-account defaults: gateways get their workload identity in the `default`
+ * directory, and credential providers created without a vault live in the `default` token vault.
+ */
+const DEFAULT_DIRECTORY = 'workload-identity-directory/default';
+const DEFAULT_TOKEN_VAULT = 'token-vault/default';
+
+export function gatewayRoleStatements(i: GatewayRolePolicyInputs): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
+  if (i.invokeArns.length) {
+    statements.push({ sid: 'InvokeTargetFunctions', actions: ['lambda:InvokeFunction'], resources: unique(i.invokeArns) });
+  }
+  if (!i.providers.length) return statements;
+
+  const directory = `${i.agentCoreArnPrefix}:${DEFAULT_DIRECTORY}`;
+  const tokenVault = (providerArn: string): string => {
+    // An existing provider's ARN names its vault; providers created here use the default one.
+    const literal = /^(arn:[^:]+:bedrock-agentcore:[^:]+:\d{12}:token-vault\/[^/]+)\//.exec(providerArn);
+    return literal ? literal[1] : `${i.agentCoreArnPrefix}:${DEFAULT_TOKEN_VAULT}`;
+  };
+  const identity = [directory, i.workloadIdentityArn];
+  const oauth = i.providers.filter((p) => p.kind === 'oauth');
+  const apiKey = i.providers.filter((p) => p.kind === 'apiKey');
+  statements.push({
+    sid: 'GetWorkloadAccessToken',
+    actions: [
+      'bedrock-agentcore:GetWorkloadAccessToken',
+      ...(oauth.length ? ['bedrock-agentcore:GetWorkloadAccessTokenForJWT', 'bedrock-agentcore:GetWorkloadAccessTokenForUserId'] : []),
+    ],
+    resources: identity,
+  });
+  if (oauth.length) {
+    statements.push({
+      sid: 'GetResourceOauth2Token',
+      actions: ['bedrock-agentcore:GetResourceOauth2Token'],
+      resources: unique([...identity, ...oauth.map((p) => tokenVault(p.arn)), ...oauth.map((p) => p.arn)]),
+    });
+  }
+  if (apiKey.length) {
+    statements.push({
+      sid: 'GetResourceApiKey',
+      actions: ['bedrock-agentcore:GetResourceApiKey'],
+      resources: unique([...identity, ...apiKey.map((p) => tokenVault(p.arn)), ...apiKey.map((p) => p.arn)]),
+    });
+  }
+  statements.push({ sid: 'ReadCredentialProviderSecrets', actions: ['secretsmanager:GetSecretValue'], resources: unique(i.providers.map((p) => p.secretArn)) });
+  return statements;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}

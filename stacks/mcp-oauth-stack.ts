@@ -1,0 +1,141 @@
+/**
+ * One deployment: Cognito (identity), the AgentCore Gateway (new, or an existing URL), the façade's
+ * secrets, functions and REST API, and the outputs a user needs. Root usage carries provider and
+ * backend; module usage carries neither (see stacks/terraform-settings.ts).
+ */
+import type { Construct } from 'constructs';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { ResolvedConfig } from './config/types';
+import { configureTerraform } from './terraform-settings';
+import { StackInputs } from '../modules/inputs';
+import { Identity } from '../modules/identity/identity';
+import { AgentCoreGateway } from '../modules/gateway/gateway';
+import { FacadeEndpoint } from '../modules/facade/endpoint';
+import { FacadeSecrets } from '../modules/facade/secrets';
+import { FacadeFunctions } from '../modules/facade/functions';
+import { FacadeRoutes } from '../modules/facade/routes';
+
+export interface McpOAuthStackOptions {
+  /** Directory with package.json, node_modules and functions/. */
+  readonly projectRoot: string;
+  /** Where function bundles are written. @default '<projectRoot>/dist/functions' */
+  readonly bundleDir?: string;
+}
+
+/** Lambda's maximum timeout, and the longest response stream API Gateway allows (15 min). */
+const MAX_LAMBDA_TIMEOUT_SECONDS = 900;
+/** Time mcp-proxy needs around one upstream exchange (cold start, writing the error). */
+const MCP_PROXY_OVERHEAD_SECONDS = 5;
+
+export class McpOAuthStack extends TerraformStack {
+  readonly identity: Identity;
+  readonly endpoint: FacadeEndpoint;
+  readonly functions: FacadeFunctions;
+  readonly routes: FacadeRoutes;
+  readonly secrets: FacadeSecrets;
+  readonly gateway?: AgentCoreGateway;
+  readonly inputs: StackInputs;
+
+  constructor(scope: Construct, config: ResolvedConfig, options: McpOAuthStackOptions) {
+    super(scope, config.name);
+    const { facade } = config;
+    const mcpProxyTimeoutSeconds = Math.min(MAX_LAMBDA_TIMEOUT_SECONDS, facade.mcp.upstreamTimeoutSeconds + MCP_PROXY_OVERHEAD_SECONDS);
+    // The streaming integration waits as long as the function may run.
+    const streamingTimeoutMs = mcpProxyTimeoutSeconds * 1000;
+    configureTerraform(this, config, { streamingTimeoutMs });
+    this.inputs = new StackInputs(this);
+
+    this.endpoint = new FacadeEndpoint(this, 'endpoint', { name: `${config.name}-facade`, stageName: facade.stageName, customDomain: facade.customDomain });
+
+    this.identity = new Identity(this, 'identity', {
+      config: config.identity,
+      namePrefix: config.name,
+      callbackUrl: this.endpoint.callbackUrl,
+      defaultLogoutUrl: `${this.endpoint.baseUrl}/`,
+      inputs: this.inputs,
+    });
+
+    if (config.gateway.kind === 'create') {
+      this.gateway = new AgentCoreGateway(this, 'gateway', {
+        config: config.gateway,
+        namePrefix: config.name,
+        discoveryUrl: this.identity.endpoints.discovery,
+        idp: { issuer: this.identity.endpoints.issuer, jwksUri: this.identity.endpoints.jwks },
+        allowedClients: this.identity.allowedClientIds,
+        projectRoot: options.projectRoot,
+        bundleDir: options.bundleDir,
+        logRetentionDays: facade.logRetentionDays,
+        inputs: this.inputs,
+      });
+    }
+    const gatewayUrl = this.gateway ? this.gateway.url : (config.gateway as { url: string }).url;
+
+    this.secrets = new FacadeSecrets(this, 'secrets', {
+      namePrefix: config.name,
+      signingKeys: facade.signingKeys,
+      userFlowClient: this.identity.userFlowClient,
+      recoveryWindowDays: facade.secretRecoveryWindowDays,
+      inputs: this.inputs,
+    });
+
+    this.functions = new FacadeFunctions(this, 'functions', {
+      namePrefix: config.name,
+      projectRoot: options.projectRoot,
+      bundleDir: options.bundleDir,
+      memoryMb: facade.memoryMb,
+      logRetentionDays: facade.logRetentionDays,
+      mcpProxyTimeoutSeconds,
+      secrets: { signingKeys: this.secrets.signingKeys, clientSecret: this.secrets.clientSecret },
+      environment: {
+        publicBaseUrl: this.endpoint.publicBaseUrl,
+        scopesSupported: this.identity.scopes,
+        corsAllowedOrigins: facade.corsAllowedOrigins,
+        logLevel: facade.logLevel,
+        idp: this.identity.endpoints,
+        idpClientId: this.identity.userFlowClient.id,
+        signingKeysSecretArn: this.secrets.signingKeys.arn,
+        clientSecretSecretArn: this.secrets.clientSecret.arn,
+        defaultScopes: facade.defaultScopes,
+        resourceToIdp: facade.resourceToIdp,
+        redirectAllowlist: facade.redirectAllowlist,
+        stateTtlSeconds: facade.stateTtlSeconds,
+        clockSkewSeconds: facade.clockSkewSeconds,
+        gatewayUrl,
+        mcpMaxBodyBytes: facade.mcp.maxBodyBytes,
+        mcpUpstreamTimeoutMs: facade.mcp.upstreamTimeoutSeconds * 1000,
+      },
+    });
+
+    this.routes = new FacadeRoutes(this, 'api', {
+      endpoint: this.endpoint,
+      functions: this.functions,
+      streamingTimeoutMs,
+      throttling: facade.throttling,
+      corsAllowedOrigins: facade.corsAllowedOrigins,
+      logRetentionDays: facade.logRetentionDays,
+      manageAccountRole: facade.manageApiGatewayAccountRole,
+    });
+
+    this.addOutputs(config, gatewayUrl);
+  }
+
+  private addOutputs(config: ResolvedConfig, gatewayUrl: string): void {
+    const output = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
+    output('mcp_url', this.endpoint.mcpUrl, 'Paste this into your MCP client');
+    output('issuer', this.endpoint.baseUrl, "The façade's OAuth issuer (RFC 8414) and base URL");
+    output('callback_url', this.endpoint.callbackUrl, "The Cognito user-flow client's only callback URL");
+    output('gateway_url', gatewayUrl, 'AgentCore Gateway MCP URL (clients use mcp_url instead)');
+    if (this.gateway) output('gateway_id', this.gateway.gateway.gatewayId, 'AgentCore Gateway id');
+    output('user_pool_id', this.identity.userPoolId, 'Cognito user pool id');
+    output('cognito_domain', this.identity.hostedUiUrl, 'Cognito hosted UI / managed login base URL');
+    output('user_flow_client_id', this.identity.userFlowClient.id, config.gateway.kind === 'existing'
+      ? "The façade's Cognito app client: add it to the existing gateway's allowed_clients"
+      : "The façade's Cognito app client (allowed by the gateway)");
+    output('machine_client_ids', Object.fromEntries([...this.identity.machineClients].map(([name, c]) => [name, c.id])), 'Client-credentials app clients by name');
+    output('signing_keys_secret_arn', this.secrets.signingKeys.arn, 'Secrets Manager secret with the façade signing keys');
+    if (this.endpoint.domain) {
+      output('facade_domain_target', { name: this.endpoint.domain.regionalDomainName, zone_id: this.endpoint.domain.regionalZoneId }, 'Alias target for the façade custom domain');
+    }
+    if (this.identity.customDomainTarget) output('cognito_domain_target', this.identity.customDomainTarget, 'CloudFront alias target for the Cognito custom domain');
+  }
+}
