@@ -7,13 +7,14 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiHandler } from '../functions/lib/handler';
 import type { ApiEvent } from '../functions/lib/http';
-import { findRoute, NO_ROUTE_RESPONSE, type FunctionName } from '../functions/lib/routes';
+import { findRoute, NO_ROUTE_RESPONSE, type FunctionName, type OptionalFunctionName } from '../functions/lib/routes';
 import type { StreamingHandler } from '../functions/lib/streaming';
 
 /** API Gateway's payload limit. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
-export type FunctionHandlers = Record<Exclude<FunctionName, 'mcp-proxy'>, ApiHandler> & { 'mcp-proxy': StreamingHandler };
+export type FunctionHandlers = Record<Exclude<FunctionName, 'mcp-proxy'>, ApiHandler> & { 'mcp-proxy': StreamingHandler }
+  & Partial<Record<OptionalFunctionName, ApiHandler>>;
 
 export interface AdapterOptions {
   /** Path prefix like a REST API stage (`/prod`), or '' for a custom domain's root mapping. */
@@ -105,7 +106,8 @@ export function createApiGatewayListener(options: AdapterOptions) {
     }
     const routePath = url.pathname.slice(basePath.length) || '/';
     const route = findRoute(routePath);
-    if (!route || !route.methods.includes((req.method ?? 'GET') as never)) {
+    const fnHandler = route && route.fn !== 'mcp-proxy' ? options.handlers[route.fn] : undefined;
+    if (!route || !route.methods.includes((req.method ?? 'GET') as never) || (route.fn !== 'mcp-proxy' && !fnHandler)) {
       return gatewayResponse(res, NO_ROUTE_RESPONSE.statusCode, NO_ROUTE_RESPONSE.body);
     }
     const body = await readBody(req);
@@ -115,7 +117,7 @@ export function createApiGatewayListener(options: AdapterOptions) {
       await options.handlers['mcp-proxy'](event, res);
       return;
     }
-    const result = await options.handlers[route.fn](event);
+    const result = await fnHandler!(event);
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
     for (const [k, vs] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = vs.map(String);

@@ -55,6 +55,8 @@ export interface TokenConfig extends OAuthConfig {
 
 export interface ProxyConfig extends CommonConfig {
   readonly gatewayUrl: string;
+  /** Set: rewrite `tools/call` to carry the façade's 3-legged OAuth return URL (see return-ref.ts). */
+  readonly returnKeysRef?: string;
   readonly maxBodyBytes: number;
   readonly upstreamTimeoutMs: number;
 }
@@ -218,8 +220,36 @@ export function readProxyConfig(env: Env): ProxyConfig {
   return {
     ...readCommonConfig(env),
     gatewayUrl: url(env, 'GATEWAY_URL'),
+    ...(optional(env, 'RETURN_KEYS') === undefined ? {} : { returnKeysRef: secretRef(env, 'RETURN_KEYS') }),
     maxBodyBytes: integer(env, 'MCP_MAX_BODY_BYTES', 1_048_576, 1024, 6_291_456),
     upstreamTimeoutMs: integer(env, 'MCP_UPSTREAM_TIMEOUT_MS', 60_000, 100, 900_000),
   };
 }
 
+
+export interface ReturnConfig extends CommonConfig {
+  readonly idp: Pick<IdpEndpoints, 'issuer' | 'authorizationEndpoint' | 'tokenEndpoint'>;
+  /** The public IdP app client the return route re-authenticates the browser user with. */
+  readonly returnClientId: string;
+  readonly returnKeysRef: string;
+  readonly region: string;
+  /** Only for local development: where the AgentCore Identity stand-in listens. */
+  readonly agentcoreEndpoint?: string;
+  readonly clockSkewSeconds: number;
+  readonly upstreamTimeoutMs: number;
+}
+
+export function readReturnConfig(env: Env): ReturnConfig {
+  const region = required(env, 'AWS_REGION');
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new ConfigError('AWS_REGION', `is not an AWS region: ${JSON.stringify(region)}`);
+  return {
+    ...readCommonConfig(env),
+    idp: { issuer: url(env, 'IDP_ISSUER'), authorizationEndpoint: url(env, 'IDP_AUTHORIZATION_ENDPOINT'), tokenEndpoint: url(env, 'IDP_TOKEN_ENDPOINT') },
+    returnClientId: required(env, 'RETURN_CLIENT_ID'),
+    returnKeysRef: secretRef(env, 'RETURN_KEYS'),
+    region,
+    agentcoreEndpoint: optionalUrl(env, 'AGENTCORE_ENDPOINT'),
+    clockSkewSeconds: integer(env, 'CLOCK_SKEW_SECONDS', 60, 0, 300),
+    upstreamTimeoutMs: integer(env, 'IDP_TIMEOUT_MS', 10_000, 100, 28_000),
+  };
+}

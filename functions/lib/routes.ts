@@ -35,6 +35,7 @@ export const PATHS = {
   token: '/token',
   revoke: '/revoke',
   mcp: '/mcp',
+  oauthReturn: '/oauth/return',
 } as const;
 
 export const ROUTES: readonly Route[] = [
@@ -50,10 +51,22 @@ export const ROUTES: readonly Route[] = [
   { path: PATHS.mcp, methods: ['POST', 'GET', 'DELETE', 'OPTIONS'], fn: 'mcp-proxy', streaming: true },
 ];
 
+/** Functions deployed only when a feature needs them. */
+export type OptionalFunctionName = 'oauth-return';
+
+export interface OptionalRoute extends Omit<Route, 'fn'> {
+  readonly fn: OptionalFunctionName;
+}
+
+/** The return route of 3-legged OAuth targets (AgentCore Identity session binding). */
+export const OPTIONAL_ROUTES: readonly OptionalRoute[] = [
+  { path: PATHS.oauthReturn, methods: ['GET'], fn: 'oauth-return' },
+];
+
 /** Finds the route for a request path (already stripped of any stage/base path). */
-export function findRoute(path: string): Route | undefined {
+export function findRoute(path: string): Route | OptionalRoute | undefined {
   const normalized = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
-  return ROUTES.find((r) => r.path === normalized);
+  return ROUTES.find((r) => r.path === normalized) ?? OPTIONAL_ROUTES.find((r) => r.path === normalized);
 }
 
 /**

@@ -1,0 +1,78 @@
+/**
+ * 3-legged OAuth session binding for OAuth-protected gateway targets (AgentCore Identity).
+ * The gateway's consent link ends at a return URL; whoever completes it binds a third-party account
+ * to a gateway user, so the façade must be sure the person in the browser is the user who made the
+ * `tools/call`. The proxy therefore sets a per-call return URL carrying a sealed, ten-minute
+ * reference to the exact inbound JWT (the service wants that exact token as `userToken`) and the
+ * user's `sub`; the return route re-authenticates the browser user and completes only on a match.
+ */
+import type { Keyring } from './keys';
+import { seal, unseal, type UnsealResult } from './sealed';
+
+/** AgentCore's per-call credential-provider override in `tools/call` params (`_meta`). */
+export const CREDENTIAL_PROVIDER_META = 'aws.bedrock-agentcore.gateway/credentialProviderConfiguration';
+/** The link and the session it starts live ten minutes on the service side. */
+export const RETURN_REF_TTL_SECONDS = 600;
+
+export interface ReturnRef {
+  /** The exact inbound access token. */
+  readonly t: string;
+  /** Its subject. */
+  readonly s: string;
+}
+
+/** The JWT's `sub`, read without verification (the gateway verifies the token itself). */
+export function subjectOf(jwt: string): string | undefined {
+  const parts = jwt.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as { sub?: unknown };
+    return typeof payload.sub === 'string' && payload.sub ? payload.sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function sealReturnRef(keyring: Keyring, jwt: string, sub: string, nowSeconds: number): string {
+  return seal(keyring, 'return-ref', { t: jwt, s: sub } satisfies ReturnRef, nowSeconds, RETURN_REF_TTL_SECONDS);
+}
+
+export function unsealReturnRef(keyring: Keyring, ref: unknown, nowSeconds: number, skew: number): UnsealResult<ReturnRef> {
+  const result = unseal<ReturnRef>(keyring, 'return-ref', ref, nowSeconds, skew);
+  if (result.ok && (typeof result.value.t !== 'string' || typeof result.value.s !== 'string')) return { ok: false, reason: 'malformed' };
+  return result;
+}
+
+type Message = Record<string, unknown>;
+
+function withReturnUrl(message: Message, returnUrl: string): Message {
+  const params = (message.params && typeof message.params === 'object' && !Array.isArray(message.params) ? message.params : {}) as Message;
+  const meta = (params._meta && typeof params._meta === 'object' && !Array.isArray(params._meta) ? params._meta : {}) as Message;
+  const current = (meta[CREDENTIAL_PROVIDER_META] ?? {}) as { oauthCredentialProvider?: { forceAuthentication?: unknown } };
+  const force = current.oauthCredentialProvider?.forceAuthentication;
+  return {
+    ...message,
+    params: {
+      ...params,
+      _meta: {
+        ...meta,
+        // The return URL is always the façade's: a client-chosen one would skip the binding check.
+        [CREDENTIAL_PROVIDER_META]: { oauthCredentialProvider: { returnUrl, ...(typeof force === 'boolean' ? { forceAuthentication: force } : {}) } },
+      },
+    },
+  };
+}
+
+/**
+ * Rewrites `tools/call` messages (single or batch) to carry the façade's return URL; returns
+ * undefined when nothing needs changing.
+ */
+export function injectReturnUrl(parsed: unknown, returnUrl: () => string): unknown | undefined {
+  const isCall = (m: unknown) => !!m && typeof m === 'object' && (m as Message).method === 'tools/call';
+  if (Array.isArray(parsed)) {
+    if (!parsed.some(isCall)) return undefined;
+    const url = returnUrl();
+    return parsed.map((m) => (isCall(m) ? withReturnUrl(m as Message, url) : m));
+  }
+  return isCall(parsed) ? withReturnUrl(parsed as Message, returnUrl()) : undefined;
+}

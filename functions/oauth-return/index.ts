@@ -1,0 +1,197 @@
+/**
+ * GET /oauth/return: the return URL of 3-legged OAuth consent for OAuth-protected gateway targets.
+ * It completes the AgentCore Identity session (`CompleteResourceTokenAuth`) only for the user who
+ * started it:
+ * 1. AgentCore sends the browser here with `ref` (sealed by the proxy: the exact inbound JWT and its
+ *    `sub`) and `session_id`. The route keeps both, with a PKCE verifier and a nonce, in a sealed
+ *    HttpOnly cookie and re-authenticates the browser user through the IdP (a public app client,
+ *    PKCE, `state` = the nonce).
+ * 2. The IdP sends the browser back with a code. The route exchanges it, reads the `sub` of the ID
+ *    token it received directly from the token endpoint over TLS (OIDC Core §3.1.3.7 item 6), and
+ *    completes the session with the original JWT only when the two subjects are equal.
+ * A forwarded link therefore cannot bind one person's third-party account to another person.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readReturnConfig, type ReturnConfig } from '../lib/config';
+import { createHandler, loadKeyring, nowSeconds, type RouteDefinition } from '../lib/handler';
+import { baseUrlOf, header, queryParams, redirect, single, type ApiEvent, type ApiResult, type Params } from '../lib/http';
+import type { Keyring } from '../lib/keys';
+import { log } from '../lib/log';
+import { OutboundError, readText, send } from '../lib/outbound';
+import { messagePage } from '../lib/pages';
+import { withQuery } from '../lib/redirect';
+import { RETURN_REF_TTL_SECONDS, unsealReturnRef, type ReturnRef } from '../lib/return-ref';
+import { PATHS } from '../lib/routes';
+import { seal, unseal } from '../lib/sealed';
+
+interface ReturnSession extends ReturnRef {
+  /** AgentCore session URI. */
+  readonly sid: string;
+  /** PKCE verifier for the re-authentication. */
+  readonly v: string;
+  /** Nonce, also the `state` sent to the IdP. */
+  readonly n: string;
+}
+
+export interface CompleteInput {
+  readonly sessionUri: string;
+  readonly userToken: string;
+}
+
+/** Calls `CompleteResourceTokenAuth`; resolves, or rejects with the service error's name. */
+export type CompleteResourceTokenAuth = (input: CompleteInput, config: ReturnConfig) => Promise<void>;
+
+export const completeWithSdk: CompleteResourceTokenAuth = async (input, config) => {
+  const sdk = await import('@aws-sdk/client-bedrock-agentcore');
+  const client = new sdk.BedrockAgentCoreClient({
+    region: config.region,
+    ...(config.agentcoreEndpoint
+      ? { endpoint: config.agentcoreEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
+  });
+  await client.send(new sdk.CompleteResourceTokenAuthCommand({ sessionUri: input.sessionUri, userIdentifier: { userToken: input.userToken } }));
+};
+
+function cookieName(baseUrl: string): string {
+  return baseUrl.startsWith('https://') ? '__Host-mcp-oauth-return' : 'mcp-oauth-return';
+}
+
+function cookie(baseUrl: string, value: string, maxAge: number): string {
+  return `${cookieName(baseUrl)}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${baseUrl.startsWith('https://') ? '; Secure' : ''}`;
+}
+
+function readCookie(event: ApiEvent, name: string): string | undefined {
+  for (const part of (header(event, 'cookie') ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+const SESSION_URI = /^[\x21-\x7e]{1,2048}$/;
+
+/** Phase 1: a link from AgentCore Identity. */
+export function startReauthentication(params: Params, config: ReturnConfig, keyring: Keyring, baseUrl: string, now: number): ApiResult {
+  const ref = unsealReturnRef(keyring, single(params, 'ref').value, now, config.clockSkewSeconds);
+  if (!ref.ok) {
+    return messagePage(400, 'This link cannot be used', ref.reason === 'expired'
+      ? 'The authorization link has expired. Call the tool again from your application to get a new one.'
+      : 'The authorization link is not valid. Call the tool again from your application to get a new one.');
+  }
+  const sessionUri = single(params, 'session_id');
+  if (sessionUri.repeated || !sessionUri.value || !SESSION_URI.test(sessionUri.value)) {
+    return messagePage(400, 'This link cannot be used', 'The authorization service did not say which session to complete.');
+  }
+  const verifier = randomBytes(32).toString('base64url');
+  const nonce = randomBytes(18).toString('base64url');
+  const session: ReturnSession = { ...ref.value, sid: sessionUri.value, v: verifier, n: nonce };
+  const sealed = seal(keyring, 'return-session', session, now, RETURN_REF_TTL_SECONDS);
+  const location = withQuery(config.idp.authorizationEndpoint, {
+    response_type: 'code', client_id: config.returnClientId, redirect_uri: `${baseUrl}${PATHS.oauthReturn}`, scope: 'openid', state: nonce,
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+  });
+  return redirect(location, { 'Set-Cookie': cookie(baseUrl, sealed, RETURN_REF_TTL_SECONDS) });
+}
+
+/** The `sub` (and checks) of an ID token received directly from the token endpoint. */
+export function subjectOfIdToken(idToken: unknown, config: ReturnConfig, now: number): string | undefined {
+  if (typeof idToken !== 'string') return undefined;
+  const parts = idToken.split('.');
+  if (parts.length !== 3) return undefined;
+  let claims: { iss?: unknown; aud?: unknown; exp?: unknown; sub?: unknown };
+  try {
+    claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (claims.iss !== config.idp.issuer || !audiences.includes(config.returnClientId)) return undefined;
+  if (typeof claims.exp !== 'number' || claims.exp + config.clockSkewSeconds < now) return undefined;
+  return typeof claims.sub === 'string' && claims.sub ? claims.sub : undefined;
+}
+
+async function exchange(code: string, session: ReturnSession, config: ReturnConfig, baseUrl: string): Promise<{ idToken?: unknown } | 'failed'> {
+  try {
+    const res = await send(config.idp.tokenEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code', client_id: config.returnClientId, code, code_verifier: session.v,
+        redirect_uri: `${baseUrl}${PATHS.oauthReturn}`,
+      }).toString(),
+      timeoutMs: config.upstreamTimeoutMs,
+    });
+    const text = await readText(res.body, 256 * 1024);
+    if (res.status !== 200) return 'failed';
+    return { idToken: (JSON.parse(text) as { id_token?: unknown }).id_token };
+  } catch (error) {
+    log.warn('re-authentication token exchange failed', { fn: 'oauth-return', outcome: error instanceof OutboundError ? error.kind : 'bad_response' });
+    return 'failed';
+  }
+}
+
+/** What a service error means for the person in the browser. */
+export function completionFailurePage(name: string) {
+  switch (name) {
+    case 'ValidationException':
+    case 'ResourceNotFoundException':
+      return messagePage(400, 'This link cannot be used', 'The authorization session has expired or was already completed. Call the tool again from your application.');
+    case 'AccessDeniedException':
+    case 'UnauthorizedException':
+      return messagePage(403, 'Not allowed', 'The authorization service refused to complete this session for your account.');
+    case 'ThrottlingException':
+      return messagePage(503, 'Try again shortly', 'The authorization service is busy. Reload this page in a moment.', { 'Retry-After': '5' });
+    default:
+      return messagePage(502, 'Try again later', 'The authorization service could not be reached.');
+  }
+}
+
+/** Phase 2: back from the IdP. */
+export async function finishReauthentication(
+  params: Params, sealedCookie: string | undefined, config: ReturnConfig, keyring: Keyring, baseUrl: string, now: number,
+  complete: CompleteResourceTokenAuth,
+): Promise<ApiResult> {
+  const clear = { 'Set-Cookie': cookie(baseUrl, '', 0) };
+  const opened = unseal<ReturnSession>(keyring, 'return-session', sealedCookie, now, config.clockSkewSeconds);
+  const state = single(params, 'state').value ?? '';
+  if (!opened.ok || typeof opened.value.n !== 'string' || state.length !== opened.value.n.length
+    || !timingSafeEqual(Buffer.from(state), Buffer.from(opened.value.n))) {
+    return messagePage(400, 'This link cannot be used', 'The sign-in could not be matched to an authorization in this browser. Open the authorization link again.', clear);
+  }
+  const session = opened.value;
+  if (single(params, 'error').value !== undefined) return messagePage(403, 'Sign-in did not complete', 'You need to sign in to finish connecting the account.', clear);
+  const code = single(params, 'code').value;
+  if (!code) return messagePage(400, 'Sign-in did not complete', 'The identity provider returned no authorization code.', clear);
+  const exchanged = await exchange(code, session, config, baseUrl);
+  const subject = exchanged === 'failed' ? undefined : subjectOfIdToken(exchanged.idToken, config, now);
+  if (!subject) return messagePage(502, 'Sign-in did not complete', 'Your identity could not be confirmed. Open the authorization link again.', clear);
+  if (subject !== session.s) {
+    log.warn('return refused: different user', { fn: 'oauth-return' });
+    return messagePage(403, 'This link was not meant for you',
+      'You are signed in as a different user than the one who started this connection, so the account was not connected. Only the person who asked for it can finish it.', clear);
+  }
+  try {
+    await complete({ sessionUri: session.sid, userToken: session.t }, config);
+  } catch (error) {
+    const name = (error as Error)?.name ?? 'Error';
+    log.warn('CompleteResourceTokenAuth failed', { fn: 'oauth-return', error: name });
+    return { ...completionFailurePage(name), headers: { ...completionFailurePage(name).headers, ...clear } };
+  }
+  log.info('3-legged OAuth session completed', { fn: 'oauth-return' });
+  return messagePage(200, 'Account connected', 'You can close this window and return to your application; the tool call will work now.', clear);
+}
+
+export function createOauthReturn(complete: CompleteResourceTokenAuth = completeWithSdk) {
+  return async (event: ApiEvent, config: ReturnConfig): Promise<ApiResult> => {
+    const params = queryParams(event);
+    const keyring = await loadKeyring(config.returnKeysRef);
+    const baseUrl = baseUrlOf(event, config);
+    const now = nowSeconds();
+    if (params.has('ref') && !params.has('code') && !params.has('error')) return startReauthentication(params, config, keyring, baseUrl, now);
+    return finishReauthentication(params, readCookie(event, cookieName(baseUrl)), config, keyring, baseUrl, now, complete);
+  };
+}
+
+export const route: RouteDefinition<ReturnConfig> = { name: 'oauth-return', methods: ['GET'], readConfig: readReturnConfig, handle: createOauthReturn() };
+
+export const handler = createHandler(route);
