@@ -7,14 +7,15 @@
  */
 import type { Writable } from 'node:stream';
 import { readProxyConfig, type ProxyConfig } from '../lib/config';
-import { failureResult, memoConfig } from '../lib/handler';
-import { baseUrlOf, BodyTooLargeError, bodyText, corsHeaders, mediaType, preflight, type ApiEvent } from '../lib/http';
+import { failureResult, loadKeyring, memoConfig, nowSeconds } from '../lib/handler';
+import { baseUrlOf, BodyTooLargeError, bodyText, corsHeaders, header, mediaType, preflight, type ApiEvent } from '../lib/http';
 import { log } from '../lib/log';
 import {
   jsonRpcError, pickRequestHeaders, requestIdOf, rewriteWwwAuthenticate, RESPONSE_HEADERS, type JsonRpcId,
 } from '../lib/mcp-forward';
 import { asUpstreamResponse, OutboundError, send as sendRequest, type UpstreamResponse } from '../lib/outbound';
-import { WELL_KNOWN } from '../lib/routes';
+import { injectReturnUrl, sealReturnRef, subjectOf } from '../lib/return-ref';
+import { PATHS, WELL_KNOWN } from '../lib/routes';
 import { mergeToolsListPages, readToolsListMerge, toolsListRequestOf, type ToolsListMergeSetting } from '../lib/tools-list-merge';
 import { endStream, startResponse, streamifyResponse, writeChunk, type ResponseStream, type StreamingHandler } from '../lib/streaming';
 
@@ -35,6 +36,18 @@ export interface ProxyResponse {
 
 function rpcFailure(status: number, id: JsonRpcId, code: number, message: string, headers: Record<string, string>): ProxyResponse {
   return { statusCode: status, headers: { 'Content-Type': 'application/json', ...headers }, body: jsonRpcError(id, code, message) };
+}
+
+/**
+ * 3-legged OAuth targets: gives every `tools/call` the façade's return URL with a sealed reference
+ * to the caller's exact JWT (see return-ref.ts), so consent can only be completed by that user.
+ */
+async function withReturnUrl(event: ApiEvent, parsed: unknown, config: McpProxySettings, keysRef: string): Promise<unknown | undefined> {
+  const token = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(header(event, 'authorization') ?? '')?.[1];
+  const sub = token ? subjectOf(token) : undefined;
+  if (!token || !sub) return undefined; // the gateway answers 401 for it anyway
+  const keyring = await loadKeyring(keysRef);
+  return injectReturnUrl(parsed, () => `${baseUrlOf(event, config)}${PATHS.oauthReturn}?ref=${sealReturnRef(keyring, token, sub, nowSeconds())}`);
 }
 
 /** Forwards one request; never throws for bad input or upstream trouble. */
@@ -64,6 +77,14 @@ export async function forwardMcp(event: ApiEvent, config: McpProxySettings): Pro
       } catch {
         return rpcFailure(400, null, -32700, 'Parse error: the request body is not valid JSON', cors);
       }
+    }
+  }
+
+  if (config.returnKeysRef && parsed !== undefined) {
+    const rewritten = await withReturnUrl(event, parsed, config, config.returnKeysRef);
+    if (rewritten !== undefined) {
+      parsed = rewritten;
+      body = JSON.stringify(rewritten);
     }
   }
 
