@@ -4,6 +4,7 @@
  * socket, is in upstream-failures.test.ts).
  */
 import nock from 'nock';
+import { useNock } from '../helpers/nock';
 import { createMcpProxyHandler } from '../../functions/mcp-proxy';
 import { apiEvent, JSON_CT, TEST_ENV } from '../helpers/events';
 import { invokeStreaming } from '../helpers/stream';
@@ -25,15 +26,7 @@ function upstreamPage(cursor: string | undefined, reply: unknown, headers: Recor
     .reply(200, typeof reply === 'string' ? reply : JSON.stringify(reply), headers);
 }
 
-beforeAll(() => {
-  if (!nock.isActive()) nock.activate();
-  nock.disableNetConnect();
-});
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore(); // un-patch fetch for the next test file in this worker
-});
+useNock();
 
 test('off by default: the first page goes back as the gateway sent it, and nothing more is asked', async () => {
   const first = upstreamPage(undefined, page(7, ['a___1', 'a___2'], 'c2'));

@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { useNock } from '../helpers/nock';
 import { createMcpProxyHandler } from '../../functions/mcp-proxy';
 import { apiEvent, BASE, JSON_CT, TEST_ENV } from '../helpers/events';
 import { invokeStreaming } from '../helpers/stream';
@@ -8,15 +9,7 @@ const proxy = createMcpProxyHandler(TEST_ENV);
 const LIST = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list' });
 const call = (init: Parameters<typeof apiEvent>[0], handler = proxy) => invokeStreaming(handler, apiEvent(init));
 
-beforeAll(() => {
-  if (!nock.isActive()) nock.activate();
-  nock.disableNetConnect();
-});
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore(); // un-patch fetch, or the next test file in this worker inherits a stale interceptor
-});
+useNock();
 
 describe('mcp-proxy', () => {
   test('forwards only the MCP headers, and returns only the MCP headers', async () => {

@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { useNock } from '../helpers/nock';
 import { createHandler } from '../../functions/lib/handler';
 import { parseKeyring } from '../../functions/lib/keys';
 import { CREDENTIAL_PROVIDER_META, injectReturnUrl, sealReturnRef, unsealReturnRef } from '../../functions/lib/return-ref';
@@ -19,15 +20,7 @@ function jwt(claims: Record<string, unknown>): string {
 }
 const USER_TOKEN = jwt({ sub: 'user-1', client_id: 'cognito-app-client', scope: 'mcp/tools', exp: NOW + 3600 });
 
-beforeAll(() => {
-  if (!nock.isActive()) nock.activate();
-  nock.disableNetConnect();
-});
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore();
-});
+useNock();
 
 describe('sealed values (AES-256-GCM)', () => {
   test('round trip, tamper, expiry, unknown key', () => {

@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { useNock } from '../helpers/nock';
 import { wrapCode } from '../../functions/lib/code';
 import { createHandler } from '../../functions/lib/handler';
 import { encodeClientId } from '../../functions/lib/registration';
@@ -20,15 +21,7 @@ const codeGrant = (extra: Record<string, string> = {}) => post({
   grant_type: 'authorization_code', code: CODE, code_verifier: VERIFIER, redirect_uri: REDIRECT, client_id: CLIENT_ID, resource: `${BASE}/mcp`, ...extra,
 });
 
-beforeAll(() => {
-  if (!nock.isActive()) nock.activate();
-  nock.disableNetConnect();
-});
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore(); // un-patch fetch, or the next test file in this worker inherits a stale interceptor
-});
+useNock();
 
 describe('token: authorization_code', () => {
   test('exchanges with the IdP using the server-held secret and the façade callback', async () => {

@@ -61,7 +61,8 @@ export interface ProxyConfig extends CommonConfig {
   readonly upstreamTimeoutMs: number;
 }
 
-function optional(env: Env, name: string): string | undefined {
+/** A trimmed variable, or undefined when unset or blank. */
+export function optional(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;
 }
@@ -100,7 +101,8 @@ function optionalUrl(env: Env, name: string): string | undefined {
   return value === undefined ? undefined : parseEndpointUrl(name, value);
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+/** A whole number within [min, max], or the fallback when unset. */
+export function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = optional(env, name);
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got ${JSON.stringify(raw)}`);

@@ -8,7 +8,7 @@
  *   CLOCK_SKEW_SECONDS  optional  0–300, default 60: tolerance for `exp`/`nbf`
  *   JWKS_TIMEOUT_MS     optional  100–10000, default 3000: time allowed to fetch the JWKS
  */
-import { ConfigError, parseEndpointUrl } from './config';
+import { ConfigError, integer, optional, parseEndpointUrl } from './config';
 import type { VerifierSettings } from './access-token';
 import { parseToolPolicyJson, type ToolPolicy } from './tool-policy';
 
@@ -16,20 +16,6 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 export interface InterceptorSettings extends VerifierSettings {
   readonly policy: ToolPolicy;
-}
-
-function optional(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got ${JSON.stringify(raw)}`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
 }
 
 export function readInterceptorSettings(env: Env): InterceptorSettings {
