@@ -6,6 +6,9 @@
  * - `demo___*`: any caller whose token has the resource-server scope `mcp/tools` (every local login).
  * - `admin___*`: also needs Cognito group `mcp-admins`: user `admin` has it, user `demo` does not,
  *   so `admin___reset_demo` is absent from demo's `tools/list` and calling it is refused.
+ * - `github___*` (the OAuth-protected target, dev/oauth-target.ts): `mcp/tools` and group
+ *   `mcp-users` (both demo users). The policy decides who may call it at all; whose GitHub account it
+ *   uses is decided by the 3-legged OAuth consent and its session binding.
  * - Anything else: denied (the default).
  */
 export const DEMO_TOOL_POLICY = {
@@ -13,5 +16,6 @@ export const DEMO_TOOL_POLICY = {
   tools: {
     'demo___*': { scopes: ['mcp/tools'] },
     'admin___*': { scopes: ['mcp/tools'], groups: ['mcp-admins'] },
+    'github___*': { scopes: ['mcp/tools'], groups: ['mcp-users'] },
   },
 } as const;

@@ -13,6 +13,8 @@
  * RESPONSE on the JSON-RPC answer the server produced. To have that answer in hand the server always
  * answers JSON internally; in `sse` mode the (intercepted) answer is then sent as one SSE event.
  * With `toolsPageSize` it pages `tools/list` like the gateway does (`nextCursor`).
+ * With `oauthTarget` it also fronts an OAuth-protected target (dev/oauth-target.ts): 3-legged OAuth
+ * through the AgentCore Identity stand-in (dev/identity.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
@@ -23,6 +25,7 @@ import { z } from 'zod';
 import type { InterceptorHandler } from '../functions/interceptor';
 import type { TransformedResponse } from '../functions/lib/interceptor-event';
 import { serializeSse } from '../functions/lib/sse';
+import { registerOAuthTarget, type OAuthTargetOptions } from './oauth-target';
 
 export interface GatewayStandInOptions {
   /** Public URL of this server, e.g. `http://127.0.0.1:4321` (the MCP endpoint is `{url}/mcp`). */
@@ -37,6 +40,8 @@ export interface GatewayStandInOptions {
   readonly interceptor?: InterceptorHandler;
   /** Tools per `tools/list` page (the gateway answers about 30 with a `nextCursor`). Default: all in one. */
   readonly toolsPageSize?: number;
+  /** An OAuth-protected target (authorization-code grant through AgentCore Identity). */
+  readonly oauthTarget?: OAuthTargetOptions;
 }
 
 export interface GatewayStandIn {
@@ -53,7 +58,7 @@ interface DemoState {
   served: number;
 }
 
-function buildServer(state: DemoState): McpServer {
+function buildServer(state: DemoState, oauthTarget: OAuthTargetOptions | undefined): McpServer {
   const server = new McpServer({ name: 'agentcore-gateway-stand-in', version: '1.0.0' });
   server.registerTool('demo___echo', {
     description: 'Echoes the message back.',
@@ -84,6 +89,7 @@ function buildServer(state: DemoState): McpServer {
     state.served = 0;
     return { content: [{ type: 'text', text: `reset: ${forgotten} demo tool calls forgotten` }] };
   });
+  if (oauthTarget) registerOAuthTarget(server, oauthTarget);
   return server;
 }
 
@@ -237,7 +243,7 @@ export async function createGatewayStandIn(options: GatewayStandInOptions): Prom
       if (next && 'body' in next) body = next.body;
     }
 
-    const server = buildServer(state);
+    const server = buildServer(state, options.oauthTarget);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => { void transport.close(); void server.close(); });
     await server.connect(transport);

@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { errors, type Configuration } from 'oidc-provider';
 import { escapeHtml, PAGE_HEADERS } from '../functions/lib/html';
+import { loginPage, readForm } from './forms';
 
 export interface DemoUser {
   readonly username: string;
@@ -37,6 +38,19 @@ export interface LocalIdpOptions {
   readonly resourceIndicator: string;
   readonly accessTokenTtlSeconds?: number;
   readonly users?: readonly DemoUser[];
+  /** Further app clients without a secret (PKCE only), each with exactly one redirect URI. */
+  readonly publicClients?: readonly PublicAppClient[];
+}
+
+/**
+ * A Cognito app client without a client secret: `token_endpoint_auth_method: none`, PKCE (required
+ * for every client here), the authorization-code grant only, one exact redirect URI and the OAuth
+ * scopes it may ask for (Cognito's `allowed_oauth_scopes`).
+ */
+export interface PublicAppClient {
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly scopes: readonly string[];
 }
 
 export interface LocalIdp {
@@ -46,26 +60,10 @@ export interface LocalIdp {
   readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
-function loginPage(uid: string, message?: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in (local Cognito stand-in)</title>
-<style>body{font-family:system-ui,sans-serif;max-width:22rem;margin:4rem auto;padding:0 1rem}label,input,button{display:block;width:100%;margin:.4rem 0}input{padding:.4rem}button{padding:.5rem}</style></head>
-<body><h1>Sign in</h1><p>Local stand-in for the Cognito Hosted UI. Demo user: <code>demo</code> / <code>demo-password</code>.</p>
-${message ? `<p role="alert">${escapeHtml(message)}</p>` : ''}
-<form method="post" action="/interaction/${escapeHtml(uid)}/login">
-<label>Username <input name="username" autocomplete="username" autofocus required></label>
-<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-<button type="submit">Sign in</button></form></body></html>`;
-}
+const LOGIN_INTRO = 'Local stand-in for the Cognito Hosted UI. Demo user: <code>demo</code> / <code>demo-password</code>.';
 
-async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > 16 * 1024) break;
-    chunks.push(chunk as Buffer);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+function cognitoLoginPage(uid: string, message?: string): string {
+  return loginPage({ title: 'Sign in (local Cognito stand-in)', intro: LOGIN_INTRO, action: `/interaction/${uid}/login`, message });
 }
 
 export async function createLocalIdp(options: LocalIdpOptions): Promise<LocalIdp> {
@@ -81,7 +79,14 @@ export async function createLocalIdp(options: LocalIdpOptions): Promise<LocalIdp
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
-    }],
+    }, ...(options.publicClients ?? []).map((c) => ({
+      client_id: c.clientId,
+      redirect_uris: [c.redirectUri],
+      grant_types: ['authorization_code'],
+      response_types: ['code' as const],
+      token_endpoint_auth_method: 'none' as const,
+      scope: c.scopes.join(' '),
+    }))],
     jwks: { keys: [jwk] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     scopes: ['openid', 'email', 'profile', 'offline_access', ...options.resourceScopes],
@@ -140,11 +145,11 @@ export async function createLocalIdp(options: LocalIdpOptions): Promise<LocalIdp
       if (req.method === 'POST' && action === 'login') {
         const form = await readForm(req);
         const user = users.find((u) => u.username === form.get('username') && u.password === form.get('password'));
-        if (!user) return send(401, loginPage(uid, 'Wrong username or password.'));
+        if (!user) return send(401, cognitoLoginPage(uid, 'Wrong username or password.'));
         await provider.interactionFinished(req, res, { login: { accountId: user.username } }, { mergeWithLastSubmission: false });
         return;
       }
-      return send(200, loginPage(uid));
+      return send(200, cognitoLoginPage(uid));
     }
     // Cognito has no consent screen: grant what was asked (scopes are already limited by the façade).
     const { session, params, prompt } = details;

@@ -1,10 +1,13 @@
 /**
  * `npm run dev`: the façade, a local Cognito stand-in and a local AgentCore Gateway stand-in on one
- * machine. Set PORT, BASE_PATH, or real IdP/gateway variables (README) to change what runs.
+ * machine (with the gateway stand-in: a third-party service and an AgentCore Identity stand-in for
+ * the OAuth-protected target `github`, docs/three-legged-local.md). Set PORT, BASE_PATH, or real
+ * IdP/gateway variables (README) to change what runs.
  */
 import { ConfigError } from '../functions/lib/config';
 import { DEMO_USERS } from './idp';
 import { startLocalSystem } from './system';
+import { THIRD_PARTY_USERS } from './third-party';
 
 async function main(): Promise<void> {
   const rawPort = process.env.PORT ?? '8787';
@@ -19,6 +22,11 @@ async function main(): Promise<void> {
     system.gateway ? `  Gateway stand-in (MCP SDK):       ${system.gateway.mcpUrl}` : '  Gateway:                          ' + process.env.GATEWAY_URL,
     ...(system.idp ? [`  Demo login: ${DEMO_USERS.map((u) => `${u.username} / ${u.password}`).join(', ')}`] : []),
     ...(system.gateway ? [`  Tool policy: ${process.env.TOOL_POLICY ? 'TOOL_POLICY' : 'dev/demo-policy.ts (admin___reset_demo: group mcp-admins only)'}`] : []),
+    ...(system.thirdParty && system.identity ? [
+      `  OAuth-protected tool github___whoami: consent once at the third-party stand-in (${system.thirdParty.issuer})`,
+      `    Third-party ("GitHub") login: ${THIRD_PARTY_USERS.map((u) => `${u.login} / ${u.password}`).join(', ')}`,
+      `    AgentCore Identity stand-in:    ${system.identity.endpoint} (return route: ${system.baseUrl}/oauth/return)`,
+    ] : []),
     '',
     `  claude mcp add --transport http demo ${system.mcpUrl}`,
     '',

@@ -2,6 +2,10 @@
  * The whole system on one machine: the façade's handlers behind the local API Gateway adapter,
  * plus (unless real ones are configured) a real OpenID provider standing in for Cognito and an MCP
  * server standing in for AgentCore Gateway. Used by `npm run dev` and by the end-to-end tests.
+ * With the gateway stand-in come the pieces of 3-legged OAuth (docs/three-legged-local.md): a
+ * third-party service with its own authorization server (dev/third-party.ts), a stand-in for the
+ * AgentCore Identity service (dev/identity.ts) that the façade's return route reaches with the real
+ * AWS SDK client (AGENTCORE_ENDPOINT), and the OAuth-protected target `github` on the gateway.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -9,15 +13,19 @@ import type { AddressInfo } from 'node:net';
 import { route as authorizeRoute } from '../functions/authorize';
 import { route as callbackRoute } from '../functions/callback';
 import { route as discoveryRoute } from '../functions/discovery';
+import { route as oauthReturnRoute } from '../functions/oauth-return';
 import { createInterceptorHandler } from '../functions/interceptor';
 import { createHandler } from '../functions/lib/handler';
 import { createMcpProxyHandler } from '../functions/mcp-proxy';
+import { PATHS } from '../functions/lib/routes';
 import { route as registerRoute } from '../functions/register';
 import { route as tokenRoute } from '../functions/token';
 import { createApiGatewayListener } from './apigw-adapter';
 import { DEMO_TOOL_POLICY } from './demo-policy';
 import { createGatewayStandIn, type GatewayStandIn } from './gateway';
 import { createLocalIdp, DEMO_USERS, type LocalIdp } from './idp';
+import { createIdentityStandIn, type IdentityStandIn } from './identity';
+import { createThirdPartyService, THIRD_PARTY_SCOPE, thirdPartyEndpoints, type ThirdPartyService } from './third-party';
 
 export interface LocalSystemOptions {
   /** Façade port; 0 picks a free one. Default 8787. */
@@ -43,12 +51,21 @@ export interface LocalSystem {
   readonly idp?: LocalIdp;
   /** Present when the gateway stand-in runs. */
   readonly gateway?: GatewayStandIn;
+  /** The AgentCore Identity stand-in: present when the gateway stand-in runs. */
+  readonly identity?: IdentityStandIn;
+  /** The third-party service behind the OAuth-protected target: present when the gateway stand-in runs. */
+  readonly thirdParty?: ThirdPartyService;
   close(): Promise<void>;
 }
 
 const LOCAL_SCOPES = ['openid', 'email', 'profile', 'mcp/tools'];
 const LOCAL_RESOURCE_SERVER = 'urn:agentcore-mcp-oauth:local-gateway';
 const LOCAL_CLIENT_ID = 'local-facade-client';
+/** The public app client the return route re-authenticates the browser user with. */
+const LOCAL_RETURN_CLIENT_ID = 'local-return-client';
+/** The OAuth app behind the credential provider, registered at the third party. */
+const LOCAL_THIRD_PARTY_CLIENT_ID = 'agentcore-identity-local';
+const LOCAL_REGION = 'us-east-1';
 
 async function listen(listener: (req: IncomingMessage, res: ServerResponse) => void, port: number): Promise<Server> {
   const server = createServer((req, res) => {
@@ -110,6 +127,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const keysVar = `AGENTCORE_MCP_OAUTH_SIGNING_KEY_${id}`;
   process.env[keysVar] = baseEnv.LOCAL_SIGNING_KEY ?? randomBytes(32).toString('base64url');
   env.SIGNING_KEYS ??= `env:${keysVar}`;
+  const returnKeysVar = `AGENTCORE_MCP_OAUTH_RETURN_KEY_${id}`;
+  const returnUrl = `${baseUrl}${PATHS.oauthReturn}`;
 
   let idp: LocalIdp | undefined;
   if (!env.IDP_ISSUER) {
@@ -125,6 +144,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       resourceScopes: ['mcp/tools'],
       resourceIndicator: LOCAL_RESOURCE_SERVER,
       users: DEMO_USERS,
+      publicClients: [{ clientId: LOCAL_RETURN_CLIENT_ID, redirectUri: returnUrl, scopes: ['openid'] }],
     });
     Object.assign(env, {
       IDP_ISSUER: idp.issuer,
@@ -135,14 +155,44 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       IDP_USERINFO_ENDPOINT: idp.endpoints.userinfo,
       IDP_CLIENT_ID: LOCAL_CLIENT_ID,
       IDP_CLIENT_SECRET: `env:${secretVar}`,
+      RETURN_CLIENT_ID: LOCAL_RETURN_CLIENT_ID,
       SCOPES_SUPPORTED: env.SCOPES_SUPPORTED ?? LOCAL_SCOPES.join(' '),
     });
   }
 
   let gateway: GatewayStandIn | undefined;
+  let identity: IdentityStandIn | undefined;
+  let thirdParty: ThirdPartyService | undefined;
   if (!env.GATEWAY_URL) {
     const gatewayServer = await listen((req, res) => gateway!.listener(req, res), 0);
-    servers.push(gatewayServer);
+    const identityServer = await listen((req, res) => identity!.listener(req, res), 0);
+    const thirdPartyServer = await listen((req, res) => thirdParty!.listener(req, res), 0);
+    servers.push(gatewayServer, identityServer, thirdPartyServer);
+    const thirdPartyIssuer = `http://127.0.0.1:${portOf(thirdPartyServer)}`;
+    const thirdPartySecret = randomBytes(24).toString('base64url');
+    env.AWS_REGION ??= LOCAL_REGION;
+    // The key the proxy seals return references with and the return route opens them with. Only by
+    // default with the gateway stand-in: a real gateway's workload identity would not allow this
+    // local return URL, so there RETURN_KEYS stays the developer's choice.
+    if (!env.RETURN_KEYS) {
+      process.env[returnKeysVar] = randomBytes(32).toString('base64url');
+      env.RETURN_KEYS = `env:${returnKeysVar}`;
+    }
+    identity = createIdentityStandIn({
+      url: `http://127.0.0.1:${portOf(identityServer)}`,
+      region: env.AWS_REGION,
+      provider: {
+        name: 'github-local', clientId: LOCAL_THIRD_PARTY_CLIENT_ID, clientSecret: thirdPartySecret,
+        authorizationEndpoint: thirdPartyEndpoints(thirdPartyIssuer).authorization, tokenEndpoint: thirdPartyEndpoints(thirdPartyIssuer).token,
+        scopes: [THIRD_PARTY_SCOPE],
+      },
+      allowedReturnUrls: [returnUrl],
+    });
+    thirdParty = await createThirdPartyService({
+      issuer: thirdPartyIssuer, clientId: LOCAL_THIRD_PARTY_CLIENT_ID, clientSecret: thirdPartySecret, redirectUri: identity.callbackUrl,
+    });
+    // The façade's return route calls the stand-in with the real SDK client (functions/oauth-return).
+    env.AGENTCORE_ENDPOINT = identity.endpoint;
     // The interceptor Lambda's own environment (functions/lib/interceptor-config.ts), as Terraform sets it.
     const interceptor = createInterceptorHandler({
       IDP_ISSUER: env.IDP_ISSUER,
@@ -156,6 +206,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       responseMode: options.gatewayResponseMode ?? (env.GATEWAY_RESPONSE_MODE === 'sse' ? 'sse' : 'json'),
       interceptor,
       toolsPageSize: options.gatewayToolsPageSize,
+      oauthTarget: { identity, defaultReturnUrl: returnUrl, apiUrl: thirdParty.endpoints.api },
     });
     env.GATEWAY_URL = gateway.mcpUrl;
   }
@@ -168,6 +219,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       authorize: createHandler(authorizeRoute, env),
       callback: createHandler(callbackRoute, env),
       token: createHandler(tokenRoute, env),
+      'oauth-return': createHandler(oauthReturnRoute, env),
       'mcp-proxy': createMcpProxyHandler(env),
     },
   });
@@ -177,9 +229,12 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     mcpUrl: `${baseUrl}/mcp`,
     idp,
     gateway,
+    identity,
+    thirdParty,
     async close() {
       await Promise.all(servers.map(close));
       delete process.env[keysVar];
+      delete process.env[returnKeysVar];
     },
   };
 }

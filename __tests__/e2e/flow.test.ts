@@ -70,7 +70,8 @@ describe.each([
     const client = new Client({ name: 'e2e', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(system.mcpUrl), { authProvider: oauth }));
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['demo___add', 'demo___echo', 'demo___whoami']);
+    // github___whoami: the OAuth-protected target (3-legged OAuth, __tests__/e2e/three-legged.test.ts).
+    expect(tools.map((t) => t.name).sort()).toEqual(['demo___add', 'demo___echo', 'demo___whoami', 'github___whoami']);
     expect(textOf(await client.callTool({ name: 'demo___add', arguments: { a: 2, b: 40 } }))).toBe('42');
     const who = JSON.parse(textOf(await client.callTool({ name: 'demo___whoami', arguments: {} })));
     expect(who).toMatchObject({ username: 'demo', client_id: 'local-facade-client' });

@@ -15,7 +15,8 @@ import { InMemoryOAuthClient } from '../helpers/oauth-client';
 const REDIRECT = 'http://127.0.0.1:43112/callback';
 const DEMO = { username: 'demo', password: 'demo-password' };
 const ADMIN = { username: 'admin', password: 'admin-password' };
-const DEMO_TOOLS = ['demo___add', 'demo___echo', 'demo___whoami'];
+/** What both users see: the demo target, and the OAuth-protected target (group mcp-users). */
+const DEMO_TOOLS = ['demo___add', 'demo___echo', 'demo___whoami', 'github___whoami'];
 
 interface Session {
   readonly client: Client;
@@ -117,7 +118,11 @@ describe('tools/list paging (2 tools a page) and MCP_MERGE_TOOLS_LIST_PAGES', ()
       // Page 2 holds demo___whoami and admin___reset_demo; demo gets only the first.
       const second = await demo.client.listTools({ cursor: first.nextCursor });
       expect(second.tools.map((t) => t.name)).toEqual(['demo___whoami']);
-      expect(second.nextCursor).toBeUndefined();
+      expect(second.nextCursor).toBeTruthy();
+      // Page 3 holds github___whoami, the last tool.
+      const third = await demo.client.listTools({ cursor: second.nextCursor });
+      expect(third.tools.map((t) => t.name)).toEqual(['github___whoami']);
+      expect(third.nextCursor).toBeUndefined();
       await demo.client.close();
     } finally {
       await system.close();

@@ -1,7 +1,13 @@
 /**
  * A minimal browser for the authorization leg: follows redirects by hand with a cookie jar, fills
- * in the IdP's HTML login form, and stops at the first redirect to the client's redirect URI (which
- * nothing needs to listen on). Every hop is recorded so tests can assert what was (not) delivered.
+ * in an HTML login form (and, when told, answers a consent form), and stops at the first redirect
+ * to the client's redirect URI (which nothing needs to listen on) or on a page it cannot act on.
+ * Every hop is recorded so tests can assert what was (not) delivered.
+ *
+ * The cookie jar is one per browser, keyed by name only. Real browsers scope cookies by host and
+ * path but not by port (RFC 6265 §8.5), and every local server runs on 127.0.0.1 (or localhost), so
+ * this is close to what a browser does with the local system: cookies of the same name overwrite
+ * each other.
  */
 export interface Hop {
   readonly url: string;
@@ -16,6 +22,29 @@ export interface BrowserResult {
   /** The final page when the flow stopped on one (error pages). */
   readonly finalPage?: Hop;
   readonly hops: readonly Hop[];
+}
+
+export interface BrowseOptions {
+  /** Stop, without requesting it, at the first URL that starts with this prefix. */
+  readonly stopAt?: string;
+  /** Credentials for the first login form met (a form with a password field); submitted once. */
+  readonly login?: { username: string; password: string };
+  /** The answer to the first consent form met (a form with `decision` buttons); none: stop there. */
+  readonly consent?: string;
+}
+
+const MAX_HOPS = 30;
+
+function unescapeHtml(text: string): string {
+  return text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** The first POST form of a page: its action and its hidden fields. */
+function formOf(body: string): { action: string; fields: [string, string][] } | undefined {
+  const form = /<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(body);
+  if (!form) return undefined;
+  const fields = [...form[2]!.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((m) => [unescapeHtml(m[1]!), unescapeHtml(m[2]!)] as [string, string]);
+  return { action: unescapeHtml(form[1]!), fields };
 }
 
 export class Browser {
@@ -40,11 +69,18 @@ export class Browser {
   }
 
   /** Runs the authorization leg from `startUrl` until the client's redirect URI is reached or a page stops it. */
-  async authorize(startUrl: string | URL, clientRedirectPrefix: string, login?: { username: string; password: string }): Promise<BrowserResult> {
+  authorize(startUrl: string | URL, clientRedirectPrefix: string, login?: { username: string; password: string }): Promise<BrowserResult> {
+    return this.browse(startUrl, { stopAt: clientRedirectPrefix, login });
+  }
+
+  /** Follows redirects and fills in forms as `options` say, until `stopAt` or a page it cannot act on. */
+  async browse(startUrl: string | URL, options: BrowseOptions = {}): Promise<BrowserResult> {
     const hops: Hop[] = [];
+    let login = options.login;
+    let consent = options.consent;
     let next: { url: string; init?: RequestInit } | undefined = { url: String(startUrl) };
-    for (let i = 0; i < 20 && next; i++) {
-      if (next.url.startsWith(clientRedirectPrefix)) return { clientRedirect: new URL(next.url), hops };
+    for (let i = 0; i < MAX_HOPS && next; i++) {
+      if (options.stopAt && next.url.startsWith(options.stopAt)) return { clientRedirect: new URL(next.url), hops };
       const response = await this.request(next.url, next.init);
       const location = response.headers.get('location') ?? undefined;
       const body = location ? undefined : await response.text();
@@ -53,13 +89,19 @@ export class Browser {
         next = { url: new URL(location, next.url).toString() };
         continue;
       }
-      const form = body && login ? /<form method="post" action="([^"]+)"/.exec(body) : null;
-      if (form && body!.includes('name="password"')) {
-        next = {
-          url: new URL(form[1]!, next.url).toString(),
-          init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(login).toString() },
-        };
+      const form = body ? formOf(body) : undefined;
+      const post = (fields: [string, string][]) => ({
+        url: new URL(form!.action, next!.url).toString(),
+        init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() },
+      });
+      if (form && login && body!.includes('name="password"')) {
+        next = post([...form.fields, ['username', login.username], ['password', login.password]]);
         login = undefined; // submit once; a second form means the login failed
+        continue;
+      }
+      if (form && consent && body!.includes('name="decision"')) {
+        next = post([...form.fields, ['decision', consent]]);
+        consent = undefined;
         continue;
       }
       return { finalPage: hops.at(-1), hops };

@@ -24,7 +24,7 @@ afterAll(async () => {
 
 test('no access token, refresh token, code, client secret or signing key in any log line', async () => {
   const secrets = Object.entries(process.env).filter(([k]) => k.startsWith('AGENTCORE_MCP_OAUTH_')).map(([, v]) => v!);
-  expect(secrets.length).toBe(2); // the IdP client secret and the signing key of this system
+  expect(secrets.length).toBe(3); // the IdP client secret, the signing key and the return-reference key of this system
 
   const { client, oauth, browser, code } = await connectAs(system, { username: 'demo', password: 'demo-password' });
   await client.listTools();

@@ -100,7 +100,7 @@ describe('return route', () => {
     expect(res.statusCode).toBe(302);
     const to = new URL(String(res.headers!.Location));
     expect(Object.fromEntries(to.searchParams)).toMatchObject({ client_id: 'return-client', redirect_uri: `${BASE}/oauth/return`, scope: 'openid', code_challenge_method: 'S256', response_type: 'code' });
-    expect(cookie.startsWith('__Host-mcp-oauth-return=')).toBe(true);
+    expect(cookie.startsWith(`__Host-mcp-oauth-return-${to.searchParams.get('state')!.slice(0, 12)}=`)).toBe(true);
     expect(String(res.headers!['Set-Cookie'])).toMatch(/HttpOnly; SameSite=Lax; Secure$/);
     expect(cookie).not.toContain(USER_TOKEN.split('.')[1]!);
   });
@@ -158,7 +158,7 @@ describe('return route', () => {
   test.each([
     ['ValidationException', 400, 'expired or was already completed'],
     ['ResourceNotFoundException', 400, 'expired or was already completed'],
-    ['AccessDeniedException', 403, 'refused'],
+    ['AccessDeniedException', 403, 'was not started for your account'],
     ['ThrottlingException', 503, 'busy'],
     ['TimeoutError', 502, 'could not be reached'],
   ])('service error %s becomes a clear %s page', async (name, status, text) => {

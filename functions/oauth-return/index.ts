@@ -52,12 +52,14 @@ export const completeWithSdk: CompleteResourceTokenAuth = async (input, config) 
   await client.send(new sdk.CompleteResourceTokenAuthCommand({ sessionUri: input.sessionUri, userIdentifier: { userToken: input.userToken } }));
 };
 
-function cookieName(baseUrl: string): string {
-  return baseUrl.startsWith('https://') ? '__Host-mcp-oauth-return' : 'mcp-oauth-return';
+/** One cookie per flow, named after its nonce, so consent flows started in parallel do not overwrite each other. */
+function cookieName(baseUrl: string, nonce: string): string {
+  const id = nonce.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 12);
+  return `${baseUrl.startsWith('https://') ? '__Host-' : ''}mcp-oauth-return-${id}`;
 }
 
-function cookie(baseUrl: string, value: string, maxAge: number): string {
-  return `${cookieName(baseUrl)}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${baseUrl.startsWith('https://') ? '; Secure' : ''}`;
+function cookie(baseUrl: string, nonce: string, value: string, maxAge: number): string {
+  return `${cookieName(baseUrl, nonce)}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${baseUrl.startsWith('https://') ? '; Secure' : ''}`;
 }
 
 function readCookie(event: ApiEvent, name: string): string | undefined {
@@ -90,7 +92,7 @@ export function startReauthentication(params: Params, config: ReturnConfig, keyr
     response_type: 'code', client_id: config.returnClientId, redirect_uri: `${baseUrl}${PATHS.oauthReturn}`, scope: 'openid', state: nonce,
     code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
   });
-  return redirect(location, { 'Set-Cookie': cookie(baseUrl, sealed, RETURN_REF_TTL_SECONDS) });
+  return redirect(location, { 'Set-Cookie': cookie(baseUrl, nonce, sealed, RETURN_REF_TTL_SECONDS) });
 }
 
 /** The `sub` (and checks) of an ID token received directly from the token endpoint. */
@@ -136,9 +138,10 @@ export function completionFailurePage(name: string) {
     case 'ValidationException':
     case 'ResourceNotFoundException':
       return messagePage(400, 'This link cannot be used', 'The authorization session has expired or was already completed. Call the tool again from your application.');
+    // The service answers "Invalid or expired session" as AccessDenied (aws/bedrock-agentcore-sdk-typescript#37).
     case 'AccessDeniedException':
     case 'UnauthorizedException':
-      return messagePage(403, 'Not allowed', 'The authorization service refused to complete this session for your account.');
+      return messagePage(403, 'This link cannot be used', 'The authorization session has expired, was already completed, or was not started for your account. Call the tool again from your application.');
     case 'ThrottlingException':
       return messagePage(503, 'Try again shortly', 'The authorization service is busy. Reload this page in a moment.', { 'Retry-After': '5' });
     default:
@@ -148,12 +151,12 @@ export function completionFailurePage(name: string) {
 
 /** Phase 2: back from the IdP. */
 export async function finishReauthentication(
-  params: Params, sealedCookie: string | undefined, config: ReturnConfig, keyring: Keyring, baseUrl: string, now: number,
+  params: Params, cookies: (name: string) => string | undefined, config: ReturnConfig, keyring: Keyring, baseUrl: string, now: number,
   complete: CompleteResourceTokenAuth,
 ): Promise<ApiResult> {
-  const clear = { 'Set-Cookie': cookie(baseUrl, '', 0) };
-  const opened = unseal<ReturnSession>(keyring, 'return-session', sealedCookie, now, config.clockSkewSeconds);
   const state = single(params, 'state').value ?? '';
+  const clear = { 'Set-Cookie': cookie(baseUrl, state, '', 0) };
+  const opened = unseal<ReturnSession>(keyring, 'return-session', state ? cookies(cookieName(baseUrl, state)) : undefined, now, config.clockSkewSeconds);
   if (!opened.ok || typeof opened.value.n !== 'string' || state.length !== opened.value.n.length
     || !timingSafeEqual(Buffer.from(state), Buffer.from(opened.value.n))) {
     return messagePage(400, 'This link cannot be used', 'The sign-in could not be matched to an authorization in this browser. Open the authorization link again.', clear);
@@ -188,7 +191,7 @@ export function createOauthReturn(complete: CompleteResourceTokenAuth = complete
     const baseUrl = baseUrlOf(event, config);
     const now = nowSeconds();
     if (params.has('ref') && !params.has('code') && !params.has('error')) return startReauthentication(params, config, keyring, baseUrl, now);
-    return finishReauthentication(params, readCookie(event, cookieName(baseUrl)), config, keyring, baseUrl, now, complete);
+    return finishReauthentication(params, (name) => readCookie(event, name), config, keyring, baseUrl, now, complete);
   };
 }
 
