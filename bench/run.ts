@@ -7,7 +7,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { Agent as HttpAgent, createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -203,25 +203,46 @@ async function overhead(mode: 'json' | 'sse') {
       if (res.status !== 200 || !text.includes('bench')) throw new Error(`tools/call via ${url} failed: ${res.status}`);
       return performance.now() - t;
     };
-    for (let i = 0; i < 50; i++) { await call(system.gateway!.mcpUrl); await call(system.mcpUrl); }
+    // Reference: a bare Node reverse proxy in the same process, the cost of any extra hop.
+    const pipe = await bareProxy(system.gateway!.mcpUrl);
+    const pipeUrl = `http://127.0.0.1:${(pipe.address() as AddressInfo).port}/mcp`;
+    for (let i = 0; i < 50; i++) { await call(system.gateway!.mcpUrl); await call(system.mcpUrl); await call(pipeUrl); }
     const direct: number[] = [];
     const proxied: number[] = [];
+    const piped: number[] = [];
     for (let i = 0; i < 400; i++) {
       direct.push(await call(system.gateway!.mcpUrl));
       proxied.push(await call(system.mcpUrl));
+      piped.push(await call(pipeUrl));
     }
+    pipe.closeAllConnections();
+    pipe.close();
     const figures = {
-      directP50: round(percentile(direct, 50), 3), proxiedP50: round(percentile(proxied, 50), 3),
-      directP99: round(percentile(direct, 99), 3), proxiedP99: round(percentile(proxied, 99), 3),
+      directP50: round(percentile(direct, 50), 3), proxiedP50: round(percentile(proxied, 50), 3), barePipeP50: round(percentile(piped, 50), 3),
+      directP99: round(percentile(direct, 99), 3), proxiedP99: round(percentile(proxied, 99), 3), barePipeP99: round(percentile(piped, 99), 3),
     };
     const added = { p50: round(figures.proxiedP50 - figures.directP50, 3), p99: round(figures.proxiedP99 - figures.directP99, 3), ratioP50: round(figures.proxiedP50 / figures.directP50) };
-    rows.push({ figure: `proxy overhead ${mode} p50 added (direct ${figures.directP50}, via façade ${figures.proxiedP50}, ratio ${added.ratioP50})`, value: added.p50, unit: 'ms', budget: budgets.proxyOverheadP50Ms });
+    rows.push({ figure: `proxy overhead ${mode} p50 added (direct ${figures.directP50}, via façade ${figures.proxiedP50}, ratio ${added.ratioP50}; a bare Node proxy adds ${round(figures.barePipeP50 - figures.directP50, 3)})`, value: added.p50, unit: 'ms', budget: budgets.proxyOverheadP50Ms });
     rows.push({ figure: `proxy overhead ${mode} p99 added (direct ${figures.directP99}, via façade ${figures.proxiedP99})`, value: added.p99, unit: 'ms', budget: budgets.proxyOverheadP99Ms });
     (report.proxyOverhead ??= {} as Record<string, unknown>);
     (report.proxyOverhead as Record<string, unknown>)[mode] = { ...figures, added };
   } finally {
     await system.close();
   }
+}
+
+/** A minimal keep-alive reverse proxy: what one more HTTP hop costs on its own. */
+function bareProxy(target: string): Promise<Server> {
+  const url = new URL(target);
+  const agent = new HttpAgent({ keepAlive: true });
+  const server = createServer((req, res) => {
+    const upstream = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: req.method, headers: { ...req.headers, host: url.host }, agent }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    req.pipe(upstream);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 // ---- 5. synth and test-suite time ----

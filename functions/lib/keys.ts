@@ -57,5 +57,12 @@ export function parseKeyring(secret: string): Keyring {
  * artefact can never verify as another even if the payload shapes were confused.
  */
 export function purposeKey(key: Buffer, purpose: string): Buffer {
-  return createHmac('sha256', key).update(`agentcore-mcp-oauth/${purpose}/v1`).digest();
+  let derived = derivedKeys.get(key);
+  if (!derived) derivedKeys.set(key, (derived = new Map()));
+  let value = derived.get(purpose);
+  if (!value) derived.set(purpose, (value = createHmac('sha256', key).update(`agentcore-mcp-oauth/${purpose}/v1`).digest()));
+  return value;
 }
+
+/** Derived keys per key buffer, computed once per container (keys live as long as their keyring). */
+const derivedKeys = new WeakMap<Buffer, Map<string, Buffer>>();

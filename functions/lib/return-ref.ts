@@ -33,8 +33,18 @@ export function subjectOf(jwt: string): string | undefined {
   }
 }
 
+/** A sealed reference is reused for this long (of its ten minutes), so a busy user costs one seal a minute. */
+const REUSE_SECONDS = 60;
+const MAX_CACHED = 500;
+const sealedRefs = new Map<string, { sealed: string; at: number; kid: string }>();
+
 export function sealReturnRef(keyring: Keyring, jwt: string, sub: string, nowSeconds: number): string {
-  return seal(keyring, 'return-ref', { t: jwt, s: sub } satisfies ReturnRef, nowSeconds, RETURN_REF_TTL_SECONDS);
+  const hit = sealedRefs.get(jwt);
+  if (hit && hit.kid === keyring.currentKid && nowSeconds - hit.at < REUSE_SECONDS && hit.at <= nowSeconds) return hit.sealed;
+  const sealed = seal(keyring, 'return-ref', { t: jwt, s: sub } satisfies ReturnRef, nowSeconds, RETURN_REF_TTL_SECONDS);
+  if (sealedRefs.size >= MAX_CACHED) sealedRefs.delete(sealedRefs.keys().next().value!);
+  sealedRefs.set(jwt, { sealed, at: nowSeconds, kid: keyring.currentKid });
+  return sealed;
 }
 
 export function unsealReturnRef(keyring: Keyring, ref: unknown, nowSeconds: number, skew: number): UnsealResult<ReturnRef> {
