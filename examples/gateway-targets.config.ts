@@ -13,8 +13,10 @@
  *   target_github_client_secret     OAuth client secret of the GitHub OAuth app
  * Bump target_<name>_…_version to write a new value.
  *
- * The `github` target uses grantType AUTHORIZATION_CODE, which needs an aws provider with
- * `grant_type` (terraform-provider-aws PR #46217, released after 6.28).
+ * The `github` target uses grantType AUTHORIZATION_CODE (3-legged OAuth): the façade's return route
+ * /oauth/return, its function and public Cognito client come with it, and the synthesized provider
+ * constraint becomes >= 6.32.0 (`grant_type`, terraform-provider-aws PR #46217). See
+ * examples/three-legged.config.ts and docs/terraform.md ("3-legged OAuth").
  */
 import { defineConfig } from '../stacks/config/types';
 
@@ -92,7 +94,6 @@ export default defineConfig({
             type: 'oauth',
             scopes: ['repo', 'read:org'],
             grantType: 'AUTHORIZATION_CODE',
-            defaultReturnUrl: 'https://tools.example.com/oauth/complete',
             provider: { create: { vendor: 'GithubOauth2', clientId: 'Iv1.0123456789abcdef' } },
           },
         },

@@ -1,6 +1,6 @@
 /**
  * `npm run build`: bundles every Lambda entry point in functions/ (`functions/<name>/index.ts`: the
- * six façade functions and the gateway interceptor) into dist/functions/<name>/index.js, with its
+ * façade functions, the 3-legged OAuth return route and the gateway interceptor) into dist/functions/<name>/index.js, with its
  * metafile and deterministic zip, exactly as `npm run synth` does, and prints size, digest and what
  * each bundle leaves to the Lambda runtime.
  */

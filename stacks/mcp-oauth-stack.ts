@@ -2,11 +2,18 @@
  * One deployment: Cognito (identity), the AgentCore Gateway (new, or an existing URL), the façade's
  * secrets, functions and REST API, and the outputs a user needs. Root usage carries provider and
  * backend; module usage carries neither (see stacks/terraform-settings.ts).
+ *
+ * With a 3-legged OAuth target (grant type AUTHORIZATION_CODE) it also deploys the return route
+ * (OPTIONAL_ROUTES: GET /oauth/return → oauth-return), the return-keys secret (read by mcp-proxy and
+ * oauth-return only), the public Cognito client the route re-authenticates with, and grants
+ * oauth-return CompleteResourceTokenAuth on that gateway's 3-legged providers.
  */
 import type { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { ResolvedConfig } from './config/types';
 import { configureTerraform } from './terraform-settings';
+import { hasThreeLeggedTargets } from './config/features';
+import { OPTIONAL_ROUTES, PATHS, ROUTES, type OptionalFunctionName } from '../functions/lib/routes';
 import { StackInputs } from '../modules/inputs';
 import { Identity } from '../modules/identity/identity';
 import { AgentCoreGateway } from '../modules/gateway/gateway';
@@ -35,6 +42,8 @@ export class McpOAuthStack extends TerraformStack {
   readonly secrets: FacadeSecrets;
   readonly gateway?: AgentCoreGateway;
   readonly inputs: StackInputs;
+  /** `<base>/oauth/return`, with 3-legged OAuth targets. */
+  readonly oauthReturnUrl?: string;
 
   constructor(scope: Construct, config: ResolvedConfig, options: McpOAuthStackOptions) {
     super(scope, config.name);
@@ -42,10 +51,13 @@ export class McpOAuthStack extends TerraformStack {
     const mcpProxyTimeoutSeconds = Math.min(MAX_LAMBDA_TIMEOUT_SECONDS, facade.mcp.upstreamTimeoutSeconds + MCP_PROXY_OVERHEAD_SECONDS);
     // The streaming integration waits as long as the function may run.
     const streamingTimeoutMs = mcpProxyTimeoutSeconds * 1000;
-    configureTerraform(this, config, { streamingTimeoutMs });
+    const threeLegged = hasThreeLeggedTargets(config.gateway);
+    configureTerraform(this, config, { streamingTimeoutMs, authorizationCodeTargets: threeLegged });
     this.inputs = new StackInputs(this);
 
     this.endpoint = new FacadeEndpoint(this, 'endpoint', { name: `${config.name}-facade`, stageName: facade.stageName, customDomain: facade.customDomain });
+    // The 3-legged OAuth return route: the public client's only callback, the targets' default return URL.
+    this.oauthReturnUrl = threeLegged ? `${this.endpoint.baseUrl}${PATHS.oauthReturn}` : undefined;
 
     this.identity = new Identity(this, 'identity', {
       config: config.identity,
@@ -53,6 +65,7 @@ export class McpOAuthStack extends TerraformStack {
       callbackUrl: this.endpoint.callbackUrl,
       defaultLogoutUrl: `${this.endpoint.baseUrl}/`,
       inputs: this.inputs,
+      returnCallbackUrl: this.oauthReturnUrl,
     });
 
     if (config.gateway.kind === 'create') {
@@ -66,6 +79,7 @@ export class McpOAuthStack extends TerraformStack {
         bundleDir: options.bundleDir,
         logRetentionDays: facade.logRetentionDays,
         inputs: this.inputs,
+        oauthReturnUrl: this.oauthReturnUrl,
       });
     }
     const gatewayUrl = this.gateway ? this.gateway.url : (config.gateway as { url: string }).url;
@@ -76,8 +90,12 @@ export class McpOAuthStack extends TerraformStack {
       userFlowClient: this.identity.userFlowClient,
       recoveryWindowDays: facade.secretRecoveryWindowDays,
       inputs: this.inputs,
+      returnKeys: threeLegged,
     });
 
+    const optional: OptionalFunctionName[] = threeLegged ? ['oauth-return'] : [];
+    const returnKeys = this.secrets.returnKeys;
+    const returnClient = this.identity.returnClient;
     this.functions = new FacadeFunctions(this, 'functions', {
       namePrefix: config.name,
       projectRoot: options.projectRoot,
@@ -85,7 +103,9 @@ export class McpOAuthStack extends TerraformStack {
       memoryMb: facade.memoryMb,
       logRetentionDays: facade.logRetentionDays,
       mcpProxyTimeoutSeconds,
-      secrets: { signingKeys: this.secrets.signingKeys, clientSecret: this.secrets.clientSecret },
+      idpTimeoutSeconds: facade.idpTimeoutSeconds,
+      optional,
+      secrets: { signingKeys: this.secrets.signingKeys, clientSecret: this.secrets.clientSecret, returnKeys },
       environment: {
         publicBaseUrl: this.endpoint.publicBaseUrl,
         scopesSupported: this.identity.scopes,
@@ -103,12 +123,19 @@ export class McpOAuthStack extends TerraformStack {
         gatewayUrl,
         mcpMaxBodyBytes: facade.mcp.maxBodyBytes,
         mcpUpstreamTimeoutMs: facade.mcp.upstreamTimeoutSeconds * 1000,
+        mcpMergeToolsListPages: facade.mcp.mergeToolsListPages,
+        clientIdMetadataDocuments: facade.clientIdMetadataDocuments,
+        idpTimeoutMs: facade.idpTimeoutSeconds * 1000,
+        secretCacheSeconds: facade.secretCacheSeconds,
+        oauthReturn: returnKeys && returnClient ? { returnKeysSecretArn: returnKeys.arn, returnClientId: returnClient.id } : undefined,
       },
     });
+    if (threeLegged) this.gateway?.grantCompleteResourceTokenAuth(this.functions.get('oauth-return'));
 
     this.routes = new FacadeRoutes(this, 'api', {
       endpoint: this.endpoint,
       functions: this.functions,
+      routes: [...ROUTES, ...OPTIONAL_ROUTES.filter((r) => optional.includes(r.fn))],
       streamingTimeoutMs,
       throttling: facade.throttling,
       corsAllowedOrigins: facade.corsAllowedOrigins,
@@ -137,5 +164,15 @@ export class McpOAuthStack extends TerraformStack {
       output('facade_domain_target', { name: this.endpoint.domain.regionalDomainName, zone_id: this.endpoint.domain.regionalZoneId }, 'Alias target for the façade custom domain');
     }
     if (this.identity.customDomainTarget) output('cognito_domain_target', this.identity.customDomainTarget, 'CloudFront alias target for the Cognito custom domain');
+    if (this.oauthReturnUrl && this.gateway) {
+      output('oauth_return_url', this.oauthReturnUrl, "3-legged OAuth: the façade's return route (targets' default return URL, the return client's only callback)");
+      output('oauth_return_urls', [...this.gateway.returnUrls], "3-legged OAuth: every URL the gateway's workload identity must allow (allowedResourceOauth2ReturnUrls)");
+      output('gateway_workload_identity', { arn: this.gateway.workloadIdentityArn, name: this.gateway.workloadIdentityName },
+        config.gateway.kind === 'create' && config.gateway.returnUrlRegistration === 'aws-cli'
+          ? "The gateway's workload identity (its return URLs are set by terraform_data through the AWS CLI)"
+          : "The gateway's workload identity: register oauth_return_urls on it (docs/terraform.md, 3-legged OAuth)");
+      output('return_client_id', this.identity.returnClient?.id, 'The public Cognito client the return route re-authenticates users with');
+      output('return_keys_secret_arn', this.secrets.returnKeys?.arn, 'Secrets Manager secret with the 3-legged OAuth return keys');
+    }
   }
 }

@@ -6,6 +6,10 @@
  * - >= 6.25.0: `aws_bedrockagentcore_*` with interceptors, and `response_transfer_mode` on
  *   `aws_api_gateway_integration` (response streaming);
  * - >= 6.26.0 when a streaming integration's timeout exceeds 29 s;
+ * - >= 6.32.0 with a 3-legged OAuth target: `credential_provider_configuration.oauth.grant_type` and
+ *   `default_return_url` of `aws_bedrockagentcore_gateway_target` (terraform-provider-aws PR #46217,
+ *   fixing issue #46128) were merged after 6.31.0 (February 4, 2026), whose changelog does not list
+ *   them; 6.32.0 is the first release that can have them (the exact release is unconfirmed here);
  * - < 7.0.0: the next major may rename or remove arguments this JSON uses.
  * `required_version >= 1.11.0`: write-only arguments (`*_wo`) need Terraform 1.11, ephemeral
  * variables and resources 1.10.
@@ -19,16 +23,31 @@ import { DEFAULT_INTEGRATION_TIMEOUT_MS } from '../modules/facade/routes';
 export const REQUIRED_TERRAFORM = '>= 1.11.0';
 const AWS_PROVIDER_FLOOR = '6.25.0';
 const AWS_PROVIDER_LONG_STREAMING = '6.26.0';
+export const AWS_PROVIDER_GRANT_TYPE = '6.32.0';
 const AWS_PROVIDER_CEILING = '7.0.0';
 
 export interface ProviderFeatures {
   /** The longest integration timeout of a streaming route. */
   readonly streamingTimeoutMs: number;
+  /** A gateway target uses OAuth with grant type AUTHORIZATION_CODE. @default false */
+  readonly authorizationCodeTargets?: boolean;
 }
 
 export function awsProviderConstraint(features: ProviderFeatures): string {
-  const floor = features.streamingTimeoutMs > DEFAULT_INTEGRATION_TIMEOUT_MS ? AWS_PROVIDER_LONG_STREAMING : AWS_PROVIDER_FLOOR;
+  const floors = [
+    AWS_PROVIDER_FLOOR,
+    ...(features.streamingTimeoutMs > DEFAULT_INTEGRATION_TIMEOUT_MS ? [AWS_PROVIDER_LONG_STREAMING] : []),
+    ...(features.authorizationCodeTargets ? [AWS_PROVIDER_GRANT_TYPE] : []),
+  ];
+  const floor = floors.reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b));
   return `>= ${floor}, < ${AWS_PROVIDER_CEILING}`;
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+  return 0;
 }
 
 export function configureTerraform(stack: TerraformStack, config: ResolvedConfig, features: ProviderFeatures): void {

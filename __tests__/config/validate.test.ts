@@ -68,10 +68,17 @@ describe('defaults', () => {
       resourceToIdp: 'strip',
       defaultScopes: ['openid', 'email', 'profile'],
       corsAllowedOrigins: ['*'],
-      throttling: { rateLimit: 50, burstLimit: 100 },
+      throttling: {
+        rateLimit: 50,
+        burstLimit: 100,
+        routes: { register: { rateLimit: 5, burstLimit: 10 }, authorize: { rateLimit: 20, burstLimit: 40 }, token: { rateLimit: 20, burstLimit: 40 } },
+      },
+      clientIdMetadataDocuments: false,
+      idpTimeoutSeconds: 10,
+      secretCacheSeconds: 300,
       stateTtlSeconds: 600,
       clockSkewSeconds: 60,
-      mcp: { maxBodyBytes: 1_048_576, upstreamTimeoutSeconds: 60 },
+      mcp: { maxBodyBytes: 1_048_576, upstreamTimeoutSeconds: 60, mergeToolsListPages: 0 },
       logLevel: 'info',
       logRetentionDays: 30,
       memoryMb: 256,
@@ -136,6 +143,17 @@ describe('bad input names the field and the problem', () => {
     ['cloud backend without workspace', (c) => (c.terraform = { backend: { type: 'cloud', organization: 'acme' } }), 'terraform.backend.workspace: must be an object, got nothing'],
     ['recovery window', (c) => (c.facade = { secretRecoveryWindowDays: 3 }), 'facade.secretRecoveryWindowDays: must be 0 or between 7 and 30'],
     ['signing key as a literal', (c) => (c.facade = { signingKeys: 'k'.repeat(40) }), 'facade.signingKeys: must be one of "generate", "variable"'],
+    ['route burst above the account limit', (c) => (c.facade = { throttling: { routes: { register: { burstLimit: 6000 } } } }), 'facade.throttling.routes.register.burstLimit: must be between 1 and 5000, got 6000'],
+    ['route rate of zero', (c) => (c.facade = { throttling: { routes: { authorize: { rateLimit: 0 } } } }), 'facade.throttling.routes.authorize.rateLimit: must be between 1 and 10000, got 0'],
+    ['route rate not a number', (c) => (c.facade = { throttling: { routes: { token: { rateLimit: '20' } } } }), 'facade.throttling.routes.token.rateLimit: must be a whole number, got string "20"'],
+    ['route name typo', (c) => (c.facade = { throttling: { routes: { authorise: { rateLimit: 5 } } } }), 'facade.throttling.routes.authorise: unknown field (did you mean authorize?)'],
+    ['route without its own limits', (c) => (c.facade = { throttling: { routes: { callback: {} } } }), 'facade.throttling.routes.callback: unknown field'],
+    ['CIMD flag as a string', (c) => (c.facade = { clientIdMetadataDocuments: 'true' }), 'facade.clientIdMetadataDocuments: must be true or false, got string "true"'],
+    ['merging one page', (c) => (c.facade = { mcp: { mergeToolsListPages: 1 } }), 'facade.mcp.mergeToolsListPages: must be 0 (off) or the most pages to merge, 2–100'],
+    ['merging too many pages', (c) => (c.facade = { mcp: { mergeToolsListPages: 101 } }), 'facade.mcp.mergeToolsListPages: must be between 0 and 100, got 101'],
+    ['IdP timeout beyond API Gateway', (c) => (c.facade = { idpTimeoutSeconds: 25 }), 'facade.idpTimeoutSeconds: must be between 1 and 24, got 25'],
+    ['secret cache over an hour', (c) => (c.facade = { secretCacheSeconds: 7200 }), 'facade.secretCacheSeconds: must be between 0 and 3600, got 7200'],
+    ['return keys as a literal', (c) => (c.facade = { returnKeys: 'k'.repeat(64) }), 'facade.returnKeys: unknown field (the 3-legged OAuth return keys are generated; bump the Terraform variable return_keys_version to rotate)'],
   ];
   test.each(cases)('%s', (_label, change, message) => {
     const error = errorOf(withChange(change));
@@ -183,15 +201,40 @@ describe('gateway targets', () => {
     );
   });
 
-  test('3-legged OAuth needs a return URL; built-in vendors take no discovery URL', () => {
-    const error = errorOf(withTarget({
-      kind: 'mcpServer', name: 'gh', endpoint: 'https://api.example.com/mcp',
-      credentials: { type: 'oauth', scopes: ['repo'], grantType: 'AUTHORIZATION_CODE', provider: { create: { vendor: 'GithubOauth2', clientId: 'x', discoveryUrl: 'https://github.com/.well-known/openid-configuration' } } },
-    }));
+  const githubTarget = (credentials: Json = {}) => ({
+    kind: 'mcpServer', name: 'gh', endpoint: 'https://api.example.com/mcp',
+    credentials: { type: 'oauth', scopes: ['repo'], grantType: 'AUTHORIZATION_CODE', provider: { create: { vendor: 'GithubOauth2', clientId: 'x' } }, ...credentials },
+  });
+
+  test('3-legged OAuth: the return URL defaults to the façade (resolved by the stack); built-in vendors take no discovery URL', () => {
+    const ok = validate(withTarget(githubTarget()));
+    expect(ok.gateway).toMatchObject({ kind: 'create', returnUrlRegistration: 'manual' });
+    const [target] = (ok.gateway as Json).targets;
+    expect(target.credentials).toMatchObject({ grantType: 'AUTHORIZATION_CODE' });
+    expect(target.credentials.defaultReturnUrl).toBeUndefined();
+    const error = errorOf(withTarget(githubTarget({ provider: { create: { vendor: 'GithubOauth2', clientId: 'x', discoveryUrl: 'https://github.com/.well-known/openid-configuration' } } })));
     expect(error.issues.map((i) => `${i.path}: ${i.problem}`)).toEqual([
-      'gateway.create.targets[0].credentials.defaultReturnUrl: is required with grantType AUTHORIZATION_CODE (where the browser returns after consent)',
       'gateway.create.targets[0].credentials.provider.create.discoveryUrl: only applies to vendor CustomOauth2 (the others have built-in endpoints)',
     ]);
+  });
+
+  test('3-legged OAuth: a return URL of its own must be https; client credentials take none', () => {
+    expect(errorOf(withTarget(githubTarget({ defaultReturnUrl: 'http://apps.example.com/return' }))).message).toBe('gateway.create.targets[0].credentials.defaultReturnUrl: must be https');
+    const cc = { ...githubTarget({ defaultReturnUrl: 'https://apps.example.com/return' }) };
+    cc.credentials.grantType = 'CLIENT_CREDENTIALS';
+    expect(errorOf(withTarget(cc)).message).toBe('gateway.create.targets[0].credentials.defaultReturnUrl: only applies to grantType AUTHORIZATION_CODE');
+  });
+
+  test('3-legged OAuth needs MCP 2025-11-25 (URL elicitation); the return-URL registration mode applies only to it', () => {
+    const old = { ...base(), gateway: { create: { supportedMcpVersions: ['2025-06-18', '2025-03-26'], targets: [{ kind: 'smithy', name: 's3', schema: { s3Uri: 's3://bucket/model.json' } }, githubTarget()] } } };
+    expect(errorOf(old).message).toBe('gateway.create.supportedMcpVersions: must include 2025-11-25 or later: targets[1] use grantType AUTHORIZATION_CODE (URL elicitation)');
+    expect(() => validate({ ...old, gateway: { create: { ...old.gateway.create, supportedMcpVersions: ['2026-07-28'] } } })).not.toThrow();
+    const m2m = { ...base(), gateway: { create: { returnUrlRegistration: 'aws-cli', targets: [{ kind: 'smithy', name: 's3', schema: { s3Uri: 's3://bucket/model.json' } }] } } };
+    expect(errorOf(m2m).message).toBe('gateway.create.returnUrlRegistration: only applies when a target uses grantType AUTHORIZATION_CODE');
+    expect(errorOf({ ...base(), gateway: { create: { returnUrlRegistration: 'terraform', targets: [githubTarget()] } } }).message).toBe(
+      'gateway.create.returnUrlRegistration: must be one of "manual", "aws-cli", got string "terraform"',
+    );
+    expect(validate({ ...base(), gateway: { create: { returnUrlRegistration: 'aws-cli', targets: [githubTarget()] } } }).gateway).toMatchObject({ returnUrlRegistration: 'aws-cli' });
   });
 
   test('Lambda entries must exist and tool input schemas must be objects', () => {

@@ -149,8 +149,49 @@ describe('deployment, stage, responses', () => {
     const format = JSON.parse(stage.access_log_settings.format);
     expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', resource: '$context.resourcePath' });
     expect(JSON.stringify(format)).not.toMatch(/querystring|header\.Authorization|requestOverride/i);
-    const [settings] = Object.values(resources(s.json, 'aws_api_gateway_method_settings'));
-    expect(settings).toMatchObject({ method_path: '*/*', settings: { throttling_rate_limit: 50, throttling_burst_limit: 100, logging_level: 'OFF', data_trace_enabled: false } });
+    const stageWide = Object.values(resources(s.json, 'aws_api_gateway_method_settings')).filter((m) => m.method_path === '*/*');
+    expect(stageWide).toEqual([expect.objectContaining({ settings: { throttling_rate_limit: 50, throttling_burst_limit: 100, metrics_enabled: true, logging_level: 'OFF', data_trace_enabled: false } })]);
+  });
+
+  test('per-route throttling: POST /register, GET and POST /authorize, POST /token and /revoke, on top of the stage default', () => {
+    const settings = Object.entries(resources(s.json, 'aws_api_gateway_method_settings'));
+    const byPath = Object.fromEntries(settings.map(([, m]) => [m.method_path, m]));
+    // Written out by hand: the route table's non-OPTIONS methods of register, authorize and token.
+    expect(Object.keys(byPath).sort()).toEqual(['*/*', 'authorize/GET', 'authorize/POST', 'register/POST', 'revoke/POST', 'token/POST'].sort());
+    const limits = (path: string) => [byPath[path].settings.throttling_rate_limit, byPath[path].settings.throttling_burst_limit];
+    expect(limits('register/POST')).toEqual([5, 10]);
+    for (const path of ['authorize/GET', 'authorize/POST', 'token/POST', 'revoke/POST']) expect(limits(path)).toEqual([20, 40]);
+    const [stage] = Object.keys(resources(s.json, 'aws_api_gateway_stage'));
+    for (const [, m] of settings) {
+      // Same stage, and the stage's logging and metrics repeated (an override replaces the stage settings).
+      expect(m).toMatchObject({ stage_name: ref(`aws_api_gateway_stage.${stage}`, 'stage_name'), settings: { metrics_enabled: true, logging_level: 'OFF', data_trace_enabled: false } });
+    }
+    // Every method path names a method that exists on a resource with that path.
+    const methods = new Set(methodKeys(s.json).values());
+    for (const path of Object.keys(byPath).filter((p) => p !== '*/*')) {
+      const [resourcePath, method] = [path.slice(0, path.lastIndexOf('/')), path.slice(path.lastIndexOf('/') + 1)];
+      expect(methods).toContain(`${method} /${resourcePath}`);
+    }
+    // Applied one after another (each is an UpdateStage call on the same stage).
+    const order = settings.map(([id]) => `aws_api_gateway_method_settings.${id}`);
+    const chained = settings.filter(([, m]) => m.depends_on).map(([, m]) => m.depends_on[0]);
+    expect(chained).toHaveLength(order.length - 1);
+    expect(new Set(chained).size).toBe(chained.length);
+  });
+
+  test('per-route limits follow the config', () => {
+    const other = synthExample('examples/minimal.config.ts', (c) => {
+      c.facade = { throttling: { rateLimit: 100, burstLimit: 200, routes: { register: { rateLimit: 1, burstLimit: 2 }, token: { rateLimit: 50, burstLimit: 80 } } } };
+    });
+    try {
+      const byPath = Object.fromEntries(Object.values(resources(other.json, 'aws_api_gateway_method_settings')).map((m) => [m.method_path, m.settings]));
+      expect(byPath['*/*']).toMatchObject({ throttling_rate_limit: 100, throttling_burst_limit: 200 });
+      expect(byPath['register/POST']).toMatchObject({ throttling_rate_limit: 1, throttling_burst_limit: 2 });
+      expect(byPath['authorize/POST']).toMatchObject({ throttling_rate_limit: 20, throttling_burst_limit: 40 });
+      expect(byPath['revoke/POST']).toMatchObject({ throttling_rate_limit: 50, throttling_burst_limit: 80 });
+    } finally {
+      other.cleanup();
+    }
   });
 
   test("API Gateway's own 4XX/5XX responses carry CORS headers", () => {

@@ -71,7 +71,8 @@ test('Smithy and MCP server targets; 3-legged OAuth is written with grant_type a
           provider_arn: expect.stringMatching(/oauth2_credential_provider\..+\.credential_provider_arn\}$/),
           scopes: ['repo', 'read:org'],
           grant_type: 'AUTHORIZATION_CODE',
-          default_return_url: 'https://tools.example.com/oauth/complete',
+          // No defaultReturnUrl in the config: the façade's return route.
+          default_return_url: `${s.json.output.issuer.value}/oauth/return`,
         },
       ],
     },

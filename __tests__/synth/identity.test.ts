@@ -128,14 +128,16 @@ describe('federated identity providers', () => {
 describe('environment contract', () => {
   const COMMON = ['SCOPES_SUPPORTED', 'CORS_ALLOWED_ORIGINS', 'LOG_LEVEL'];
   const IDP = ['IDP_ISSUER', 'IDP_AUTHORIZATION_ENDPOINT', 'IDP_TOKEN_ENDPOINT', 'IDP_REVOCATION_ENDPOINT', 'IDP_JWKS_URI', 'IDP_USERINFO_ENDPOINT'];
-  const OAUTH = ['IDP_CLIENT_ID', 'SIGNING_KEYS', 'DEFAULT_SCOPES', 'RESOURCE_TO_IDP', 'REDIRECT_ALLOWLIST', 'STATE_TTL_SECONDS', 'CLOCK_SKEW_SECONDS'];
+  const OAUTH = ['IDP_CLIENT_ID', 'SIGNING_KEYS', 'DEFAULT_SCOPES', 'RESOURCE_TO_IDP', 'REDIRECT_ALLOWLIST', 'STATE_TTL_SECONDS', 'CLOCK_SKEW_SECONDS', 'SECRET_CACHE_SECONDS'];
+  const CIMD = ['CLIENT_ID_METADATA_DOCUMENTS'];
   const EXPECTED: Record<string, string[]> = {
-    discovery: [...COMMON, ...IDP],
-    register: [...COMMON, ...IDP, ...OAUTH],
-    authorize: [...COMMON, ...IDP, ...OAUTH],
-    callback: [...COMMON, ...IDP, ...OAUTH],
-    token: [...COMMON, ...IDP, ...OAUTH, 'IDP_CLIENT_SECRET'],
-    'mcp-proxy': [...COMMON, 'GATEWAY_URL', 'MCP_MAX_BODY_BYTES', 'MCP_UPSTREAM_TIMEOUT_MS'],
+    discovery: [...COMMON, ...CIMD, ...IDP],
+    register: [...COMMON, ...CIMD, ...IDP, ...OAUTH],
+    authorize: [...COMMON, ...CIMD, ...IDP, ...OAUTH],
+    callback: [...COMMON, ...CIMD, ...IDP, ...OAUTH],
+    token: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS'],
+    // RETURN_KEYS (+ SECRET_CACHE_SECONDS) only with 3-legged OAuth targets: three-legged.test.ts.
+    'mcp-proxy': [...COMMON, 'GATEWAY_URL', 'MCP_MAX_BODY_BYTES', 'MCP_UPSTREAM_TIMEOUT_MS', 'MCP_MERGE_TOOLS_LIST_PAGES'],
   };
 
   test.each(FUNCTION_NAMES)('%s gets exactly its variables', (fn) => {
@@ -168,6 +170,26 @@ describe('environment contract', () => {
     expect(f.DEFAULT_SCOPES).toBe('openid email https://mcp.acme.example/tools.read');
     expect(env(minimal, 'mcp-proxy')).toMatchObject({ MCP_MAX_BODY_BYTES: '1048576', MCP_UPSTREAM_TIMEOUT_MS: '60000' });
     expect(env(minimal, 'mcp-proxy').GATEWAY_URL).toMatch(/^\$\{aws_bedrockagentcore_gateway\.[^}]+\.gateway_url\}$/);
+  });
+
+  test('client settings: CIMD off, no tools/list merging, 10 s IdP timeout, 5-minute secret cache by default; each follows the config', () => {
+    for (const fn of ['discovery', 'register', 'authorize', 'callback', 'token']) expect(env(minimal, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('false');
+    expect(env(minimal, 'mcp-proxy').MCP_MERGE_TOOLS_LIST_PAGES).toBe('0');
+    expect(env(minimal, 'token')).toMatchObject({ IDP_TIMEOUT_MS: '10000', SECRET_CACHE_SECONDS: '300' });
+    const other = synthExample('examples/existing-gateway.config.ts', (c) => {
+      c.facade = { ...c.facade, clientIdMetadataDocuments: true, idpTimeoutSeconds: 20, secretCacheSeconds: 60, mcp: { mergeToolsListPages: 5 } };
+    });
+    try {
+      for (const fn of ['discovery', 'register', 'authorize', 'callback', 'token']) expect(env(other, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('true');
+      expect(env(other, 'mcp-proxy').MCP_MERGE_TOOLS_LIST_PAGES).toBe('5');
+      expect(env(other, 'mcp-proxy').CLIENT_ID_METADATA_DOCUMENTS).toBeUndefined();
+      expect(env(other, 'token')).toMatchObject({ IDP_TIMEOUT_MS: '20000', SECRET_CACHE_SECONDS: '60' });
+      expect(env(other, 'authorize').SECRET_CACHE_SECONDS).toBe('60');
+      // token waits up to 20 s for Cognito: its function gets 5 s more.
+      expect((functionsByName(other.json).get('mcp-facade-token') as { body: Json }).body.timeout).toBe(25);
+    } finally {
+      other.cleanup();
+    }
   });
 
   test('mcp-proxy may run as long as the upstream timeout plus overhead; the others are short', () => {

@@ -6,16 +6,20 @@
 import { allStrings, resources, synthExample, type Json, type Synthesized } from './helpers';
 
 let synthesized: Record<string, Synthesized>;
-const EXAMPLES = ['minimal', 'existing-gateway', 'federated', 'gateway-targets', 'module'];
+const EXAMPLES = ['minimal', 'existing-gateway', 'federated', 'gateway-targets', 'module', 'three-legged'];
+/** Examples with a 3-legged OAuth target: a third secret, the return keys. */
+const THREE_LEGGED = ['gateway-targets', 'three-legged'];
 beforeAll(() => {
   // Anything a user might export while running synth must never leak into the output.
   process.env.TF_VAR_signing_keys = 'CANARY-signing-keys-from-environment-0123456789';
   process.env.TF_VAR_idp_okta_client_secret = 'CANARY-okta-secret-from-environment';
+  process.env.TF_VAR_target_github_client_secret = 'CANARY-github-secret-from-environment';
   synthesized = Object.fromEntries(EXAMPLES.map((e) => [e, synthExample(`examples/${e}.config.ts`)]));
 });
 afterAll(() => {
   delete process.env.TF_VAR_signing_keys;
   delete process.env.TF_VAR_idp_okta_client_secret;
+  delete process.env.TF_VAR_target_github_client_secret;
   Object.values(synthesized).forEach((s) => s.cleanup());
 });
 
@@ -45,7 +49,7 @@ describe.each(EXAMPLES)('%s', (example) => {
     for (const { where, value } of args) {
       expect({ where, value }).toEqual({
         where,
-        value: expect.stringMatching(/^\$\{(var\.[a-z0-9_]+|ephemeral\.aws_secretsmanager_random_password\.signing_keys\.random_password|aws_cognito_user_pool_client\.[^}]+\.client_secret)\}$/),
+        value: expect.stringMatching(/^\$\{(var\.[a-z0-9_]+|ephemeral\.aws_secretsmanager_random_password\.(signing|return)_keys\.random_password|aws_cognito_user_pool_client\.[^}]+\.client_secret)\}$/),
       });
     }
   });
@@ -62,7 +66,7 @@ describe.each(EXAMPLES)('%s', (example) => {
 
   test('Secrets Manager values are written only through secret_string_wo', () => {
     const versions = Object.values(resources(synthesized[example].json, 'aws_secretsmanager_secret_version'));
-    expect(versions).toHaveLength(2);
+    expect(versions).toHaveLength(THREE_LEGGED.includes(example) ? 3 : 2);
     for (const v of versions) {
       expect(v.secret_string).toBeUndefined();
       expect(v.secret_binary).toBeUndefined();

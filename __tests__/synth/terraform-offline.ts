@@ -126,3 +126,50 @@ export function terraform(args: string[], cwd: string, env: Record<string, strin
 export function terraformAvailable(): boolean {
   return spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
 }
+
+/** A placeholder for every attribute of a stubbed resource (a valid ARN shape). */
+export const STUB_ARN = 'arn:aws:bedrock-agentcore:eu-west-1:123456789012:stub/offline';
+
+/** Resource types of the synthesized stacks that aws 5.x does not have (all from 6.x). */
+const NEWER_THAN_5X = /^aws_(bedrockagentcore_.+|cognito_managed_login_branding)$/;
+
+/**
+ * For `terraform validate` of a stack with a new gateway against aws 5.x: removes the resource types
+ * 5.x does not have (`aws_bedrockagentcore_*`, `aws_cognito_managed_login_branding`), replaces every
+ * reference to them (inside any expression) with a literal ARN and drops them from `depends_on`, and
+ * reads `data.aws_region`'s 6.x attribute `region` as 5.x's `name`. Everything else is validated as
+ * synthesized; the removed resources are checked against the typed 6.25 bindings in the other synth
+ * tests. Returns the changes made.
+ */
+export function stubForOlderProvider(stackDir: string, provider: LocalProvider): string[] {
+  if (compareVersions(provider.version, '6.0.0') >= 0) return [];
+  const file = path.join(stackDir, 'cdk.tf.json');
+  const json: Json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const removed: string[] = [];
+  for (const type of Object.keys(json.resource ?? {})) {
+    if (!NEWER_THAN_5X.test(type)) continue;
+    removed.push(...Object.keys(json.resource[type]).map((id) => `${type}.${id}`));
+    delete json.resource[type];
+  }
+  const reference = /aws_(?:bedrockagentcore_[a-z0-9_]+|cognito_managed_login_branding)\.[A-Za-z0-9_-]+(?:\.[a-z_]+|\[\d+\])*/g;
+  let regionReads = 0;
+  const rewrite = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      return value
+        .replace(reference, JSON.stringify(STUB_ARN))
+        .replace(/(data\.aws_region\.[A-Za-z0-9_-]+)\.region\b/g, (_m, address: string) => {
+          regionReads++;
+          return `${address}.name`;
+        });
+    }
+    if (Array.isArray(value)) return value.filter((v) => !(typeof v === 'string' && removed.includes(v))).map(rewrite);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v)]));
+    return value;
+  };
+  fs.writeFileSync(file, JSON.stringify(rewrite(json), null, 2));
+  const types = [...new Set(removed.map((a) => a.split('.')[0]))].sort();
+  return [
+    `removed ${removed.length} resources of types aws ${provider.version} lacks (${types.join(', ')}) and replaced references to them with a literal ARN`,
+    ...(regionReads ? [`data.aws_region …region → …name in ${regionReads} expressions (the 6.x attribute)`] : []),
+  ];
+}

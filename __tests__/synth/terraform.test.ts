@@ -10,7 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT, synthExample, type Json, type Synthesized } from './helpers';
-import { adaptToLocalProvider, findLocalAwsProvider, terraform, terraformAvailable, writeCliConfig, writeOverride, type LocalProvider } from './terraform-offline';
+import {
+  adaptToLocalProvider, findLocalAwsProvider, stubForOlderProvider, terraform, terraformAvailable, writeCliConfig, writeOverride, type LocalProvider,
+} from './terraform-offline';
 
 const skip = process.env.SKIP_TERRAFORM_TESTS === '1';
 const describeTerraform = skip ? describe.skip : describe;
@@ -124,6 +126,37 @@ describeTerraform('terraform (offline)', () => {
             `terraform ${provider.version} offline: examples/module-root using module ${s.config.name}`,
             `  adapted: ${changes.join('; ')}`,
             `  init ${init.ms} ms; validate: valid, ${validation.warning_count} warnings; plan ${plan.ms} ms: ${planJson.resource_changes.length} to add — ${summarize(planJson)}`,
+          ].join('\n'),
+        );
+      } finally {
+        s.cleanup();
+      }
+    },
+    TIMEOUT,
+  );
+
+  test(
+    '3-legged OAuth (examples/three-legged): everything but the AgentCore resources validates — return client, route, secrets, throttling, CLI registration',
+    () => {
+      const s = synthExample('examples/three-legged.config.ts', (c) => {
+        c.gateway.create.returnUrlRegistration = 'aws-cli';
+      });
+      try {
+        const changes = [...stubForOlderProvider(s.dir, provider), ...adaptToLocalProvider(s.dir, provider, { fakeCredentials: true })];
+        const init = terraform(['init', '-backend=false', '-no-color'], s.dir, env);
+        const validate = terraform(['validate', '-json', '-no-color'], s.dir, env);
+        const validation = JSON.parse(validate.stdout);
+        expect(validation).toMatchObject({ valid: true, error_count: 0 });
+        // What was validated: the 3-legged additions that exist in this provider.
+        const json = JSON.parse(fs.readFileSync(path.join(s.dir, 'cdk.tf.json'), 'utf8'));
+        expect(Object.keys(json.resource.aws_cognito_user_pool_client)).toContainEqual(expect.stringMatching(/^identity_return-client/));
+        expect(Object.keys(json.resource.terraform_data)).toHaveLength(1);
+        expect(json.ephemeral.aws_secretsmanager_random_password.return_keys).toBeDefined();
+        console.log(
+          [
+            `terraform ${provider.version} offline: ${s.config.name} (3-legged OAuth, CLI return-URL registration)`,
+            `  adapted: ${changes.join('; ')}`,
+            `  init -backend=false ${init.ms} ms; validate ${validate.ms} ms: valid, ${validation.warning_count} warnings`,
           ].join('\n'),
         );
       } finally {

@@ -1,11 +1,29 @@
 /**
  * The environment each façade function receives: exactly the variables it reads
- * (functions/lib/config.ts), nothing more. Values are non-secret; secrets are passed by ARN and
- * read at run time by the functions allowed to (see SECRET_ACCESS in functions.ts).
+ * (functions/lib/config.ts, functions/lib/secrets.ts, functions/lib/tools-list-merge.ts), nothing
+ * more. Values are non-secret; secrets are passed by ARN and read at run time by the functions
+ * allowed to (see SECRET_ACCESS in functions.ts). Lambda's reserved variables (AWS_REGION, …) are
+ * set by Lambda itself and never here.
+ *
+ * | variable                      | functions                                         | from |
+ * |-------------------------------|---------------------------------------------------|------|
+ * | SCOPES_SUPPORTED, CORS_ALLOWED_ORIGINS, LOG_LEVEL, PUBLIC_BASE_URL | all          | identity, facade |
+ * | CLIENT_ID_METADATA_DOCUMENTS  | discovery, register, authorize, callback, token   | facade.clientIdMetadataDocuments |
+ * | IDP_* endpoints               | discovery, register, authorize, callback, token   | Cognito |
+ * | IDP_CLIENT_ID, SIGNING_KEYS, DEFAULT_SCOPES, RESOURCE_TO_IDP, REDIRECT_ALLOWLIST, STATE_TTL_SECONDS, CLOCK_SKEW_SECONDS | register, authorize, callback, token | facade |
+ * | IDP_CLIENT_SECRET             | token                                             | secret ARN |
+ * | IDP_TIMEOUT_MS                | token, oauth-return                               | facade.idpTimeoutSeconds |
+ * | SECRET_CACHE_SECONDS          | every function that reads a secret                | facade.secretCacheSeconds |
+ * | GATEWAY_URL, MCP_MAX_BODY_BYTES, MCP_UPSTREAM_TIMEOUT_MS, MCP_MERGE_TOOLS_LIST_PAGES | mcp-proxy | gateway, facade.mcp |
+ * | RETURN_KEYS                   | mcp-proxy, oauth-return (3-legged OAuth only)     | secret ARN |
+ * | IDP_ISSUER, IDP_AUTHORIZATION_ENDPOINT, IDP_TOKEN_ENDPOINT, RETURN_CLIENT_ID, CLOCK_SKEW_SECONDS | oauth-return | Cognito, return client |
  */
-import type { FunctionName } from '../../functions/lib/routes';
+import type { FunctionName, OptionalFunctionName } from '../../functions/lib/routes';
 import type { ResourceToIdpSetting } from '../../stacks/config/types';
 import type { IdpEndpointSet } from '../identity/endpoints';
+
+/** Every façade function, including those deployed only for a feature. */
+export type FacadeFunctionName = FunctionName | OptionalFunctionName;
 
 export interface FacadeEnvironmentInputs {
   /** Only with a custom domain (`https://<domain>`); otherwise functions derive it per request. */
@@ -25,21 +43,39 @@ export interface FacadeEnvironmentInputs {
   readonly gatewayUrl: string;
   readonly mcpMaxBodyBytes: number;
   readonly mcpUpstreamTimeoutMs: number;
+  /** 0 = off, else 2–100 pages. */
+  readonly mcpMergeToolsListPages: number;
+  readonly clientIdMetadataDocuments: boolean;
+  readonly idpTimeoutMs: number;
+  readonly secretCacheSeconds: number;
+  /** Set with 3-legged OAuth targets: the return route's inputs. */
+  readonly oauthReturn?: {
+    readonly returnKeysSecretArn: string;
+    /** The public Cognito app client the return route re-authenticates the browser user with. */
+    readonly returnClientId: string;
+  };
 }
 
 /** Functions that talk to the IdP or describe it (RFC 8414 metadata passes Cognito's endpoints through). */
-const IDP_AWARE: readonly FunctionName[] = ['discovery', 'register', 'authorize', 'callback', 'token'];
+const IDP_AWARE: readonly FacadeFunctionName[] = ['discovery', 'register', 'authorize', 'callback', 'token'];
 
 /** Functions that sign or verify façade values (registrations, state, wrapped codes). */
-const SIGNING: readonly FunctionName[] = ['register', 'authorize', 'callback', 'token'];
+const SIGNING: readonly FacadeFunctionName[] = ['register', 'authorize', 'callback', 'token'];
 
-export function functionEnvironment(fn: FunctionName, i: FacadeEnvironmentInputs): Record<string, string> {
+/**
+ * Functions for which Client ID Metadata Documents matter: discovery advertises them, the others
+ * accept an https client_id (functions/lib/clients.ts).
+ */
+const CIMD_AWARE: readonly FacadeFunctionName[] = ['discovery', 'register', 'authorize', 'callback', 'token'];
+
+export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironmentInputs): Record<string, string> {
   const env: Record<string, string> = {
     SCOPES_SUPPORTED: i.scopesSupported.join(' '),
     CORS_ALLOWED_ORIGINS: i.corsAllowedOrigins.join(' '),
     LOG_LEVEL: i.logLevel,
   };
   if (i.publicBaseUrl !== undefined) env.PUBLIC_BASE_URL = i.publicBaseUrl;
+  if (CIMD_AWARE.includes(fn)) env.CLIENT_ID_METADATA_DOCUMENTS = String(i.clientIdMetadataDocuments);
 
   if (IDP_AWARE.includes(fn)) {
     Object.assign(env, {
@@ -60,14 +96,39 @@ export function functionEnvironment(fn: FunctionName, i: FacadeEnvironmentInputs
       REDIRECT_ALLOWLIST: i.redirectAllowlist.join(' '),
       STATE_TTL_SECONDS: String(i.stateTtlSeconds),
       CLOCK_SKEW_SECONDS: String(i.clockSkewSeconds),
+      SECRET_CACHE_SECONDS: String(i.secretCacheSeconds),
     });
   }
-  if (fn === 'token') env.IDP_CLIENT_SECRET = i.clientSecretSecretArn;
+  if (fn === 'token') {
+    env.IDP_CLIENT_SECRET = i.clientSecretSecretArn;
+    env.IDP_TIMEOUT_MS = String(i.idpTimeoutMs);
+  }
   if (fn === 'mcp-proxy') {
     Object.assign(env, {
       GATEWAY_URL: i.gatewayUrl,
       MCP_MAX_BODY_BYTES: String(i.mcpMaxBodyBytes),
       MCP_UPSTREAM_TIMEOUT_MS: String(i.mcpUpstreamTimeoutMs),
+      MCP_MERGE_TOOLS_LIST_PAGES: String(i.mcpMergeToolsListPages),
+    });
+    // With RETURN_KEYS set the proxy gives every tools/call the façade's return URL with a sealed
+    // reference to the caller's token (functions/lib/return-ref.ts); without, it forwards unchanged.
+    if (i.oauthReturn) {
+      env.RETURN_KEYS = i.oauthReturn.returnKeysSecretArn;
+      env.SECRET_CACHE_SECONDS = String(i.secretCacheSeconds);
+    }
+  }
+  if (fn === 'oauth-return') {
+    if (!i.oauthReturn) throw new Error('oauth-return needs the 3-legged OAuth inputs (return keys, return client)');
+    // readReturnConfig: only the three endpoints it re-authenticates with. AWS_REGION is Lambda's own.
+    Object.assign(env, {
+      IDP_ISSUER: i.idp.issuer,
+      IDP_AUTHORIZATION_ENDPOINT: i.idp.authorization,
+      IDP_TOKEN_ENDPOINT: i.idp.token,
+      RETURN_CLIENT_ID: i.oauthReturn.returnClientId,
+      RETURN_KEYS: i.oauthReturn.returnKeysSecretArn,
+      CLOCK_SKEW_SECONDS: String(i.clockSkewSeconds),
+      IDP_TIMEOUT_MS: String(i.idpTimeoutMs),
+      SECRET_CACHE_SECONDS: String(i.secretCacheSeconds),
     });
   }
   return env;

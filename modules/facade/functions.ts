@@ -1,34 +1,40 @@
 /**
- * The six façade Lambdas, one per entry point `functions/<name>/index.ts`, each with its own role,
- * log group and environment, and read access to exactly the secrets it uses:
+ * The façade Lambdas, one per entry point `functions/<name>/index.ts`, each with its own role, log
+ * group and environment, and read access to exactly the secrets it uses. The six of ROUTES always;
+ * `oauth-return` (OPTIONAL_ROUTES) only with 3-legged OAuth targets:
  *
- * | function  | signing keys | Cognito client secret |
- * |-----------|--------------|-----------------------|
- * | discovery |              |                       |
- * | register  | read         |                       |
- * | authorize | read         |                       |
- * | callback  | read         |                       |
- * | token     | read         | read                  |
- * | mcp-proxy |              |                       |
+ * | function     | signing keys | Cognito client secret | return keys (3-legged OAuth) |
+ * |--------------|--------------|-----------------------|------------------------------|
+ * | discovery    |              |                       |                              |
+ * | register     | read         |                       |                              |
+ * | authorize    | read         |                       |                              |
+ * | callback     | read         |                       |                              |
+ * | token        | read         | read                  |                              |
+ * | mcp-proxy    |              |                       | read                         |
+ * | oauth-return |              |                       | read                         |
  *
  * token needs the signing keys too: it verifies the signed client_id and unwraps the façade's
  * authorization code, which binds the code to that client and redirect URI (RFC 6749 §4.1.3).
+ * mcp-proxy seals the caller's JWT into each per-call return URL and oauth-return opens it; the
+ * return keys are a secret of their own so that neither can read the signing keys and no other
+ * function can open a return reference.
  */
 import { Construct } from 'constructs';
-import { FUNCTION_NAMES, type FunctionName } from '../../functions/lib/routes';
+import { FUNCTION_NAMES, type OptionalFunctionName } from '../../functions/lib/routes';
 import { BundledFunction } from '../bundled-function';
 import type { ManagedSecret } from '../secrets';
-import { functionEnvironment, type FacadeEnvironmentInputs } from './environment';
+import { functionEnvironment, type FacadeEnvironmentInputs, type FacadeFunctionName } from './environment';
 
-export type FacadeSecretName = 'signingKeys' | 'clientSecret';
+export type FacadeSecretName = 'signingKeys' | 'clientSecret' | 'returnKeys';
 
-export const SECRET_ACCESS: Readonly<Record<FunctionName, readonly FacadeSecretName[]>> = {
+export const SECRET_ACCESS: Readonly<Record<FacadeFunctionName, readonly FacadeSecretName[]>> = {
   discovery: [],
   register: ['signingKeys'],
   authorize: ['signingKeys'],
   callback: ['signingKeys'],
   token: ['signingKeys', 'clientSecret'],
-  'mcp-proxy': [],
+  'mcp-proxy': ['returnKeys'],
+  'oauth-return': ['returnKeys'],
 };
 
 export interface FacadeFunctionsProps {
@@ -37,29 +43,43 @@ export interface FacadeFunctionsProps {
   /** @default '<projectRoot>/dist/functions' */
   readonly bundleDir?: string;
   readonly environment: FacadeEnvironmentInputs;
-  readonly secrets: Readonly<Record<FacadeSecretName, ManagedSecret>>;
+  /** `returnKeys` exists only with 3-legged OAuth targets; a function is granted the secrets that exist. */
+  readonly secrets: { readonly signingKeys: ManagedSecret; readonly clientSecret: ManagedSecret; readonly returnKeys?: ManagedSecret };
   readonly memoryMb: number;
   readonly logRetentionDays: number;
-  /** mcp-proxy's function timeout; the others use {@link DEFAULT_TIMEOUT_SECONDS}. */
+  /** mcp-proxy's function timeout. */
   readonly mcpProxyTimeoutSeconds: number;
+  /** How long token and oauth-return wait for Cognito (their timeout is this + 5 s, at least 20 s). */
+  readonly idpTimeoutSeconds: number;
+  /** Optional functions to deploy (OPTIONAL_ROUTES). @default [] */
+  readonly optional?: readonly OptionalFunctionName[];
 }
 
 /** Enough for a Cognito round trip (IdP timeout 10 s in functions/lib/config.ts) plus a cold start. */
-export const DEFAULT_TIMEOUT_SECONDS: Readonly<Record<Exclude<FunctionName, 'mcp-proxy'>, number>> = {
+export const DEFAULT_TIMEOUT_SECONDS: Readonly<Record<Exclude<FacadeFunctionName, 'mcp-proxy'>, number>> = {
   discovery: 10,
   register: 10,
   authorize: 10,
   callback: 10,
   token: 20,
+  'oauth-return': 20,
 };
 
+/** Time a function needs around one Cognito call (cold start, secret read, writing the answer). */
+const IDP_CALL_OVERHEAD_SECONDS = 5;
+
 export class FacadeFunctions extends Construct {
-  readonly byName: ReadonlyMap<FunctionName, BundledFunction>;
+  readonly byName: ReadonlyMap<FacadeFunctionName, BundledFunction>;
 
   constructor(scope: Construct, id: string, props: FacadeFunctionsProps) {
     super(scope, id);
-    const byName = new Map<FunctionName, BundledFunction>();
-    for (const name of FUNCTION_NAMES) {
+    const byName = new Map<FacadeFunctionName, BundledFunction>();
+    const timeout = (name: FacadeFunctionName): number => {
+      if (name === 'mcp-proxy') return props.mcpProxyTimeoutSeconds;
+      if (name === 'token' || name === 'oauth-return') return Math.max(DEFAULT_TIMEOUT_SECONDS[name], props.idpTimeoutSeconds + IDP_CALL_OVERHEAD_SECONDS);
+      return DEFAULT_TIMEOUT_SECONDS[name];
+    };
+    for (const name of [...FUNCTION_NAMES, ...(props.optional ?? [])]) {
       const fn = new BundledFunction(this, name, {
         functionName: `${props.namePrefix}-${name}`,
         entry: `functions/${name}/index.ts`,
@@ -69,16 +89,21 @@ export class FacadeFunctions extends Construct {
         description: `MCP OAuth façade: ${name}`,
         environment: functionEnvironment(name, props.environment),
         memoryMb: props.memoryMb,
-        timeoutSeconds: name === 'mcp-proxy' ? props.mcpProxyTimeoutSeconds : DEFAULT_TIMEOUT_SECONDS[name],
+        timeoutSeconds: timeout(name),
         logRetentionDays: props.logRetentionDays,
       });
-      for (const secret of SECRET_ACCESS[name]) props.secrets[secret].grantRead(fn);
+      for (const secretName of SECRET_ACCESS[name]) {
+        const secret = props.secrets[secretName];
+        // mcp-proxy reads the return keys only when they exist (3-legged OAuth); oauth-return needs them.
+        if (!secret && name === 'oauth-return') throw new Error(`oauth-return needs the ${secretName} secret`);
+        secret?.grantRead(fn);
+      }
       byName.set(name, fn);
     }
     this.byName = byName;
   }
 
-  get(name: FunctionName): BundledFunction {
+  get(name: FacadeFunctionName): BundledFunction {
     const fn = this.byName.get(name);
     if (!fn) throw new Error(`no façade function ${name}`);
     return fn;

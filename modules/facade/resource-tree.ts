@@ -2,8 +2,6 @@
  * The REST API resource tree for the route table: one `aws_api_gateway_resource` per distinct path
  * segment chain, parents before children. `.well-known` is a valid path part.
  */
-import type { Route } from '../../functions/lib/routes';
-
 export interface ResourceNode {
   /** Full path from the API root, e.g. `/.well-known/oauth-protected-resource`. */
   readonly path: string;
@@ -13,7 +11,7 @@ export interface ResourceNode {
   readonly parent: string;
 }
 
-export function resourceTree(routes: readonly Route[]): ResourceNode[] {
+export function resourceTree(routes: readonly { readonly path: string }[]): ResourceNode[] {
   const nodes = new Map<string, ResourceNode>();
   for (const route of routes) {
     const parts = route.path.split('/').filter(Boolean);

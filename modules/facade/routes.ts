@@ -5,7 +5,9 @@
  *   `response_transfer_mode = "STREAM"` and the `response-streaming-invocations` URI;
  * - one `aws_lambda_permission` per (path, method), scoped to that stage, method and path;
  * - a deployment whose `triggers` hash every input that changes the API, created before the old one
- *   is destroyed, and the stage with throttling and JSON access logs;
+ *   is destroyed, and the stage with JSON access logs, stage-wide throttling and per-method
+ *   throttling of the OAuth endpoints (`aws_api_gateway_method_settings`, `method_path`
+ *   `<path>/<METHOD>`; issue 6 point 4);
  * - gateway responses carrying CORS headers and a JSON 404;
  * - the root base-path mapping when a custom domain is configured.
  */
@@ -25,7 +27,8 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { ROUTES, type Route } from '../../functions/lib/routes';
+import { ROUTES, type HttpMethod, type OptionalRoute, type Route } from '../../functions/lib/routes';
+import type { ResolvedRateLimit, ResolvedThrottling, ThrottledRoute } from '../../stacks/config/types';
 import type { BundledFunction } from '../bundled-function';
 import { assumeRolePolicy } from '../iam';
 import { arnPartition, arnRegion } from '../terraform-paths';
@@ -40,11 +43,12 @@ export const DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000;
 export interface FacadeRoutesProps {
   readonly endpoint: FacadeEndpoint;
   readonly functions: FacadeFunctions;
-  /** @default ROUTES */
-  readonly routes?: readonly Route[];
+  /** ROUTES plus the enabled OPTIONAL_ROUTES. @default ROUTES */
+  readonly routes?: readonly (Route | OptionalRoute)[];
   /** Integration timeout of streaming routes (up to 15 minutes for response streaming). */
   readonly streamingTimeoutMs: number;
-  readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Stage-wide, and per route for the OAuth endpoints. */
+  readonly throttling: ResolvedThrottling;
   readonly corsAllowedOrigins: readonly string[];
   readonly logRetentionDays: number;
   /** Create the account-wide API Gateway CloudWatch role access logging requires. */
@@ -56,6 +60,8 @@ export class FacadeRoutes extends Construct {
   readonly deployment: ApiGatewayDeployment;
   readonly integrations: readonly ApiGatewayIntegration[] = [];
   readonly permissions: readonly LambdaPermission[] = [];
+  /** Stage-wide settings first, then one per throttled method. */
+  readonly methodSettings: readonly ApiGatewayMethodSettings[] = [];
 
   constructor(scope: Construct, id: string, props: FacadeRoutesProps) {
     super(scope, id);
@@ -145,19 +151,7 @@ export class FacadeRoutes extends Construct {
       dependsOn: account ? [account] : undefined,
     });
 
-    new ApiGatewayMethodSettings(this, 'throttling', {
-      restApiId: api.id,
-      stageName: this.stage.stageName,
-      methodPath: '*/*',
-      settings: {
-        throttlingRateLimit: props.throttling.rateLimit,
-        throttlingBurstLimit: props.throttling.burstLimit,
-        metricsEnabled: true,
-        // Execution logs (and data traces) could contain tokens and codes: keep them off.
-        loggingLevel: 'OFF',
-        dataTraceEnabled: false,
-      },
-    });
+    this.throttle(props.throttling, routes);
 
     if (endpoint.domain) {
       // No base_path: the API is mapped at the domain root, so RFC 8414/9728 path-inserted
@@ -167,6 +161,39 @@ export class FacadeRoutes extends Construct {
         domainName: endpoint.domain.domainName,
         stageName: this.stage.stageName,
       });
+    }
+  }
+
+  /**
+   * Stage-wide method settings (`*\/*`), then an override per throttled method. A method override
+   * replaces the stage default for that method only (API Gateway developer guide, "Throttle requests
+   * to your REST APIs"), so every override repeats the stage's metrics and logging settings. Each
+   * `aws_api_gateway_method_settings` is an UpdateStage call on the same stage; they are chained
+   * with `depends_on` so Terraform applies them one at a time instead of racing on the stage.
+   */
+  private throttle(throttling: ResolvedThrottling, routes: readonly (Route | OptionalRoute)[]): void {
+    const settings = (limit: ResolvedRateLimit) => ({
+      throttlingRateLimit: limit.rateLimit,
+      throttlingBurstLimit: limit.burstLimit,
+      metricsEnabled: true,
+      // Execution logs (and data traces) could contain tokens and codes: keep them off.
+      loggingLevel: 'OFF',
+      dataTraceEnabled: false,
+    });
+    const all = this.methodSettings as ApiGatewayMethodSettings[];
+    const add = (id: string, methodPath: string, limit: ResolvedRateLimit) =>
+      all.push(
+        new ApiGatewayMethodSettings(this, id, {
+          restApiId: this.stage.restApiId,
+          stageName: this.stage.stageName,
+          methodPath,
+          settings: settings(limit),
+          dependsOn: all.length ? [all[all.length - 1]] : undefined,
+        }),
+      );
+    add('throttling', '*/*', throttling);
+    for (const m of throttledMethods(routes)) {
+      add(`throttling-${m.method.toLowerCase()}-${pathSlug(m.path)}`, m.methodPath, throttling.routes[m.route]);
     }
   }
 
@@ -199,6 +226,39 @@ export class FacadeRoutes extends Construct {
     });
     return new ApiGatewayAccount(this, 'account', { cloudwatchRoleArn: role.arn });
   }
+}
+
+/** The function serving each throttled route: its routes and methods get that route's limits. */
+const THROTTLED_FUNCTIONS: Readonly<Record<ThrottledRoute, Route['fn']>> = {
+  register: 'register',
+  authorize: 'authorize',
+  token: 'token',
+};
+
+export interface ThrottledMethod {
+  readonly route: ThrottledRoute;
+  readonly path: string;
+  readonly method: HttpMethod;
+  /** `aws_api_gateway_method_settings.method_path`: the resource path without its leading `/`, then the method. */
+  readonly methodPath: string;
+}
+
+/**
+ * Every method of the routes served by register, authorize and token (POST /register, GET and
+ * POST /authorize, POST /token, POST /revoke), taken from the route table so a method added there is
+ * throttled too. CORS preflight (OPTIONS) keeps the stage default: a browser sends it before each
+ * POST, and throttling it more tightly than the POST would only turn 429s into opaque CORS errors.
+ */
+export function throttledMethods(routes: readonly (Route | OptionalRoute)[]): ThrottledMethod[] {
+  const out: ThrottledMethod[] = [];
+  for (const [route, fn] of Object.entries(THROTTLED_FUNCTIONS) as [ThrottledRoute, Route['fn']][]) {
+    for (const r of routes.filter((x) => x.fn === fn)) {
+      for (const method of r.methods.filter((m) => m !== 'OPTIONS')) {
+        out.push({ route, path: r.path, method, methodPath: `${r.path.replace(/^\/+/, '')}/${method}` });
+      }
+    }
+  }
+  return out;
 }
 
 /**

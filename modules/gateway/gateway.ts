@@ -4,8 +4,18 @@
  * their credential providers, the optional interceptor, and a service role trusted only by
  * bedrock-agentcore for gateways of this account and region (confused-deputy conditions) with only
  * the permissions its targets need.
+ *
+ * 3-legged OAuth targets (grant type AUTHORIZATION_CODE) get the façade's return route as their
+ * default return URL; that URL must also be on the gateway's workload identity
+ * (`allowedResourceOauth2ReturnUrls`). The gateway creates its workload identity itself and exports
+ * only its ARN; `aws_bedrockagentcore_workload_identity` can only create an identity (a second one
+ * with the same name fails) and an `import` block needs an id known at plan time, so the list cannot
+ * be written by a resource in the same apply. It is exposed as {@link AgentCoreGateway.returnUrls}
+ * (outputs), and with `returnUrlRegistration: 'aws-cli'` written by a `terraform_data` running
+ * UpdateWorkloadIdentity through the AWS CLI.
  */
 import { Construct } from 'constructs';
+import { DataResource, Fn } from 'cdktf';
 import { BedrockagentcoreGateway } from '@cdktf/provider-aws/lib/bedrockagentcore-gateway';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
@@ -14,10 +24,11 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { ResolvedFunctionSource, ResolvedGateway } from '../../stacks/config/types';
 import { BundledFunction } from '../bundled-function';
+import { isThreeLegged } from '../../stacks/config/features';
 import { assumeRolePolicy, policyDocument } from '../iam';
 import type { StackInputs } from '../inputs';
 import { TargetCredentials, type CredentialProviderRef } from './credentials';
-import { gatewayRoleStatements } from './role-policy';
+import { completeResourceTokenAuthStatement, gatewayRoleStatements } from './role-policy';
 import { GatewayTarget } from './target';
 
 export interface AgentCoreGatewayProps {
@@ -37,6 +48,12 @@ export interface AgentCoreGatewayProps {
   readonly bundleDir?: string;
   readonly logRetentionDays: number;
   readonly inputs: StackInputs;
+  /**
+   * The façade's 3-legged OAuth return route (`<base>/oauth/return`): the default return URL of
+   * AUTHORIZATION_CODE targets without their own, and always an allowed return URL. Required when
+   * such a target exists.
+   */
+  readonly oauthReturnUrl?: string;
 }
 
 export class AgentCoreGateway extends Construct {
@@ -45,6 +62,15 @@ export class AgentCoreGateway extends Construct {
   readonly targets: readonly GatewayTarget[];
   /** Functions built here (Lambda targets from entries, the interceptor). */
   readonly functions: readonly BundledFunction[];
+  /** The gateway's own workload identity (created by the service with the gateway). */
+  readonly workloadIdentityArn: string;
+  /** Its name: the last segment of the ARN (`…:workload-identity-directory/default/workload-identity/<name>`). */
+  readonly workloadIdentityName: string;
+  /** Return URLs the workload identity must allow: the façade's return route and targets' own defaults. Empty without 3-legged targets. */
+  readonly returnUrls: readonly string[];
+  /** Credential providers of 3-legged (AUTHORIZATION_CODE) targets. */
+  readonly threeLeggedProviders: readonly CredentialProviderRef[];
+  private readonly agentCoreArnPrefix: string;
 
   constructor(scope: Construct, id: string, props: AgentCoreGatewayProps) {
     super(scope, id);
@@ -105,6 +131,10 @@ export class AgentCoreGateway extends Construct {
           : undefined,
     });
 
+    this.workloadIdentityArn = this.gateway.workloadIdentityDetails.get(0).workloadIdentityArn;
+    this.workloadIdentityName = Fn.element(Fn.split('/', this.workloadIdentityArn), 3);
+    this.agentCoreArnPrefix = `arn:${partition.partition}:bedrock-agentcore:${region.region}:${account.accountId}`;
+
     const lambdaArns = new Map<string, string>();
     const providers = new Map<string, CredentialProviderRef>();
     for (const t of config.targets) {
@@ -122,8 +152,8 @@ export class AgentCoreGateway extends Construct {
     const statements = gatewayRoleStatements({
       invokeArns: [...lambdaArns.values(), ...(interceptorArn ? [interceptorArn] : [])],
       providers: [...providers.values()],
-      workloadIdentityArn: this.gateway.workloadIdentityDetails.get(0).workloadIdentityArn,
-      agentCoreArnPrefix: `arn:${partition.partition}:bedrock-agentcore:${region.region}:${account.accountId}`,
+      workloadIdentityArn: this.workloadIdentityArn,
+      agentCoreArnPrefix: this.agentCoreArnPrefix,
     });
     const policy = statements.length
       ? new IamRolePolicy(this, 'policy', { name: 'gateway-targets', role: this.role.id, policy: policyDocument(statements) })
@@ -138,9 +168,59 @@ export class AgentCoreGateway extends Construct {
           provider: providers.get(t.name),
           // Target creation lists the target's tools, which already needs the role's permissions.
           dependsOn: policy ? [policy] : undefined,
+          defaultReturnUrl: props.oauthReturnUrl,
         }),
     );
     this.functions = functions;
+
+    const threeLegged = config.targets.filter(isThreeLegged);
+    this.threeLeggedProviders = threeLegged.map((t) => {
+      const provider = providers.get(t.name);
+      if (!provider) throw new Error(`target ${t.name}: a 3-legged OAuth target needs a credential provider`);
+      return provider;
+    });
+    this.returnUrls = [];
+    if (threeLegged.length) {
+      if (!props.oauthReturnUrl) throw new Error('3-legged OAuth targets need the façade return URL (oauthReturnUrl)');
+      const own = threeLegged.flatMap((t) => (t.credentials.type === 'oauth' && t.credentials.defaultReturnUrl ? [t.credentials.defaultReturnUrl] : []));
+      this.returnUrls = [...new Set([props.oauthReturnUrl, ...own])];
+      if (config.returnUrlRegistration === 'aws-cli') this.registerReturnUrlsWithCli(region.region);
+    }
+  }
+
+  /**
+   * UpdateWorkloadIdentity on the gateway's own identity through the AWS CLI (AgentCore control-plane
+   * API: the list replaces the current one, which this gateway's identity only ever gets from here).
+   * Re-run whenever the identity or the URLs change. The input is passed as JSON in the environment,
+   * so no value is ever spliced into the shell command.
+   */
+  private registerReturnUrlsWithCli(region: string): void {
+    const input = Fn.jsonencode({ name: this.workloadIdentityName, allowedResourceOauth2ReturnUrls: [...this.returnUrls] });
+    new DataResource(this, 'workload-identity-return-urls', {
+      triggersReplace: { workload_identity: this.workloadIdentityArn, return_urls: [...this.returnUrls] },
+      provisioners: [
+        {
+          type: 'local-exec',
+          interpreter: ['/bin/sh', '-c'],
+          command: 'aws bedrock-agentcore-control update-workload-identity --region "$AWS_REGION_FOR_GATEWAY" --cli-input-json "$UPDATE_WORKLOAD_IDENTITY_INPUT" --output json >/dev/null',
+          environment: { AWS_REGION_FOR_GATEWAY: region, UPDATE_WORKLOAD_IDENTITY_INPUT: input },
+        },
+      ],
+    });
+  }
+
+  /**
+   * Lets the 3-legged OAuth return route complete consent sessions of this gateway's 3-legged
+   * targets: `bedrock-agentcore:CompleteResourceTokenAuth`, nothing else (role-policy.ts).
+   */
+  grantCompleteResourceTokenAuth(fn: BundledFunction): void {
+    fn.addToRolePolicy(
+      completeResourceTokenAuthStatement({
+        providerArns: this.threeLeggedProviders.map((p) => p.arn),
+        workloadIdentityArn: this.workloadIdentityArn,
+        agentCoreArnPrefix: this.agentCoreArnPrefix,
+      }),
+    );
   }
 
   get url(): string {

@@ -28,6 +28,12 @@ export interface GatewayRolePolicyInputs {
 const DEFAULT_DIRECTORY = 'workload-identity-directory/default';
 const DEFAULT_TOKEN_VAULT = 'token-vault/default';
 
+/** The token vault a provider lives in: an existing provider's ARN names it; providers created here use the default one. */
+function tokenVaultOf(providerArn: string, agentCoreArnPrefix: string): string {
+  const literal = /^(arn:[^:]+:bedrock-agentcore:[^:]+:\d{12}:token-vault\/[^/]+)\//.exec(providerArn);
+  return literal ? literal[1] : `${agentCoreArnPrefix}:${DEFAULT_TOKEN_VAULT}`;
+}
+
 export function gatewayRoleStatements(i: GatewayRolePolicyInputs): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
   if (i.invokeArns.length) {
@@ -36,11 +42,7 @@ export function gatewayRoleStatements(i: GatewayRolePolicyInputs): PolicyStateme
   if (!i.providers.length) return statements;
 
   const directory = `${i.agentCoreArnPrefix}:${DEFAULT_DIRECTORY}`;
-  const tokenVault = (providerArn: string): string => {
-    // An existing provider's ARN names its vault; providers created here use the default one.
-    const literal = /^(arn:[^:]+:bedrock-agentcore:[^:]+:\d{12}:token-vault\/[^/]+)\//.exec(providerArn);
-    return literal ? literal[1] : `${i.agentCoreArnPrefix}:${DEFAULT_TOKEN_VAULT}`;
-  };
+  const tokenVault = (providerArn: string): string => tokenVaultOf(providerArn, i.agentCoreArnPrefix);
   const identity = [directory, i.workloadIdentityArn];
   const oauth = i.providers.filter((p) => p.kind === 'oauth');
   const apiKey = i.providers.filter((p) => p.kind === 'apiKey');
@@ -72,4 +74,37 @@ export function gatewayRoleStatements(i: GatewayRolePolicyInputs): PolicyStateme
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
+}
+
+export interface CompleteResourceTokenAuthInputs {
+  /** The OAuth2 credential providers of 3-legged (AUTHORIZATION_CODE) targets. */
+  readonly providerArns: readonly string[];
+  /** The gateway's workload identity, on whose behalf the consent sessions are started. */
+  readonly workloadIdentityArn: string;
+  /** `arn:<partition>:bedrock-agentcore:<region>:<account>` of the gateway. */
+  readonly agentCoreArnPrefix: string;
+}
+
+/**
+ * The one AgentCore permission of the 3-legged OAuth return route: `CompleteResourceTokenAuth`
+ * (bedrock-agentcore data plane; the session URI names the provider and workload identity the
+ * session belongs to). No wildcard: the resources are exactly the 3-legged providers, their token
+ * vault(s), the default workload-identity directory and this gateway's workload identity. Which of
+ * these resource types the service checks CompleteResourceTokenAuth against is unconfirmed (the
+ * Service Authorization Reference row could not be read here; aws-cdk's Gateway construct grants it
+ * on token vault + provider, AgentCore samples add the workload identity and its directory): all
+ * four are listed, nothing broader.
+ */
+export function completeResourceTokenAuthStatement(i: CompleteResourceTokenAuthInputs): PolicyStatement {
+  if (!i.providerArns.length) throw new Error('CompleteResourceTokenAuth: no 3-legged OAuth credential provider');
+  return {
+    sid: 'CompleteResourceTokenAuth',
+    actions: ['bedrock-agentcore:CompleteResourceTokenAuth'],
+    resources: unique([
+      ...i.providerArns,
+      ...i.providerArns.map((arn) => tokenVaultOf(arn, i.agentCoreArnPrefix)),
+      `${i.agentCoreArnPrefix}:${DEFAULT_DIRECTORY}`,
+      i.workloadIdentityArn,
+    ]),
+  };
 }

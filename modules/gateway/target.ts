@@ -22,6 +22,8 @@ export interface GatewayTargetProps {
   readonly provider?: CredentialProviderRef;
   /** Resources that must exist first (the role policy granting what the target needs). */
   readonly dependsOn?: ITerraformDependable[];
+  /** AUTHORIZATION_CODE targets without their own `defaultReturnUrl`: the façade's return route. */
+  readonly defaultReturnUrl?: string;
 }
 
 export class GatewayTarget extends Construct {
@@ -30,7 +32,7 @@ export class GatewayTarget extends Construct {
   constructor(scope: Construct, id: string, props: GatewayTargetProps) {
     super(scope, id);
     const t = props.target;
-    const credentials = credentialConfiguration(t, props.provider);
+    const credentials = credentialConfiguration(t, props.provider, props.defaultReturnUrl);
     this.resource = new BedrockagentcoreGatewayTarget(this, 'target', {
       gatewayIdentifier: props.gatewayId,
       name: t.name,
@@ -41,7 +43,9 @@ export class GatewayTarget extends Construct {
     });
     if (credentials.raw) {
       // grant_type / default_return_url are newer than the 6.25 bindings (terraform-provider-aws
-      // PR #46217), so this block is written raw; an override would append to a typed list.
+      // PR #46217, fixing #46128; see stacks/terraform-settings.ts for the provider floor), so the
+      // whole block is written raw with addOverride; overriding only the two fields would append a
+      // second element to the typed block list.
       this.resource.addOverride('credential_provider_configuration', credentials.raw);
     }
   }
@@ -71,7 +75,7 @@ function mcpConfiguration(t: ResolvedTarget, lambdaArn: string | undefined): Mcp
   }
 }
 
-function credentialConfiguration(t: ResolvedTarget, provider: CredentialProviderRef | undefined): { typed?: CredentialConfig[]; raw?: unknown[] } {
+function credentialConfiguration(t: ResolvedTarget, provider: CredentialProviderRef | undefined, facadeReturnUrl: string | undefined): { typed?: CredentialConfig[]; raw?: unknown[] } {
   const c = t.credentials;
   switch (c.type) {
     case 'none':
@@ -88,6 +92,8 @@ function credentialConfiguration(t: ResolvedTarget, provider: CredentialProvider
       if (c.grantType === 'CLIENT_CREDENTIALS') {
         return { typed: [{ oauth: [{ providerArn: need(provider, t).arn, scopes: [...c.scopes], customParameters }] }] };
       }
+      const defaultReturnUrl = c.defaultReturnUrl ?? facadeReturnUrl;
+      if (!defaultReturnUrl) throw new Error(`target ${t.name}: AUTHORIZATION_CODE needs a default return URL (the façade's return route)`);
       return {
         raw: [
           {
@@ -97,7 +103,9 @@ function credentialConfiguration(t: ResolvedTarget, provider: CredentialProvider
                 scopes: [...c.scopes],
                 ...(customParameters ? { custom_parameters: customParameters } : {}),
                 grant_type: c.grantType,
-                default_return_url: c.defaultReturnUrl,
+                // Where AgentCore sends the browser after consent when a tools/call names no return URL
+                // (OAuthCredentialProvider.defaultReturnUrl, AgentCore control-plane API reference).
+                default_return_url: defaultReturnUrl,
               },
             ],
           },

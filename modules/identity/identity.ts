@@ -5,6 +5,12 @@
  *
  * The user-flow client has exactly one callback URL, the façade's `/callback`: every MCP client's
  * own redirect URI is checked by the façade (loopback any port, RFC 8252 §7.3), never by Cognito.
+ *
+ * With 3-legged OAuth targets a second, public client re-authenticates the person in the browser
+ * at the return route (functions/oauth-return): no secret (the route is a public client, PKCE S256),
+ * authorization code only, scope `openid`, exactly one callback URL `<base>/oauth/return`. Its tokens
+ * are never accepted by the gateway (it is not in `allowedClientIds`); only its ID token's `sub` is
+ * used, compared with the `sub` of the token that started the consent.
  */
 import { Construct } from 'constructs';
 import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
@@ -28,7 +34,16 @@ export interface IdentityProps {
   /** Used when the config names no logout URLs: `<base>/`. */
   readonly defaultLogoutUrl: string;
   readonly inputs: StackInputs;
+  /** Create the return route's public client with this as its only callback URL (3-legged OAuth). */
+  readonly returnCallbackUrl?: string;
 }
+
+/**
+ * Token lifetimes of the return client, at Cognito's minimums (UpdateUserPoolClient: access and ID
+ * tokens 5 minutes, refresh tokens 60 minutes): the return route uses the ID token once, right after
+ * the code exchange, and never refreshes.
+ */
+export const RETURN_CLIENT_TOKEN_VALIDITY = { accessTokenMinutes: 5, idTokenMinutes: 5, refreshTokenMinutes: 60 } as const;
 
 export class Identity extends Construct {
   readonly userPoolId: string;
@@ -41,6 +56,8 @@ export class Identity extends Construct {
   readonly scopes: readonly string[];
   /** Set for a new pool with a custom domain: the CloudFront host the DNS record must alias. */
   readonly customDomainTarget?: string;
+  /** The 3-legged OAuth return route's public client (RETURN_CLIENT_ID), when requested. */
+  readonly returnClient?: CognitoUserPoolClient;
 
   constructor(scope: Construct, id: string, props: IdentityProps) {
     super(scope, id);
@@ -105,6 +122,8 @@ export class Identity extends Construct {
       return new CognitoIdentityProvider(this, `idp-${idp.name.toLowerCase()}`, { userPoolId: this.userPoolId, ...args });
     });
 
+    // Provider names are references, so the clients are created after the IdPs they list.
+    const supportedIdentityProviders = [...(config.allowCognitoUsers ? ['COGNITO'] : []), ...providers.map((p) => p.providerName)];
     const flow = config.userFlowClient;
     const rotation = flow.refreshTokenRotation;
     this.scopes = flow.scopes;
@@ -119,8 +138,7 @@ export class Identity extends Construct {
       allowedOauthScopes: [...flow.scopes],
       callbackUrls: [props.callbackUrl],
       logoutUrls: flow.logoutUrls ? [...flow.logoutUrls] : [props.defaultLogoutUrl],
-      // Provider names are references, so the client is created after the IdPs it lists.
-      supportedIdentityProviders: [...(config.allowCognitoUsers ? ['COGNITO'] : []), ...providers.map((p) => p.providerName)],
+      supportedIdentityProviders,
       preventUserExistenceErrors: 'ENABLED',
       enableTokenRevocation: true,
       accessTokenValidity: flow.accessTokenValidityMinutes,
@@ -135,13 +153,38 @@ export class Identity extends Construct {
       dependsOn: [...(resourceServer ? [resourceServer] : []), ...(domain ? [domain] : [])],
     });
 
+    if (props.returnCallbackUrl !== undefined) {
+      this.returnClient = new CognitoUserPoolClient(this, 'return-client', {
+        name: `${namePrefix}-oauth-return`,
+        userPoolId: this.userPoolId,
+        // Public client: the return route proves possession with PKCE (S256), not a secret.
+        generateSecret: false,
+        allowedOauthFlows: ['code'],
+        allowedOauthFlowsUserPoolClient: true,
+        allowedOauthScopes: ['openid'],
+        callbackUrls: [props.returnCallbackUrl],
+        // The same sign-in options as the user-flow client: the person must be able to sign in
+        // the way they did when their token was issued (the pool's `sub` is the same either way).
+        supportedIdentityProviders,
+        preventUserExistenceErrors: 'ENABLED',
+        enableTokenRevocation: true,
+        accessTokenValidity: RETURN_CLIENT_TOKEN_VALIDITY.accessTokenMinutes,
+        idTokenValidity: RETURN_CLIENT_TOKEN_VALIDITY.idTokenMinutes,
+        refreshTokenValidity: RETURN_CLIENT_TOKEN_VALIDITY.refreshTokenMinutes,
+        tokenValidityUnits: [{ accessToken: 'minutes', idToken: 'minutes', refreshToken: 'minutes' }],
+        authSessionValidity: flow.authSessionValidityMinutes,
+        // Only the hosted UI / managed login signs in through this client; no SDK auth flows.
+        explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+        dependsOn: domain ? [domain] : [],
+      });
+    }
+
     if (pool.kind === 'create' && pool.domain.managedLoginVersion === 2 && domain) {
       // Managed login (v2) shows an error page for clients without a branding style.
-      new CognitoManagedLoginBranding(this, 'branding', {
-        userPoolId: this.userPoolId,
-        clientId: this.userFlowClient.id,
-        useCognitoProvidedValues: true,
-      });
+      for (const [id, client] of [['branding', this.userFlowClient], ['return-client-branding', this.returnClient]] as const) {
+        if (!client) continue;
+        new CognitoManagedLoginBranding(this, id, { userPoolId: this.userPoolId, clientId: client.id, useCognitoProvidedValues: true });
+      }
     }
 
     const machineClients = new Map<string, CognitoUserPoolClient>();

@@ -235,6 +235,18 @@ export interface NewGateway {
     readonly additionalAllowedClients?: readonly string[];
     readonly interceptor?: InterceptorConfig;
     readonly targets: readonly TargetConfig[];
+    /**
+     * 3-legged OAuth targets only: how the façade's return URL (`<façade base>/oauth/return`, plus any
+     * target's own `defaultReturnUrl`) gets onto the gateway's workload identity
+     * (`allowedResourceOauth2ReturnUrls`). The gateway creates that identity itself and no Terraform
+     * resource can adopt it in the same apply (docs/terraform.md, "3-legged OAuth").
+     * `manual`: nothing is run; the outputs `gateway_workload_identity` and `oauth_return_urls` name
+     * the identity and the URLs, and docs/terraform.md has the one `aws` CLI command to run.
+     * `aws-cli`: a `terraform_data` resource runs that command (`local-exec`) whenever the identity or
+     * the URLs change; it needs the AWS CLI v2 and credentials where `terraform apply` runs.
+     * @default 'manual'
+     */
+    readonly returnUrlRegistration?: 'manual' | 'aws-cli';
   };
 }
 
@@ -354,11 +366,22 @@ export interface OAuthCredentials {
   readonly scopes: readonly string[];
   readonly customParameters?: Readonly<Record<string, string>>;
   /**
-   * `AUTHORIZATION_CODE` (3-legged, per-user consent) needs `defaultReturnUrl` and an aws provider
-   * that has `grant_type` (terraform-provider-aws PR #46217, newer than the bindings' 6.25).
+   * `AUTHORIZATION_CODE` (3-legged, per-user consent) adds the façade's return route, its function,
+   * the return-keys secret and a public Cognito client for re-authentication (docs/terraform.md,
+   * "3-legged OAuth"); it needs a gateway on MCP 2025-11-25 or later and an aws provider with the
+   * target's `grant_type` (terraform-provider-aws PR #46217; the synthesized constraint then says
+   * `>= 6.32.0`).
    * @default 'CLIENT_CREDENTIALS'
    */
   readonly grantType?: 'CLIENT_CREDENTIALS' | 'AUTHORIZATION_CODE';
+  /**
+   * `AUTHORIZATION_CODE` only: where AgentCore sends the browser after consent when a `tools/call`
+   * names no return URL. The façade's proxy names its own on every call it forwards, so this only
+   * matters for callers that reach the gateway directly. Another URL is added to the workload
+   * identity's allowed return URLs and must do its own session binding (call
+   * CompleteResourceTokenAuth only for the user who started the flow).
+   * @default '<façade base>/oauth/return'
+   */
   readonly defaultReturnUrl?: string;
   readonly provider:
     | ExistingCredentialProvider
@@ -376,6 +399,49 @@ export interface OAuthCredentials {
           readonly discoveryUrl?: string;
         };
       };
+}
+
+/** A request rate (requests per second, token refill) and burst (bucket size) in API Gateway. */
+export interface RouteThrottling {
+  /** 1–10000. */
+  readonly rateLimit?: number;
+  /** 1–5000. */
+  readonly burstLimit?: number;
+}
+
+/**
+ * API Gateway throttling: a stage-wide default for every method, and per-method overrides for the
+ * OAuth endpoints (`aws_api_gateway_method_settings` with `method_path` `<path>/<METHOD>`). Each
+ * method has its own bucket, shared by all callers (API Gateway throttles per stage and method, not
+ * per client); a throttled request gets 429 with CORS headers.
+ */
+export interface ThrottlingConfig {
+  /** Stage-wide rate for every method without an override. @default 50 */
+  readonly rateLimit?: number;
+  /** @default 100 */
+  readonly burstLimit?: number;
+  readonly routes?: {
+    /**
+     * POST /register. A client registers once per installation; a steady stream is an attack
+     * (each registration is a signed, stateless client_id, so flooding costs only Lambda time).
+     * @default { rateLimit: 5, burstLimit: 10 }
+     */
+    readonly register?: RouteThrottling;
+    /**
+     * GET and POST /authorize (each method its own bucket; POST is the consent answer). One or two
+     * requests per interactive sign-in; sized for a few hundred people signing in within a minute.
+     * @default { rateLimit: 20, burstLimit: 40 }
+     */
+    readonly authorize?: RouteThrottling;
+    /**
+     * POST /token and POST /revoke (each its own bucket): code exchange once per sign-in, then one
+     * refresh per client per access-token lifetime (60 min by default), so 20/s carries about 70,000
+     * active clients. Each request is one call to Cognito, whose request-rate quotas are per account
+     * and region and shared with everything else using the pool; keep these limits below them.
+     * @default { rateLimit: 20, burstLimit: 40 }
+     */
+    readonly token?: RouteThrottling;
+  };
 }
 
 export interface FacadeConfig {
@@ -399,8 +465,27 @@ export interface FacadeConfig {
   readonly defaultScopes?: readonly string[];
   /** @default ['*'] */
   readonly corsAllowedOrigins?: readonly string[];
-  /** Stage-wide request throttling. @default { rateLimit: 50, burstLimit: 100 } */
-  readonly throttling?: { readonly rateLimit?: number; readonly burstLimit?: number };
+  readonly throttling?: ThrottlingConfig;
+  /**
+   * Accept https `client_id` URLs (OAuth Client ID Metadata Documents) and advertise
+   * `client_id_metadata_document_supported` (CLIENT_ID_METADATA_DOCUMENTS of the OAuth functions).
+   * The functions then fetch those documents from the internet (https only, public addresses only,
+   * no redirects, size and time limits).
+   * @default false
+   */
+  readonly clientIdMetadataDocuments?: boolean;
+  /**
+   * How long token (and the 3-legged OAuth return route) wait for Cognito, 1–24 (IDP_TIMEOUT_MS).
+   * Their function timeout is this + 5 s (at least 20 s), within API Gateway's 29 s.
+   * @default 10
+   */
+  readonly idpTimeoutSeconds?: number;
+  /**
+   * How long a function keeps a secret it read (signing keys, client secret, return keys), 0–3600
+   * (SECRET_CACHE_SECONDS): a rotated value reaches warm containers within this time.
+   * @default 300
+   */
+  readonly secretCacheSeconds?: number;
   /** Lifetime of the signed authorization `state`, 60–3600. @default 600 */
   readonly stateTtlSeconds?: number;
   /** Allowed clock skew when verifying signed values, 0–300. @default 60 */
@@ -413,6 +498,13 @@ export interface FacadeConfig {
      * provider >= 6.26.0, which the synthesized `required_providers` then demands. @default 60
      */
     readonly upstreamTimeoutSeconds?: number;
+    /**
+     * Client quirk for clients that ignore `nextCursor`: mcp-proxy follows up to this many
+     * `tools/list` pages itself and answers them as one (MCP_MERGE_TOOLS_LIST_PAGES;
+     * functions/lib/tools-list-merge.ts). 0 (off) or 2–100.
+     * @default 0
+     */
+    readonly mergeToolsListPages?: number;
   };
   /** @default 'info' */
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
@@ -565,6 +657,7 @@ export type ResolvedCredentials =
       readonly scopes: readonly string[];
       readonly customParameters: Readonly<Record<string, string>>;
       readonly grantType: 'CLIENT_CREDENTIALS' | 'AUTHORIZATION_CODE';
+      /** AUTHORIZATION_CODE only; undefined: the façade's return route. */
       readonly defaultReturnUrl?: string;
       readonly provider:
         | ExistingCredentialProvider
@@ -608,10 +701,23 @@ export type ResolvedGateway =
         readonly passRequestHeaders: boolean;
       };
       readonly targets: readonly ResolvedTarget[];
+      readonly returnUrlRegistration: 'manual' | 'aws-cli';
     }
   | { readonly kind: 'existing'; readonly url: string };
 
 export type ResourceToIdpSetting = 'strip' | 'forward' | { readonly uri: string };
+
+export interface ResolvedRateLimit {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/** The OAuth endpoints with their own throttling, named after the function that serves them. */
+export type ThrottledRoute = 'register' | 'authorize' | 'token';
+
+export interface ResolvedThrottling extends ResolvedRateLimit {
+  readonly routes: Readonly<Record<ThrottledRoute, ResolvedRateLimit>>;
+}
 
 export interface ResolvedFacade {
   readonly stageName: string;
@@ -620,10 +726,13 @@ export interface ResolvedFacade {
   readonly resourceToIdp: ResourceToIdpSetting;
   readonly defaultScopes: readonly string[];
   readonly corsAllowedOrigins: readonly string[];
-  readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly throttling: ResolvedThrottling;
+  readonly clientIdMetadataDocuments: boolean;
+  readonly idpTimeoutSeconds: number;
+  readonly secretCacheSeconds: number;
   readonly stateTtlSeconds: number;
   readonly clockSkewSeconds: number;
-  readonly mcp: { readonly maxBodyBytes: number; readonly upstreamTimeoutSeconds: number };
+  readonly mcp: { readonly maxBodyBytes: number; readonly upstreamTimeoutSeconds: number; readonly mergeToolsListPages: number };
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly logRetentionDays: number;
   readonly memoryMb: number;

@@ -1,5 +1,5 @@
 /** Validation of `facade`: the REST API, its functions' settings and the redirect/CORS policy. */
-import type { ResolvedFacade, ResolvedIdentity, ResourceToIdpSetting } from './types';
+import type { ResolvedFacade, ResolvedIdentity, ResolvedRateLimit, ResolvedThrottling, ResourceToIdpSetting, ThrottledRoute } from './types';
 import { Reader, join } from './reader';
 import { ACM_CERTIFICATE_ARN, API_GATEWAY_STAGE, HOSTNAME, LOG_RETENTION_DAYS, arnRegion } from './patterns';
 
@@ -19,7 +19,11 @@ export function readFacade(r: Reader, value: unknown, ctx: FacadeContext): Resol
     r.object(value ?? {}, p, [
       'stageName', 'customDomain', 'redirectAllowlist', 'resourceToIdp', 'defaultScopes', 'corsAllowedOrigins', 'throttling', 'stateTtlSeconds',
       'clockSkewSeconds', 'mcp', 'logLevel', 'logRetentionDays', 'memoryMb', 'signingKeys', 'secretRecoveryWindowDays', 'manageApiGatewayAccountRole',
-    ], { signingKey: 'the signing key is generated, or is the Terraform variable signing_keys (facade.signingKeys: "variable")' }) ?? {};
+      'clientIdMetadataDocuments', 'idpTimeoutSeconds', 'secretCacheSeconds',
+    ], {
+      signingKey: 'the signing key is generated, or is the Terraform variable signing_keys (facade.signingKeys: "variable")',
+      returnKeys: 'the 3-legged OAuth return keys are generated; bump the Terraform variable return_keys_version to rotate',
+    }) ?? {};
 
   const stageName = r.optionalString(o.stageName, join(p, 'stageName'), API_GATEWAY_STAGE) ?? 'prod';
 
@@ -53,21 +57,19 @@ export function readFacade(r: Reader, value: unknown, ctx: FacadeContext): Resol
   const corsAllowedOrigins = o.corsAllowedOrigins === undefined ? ['*'] : r.array(o.corsAllowedOrigins, join(p, 'corsAllowedOrigins'), (v, vp) => readOrigin(r, v, vp), { min: 1 }) ?? ['*'];
   if (corsAllowedOrigins.includes('*') && corsAllowedOrigins.length > 1) r.fail(join(p, 'corsAllowedOrigins'), '"*" must be the only entry');
 
-  const tp = join(p, 'throttling');
-  const t = r.object(o.throttling ?? {}, tp, ['rateLimit', 'burstLimit']) ?? {};
-  // Account-level API Gateway defaults are 10,000 requests/s with a 5,000 burst.
-  const throttling = {
-    rateLimit: r.integer(t.rateLimit, join(tp, 'rateLimit'), 50, 1, 10000),
-    burstLimit: r.integer(t.burstLimit, join(tp, 'burstLimit'), 100, 1, 5000),
-  };
+  const throttling = readThrottling(r, o.throttling, join(p, 'throttling'));
 
   const mp = join(p, 'mcp');
-  const m = r.object(o.mcp ?? {}, mp, ['maxBodyBytes', 'upstreamTimeoutSeconds']) ?? {};
+  const m = r.object(o.mcp ?? {}, mp, ['maxBodyBytes', 'upstreamTimeoutSeconds', 'mergeToolsListPages']) ?? {};
   // Ranges match functions/lib/config.ts (MCP_MAX_BODY_BYTES, MCP_UPSTREAM_TIMEOUT_MS); 6 MB is
   // Lambda's synchronous payload limit and 900 s its maximum timeout.
+  const mergeToolsListPages = r.integer(m.mergeToolsListPages, join(mp, 'mergeToolsListPages'), 0, 0, 100);
+  // functions/lib/tools-list-merge.ts: 0 is off, and merging needs at least two pages.
+  if (mergeToolsListPages === 1) r.fail(join(mp, 'mergeToolsListPages'), 'must be 0 (off) or the most pages to merge, 2–100');
   const mcp = {
     maxBodyBytes: r.integer(m.maxBodyBytes, join(mp, 'maxBodyBytes'), 1_048_576, 1024, 6_291_456),
     upstreamTimeoutSeconds: r.integer(m.upstreamTimeoutSeconds, join(mp, 'upstreamTimeoutSeconds'), 60, 1, 900),
+    mergeToolsListPages,
   };
 
   const secretRecoveryWindowDays = r.integer(o.secretRecoveryWindowDays, join(p, 'secretRecoveryWindowDays'), 7, 0, 30);
@@ -81,6 +83,11 @@ export function readFacade(r: Reader, value: unknown, ctx: FacadeContext): Resol
     defaultScopes,
     corsAllowedOrigins,
     throttling,
+    clientIdMetadataDocuments: r.boolean(o.clientIdMetadataDocuments, join(p, 'clientIdMetadataDocuments'), false),
+    // IDP_TIMEOUT_MS accepts up to 28 s (functions/lib/config.ts); the function needs 5 s more and
+    // API Gateway answers 504 after 29 s, so 24 s is the useful maximum.
+    idpTimeoutSeconds: r.integer(o.idpTimeoutSeconds, join(p, 'idpTimeoutSeconds'), 10, 1, 24),
+    secretCacheSeconds: r.integer(o.secretCacheSeconds, join(p, 'secretCacheSeconds'), 300, 0, 3600),
     stateTtlSeconds: r.integer(o.stateTtlSeconds, join(p, 'stateTtlSeconds'), 600, 60, 3600),
     clockSkewSeconds: r.integer(o.clockSkewSeconds, join(p, 'clockSkewSeconds'), 60, 0, 300),
     mcp,
@@ -90,6 +97,38 @@ export function readFacade(r: Reader, value: unknown, ctx: FacadeContext): Resol
     signingKeys: r.choice(o.signingKeys, join(p, 'signingKeys'), ['generate', 'variable'] as const, 'generate'),
     secretRecoveryWindowDays,
     manageApiGatewayAccountRole: r.boolean(o.manageApiGatewayAccountRole, join(p, 'manageApiGatewayAccountRole'), false),
+  };
+}
+
+/**
+ * Per-route defaults (types.ts ThrottlingConfig explains the sizing). Account-level API Gateway
+ * limits are 10,000 requests/s with a 5,000 burst, hence the upper bounds.
+ */
+export const ROUTE_THROTTLING_DEFAULTS: Readonly<Record<ThrottledRoute, ResolvedRateLimit>> = {
+  register: { rateLimit: 5, burstLimit: 10 },
+  authorize: { rateLimit: 20, burstLimit: 40 },
+  token: { rateLimit: 20, burstLimit: 40 },
+};
+
+function readThrottling(r: Reader, value: unknown, p: string): ResolvedThrottling {
+  const t = r.object(value ?? {}, p, ['rateLimit', 'burstLimit', 'routes']) ?? {};
+  const stage = readRateLimit(r, t, p, { rateLimit: 50, burstLimit: 100 });
+  const rp = join(p, 'routes');
+  const routesInput = r.object(t.routes ?? {}, rp, Object.keys(ROUTE_THROTTLING_DEFAULTS)) ?? {};
+  const routes = Object.fromEntries(
+    (Object.keys(ROUTE_THROTTLING_DEFAULTS) as ThrottledRoute[]).map((route) => {
+      const routePath = join(rp, route);
+      const o = r.object(routesInput[route] ?? {}, routePath, ['rateLimit', 'burstLimit']) ?? {};
+      return [route, readRateLimit(r, o, routePath, ROUTE_THROTTLING_DEFAULTS[route])];
+    }),
+  ) as Record<ThrottledRoute, ResolvedRateLimit>;
+  return { ...stage, routes };
+}
+
+function readRateLimit(r: Reader, o: Record<string, unknown>, p: string, fallback: ResolvedRateLimit): ResolvedRateLimit {
+  return {
+    rateLimit: r.integer(o.rateLimit, join(p, 'rateLimit'), fallback.rateLimit, 1, 10000),
+    burstLimit: r.integer(o.burstLimit, join(p, 'burstLimit'), fallback.burstLimit, 1, 5000),
   };
 }
 

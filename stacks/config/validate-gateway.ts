@@ -5,6 +5,7 @@ import type { JsonSchema, ResolvedCredentials, ResolvedFunctionSource, ResolvedG
 import { Reader, join } from './reader';
 import { ACCOUNT_ID, AGENTCORE_NAME, CREDENTIAL_PROVIDER_ARN, LAMBDA_ARN, S3_URI, SCOPE_TOKEN, SECRET_ARN, TOOL_NAME, snakeName } from './patterns';
 import { checkUnique } from './validate-identity';
+import { MIN_MCP_VERSION_FOR_3LO, isThreeLegged } from './features';
 import { ConfigError as FunctionConfigError } from '../../functions/lib/config';
 import { parseToolPolicyJson } from '../../functions/lib/tool-policy';
 
@@ -33,7 +34,10 @@ export function readGateway(r: Reader, value: unknown, ctx: GatewayContext): Res
   if (which !== 'create') return undefined;
 
   const cp = join(p, 'create');
-  const c = r.object(o.create, cp, ['name', 'description', 'supportedMcpVersions', 'searchType', 'instructions', 'exceptionLevel', 'additionalAllowedClients', 'interceptor', 'targets']);
+  const c = r.object(o.create, cp, [
+    'name', 'description', 'supportedMcpVersions', 'searchType', 'instructions', 'exceptionLevel', 'additionalAllowedClients', 'interceptor', 'targets',
+    'returnUrlRegistration',
+  ]);
   if (!c) return undefined;
   const name = r.optionalString(c.name, join(cp, 'name'), AGENTCORE_NAME) ?? `${ctx.deploymentName}-gateway`;
   const description = r.optionalString(c.description, join(cp, 'description'), { pattern: /^.{1,200}$/s, hint: 'must be at most 200 characters' });
@@ -63,9 +67,20 @@ export function readGateway(r: Reader, value: unknown, ctx: GatewayContext): Res
 
   const targets = r.array(c.targets, join(cp, 'targets'), (t, tp) => readTarget(r, t, tp, ctx), { min: 1, max: 100 });
   if (targets) checkUnique(r, targets.map((t) => t.name), join(cp, 'targets'), 'target name');
+  const threeLegged = (targets ?? []).flatMap((t, i) => (isThreeLegged(t) ? [i] : []));
+  // URL elicitation (-32042), which 3-legged OAuth targets answer a first tools/call with, exists
+  // from MCP 2025-11-25 (agentcore-gateway.md, "3-legged OAuth").
+  if (threeLegged.length && !supportedMcpVersions.some((v) => v >= MIN_MCP_VERSION_FOR_3LO)) {
+    r.fail(join(cp, 'supportedMcpVersions'), `must include ${MIN_MCP_VERSION_FOR_3LO} or later: targets[${threeLegged.join('], targets[')}] use grantType AUTHORIZATION_CODE (URL elicitation)`);
+  }
+  const returnUrlRegistration = r.choice(c.returnUrlRegistration, join(cp, 'returnUrlRegistration'), ['manual', 'aws-cli'] as const, 'manual');
+  if (c.returnUrlRegistration !== undefined && !threeLegged.length) {
+    r.fail(join(cp, 'returnUrlRegistration'), 'only applies when a target uses grantType AUTHORIZATION_CODE');
+  }
   if (!targets) return undefined;
-  return { kind: 'create', name, description, supportedMcpVersions, searchType, instructions, exceptionLevel, additionalAllowedClients, interceptor, targets };
+  return { kind: 'create', name, description, supportedMcpVersions, searchType, instructions, exceptionLevel, additionalAllowedClients, interceptor, targets, returnUrlRegistration };
 }
+
 
 /**
  * The interceptor in functions/interceptor reads its policy from TOOL_POLICY (docs/interceptor.md);
@@ -251,10 +266,8 @@ function readCredentials(r: Reader, value: unknown, p: string, targetName: strin
   const customParameters = r.stringMap(o.customParameters, join(p, 'customParameters')) ?? {};
   if (Object.keys(customParameters).length > 10) r.fail(join(p, 'customParameters'), 'must have at most 10 entries');
   const grantType = r.choice(o.grantType, join(p, 'grantType'), ['CLIENT_CREDENTIALS', 'AUTHORIZATION_CODE'] as const, 'CLIENT_CREDENTIALS');
+  // Without one, the façade's own return route is the default (the stack fills it in).
   const defaultReturnUrl = o.defaultReturnUrl === undefined ? undefined : r.url(o.defaultReturnUrl, join(p, 'defaultReturnUrl'), { allowQuery: true });
-  if (grantType === 'AUTHORIZATION_CODE' && o.defaultReturnUrl === undefined) {
-    r.fail(join(p, 'defaultReturnUrl'), 'is required with grantType AUTHORIZATION_CODE (where the browser returns after consent)');
-  }
   if (grantType === 'CLIENT_CREDENTIALS' && o.defaultReturnUrl !== undefined) r.fail(join(p, 'defaultReturnUrl'), 'only applies to grantType AUTHORIZATION_CODE');
 
   const pp = join(p, 'provider');
