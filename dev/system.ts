@@ -233,8 +233,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     thirdParty,
     async close() {
       await Promise.all(servers.map(close));
-      delete process.env[keysVar];
-      delete process.env[returnKeysVar];
+      // Every local secret this system put in the process environment, and only those.
+      for (const name of Object.keys(process.env)) if (name.startsWith('AGENTCORE_MCP_OAUTH_') && name.endsWith(`_${id}`)) delete process.env[name];
     },
   };
 }

@@ -3,7 +3,7 @@
  * existing Lambda, an OpenAPI API with an API key, an OpenAPI API with OAuth client credentials, a
  * Smithy model, and a remote MCP server with per-user (3-legged) OAuth.
  *
- * The interceptor is functions/interceptor (docs/interceptor.md): per-user tool authorization from
+ * The interceptor is functions/interceptor (README "Tool authorization"): per-user tool authorization from
  * TOOL_POLICY, checked at synth. It verifies each caller's JWT against this pool; the stack sets
  * IDP_ISSUER and IDP_JWKS_URI for it.
  *
@@ -16,7 +16,7 @@
  * The `github` target uses grantType AUTHORIZATION_CODE (3-legged OAuth): the façade's return route
  * /oauth/return, its function and public Cognito client come with it, and the synthesized provider
  * constraint becomes >= 6.32.0 (`grant_type`, terraform-provider-aws PR #46217). See
- * examples/three-legged.config.ts and docs/terraform.md ("3-legged OAuth").
+ * examples/three-legged.config.ts and README "Deploy with Terraform" ("3-legged OAuth").
  */
 import { defineConfig } from '../stacks/config/types';
 

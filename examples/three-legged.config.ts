@@ -3,7 +3,7 @@
  * account. The first tools/call of a user answers a URL elicitation (-32042); the user consents at
  * GitHub, AgentCore sends the browser to the façade's return route, which signs the user in again
  * (a public Cognito client, PKCE) and completes the session only if it is the same person whose
- * token made the call (docs/terraform.md, "3-legged OAuth"; README, session binding).
+ * token made the call (README "Deploy with Terraform", "3-legged OAuth"; README, session binding).
  *
  * What this config adds to a deployment (all derived from the one AUTHORIZATION_CODE target):
  *   GET /oauth/return → oauth-return Lambda (own role: CompleteResourceTokenAuth + the return keys)
@@ -19,7 +19,7 @@
  *      (aws bedrock-agentcore-control get-oauth2-credential-provider --name mcp-gh-github
  *       --query callbackUrl); the aws provider does not export it.
  *   2. Register the return URL on the gateway's workload identity (outputs gateway_workload_identity
- *      and oauth_return_urls; the command is in docs/terraform.md), or set
+ *      and oauth_return_urls; the command is in README "Deploy with Terraform"), or set
  *      gateway.create.returnUrlRegistration: 'aws-cli' to have Terraform run it.
  *
  * Needs an aws provider with the gateway target's grant_type (the synthesized constraint says

@@ -4,7 +4,7 @@
  *
  *   IDP_ISSUER          required  the Cognito issuer, `https://cognito-idp.<region>.amazonaws.com/<pool>`
  *   IDP_JWKS_URI        optional  default `${IDP_ISSUER}/.well-known/jwks.json` (Cognito's layout)
- *   TOOL_POLICY         required  the JSON tool policy (tool-policy.ts, docs/interceptor.md)
+ *   TOOL_POLICY         required  the JSON tool policy (tool-policy.ts, README "Tool authorization")
  *   CLOCK_SKEW_SECONDS  optional  0–300, default 60: tolerance for `exp`/`nbf`
  *   JWKS_TIMEOUT_MS     optional  100–10000, default 3000: time allowed to fetch the JWKS
  */
