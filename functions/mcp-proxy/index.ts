@@ -113,7 +113,8 @@ export async function forwardMcp(event: ApiEvent, config: McpProxySettings): Pro
     upstream.headers.get('www-authenticate'), `${baseUrlOf(event, config)}${WELL_KNOWN.protectedResourceMcp}`, upstream.status,
   );
   if (challenge) headers['www-authenticate'] = challenge;
-  log.info('gateway answered', { fn: 'mcp-proxy', method: event.httpMethod, status: upstream.status, ms: Date.now() - started });
+  // Debug only: API Gateway's access log already records every request's status and latency.
+  log.debug('gateway answered', { fn: 'mcp-proxy', method: event.httpMethod, status: upstream.status, ms: Date.now() - started });
 
   const listRequest = config.mergeToolsListPages ? toolsListRequestOf(parsed) : undefined;
   if (listRequest && upstream.status === 200) {
