@@ -54,13 +54,18 @@ describe('register (RFC 7591)', () => {
     [{ redirect_uris: ['http://127.0.0.1/cb'], response_types: ['token'] }, 'invalid_client_metadata'],
     [{ redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'private_key_jwt' }, 'invalid_client_metadata'],
     [{ redirect_uris: ['http://127.0.0.1/cb'], application_type: 'desktop' }, 'invalid_client_metadata'],
-    [{ redirect_uris: ['http://127.0.0.1/cb'], scope: 'admin' }, 'invalid_client_metadata'],
     [{ redirect_uris: ['http://127.0.0.1/cb'], client_name: 'x'.repeat(201) }, 'invalid_client_metadata'],
     [[1, 2], 'invalid_client_metadata'],
   ])('%j is refused with %s', async (metadata, error) => {
     const res = await register(metadata);
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body).error).toBe(error);
+  });
+
+  test('unknown scopes in the metadata are dropped, not refused (RFC 7591 §3.2.1)', async () => {
+    const res = await register({ redirect_uris: ['http://127.0.0.1/cb'], scope: 'openid admin offline_access' });
+    expect(res.statusCode).toBe(201);
+    expect(JSON.parse(res.body).scope).toBe('openid offline_access');
   });
 
   test('malformed JSON, wrong content type and oversized bodies get RFC 7591 errors', async () => {

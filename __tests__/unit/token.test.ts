@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { useNock } from '../helpers/nock';
-import { wrapCode } from '../../functions/lib/code';
+import { unwrapRefreshToken, wrapCode, wrapRefreshToken } from '../../functions/lib/code';
 import { createHandler } from '../../functions/lib/handler';
 import { encodeClientId } from '../../functions/lib/registration';
 import { route } from '../../functions/token';
@@ -13,6 +13,7 @@ const CLIENT_ID = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/cb
 const CODE = wrapCode(keyring, 'cognito-code', CLIENT_ID, REDIRECT, NOW);
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const BASIC = `Basic ${Buffer.from('cognito-app-client:idp-secret-value-never-leaks').toString('base64')}`;
+const RT = wrapRefreshToken(keyring, 'rt', CLIENT_ID, NOW);
 const TOKENS = { access_token: 'at', id_token: 'it', refresh_token: 'rt', token_type: 'Bearer', expires_in: 3600 };
 
 const post = (fields: Record<string, string>, headers: Record<string, string> = FORM, path = '/token') =>
@@ -32,7 +33,10 @@ describe('token: authorization_code', () => {
       .reply(200, TOKENS);
     const res = await codeGrant();
     expect(res.statusCode).toBe(200);
-    expect(JSON.parse(res.body)).toEqual(TOKENS);
+    const body = JSON.parse(res.body);
+    expect({ ...body, refresh_token: 'rt' }).toEqual(TOKENS);
+    // The refresh token is bound to this client (RFC 6749 §10.4).
+    expect(unwrapRefreshToken(keyring, body.refresh_token, CLIENT_ID, NOW, 60)).toEqual({ ok: true, idpToken: 'rt' });
     expect(res.headers!['Cache-Control']).toBe('no-store');
     expect(res.body).not.toContain('idp-secret');
     expect(idp.isDone()).toBe(true);
@@ -107,9 +111,18 @@ describe('token: refresh_token', () => {
     nock(IDP, { reqheaders: { authorization: BASIC } })
       .post('/oauth2/token', { grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'cognito-app-client' })
       .reply(200, { access_token: 'at2', token_type: 'Bearer', expires_in: 3600 });
-    const res = await post({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: CLIENT_ID, resource: `${BASE}/mcp` });
+    const res = await post({ grant_type: 'refresh_token', refresh_token: RT, client_id: CLIENT_ID, resource: `${BASE}/mcp` });
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body).access_token).toBe('at2');
+  });
+
+  test.each([
+    ['another client\'s refresh token', () => wrapRefreshToken(keyring, 'rt', encodeClientId(keyring, { redirect_uris: [REDIRECT], application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] }, NOW - 5)!, NOW), 'the refresh token was issued to another client'],
+    ['a raw IdP refresh token', () => 'rt', 'the refresh token is invalid'],
+  ])('%s is invalid_grant and never reaches the IdP', async (_name, token, description) => {
+    const res = await post({ grant_type: 'refresh_token', refresh_token: token(), client_id: CLIENT_ID });
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body)).toEqual({ error: 'invalid_grant', error_description: description });
   });
 
   test('a client that did not register refresh_token is unauthorized_client', async () => {
@@ -120,7 +133,7 @@ describe('token: refresh_token', () => {
 
   test('a revoked or rotated refresh token: the IdP invalid_grant reaches the client', async () => {
     nock(IDP).post('/oauth2/token').reply(400, { error: 'invalid_grant', error_description: 'Refresh Token has been revoked' });
-    const res = await post({ grant_type: 'refresh_token', refresh_token: 'old', client_id: CLIENT_ID });
+    const res = await post({ grant_type: 'refresh_token', refresh_token: wrapRefreshToken(keyring, 'old', CLIENT_ID, NOW), client_id: CLIENT_ID });
     expect(JSON.parse(res.body)).toEqual({ error: 'invalid_grant', error_description: 'Refresh Token has been revoked' });
   });
 });
@@ -128,7 +141,7 @@ describe('token: refresh_token', () => {
 describe('revoke (RFC 7009)', () => {
   test('proxies to the IdP revocation endpoint and answers 200', async () => {
     const idp = nock(IDP, { reqheaders: { authorization: BASIC } }).post('/oauth2/revoke', { token: 'rt', token_type_hint: 'refresh_token', client_id: 'cognito-app-client' }).reply(200, '');
-    const res = await post({ token: 'rt', token_type_hint: 'refresh_token', client_id: CLIENT_ID }, FORM, '/revoke');
+    const res = await post({ token: RT, token_type_hint: 'refresh_token', client_id: CLIENT_ID }, FORM, '/revoke');
     expect(res.statusCode).toBe(200);
     expect(idp.isDone()).toBe(true);
   });
@@ -137,6 +150,13 @@ describe('revoke (RFC 7009)', () => {
     nock(IDP).post('/oauth2/revoke').reply(400, { error: 'unsupported_token_type' });
     const res = await post({ token: 'at', client_id: CLIENT_ID }, FORM, '/revoke');
     expect(JSON.parse(res.body).error).toBe('unsupported_token_type');
+  });
+
+  test('another client\'s refresh token is answered 200 and not revoked (RFC 7009 §2.2)', async () => {
+    const other = encodeClientId(keyring, { redirect_uris: [REDIRECT], application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] }, NOW - 7)!;
+    const res = await post({ token: wrapRefreshToken(keyring, 'victim-rt', other, NOW), client_id: CLIENT_ID }, FORM, '/revoke');
+    expect(res.statusCode).toBe(200);
+    expect(nock.pendingMocks()).toEqual([]);
   });
 
   test('a missing token is invalid_request', async () => {

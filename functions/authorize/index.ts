@@ -21,10 +21,11 @@ import { checkRedirectUri, isLoopbackRedirect, matchRegisteredRedirect, withQuer
 import { checkResource, resourceForIdp } from '../lib/resource';
 import { PATHS } from '../lib/routes';
 import { mapScopes } from '../lib/scopes';
+import { MAX_SIGNED_LENGTH } from '../lib/signed';
 import { signState } from '../lib/state';
 
-/** IdP parameters a client may pass through (Cognito: federated IdP selection, language, login hint). */
-const PASS_THROUGH = ['login_hint', 'identity_provider', 'idp_identifier', 'lang'] as const;
+/** IdP parameters a client may pass through (Cognito: federated IdP selection, language, login hint; OIDC nonce). */
+const PASS_THROUGH = ['login_hint', 'identity_provider', 'idp_identifier', 'lang', 'nonce'] as const;
 const MAX_FORM_BYTES = 16 * 1024;
 
 export type AuthorizeOutcome =
@@ -110,6 +111,7 @@ export function decideAuthorize(input: AuthorizeInput, config: OAuthConfig, keyr
     ...(clientState === undefined ? {} : { clientState }),
     ...(browserNonce === undefined ? {} : { browserNonce }),
   }, now, config.stateTtlSeconds);
+  if (state.length > MAX_SIGNED_LENGTH) return fail('invalid_request', 'the authorization request is too large (client_id, redirect_uri and state together)');
   const passThrough: Record<string, string | undefined> = {};
   for (const name of PASS_THROUGH) {
     const p = single(params, name);
@@ -169,7 +171,6 @@ export async function authorize(event: ApiEvent, config: OAuthConfig): Promise<A
       const page = consentPage({
         clientName: outcome.clientName, redirectHost: new URL(outcome.redirectUri).host || outcome.redirectUri, scopes: outcome.scopes,
         action: `${baseUrl}${PATHS.authorize}`, fields,
-        formTargets: [new URL(config.idp.authorizationEndpoint).origin, new URL(outcome.redirectUri).origin].filter((o) => o !== 'null'),
       });
       return { ...page, headers: { ...page.headers, 'Set-Cookie': consentCookie(baseUrl, outcome.nonce) } };
     }

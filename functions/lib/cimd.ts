@@ -35,7 +35,10 @@ export function isMetadataDocumentUrl(clientId: string): boolean {
 }
 
 /** The URL rules of the draft (§3): https, a path, no fragment, no credentials, no dot segments. */
+export const MAX_CLIENT_ID_URL_LENGTH = 1024;
+
 export function checkDocumentUrl(clientId: string): URL {
+  if (clientId.length > MAX_CLIENT_ID_URL_LENGTH) throw new CimdError('bad_url', `client_id URL is longer than ${MAX_CLIENT_ID_URL_LENGTH} characters`);
   let url: URL;
   try {
     url = new URL(clientId);
@@ -72,7 +75,9 @@ export function pinnedHttpsFetch(request: typeof httpsRequest = httpsRequest, ti
     const req = request(url, {
       method: 'GET',
       headers: { Accept: 'application/json', 'User-Agent': 'agentcore-mcp-oauth' },
-      lookup: (_host, _opts, cb) => cb(null, address, family),
+      // Node >= 20 asks with { all: true } (autoSelectFamily) and then expects a list.
+      lookup: ((_host: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) =>
+        (opts?.all ? cb(null, [{ address, family }]) : cb(null, address, family))) as never,
       servername: url.hostname,
       timeout: timeoutMs,
       agent: false,

@@ -17,7 +17,8 @@ interface CodePayload {
   readonly r: string;
 }
 
-function clientDigest(clientId: string): string {
+/** A short digest naming a client inside signed artefacts (the full client_id can be kilobytes). */
+export function clientDigest(clientId: string): string {
   return createHash('sha256').update(clientId).digest('base64url').slice(0, 22);
 }
 
@@ -38,4 +39,24 @@ export function unwrapCode(
   // RFC 6749 §4.1.3: when sent, redirect_uri must be identical; OAuth 2.1 §4.1.3 lets PKCE clients omit it.
   if (redirectUri !== undefined && redirectUri !== r) return { ok: false, reason: 'redirect_mismatch' };
   return { ok: true, idpCode: x };
+}
+
+/**
+ * Refresh tokens handed to clients are wrapped the same way, bound to the client they were issued
+ * to: RFC 6749 §10.4 and RFC 9700 §4.14.2 require that binding for public clients, and the IdP
+ * cannot keep it because every client reaches it as the façade's one app client. No expiry: the
+ * IdP's own refresh-token lifetime applies.
+ */
+export function wrapRefreshToken(keyring: Keyring, idpToken: string, clientId: string, nowSeconds: number): string {
+  return sign(keyring, 'refresh', { x: idpToken, c: clientDigest(clientId) }, nowSeconds);
+}
+
+export function unwrapRefreshToken(
+  keyring: Keyring, token: unknown, clientId: string, nowSeconds: number, skewSeconds: number,
+): { ok: true; idpToken: string } | { ok: false; reason: UnwrapFailure } {
+  const result = verify<{ x: string; c: string }>(keyring, 'refresh', token, nowSeconds, skewSeconds);
+  if (!result.ok) return result;
+  if (typeof result.value.x !== 'string' || typeof result.value.c !== 'string') return { ok: false, reason: 'malformed' };
+  if (result.value.c !== clientDigest(clientId)) return { ok: false, reason: 'client_mismatch' };
+  return { ok: true, idpToken: result.value.x };
 }

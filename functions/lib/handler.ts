@@ -37,8 +37,8 @@ export function memoConfig<C>(name: string, read: (env: NodeJS.ProcessEnv) => C,
 }
 
 /** Maps failures to responses. Exported for the streaming proxy, which shapes its own errors. */
-export function failureResult(name: string, error: unknown, event: ApiEvent | undefined): ApiResult {
-  const cors = event ? corsHeaders(event, { corsAllowedOrigins: ['*'] }) : {};
+export function failureResult(name: string, error: unknown, event: ApiEvent | undefined, corsAllowedOrigins: readonly string[] = ['*']): ApiResult {
+  const cors = event ? corsHeaders(event, { corsAllowedOrigins }) : {};
   if (error instanceof ConfigError) {
     return oauthError(503, 'temporarily_unavailable', `the façade is misconfigured (${error.field}); see its logs`, { 'Retry-After': '60', ...cors });
   }
@@ -54,15 +54,17 @@ export function failureResult(name: string, error: unknown, event: ApiEvent | un
 export function createHandler<C extends CommonConfig>(route: RouteDefinition<C>, env: NodeJS.ProcessEnv = process.env): ApiHandler {
   const config = memoConfig(route.name, route.readConfig, env);
   return async (event) => {
+    let origins: readonly string[] | undefined;
     try {
       const cfg = config();
+      origins = cfg.corsAllowedOrigins;
       if (event.httpMethod === 'OPTIONS') return preflight(event, cfg, route.methods);
       if (!route.methods.includes(event.httpMethod)) return methodNotAllowed(route.methods, corsHeaders(event, cfg));
       const result = await route.handle(event, cfg);
       result.headers = { ...corsHeaders(event, cfg), ...result.headers };
       return result;
     } catch (error) {
-      return failureResult(route.name, error, event);
+      return failureResult(route.name, error, event, origins);
     }
   };
 }

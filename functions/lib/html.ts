@@ -29,8 +29,6 @@ export interface ConsentPageInput {
   readonly scopes: readonly string[];
   readonly action: string;
   readonly fields: ReadonlyArray<readonly [string, string]>;
-  /** Origins the form may lead to (CSP form-action also governs redirects after submission). */
-  readonly formTargets: readonly string[];
 }
 
 /** The consent page for non-loopback clients: what is asked, by whom, and where the answer goes. */
@@ -46,6 +44,8 @@ export function consentPage(input: ConsentPageInput) {
 <form method="post" action="${escapeHtml(input.action)}">${hidden}
 <button type="submit" name="decision" value="approve">Allow</button><button type="submit" name="decision" value="deny">Deny</button>
 </form></body></html>`;
-  const csp = `default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'self' ${input.formTargets.join(' ')}`;
+  // No form-action: browsers apply it to every redirect after the submit (IdP, SSO, federated IdPs,
+  // private-use schemes), which would break legitimate flows; the form posts to the façade itself.
+  const csp = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
   return { statusCode: 200, headers: { ...PAGE_HEADERS, 'Content-Security-Policy': csp }, body };
 }

@@ -28,7 +28,8 @@ export function authorizationServerMetadata(baseUrl: string, config: CommonConfi
     authorization_endpoint: `${baseUrl}${PATHS.authorize}`,
     token_endpoint: `${baseUrl}${PATHS.token}`,
     registration_endpoint: `${baseUrl}${PATHS.register}`,
-    revocation_endpoint: `${baseUrl}${PATHS.revoke}`,
+    // RFC 8414 §2: advertised only when the IdP side of revocation is configured.
+    ...(idp.revocationEndpoint ? { revocation_endpoint: `${baseUrl}${PATHS.revoke}`, revocation_endpoint_auth_methods_supported: ['none'] } : {}),
     jwks_uri: idp.jwksUri,
     ...(idp.userinfoEndpoint ? { userinfo_endpoint: idp.userinfoEndpoint } : {}),
     scopes_supported: [...config.scopesSupported, 'offline_access'],
@@ -37,7 +38,6 @@ export function authorizationServerMetadata(baseUrl: string, config: CommonConfi
     grant_types_supported: ['authorization_code', 'refresh_token'],
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: ['none'],
-    revocation_endpoint_auth_methods_supported: ['none'],
     authorization_response_iss_parameter_supported: true,
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],

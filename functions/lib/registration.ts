@@ -108,10 +108,10 @@ export function validateRegistration(
   let scope: string | undefined;
   if (m.scope !== undefined) {
     if (typeof m.scope !== 'string') return { ok: false, error: metadataError('scope must be a space-separated string') };
+    // RFC 7591 §2 and §3.2.1: `scope` lists what the client may ask for and the server may replace
+    // it; unknown scopes are dropped (and /authorize refuses them), not a reason to refuse the client.
     const requested = m.scope.split(' ').filter(Boolean);
-    const unknown = requested.filter((s) => s !== 'offline_access' && !policy.scopesSupported.includes(s));
-    if (unknown.length) return { ok: false, error: metadataError(`unsupported scope: ${unknown.join(' ')}`) };
-    scope = requested.join(' ') || undefined;
+    scope = requested.filter((s) => s === 'offline_access' || policy.scopesSupported.includes(s)).join(' ') || undefined;
   }
 
   return {

@@ -6,7 +6,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type Keyring, purposeKey } from './keys';
 
-export type SignedPurpose = 'client' | 'state' | 'code' | 'consent';
+export type SignedPurpose = 'client' | 'state' | 'code' | 'consent' | 'refresh';
 
 export interface SignedClaims {
   readonly typ: SignedPurpose;
@@ -19,7 +19,8 @@ export type VerifyFailure = 'malformed' | 'unknown_key' | 'bad_signature' | 'wro
 
 export type VerifyResult<T> = { ok: true; value: T & SignedClaims } | { ok: false; reason: VerifyFailure };
 
-const MAX_SIGNED_LENGTH = 8192;
+/** The longest signed value accepted; anything signing more must refuse up front. */
+export const MAX_SIGNED_LENGTH = 8192;
 
 function mac(keyring: Keyring, kid: string, purpose: SignedPurpose, data: string): Buffer | undefined {
   const key = keyring.keys.get(kid);

@@ -157,8 +157,9 @@ export async function finishReauthentication(
   const state = single(params, 'state').value ?? '';
   const clear = { 'Set-Cookie': cookie(baseUrl, state, '', 0) };
   const opened = unseal<ReturnSession>(keyring, 'return-session', state ? cookies(cookieName(baseUrl, state)) : undefined, now, config.clockSkewSeconds);
-  if (!opened.ok || typeof opened.value.n !== 'string' || state.length !== opened.value.n.length
-    || !timingSafeEqual(Buffer.from(state), Buffer.from(opened.value.n))) {
+  const expected = opened.ok && typeof opened.value.n === 'string' ? Buffer.from(opened.value.n) : undefined;
+  const presented = Buffer.from(state);
+  if (!opened.ok || !expected || presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
     return messagePage(400, 'This link cannot be used', 'The sign-in could not be matched to an authorization in this browser. Open the authorization link again.', clear);
   }
   const session = opened.value;

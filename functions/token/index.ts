@@ -6,7 +6,7 @@
  */
 import { resolveClient, type ClientResolution } from '../lib/clients';
 import { readTokenConfig, type TokenConfig } from '../lib/config';
-import { unwrapCode } from '../lib/code';
+import { unwrapCode, unwrapRefreshToken, wrapRefreshToken } from '../lib/code';
 import { createHandler, type RouteDefinition, loadKeyring, nowSeconds } from '../lib/handler';
 import {
   baseUrlOf, BodyTooLargeError, bodyText, formParams, header, json, mediaType, NO_STORE, oauthError, single,
@@ -26,7 +26,9 @@ const MAX_BODY_BYTES = 16 * 1024;
 /** A request the façade will send to the IdP, or the error to answer instead. */
 export type TokenDecision =
   | { kind: 'error'; status: number; error: string; description: string; challenge?: boolean }
-  | { kind: 'forward'; endpoint: 'token' | 'revoke'; form: Record<string, string | undefined> };
+  | { kind: 'forward'; endpoint: 'token' | 'revoke'; form: Record<string, string | undefined>; clientId: string }
+  /** RFC 7009 §2.2: a token this client may not revoke is answered 200, without revoking anything. */
+  | { kind: 'revoked' };
 
 function err(status: number, error: string, description: string, challenge = false): TokenDecision {
   return { kind: 'error', status, error, description, challenge };
@@ -75,7 +77,11 @@ export function decideToken(
     const token = single(params, 'token');
     if (token.repeated || token.value === undefined) return err(400, 'invalid_request', 'token is required (RFC 7009 §2.1)');
     const hint = single(params, 'token_type_hint').value;
-    return { kind: 'forward', endpoint: 'revoke', form: { token: token.value, ...(hint ? { token_type_hint: hint } : {}), client_id: config.idpClientId } };
+    // A wrapped refresh token is revoked only by its own client; anything else (access tokens) goes as is.
+    const unwrapped = unwrapRefreshToken(keyring, token.value, client.client_id, now, config.clockSkewSeconds);
+    if (!unwrapped.ok && unwrapped.reason !== 'malformed') return { kind: 'revoked' };
+    const idpToken = unwrapped.ok ? unwrapped.idpToken : token.value;
+    return { kind: 'forward', endpoint: 'revoke', clientId: client.client_id, form: { token: idpToken, ...(hint ? { token_type_hint: hint } : {}), client_id: config.idpClientId } };
   }
 
   const repeated = ['grant_type', 'code', 'code_verifier', 'redirect_uri', 'refresh_token', 'scope'].find((n) => single(params, n).repeated);
@@ -104,7 +110,7 @@ export function decideToken(
         return err(400, 'invalid_grant', why);
       }
       return {
-        kind: 'forward', endpoint: 'token',
+        kind: 'forward', endpoint: 'token', clientId: client.client_id,
         form: {
           grant_type: 'authorization_code', code: unwrapped.idpCode, code_verifier: verifier,
           redirect_uri: `${baseUrl}${PATHS.callback}`, client_id: config.idpClientId, resource,
@@ -115,7 +121,11 @@ export function decideToken(
       if (!client.grant_types.includes('refresh_token')) return err(400, 'unauthorized_client', 'this client did not register the refresh_token grant');
       const refreshToken = single(params, 'refresh_token').value;
       if (!refreshToken) return err(400, 'invalid_request', 'refresh_token is required');
-      return { kind: 'forward', endpoint: 'token', form: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: config.idpClientId, resource } };
+      const unwrapped = unwrapRefreshToken(keyring, refreshToken, client.client_id, now, config.clockSkewSeconds);
+      if (!unwrapped.ok) {
+        return err(400, 'invalid_grant', unwrapped.reason === 'client_mismatch' ? 'the refresh token was issued to another client' : 'the refresh token is invalid');
+      }
+      return { kind: 'forward', endpoint: 'token', clientId: client.client_id, form: { grant_type: 'refresh_token', refresh_token: unwrapped.idpToken, client_id: config.idpClientId, resource } };
     }
     default:
       return err(400, 'unsupported_grant_type', 'supported grant types are authorization_code and refresh_token');
@@ -123,14 +133,15 @@ export function decideToken(
 }
 
 /** Shapes the IdP's reply for the client: tokens unchanged, OAuth errors with their meaning intact. */
-export function shapeIdpReply(reply: IdpReply, endpoint: 'token' | 'revoke'): ApiResult {
+export function shapeIdpReply(reply: IdpReply, endpoint: 'token' | 'revoke', wrapRefresh: (idpToken: string) => string = (t) => t): ApiResult {
   if (reply.kind === 'timeout') return oauthError(504, 'temporarily_unavailable', 'the identity provider did not answer in time');
   if (reply.kind === 'unreachable') return oauthError(502, 'temporarily_unavailable', 'the identity provider could not be reached');
   const body = reply.body as { error?: unknown; error_description?: unknown } | undefined;
   if (reply.status >= 200 && reply.status < 300) {
     if (endpoint === 'revoke') return { statusCode: 200, headers: { ...NO_STORE }, body: '' };
     if (!body || typeof body !== 'object') return oauthError(502, 'server_error', 'the identity provider answered with an unreadable token response');
-    return json(200, body, NO_STORE);
+    const tokens = body as Record<string, unknown>;
+    return json(200, typeof tokens.refresh_token === 'string' ? { ...tokens, refresh_token: wrapRefresh(tokens.refresh_token) } : tokens, NO_STORE);
   }
   if (reply.status >= 400 && reply.status < 500 && body && typeof body.error === 'string') {
     // The façade's own credentials were refused: a deployment problem, not the client's.
@@ -159,18 +170,19 @@ export async function token(event: ApiEvent, config: TokenConfig): Promise<ApiRe
   const decision = identified.ok
     ? decideToken(path, params, await resolveClient(identified.clientId, config, keyring, now), identified.basic, config, keyring, baseUrlOf(event, config), now)
     : identified.decision;
+  if (decision.kind === 'revoked') return { statusCode: 200, headers: { ...NO_STORE }, body: '' };
   if (decision.kind === 'error') {
     log.info('token request rejected', { fn: 'token', error: decision.error, reason: decision.description });
     return oauthError(decision.status, decision.error, decision.description, decision.challenge ? { 'WWW-Authenticate': 'Basic realm="token"' } : {});
   }
   const endpoint = decision.endpoint === 'revoke' ? config.idp.revocationEndpoint : config.idp.tokenEndpoint;
-  if (!endpoint) return oauthError(400, 'unsupported_token_type', 'token revocation is not available (RFC 7009 §2.2.1)');
+  if (!endpoint) return oauthError(400, 'invalid_request', 'this server does not offer token revocation (no revocation_endpoint in its metadata)');
   const secret = await readSecret(config.idpClientSecretRef);
   const reply = await postToIdp(endpoint, decision.form, config.idpClientId, secret, config.upstreamTimeoutMs);
   const grant = decision.form.grant_type ?? 'revocation';
   if (reply.kind !== 'reply') log.warn('identity provider call failed', { fn: 'token', grant, outcome: reply.kind });
   else log.info('identity provider answered', { fn: 'token', grant, status: reply.status, error: (reply.body as { error?: string } | undefined)?.error });
-  return shapeIdpReply(reply, decision.endpoint);
+  return shapeIdpReply(reply, decision.endpoint, (idpToken) => wrapRefreshToken(keyring, idpToken, decision.clientId, now));
 }
 
 export const route: RouteDefinition<TokenConfig> = { name: 'token', methods: ['POST'], readConfig: readTokenConfig, handle: token };
