@@ -73,6 +73,14 @@ describe('SSRF protection', () => {
     await expect(resolveMetadataDocument(DOC_URL, POLICY, deps(['93.184.216.34'], '/slow', 200))).rejects.toMatchObject({ reason: 'timeout' });
   });
 
+  test('the connection is pinned to the checked address even for a host name (Node asks lookup for all addresses)', async () => {
+    const pinned = pinnedHttpsFetch(httpRequest as never, 500);
+    const port = new URL(origin).port;
+    const res = await pinned(new URL(`http://client-metadata.invalid:${port}/ok`), '127.0.0.1');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body).client_id).toBe(DOC_URL);
+  });
+
   test('address classification', () => {
     for (const a of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111']) expect(isPublicAddress(a)).toBe(true);
     for (const a of ['127.0.0.1', '::1', '10.0.0.1', '::ffff:10.0.0.1', '::ffff:7f00:1', '2001:db8::1', 'not-an-ip']) expect(isPublicAddress(a)).toBe(false);
