@@ -129,7 +129,7 @@ describe('consent for non-loopback redirects (confused deputy)', () => {
     const body = new URLSearchParams([...fields, ['decision', decision]]).toString();
     return handler(apiEvent({
       method: 'POST', path: '/authorize', body,
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie.split(';')[0]! } : {}) },
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
     }));
   }
 
@@ -142,7 +142,7 @@ describe('consent for non-loopback redirects (confused deputy)', () => {
     expect(res.headers!['Cache-Control']).toBe('no-store');
     expect(res.headers!['X-Frame-Options']).toBe('DENY');
     expect(res.headers!['Content-Security-Policy']).toContain("frame-ancestors 'none'");
-    expect(cookie).toMatch(/^__Host-mcp-oauth-consent=[A-Za-z0-9_-]+; Path=\/; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/);
+    expect(cookie).toMatch(/^__Host-mcp-oauth-consent-[A-Za-z0-9_-]{12}=[A-Za-z0-9_-]+; Path=\/; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/);
   });
 
   test('approving in the same browser goes to the IdP with the browser binding in the signed state', async () => {
@@ -151,6 +151,15 @@ describe('consent for non-loopback redirects (confused deputy)', () => {
     expect(res.statusCode).toBe(302);
     const state = verifyState(keyring, location(res).searchParams.get('state'), NOW, 60);
     expect(state.ok && state.state.browserNonce).toBe(cookie.split(';')[0]!.split('=')[1]);
+  });
+
+  test('two consents in one browser keep separate cookies', async () => {
+    const first = await consentStep();
+    const second = await consentStep();
+    expect(first.cookie.split('=')[0]).not.toBe(second.cookie.split('=')[0]);
+    const both = `${first.cookie}; ${second.cookie}`;
+    expect((await answer(first.fields, 'approve', both)).statusCode).toBe(302);
+    expect((await answer(second.fields, 'approve', both)).statusCode).toBe(302);
   });
 
   test('denying sends access_denied to the client', async () => {
@@ -162,12 +171,13 @@ describe('consent for non-loopback redirects (confused deputy)', () => {
 
   test.each([
     ['without the browser cookie (cross-site form post)', (f: Array<[string, string]>) => f, undefined],
-    ['with another browser\'s cookie', (f: Array<[string, string]>) => f, '__Host-mcp-oauth-consent=someone-else'],
+    ['with another browser\'s cookie', (f: Array<[string, string]>) => f, 'OTHER'],
     ['with a changed request', (f: Array<[string, string]>) => f.map(([k, v]) => [k, k === 'scope' ? 'openid email mcp/tools' : v] as [string, string]), 'KEEP'],
     ['with a forged consent token', (f: Array<[string, string]>) => f.map(([k, v]) => [k, k === 'consent_token' ? `${v.slice(0, -3)}AAA` : v] as [string, string]), 'KEEP'],
   ])('approving %s is refused with a page, no redirect', async (_name, change, cookieOverride) => {
     const { cookie, fields } = await consentStep();
-    const res = await answer(change(fields), 'approve', cookieOverride === 'KEEP' ? cookie : cookieOverride);
+    const chosen = cookieOverride === 'KEEP' ? cookie : cookieOverride === 'OTHER' ? `${cookie.split('=')[0]}=someone-else` : cookieOverride;
+    const res = await answer(change(fields), 'approve', chosen);
     expect(res.statusCode).toBe(400);
     expect(res.headers!.Location).toBeUndefined();
   });

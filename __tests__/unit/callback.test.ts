@@ -69,13 +69,13 @@ describe('browser binding after consent', () => {
   const bound = signState(keyring, { clientId: WEB, redirectUri: WEB_REDIRECT, clientState: 's', browserNonce: 'nonce-1' }, NOW, 600);
 
   test('the browser that approved completes, and the cookie is cleared', async () => {
-    const res = await handler(apiEvent({ path: '/callback', query: { code: 'c', state: bound }, headers: { Cookie: '__Host-mcp-oauth-consent=nonce-1' } }));
+    const res = await handler(apiEvent({ path: '/callback', query: { code: 'c', state: bound }, headers: { Cookie: '__Host-mcp-oauth-consent-nonce-1=nonce-1' } }));
     expect(res.statusCode).toBe(302);
     expect(locationOf(res).searchParams.get('code')).toBeTruthy();
     expect(String(res.headers!['Set-Cookie'])).toContain('Max-Age=0');
   });
 
-  test.each([[undefined], ['__Host-mcp-oauth-consent=nonce-2']])('another browser (cookie %p) gets a page, no code', async (cookie) => {
+  test.each([[undefined], ['__Host-mcp-oauth-consent-nonce-1=nonce-2'], ['__Host-mcp-oauth-consent=nonce-1']])('another browser (cookie %p) gets a page, no code', async (cookie) => {
     const res = await handler(apiEvent({ path: '/callback', query: { code: 'c', state: bound }, headers: cookie ? { Cookie: cookie } : {} }));
     expect(res.statusCode).toBe(400);
     expect(res.headers!.Location).toBeUndefined();

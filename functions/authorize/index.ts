@@ -6,7 +6,7 @@
  */
 import { resolveClient, type ClientResolution } from '../lib/clients';
 import { readOAuthConfig, type OAuthConfig } from '../lib/config';
-import { checkConsent, consentCookie, cookieName, newNonce, readCookie, signConsent } from '../lib/consent';
+import { checkConsent, consentCookie, cookieJar, newNonce, signConsent, type CookieJar } from '../lib/consent';
 import { createHandler, loadKeyring, nowSeconds, type RouteDefinition } from '../lib/handler';
 import { consentPage, errorPage } from '../lib/html';
 import {
@@ -38,7 +38,7 @@ export interface AuthorizeInput {
   readonly params: Params;
   /** POST: the answer to the consent page. */
   readonly isConsentAnswer: boolean;
-  readonly consentCookie?: string;
+  readonly cookies: CookieJar;
   readonly client: ClientResolution | undefined;
   readonly baseUrl: string;
   readonly now: number;
@@ -100,7 +100,7 @@ export function decideAuthorize(input: AuthorizeInput, config: OAuthConfig, keyr
         token: signConsent(keyring, params, n, now), nonce: n,
       };
     }
-    const consent = checkConsent(keyring, params, single(params, 'consent_token').value, input.consentCookie, now, config.clockSkewSeconds);
+    const consent = checkConsent(keyring, params, single(params, 'consent_token').value, input.cookies, baseUrl, now, config.clockSkewSeconds);
     if (!consent.ok) return { kind: 'page', status: 400, error: 'access_denied', description: consent.description };
     if (single(params, 'decision').value !== 'approve') return fail('access_denied', 'the user denied the request');
     browserNonce = consent.nonce;
@@ -154,7 +154,7 @@ export async function authorize(event: ApiEvent, config: OAuthConfig): Promise<A
   const client = clientId.value === undefined || clientId.repeated ? undefined : await resolveClient(clientId.value, config, keyring, now);
   const outcome = decideAuthorize({
     params, client, baseUrl, now, isConsentAnswer: event.httpMethod === 'POST',
-    consentCookie: readCookie(header(event, 'cookie'), cookieName(baseUrl)),
+    cookies: cookieJar(header(event, 'cookie')),
   }, config, keyring);
   switch (outcome.kind) {
     case 'page':

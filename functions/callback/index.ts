@@ -5,7 +5,7 @@
  */
 import { resolveClient, type ClientResolution } from '../lib/clients';
 import { readOAuthConfig, type OAuthConfig } from '../lib/config';
-import { clearConsentCookie, cookieName, readCookie } from '../lib/consent';
+import { clearConsentCookie, cookieJar, cookieName, type CookieJar } from '../lib/consent';
 import { wrapCode } from '../lib/code';
 import { createHandler, type RouteDefinition, loadKeyring, nowSeconds } from '../lib/handler';
 import { errorPage } from '../lib/html';
@@ -46,13 +46,13 @@ export function readCallbackState(params: Params, config: OAuthConfig, keyring: 
 /** Step 2: with the client resolved, re-check the redirect and the browser binding, then answer the client. */
 export function decideCallback(
   params: Params, state: AuthorizationState, client: ClientResolution, config: OAuthConfig, keyring: Keyring,
-  baseUrl: string, now: number, consentCookieValue: string | undefined,
+  baseUrl: string, now: number, cookies: CookieJar,
 ): CallbackOutcome {
   const { clientId, redirectUri, clientState, browserNonce } = state;
   if (!client.ok || !matchRegisteredRedirect(redirectUri, client.client.redirect_uris, config.redirectAllowlist)) {
     return page('The client or its redirect URI is no longer accepted.');
   }
-  if (browserNonce !== undefined && consentCookieValue !== browserNonce) {
+  if (browserNonce !== undefined && cookies(cookieName(baseUrl, browserNonce)) !== browserNonce) {
     return page('This sign-in was approved in another browser. Start the connection again from this one.');
   }
   const respond = (fields: Record<string, string | undefined>): CallbackOutcome => ({
@@ -78,13 +78,13 @@ export async function callback(event: ApiEvent, config: OAuthConfig): Promise<Ap
   const read = readCallbackState(params, config, keyring, now);
   const outcome = read.ok
     ? decideCallback(params, read.state, await resolveClient(read.state.clientId, config, keyring, now), config, keyring, baseUrl, now,
-      readCookie(header(event, 'cookie'), cookieName(baseUrl)))
+      cookieJar(header(event, 'cookie')))
     : read.outcome;
   if (outcome.kind === 'page') {
     log.info('callback refused', { fn: 'callback', error: outcome.error, reason: outcome.description });
     return errorPage(outcome.status, outcome.error, outcome.description);
   }
-  const headers: Record<string, string> = read.ok && read.state.browserNonce ? { 'Set-Cookie': clearConsentCookie(baseUrl) } : {};
+  const headers: Record<string, string> = read.ok && read.state.browserNonce ? { 'Set-Cookie': clearConsentCookie(baseUrl, read.state.browserNonce) } : {};
   return redirect(outcome.location, headers);
 }
 
