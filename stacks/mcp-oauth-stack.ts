@@ -125,6 +125,7 @@ export class McpOAuthStack extends TerraformStack {
         mcpUpstreamTimeoutMs: facade.mcp.upstreamTimeoutSeconds * 1000,
         mcpMergeToolsListPages: facade.mcp.mergeToolsListPages,
         clientIdMetadataDocuments: facade.clientIdMetadataDocuments,
+        consentForLoopback: facade.consentForLoopback,
         idpTimeoutMs: facade.idpTimeoutSeconds * 1000,
         secretCacheSeconds: facade.secretCacheSeconds,
         oauthReturn: returnKeys && returnClient ? { returnKeysSecretArn: returnKeys.arn, returnClientId: returnClient.id } : undefined,

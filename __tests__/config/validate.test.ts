@@ -74,6 +74,7 @@ describe('defaults', () => {
         routes: { register: { rateLimit: 5, burstLimit: 10 }, authorize: { rateLimit: 20, burstLimit: 40 }, token: { rateLimit: 20, burstLimit: 40 } },
       },
       clientIdMetadataDocuments: false,
+      consentForLoopback: false,
       idpTimeoutSeconds: 10,
       secretCacheSeconds: 300,
       stateTtlSeconds: 600,

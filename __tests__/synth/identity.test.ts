@@ -133,7 +133,7 @@ describe('environment contract', () => {
   const EXPECTED: Record<string, string[]> = {
     discovery: [...COMMON, ...CIMD, ...IDP],
     register: [...COMMON, ...CIMD, ...IDP, ...OAUTH],
-    authorize: [...COMMON, ...CIMD, ...IDP, ...OAUTH],
+    authorize: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'CONSENT_FOR_LOOPBACK'],
     callback: [...COMMON, ...CIMD, ...IDP, ...OAUTH],
     token: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS'],
     // RETURN_KEYS (+ SECRET_CACHE_SECONDS) only with 3-legged OAuth targets: three-legged.test.ts.

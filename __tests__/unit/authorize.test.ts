@@ -182,7 +182,12 @@ describe('consent for non-loopback redirects (confused deputy)', () => {
     expect(res.headers!.Location).toBeUndefined();
   });
 
-  test('loopback clients skip consent', async () => {
+  test('loopback clients skip consent, unless CONSENT_FOR_LOOPBACK asks for it', async () => {
     expect((await authorize()).statusCode).toBe(302);
+    const strict = createHandler(route, { ...TEST_ENV, CONSENT_FOR_LOOPBACK: 'true' });
+    const res = await strict(apiEvent({ path: '/authorize', query: { response_type: 'code', client_id: CLIENT_ID, redirect_uri: LOOPBACK, code_challenge: CHALLENGE, code_challenge_method: 'S256' } }));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Allow');
+    expect(String(res.headers!['Set-Cookie'])).toContain('mcp-oauth-consent-');
   });
 });

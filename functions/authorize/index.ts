@@ -89,10 +89,11 @@ export function decideAuthorize(input: AuthorizeInput, config: OAuthConfig, keyr
   const scopes = mapScopes(single(params, 'scope').value, config.scopesSupported, config.defaultScopes);
   if (!scopes.ok) return fail('invalid_scope', `unsupported scope: ${scopes.unknown.join(' ')}`);
 
-  // Confused-deputy protection: a user approves every client whose redirect leaves this machine.
+  // Confused-deputy protection: a user approves every client whose redirect leaves this machine, and
+  // with CONSENT_FOR_LOOPBACK every client (RFC 8252 §8.6: a loopback client's identity is unproven).
   let browserNonce: string | undefined;
   const parsed = checkRedirectUri(redirectUri);
-  if (parsed.ok && !isLoopbackRedirect(parsed.url)) {
+  if (parsed.ok && (config.consentForLoopback || !isLoopbackRedirect(parsed.url))) {
     if (!input.isConsentAnswer) {
       const n = nonce();
       return {

@@ -45,6 +45,8 @@ export interface OAuthConfig extends CommonConfig {
   readonly redirectAllowlist: readonly string[];
   readonly stateTtlSeconds: number;
   readonly clockSkewSeconds: number;
+  /** Ask for consent for loopback clients too (MCP Security Best Practices; RFC 8252 §8.6). */
+  readonly consentForLoopback: boolean;
 }
 
 export interface TokenConfig extends OAuthConfig {
@@ -207,6 +209,7 @@ export function readOAuthConfig(env: Env): OAuthConfig {
     redirectAllowlist: readRedirectAllowlist(env),
     stateTtlSeconds: integer(env, 'STATE_TTL_SECONDS', 600, 60, 3600),
     clockSkewSeconds: integer(env, 'CLOCK_SKEW_SECONDS', 60, 0, 300),
+    consentForLoopback: boolean(env, 'CONSENT_FOR_LOOPBACK', false),
   };
 }
 

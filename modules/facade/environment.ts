@@ -9,6 +9,7 @@
  * |-------------------------------|---------------------------------------------------|------|
  * | SCOPES_SUPPORTED, CORS_ALLOWED_ORIGINS, LOG_LEVEL, PUBLIC_BASE_URL | all          | identity, facade |
  * | CLIENT_ID_METADATA_DOCUMENTS  | discovery, register, authorize, callback, token   | facade.clientIdMetadataDocuments |
+ * | CONSENT_FOR_LOOPBACK          | authorize                                         | facade.consentForLoopback |
  * | IDP_* endpoints               | discovery, register, authorize, callback, token   | Cognito |
  * | IDP_CLIENT_ID, SIGNING_KEYS, DEFAULT_SCOPES, RESOURCE_TO_IDP, REDIRECT_ALLOWLIST, STATE_TTL_SECONDS, CLOCK_SKEW_SECONDS | register, authorize, callback, token | facade |
  * | IDP_CLIENT_SECRET             | token                                             | secret ARN |
@@ -46,6 +47,7 @@ export interface FacadeEnvironmentInputs {
   /** 0 = off, else 2–100 pages. */
   readonly mcpMergeToolsListPages: number;
   readonly clientIdMetadataDocuments: boolean;
+  readonly consentForLoopback: boolean;
   readonly idpTimeoutMs: number;
   readonly secretCacheSeconds: number;
   /** Set with 3-legged OAuth targets: the return route's inputs. */
@@ -76,6 +78,7 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
   };
   if (i.publicBaseUrl !== undefined) env.PUBLIC_BASE_URL = i.publicBaseUrl;
   if (CIMD_AWARE.includes(fn)) env.CLIENT_ID_METADATA_DOCUMENTS = String(i.clientIdMetadataDocuments);
+  if (fn === 'authorize') env.CONSENT_FOR_LOOPBACK = String(i.consentForLoopback);
 
   if (IDP_AWARE.includes(fn)) {
     Object.assign(env, {

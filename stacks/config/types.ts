@@ -475,6 +475,14 @@ export interface FacadeConfig {
    */
   readonly clientIdMetadataDocuments?: boolean;
   /**
+   * Show the consent page to loopback (native) clients too, not only to web clients
+   * (CONSENT_FOR_LOOPBACK of authorize). The MCP Security Best Practices ask a proxy with a static
+   * upstream client for consent per registered client (RFC 8252 §8.6: a loopback client's identity
+   * cannot be verified); off by default so CLI logins stay one step.
+   * @default false
+   */
+  readonly consentForLoopback?: boolean;
+  /**
    * How long token (and the 3-legged OAuth return route) wait for Cognito, 1–24 (IDP_TIMEOUT_MS).
    * Their function timeout is this + 5 s (at least 20 s), within API Gateway's 29 s.
    * @default 10
@@ -728,6 +736,7 @@ export interface ResolvedFacade {
   readonly corsAllowedOrigins: readonly string[];
   readonly throttling: ResolvedThrottling;
   readonly clientIdMetadataDocuments: boolean;
+  readonly consentForLoopback: boolean;
   readonly idpTimeoutSeconds: number;
   readonly secretCacheSeconds: number;
   readonly stateTtlSeconds: number;

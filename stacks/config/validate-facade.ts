@@ -19,7 +19,7 @@ export function readFacade(r: Reader, value: unknown, ctx: FacadeContext): Resol
     r.object(value ?? {}, p, [
       'stageName', 'customDomain', 'redirectAllowlist', 'resourceToIdp', 'defaultScopes', 'corsAllowedOrigins', 'throttling', 'stateTtlSeconds',
       'clockSkewSeconds', 'mcp', 'logLevel', 'logRetentionDays', 'memoryMb', 'signingKeys', 'secretRecoveryWindowDays', 'manageApiGatewayAccountRole',
-      'clientIdMetadataDocuments', 'idpTimeoutSeconds', 'secretCacheSeconds',
+      'clientIdMetadataDocuments', 'consentForLoopback', 'idpTimeoutSeconds', 'secretCacheSeconds',
     ], {
       signingKey: 'the signing key is generated, or is the Terraform variable signing_keys (facade.signingKeys: "variable")',
       returnKeys: 'the 3-legged OAuth return keys are generated; bump the Terraform variable return_keys_version to rotate',
@@ -84,6 +84,7 @@ export function readFacade(r: Reader, value: unknown, ctx: FacadeContext): Resol
     corsAllowedOrigins,
     throttling,
     clientIdMetadataDocuments: r.boolean(o.clientIdMetadataDocuments, join(p, 'clientIdMetadataDocuments'), false),
+    consentForLoopback: r.boolean(o.consentForLoopback, join(p, 'consentForLoopback'), false),
     // IDP_TIMEOUT_MS accepts up to 28 s (functions/lib/config.ts); the function needs 5 s more and
     // API Gateway answers 504 after 29 s, so 24 s is the useful maximum.
     idpTimeoutSeconds: r.integer(o.idpTimeoutSeconds, join(p, 'idpTimeoutSeconds'), 10, 1, 24),
