@@ -85,6 +85,9 @@ export default defineConfig({
     defaultScopes: ['openid', 'email', 'https://mcp.acme.example/tools.read'],
     corsAllowedOrigins: ['https://claude.ai', 'http://localhost:6274'],
     redirectAllowlist: ['https://claude.ai/api/mcp/auth_callback'],
+    // API Gateway's CloudWatch Logs role is already set in this account and region (managed by the
+    // platform team), so the stage can write access logs from the first apply.
+    accessLogs: true,
     logRetentionDays: 90,
   },
 });

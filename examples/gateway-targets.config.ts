@@ -1,7 +1,12 @@
 /**
  * Every kind of gateway target, with the interceptor: a Lambda built from this repository, an
  * existing Lambda, an OpenAPI API with an API key, an OpenAPI API with OAuth client credentials, a
- * Smithy model, and a remote MCP server with per-user (3-legged) OAuth.
+ * Smithy model of DynamoDB, and a remote MCP server with per-user (3-legged) OAuth.
+ *
+ * The Smithy target is called with the gateway's IAM role, which gets exactly its `permissions`:
+ * its model (DynamoDB's, from aws/api-models-aws, cut down to DescribeTable, GetItem and Query)
+ * makes one tool per operation, so the role may run those three on the orders table (Query also on
+ * its one index) and nothing else.
  *
  * The interceptor is functions/interceptor (README "Tool authorization"): per-user tool authorization from
  * TOOL_POLICY, checked at synth. It verifies each caller's JWT against this pool; the stack sets
@@ -42,6 +47,7 @@ export default defineConfig({
                 'clock___*': 'allow',
                 'tickets___*': { scopes: ['https://tools.example.com/call'] },
                 'crm___*': { groups: ['sales'] },
+                'dynamodb___*': { groups: ['support'] },
                 'github___*': { scopes: ['https://tools.example.com/call'] },
                 x_amz_bedrock_agentcore_search: 'allow',
               },
@@ -84,7 +90,21 @@ export default defineConfig({
         {
           kind: 'smithy',
           name: 'dynamodb',
-          schema: { s3Uri: 's3://acme-tool-schemas/smithy/dynamodb-2012-08-10.json' },
+          description: 'Read-only lookups in the orders table',
+          schema: { s3Uri: 's3://acme-tool-schemas/smithy/dynamodb-orders-readonly.json' },
+          // One action per tool (DynamoDB actions, Service Authorization Reference), on exactly the
+          // table and index the tools read.
+          permissions: [
+            {
+              actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query'],
+              resources: ['arn:aws:dynamodb:us-west-2:123456789012:table/orders'],
+            },
+            {
+              // Query with IndexName is authorized against the index ARN.
+              actions: ['dynamodb:Query'],
+              resources: ['arn:aws:dynamodb:us-west-2:123456789012:table/orders/index/by-customer'],
+            },
+          ],
         },
         {
           kind: 'mcpServer',

@@ -12,7 +12,7 @@ import type { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { ResolvedConfig } from './config/types';
 import { configureTerraform } from './terraform-settings';
-import { hasThreeLeggedTargets } from './config/features';
+import { MAX_LAMBDA_TIMEOUT_SECONDS, MCP_PROXY_OVERHEAD_SECONDS, MAX_UPSTREAM_TIMEOUT_SECONDS, hasThreeLeggedTargets } from './config/features';
 import { OPTIONAL_ROUTES, PATHS, ROUTES, type OptionalFunctionName } from '../functions/lib/routes';
 import { StackInputs } from '../modules/inputs';
 import { Identity } from '../modules/identity/identity';
@@ -29,10 +29,6 @@ export interface McpOAuthStackOptions {
   readonly bundleDir?: string;
 }
 
-/** Lambda's maximum timeout, and the longest response stream API Gateway allows (15 min). */
-const MAX_LAMBDA_TIMEOUT_SECONDS = 900;
-/** Time mcp-proxy needs around one upstream exchange (cold start, writing the error). */
-const MCP_PROXY_OVERHEAD_SECONDS = 5;
 
 export class McpOAuthStack extends TerraformStack {
   readonly identity: Identity;
@@ -48,7 +44,13 @@ export class McpOAuthStack extends TerraformStack {
   constructor(scope: Construct, config: ResolvedConfig, options: McpOAuthStackOptions) {
     super(scope, config.name);
     const { facade } = config;
-    const mcpProxyTimeoutSeconds = Math.min(MAX_LAMBDA_TIMEOUT_SECONDS, facade.mcp.upstreamTimeoutSeconds + MCP_PROXY_OVERHEAD_SECONDS);
+    // mcp-proxy runs MCP_PROXY_OVERHEAD_SECONDS longer than one upstream exchange may take; the
+    // validator keeps that within Lambda's maximum (upstreamTimeoutSeconds <= 895).
+    if (facade.mcp.upstreamTimeoutSeconds > MAX_UPSTREAM_TIMEOUT_SECONDS) {
+      // Unreachable through validateConfig; a hand-built ResolvedConfig must not silently lose the headroom.
+      throw new Error(`facade.mcp.upstreamTimeoutSeconds must be at most ${MAX_UPSTREAM_TIMEOUT_SECONDS} (mcp-proxy needs ${MCP_PROXY_OVERHEAD_SECONDS} s more, Lambda allows ${MAX_LAMBDA_TIMEOUT_SECONDS})`);
+    }
+    const mcpProxyTimeoutSeconds = facade.mcp.upstreamTimeoutSeconds + MCP_PROXY_OVERHEAD_SECONDS;
     // The streaming integration waits as long as the function may run.
     const streamingTimeoutMs = mcpProxyTimeoutSeconds * 1000;
     const threeLegged = hasThreeLeggedTargets(config.gateway);
@@ -141,6 +143,7 @@ export class McpOAuthStack extends TerraformStack {
       throttling: facade.throttling,
       corsAllowedOrigins: facade.corsAllowedOrigins,
       logRetentionDays: facade.logRetentionDays,
+      accessLogs: facade.accessLogs,
       manageAccountRole: facade.manageApiGatewayAccountRole,
     });
 

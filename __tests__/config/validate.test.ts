@@ -24,6 +24,14 @@ function base(): Json {
   };
 }
 
+/** A valid Smithy target (they must say what the gateway role may do in their service). */
+function smithy(name: string): Json {
+  return {
+    kind: 'smithy', name, schema: { s3Uri: 's3://bucket/model.json' },
+    permissions: [{ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::bucket/reports/*'] }],
+  };
+}
+
 function errorOf(input: unknown): ConfigError {
   try {
     validate(input);
@@ -85,6 +93,8 @@ describe('defaults', () => {
       memoryMb: 256,
       signingKeys: 'generate',
       secretRecoveryWindowDays: 7,
+      // Off unless the account's API Gateway CloudWatch role is known to exist (first apply).
+      accessLogs: false,
       manageApiGatewayAccountRole: false,
     });
     expect(c.identity.userFlowClient).toMatchObject({
@@ -92,7 +102,7 @@ describe('defaults', () => {
       accessTokenValidityMinutes: 60,
       refreshTokenRotation: { enabled: true, retryGracePeriodSeconds: 60 },
     });
-    expect(c.identity.userPool).toEqual({ kind: 'existing', userPoolId: 'eu-west-1_AbC123', domainHost: 'acme-login.auth.eu-west-1.amazoncognito.com' });
+    expect(c.identity.userPool).toEqual({ kind: 'existing', userPoolId: 'eu-west-1_AbC123', domainHost: 'acme-login.auth.eu-west-1.amazoncognito.com', managedLogin: false });
   });
 
   test('user-flow scopes default to OIDC plus every resource-server scope; a new gateway is named after the deployment', () => {
@@ -130,7 +140,17 @@ describe('bad input names the field and the problem', () => {
     ],
     ['gateway url over http', (c) => (c.gateway.existing.url = 'http://gw.example.com/mcp'), 'gateway.existing.url: must be https'],
     ['typo with suggestion', (c) => (c.facade = { redirectAllowList: [] }), 'facade.redirectAllowList: unknown field (did you mean redirectAllowlist?)'],
-    ['upstream timeout beyond Lambda', (c) => (c.facade = { mcp: { upstreamTimeoutSeconds: 901 } }), 'facade.mcp.upstreamTimeoutSeconds: must be between 1 and 900, got 901'],
+    // mcp-proxy runs 5 s longer than the upstream exchange, and Lambda stops at 900 s.
+    ['upstream timeout without the 5 s headroom', (c) => (c.facade = { mcp: { upstreamTimeoutSeconds: 896 } }), 'facade.mcp.upstreamTimeoutSeconds: must be between 1 and 895, got 896'],
+    ['upstream timeout beyond Lambda', (c) => (c.facade = { mcp: { upstreamTimeoutSeconds: 900 } }), 'facade.mcp.upstreamTimeoutSeconds: must be between 1 and 895, got 900'],
+    ['account role without access logs', (c) => (c.facade = { manageApiGatewayAccountRole: true, accessLogs: false }), 'facade.manageApiGatewayAccountRole: only serves access logs'],
+    ['access logs flag as a string', (c) => (c.facade = { accessLogs: 'on' }), 'facade.accessLogs: must be true or false, got string "on"'],
+    ['managed login flag as a string', (c) => (c.identity.userPool.existing.managedLogin = 'v2'), 'identity.userPool.existing.managedLogin: must be true or false, got string "v2"'],
+    [
+      'managed login version of an existing pool',
+      (c) => (c.identity.userPool.existing.managedLoginVersion = 2),
+      'identity.userPool.existing.managedLoginVersion: unknown field (the existing domain is not managed here; set managedLogin: true when it serves managed login (version 2))',
+    ],
     ['body limit beyond Lambda payload', (c) => (c.facade = { mcp: { maxBodyBytes: 7_000_000 } }), 'facade.mcp.maxBodyBytes: must be between 1024 and 6291456'],
     ['retention not offered by CloudWatch', (c) => (c.facade = { logRetentionDays: 31 }), 'facade.logRetentionDays: must be one of 1, 3, 5, 7, 14, 30'],
     ['grace period above 60 s', (c) => (c.identity.userFlowClient = { refreshTokenRotation: { retryGracePeriodSeconds: 120 } }), 'identity.userFlowClient.refreshTokenRotation.retryGracePeriodSeconds: must be between 0 and 60, got 120'],
@@ -169,6 +189,22 @@ describe('bad input names the field and the problem', () => {
     }));
     expect(error.issues.map((i) => i.path)).toEqual(['name', 'region', 'facade.redirectAllowlist[0]', 'facade.stateTtlSeconds']);
     expect(error.message).toMatch(/^4 problems:\n {2}name: .*\n {2}region: .*\n {2}facade\.redirectAllowlist\[0\]: must be https.*\n {2}facade\.stateTtlSeconds: must be between 60 and 3600, got 5$/);
+  });
+});
+
+describe('access logs and the account CloudWatch role', () => {
+  test('access logs follow manageApiGatewayAccountRole unless set; either may be given alone', () => {
+    expect(validate(base()).facade).toMatchObject({ accessLogs: false, manageApiGatewayAccountRole: false });
+    expect(validate(withChange((c) => (c.facade = { manageApiGatewayAccountRole: true }))).facade).toMatchObject({ accessLogs: true, manageApiGatewayAccountRole: true });
+    // The role is already set in the account (the documented first-apply prerequisite).
+    expect(validate(withChange((c) => (c.facade = { accessLogs: true }))).facade).toMatchObject({ accessLogs: true, manageApiGatewayAccountRole: false });
+  });
+});
+
+describe('existing user pool on managed login', () => {
+  test('managedLogin defaults to false and is carried through', () => {
+    expect(validate(base()).identity.userPool).toMatchObject({ kind: 'existing', managedLogin: false });
+    expect(validate(withChange((c) => (c.identity.userPool.existing.managedLogin = true))).identity.userPool).toMatchObject({ kind: 'existing', managedLogin: true });
   });
 });
 
@@ -227,10 +263,10 @@ describe('gateway targets', () => {
   });
 
   test('3-legged OAuth needs MCP 2025-11-25 (URL elicitation); the return-URL registration mode applies only to it', () => {
-    const old = { ...base(), gateway: { create: { supportedMcpVersions: ['2025-06-18', '2025-03-26'], targets: [{ kind: 'smithy', name: 's3', schema: { s3Uri: 's3://bucket/model.json' } }, githubTarget()] } } };
+    const old = { ...base(), gateway: { create: { supportedMcpVersions: ['2025-06-18', '2025-03-26'], targets: [smithy('s3'), githubTarget()] } } };
     expect(errorOf(old).message).toBe('gateway.create.supportedMcpVersions: must include 2025-11-25 or later: targets[1] use grantType AUTHORIZATION_CODE (URL elicitation)');
     expect(() => validate({ ...old, gateway: { create: { ...old.gateway.create, supportedMcpVersions: ['2026-07-28'] } } })).not.toThrow();
-    const m2m = { ...base(), gateway: { create: { returnUrlRegistration: 'aws-cli', targets: [{ kind: 'smithy', name: 's3', schema: { s3Uri: 's3://bucket/model.json' } }] } } };
+    const m2m = { ...base(), gateway: { create: { returnUrlRegistration: 'aws-cli', targets: [smithy('s3')] } } };
     expect(errorOf(m2m).message).toBe('gateway.create.returnUrlRegistration: only applies when a target uses grantType AUTHORIZATION_CODE');
     expect(errorOf({ ...base(), gateway: { create: { returnUrlRegistration: 'terraform', targets: [githubTarget()] } } }).message).toBe(
       'gateway.create.returnUrlRegistration: must be one of "manual", "aws-cli", got string "terraform"',
@@ -250,15 +286,68 @@ describe('gateway targets', () => {
   test("an interceptor's TOOL_POLICY is checked with the interceptor's own parser", () => {
     const interceptor = (policy: string) => ({
       ...base(),
-      gateway: { create: { interceptor: { function: { entry: 'functions/interceptor/index.ts', environment: { TOOL_POLICY: policy } }, interceptionPoints: ['REQUEST'] }, targets: [{ kind: 'smithy', name: 's3', schema: { s3Uri: 's3://bucket/model.json' } }] } },
+      gateway: { create: { interceptor: { function: { entry: 'functions/interceptor/index.ts', environment: { TOOL_POLICY: policy } }, interceptionPoints: ['REQUEST'] }, targets: [smithy('s3')] } },
     });
     expect(errorOf(interceptor('{not json')).message).toMatch(/^gateway\.create\.interceptor\.function\.environment\.TOOL_POLICY: is not valid JSON/);
     expect(errorOf(interceptor(JSON.stringify({ tools: { 'a___*': { groups: [7] } } }))).message).toMatch(/^gateway\.create\.interceptor\.function\.environment\.TOOL_POLICY\.tools\["a___\*"\]\.groups\[0\]: /);
     expect(() => validate(interceptor(JSON.stringify({ default: 'deny', tools: { 'a___*': 'allow' } })))).not.toThrow();
   });
 
+  test('Smithy targets: permissions are required, typed and carried through; [] is explicit', () => {
+    const ok = validate(withTarget(smithy('s3')));
+    expect((ok.gateway as Json).targets[0]).toMatchObject({
+      kind: 'smithy',
+      credentials: { type: 'gatewayIamRole' },
+      permissions: [{ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::bucket/reports/*'] }],
+    });
+    expect((validate(withTarget({ ...smithy('s3'), permissions: [] })).gateway as Json).targets[0].permissions).toEqual([]);
+    const { permissions: _omitted, ...without } = smithy('s3');
+    void _omitted;
+    expect(errorOf(withTarget(without)).message).toMatch(
+      /^gateway\.create\.targets\[0\]\.permissions: is required: the gateway calls the model's AWS service with its own role; list the IAM actions and resources the tools need/,
+    );
+  });
+
+  test('Smithy permissions: no "*" or service-wide action, no "*" or account-wide resource, ARNs only; every problem by field', () => {
+    const error = errorOf(withTarget({
+      ...smithy('orders'),
+      permissions: [
+        { actions: ['*', 'dynamodb:*', 'dynamodb:GetItem', 'GetItem'], resources: ['*'] },
+        { actions: ['dynamodb:Query', 'dynamodb:query'], resources: ['arn:aws:dynamodb:us-west-2:123456789012:*', 'table/orders', 'arn:aws:dynamodb:us-west-2:123456789012:table/${var.t}'] },
+        { actions: [], resources: ['arn:aws:dynamodb:us-west-2:123456789012:table/orders', 'arn:aws:dynamodb:us-west-2:123456789012:table/orders'] },
+      ],
+    }));
+    const p = 'gateway.create.targets[0].permissions';
+    expect(error.issues.map((i) => `${i.path}: ${i.problem}`)).toEqual([
+      `${p}[0].actions[0]: must not be "*": name the actions the tools call, e.g. dynamodb:GetItem`,
+      `${p}[0].actions[1]: must not grant every dynamodb action ("dynamodb:*"): name the actions the tools call`,
+      `${p}[0].actions[3]: must be an IAM action such as dynamodb:GetItem, got "GetItem"`,
+      `${p}[0].resources[0]: must not be "*": name the ARNs the tools use (actions that only take "*", such as dynamodb:ListTables, need a policy attached to the role outside this stack)`,
+      `${p}[1].actions: duplicate action "dynamodb:query"`,
+      `${p}[1].resources[0]: must not be every resource of the service ("arn:aws:dynamodb:us-west-2:123456789012:*"): name the resources the tools use`,
+      `${p}[1].resources[1]: must be an ARN such as arn:aws:dynamodb:us-west-2:123456789012:table/orders, got "table/orders"`,
+      `${p}[1].resources[2]: must not contain "\${" or "%{" (Terraform template syntax; IAM policy variables are not supported here)`,
+      `${p}[2].actions: must have at least 1 item`,
+      `${p}[2].resources: duplicate resource "arn:aws:dynamodb:us-west-2:123456789012:table/orders"`,
+    ]);
+  });
+
+  test('Smithy permissions: IAM-style field names get a pointer; other target kinds take no permissions', () => {
+    const error = errorOf(withTarget({ ...smithy('orders'), permissions: [{ Effect: 'Allow', action: ['dynamodb:GetItem'], resources: ['arn:aws:dynamodb:us-west-2:123456789012:table/orders'] }] }));
+    expect(error.issues.map((i) => `${i.path}: ${i.problem}`)).toEqual([
+      'gateway.create.targets[0].permissions[0].Effect: unknown field (every statement is Allow; leave it out)',
+      'gateway.create.targets[0].permissions[0].action: unknown field (did you mean actions?)',
+      'gateway.create.targets[0].permissions[0].actions: must have at least 1 item',
+    ]);
+    const lambda = errorOf(withTarget({
+      kind: 'lambda', name: 'clock', function: { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:clock' },
+      tools: { s3Uri: 's3://bucket/tools.json' }, permissions: [],
+    }));
+    expect(lambda.message).toBe('gateway.create.targets[0].permissions: unknown field (only smithy targets take permissions; the gateway role may invoke Lambda targets already)');
+  });
+
   test('target names follow the AgentCore pattern and are unique', () => {
-    const t = { kind: 'smithy', name: 'aws--s3', schema: { s3Uri: 's3://bucket/model.json' } };
+    const t = smithy('aws--s3');
     const error = errorOf({ ...base(), gateway: { create: { targets: [t, { ...t, name: 'dup' }, { ...t, name: 'dup' }] } } });
     expect(error.issues.map((i) => `${i.path}: ${i.problem}`)).toEqual([
       'gateway.create.targets[0].name: must be letters, digits and single hyphens (no leading hyphen), at most 100 characters',

@@ -4,13 +4,39 @@
  * scoped to method and path, streaming for /mcp, redeploying deployment, throttled and logged stage.
  */
 import { FUNCTION_NAMES, ROUTES } from '../../functions/lib/routes';
+import { deploymentLiteralDigest, gatewayResponseDefinitions, type DeploymentLiteralInputs } from '../../modules/facade/routes';
+import { corsGatewayResponseParameters } from '../../modules/facade/cors';
 import { allStrings, functionsByName, ref, referencedAddress, resourcePaths, resources, synthExample, type Json, type Synthesized } from './helpers';
 
 let s: Synthesized;
+/** minimal + a custom domain (default endpoint off), access logs with an existing account role, the longest upstream timeout. */
+let domain: Synthesized;
+/** minimal + the account's CloudWatch role managed here. */
+let managed: Synthesized;
 beforeAll(() => {
   s = synthExample('examples/minimal.config.ts');
+  domain = synthExample('examples/minimal.config.ts', (c) => {
+    c.facade = {
+      customDomain: { domainName: 'mcp.example.com', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789' },
+      accessLogs: true,
+      mcp: { upstreamTimeoutSeconds: 895 },
+    };
+  });
+  managed = synthExample('examples/minimal.config.ts', (c) => {
+    c.facade = { manageApiGatewayAccountRole: true };
+  });
 });
-afterAll(() => s.cleanup());
+afterAll(() => [s, domain, managed].forEach((x) => x.cleanup()));
+
+const only = (json: Json, type: string): [string, Json] => {
+  const entries = Object.entries(resources(json, type));
+  expect(entries).toHaveLength(1);
+  return [`${type}.${entries[0][0]}`, entries[0][1]];
+};
+
+/** The first trigger input: the digest of the deployment's literal inputs. */
+const literalDigest = (json: Json): string | undefined =>
+  /jsonencode\(\[\\?"?([0-9a-f]{64})/.exec(only(json, 'aws_api_gateway_deployment')[1].triggers.redeployment)?.[1];
 
 const prefix = 'mcp-oauth-demo';
 const facadeFunction = (name: string) => {
@@ -90,6 +116,7 @@ describe('REST resource tree from ROUTES', () => {
         expect(integration.uri).toMatch(new RegExp(`:apigateway:.*:lambda:path/2021-11-15/functions/\\$\\{${fn.replace('.', '\\.')}\\.arn\\}/response-streaming-invocations$`));
         // 60 s upstream timeout (default) + 5 s function overhead.
         expect(integration.timeout_milliseconds).toBe(65_000);
+        expect(facadeFunction('mcp-proxy').body.timeout).toBe(65);
       } else {
         expect(integration.uri).toBe(ref(fn, 'invoke_arn'));
         expect(integration.response_transfer_mode).toBeUndefined();
@@ -129,26 +156,84 @@ describe('deployment, stage, responses', () => {
   });
 
   test('the trigger digest of literal inputs (route table, streaming timeout, CORS) changes with them', () => {
-    const other = synthExample('examples/minimal.config.ts', (c) => {
-      c.facade = { mcp: { upstreamTimeoutSeconds: 120 } };
-    });
-    try {
-      const digest = (json: Json) => /jsonencode\(\[\\?"?([0-9a-f]{64})/.exec(Object.values(resources(json, 'aws_api_gateway_deployment'))[0].triggers.redeployment)?.[1];
-      expect(digest(s.json)).toMatch(/^[0-9a-f]{64}$/);
-      expect(digest(other.json)).not.toBe(digest(s.json));
-    } finally {
-      other.cleanup();
-    }
+    expect(literalDigest(s.json)).toMatch(/^[0-9a-f]{64}$/);
+    // domain has another streaming timeout (and more); its digest must differ.
+    expect(literalDigest(domain.json)).not.toBe(literalDigest(s.json));
   });
 
-  test('stage writes JSON access logs without query strings or headers, and is throttled', () => {
-    const [stage] = Object.values(resources(s.json, 'aws_api_gateway_stage'));
+  test('the digest is computed from what is synthesized: every gateway response in full and disable_execute_api_endpoint', () => {
+    // Rebuilt from cdk.tf.json alone, so a response attribute or API setting the digest misses fails here.
+    const fromJson = (json: Json, streamingTimeoutMs: number): DeploymentLiteralInputs => ({
+      routes: ROUTES,
+      streamingTimeoutMs,
+      disableExecuteApiEndpoint: only(json, 'aws_api_gateway_rest_api')[1].disable_execute_api_endpoint,
+      gatewayResponses: Object.values(resources(json, 'aws_api_gateway_gateway_response')).map((r) => {
+        const { rest_api_id: _api, response_type, status_code, response_parameters, response_templates, ...rest } = r;
+        void _api;
+        expect(rest).toEqual({});
+        return { responseType: response_type, statusCode: status_code, responseParameters: response_parameters, responseTemplates: response_templates };
+      }),
+    });
+    expect(literalDigest(s.json)).toBe(deploymentLiteralDigest(fromJson(s.json, 65_000)));
+    expect(literalDigest(domain.json)).toBe(deploymentLiteralDigest(fromJson(domain.json, 900_000)));
+    expect(only(domain.json, 'aws_api_gateway_rest_api')[1].disable_execute_api_endpoint).toBe(true);
+  });
+
+  test('a change to disable_execute_api_endpoint or to any gateway response status, template or header redeploys', () => {
+    const base: DeploymentLiteralInputs = {
+      routes: ROUTES,
+      streamingTimeoutMs: 65_000,
+      disableExecuteApiEndpoint: false,
+      gatewayResponses: gatewayResponseDefinitions(corsGatewayResponseParameters(['*'])),
+    };
+    const digest = deploymentLiteralDigest(base);
+    const withResponse = (i: number, change: Partial<DeploymentLiteralInputs['gatewayResponses'][number]>) =>
+      deploymentLiteralDigest({ ...base, gatewayResponses: base.gatewayResponses.map((r, j) => (j === i ? { ...r, ...change } : r)) });
+    const notFound = base.gatewayResponses.findIndex((r) => r.responseType === 'MISSING_AUTHENTICATION_TOKEN');
+    expect(deploymentLiteralDigest({ ...base, disableExecuteApiEndpoint: true })).not.toBe(digest);
+    expect(withResponse(notFound, { statusCode: '403' })).not.toBe(digest);
+    expect(withResponse(notFound, { responseTemplates: { 'application/json': '{"error":"not_found"}' } })).not.toBe(digest);
+    expect(withResponse(0, { statusCode: '400' })).not.toBe(digest);
+    expect(withResponse(0, { responseParameters: { 'gatewayresponse.header.X-Test': "'1'" } })).not.toBe(digest);
+    // Canonical: the order of responses and of keys does not matter.
+    expect(deploymentLiteralDigest({ ...base, gatewayResponses: [...base.gatewayResponses].reverse() })).toBe(digest);
+  });
+
+  test('by default the stage has no access logs: the first apply needs no account CloudWatch role', () => {
+    const [, stage] = only(s.json, 'aws_api_gateway_stage');
     expect(stage.stage_name).toBe('prod');
-    const group = resources(s.json, 'aws_cloudwatch_log_group')[referencedAddress(stage.access_log_settings.destination_arn, 'arn').split('.')[1]];
-    expect(group.retention_in_days).toBe(30);
+    expect(stage.access_log_settings).toBeUndefined();
+    expect(stage.depends_on).toBeUndefined();
+    expect(Object.values(resources(s.json, 'aws_cloudwatch_log_group')).filter((g) => g.name.startsWith('/aws/apigateway/'))).toEqual([]);
+    expect(resources(s.json, 'aws_api_gateway_account')).toEqual({});
+  });
+
+  test('accessLogs: JSON access logs without query strings or headers; the account role is not touched', () => {
+    const [, stage] = only(domain.json, 'aws_api_gateway_stage');
+    const group = resources(domain.json, 'aws_cloudwatch_log_group')[referencedAddress(stage.access_log_settings.destination_arn, 'arn').split('.')[1]];
+    expect(group).toEqual({ name: expect.stringMatching(/^\/aws\/apigateway\/.+\/access$/), retention_in_days: 30 });
+    expect(resources(domain.json, 'aws_api_gateway_account')).toEqual({});
+    expect(resources(domain.json, 'aws_iam_role_policy_attachment')).toEqual({});
     const format = JSON.parse(stage.access_log_settings.format);
     expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', resource: '$context.resourcePath' });
     expect(JSON.stringify(format)).not.toMatch(/querystring|header\.Authorization|requestOverride/i);
+  });
+
+  test('manageApiGatewayAccountRole: role with the managed policy, account setting after the attachment, stage after the account', () => {
+    const [stageAddress, stage] = only(managed.json, 'aws_api_gateway_stage');
+    expect(stage.access_log_settings.destination_arn).toMatch(/^\$\{aws_cloudwatch_log_group\..+\.arn\}$/);
+    const [account, accountBody] = only(managed.json, 'aws_api_gateway_account');
+    const [attachment, attachmentBody] = only(managed.json, 'aws_iam_role_policy_attachment');
+    const role = referencedAddress(accountBody.cloudwatch_role_arn, 'arn');
+    expect(attachmentBody.role).toBe(ref(role, 'name'));
+    expect(attachmentBody.policy_arn).toMatch(/:iam::aws:policy\/service-role\/AmazonAPIGatewayPushToCloudWatchLogs$/);
+    // API Gateway checks the role's permissions when it is set: the policy must be attached first.
+    expect(accountBody.depends_on).toEqual([attachment]);
+    expect(stage.depends_on).toEqual([account]);
+    expect(stageAddress).toMatch(/^aws_api_gateway_stage\./);
+  });
+
+  test('the stage is throttled', () => {
     const stageWide = Object.values(resources(s.json, 'aws_api_gateway_method_settings')).filter((m) => m.method_path === '*/*');
     expect(stageWide).toEqual([expect.objectContaining({ settings: { throttling_rate_limit: 50, throttling_burst_limit: 100, metrics_enabled: true, logging_level: 'OFF', data_trace_enabled: false } })]);
   });
@@ -177,6 +262,15 @@ describe('deployment, stage, responses', () => {
     const chained = settings.filter(([, m]) => m.depends_on).map(([, m]) => m.depends_on[0]);
     expect(chained).toHaveLength(order.length - 1);
     expect(new Set(chained).size).toBe(chained.length);
+  });
+
+  test('the longest upstream timeout (895 s) still leaves mcp-proxy its 5 s, at Lambda\'s 900 s maximum', () => {
+    const proxy = functionsByName(domain.json).get('mcp-oauth-demo-mcp-proxy') as { body: Json };
+    expect(proxy.body.timeout).toBe(900);
+    expect(proxy.body.environment.variables.MCP_UPSTREAM_TIMEOUT_MS).toBe('895000');
+    const streaming = Object.values(resources(domain.json, 'aws_api_gateway_integration')).filter((i) => i.response_transfer_mode === 'STREAM');
+    expect(streaming.length).toBeGreaterThan(0);
+    expect(new Set(streaming.map((i) => i.timeout_milliseconds))).toEqual(new Set([900_000]));
   });
 
   test('per-route limits follow the config', () => {

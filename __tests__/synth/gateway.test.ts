@@ -61,7 +61,7 @@ test('OpenAPI targets: schema inline from a file or from S3, with API key or OAu
 });
 
 test('Smithy and MCP server targets; 3-legged OAuth is written with grant_type and default_return_url', () => {
-  expect(target('dynamodb').target_configuration[0].mcp[0].smithy_model).toEqual([{ s3: [{ uri: 's3://acme-tool-schemas/smithy/dynamodb-2012-08-10.json' }] }]);
+  expect(target('dynamodb').target_configuration[0].mcp[0].smithy_model).toEqual([{ s3: [{ uri: 's3://acme-tool-schemas/smithy/dynamodb-orders-readonly.json' }] }]);
   const github = target('github');
   expect(github.target_configuration[0].mcp[0].mcp_server).toEqual([{ endpoint: 'https://api.githubcopilot.com/mcp/' }]);
   expect(github.credential_provider_configuration).toEqual([
@@ -91,7 +91,8 @@ test('interceptor: the bundled Lambda at both points, with headers, verifying to
   const issuer = `https://${ref(`aws_cognito_user_pool.${pool}`, 'endpoint')}`;
   const variables = interceptor.body.environment.variables;
   expect(variables).toMatchObject({ IDP_ISSUER: issuer, IDP_JWKS_URI: `${issuer}/.well-known/jwks.json` });
-  expect(JSON.parse(variables.TOOL_POLICY)).toMatchObject({ default: 'deny', tools: { 'clock___*': 'allow' } });
+  // Every target's tools are reachable for someone (the Smithy target's role permissions are not dead grants).
+  expect(JSON.parse(variables.TOOL_POLICY)).toMatchObject({ default: 'deny', tools: { 'clock___*': 'allow', 'dynamodb___*': { groups: ['support'] } } });
   expect(Object.keys(variables).sort()).toEqual(['IDP_ISSUER', 'IDP_JWKS_URI', 'TOOL_POLICY']);
   expect(gateway).toMatchObject({ exception_level: 'DEBUG', description: 'Tools for the support team' });
 });

@@ -148,6 +148,55 @@ describe('gateway service role', () => {
     for (const r of bySid.ReadCredentialProviderSecrets.Resource) expect(r).toMatch(/(client_secret_arn|api_key_secret_arn)\[0\]\.secret_arn\}$/);
   });
 
+  test("Smithy target: exactly its configured statements, appended to the gateway role's policy", () => {
+    const [policy] = inlinePolicies(targets.json, gatewayRole(targets.json));
+    const smithy = (policy.Statement as Json[]).filter((s) => s.Sid.startsWith('Smithy'));
+    // Written out by hand from examples/gateway-targets.config.ts: the three read-only tools on the
+    // orders table, Query also on its index; nothing else in DynamoDB.
+    expect(smithy).toEqual([
+      {
+        Sid: 'SmithyDynamodb1',
+        Effect: 'Allow',
+        Action: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query'],
+        Resource: ['arn:aws:dynamodb:us-west-2:123456789012:table/orders'],
+      },
+      {
+        Sid: 'SmithyDynamodb2',
+        Effect: 'Allow',
+        Action: ['dynamodb:Query'],
+        Resource: ['arn:aws:dynamodb:us-west-2:123456789012:table/orders/index/by-customer'],
+      },
+    ]);
+    const dynamodbActions = (policy.Statement as Json[]).flatMap((s) => s.Action as string[]).filter((a) => a.startsWith('dynamodb:'));
+    expect(new Set(dynamodbActions)).toEqual(new Set(['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query']));
+  });
+
+  test('a gateway whose only target is Smithy still gets a policy with its permissions, created before the target', () => {
+    const only = synthExample('examples/minimal.config.ts', (c) => {
+      c.gateway.create.targets = [
+        {
+          kind: 'smithy',
+          name: 'orders-db',
+          schema: { s3Uri: 's3://acme-tool-schemas/smithy/dynamodb.json' },
+          permissions: [{ actions: ['dynamodb:GetItem'], resources: ['arn:aws:dynamodb:us-east-1:123456789012:table/orders'] }],
+        },
+      ];
+    });
+    try {
+      const policies = inlinePolicies(only.json, gatewayRole(only.json));
+      expect(policies).toHaveLength(1);
+      expect(policies[0].Statement).toEqual([
+        { Sid: 'SmithyOrdersDb1', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: ['arn:aws:dynamodb:us-east-1:123456789012:table/orders'] },
+      ]);
+      const [policyId] = Object.keys(resources(only.json, 'aws_iam_role_policy')).filter((id) => id.startsWith('gateway_policy'));
+      const [target] = Object.values(resources(only.json, 'aws_bedrockagentcore_gateway_target'));
+      expect(target.credential_provider_configuration).toEqual([{ gateway_iam_role: [{}] }]);
+      expect(target.depends_on).toEqual([`aws_iam_role_policy.${policyId}`]);
+    } finally {
+      only.cleanup();
+    }
+  });
+
   test('targets are created after the policy that lets the gateway list their tools', () => {
     const policy = Object.keys(resources(targets.json, 'aws_iam_role_policy')).find((id) => id.startsWith('gateway_policy'));
     for (const t of Object.values(resources(targets.json, 'aws_bedrockagentcore_gateway_target'))) {

@@ -96,6 +96,30 @@ describe('the gateway trusts the façade client', () => {
   });
 });
 
+describe('managed login styles for the clients created here', () => {
+  const branded = (json: Json) => Object.values(resources(json, 'aws_cognito_managed_login_branding')).map((b) => { expect(b.use_cognito_provided_values).toBe(true); return b.client_id; });
+
+  test('new pool on managed login: the user-flow client has a style; an existing pool by default: none', () => {
+    expect(branded(minimal.json)).toEqual([ref(userFlowClient(minimal.json)[0], 'id')]);
+    expect(branded(existing.json)).toEqual([]);
+  });
+
+  test('existing pool with managedLogin: the user-flow client and the 3-legged return client get a style, in that pool', () => {
+    const s = synthExample('examples/three-legged.config.ts', (c) => {
+      c.identity.userPool = { existing: { userPoolId: 'eu-west-1_AbCdEf123', domain: { prefix: 'acme-agents' }, managedLogin: true } };
+    });
+    try {
+      const clients = Object.keys(resources(s.json, 'aws_cognito_user_pool_client'));
+      const id = (prefix: string) => ref(`aws_cognito_user_pool_client.${clients.find((k) => k.startsWith(prefix))}`, 'id');
+      expect(branded(s.json).sort()).toEqual([id('identity_user-flow-client'), id('identity_return-client')].sort());
+      for (const b of Object.values(resources(s.json, 'aws_cognito_managed_login_branding'))) expect(b.user_pool_id).toBe('eu-west-1_AbCdEf123');
+      expect(resources(s.json, 'aws_cognito_user_pool')).toEqual({});
+    } finally {
+      s.cleanup();
+    }
+  });
+});
+
 describe('federated identity providers', () => {
   test('each IdP is created with its type, and the client offers exactly them', () => {
     const idps = Object.values(resources(federated.json, 'aws_cognito_identity_provider'));

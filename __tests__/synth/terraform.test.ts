@@ -53,7 +53,10 @@ describeTerraform('terraform (offline)', () => {
   test(
     'façade stack in front of an existing gateway: init, validate, offline plan',
     () => {
-      const s: Synthesized = synthExample('examples/existing-gateway.config.ts');
+      // With the account's API Gateway CloudWatch role managed here, so its ordering is planned too.
+      const s: Synthesized = synthExample('examples/existing-gateway.config.ts', (c) => {
+        c.facade.manageApiGatewayAccountRole = true;
+      });
       try {
         // Nothing in this stack may call AWS at plan time (data.aws_caller_identity hangs offline).
         expect(s.json.data).toBeUndefined();
@@ -80,6 +83,15 @@ describeTerraform('terraform (offline)', () => {
         expect(client.callback_urls).toEqual(['https://mcp.acme.example/callback']);
         expect(client.user_pool_id).toBe('eu-west-1_AbCdEf123');
         expect(planned('aws_secretsmanager_secret_version').every((v) => v.secret_string_wo === null)).toBe(true);
+        // Access logs on, after the account setting, which comes after the role's policy attachment.
+        expect(planned('aws_api_gateway_account')).toHaveLength(1);
+        expect(planned('aws_iam_role_policy_attachment')).toHaveLength(1); // its policy_arn is known after apply (partition of the API's ARN)
+        const [stage] = planned('aws_api_gateway_stage');
+        expect(stage.access_log_settings).toEqual([expect.objectContaining({ format: expect.stringContaining('$context.requestId') })]);
+        const config = planJson.configuration.root_module.resources as Json[];
+        const address = (type: string) => (config.find((r) => r.type === type) as Json).address;
+        expect((config.find((r) => r.type === 'aws_api_gateway_account') as Json).depends_on).toEqual([address('aws_iam_role_policy_attachment')]);
+        expect((config.find((r) => r.type === 'aws_api_gateway_stage') as Json).depends_on).toEqual([address('aws_api_gateway_account')]);
 
         console.log(
           [

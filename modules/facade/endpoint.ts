@@ -19,6 +19,12 @@ export interface FacadeEndpointProps {
 export class FacadeEndpoint extends Construct {
   readonly restApi: ApiGatewayRestApi;
   readonly stageName: string;
+  /**
+   * The REST API's `disable_execute_api_endpoint`. It takes effect only with the next deployment
+   * or stage update (API Gateway developer guide, "Disable the default endpoint for REST APIs" and
+   * "Updates to REST APIs that require redeployment"), so it is a deployment trigger input (routes.ts).
+   */
+  readonly disableExecuteApiEndpoint: boolean;
   readonly domain?: ApiGatewayDomainName;
   /** `https://<domain>` or `https://<api>.execute-api.<region>.amazonaws.com/<stage>`, no trailing slash. */
   readonly baseUrl: string;
@@ -28,13 +34,14 @@ export class FacadeEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: FacadeEndpointProps) {
     super(scope, id);
     this.stageName = props.stageName;
+    // With a custom domain that domain is the issuer and the Cognito callback: the default
+    // execute-api URL would be a second, inconsistent way in.
+    this.disableExecuteApiEndpoint = props.customDomain !== undefined;
     this.restApi = new ApiGatewayRestApi(this, 'api', {
       name: props.name,
       description: 'MCP OAuth façade in front of Amazon Bedrock AgentCore Gateway',
       endpointConfiguration: { types: ['REGIONAL'] },
-      // With a custom domain that domain is the issuer and the Cognito callback: the default
-      // execute-api URL would be a second, inconsistent way in.
-      disableExecuteApiEndpoint: props.customDomain !== undefined,
+      disableExecuteApiEndpoint: this.disableExecuteApiEndpoint,
     });
 
     if (props.customDomain) {

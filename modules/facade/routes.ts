@@ -4,10 +4,11 @@
  *   invoking the function that serves it; streaming routes (mcp-proxy) use
  *   `response_transfer_mode = "STREAM"` and the `response-streaming-invocations` URI;
  * - one `aws_lambda_permission` per (path, method), scoped to that stage, method and path;
- * - a deployment whose `triggers` hash every input that changes the API, created before the old one
- *   is destroyed, and the stage with JSON access logs, stage-wide throttling and per-method
- *   throttling of the OAuth endpoints (`aws_api_gateway_method_settings`, `method_path`
- *   `<path>/<METHOD>`; issue 6 point 4);
+ * - a deployment whose `triggers` hash every input that changes the deployed API (methods,
+ *   integrations, the full gateway-response definitions, `disable_execute_api_endpoint`), created
+ *   before the old one is destroyed, and the stage with stage-wide throttling, per-method throttling
+ *   of the OAuth endpoints (`aws_api_gateway_method_settings`, `method_path` `<path>/<METHOD>`;
+ *   issue 6 point 4) and, when enabled, JSON access logs;
  * - gateway responses carrying CORS headers and a JSON 404;
  * - the root base-path mapping when a custom domain is configured.
  */
@@ -51,8 +52,29 @@ export interface FacadeRoutesProps {
   readonly throttling: ResolvedThrottling;
   readonly corsAllowedOrigins: readonly string[];
   readonly logRetentionDays: number;
-  /** Create the account-wide API Gateway CloudWatch role access logging requires. */
+  /**
+   * JSON access logs on the stage. API Gateway refuses them while the region's account settings
+   * have no CloudWatch Logs role, so this needs that role to exist already, or `manageAccountRole`.
+   */
+  readonly accessLogs: boolean;
+  /** Create and set the account-wide API Gateway CloudWatch Logs role (only with `accessLogs`). */
   readonly manageAccountRole: boolean;
+}
+
+/** One `aws_api_gateway_gateway_response`, as data: created from it and hashed into the trigger. */
+export interface GatewayResponseDefinition {
+  readonly responseType: string;
+  readonly statusCode?: string;
+  readonly responseParameters: Readonly<Record<string, string>>;
+  readonly responseTemplates?: Readonly<Record<string, string>>;
+}
+
+/** The literal (non-reference) inputs of the deployment trigger. */
+export interface DeploymentLiteralInputs {
+  readonly routes: readonly (Route | OptionalRoute)[];
+  readonly streamingTimeoutMs: number;
+  readonly disableExecuteApiEndpoint: boolean;
+  readonly gatewayResponses: readonly GatewayResponseDefinition[];
 }
 
 export class FacadeRoutes extends Construct {
@@ -62,6 +84,10 @@ export class FacadeRoutes extends Construct {
   readonly permissions: readonly LambdaPermission[] = [];
   /** Stage-wide settings first, then one per throttled method. */
   readonly methodSettings: readonly ApiGatewayMethodSettings[] = [];
+  /** With access logs. */
+  readonly accessLogGroup?: CloudwatchLogGroup;
+  /** With `manageAccountRole`: the account-wide CloudWatch Logs role setting. */
+  readonly account?: ApiGatewayAccount;
 
   constructor(scope: Construct, id: string, props: FacadeRoutesProps) {
     super(scope, id);
@@ -81,10 +107,22 @@ export class FacadeRoutes extends Construct {
       );
     }
 
-    const cors = corsGatewayResponseParameters(props.corsAllowedOrigins);
-    // A digest of the literal inputs (route table, streaming timeout, CORS), then every resource id
-    // and URI. (A digest, not the JSON itself: quotes inside a Terraform expression would need escaping.)
-    const literalInputs = createHash('sha256').update(JSON.stringify({ routes, streamingTimeoutMs: props.streamingTimeoutMs, cors })).digest('hex');
+    if (props.manageAccountRole && !props.accessLogs) throw new Error('manageAccountRole only serves access logs; enable accessLogs');
+    const responseDefinitions = gatewayResponseDefinitions(corsGatewayResponseParameters(props.corsAllowedOrigins));
+    // A digest of the literal inputs, then every resource id and URI. The literal inputs are what a
+    // deployment snapshots besides the resources' identities: the route table, the streaming
+    // timeout, every gateway response's full definition (type, status, headers incl. CORS,
+    // templates; a changed status or template keeps the response's id) and
+    // disable_execute_api_endpoint. Both reach clients only with a new deployment (API Gateway
+    // developer guide, "Updates to REST APIs that require redeployment": GatewayResponse updates
+    // require redeploying; disableExecuteApiEndpoint requires modifying a stage, e.g. redeploying).
+    // (A digest, not the JSON itself: quotes inside a Terraform expression would need escaping.)
+    const literalInputs = deploymentLiteralDigest({
+      routes,
+      streamingTimeoutMs: props.streamingTimeoutMs,
+      disableExecuteApiEndpoint: endpoint.disableExecuteApiEndpoint,
+      gatewayResponses: responseDefinitions,
+    });
     const triggerInputs: string[] = [literalInputs];
     const methodsAndIntegrations: ITerraformDependable[] = [];
     for (const route of routes) {
@@ -126,7 +164,16 @@ export class FacadeRoutes extends Construct {
       }
     }
 
-    const responses = this.gatewayResponses(cors, endpoint);
+    const responses = responseDefinitions.map(
+      (r) =>
+        new ApiGatewayGatewayResponse(this, RESPONSE_CONSTRUCT_IDS[r.responseType] ?? `response-${r.responseType.toLowerCase().replace(/_/g, '-')}`, {
+          restApiId: api.id,
+          responseType: r.responseType,
+          statusCode: r.statusCode,
+          responseParameters: { ...r.responseParameters },
+          responseTemplates: r.responseTemplates ? { ...r.responseTemplates } : undefined,
+        }),
+    );
     triggerInputs.push(...responses.map((r) => r.id));
 
     this.deployment = new ApiGatewayDeployment(this, 'deployment', {
@@ -137,18 +184,24 @@ export class FacadeRoutes extends Construct {
       dependsOn: [...methodsAndIntegrations, ...responses],
     });
 
-    const accessLogs = new CloudwatchLogGroup(this, 'access-logs', {
-      name: `/aws/apigateway/${api.name}/access`,
-      retentionInDays: props.logRetentionDays,
-    });
-    const account = props.manageAccountRole ? this.accountLoggingRole(api.arn) : undefined;
+    if (props.accessLogs) {
+      this.accessLogGroup = new CloudwatchLogGroup(this, 'access-logs', {
+        name: `/aws/apigateway/${api.name}/access`,
+        retentionInDays: props.logRetentionDays,
+      });
+    }
+    this.account = props.manageAccountRole ? this.accountLoggingRole(api.arn) : undefined;
 
     this.stage = new ApiGatewayStage(this, 'stage', {
       restApiId: api.id,
       deploymentId: this.deployment.id,
       stageName: endpoint.stageName,
-      accessLogSettings: { destinationArn: accessLogs.arn, format: JSON.stringify(ACCESS_LOG_FORMAT) },
-      dependsOn: account ? [account] : undefined,
+      // Without the region's CloudWatch Logs role in the account settings, CreateStage/UpdateStage
+      // with access logging fails ("CloudWatch Logs role ARN must be set in account settings to
+      // enable logging"; API Gateway developer guide, "Set up CloudWatch logging for REST APIs"):
+      // hence access logs only when asked for, and after the account setting when it is managed here.
+      accessLogSettings: this.accessLogGroup ? { destinationArn: this.accessLogGroup.arn, format: JSON.stringify(ACCESS_LOG_FORMAT) } : undefined,
+      dependsOn: this.account ? [this.account] : undefined,
     });
 
     this.throttle(props.throttling, routes);
@@ -197,35 +250,66 @@ export class FacadeRoutes extends Construct {
     }
   }
 
-  private gatewayResponses(cors: Record<string, string>, endpoint: FacadeEndpoint): ApiGatewayGatewayResponse[] {
-    const api = endpoint.restApi;
-    return [
-      new ApiGatewayGatewayResponse(this, 'response-default-4xx', { restApiId: api.id, responseType: 'DEFAULT_4XX', responseParameters: cors }),
-      new ApiGatewayGatewayResponse(this, 'response-default-5xx', { restApiId: api.id, responseType: 'DEFAULT_5XX', responseParameters: cors }),
-      // API Gateway answers an unknown path or method with 403 "Missing Authentication Token".
-      new ApiGatewayGatewayResponse(this, 'response-not-found', {
-        restApiId: api.id,
-        responseType: 'MISSING_AUTHENTICATION_TOKEN',
-        statusCode: '404',
-        responseParameters: cors,
-        responseTemplates: { 'application/json': '{"error":"not_found","error_description":"no such route"}' },
-      }),
-    ];
-  }
-
-  /** API Gateway writes access logs through one CloudWatch role per account and region. */
+  /**
+   * API Gateway writes access logs through one CloudWatch role per account and region. Only one
+   * stack per account and region should set it ("To avoid overwriting other roles, you should only
+   * have one AWS::ApiGateway::Account resource per region per account", CloudFormation reference).
+   */
   private accountLoggingRole(apiArn: string): ApiGatewayAccount {
     const role = new IamRole(this, 'account-logging-role', {
       namePrefix: 'apigateway-cloudwatch-',
       assumeRolePolicy: assumeRolePolicy('apigateway.amazonaws.com'),
     });
-    new IamRolePolicyAttachment(this, 'account-logging-policy', {
+    const attachment = new IamRolePolicyAttachment(this, 'account-logging-policy', {
       role: role.name,
       // AWS managed policy made for exactly this role (API Gateway developer guide, "Set up CloudWatch logging").
       policyArn: `arn:${arnPartition(apiArn)}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
     });
-    return new ApiGatewayAccount(this, 'account', { cloudwatchRoleArn: role.arn });
+    // UpdateAccount checks that the role can write to CloudWatch Logs, so the policy must be
+    // attached before the role is set: the role ARN alone gives Terraform no such ordering.
+    return new ApiGatewayAccount(this, 'account', { cloudwatchRoleArn: role.arn, dependsOn: [attachment] });
   }
+}
+
+/**
+ * Construct ids that differ from `response-<type>`: kept as they were, because a new Terraform
+ * address for the same response type would delete and re-put one API Gateway setting in one apply.
+ */
+const RESPONSE_CONSTRUCT_IDS: Readonly<Record<string, string>> = { MISSING_AUTHENTICATION_TOKEN: 'response-not-found' };
+
+/**
+ * API Gateway's own responses: CORS headers on every 4XX/5XX it answers itself (throttling, bad
+ * routes), and a JSON 404 for an unknown path or method, which it would otherwise answer with 403
+ * "Missing Authentication Token".
+ */
+export function gatewayResponseDefinitions(cors: Readonly<Record<string, string>>): GatewayResponseDefinition[] {
+  return [
+    { responseType: 'DEFAULT_4XX', responseParameters: cors },
+    { responseType: 'DEFAULT_5XX', responseParameters: cors },
+    {
+      responseType: 'MISSING_AUTHENTICATION_TOKEN',
+      statusCode: '404',
+      responseParameters: cors,
+      responseTemplates: { 'application/json': '{"error":"not_found","error_description":"no such route"}' },
+    },
+  ];
+}
+
+/**
+ * SHA-256 (hex) of the deployment's literal inputs, in a canonical form (object keys sorted,
+ * undefined left out, gateway responses ordered by type) so equal inputs always hash alike.
+ */
+export function deploymentLiteralDigest(inputs: DeploymentLiteralInputs): string {
+  const gatewayResponses = [...inputs.gatewayResponses].sort((a, b) => (a.responseType < b.responseType ? -1 : a.responseType > b.responseType ? 1 : 0));
+  return createHash('sha256').update(canonicalJson({ ...inputs, gatewayResponses })).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 
 /** The function serving each throttled route: its routes and methods get that route's limits. */

@@ -154,6 +154,8 @@ export class AgentCoreGateway extends Construct {
       providers: [...providers.values()],
       workloadIdentityArn: this.workloadIdentityArn,
       agentCoreArnPrefix: this.agentCoreArnPrefix,
+      // Smithy targets call their AWS service with this role (GATEWAY_IAM_ROLE).
+      smithyPermissions: config.targets.flatMap((t) => (t.kind === 'smithy' ? [{ target: t.name, permissions: t.permissions }] : [])),
     });
     const policy = statements.length
       ? new IamRolePolicy(this, 'policy', { name: 'gateway-targets', role: this.role.id, policy: policyDocument(statements) })

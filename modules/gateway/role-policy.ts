@@ -3,13 +3,19 @@
  * - `lambda:InvokeFunction` on each Lambda target and the interceptor;
  * - for targets with outbound credentials: a workload access token for the gateway's own workload
  *   identity, the credential from the token vault for exactly the providers in use, and the
- *   providers' Secrets Manager secrets.
+ *   providers' Secrets Manager secrets;
+ * - for Smithy targets: exactly the statements their config lists (`permissions`). The gateway calls
+ *   the model's AWS service with this role (credential provider type GATEWAY_IAM_ROLE; AgentCore
+ *   developer guide, "Smithy model targets" and "Set up permissions for AgentCore Gateway": the
+ *   service role needs the permissions for the services its targets call), so nothing else can
+ *   grant them. They are validated in stacks/config/validate-gateway.ts (no `*` actions/resources).
  * Action sets follow the AgentCore guide ("Scope down access to credential providers by workload
  * identity") and aws-cdk's gateway permissions: OAuth additionally needs the JWT- and user-id-based
  * workload token calls. S3 tool schemas are read with the caller's credentials at target creation,
  * not with this role.
  */
-import type { PolicyStatement } from '../iam';
+import type { TargetPermission } from '../../stacks/config/types';
+import { sid, type PolicyStatement } from '../iam';
 import type { CredentialProviderRef } from './credentials';
 
 export interface GatewayRolePolicyInputs {
@@ -19,6 +25,8 @@ export interface GatewayRolePolicyInputs {
   readonly workloadIdentityArn: string;
   /** `arn:<partition>:bedrock-agentcore:<region>:<account>` of the gateway. */
   readonly agentCoreArnPrefix: string;
+  /** Smithy targets by name, with the permissions their tools need in the model's AWS service. */
+  readonly smithyPermissions?: readonly { readonly target: string; readonly permissions: readonly TargetPermission[] }[];
 }
 
 /**
@@ -39,6 +47,25 @@ export function gatewayRoleStatements(i: GatewayRolePolicyInputs): PolicyStateme
   if (i.invokeArns.length) {
     statements.push({ sid: 'InvokeTargetFunctions', actions: ['lambda:InvokeFunction'], resources: unique(i.invokeArns) });
   }
+  statements.push(...credentialStatements(i));
+  // IAM requires Sids to be unique within a policy; target names that differ only in case or
+  // hyphens ("orders-db", "ordersDb") would collide, hence the suffix.
+  const taken = new Set(statements.map((s) => s.sid));
+  for (const { target, permissions } of i.smithyPermissions ?? []) {
+    permissions.forEach((p, n) => {
+      const base = sid('Smithy', target, String(n + 1));
+      let id = base;
+      for (let k = 2; taken.has(id); k++) id = `${base}X${k}`;
+      taken.add(id);
+      statements.push({ sid: id, actions: unique(p.actions), resources: unique(p.resources) });
+    });
+  }
+  return statements;
+}
+
+/** Workload token, credential and provider-secret statements for API-key and OAuth targets. */
+function credentialStatements(i: GatewayRolePolicyInputs): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
   if (!i.providers.length) return statements;
 
   const directory = `${i.agentCoreArnPrefix}:${DEFAULT_DIRECTORY}`;

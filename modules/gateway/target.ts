@@ -81,7 +81,8 @@ function credentialConfiguration(t: ResolvedTarget, provider: CredentialProvider
     case 'none':
       return {};
     case 'gatewayIamRole':
-      // Lambda and Smithy targets are called with the gateway's own role.
+      // Lambda and Smithy targets are called with the gateway's own role, which gets
+      // lambda:InvokeFunction on Lambda targets and a Smithy target's `permissions` (role-policy.ts).
       return { typed: [{ gatewayIamRole: [{}] }] };
     case 'apiKey':
       return {

@@ -179,10 +179,15 @@ export class Identity extends Construct {
       });
     }
 
-    if (pool.kind === 'create' && pool.domain.managedLoginVersion === 2 && domain) {
-      // Managed login (v2) shows an error page for clients without a branding style.
+    // Managed login (v2) renders each app client with that client's branding style and shows an
+    // error page for a client without one (Amazon Cognito developer guide, "Apply branding to managed
+    // login pages" / CreateManagedLoginBranding). The clients created here are new, so they get a
+    // style here: for a new v2 domain, and for an existing pool whose domain the config says is v2.
+    const managedLogin = pool.kind === 'create' ? pool.domain.managedLoginVersion === 2 : pool.managedLogin;
+    if (managedLogin) {
       for (const [id, client] of [['branding', this.userFlowClient], ['return-client-branding', this.returnClient]] as const) {
         if (!client) continue;
+        // (Both clients already depend on a new pool's domain, so styles come after it.)
         new CognitoManagedLoginBranding(this, id, { userPoolId: this.userPoolId, clientId: client.id, useCognitoProvidedValues: true });
       }
     }

@@ -4,6 +4,16 @@
  */
 import type { ResolvedGateway, ResolvedTarget } from './types';
 
+/** Lambda's maximum timeout, and the longest response stream API Gateway allows (15 min). */
+export const MAX_LAMBDA_TIMEOUT_SECONDS = 900;
+/** Time mcp-proxy needs around one upstream exchange (cold start, writing the error). */
+export const MCP_PROXY_OVERHEAD_SECONDS = 5;
+/**
+ * The longest `facade.mcp.upstreamTimeoutSeconds`: mcp-proxy's timeout is the upstream timeout plus
+ * its overhead, and must stay within Lambda's maximum.
+ */
+export const MAX_UPSTREAM_TIMEOUT_SECONDS = MAX_LAMBDA_TIMEOUT_SECONDS - MCP_PROXY_OVERHEAD_SECONDS;
+
 /** The first MCP revision with URL elicitation, which 3-legged OAuth targets answer a first tools/call with. */
 export const MIN_MCP_VERSION_FOR_3LO = '2025-11-25';
 

@@ -100,6 +100,14 @@ export interface ExistingUserPool {
     readonly userPoolId: string;
     /** The pool's existing domain (not managed here). */
     readonly domain: { readonly prefix: string } | { readonly customDomain: string };
+    /**
+     * The existing domain serves managed login (version 2). Managed login shows an error page for an
+     * app client without a branding style, so `true` creates a default style (Cognito-provided
+     * values) for each client this stack creates: the user-flow client and, with 3-legged OAuth
+     * targets, the return client. Leave false for the classic hosted UI (version 1).
+     * @default false
+     */
+    readonly managedLogin?: boolean;
   };
 }
 
@@ -323,6 +331,14 @@ export type TargetConfig =
       readonly name: string;
       readonly description?: string;
       readonly schema: SchemaSource;
+      /**
+       * What the gateway's role may do in the AWS service the model describes: the gateway calls it
+       * with that role (GATEWAY_IAM_ROLE), so each tool needs its IAM action on its resources. Each
+       * entry becomes one Allow statement of the role's inline policy. No `*` or service-wide
+       * (`dynamodb:*`) action, no `*` or account-wide (`arn:…:*`) resource. `[]` only when resource
+       * policies grant the role access instead.
+       */
+      readonly permissions: readonly TargetPermission[];
     }
   | {
       readonly kind: 'mcpServer';
@@ -333,6 +349,14 @@ export type TargetConfig =
       /** @default none (the server is called without credentials) */
       readonly credentials?: OAuthCredentials;
     };
+
+/** One IAM Allow statement for the gateway's role (Smithy targets). */
+export interface TargetPermission {
+  /** IAM actions, `<service>:<Action>`, e.g. `dynamodb:GetItem`. */
+  readonly actions: readonly string[];
+  /** ARNs the actions apply to, e.g. `arn:aws:dynamodb:us-west-2:123456789012:table/orders`. */
+  readonly resources: readonly string[];
+}
 
 /** An existing AgentCore Identity credential provider. */
 export interface ExistingCredentialProvider {
@@ -502,8 +526,10 @@ export interface FacadeConfig {
     /** 1024–6291456. @default 1048576 */
     readonly maxBodyBytes?: number;
     /**
-     * Upper bound of one proxied MCP exchange, 1–900. Above 29 s the streaming integration needs aws
-     * provider >= 6.26.0, which the synthesized `required_providers` then demands. @default 60
+     * Upper bound of one proxied MCP exchange, 1–895: mcp-proxy's function timeout (and the streaming
+     * integration's) is this + 5 s, and Lambda's maximum is 900 s. Above 24 s (a streaming timeout
+     * above 29 s) the integration needs aws provider >= 6.26.0, which the synthesized
+     * `required_providers` then demands. @default 60
      */
     readonly upstreamTimeoutSeconds?: number;
     /**
@@ -531,8 +557,19 @@ export interface FacadeConfig {
   /** Days a deleted secret can be restored (0 = immediately, else 7–30). @default 7 */
   readonly secretRecoveryWindowDays?: number;
   /**
-   * API Gateway writes access logs only when the account (per region) has a CloudWatch Logs role.
-   * `true` creates that account-wide setting here; leave false if it is managed elsewhere.
+   * JSON access logs of the stage to the log group `/aws/apigateway/<api>/access`. API Gateway
+   * refuses a stage with access logging while the account has no CloudWatch Logs role in the region
+   * ("CloudWatch Logs role ARN must be set in account settings to enable logging"), so `true` is a
+   * first-apply prerequisite: the role must already be set (`aws apigateway get-account`), or set
+   * `manageApiGatewayAccountRole`.
+   * @default manageApiGatewayAccountRole (off unless this stack manages the account role)
+   */
+  readonly accessLogs?: boolean;
+  /**
+   * Create API Gateway's account-wide (per region) CloudWatch Logs role and set it
+   * (`aws_api_gateway_account`), which turns `accessLogs` on by default. Only one stack per account
+   * and region may do this: it replaces whatever role is set, and another stack managing the same
+   * setting would overwrite it.
    * @default false
    */
   readonly manageApiGatewayAccountRole?: boolean;
@@ -571,6 +608,8 @@ export type ResolvedUserPool =
       readonly userPoolId: string;
       /** The hosted-UI host name, e.g. `auth.example.com` or `<prefix>.auth.<region>.amazoncognito.com`. */
       readonly domainHost: string;
+      /** The domain serves managed login (v2): the clients created here get a branding style. */
+      readonly managedLogin: boolean;
     };
 
 export type ResolvedIdentityProvider =
@@ -690,7 +729,15 @@ export type ResolvedTarget =
       readonly credentials: { readonly type: 'gatewayIamRole' };
     }
   | { readonly kind: 'openApi'; readonly name: string; readonly description?: string; readonly schema: ResolvedSchemaSource; readonly credentials: ResolvedCredentials }
-  | { readonly kind: 'smithy'; readonly name: string; readonly description?: string; readonly schema: ResolvedSchemaSource; readonly credentials: { readonly type: 'gatewayIamRole' } }
+  | {
+      readonly kind: 'smithy';
+      readonly name: string;
+      readonly description?: string;
+      readonly schema: ResolvedSchemaSource;
+      readonly credentials: { readonly type: 'gatewayIamRole' };
+      /** Appended to the gateway role's policy, one statement each. */
+      readonly permissions: readonly TargetPermission[];
+    }
   | { readonly kind: 'mcpServer'; readonly name: string; readonly description?: string; readonly endpoint: string; readonly credentials: ResolvedCredentials };
 
 export type ResolvedGateway =
@@ -747,6 +794,7 @@ export interface ResolvedFacade {
   readonly memoryMb: number;
   readonly signingKeys: 'generate' | 'variable';
   readonly secretRecoveryWindowDays: number;
+  readonly accessLogs: boolean;
   readonly manageApiGatewayAccountRole: boolean;
 }
 

@@ -2,6 +2,7 @@
 import type { ResolvedFacade, ResolvedIdentity, ResolvedRateLimit, ResolvedThrottling, ResourceToIdpSetting, ThrottledRoute } from './types';
 import { Reader, join } from './reader';
 import { ACM_CERTIFICATE_ARN, API_GATEWAY_STAGE, HOSTNAME, LOG_RETENTION_DAYS, arnRegion } from './patterns';
+import { MAX_UPSTREAM_TIMEOUT_SECONDS } from './features';
 
 export interface FacadeContext {
   readonly region: string;
@@ -18,7 +19,7 @@ export function readFacade(r: Reader, value: unknown, ctx: FacadeContext): Resol
   const o =
     r.object(value ?? {}, p, [
       'stageName', 'customDomain', 'redirectAllowlist', 'resourceToIdp', 'defaultScopes', 'corsAllowedOrigins', 'throttling', 'stateTtlSeconds',
-      'clockSkewSeconds', 'mcp', 'logLevel', 'logRetentionDays', 'memoryMb', 'signingKeys', 'secretRecoveryWindowDays', 'manageApiGatewayAccountRole',
+      'clockSkewSeconds', 'mcp', 'logLevel', 'logRetentionDays', 'memoryMb', 'signingKeys', 'secretRecoveryWindowDays', 'accessLogs', 'manageApiGatewayAccountRole',
       'clientIdMetadataDocuments', 'consentForLoopback', 'idpTimeoutSeconds', 'secretCacheSeconds',
     ], {
       signingKey: 'the signing key is generated, or is the Terraform variable signing_keys (facade.signingKeys: "variable")',
@@ -61,16 +62,26 @@ export function readFacade(r: Reader, value: unknown, ctx: FacadeContext): Resol
 
   const mp = join(p, 'mcp');
   const m = r.object(o.mcp ?? {}, mp, ['maxBodyBytes', 'upstreamTimeoutSeconds', 'mergeToolsListPages']) ?? {};
-  // Ranges match functions/lib/config.ts (MCP_MAX_BODY_BYTES, MCP_UPSTREAM_TIMEOUT_MS); 6 MB is
-  // Lambda's synchronous payload limit and 900 s its maximum timeout.
+  // Ranges fit functions/lib/config.ts (MCP_MAX_BODY_BYTES, MCP_UPSTREAM_TIMEOUT_MS); 6 MB is
+  // Lambda's synchronous payload limit. mcp-proxy's timeout is the upstream timeout + 5 s and
+  // Lambda's maximum is 900 s, so the upstream timeout stops at 895 (features.ts).
   const mergeToolsListPages = r.integer(m.mergeToolsListPages, join(mp, 'mergeToolsListPages'), 0, 0, 100);
   // functions/lib/tools-list-merge.ts: 0 is off, and merging needs at least two pages.
   if (mergeToolsListPages === 1) r.fail(join(mp, 'mergeToolsListPages'), 'must be 0 (off) or the most pages to merge, 2–100');
   const mcp = {
     maxBodyBytes: r.integer(m.maxBodyBytes, join(mp, 'maxBodyBytes'), 1_048_576, 1024, 6_291_456),
-    upstreamTimeoutSeconds: r.integer(m.upstreamTimeoutSeconds, join(mp, 'upstreamTimeoutSeconds'), 60, 1, 900),
+    upstreamTimeoutSeconds: r.integer(m.upstreamTimeoutSeconds, join(mp, 'upstreamTimeoutSeconds'), 60, 1, MAX_UPSTREAM_TIMEOUT_SECONDS),
     mergeToolsListPages,
   };
+
+  // A stage with access logging is refused while the region has no API Gateway CloudWatch Logs role
+  // (API Gateway developer guide, "Set up CloudWatch logging for REST APIs"), so logs are on by
+  // default only where this stack sets that role itself; `accessLogs: true` alone asserts it is set.
+  const manageApiGatewayAccountRole = r.boolean(o.manageApiGatewayAccountRole, join(p, 'manageApiGatewayAccountRole'), false);
+  const accessLogs = r.boolean(o.accessLogs, join(p, 'accessLogs'), manageApiGatewayAccountRole);
+  if (manageApiGatewayAccountRole && !accessLogs) {
+    r.fail(join(p, 'manageApiGatewayAccountRole'), 'only serves access logs (the stage has execution logging off): remove it, or set accessLogs to true');
+  }
 
   const secretRecoveryWindowDays = r.integer(o.secretRecoveryWindowDays, join(p, 'secretRecoveryWindowDays'), 7, 0, 30);
   if (secretRecoveryWindowDays > 0 && secretRecoveryWindowDays < 7) r.fail(join(p, 'secretRecoveryWindowDays'), 'must be 0 or between 7 and 30');
@@ -97,7 +108,8 @@ export function readFacade(r: Reader, value: unknown, ctx: FacadeContext): Resol
     memoryMb: r.integer(o.memoryMb, join(p, 'memoryMb'), 256, 128, 10240),
     signingKeys: r.choice(o.signingKeys, join(p, 'signingKeys'), ['generate', 'variable'] as const, 'generate'),
     secretRecoveryWindowDays,
-    manageApiGatewayAccountRole: r.boolean(o.manageApiGatewayAccountRole, join(p, 'manageApiGatewayAccountRole'), false),
+    accessLogs,
+    manageApiGatewayAccountRole,
   };
 }
 

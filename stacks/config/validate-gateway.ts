@@ -1,7 +1,7 @@
 /** Validation of `gateway`: a new AgentCore Gateway with targets and interceptor, or an existing URL. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { JsonSchema, ResolvedCredentials, ResolvedFunctionSource, ResolvedGateway, ResolvedSchemaSource, ResolvedTarget, ToolDefinition } from './types';
+import type { JsonSchema, ResolvedCredentials, ResolvedFunctionSource, ResolvedGateway, ResolvedSchemaSource, ResolvedTarget, TargetPermission, ToolDefinition } from './types';
 import { Reader, join } from './reader';
 import { ACCOUNT_ID, AGENTCORE_NAME, CREDENTIAL_PROVIDER_ARN, LAMBDA_ARN, S3_URI, SCOPE_TOKEN, SECRET_ARN, TOOL_NAME, snakeName } from './patterns';
 import { checkUnique } from './validate-identity';
@@ -105,10 +105,16 @@ function readTarget(r: Reader, value: unknown, p: string, ctx: GatewayContext): 
   const allowed = {
     lambda: ['kind', 'name', 'description', 'function', 'tools'],
     openApi: ['kind', 'name', 'description', 'schema', 'credentials'],
-    smithy: ['kind', 'name', 'description', 'schema'],
+    smithy: ['kind', 'name', 'description', 'schema', 'permissions'],
     mcpServer: ['kind', 'name', 'description', 'endpoint', 'credentials'],
   }[kind];
-  const o = r.object(value, p, allowed);
+  const hints: Record<string, string> = {
+    lambda: { permissions: 'only smithy targets take permissions; the gateway role may invoke Lambda targets already' },
+    openApi: { permissions: 'only smithy targets take permissions; OpenAPI targets authenticate with their credentials' },
+    smithy: { credentials: 'Smithy targets are called with the gateway IAM role; grant it what the tools need in permissions' },
+    mcpServer: { permissions: 'only smithy targets take permissions; MCP servers authenticate with their credentials' },
+  }[kind];
+  const o = r.object(value, p, allowed, hints);
   if (!o) return undefined;
   switch (kind) {
     case 'lambda': {
@@ -124,7 +130,8 @@ function readTarget(r: Reader, value: unknown, p: string, ctx: GatewayContext): 
     }
     case 'smithy': {
       const schema = readSchemaSource(r, o.schema, join(p, 'schema'), ctx);
-      return schema ? { kind, name, description, schema, credentials: { type: 'gatewayIamRole' } } : undefined;
+      const permissions = readPermissions(r, o.permissions, join(p, 'permissions'));
+      return schema && permissions ? { kind, name, description, schema, credentials: { type: 'gatewayIamRole' }, permissions } : undefined;
     }
     case 'mcpServer': {
       const endpoint = r.url(o.endpoint, join(p, 'endpoint'));
@@ -132,6 +139,72 @@ function readTarget(r: Reader, value: unknown, p: string, ctx: GatewayContext): 
       return endpoint && credentials ? { kind, name, description, endpoint, credentials } : undefined;
     }
   }
+}
+
+/**
+ * IAM action: `<service prefix>:<action name>`, the name possibly with `*` / `?` wildcards (IAM JSON
+ * policy element reference, "Action").
+ */
+const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*?]+$/;
+/**
+ * ARN: `arn:<partition>:<service>:<region>:<account>:<resource>`; region and account may be empty
+ * (S3, IAM) or `*` (IAM JSON policy element reference, "Resource").
+ */
+const IAM_RESOURCE_ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9*-]*:(?:\d{12}|\*)?:(\S+)$/;
+
+/**
+ * The statements a Smithy target adds to the gateway role: required (a Smithy target is called with
+ * that role, so without them every tool fails with AccessDenied), explicit `[]` allowed for access
+ * granted by resource policies. Refused: `*` and service-wide actions, `*` and account-wide
+ * resources (every other statement of the stack is scoped the same way), and `${` / `%{`, which
+ * Terraform would read as template syntax inside the policy string.
+ */
+function readPermissions(r: Reader, value: unknown, p: string): TargetPermission[] | undefined {
+  if (value === undefined) {
+    return r.fail(
+      p,
+      "is required: the gateway calls the model's AWS service with its own role; list the IAM actions and resources the tools need, " +
+        "e.g. [{ actions: ['dynamodb:GetItem'], resources: ['arn:aws:dynamodb:<region>:<account>:table/<name>'] }] ([] only if resource policies grant them)",
+    );
+  }
+  return r.array(value, p, (item, ip) => {
+    const o = r.object(item, ip, ['actions', 'resources'], {
+      Effect: 'every statement is Allow; leave it out',
+      Sid: 'statement ids are generated from the target name',
+      Condition: 'conditions are not supported here',
+      NotAction: 'not supported; list the allowed actions',
+      NotResource: 'not supported; list the resources',
+    });
+    if (!o) return undefined;
+    const ap = join(ip, 'actions');
+    const actions = r.array(o.actions, ap, (v, vp) => {
+      const action = r.string(v, vp);
+      if (action === undefined) return undefined;
+      if (action === '*') return r.fail(vp, 'must not be "*": name the actions the tools call, e.g. dynamodb:GetItem');
+      if (!IAM_ACTION.test(action)) return r.fail(vp, `must be an IAM action such as dynamodb:GetItem, got ${JSON.stringify(action)}`);
+      const [service, name] = action.split(':');
+      if (/^[*?]+$/.test(name)) return r.fail(vp, `must not grant every ${service} action ("${action}"): name the actions the tools call`);
+      return action;
+    }, { min: 1 });
+    if (actions) checkUnique(r, actions, ap, 'action');
+    const rp = join(ip, 'resources');
+    const resources = r.array(o.resources, rp, (v, vp) => {
+      const resource = r.string(v, vp);
+      if (resource === undefined) return undefined;
+      if (resource === '*') {
+        return r.fail(vp, 'must not be "*": name the ARNs the tools use (actions that only take "*", such as dynamodb:ListTables, need a policy attached to the role outside this stack)');
+      }
+      if (/[$%]\{/.test(resource)) return r.fail(vp, 'must not contain "${" or "%{" (Terraform template syntax; IAM policy variables are not supported here)');
+      const match = IAM_RESOURCE_ARN.exec(resource);
+      if (!match) return r.fail(vp, `must be an ARN such as arn:aws:dynamodb:us-west-2:123456789012:table/orders, got ${JSON.stringify(resource)}`);
+      if (/^[*?]+$/.test(match[1])) return r.fail(vp, `must not be every resource of the service ("${resource}"): name the resources the tools use`);
+      return resource;
+    }, { min: 1 });
+    // ARNs are case-sensitive (DynamoDB table names, S3 keys), so no case folding here.
+    const repeated = resources?.find((x, i) => resources.indexOf(x) !== i);
+    if (repeated) r.fail(rp, `duplicate resource "${repeated}"`);
+    return actions && resources && actions.length && resources.length ? { actions, resources } : undefined;
+  });
 }
 
 /** `functionStem` names the Lambda built from an entry: `<deployment>-<stem>`. */

@@ -85,11 +85,16 @@ function readUserPool(r: Reader, value: unknown, p: string): ResolvedUserPool | 
   }
   if (which === 'existing') {
     const ep = join(p, 'existing');
-    const e = r.object(o.existing, ep, ['userPoolId', 'domain']);
+    const e = r.object(o.existing, ep, ['userPoolId', 'domain', 'managedLogin'], {
+      managedLoginVersion: 'the existing domain is not managed here; set managedLogin: true when it serves managed login (version 2)',
+    });
     if (!e) return undefined;
     const userPoolId = r.string(e.userPoolId, join(ep, 'userPoolId'), USER_POOL_ID);
     const dp = join(ep, 'domain');
-    const d = r.object(e.domain, dp, ['prefix', 'customDomain']);
+    const d = r.object(e.domain, dp, ['prefix', 'customDomain'], {
+      managedLoginVersion: 'the existing domain is not managed here; set identity.userPool.existing.managedLogin: true when it serves managed login (version 2)',
+    });
+    const managedLogin = r.boolean(e.managedLogin, join(ep, 'managedLogin'), false);
     if (!d || !userPoolId) return undefined;
     const kind = r.oneKey(d, dp, ['prefix', 'customDomain'] as const);
     const poolRegion = userPoolId.split('_')[0];
@@ -100,7 +105,7 @@ function readUserPool(r: Reader, value: unknown, p: string): ResolvedUserPool | 
     } else if (kind === 'customDomain') {
       domainHost = r.string(d.customDomain, join(dp, 'customDomain'), HOSTNAME);
     }
-    return domainHost ? { kind: 'existing', userPoolId, domainHost } : undefined;
+    return domainHost ? { kind: 'existing', userPoolId, domainHost, managedLogin } : undefined;
   }
   return undefined;
 }
