@@ -6,7 +6,8 @@
  */
 import { resolveClient, type ClientResolution } from '../lib/clients';
 import { readOAuthConfig, type OAuthConfig } from '../lib/config';
-import { checkConsent, consentCookie, cookieJar, newNonce, signConsent, type CookieJar } from '../lib/consent';
+import { checkConsent, consentCookie, newNonce, signConsent } from '../lib/consent';
+import { cookieJar, type CookieJar } from '../lib/flow-cookie';
 import { createHandler, loadKeyring, nowSeconds, type RouteDefinition } from '../lib/handler';
 import { consentPage, errorPage } from '../lib/html';
 import {

@@ -5,7 +5,8 @@
  */
 import { resolveClient, type ClientResolution } from '../lib/clients';
 import { readOAuthConfig, type OAuthConfig } from '../lib/config';
-import { clearConsentCookie, cookieJar, cookieName, type CookieJar } from '../lib/consent';
+import { clearConsentCookie } from '../lib/consent';
+import { cookieJar, flowCookieName, type CookieJar } from '../lib/flow-cookie';
 import { wrapCode } from '../lib/code';
 import { createHandler, type RouteDefinition, loadKeyring, nowSeconds } from '../lib/handler';
 import { errorPage } from '../lib/html';
@@ -52,7 +53,7 @@ export function decideCallback(
   if (!client.ok || !matchRegisteredRedirect(redirectUri, client.client.redirect_uris, config.redirectAllowlist)) {
     return page('The client or its redirect URI is no longer accepted.');
   }
-  if (browserNonce !== undefined && cookies(cookieName(baseUrl, browserNonce)) !== browserNonce) {
+  if (browserNonce !== undefined && cookies(flowCookieName(baseUrl, 'consent', browserNonce)) !== browserNonce) {
     return page('This sign-in was approved in another browser. Start the connection again from this one.');
   }
   const respond = (fields: Record<string, string | undefined>): CallbackOutcome => ({

@@ -10,6 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Params } from './http';
 import type { Keyring } from './keys';
+import { flowCookie, flowCookieName, type CookieJar } from './flow-cookie';
 import { sign, verify } from './signed';
 
 export const CONSENT_TTL_SECONDS = 600;
@@ -31,9 +32,6 @@ export function signConsent(keyring: Keyring, params: Params, nonce: string, now
 
 export type ConsentCheck = { ok: true; nonce: string } | { ok: false; description: string };
 
-/** Reads a cookie of the current request by name. */
-export type CookieJar = (name: string) => string | undefined;
-
 export function checkConsent(
   keyring: Keyring, params: Params, token: string | undefined, cookies: CookieJar, baseUrl: string, nowSeconds: number, skewSeconds: number,
 ): ConsentCheck {
@@ -41,43 +39,19 @@ export function checkConsent(
   if (!verified.ok) return { ok: false, description: verified.reason === 'expired' ? 'The consent page expired. Start again.' : 'The consent could not be verified.' };
   if (verified.value.h !== requestDigest(params)) return { ok: false, description: 'The authorization request changed after consent.' };
   if (typeof verified.value.n !== 'string') return { ok: false, description: 'The consent could not be verified.' };
-  const cookieNonce = cookies(cookieName(baseUrl, verified.value.n));
+  const cookieNonce = cookies(flowCookieName(baseUrl, 'consent', verified.value.n));
   if (!cookieNonce || cookieNonce !== verified.value.n) {
     return { ok: false, description: 'The consent was not given in this browser (missing or mismatched cookie).' };
   }
   return { ok: true, nonce: verified.value.n };
 }
 
-// ---- the browser-binding cookie ----
-
-/**
- * One cookie per flow, named after its nonce, so two consents in one browser do not overwrite each
- * other. `__Host-` requires Secure and Path=/ (RFC 6265bis §4.1.3.2); plain http is local development.
- */
-export function cookieName(baseUrl: string, nonce: string): string {
-  const id = nonce.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 12);
-  return `${baseUrl.startsWith('https://') ? '__Host-' : ''}mcp-oauth-consent-${id}`;
-}
+// ---- the browser-binding cookie (flow-cookie.ts) ----
 
 export function consentCookie(baseUrl: string, nonce: string): string {
-  const secure = baseUrl.startsWith('https://');
-  return `${cookieName(baseUrl, nonce)}=${nonce}; Path=/; Max-Age=${CONSENT_TTL_SECONDS}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+  return flowCookie(baseUrl, 'consent', nonce, nonce, CONSENT_TTL_SECONDS);
 }
 
 export function clearConsentCookie(baseUrl: string, nonce: string): string {
-  const secure = baseUrl.startsWith('https://');
-  return `${cookieName(baseUrl, nonce)}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
-}
-
-/** A cookie jar over a Cookie header. */
-export function cookieJar(cookieHeader: string | undefined): CookieJar {
-  return (name) => readCookie(cookieHeader, name);
-}
-
-export function readCookie(cookieHeader: string | undefined, name: string): string | undefined {
-  for (const part of (cookieHeader ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
+  return flowCookie(baseUrl, 'consent', nonce, '', 0);
 }

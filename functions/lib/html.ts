@@ -1,26 +1,45 @@
-/** Minimal HTML pages for errors that must not redirect (RFC 6749 §4.1.2.1), every input escaped. */
+/**
+ * The façade's few HTML pages (errors that must not redirect, RFC 6749 §4.1.2.1; consent; result
+ * pages), one template, every input escaped.
+ */
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-/** Headers for every HTML page: never cached, never framed (clickjacking), no script. */
+/**
+ * Headers for every HTML page: never cached, never framed (clickjacking), no script. No CSP
+ * `form-action`: browsers apply it to every redirect after a form submit (IdP, SSO, federated IdPs,
+ * private-use schemes), which would break the consent form and the local login forms.
+ */
 export const PAGE_HEADERS = {
   'Content-Type': 'text/html; charset=utf-8',
   'Cache-Control': 'no-store',
   'X-Frame-Options': 'DENY',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
 } as const;
 
+const STYLE = 'body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}'
+  + 'code{background:#f3f3f3;padding:.1rem .3rem}button{padding:.5rem 1rem;margin-right:.5rem}';
+
+/** A page from a title (escaped here) and body HTML (the caller escapes what it interpolates). */
+function htmlPage(statusCode: number, title: string, bodyHtml: string, headers: Record<string, string> = {}) {
+  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>${STYLE}</style></head><body>${bodyHtml}</body></html>`;
+  return { statusCode, headers: { ...PAGE_HEADERS, ...headers }, body };
+}
+
 export function errorPage(statusCode: number, error: string, description: string) {
-  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in error</title>
-<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}code{background:#f3f3f3;padding:.1rem .3rem}</style>
-</head><body><h1>Sign-in could not continue</h1><p><code>${escapeHtml(error)}</code></p><p>${escapeHtml(description)}</p>
-<p>Return to your application and start the connection again.</p></body></html>`;
-  return { statusCode, headers: { ...PAGE_HEADERS }, body };
+  return htmlPage(statusCode, 'Sign-in error', `<h1>Sign-in could not continue</h1><p><code>${escapeHtml(error)}</code></p><p>${escapeHtml(description)}</p>
+<p>Return to your application and start the connection again.</p>`);
+}
+
+/** A result page: a heading and one message. */
+export function messagePage(statusCode: number, title: string, message: string, headers: Record<string, string> = {}) {
+  return htmlPage(statusCode, title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`, headers);
 }
 
 export interface ConsentPageInput {
@@ -35,17 +54,11 @@ export interface ConsentPageInput {
 export function consentPage(input: ConsentPageInput) {
   const hidden = input.fields.map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
   const scopes = input.scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('');
-  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Allow access?</title>
-<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#222}code{background:#f3f3f3;padding:.1rem .3rem}button{padding:.5rem 1rem;margin-right:.5rem}</style>
-</head><body><h1>Allow ${escapeHtml(input.clientName)} to use your MCP tools?</h1>
+  return htmlPage(200, 'Allow access?', `<h1>Allow ${escapeHtml(input.clientName)} to use your MCP tools?</h1>
 <p>After you sign in, you will be sent to <strong>${escapeHtml(input.redirectHost)}</strong>, which will be able to call MCP tools as you.</p>
 <p>Requested access:</p><ul>${scopes}</ul>
 <p>Only continue if you started this connection yourself.</p>
 <form method="post" action="${escapeHtml(input.action)}">${hidden}
 <button type="submit" name="decision" value="approve">Allow</button><button type="submit" name="decision" value="deny">Deny</button>
-</form></body></html>`;
-  // No form-action: browsers apply it to every redirect after the submit (IdP, SSO, federated IdPs,
-  // private-use schemes), which would break legitimate flows; the form posts to the façade itself.
-  const csp = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
-  return { statusCode: 200, headers: { ...PAGE_HEADERS, 'Content-Security-Policy': csp }, body };
+</form>`);
 }

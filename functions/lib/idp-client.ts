@@ -1,7 +1,8 @@
 /**
- * Calls to the IdP's token and revocation endpoints, authenticated as the façade's confidential
- * app client with HTTP Basic (RFC 6749 §2.3.1: id and secret form-urlencoded, then base64).
- * Returns what the IdP said, or why it could not be reached; never throws for network trouble.
+ * Form POSTs to the IdP's token and revocation endpoints: as the façade's confidential app client
+ * with HTTP Basic (RFC 6749 §2.3.1: id and secret form-urlencoded, then base64), or as a public
+ * client (the 3-legged OAuth return route). Returns what the IdP said, or why it could not be
+ * reached; never throws for network trouble.
  */
 import { OutboundError, readText, send } from './outbound';
 
@@ -20,8 +21,15 @@ export function basicAuthorization(clientId: string, clientSecret: string): stri
 
 const MAX_REPLY_BYTES = 256 * 1024;
 
-export async function postToIdp(
+export function postToIdp(
   endpoint: string, form: Readonly<Record<string, string | undefined>>, clientId: string, clientSecret: string, timeoutMs: number,
+): Promise<IdpReply> {
+  return postForm(endpoint, form, timeoutMs, basicAuthorization(clientId, clientSecret));
+}
+
+/** A form POST; `authorization` absent for a public client (its client_id goes in the form). */
+export async function postForm(
+  endpoint: string, form: Readonly<Record<string, string | undefined>>, timeoutMs: number, authorization?: string,
 ): Promise<IdpReply> {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) if (v !== undefined) body.set(k, v);
@@ -32,7 +40,7 @@ export async function postToIdp(
     const response = await send(endpoint, {
       method: 'POST',
       headers: {
-        authorization: basicAuthorization(clientId, clientSecret),
+        ...(authorization ? { authorization } : {}),
         'content-type': 'application/x-www-form-urlencoded',
         accept: 'application/json',
       },

@@ -6,6 +6,7 @@
  * reference to the exact inbound JWT (the service wants that exact token as `userToken`) and the
  * user's `sub`; the return route re-authenticates the browser user and completes only on a match.
  */
+import { unverifiedClaims } from './jwt-claims';
 import type { Keyring } from './keys';
 import { seal, unseal, type UnsealResult } from './sealed';
 
@@ -23,14 +24,8 @@ export interface ReturnRef {
 
 /** The JWT's `sub`, read without verification (the gateway verifies the token itself). */
 export function subjectOf(jwt: string): string | undefined {
-  const parts = jwt.split('.');
-  if (parts.length !== 3) return undefined;
-  try {
-    const payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as { sub?: unknown };
-    return typeof payload.sub === 'string' && payload.sub ? payload.sub : undefined;
-  } catch {
-    return undefined;
-  }
+  const sub = unverifiedClaims(jwt)?.sub;
+  return typeof sub === 'string' && sub ? sub : undefined;
 }
 
 /** A sealed reference is reused for this long (of its ten minutes), so a busy user costs one seal a minute. */

@@ -13,12 +13,14 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readReturnConfig, type ReturnConfig } from '../lib/config';
+import { cookieJar, flowCookie, flowCookieName, type CookieJar } from '../lib/flow-cookie';
 import { createHandler, loadKeyring, nowSeconds, type RouteDefinition } from '../lib/handler';
+import { messagePage } from '../lib/html';
 import { baseUrlOf, header, queryParams, redirect, single, type ApiEvent, type ApiResult, type Params } from '../lib/http';
+import { postForm } from '../lib/idp-client';
+import { unverifiedClaims } from '../lib/jwt-claims';
 import type { Keyring } from '../lib/keys';
 import { log } from '../lib/log';
-import { OutboundError, readText, send } from '../lib/outbound';
-import { messagePage } from '../lib/pages';
 import { withQuery } from '../lib/redirect';
 import { RETURN_REF_TTL_SECONDS, unsealReturnRef, type ReturnRef } from '../lib/return-ref';
 import { PATHS } from '../lib/routes';
@@ -52,24 +54,6 @@ export const completeWithSdk: CompleteResourceTokenAuth = async (input, config) 
   await client.send(new sdk.CompleteResourceTokenAuthCommand({ sessionUri: input.sessionUri, userIdentifier: { userToken: input.userToken } }));
 };
 
-/** One cookie per flow, named after its nonce, so consent flows started in parallel do not overwrite each other. */
-function cookieName(baseUrl: string, nonce: string): string {
-  const id = nonce.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 12);
-  return `${baseUrl.startsWith('https://') ? '__Host-' : ''}mcp-oauth-return-${id}`;
-}
-
-function cookie(baseUrl: string, nonce: string, value: string, maxAge: number): string {
-  return `${cookieName(baseUrl, nonce)}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${baseUrl.startsWith('https://') ? '; Secure' : ''}`;
-}
-
-function readCookie(event: ApiEvent, name: string): string | undefined {
-  for (const part of (header(event, 'cookie') ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
 const SESSION_URI = /^[\x21-\x7e]{1,2048}$/;
 
 /** Phase 1: a link from AgentCore Identity. */
@@ -92,44 +76,28 @@ export function startReauthentication(params: Params, config: ReturnConfig, keyr
     response_type: 'code', client_id: config.returnClientId, redirect_uri: `${baseUrl}${PATHS.oauthReturn}`, scope: 'openid', state: nonce,
     code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
   });
-  return redirect(location, { 'Set-Cookie': cookie(baseUrl, nonce, sealed, RETURN_REF_TTL_SECONDS) });
+  return redirect(location, { 'Set-Cookie': flowCookie(baseUrl, 'return', nonce, sealed, RETURN_REF_TTL_SECONDS) });
 }
 
 /** The `sub` (and checks) of an ID token received directly from the token endpoint. */
 export function subjectOfIdToken(idToken: unknown, config: ReturnConfig, now: number): string | undefined {
-  if (typeof idToken !== 'string') return undefined;
-  const parts = idToken.split('.');
-  if (parts.length !== 3) return undefined;
-  let claims: { iss?: unknown; aud?: unknown; exp?: unknown; sub?: unknown };
-  try {
-    claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
+  const claims = unverifiedClaims(idToken);
+  if (!claims) return undefined;
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   if (claims.iss !== config.idp.issuer || !audiences.includes(config.returnClientId)) return undefined;
   if (typeof claims.exp !== 'number' || claims.exp + config.clockSkewSeconds < now) return undefined;
   return typeof claims.sub === 'string' && claims.sub ? claims.sub : undefined;
 }
 
-async function exchange(code: string, session: ReturnSession, config: ReturnConfig, baseUrl: string): Promise<{ idToken?: unknown } | 'failed'> {
-  try {
-    const res = await send(config.idp.tokenEndpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code', client_id: config.returnClientId, code, code_verifier: session.v,
-        redirect_uri: `${baseUrl}${PATHS.oauthReturn}`,
-      }).toString(),
-      timeoutMs: config.upstreamTimeoutMs,
-    });
-    const text = await readText(res.body, 256 * 1024);
-    if (res.status !== 200) return 'failed';
-    return { idToken: (JSON.parse(text) as { id_token?: unknown }).id_token };
-  } catch (error) {
-    log.warn('re-authentication token exchange failed', { fn: 'oauth-return', outcome: error instanceof OutboundError ? error.kind : 'bad_response' });
-    return 'failed';
-  }
+/** The ID token from exchanging the code as the public re-authentication client (PKCE). */
+async function exchange(code: string, session: ReturnSession, config: ReturnConfig, baseUrl: string): Promise<unknown> {
+  const reply = await postForm(config.idp.tokenEndpoint, {
+    grant_type: 'authorization_code', client_id: config.returnClientId, code, code_verifier: session.v,
+    redirect_uri: `${baseUrl}${PATHS.oauthReturn}`,
+  }, config.upstreamTimeoutMs);
+  if (reply.kind === 'reply' && reply.status === 200) return (reply.body as { id_token?: unknown } | undefined)?.id_token;
+  log.warn('re-authentication token exchange failed', { fn: 'oauth-return', outcome: reply.kind === 'reply' ? `HTTP ${reply.status}` : reply.kind });
+  return undefined;
 }
 
 /** What a service error means for the person in the browser. */
@@ -151,12 +119,12 @@ export function completionFailurePage(name: string) {
 
 /** Phase 2: back from the IdP. */
 export async function finishReauthentication(
-  params: Params, cookies: (name: string) => string | undefined, config: ReturnConfig, keyring: Keyring, baseUrl: string, now: number,
+  params: Params, cookies: CookieJar, config: ReturnConfig, keyring: Keyring, baseUrl: string, now: number,
   complete: CompleteResourceTokenAuth,
 ): Promise<ApiResult> {
   const state = single(params, 'state').value ?? '';
-  const clear = { 'Set-Cookie': cookie(baseUrl, state, '', 0) };
-  const opened = unseal<ReturnSession>(keyring, 'return-session', state ? cookies(cookieName(baseUrl, state)) : undefined, now, config.clockSkewSeconds);
+  const clear = { 'Set-Cookie': flowCookie(baseUrl, 'return', state, '', 0) };
+  const opened = unseal<ReturnSession>(keyring, 'return-session', state ? cookies(flowCookieName(baseUrl, 'return', state)) : undefined, now, config.clockSkewSeconds);
   const expected = opened.ok && typeof opened.value.n === 'string' ? Buffer.from(opened.value.n) : undefined;
   const presented = Buffer.from(state);
   if (!opened.ok || !expected || presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
@@ -166,8 +134,7 @@ export async function finishReauthentication(
   if (single(params, 'error').value !== undefined) return messagePage(403, 'Sign-in did not complete', 'You need to sign in to finish connecting the account.', clear);
   const code = single(params, 'code').value;
   if (!code) return messagePage(400, 'Sign-in did not complete', 'The identity provider returned no authorization code.', clear);
-  const exchanged = await exchange(code, session, config, baseUrl);
-  const subject = exchanged === 'failed' ? undefined : subjectOfIdToken(exchanged.idToken, config, now);
+  const subject = subjectOfIdToken(await exchange(code, session, config, baseUrl), config, now);
   if (!subject) return messagePage(502, 'Sign-in did not complete', 'Your identity could not be confirmed. Open the authorization link again.', clear);
   if (subject !== session.s) {
     log.warn('return refused: different user', { fn: 'oauth-return' });
@@ -192,7 +159,7 @@ export function createOauthReturn(complete: CompleteResourceTokenAuth = complete
     const baseUrl = baseUrlOf(event, config);
     const now = nowSeconds();
     if (params.has('ref') && !params.has('code') && !params.has('error')) return startReauthentication(params, config, keyring, baseUrl, now);
-    return finishReauthentication(params, (name) => readCookie(event, name), config, keyring, baseUrl, now, complete);
+    return finishReauthentication(params, cookieJar(header(event, 'cookie')), config, keyring, baseUrl, now, complete);
   };
 }
 
