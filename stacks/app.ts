@@ -3,10 +3,11 @@
  * Used by main.ts (`npm run synth`, `cdktf synth|deploy`) and by the synth tests.
  */
 import path from 'node:path';
-import { App } from 'cdktf';
+import { App } from 'cdktn';
 import type { ResolvedConfig } from './config/types';
 import { PROJECT_ROOT } from './config/load';
 import { McpOAuthStack } from './mcp-oauth-stack';
+import { TARGET_VERSIONS, TARGET_VERSIONS_CONTEXT } from './terraform-settings';
 
 export interface SynthResult {
   readonly stack: McpOAuthStack;
@@ -23,7 +24,9 @@ export interface SynthOptions {
 
 export function synthesize(config: ResolvedConfig, options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? path.join(PROJECT_ROOT, 'cdktf.out');
-  const app = new App({ outdir });
+  // The Terraform releases the stack targets: cdktn checks every feature it emits (write-only
+  // arguments need 1.11) against this range. The CLI reads the same range from cdktf.json.
+  const app = new App({ outdir, context: { [TARGET_VERSIONS_CONTEXT]: TARGET_VERSIONS } });
   const stack = new McpOAuthStack(app, config, { projectRoot: PROJECT_ROOT, bundleDir: options.bundleDir });
   app.synth();
   return { stack, stackDir: path.join(outdir, 'stacks', config.name) };

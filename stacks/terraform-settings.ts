@@ -14,13 +14,16 @@
  * `required_version >= 1.11.0`: write-only arguments (`*_wo`) need Terraform 1.11, ephemeral
  * variables and resources 1.10.
  */
-import type { TerraformStack } from 'cdktf';
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { TerraformStack } from 'cdktn';
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces } from 'cdktn';
+import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import type { ResolvedBackend, ResolvedConfig } from './config/types';
 import { DEFAULT_INTEGRATION_TIMEOUT_MS } from '../modules/facade/routes';
 
 export const REQUIRED_TERRAFORM = '>= 1.11.0';
+/** cdktn's context key for the targeted releases (cdktf.json `targetVersions`), as npm semver ranges. */
+export const TARGET_VERSIONS_CONTEXT = 'targetVersions';
+export const TARGET_VERSIONS = { terraform: '>=1.11.0', opentofu: '>=1.11.0' } as const;
 const AWS_PROVIDER_FLOOR = '6.25.0';
 const AWS_PROVIDER_LONG_STREAMING = '6.26.0';
 export const AWS_PROVIDER_GRANT_TYPE = '6.32.0';
