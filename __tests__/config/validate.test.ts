@@ -87,6 +87,7 @@ describe('defaults', () => {
       secretCacheSeconds: 300,
       stateTtlSeconds: 600,
       clockSkewSeconds: 60,
+      mcpProxy: 'lambda',
       mcp: { maxBodyBytes: 1_048_576, upstreamTimeoutSeconds: 60, mergeToolsListPages: 0 },
       logLevel: 'info',
       logRetentionDays: 30,
@@ -353,5 +354,46 @@ describe('gateway targets', () => {
       'gateway.create.targets[0].name: must be letters, digits and single hyphens (no leading hyphen), at most 100 characters',
       'gateway.create.targets: duplicate target name "dup"',
     ]);
+  });
+});
+
+describe('facade.mcpProxy: what direct mode cannot do is refused by field', () => {
+  const withResourceServer = (c: Json) => {
+    c.identity.resourceServer = { identifier: 'https://mcp.acme.example', scopes: [{ name: 'tools', description: 'Call the tools' }] };
+  };
+
+  test('default lambda; direct with a resource server resolves', () => {
+    expect(validate(base()).facade.mcpProxy).toBe('lambda');
+    expect(validate(withChange((c) => { withResourceServer(c); c.facade = { mcpProxy: 'direct' }; })).facade.mcpProxy).toBe('direct');
+    expect(loadConfig('examples/minimal.config.ts').facade.mcpProxy).toBe('lambda');
+  });
+
+  const cases: Array<[string, (c: Json) => void, string]> = [
+    ['unknown mode', (c) => (c.facade = { mcpProxy: 'http' }), 'facade.mcpProxy: must be one of "lambda", "direct", got string "http"'],
+    ['direct without a resource server', (c) => (c.facade = { mcpProxy: 'direct' }), 'facade.mcpProxy: "direct" needs identity.resourceServer with at least one of its scopes in identity.userFlowClient.scopes'],
+    [
+      'direct with only OIDC scopes requested',
+      (c) => { withResourceServer(c); c.identity.userFlowClient = { scopes: ['openid'] }; c.facade = { mcpProxy: 'direct' }; },
+      'facade.mcpProxy: "direct" needs identity.resourceServer with at least one of its scopes',
+    ],
+    [
+      'direct with tools/list page merging',
+      (c) => { withResourceServer(c); c.facade = { mcpProxy: 'direct', mcp: { mergeToolsListPages: 5 } }; },
+      'facade.mcp.mergeToolsListPages: needs facade.mcpProxy "lambda"',
+    ],
+    [
+      'direct with a body limit of its own',
+      (c) => { withResourceServer(c); c.facade = { mcpProxy: 'direct', mcp: { maxBodyBytes: 2048 } }; },
+      'facade.mcp.maxBodyBytes: applies only with facade.mcpProxy "lambda"',
+    ],
+  ];
+  test.each(cases)('%s', (_label, change, message) => {
+    expect(String(errorOf(withChange(change)))).toContain(`ConfigError: ${message}`);
+  });
+
+  test('direct with a 3-legged OAuth target names the target', () => {
+    const input = structuredClone(readConfigFile('examples/three-legged.config.ts')) as Json;
+    input.facade = { ...input.facade, mcpProxy: 'direct' };
+    expect(String(errorOf(input))).toContain('facade.mcpProxy: "direct" cannot serve 3-legged OAuth target gateway.create.targets[0] (github)');
   });
 });

@@ -522,6 +522,21 @@ export interface FacadeConfig {
   readonly stateTtlSeconds?: number;
   /** Allowed clock skew when verifying signed values, 0–300. @default 60 */
   readonly clockSkewSeconds?: number;
+  /**
+   * How `/mcp` reaches the gateway (docs/mcp-modes.md):
+   * - `lambda`: API Gateway → the mcp-proxy Lambda (response streaming) → the gateway. Rewrites every
+   *   gateway `WWW-Authenticate` to the façade's metadata, answers CORS on every response, and
+   *   serves 3-legged OAuth targets (per-call return URL) and `mcp.mergeToolsListPages`.
+   * - `direct`: API Gateway integrates `/mcp` with the gateway URL itself (`HTTP_PROXY`,
+   *   `response_transfer_mode = STREAM`): no Lambda per call. A Cognito user-pool authorizer with
+   *   the resource-server scopes refuses missing and invalid tokens before the gateway, with the
+   *   façade's challenge. Needs `identity.resourceServer` (its scopes in the user-flow client's
+   *   scopes); no 3-legged OAuth targets, no `mcp.mergeToolsListPages`, no `mcp.maxBodyBytes`
+   *   (API Gateway's own 10 MB applies), and no CORS on the gateway's own answers (browser clients
+   *   need `lambda`).
+   * @default 'lambda'
+   */
+  readonly mcpProxy?: 'lambda' | 'direct';
   readonly mcp?: {
     /** 1024–6291456. @default 1048576 */
     readonly maxBodyBytes?: number;
@@ -774,6 +789,9 @@ export interface ResolvedThrottling extends ResolvedRateLimit {
   readonly routes: Readonly<Record<ThrottledRoute, ResolvedRateLimit>>;
 }
 
+/** How `/mcp` reaches the gateway (FacadeConfig.mcpProxy). */
+export type McpProxyMode = 'lambda' | 'direct';
+
 export interface ResolvedFacade {
   readonly stageName: string;
   readonly customDomain?: { readonly domainName: string; readonly certificateArn: string; readonly hostedZoneId?: string };
@@ -788,6 +806,7 @@ export interface ResolvedFacade {
   readonly secretCacheSeconds: number;
   readonly stateTtlSeconds: number;
   readonly clockSkewSeconds: number;
+  readonly mcpProxy: McpProxyMode;
   readonly mcp: { readonly maxBodyBytes: number; readonly upstreamTimeoutSeconds: number; readonly mergeToolsListPages: number };
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly logRetentionDays: number;
