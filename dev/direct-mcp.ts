@@ -13,7 +13,7 @@
  * Gateway responses are evaluated from their API Gateway mapping expressions (`'literal'`,
  * `method.request.header.<name>`), so the local answers are the synthesized ones.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { corsGatewayResponseParameters } from '../modules/facade/cors';
 import { authorizerGatewayResponses, DIRECT_MCP_METHODS, MCP_REQUEST_HEADERS } from '../modules/facade/direct-mcp';
@@ -79,10 +79,13 @@ export interface DirectMcpOptions {
 /** Handles one `/mcp` request after the adapter matched the route and read the body. */
 export type DirectMcpIntegration = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<void>;
 
-/** Hop-by-hop headers (RFC 9110 §7.6.1) and those that describe the encoded body fetch already decoded. */
-const NOT_PASSED_BACK = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-encoding', 'content-length']);
+/** Hop-by-hop headers (RFC 9110 §7.6.1): each hop sets its own. */
+const NOT_PASSED_BACK = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 
 export function createDirectMcpIntegration(options: DirectMcpOptions): DirectMcpIntegration {
+  const target = new URL(options.gatewayUrl);
+  if (target.protocol !== 'http:') throw new Error(`the local HTTP proxy speaks http to the gateway stand-in, got ${target.protocol}`);
+  const agent = new HttpAgent({ keepAlive: true });
   const cors = corsGatewayResponseParameters(options.corsAllowedOrigins);
   const [unauthorized] = authorizerGatewayResponses(cors, options.resourceMetadataUrl, options.authorizationScopes);
 
@@ -90,35 +93,36 @@ export function createDirectMcpIntegration(options: DirectMcpOptions): DirectMcp
     if (!(DIRECT_MCP_METHODS as readonly string[]).includes(req.method ?? '')) throw new Error('the adapter routes only POST, GET and DELETE here');
     if (!(await options.authorizer.allows(req.headers.authorization))) return sendGatewayResponse(req, res, unauthorized!);
 
-    const headers = new Headers();
+    const headers: Record<string, string> = {};
     for (const name of MCP_REQUEST_HEADERS) {
       const value = req.headers[name.toLowerCase()];
-      if (typeof value === 'string') headers.set(name, value);
+      if (typeof value === 'string') headers[name] = value;
     }
-    let upstream: Response;
-    try {
-      upstream = await fetch(options.gatewayUrl, {
-        method: req.method,
-        headers,
-        body: req.method === 'POST' ? new Uint8Array(body) : undefined,
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-    } catch (error) {
+    if (req.method === 'POST') headers['Content-Length'] = String(body.length);
+    const failed = (timedOut: boolean) =>
       // API Gateway's own answers (DEFAULT_5XX, with CORS): INTEGRATION_TIMEOUT and INTEGRATION_FAILURE.
-      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-      return sendGatewayResponse(req, res, { responseType: 'DEFAULT_5XX', responseParameters: cors }, timedOut ? 504 : 502,
+      sendGatewayResponse(req, res, { responseType: 'DEFAULT_5XX', responseParameters: cors }, timedOut ? 504 : 502,
         JSON.stringify({ message: timedOut ? 'Endpoint request timed out' : 'Internal server error' }));
-    }
-    const out: Record<string, string> = {};
-    upstream.headers.forEach((value, name) => {
-      if (!NOT_PASSED_BACK.has(name)) out[name] = value;
+    // `timeout` is the socket's idle timeout: like API Gateway's idle limit on a streamed response.
+    await new Promise<void>((resolve) => {
+      let done = false;
+      const upstream = httpRequest(target, { method: req.method, headers, agent, timeout: options.timeoutMs }, (answer) => {
+        const out: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !NOT_PASSED_BACK.has(name)) out[name] = value;
+        res.writeHead(answer.statusCode ?? 502, out);
+        answer.pipe(res);
+        answer.on('end', () => { done = true; resolve(); });
+        answer.on('error', () => { res.destroy(); resolve(); });
+      });
+      upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
+      upstream.on('error', (error) => {
+        if (!res.headersSent) failed(error.message === 'timeout');
+        else res.destroy();
+        resolve();
+      });
+      res.on('close', () => { if (!done) upstream.destroy(); });
+      upstream.end(req.method === 'POST' ? body : undefined);
     });
-    res.writeHead(upstream.status, out);
-    try {
-      if (upstream.body) for await (const chunk of upstream.body) res.write(chunk);
-    } finally {
-      res.end();
-    }
   };
 }
 

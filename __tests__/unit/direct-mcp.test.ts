@@ -154,4 +154,19 @@ describe('the HTTP proxy', () => {
     }
     expect(received.map((r) => [r.method, r.body])).toEqual([['GET', ''], ['DELETE', '']]);
   });
+
+  test('an unreachable gateway is API Gateway\'s 502, with CORS', async () => {
+    const probe = createServer();
+    const closedUrl = await listen(probe);
+    await new Promise((resolve) => probe.close(resolve));
+    const unreachable = createDirectMcpIntegration({
+      gatewayUrl: `${closedUrl}/mcp`, authorizer: createLocalAuthorizer({ issuer, jwksUri: issuer, authorizationScopes: [SCOPE] }),
+      resourceMetadataUrl: METADATA, authorizationScopes: [SCOPE], corsAllowedOrigins: ['https://app.example'], timeoutMs: 5_000,
+    });
+    const url = await listen(createServer(async (req, res) => unreachable(req, res, await readAll(req))));
+    const res = await fetch(`${url}/mcp`, { method: 'POST', headers: { Authorization: `Bearer ${await token()}`, 'Content-Type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(502);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(await res.json()).toEqual({ message: 'Internal server error' });
+  });
 });
