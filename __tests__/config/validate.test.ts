@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ConfigError } from '../../stacks/config/errors';
 import { PROJECT_ROOT, loadConfig, readConfigFile } from '../../stacks/config/load';
 import { validateConfig } from '../../stacks/config/validate';
+import { directAuthorizationScopes } from '../../stacks/config/validate-facade';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
@@ -368,13 +369,20 @@ describe('facade.mcpProxy: what direct mode cannot do is refused by field', () =
     expect(loadConfig('examples/minimal.config.ts').facade.mcpProxy).toBe('lambda');
   });
 
+  test("the authorizer's scopes: the declared resource server's, else an existing pool's <identifier>/<scope> ones", () => {
+    const declared = validate(withChange((c) => { withResourceServer(c); c.identity.userFlowClient = { scopes: ['openid', 'https://mcp.acme.example/tools'] }; }));
+    expect(directAuthorizationScopes(declared.identity)).toEqual(['https://mcp.acme.example/tools']);
+    const existing = validate(withChange((c) => { c.identity.userFlowClient = { scopes: ['openid', 'email', 'https://gw.acme.example/invoke'] }; c.facade = { mcpProxy: 'direct' }; }));
+    expect(directAuthorizationScopes(existing.identity)).toEqual(['https://gw.acme.example/invoke']);
+  });
+
   const cases: Array<[string, (c: Json) => void, string]> = [
     ['unknown mode', (c) => (c.facade = { mcpProxy: 'http' }), 'facade.mcpProxy: must be one of "lambda", "direct", got string "http"'],
-    ['direct without a resource server', (c) => (c.facade = { mcpProxy: 'direct' }), 'facade.mcpProxy: "direct" needs identity.resourceServer with at least one of its scopes in identity.userFlowClient.scopes'],
+    ['direct with only OIDC scopes (no resource server)', (c) => (c.facade = { mcpProxy: 'direct' }), 'facade.mcpProxy: "direct" needs a resource-server scope (<identifier>/<scope>) in identity.userFlowClient.scopes'],
     [
       'direct with only OIDC scopes requested',
       (c) => { withResourceServer(c); c.identity.userFlowClient = { scopes: ['openid'] }; c.facade = { mcpProxy: 'direct' }; },
-      'facade.mcpProxy: "direct" needs identity.resourceServer with at least one of its scopes',
+      'facade.mcpProxy: "direct" needs a resource-server scope',
     ],
     [
       'direct with tools/list page merging',

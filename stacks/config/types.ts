@@ -530,8 +530,8 @@ export interface FacadeConfig {
    * - `direct`: API Gateway integrates `/mcp` with the gateway URL itself (`HTTP_PROXY`,
    *   `response_transfer_mode = STREAM`): no Lambda per call. A Cognito user-pool authorizer with
    *   the resource-server scopes refuses missing and invalid tokens before the gateway, with the
-   *   façade's challenge. Needs `identity.resourceServer` (its scopes in the user-flow client's
-   *   scopes); no 3-legged OAuth targets, no `mcp.mergeToolsListPages`, no `mcp.maxBodyBytes`
+   *   façade's challenge. Needs a resource-server scope (`<identifier>/<scope>`) in
+   *   `identity.userFlowClient.scopes`; no 3-legged OAuth targets, no `mcp.mergeToolsListPages`, no `mcp.maxBodyBytes`
    *   (API Gateway's own 10 MB applies), and no CORS on the gateway's own answers (browser clients
    *   need `lambda`).
    * @default 'lambda'
@@ -542,7 +542,8 @@ export interface FacadeConfig {
     readonly maxBodyBytes?: number;
     /**
      * Upper bound of one proxied MCP exchange, 1–895: mcp-proxy's function timeout (and the streaming
-     * integration's) is this + 5 s, and Lambda's maximum is 900 s. Above 24 s (a streaming timeout
+     * integration's) is this + 5 s, and Lambda's maximum is 900 s. In direct mode (`mcpProxy`) the
+     * HTTP proxy integration's timeout is this itself. Above 24 s (a streaming timeout
      * above 29 s) the integration needs aws provider >= 6.26.0, which the synthesized
      * `required_providers` then demands. @default 60
      */

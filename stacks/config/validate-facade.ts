@@ -218,7 +218,7 @@ function readResourceToIdp(r: Reader, value: unknown, p: string, identity: Resol
  * - the Cognito authorizer needs authorization scopes: without them it also accepts ID tokens
  *   (API Gateway developer guide, "Integrate a REST API with an Amazon Cognito user pool"), which the
  *   gateway then refuses with its own, unrewritten challenge. So the user-flow client must request
- *   at least one resource-server scope.
+ *   at least one resource-server scope (directAuthorizationScopes).
  * 3-legged OAuth targets are checked with the gateway (validate.ts).
  */
 function readMcpProxy(r: Reader, value: unknown, mcp: Record<string, unknown>, identity: ResolvedIdentity | undefined): McpProxyMode {
@@ -233,18 +233,19 @@ function readMcpProxy(r: Reader, value: unknown, mcp: Record<string, unknown>, i
     r.fail(join(mp, 'maxBodyBytes'), 'applies only with facade.mcpProxy "lambda" (direct mode: API Gateway\'s 10 MB payload limit); remove it or use "lambda"');
   }
   if (identity && directAuthorizationScopes(identity).length === 0) {
-    r.fail(path, '"direct" needs identity.resourceServer with at least one of its scopes in identity.userFlowClient.scopes (the API Gateway authorizer checks them)');
+    r.fail(path, '"direct" needs a resource-server scope (<identifier>/<scope>) in identity.userFlowClient.scopes: the API Gateway authorizer checks it');
   }
   return mode;
 }
 
 /**
  * The authorization scopes of the direct-mode Cognito authorizer: the user-flow client's
- * resource-server scopes (`<identifier>/<scope>`). A token needs at least one of them.
+ * resource-server scopes, those of `identity.resourceServer` when it is declared here, else (an
+ * existing pool's resource server) every `<identifier>/<scope>` one; OIDC scopes have no `/`.
+ * A token needs at least one of them.
  */
 export function directAuthorizationScopes(identity: ResolvedIdentity): string[] {
   const rs = identity.resourceServer;
-  if (!rs) return [];
-  const prefix = `${rs.identifier}/`;
-  return identity.userFlowClient.scopes.filter((s) => s.startsWith(prefix));
+  const scopes = identity.userFlowClient.scopes;
+  return rs ? scopes.filter((s) => s.startsWith(`${rs.identifier}/`)) : scopes.filter((s) => s.includes('/'));
 }
