@@ -374,6 +374,13 @@ describe('facade.mcpProxy: what direct mode cannot do is refused by field', () =
     expect(directAuthorizationScopes(declared.identity)).toEqual(['https://mcp.acme.example/tools']);
     const existing = validate(withChange((c) => { c.identity.userFlowClient = { scopes: ['openid', 'email', 'https://gw.acme.example/invoke'] }; c.facade = { mcpProxy: 'direct' }; }));
     expect(directAuthorizationScopes(existing.identity)).toEqual(['https://gw.acme.example/invoke']);
+    // Client-credentials callers the gateway allows get through with their own scopes.
+    const machines = validate(withChange((c) => {
+      c.identity.resourceServer = { identifier: 'https://mcp.acme.example', scopes: [{ name: 'tools', description: 't' }, { name: 'admin', description: 'a' }] };
+      c.identity.userFlowClient = { scopes: ['openid', 'https://mcp.acme.example/tools'] };
+      c.identity.machineClients = [{ name: 'etl', scopes: ['admin', 'tools'] }];
+    }));
+    expect(directAuthorizationScopes(machines.identity)).toEqual(['https://mcp.acme.example/tools', 'https://mcp.acme.example/admin']);
   });
 
   const cases: Array<[string, (c: Json) => void, string]> = [

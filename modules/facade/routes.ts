@@ -80,7 +80,7 @@ export interface DirectMcpProps {
   readonly gatewayUrl: string;
   /** The Cognito user pool whose access tokens the authorizer accepts. */
   readonly userPoolArn: string;
-  /** A token needs at least one of these (the user-flow client's resource-server scopes). */
+  /** A token needs at least one of these (the user-flow and machine clients' resource-server scopes). */
   readonly authorizationScopes: readonly string[];
 }
 

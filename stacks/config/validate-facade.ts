@@ -239,13 +239,16 @@ function readMcpProxy(r: Reader, value: unknown, mcp: Record<string, unknown>, i
 }
 
 /**
- * The authorization scopes of the direct-mode Cognito authorizer: the user-flow client's
- * resource-server scopes, those of `identity.resourceServer` when it is declared here, else (an
- * existing pool's resource server) every `<identifier>/<scope>` one; OIDC scopes have no `/`.
- * A token needs at least one of them.
+ * The authorization scopes of the direct-mode Cognito authorizer (a token needs at least one):
+ * the user-flow client's resource-server scopes, those of `identity.resourceServer` when it is
+ * declared here, else (an existing pool's resource server) every `<identifier>/<scope>` one (OIDC
+ * scopes have no `/`); plus the machine clients' scopes (`<identifier>/<scope>`), so that
+ * client-credentials callers the gateway allows are not refused before it.
  */
 export function directAuthorizationScopes(identity: ResolvedIdentity): string[] {
   const rs = identity.resourceServer;
   const scopes = identity.userFlowClient.scopes;
-  return rs ? scopes.filter((s) => s.startsWith(`${rs.identifier}/`)) : scopes.filter((s) => s.includes('/'));
+  const userFlow = rs ? scopes.filter((s) => s.startsWith(`${rs.identifier}/`)) : scopes.filter((s) => s.includes('/'));
+  const machine = rs ? identity.machineClients.flatMap((m) => m.scopes.map((s) => `${rs.identifier}/${s}`)) : [];
+  return [...new Set([...userFlow, ...machine])];
 }
