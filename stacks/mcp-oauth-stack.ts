@@ -9,7 +9,7 @@
  * oauth-return CompleteResourceTokenAuth on that gateway's 3-legged providers.
  */
 import type { Construct } from 'constructs';
-import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
+import { Fn, TerraformOutput, TerraformStack } from 'cdktn';
 import type { ResolvedConfig } from './config/types';
 import { configureTerraform } from './terraform-settings';
 import { directAuthorizationScopes } from './config/validate-facade';
