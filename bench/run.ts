@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: bundle size, cold start (per-route bundles vs one single-Lambda bundle), warm
- * handler latency, signing throughput, proxy overhead (JSON and SSE) and synth/test times, each
- * against the budgets in bench/budgets.json. Prints a table and writes bench/results/latest.json.
+ * handler latency, signing throughput, proxy overhead (JSON and SSE, for each `/mcp` mode: the
+ * mcp-proxy handler and direct) and synth/test times, each against the budgets in
+ * bench/budgets.json, then the deployed shape per mode: cost per million tools/call and Lambda
+ * concurrency held (bench/cost-model.ts). Prints a table and writes bench/results/latest.json.
  * Set BENCH_SKIP_TESTS=1 to skip timing the full test suite.
  */
 import { execFile, spawnSync } from 'node:child_process';
@@ -31,6 +33,11 @@ import { apiEvent, FORM, form, JSON_CT, keyring, TEST_ENV } from '../__tests__/h
 import { invokeStreaming } from '../__tests__/helpers/stream';
 import { connectAs } from '../__tests__/helpers/login';
 import { bundle } from '../scripts/bundle';
+import { DEFAULT_CONFIG, loadConfig } from '../stacks/config/load';
+import type { McpProxyMode } from '../stacks/config/types';
+import {
+  CONCURRENT_STREAMS, costPerMillionCalls, lambdaConcurrencyHeld, PRICES, UPSTREAM_TIMES_MS,
+} from './cost-model';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'bench', '.out');
@@ -186,8 +193,8 @@ async function warm(env: NodeJS.ProcessEnv, events: Record<FunctionName, ApiEven
 
 // ---- 4. proxy overhead through the local system ----
 
-async function overhead(mode: 'json' | 'sse') {
-  const system: LocalSystem = await startLocalSystem({ port: 0, publicHost: '127.0.0.1', env: {}, gatewayResponseMode: mode });
+async function overhead(mode: 'json' | 'sse', mcpProxy: McpProxyMode) {
+  const system: LocalSystem = await startLocalSystem({ port: 0, publicHost: '127.0.0.1', env: {}, gatewayResponseMode: mode, mcpProxy });
   try {
     const { oauth, client } = await connectAs(system, { username: 'demo', password: 'demo-password' });
     await client.close();
@@ -222,14 +229,48 @@ async function overhead(mode: 'json' | 'sse') {
       directP99: round(percentile(direct, 99), 3), proxiedP99: round(percentile(proxied, 99), 3), barePipeP99: round(percentile(piped, 99), 3),
     };
     const added = { p50: round(figures.proxiedP50 - figures.directP50, 3), p99: round(figures.proxiedP99 - figures.directP99, 3), ratioP50: round(figures.proxiedP50 / figures.directP50) };
-    rows.push({ figure: `proxy overhead ${mode} p50 added (direct ${figures.directP50}, via façade ${figures.proxiedP50}, ratio ${added.ratioP50}; a bare Node proxy adds ${round(figures.barePipeP50 - figures.directP50, 3)})`, value: added.p50, unit: 'ms', budget: budgets.proxyOverheadP50Ms });
-    rows.push({ figure: `proxy overhead ${mode} p50 beyond a bare Node proxy hop (façade processing only)`, value: round(figures.proxiedP50 - figures.barePipeP50, 3), unit: 'ms', budget: budgets.proxyProcessingP50Ms });
-    rows.push({ figure: `proxy overhead ${mode} p99 added (direct ${figures.directP99}, via façade ${figures.proxiedP99})`, value: added.p99, unit: 'ms', budget: budgets.proxyOverheadP99Ms });
+    // Direct mode has no façade code on /mcp: locally the adapter's authorizer and HTTP proxy stand
+    // in for API Gateway's, so its figures describe the stand-in and carry no façade-code budget.
+    const label = mcpProxy === 'lambda' ? `proxy overhead lambda ${mode}` : `proxy overhead direct ${mode} (local API Gateway stand-in)`;
+    const budget = (b: number) => (mcpProxy === 'lambda' ? b : undefined);
+    rows.push({ figure: `${label} p50 added (gateway alone ${figures.directP50}, via façade ${figures.proxiedP50}, ratio ${added.ratioP50}; a bare Node proxy adds ${round(figures.barePipeP50 - figures.directP50, 3)})`, value: added.p50, unit: 'ms', budget: budget(budgets.proxyOverheadP50Ms) });
+    rows.push({ figure: `${label} p50 beyond a bare Node proxy hop (façade processing only)`, value: round(figures.proxiedP50 - figures.barePipeP50, 3), unit: 'ms', budget: budget(budgets.proxyProcessingP50Ms) });
+    rows.push({ figure: `${label} p99 added (gateway alone ${figures.directP99}, via façade ${figures.proxiedP99})`, value: added.p99, unit: 'ms', budget: budget(budgets.proxyOverheadP99Ms) });
     (report.proxyOverhead ??= {} as Record<string, unknown>);
-    (report.proxyOverhead as Record<string, unknown>)[mode] = { ...figures, added };
+    (report.proxyOverhead as Record<string, Record<string, unknown>>)[mcpProxy] ??= {};
+    (report.proxyOverhead as Record<string, Record<string, unknown>>)[mcpProxy]![mode] = { ...figures, added };
   } finally {
     await system.close();
   }
+}
+
+// ---- 5. the deployed shape: cost and Lambda concurrency per /mcp mode ----
+
+/**
+ * Per million tools/call at each upstream time, and the Lambda concurrency 100 concurrent streams
+ * hold, per mode. Measured input: the mcp-proxy's own processing time per call (the JSON figure
+ * beyond a bare proxy hop, above), which the Lambda is billed for on top of the upstream time;
+ * memory from the default example's facade.memoryMb.
+ */
+function costModel() {
+  const memoryMb = loadConfig(DEFAULT_CONFIG).facade.memoryMb;
+  const measured = (report.proxyOverhead as Record<string, Record<string, { proxiedP50: number; barePipeP50: number }>>).lambda!.json!;
+  const proxyMs = Math.max(0, round(measured.proxiedP50 - measured.barePipeP50, 3));
+  const result: Record<string, unknown> = { prices: PRICES, memoryMb, proxyMs, perMillionCalls: {}, concurrencyPer100Streams: {} };
+  for (const mode of ['lambda', 'direct'] as const) {
+    for (const upstreamMs of UPSTREAM_TIMES_MS) {
+      const c = costPerMillionCalls({ mode, memoryMb, upstreamMs, proxyMs });
+      const parts = mode === 'lambda'
+        ? `REST ${round(c.apiGateway, 3)} + Lambda requests ${round(c.lambdaRequests, 3)} + ${Math.round(c.gbSeconds)} GB-s at ${memoryMb} MB ${round(c.lambdaDuration, 3)}`
+        : `REST ${round(c.apiGateway, 3)}; authorizer and gateway hop without charge`;
+      rows.push({ figure: `cost per million tools/call, ${mode}, upstream ${upstreamMs} ms (${parts}; ${PRICES.region} list prices of ${PRICES.date})`, value: round(c.total, 3), unit: 'USD' });
+      (result.perMillionCalls as Record<string, unknown>)[`${mode}@${upstreamMs}ms`] = c;
+    }
+    const held = lambdaConcurrencyHeld(mode, CONCURRENT_STREAMS);
+    rows.push({ figure: `Lambda concurrency held by ${CONCURRENT_STREAMS} concurrent streams or in-flight calls, ${mode} (account default limit 1,000, shared)`, value: held, unit: 'envs' });
+    (result.concurrencyPer100Streams as Record<string, number>)[mode] = held;
+  }
+  report.costModel = result;
 }
 
 /** A minimal keep-alive reverse proxy: what one more HTTP hop costs on its own. */
@@ -246,7 +287,7 @@ function bareProxy(target: string): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-// ---- 5. synth and test-suite time ----
+// ---- 6. synth and test-suite time ----
 
 function timeCommand(label: string, command: string, args: string[], budget: number | undefined, env: NodeJS.ProcessEnv = {}) {
   const t = performance.now();
@@ -279,8 +320,11 @@ async function main() {
     await coldStart(files, cold.env, cold.events);
     const hot = fixtures(upstreamUrl);
     await warm(hot.env, hot.events);
-    await overhead('json');
-    await overhead('sse');
+    for (const mcpProxy of ['lambda', 'direct'] as const) {
+      await overhead('json', mcpProxy);
+      await overhead('sse', mcpProxy);
+    }
+    costModel();
   } finally {
     upstream.closeAllConnections();
     upstream.close();

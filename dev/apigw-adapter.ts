@@ -2,6 +2,9 @@
  * A local stand-in for API Gateway REST with Lambda proxy integrations: turns Node HTTP requests
  * into v1 proxy events (`path` without the stage, `requestContext.path` with it), routes them by
  * the same table as Terraform, and writes back proxy results or a streaming handler's output.
+ * With `directMcp` (facade.mcpProxy 'direct'), `/mcp` POST/GET/DELETE go to that integration
+ * (dev/direct-mcp.ts: authorizer + HTTP proxy to the gateway) instead of the mcp-proxy handler, and
+ * `/mcp` has no OPTIONS method, as deployed.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,17 +12,20 @@ import type { ApiHandler } from '../functions/lib/handler';
 import type { ApiEvent } from '../functions/lib/http';
 import { findRoute, NO_ROUTE_RESPONSE, type FunctionName, type OptionalFunctionName } from '../functions/lib/routes';
 import type { StreamingHandler } from '../functions/lib/streaming';
+import type { DirectMcpIntegration } from './direct-mcp';
 
 /** API Gateway's payload limit. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
-export type FunctionHandlers = Record<Exclude<FunctionName, 'mcp-proxy'>, ApiHandler> & { 'mcp-proxy': StreamingHandler }
+export type FunctionHandlers = Record<Exclude<FunctionName, 'mcp-proxy'>, ApiHandler> & { 'mcp-proxy'?: StreamingHandler }
   & Partial<Record<OptionalFunctionName, ApiHandler>>;
 
 export interface AdapterOptions {
   /** Path prefix like a REST API stage (`/prod`), or '' for a custom domain's root mapping. */
   readonly basePath: string;
   readonly handlers: FunctionHandlers;
+  /** Direct mode: serves `/mcp` POST, GET and DELETE without the mcp-proxy handler. */
+  readonly directMcp?: DirectMcpIntegration;
 }
 
 const CORS_ON_GATEWAY_RESPONSES = {
@@ -106,15 +112,21 @@ export function createApiGatewayListener(options: AdapterOptions) {
     }
     const routePath = url.pathname.slice(basePath.length) || '/';
     const route = findRoute(routePath);
+    const method = req.method ?? 'GET';
     const fnHandler = route && route.fn !== 'mcp-proxy' ? options.handlers[route.fn] : undefined;
-    if (!route || !route.methods.includes((req.method ?? 'GET') as never) || (route.fn !== 'mcp-proxy' && !fnHandler)) {
+    const mcpProxy = options.handlers['mcp-proxy'];
+    const served = route?.fn === 'mcp-proxy'
+      ? (options.directMcp ? method !== 'OPTIONS' : mcpProxy !== undefined)
+      : fnHandler !== undefined;
+    if (!route || !route.methods.includes(method as never) || !served) {
       return gatewayResponse(res, NO_ROUTE_RESPONSE.statusCode, NO_ROUTE_RESPONSE.body);
     }
     const body = await readBody(req);
     if (body === 'too_large') return gatewayResponse(res, 413, { message: 'Request Too Long' });
+    if (route.fn === 'mcp-proxy' && options.directMcp) return options.directMcp(req, res, body);
     const event = toApiEvent(req, url, routePath, route.path, basePath, body);
     if (route.fn === 'mcp-proxy') {
-      await options.handlers['mcp-proxy'](event, res);
+      await mcpProxy!(event, res);
       return;
     }
     const result = await fnHandler!(event);

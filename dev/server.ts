@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     'agentcore-mcp-oauth local system is running',
     `  MCP URL (paste into your client): ${system.mcpUrl}`,
     `  OAuth issuer:                     ${system.baseUrl}`,
+    `  /mcp mode (MCP_PROXY):            ${system.mcpProxy === 'direct' ? 'direct (authorizer + HTTP proxy to the gateway, no mcp-proxy handler)' : 'lambda (mcp-proxy handler)'}`,
     system.idp ? `  Cognito stand-in (oidc-provider): ${system.idp.issuer}` : '  Identity provider:                ' + process.env.IDP_ISSUER,
     system.gateway ? `  Gateway stand-in (MCP SDK):       ${system.gateway.mcpUrl}` : '  Gateway:                          ' + process.env.GATEWAY_URL,
     ...(system.idp ? [`  Demo login: ${DEMO_USERS.map((u) => `${u.username} / ${u.password}`).join(', ')}`] : []),

@@ -6,6 +6,8 @@
  * third-party service with its own authorization server (dev/third-party.ts), a stand-in for the
  * AgentCore Identity service (dev/identity.ts) that the façade's return route reaches with the real
  * AWS SDK client (AGENTCORE_ENDPOINT), and the OAuth-protected target `github` on the gateway.
+ * `/mcp` is served either by the mcp-proxy handler (`lambda`, the default) or, like a deployment
+ * with facade.mcpProxy 'direct', by an authorizer and HTTP proxy to the gateway (dev/direct-mcp.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -17,10 +19,13 @@ import { route as oauthReturnRoute } from '../functions/oauth-return';
 import { createInterceptorHandler } from '../functions/interceptor';
 import { createHandler } from '../functions/lib/handler';
 import { createMcpProxyHandler } from '../functions/mcp-proxy';
-import { PATHS } from '../functions/lib/routes';
 import { route as registerRoute } from '../functions/register';
 import { route as tokenRoute } from '../functions/token';
+import { ConfigError, readProxyConfig } from '../functions/lib/config';
+import { PATHS, WELL_KNOWN } from '../functions/lib/routes';
+import type { McpProxyMode } from '../stacks/config/types';
 import { createApiGatewayListener } from './apigw-adapter';
+import { createDirectMcpIntegration, createLocalAuthorizer, type LocalAuthorizer } from './direct-mcp';
 import { DEMO_TOOL_POLICY } from './demo-policy';
 import { createGatewayStandIn, type GatewayStandIn } from './gateway';
 import { createLocalIdp, DEMO_USERS, type LocalIdp } from './idp';
@@ -40,6 +45,8 @@ export interface LocalSystemOptions {
   readonly gatewayResponseMode?: 'json' | 'sse';
   /** Tools per `tools/list` page of the gateway stand-in (the real gateway: about 30). Default: one page. */
   readonly gatewayToolsPageSize?: number;
+  /** How `/mcp` reaches the gateway, like facade.mcpProxy. Default: env MCP_PROXY, else `lambda`. */
+  readonly mcpProxy?: McpProxyMode;
 }
 
 export interface LocalSystem {
@@ -55,6 +62,9 @@ export interface LocalSystem {
   readonly identity?: IdentityStandIn;
   /** The third-party service behind the OAuth-protected target: present when the gateway stand-in runs. */
   readonly thirdParty?: ThirdPartyService;
+  readonly mcpProxy: McpProxyMode;
+  /** Direct mode: the stand-in for the API Gateway Cognito authorizer in front of `/mcp`. */
+  readonly authorizer?: LocalAuthorizer;
   close(): Promise<void>;
 }
 
@@ -113,6 +123,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const basePath = (options.basePath ?? baseEnv.BASE_PATH ?? '').replace(/\/+$/, '');
   if (basePath && !/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath)) throw new Error(`BASE_PATH: must look like /prod, got ${JSON.stringify(basePath)}`);
   const host = options.publicHost ?? 'localhost';
+  const mcpProxy = options.mcpProxy ?? readMcpProxyMode(baseEnv);
   const servers: Server[] = [];
   const id = randomBytes(6).toString('hex');
 
@@ -211,8 +222,25 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     env.GATEWAY_URL = gateway.mcpUrl;
   }
 
+  let authorizer: LocalAuthorizer | undefined;
+  let directMcp: ReturnType<typeof createDirectMcpIntegration> | undefined;
+  if (mcpProxy === 'direct') {
+    const proxy = readProxyConfig(env);
+    const authorizationScopes = directAuthorizationScopes(env, proxy.scopesSupported);
+    authorizer = createLocalAuthorizer({ issuer: env.IDP_ISSUER!, jwksUri: env.IDP_JWKS_URI ?? `${env.IDP_ISSUER}/.well-known/jwks.json`, authorizationScopes });
+    directMcp = createDirectMcpIntegration({
+      gatewayUrl: proxy.gatewayUrl,
+      authorizer,
+      resourceMetadataUrl: `${baseUrl}${WELL_KNOWN.protectedResourceMcp}`,
+      authorizationScopes,
+      corsAllowedOrigins: proxy.corsAllowedOrigins,
+      timeoutMs: proxy.upstreamTimeoutMs,
+    });
+  }
+
   facadeListener = createApiGatewayListener({
     basePath,
+    directMcp,
     handlers: {
       discovery: createHandler(discoveryRoute, env),
       register: createHandler(registerRoute, env),
@@ -220,7 +248,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       callback: createHandler(callbackRoute, env),
       token: createHandler(tokenRoute, env),
       'oauth-return': createHandler(oauthReturnRoute, env),
-      'mcp-proxy': createMcpProxyHandler(env),
+      ...(directMcp ? {} : { 'mcp-proxy': createMcpProxyHandler(env) }),
     },
   });
 
@@ -231,10 +259,29 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     gateway,
     identity,
     thirdParty,
+    mcpProxy,
+    authorizer,
     async close() {
       await Promise.all(servers.map(close));
       // Every local secret this system put in the process environment, and only those.
       for (const name of Object.keys(process.env)) if (name.startsWith('AGENTCORE_MCP_OAUTH_') && name.endsWith(`_${id}`)) delete process.env[name];
     },
   };
+}
+
+function readMcpProxyMode(env: NodeJS.ProcessEnv): McpProxyMode {
+  const value = env.MCP_PROXY ?? 'lambda';
+  if (value !== 'lambda' && value !== 'direct') throw new ConfigError('MCP_PROXY', `must be "lambda" or "direct", got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/**
+ * The direct-mode authorizer's scopes, as facade.mcpProxy 'direct' derives them: MCP_AUTHORIZATION_SCOPES,
+ * else the resource-server scopes (`<identifier>/<scope>`) among SCOPES_SUPPORTED.
+ */
+function directAuthorizationScopes(env: NodeJS.ProcessEnv, scopesSupported: readonly string[]): string[] {
+  const listed = (env.MCP_AUTHORIZATION_SCOPES ?? '').split(/[\s,]+/).filter(Boolean);
+  const scopes = listed.length ? listed : scopesSupported.filter((s) => s.includes('/'));
+  if (!scopes.length) throw new ConfigError('MCP_AUTHORIZATION_SCOPES', 'direct mode needs at least one resource-server scope (none among SCOPES_SUPPORTED)');
+  return scopes;
 }

@@ -9,9 +9,10 @@
  * oauth-return CompleteResourceTokenAuth on that gateway's 3-legged providers.
  */
 import type { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack } from 'cdktn';
+import { Fn, TerraformOutput, TerraformStack } from 'cdktn';
 import type { ResolvedConfig } from './config/types';
 import { configureTerraform } from './terraform-settings';
+import { directAuthorizationScopes } from './config/validate-facade';
 import { MAX_LAMBDA_TIMEOUT_SECONDS, MCP_PROXY_OVERHEAD_SECONDS, MAX_UPSTREAM_TIMEOUT_SECONDS, hasThreeLeggedTargets } from './config/features';
 import { OPTIONAL_ROUTES, PATHS, ROUTES, type OptionalFunctionName } from '../functions/lib/routes';
 import { StackInputs } from '../modules/inputs';
@@ -51,8 +52,10 @@ export class McpOAuthStack extends TerraformStack {
       throw new Error(`facade.mcp.upstreamTimeoutSeconds must be at most ${MAX_UPSTREAM_TIMEOUT_SECONDS} (mcp-proxy needs ${MCP_PROXY_OVERHEAD_SECONDS} s more, Lambda allows ${MAX_LAMBDA_TIMEOUT_SECONDS})`);
     }
     const mcpProxyTimeoutSeconds = facade.mcp.upstreamTimeoutSeconds + MCP_PROXY_OVERHEAD_SECONDS;
-    // The streaming integration waits as long as the function may run.
-    const streamingTimeoutMs = mcpProxyTimeoutSeconds * 1000;
+    const direct = facade.mcpProxy === 'direct';
+    // The streaming integration waits as long as the function may run; in direct mode it is the
+    // upstream exchange itself (HTTP_PROXY to the gateway), bounded by the upstream timeout.
+    const streamingTimeoutMs = (direct ? facade.mcp.upstreamTimeoutSeconds : mcpProxyTimeoutSeconds) * 1000;
     const threeLegged = hasThreeLeggedTargets(config.gateway);
     configureTerraform(this, config, { streamingTimeoutMs, authorizationCodeTargets: threeLegged });
     this.inputs = new StackInputs(this);
@@ -107,6 +110,7 @@ export class McpOAuthStack extends TerraformStack {
       mcpProxyTimeoutSeconds,
       idpTimeoutSeconds: facade.idpTimeoutSeconds,
       optional,
+      mcpProxy: !direct,
       secrets: { signingKeys: this.secrets.signingKeys, clientSecret: this.secrets.clientSecret, returnKeys },
       environment: {
         publicBaseUrl: this.endpoint.publicBaseUrl,
@@ -145,9 +149,22 @@ export class McpOAuthStack extends TerraformStack {
       logRetentionDays: facade.logRetentionDays,
       accessLogs: facade.accessLogs,
       manageAccountRole: facade.manageApiGatewayAccountRole,
+      directMcp: direct
+        ? { gatewayUrl, userPoolArn: this.userPoolArn(), authorizationScopes: directAuthorizationScopes(config.identity) }
+        : undefined,
     });
 
     this.addOutputs(config, gatewayUrl);
+  }
+
+  /**
+   * The user pool's ARN, for the direct-mode authorizer: built from its id and the REST API's
+   * execution ARN (`arn:<partition>:execute-api:<region>:<account>:<api>`), which works for a new
+   * and an existing pool in this account without a caller-identity lookup.
+   */
+  private userPoolArn(): string {
+    const parts = Fn.split(':', this.endpoint.restApi.executionArn);
+    return `arn:${Fn.element(parts, 1)}:cognito-idp:${Fn.element(parts, 3)}:${Fn.element(parts, 4)}:userpool/${this.identity.userPoolId}`;
   }
 
   private addOutputs(config: ResolvedConfig, gatewayUrl: string): void {

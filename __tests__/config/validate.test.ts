@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ConfigError } from '../../stacks/config/errors';
 import { PROJECT_ROOT, loadConfig, readConfigFile } from '../../stacks/config/load';
 import { validateConfig } from '../../stacks/config/validate';
+import { directAuthorizationScopes } from '../../stacks/config/validate-facade';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
@@ -87,6 +88,7 @@ describe('defaults', () => {
       secretCacheSeconds: 300,
       stateTtlSeconds: 600,
       clockSkewSeconds: 60,
+      mcpProxy: 'lambda',
       mcp: { maxBodyBytes: 1_048_576, upstreamTimeoutSeconds: 60, mergeToolsListPages: 0 },
       logLevel: 'info',
       logRetentionDays: 30,
@@ -353,5 +355,60 @@ describe('gateway targets', () => {
       'gateway.create.targets[0].name: must be letters, digits and single hyphens (no leading hyphen), at most 100 characters',
       'gateway.create.targets: duplicate target name "dup"',
     ]);
+  });
+});
+
+describe('facade.mcpProxy: what direct mode cannot do is refused by field', () => {
+  const withResourceServer = (c: Json) => {
+    c.identity.resourceServer = { identifier: 'https://mcp.acme.example', scopes: [{ name: 'tools', description: 'Call the tools' }] };
+  };
+
+  test('default lambda; direct with a resource server resolves', () => {
+    expect(validate(base()).facade.mcpProxy).toBe('lambda');
+    expect(validate(withChange((c) => { withResourceServer(c); c.facade = { mcpProxy: 'direct' }; })).facade.mcpProxy).toBe('direct');
+    expect(loadConfig('examples/minimal.config.ts').facade.mcpProxy).toBe('lambda');
+  });
+
+  test("the authorizer's scopes: the declared resource server's, else an existing pool's <identifier>/<scope> ones", () => {
+    const declared = validate(withChange((c) => { withResourceServer(c); c.identity.userFlowClient = { scopes: ['openid', 'https://mcp.acme.example/tools'] }; }));
+    expect(directAuthorizationScopes(declared.identity)).toEqual(['https://mcp.acme.example/tools']);
+    const existing = validate(withChange((c) => { c.identity.userFlowClient = { scopes: ['openid', 'email', 'https://gw.acme.example/invoke'] }; c.facade = { mcpProxy: 'direct' }; }));
+    expect(directAuthorizationScopes(existing.identity)).toEqual(['https://gw.acme.example/invoke']);
+    // Client-credentials callers the gateway allows get through with their own scopes.
+    const machines = validate(withChange((c) => {
+      c.identity.resourceServer = { identifier: 'https://mcp.acme.example', scopes: [{ name: 'tools', description: 't' }, { name: 'admin', description: 'a' }] };
+      c.identity.userFlowClient = { scopes: ['openid', 'https://mcp.acme.example/tools'] };
+      c.identity.machineClients = [{ name: 'etl', scopes: ['admin', 'tools'] }];
+    }));
+    expect(directAuthorizationScopes(machines.identity)).toEqual(['https://mcp.acme.example/tools', 'https://mcp.acme.example/admin']);
+  });
+
+  const cases: Array<[string, (c: Json) => void, string]> = [
+    ['unknown mode', (c) => (c.facade = { mcpProxy: 'http' }), 'facade.mcpProxy: must be one of "lambda", "direct", got string "http"'],
+    ['direct with only OIDC scopes (no resource server)', (c) => (c.facade = { mcpProxy: 'direct' }), 'facade.mcpProxy: "direct" needs a resource-server scope (<identifier>/<scope>) in identity.userFlowClient.scopes'],
+    [
+      'direct with only OIDC scopes requested',
+      (c) => { withResourceServer(c); c.identity.userFlowClient = { scopes: ['openid'] }; c.facade = { mcpProxy: 'direct' }; },
+      'facade.mcpProxy: "direct" needs a resource-server scope',
+    ],
+    [
+      'direct with tools/list page merging',
+      (c) => { withResourceServer(c); c.facade = { mcpProxy: 'direct', mcp: { mergeToolsListPages: 5 } }; },
+      'facade.mcp.mergeToolsListPages: needs facade.mcpProxy "lambda"',
+    ],
+    [
+      'direct with a body limit of its own',
+      (c) => { withResourceServer(c); c.facade = { mcpProxy: 'direct', mcp: { maxBodyBytes: 2048 } }; },
+      'facade.mcp.maxBodyBytes: applies only with facade.mcpProxy "lambda"',
+    ],
+  ];
+  test.each(cases)('%s', (_label, change, message) => {
+    expect(String(errorOf(withChange(change)))).toContain(`ConfigError: ${message}`);
+  });
+
+  test('direct with a 3-legged OAuth target names the target', () => {
+    const input = structuredClone(readConfigFile('examples/three-legged.config.ts')) as Json;
+    input.facade = { ...input.facade, mcpProxy: 'direct' };
+    expect(String(errorOf(input))).toContain('facade.mcpProxy: "direct" cannot serve 3-legged OAuth target gateway.create.targets[0] (github)');
   });
 });

@@ -3,6 +3,9 @@
  * Gateway adapter, oidc-provider as Cognito, an SDK MCP server as the gateway): discovery,
  * registration, authorization with the IdP's login form, callback, token, tools through the
  * proxy, an access token rejected upstream, refresh, and the call succeeding again.
+ * Once per `/mcp` mode (facade.mcpProxy): through the mcp-proxy handler (`lambda`), and through the
+ * authorizer + HTTP proxy straight to the gateway (`direct`, dev/direct-mcp.ts), at the root and
+ * under a stage path.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
@@ -21,16 +24,19 @@ function textOf(result: unknown): string {
 }
 
 describe.each([
-  { basePath: '', gatewayResponseMode: 'json' as const },
-  { basePath: '/prod', gatewayResponseMode: 'sse' as const },
-])('MCP SDK client through the façade (base path "$basePath", gateway answers $gatewayResponseMode)', ({ basePath, gatewayResponseMode }) => {
+  { mcpProxy: 'lambda' as const, basePath: '', gatewayResponseMode: 'json' as const },
+  { mcpProxy: 'lambda' as const, basePath: '/prod', gatewayResponseMode: 'sse' as const },
+  { mcpProxy: 'direct' as const, basePath: '', gatewayResponseMode: 'sse' as const },
+  { mcpProxy: 'direct' as const, basePath: '/prod', gatewayResponseMode: 'json' as const },
+])('MCP SDK client through the façade ($mcpProxy /mcp, base path "$basePath", gateway answers $gatewayResponseMode)', ({ mcpProxy, basePath, gatewayResponseMode }) => {
   let system: LocalSystem;
   let restoreLogs: () => void;
   const logLines: string[] = [];
 
   beforeAll(async () => {
     restoreLogs = setLogSink((line) => logLines.push(line));
-    system = await startLocalSystem({ port: 0, publicHost: '127.0.0.1', basePath, gatewayResponseMode, env: {} });
+    system = await startLocalSystem({ port: 0, publicHost: '127.0.0.1', basePath, gatewayResponseMode, mcpProxy, env: {} });
+    expect(system.mcpProxy).toBe(mcpProxy);
   });
   afterAll(async () => {
     await system.close();
@@ -76,8 +82,11 @@ describe.each([
     const who = JSON.parse(textOf(await client.callTool({ name: 'demo___whoami', arguments: {} })));
     expect(who).toMatchObject({ username: 'demo', client_id: 'local-facade-client' });
 
-    // The gateway now refuses the access token: the SDK must refresh through the façade and retry.
-    system.gateway!.rejectTokensSeenSoFar();
+    // The access token is no longer accepted: the SDK must refresh through the façade and retry.
+    // With the Lambda proxy the gateway refuses it (its challenge rewritten by mcp-proxy); in direct
+    // mode the authorizer does, before the gateway, with the façade's own challenge.
+    if (mcpProxy === 'direct') system.authorizer!.rejectTokensSeenSoFar();
+    else system.gateway!.rejectTokensSeenSoFar();
     expect(textOf(await client.callTool({ name: 'demo___echo', arguments: { message: 'after refresh' } }))).toBe('after refresh');
     expect(oauth.savedTokens.length).toBe(2);
     expect(oauth.tokens()!.access_token).not.toBe(tokens.access_token);
@@ -89,7 +98,7 @@ describe.each([
     for (const secret of [code, tokens.access_token, tokens.refresh_token!, oauth.tokens()!.access_token]) expect(logs).not.toContain(secret);
   });
 
-  test('the 401 from the gateway is rewritten to the façade metadata, which names the façade as issuer', async () => {
+  test('the 401 for a request without a token points at the façade metadata, which names the façade as issuer', async () => {
     const res = await fetch(system.mcpUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
@@ -103,5 +112,20 @@ describe.each([
     expect(prm).toMatchObject({ resource: system.mcpUrl, authorization_servers: [system.baseUrl] });
     const asm = await (await fetch(`${system.baseUrl}/.well-known/openid-configuration`)).json();
     expect(asm).toMatchObject({ issuer: system.baseUrl, authorization_response_iss_parameter_supported: true, code_challenge_methods_supported: ['S256'] });
+  });
+
+  test('CORS preflight on /mcp: the Lambda proxy answers it; direct mode has no OPTIONS method (as deployed)', async () => {
+    const res = await fetch(system.mcpUrl, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://inspector.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    await res.text();
+    if (mcpProxy === 'direct') {
+      expect(res.status).toBe(404);
+    } else {
+      expect(res.status).toBe(204);
+      expect(res.headers.get('access-control-allow-methods')).toContain('POST');
+    }
+    expect(res.headers.get('access-control-allow-origin')).toBeTruthy();
   });
 });

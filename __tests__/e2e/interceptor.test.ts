@@ -43,14 +43,19 @@ async function start(options: LocalSystemOptions): Promise<LocalSystem> {
   return startLocalSystem({ port: 0, publicHost: '127.0.0.1', env: {}, ...options });
 }
 
-describe.each(['json', 'sse'] as const)('tool authorization through the façade (gateway answers %s)', (gatewayResponseMode) => {
+describe.each([
+  { gatewayResponseMode: 'json' as const, mcpProxy: 'lambda' as const },
+  { gatewayResponseMode: 'sse' as const, mcpProxy: 'lambda' as const },
+  // The gateway's interceptor decides in either /mcp mode (docs/mcp-modes.md).
+  { gatewayResponseMode: 'sse' as const, mcpProxy: 'direct' as const },
+])('tool authorization through the façade (gateway answers $gatewayResponseMode, $mcpProxy /mcp)', ({ gatewayResponseMode, mcpProxy }) => {
   let system: LocalSystem;
   let restoreLogs: () => void;
   const logLines: string[] = [];
 
   beforeAll(async () => {
     restoreLogs = setLogSink((line) => logLines.push(line));
-    system = await start({ gatewayResponseMode });
+    system = await start({ gatewayResponseMode, mcpProxy });
   });
   afterAll(async () => {
     await system.close();

@@ -110,6 +110,40 @@ describeTerraform('terraform (offline)', () => {
   );
 
   test(
+    'direct /mcp (facade.mcpProxy) in front of an existing gateway: validate and plan the authorizer, HTTP proxy methods and gateway responses',
+    () => {
+      const s: Synthesized = synthExample('examples/existing-gateway.config.ts', (c) => {
+        c.facade.mcpProxy = 'direct';
+      });
+      try {
+        expect(s.json.data).toBeUndefined();
+        adaptToLocalProvider(s.dir, provider, { fakeCredentials: true });
+        terraform(['init', '-no-color'], s.dir, env);
+        const validation = JSON.parse(terraform(['validate', '-json', '-no-color'], s.dir, env).stdout);
+        expect(validation).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
+        terraform(['plan', '-no-color', '-out=plan.tfplan'], s.dir, { ...env, TF_VAR_signing_keys: CANARY });
+        const planJson = JSON.parse(terraform(['show', '-json', 'plan.tfplan'], s.dir, env).stdout);
+        const planned = (type: string) => (planJson.resource_changes as Json[]).filter((c) => c.type === type).map((c) => c.change.after);
+        expect(planned('aws_lambda_function').map((f) => f.function_name).sort()).toEqual(
+          ['authorize', 'callback', 'discovery', 'register', 'token'].map((n) => `mcp-facade-${n}`),
+        );
+        expect(planned('aws_api_gateway_authorizer')).toEqual([expect.objectContaining({ type: 'COGNITO_USER_POOLS', authorizer_result_ttl_in_seconds: 0 })]);
+        const proxied = planned('aws_api_gateway_integration').filter((i) => i.type === 'HTTP_PROXY');
+        expect(proxied.map((i) => i.integration_http_method).sort()).toEqual(['DELETE', 'GET', 'POST']);
+        for (const i of proxied) expect(i.uri).toBe((s.config.gateway as { url: string }).url);
+        const methods = planned('aws_api_gateway_method').filter((m) => m.authorization === 'COGNITO_USER_POOLS');
+        expect(methods.map((m) => m.authorization_scopes)).toEqual([['https://gateway.acme.example/invoke'], ['https://gateway.acme.example/invoke'], ['https://gateway.acme.example/invoke']]);
+        expect(planned('aws_api_gateway_gateway_response').map((r) => r.response_type).sort()).toEqual(
+          ['ACCESS_DENIED', 'DEFAULT_4XX', 'DEFAULT_5XX', 'MISSING_AUTHENTICATION_TOKEN', 'UNAUTHORIZED'],
+        );
+      } finally {
+        s.cleanup();
+      }
+    },
+    TIMEOUT,
+  );
+
+  test(
     'module usage: examples/module-root consumes the synthesized module; init, validate, plan',
     () => {
       const s = synthExample('examples/module.config.ts');

@@ -53,6 +53,12 @@ export interface FacadeFunctionsProps {
   readonly idpTimeoutSeconds: number;
   /** Optional functions to deploy (OPTIONAL_ROUTES). @default [] */
   readonly optional?: readonly OptionalFunctionName[];
+  /**
+   * Deploy mcp-proxy. False in direct mode (facade.mcpProxy 'direct'): API Gateway integrates
+   * `/mcp` with the gateway itself, and no function or role for it exists.
+   * @default true
+   */
+  readonly mcpProxy?: boolean;
 }
 
 /** Enough for a Cognito round trip (IdP timeout 10 s in functions/lib/config.ts) plus a cold start. */
@@ -79,7 +85,8 @@ export class FacadeFunctions extends Construct {
       if (name === 'token' || name === 'oauth-return') return Math.max(DEFAULT_TIMEOUT_SECONDS[name], props.idpTimeoutSeconds + IDP_CALL_OVERHEAD_SECONDS);
       return DEFAULT_TIMEOUT_SECONDS[name];
     };
-    for (const name of [...FUNCTION_NAMES, ...(props.optional ?? [])]) {
+    const names = FUNCTION_NAMES.filter((n) => n !== 'mcp-proxy' || props.mcpProxy !== false);
+    for (const name of [...names, ...(props.optional ?? [])]) {
       const fn = new BundledFunction(this, name, {
         functionName: `${props.namePrefix}-${name}`,
         entry: `functions/${name}/index.ts`,

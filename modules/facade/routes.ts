@@ -10,11 +10,16 @@
  *   of the OAuth endpoints (`aws_api_gateway_method_settings`, `method_path` `<path>/<METHOD>`;
  *   issue 6 point 4) and, when enabled, JSON access logs;
  * - gateway responses carrying CORS headers and a JSON 404;
+ * - with `directMcp` (facade.mcpProxy 'direct', direct-mcp.ts): `/mcp` POST/GET/DELETE as
+ *   `HTTP_PROXY` integrations with the gateway URL (`STREAM`) behind a Cognito user-pool
+ *   authorizer, the MCP headers mapped from the method request, no OPTIONS method, no Lambda
+ *   permission, and the authorizer's 401/403 gateway responses carrying the façade's challenge;
  * - the root base-path mapping when a custom domain is configured.
  */
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { Fn, type ITerraformDependable } from 'cdktn';
+import { Fn, Token, type ITerraformDependable } from 'cdktn';
+import { ApiGatewayAuthorizer } from '@cdktn/provider-aws/lib/api-gateway-authorizer';
 import { ApiGatewayResource } from '@cdktn/provider-aws/lib/api-gateway-resource';
 import { ApiGatewayMethod } from '@cdktn/provider-aws/lib/api-gateway-method';
 import { ApiGatewayIntegration } from '@cdktn/provider-aws/lib/api-gateway-integration';
@@ -28,12 +33,15 @@ import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy-attachment';
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission';
-import { ROUTES, type HttpMethod, type OptionalRoute, type Route } from '../../functions/lib/routes';
+import { ROUTES, WELL_KNOWN, type HttpMethod, type OptionalRoute, type Route } from '../../functions/lib/routes';
 import type { ResolvedRateLimit, ResolvedThrottling, ThrottledRoute } from '../../stacks/config/types';
 import type { BundledFunction } from '../bundled-function';
 import { assumeRolePolicy } from '../iam';
 import { arnPartition, arnRegion } from '../terraform-paths';
 import { corsGatewayResponseParameters } from './cors';
+import {
+  AUTHORIZER_IDENTITY_SOURCE, DIRECT_MCP_METHODS, authorizerGatewayResponses, integrationRequestParameters, methodRequestParameters,
+} from './direct-mcp';
 import type { FacadeEndpoint } from './endpoint';
 import type { FacadeFunctions } from './functions';
 import { pathSlug, resourceTree } from './resource-tree';
@@ -59,6 +67,21 @@ export interface FacadeRoutesProps {
   readonly accessLogs: boolean;
   /** Create and set the account-wide API Gateway CloudWatch Logs role (only with `accessLogs`). */
   readonly manageAccountRole: boolean;
+  /**
+   * `/mcp` straight to the gateway (facade.mcpProxy 'direct'; direct-mcp.ts); `functions` then has
+   * no mcp-proxy. `streamingTimeoutMs` is the HTTP_PROXY integration's timeout.
+   * @default undefined: `/mcp` is served by the mcp-proxy Lambda
+   */
+  readonly directMcp?: DirectMcpProps;
+}
+
+export interface DirectMcpProps {
+  /** The gateway's MCP URL (`https://<id>.gateway.bedrock-agentcore.<region>.amazonaws.com/mcp`). */
+  readonly gatewayUrl: string;
+  /** The Cognito user pool whose access tokens the authorizer accepts. */
+  readonly userPoolArn: string;
+  /** A token needs at least one of these (the user-flow and machine clients' resource-server scopes). */
+  readonly authorizationScopes: readonly string[];
 }
 
 /** One `aws_api_gateway_gateway_response`, as data: created from it and hashed into the trigger. */
@@ -75,6 +98,8 @@ export interface DeploymentLiteralInputs {
   readonly streamingTimeoutMs: number;
   readonly disableExecuteApiEndpoint: boolean;
   readonly gatewayResponses: readonly GatewayResponseDefinition[];
+  /** Direct mode's literal inputs; absent with the Lambda proxy (so its digests are unchanged). */
+  readonly directMcp?: { readonly authorizationScopes: readonly string[]; readonly integrationRequestParameters: Readonly<Record<string, string>> };
 }
 
 export class FacadeRoutes extends Construct {
@@ -88,6 +113,8 @@ export class FacadeRoutes extends Construct {
   readonly accessLogGroup?: CloudwatchLogGroup;
   /** With `manageAccountRole`: the account-wide CloudWatch Logs role setting. */
   readonly account?: ApiGatewayAccount;
+  /** Direct mode: the Cognito user-pool authorizer of `/mcp`. */
+  readonly authorizer?: ApiGatewayAuthorizer;
 
   constructor(scope: Construct, id: string, props: FacadeRoutesProps) {
     super(scope, id);
@@ -108,7 +135,25 @@ export class FacadeRoutes extends Construct {
     }
 
     if (props.manageAccountRole && !props.accessLogs) throw new Error('manageAccountRole only serves access logs; enable accessLogs');
-    const responseDefinitions = gatewayResponseDefinitions(corsGatewayResponseParameters(props.corsAllowedOrigins));
+    const direct = props.directMcp;
+    const cors = corsGatewayResponseParameters(props.corsAllowedOrigins);
+    const withChallenges = (baseUrl: string) => [
+      ...gatewayResponseDefinitions(cors),
+      ...(direct ? authorizerGatewayResponses(cors, `${baseUrl}${WELL_KNOWN.protectedResourceMcp}`, direct.authorizationScopes) : []),
+    ];
+    const responseDefinitions = withChallenges(endpoint.baseUrl);
+    if (direct) {
+      this.authorizer = new ApiGatewayAuthorizer(this, 'mcp-authorizer', {
+        restApiId: api.id,
+        name: 'mcp-cognito',
+        type: 'COGNITO_USER_POOLS',
+        providerArns: [direct.userPoolArn],
+        identitySource: AUTHORIZER_IDENTITY_SOURCE,
+        // No cached result: an accepted token must not outlive its expiry at the authorizer and
+        // then reach the gateway, whose 401 would pass through unrewritten (docs/mcp-modes.md).
+        authorizerResultTtlInSeconds: 0,
+      });
+    }
     // A digest of the literal inputs, then every resource id and URI. The literal inputs are what a
     // deployment snapshots besides the resources' identities: the route table, the streaming
     // timeout, every gateway response's full definition (type, status, headers incl. CORS,
@@ -117,16 +162,49 @@ export class FacadeRoutes extends Construct {
     // developer guide, "Updates to REST APIs that require redeployment": GatewayResponse updates
     // require redeploying; disableExecuteApiEndpoint requires modifying a stage, e.g. redeploying).
     // (A digest, not the JSON itself: quotes inside a Terraform expression would need escaping.)
+    // Without a custom domain the challenges' URL holds the API id, known only at apply: the digest
+    // takes the stage in its place (the API id changes only with a new API, hence a new deployment).
+    const literalResponses = Token.isUnresolved(endpoint.baseUrl) ? withChallenges(`https://<api>.execute-api/${endpoint.stageName}`) : responseDefinitions;
     const literalInputs = deploymentLiteralDigest({
       routes,
       streamingTimeoutMs: props.streamingTimeoutMs,
       disableExecuteApiEndpoint: endpoint.disableExecuteApiEndpoint,
-      gatewayResponses: responseDefinitions,
+      gatewayResponses: literalResponses,
+      directMcp: direct ? { authorizationScopes: [...direct.authorizationScopes], integrationRequestParameters: integrationRequestParameters() } : undefined,
     });
-    const triggerInputs: string[] = [literalInputs];
+    const triggerInputs: string[] = [literalInputs, ...(this.authorizer ? [this.authorizer.id] : [])];
     const methodsAndIntegrations: ITerraformDependable[] = [];
     for (const route of routes) {
       const resource = resources.get(route.path) as ApiGatewayResource;
+      if (direct && this.authorizer && route.fn === 'mcp-proxy') {
+        for (const httpMethod of DIRECT_MCP_METHODS) {
+          const slug = `${httpMethod.toLowerCase()}-${pathSlug(route.path)}`;
+          const method = new ApiGatewayMethod(this, `method-${slug}`, {
+            restApiId: api.id,
+            resourceId: resource.id,
+            httpMethod,
+            authorization: 'COGNITO_USER_POOLS',
+            authorizerId: this.authorizer.id,
+            authorizationScopes: [...direct.authorizationScopes],
+            requestParameters: methodRequestParameters(),
+          });
+          const integration = new ApiGatewayIntegration(this, `integration-${slug}`, {
+            restApiId: api.id,
+            resourceId: resource.id,
+            httpMethod: method.httpMethod,
+            type: 'HTTP_PROXY',
+            integrationHttpMethod: httpMethod,
+            uri: direct.gatewayUrl,
+            responseTransferMode: 'STREAM',
+            timeoutMilliseconds: props.streamingTimeoutMs,
+            requestParameters: integrationRequestParameters(),
+          });
+          (this.integrations as ApiGatewayIntegration[]).push(integration);
+          methodsAndIntegrations.push(method, integration);
+          triggerInputs.push(method.id, integration.id, integration.uri);
+        }
+        continue;
+      }
       const fn = functions.get(route.fn);
       for (const httpMethod of route.methods) {
         const slug = `${httpMethod.toLowerCase()}-${pathSlug(route.path)}`;

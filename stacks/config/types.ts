@@ -522,12 +522,28 @@ export interface FacadeConfig {
   readonly stateTtlSeconds?: number;
   /** Allowed clock skew when verifying signed values, 0–300. @default 60 */
   readonly clockSkewSeconds?: number;
+  /**
+   * How `/mcp` reaches the gateway (docs/mcp-modes.md):
+   * - `lambda`: API Gateway → the mcp-proxy Lambda (response streaming) → the gateway. Rewrites every
+   *   gateway `WWW-Authenticate` to the façade's metadata, answers CORS on every response, and
+   *   serves 3-legged OAuth targets (per-call return URL) and `mcp.mergeToolsListPages`.
+   * - `direct`: API Gateway integrates `/mcp` with the gateway URL itself (`HTTP_PROXY`,
+   *   `response_transfer_mode = STREAM`): no Lambda per call. A Cognito user-pool authorizer with
+   *   the resource-server scopes refuses missing and invalid tokens before the gateway, with the
+   *   façade's challenge. Needs a resource-server scope (`<identifier>/<scope>`) in
+   *   `identity.userFlowClient.scopes`; no 3-legged OAuth targets, no `mcp.mergeToolsListPages`, no `mcp.maxBodyBytes`
+   *   (API Gateway's own 10 MB applies), and no CORS on the gateway's own answers (browser clients
+   *   need `lambda`).
+   * @default 'lambda'
+   */
+  readonly mcpProxy?: 'lambda' | 'direct';
   readonly mcp?: {
     /** 1024–6291456. @default 1048576 */
     readonly maxBodyBytes?: number;
     /**
      * Upper bound of one proxied MCP exchange, 1–895: mcp-proxy's function timeout (and the streaming
-     * integration's) is this + 5 s, and Lambda's maximum is 900 s. Above 24 s (a streaming timeout
+     * integration's) is this + 5 s, and Lambda's maximum is 900 s. In direct mode (`mcpProxy`) the
+     * HTTP proxy integration's timeout is this itself. Above 24 s (a streaming timeout
      * above 29 s) the integration needs aws provider >= 6.26.0, which the synthesized
      * `required_providers` then demands. @default 60
      */
@@ -774,6 +790,9 @@ export interface ResolvedThrottling extends ResolvedRateLimit {
   readonly routes: Readonly<Record<ThrottledRoute, ResolvedRateLimit>>;
 }
 
+/** How `/mcp` reaches the gateway (FacadeConfig.mcpProxy). */
+export type McpProxyMode = 'lambda' | 'direct';
+
 export interface ResolvedFacade {
   readonly stageName: string;
   readonly customDomain?: { readonly domainName: string; readonly certificateArn: string; readonly hostedZoneId?: string };
@@ -788,6 +807,7 @@ export interface ResolvedFacade {
   readonly secretCacheSeconds: number;
   readonly stateTtlSeconds: number;
   readonly clockSkewSeconds: number;
+  readonly mcpProxy: McpProxyMode;
   readonly mcp: { readonly maxBodyBytes: number; readonly upstreamTimeoutSeconds: number; readonly mergeToolsListPages: number };
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly logRetentionDays: number;

@@ -1,5 +1,5 @@
 /** Validation of `facade`: the REST API, its functions' settings and the redirect/CORS policy. */
-import type { ResolvedFacade, ResolvedIdentity, ResolvedRateLimit, ResolvedThrottling, ResourceToIdpSetting, ThrottledRoute } from './types';
+import type { McpProxyMode, ResolvedFacade, ResolvedIdentity, ResolvedRateLimit, ResolvedThrottling, ResourceToIdpSetting, ThrottledRoute } from './types';
 import { Reader, join } from './reader';
 import { ACM_CERTIFICATE_ARN, API_GATEWAY_STAGE, HOSTNAME, LOG_RETENTION_DAYS, arnRegion } from './patterns';
 import { MAX_UPSTREAM_TIMEOUT_SECONDS } from './features';
@@ -19,7 +19,7 @@ export function readFacade(r: Reader, value: unknown, ctx: FacadeContext): Resol
   const o =
     r.object(value ?? {}, p, [
       'stageName', 'customDomain', 'redirectAllowlist', 'resourceToIdp', 'defaultScopes', 'corsAllowedOrigins', 'throttling', 'stateTtlSeconds',
-      'clockSkewSeconds', 'mcp', 'logLevel', 'logRetentionDays', 'memoryMb', 'signingKeys', 'secretRecoveryWindowDays', 'accessLogs', 'manageApiGatewayAccountRole',
+      'clockSkewSeconds', 'mcpProxy', 'mcp', 'logLevel', 'logRetentionDays', 'memoryMb', 'signingKeys', 'secretRecoveryWindowDays', 'accessLogs', 'manageApiGatewayAccountRole',
       'clientIdMetadataDocuments', 'consentForLoopback', 'idpTimeoutSeconds', 'secretCacheSeconds',
     ], {
       signingKey: 'the signing key is generated, or is the Terraform variable signing_keys (facade.signingKeys: "variable")',
@@ -74,6 +74,8 @@ export function readFacade(r: Reader, value: unknown, ctx: FacadeContext): Resol
     mergeToolsListPages,
   };
 
+  const mcpProxy = readMcpProxy(r, o.mcpProxy, m, ctx.identity);
+
   // A stage with access logging is refused while the region has no API Gateway CloudWatch Logs role
   // (API Gateway developer guide, "Set up CloudWatch logging for REST APIs"), so logs are on by
   // default only where this stack sets that role itself; `accessLogs: true` alone asserts it is set.
@@ -102,6 +104,7 @@ export function readFacade(r: Reader, value: unknown, ctx: FacadeContext): Resol
     secretCacheSeconds: r.integer(o.secretCacheSeconds, join(p, 'secretCacheSeconds'), 300, 0, 3600),
     stateTtlSeconds: r.integer(o.stateTtlSeconds, join(p, 'stateTtlSeconds'), 600, 60, 3600),
     clockSkewSeconds: r.integer(o.clockSkewSeconds, join(p, 'clockSkewSeconds'), 60, 0, 300),
+    mcpProxy,
     mcp,
     logLevel: r.choice(o.logLevel, join(p, 'logLevel'), ['debug', 'info', 'warn', 'error'] as const, 'info'),
     logRetentionDays: r.choice(o.logRetentionDays, join(p, 'logRetentionDays'), LOG_RETENTION_DAYS, 30),
@@ -205,4 +208,47 @@ function readResourceToIdp(r: Reader, value: unknown, p: string, identity: Resol
   } catch {
     return r.fail(p, `must be "strip", "forward", "resource-server" or an absolute URI, got ${JSON.stringify(text)}`);
   }
+}
+
+/**
+ * `facade.mcpProxy` (docs/mcp-modes.md). `direct` has no code on the path of a call, so what only
+ * the mcp-proxy Lambda does is refused here by field, never silently dropped:
+ * - tools/list page merging (`mcp.mergeToolsListPages`) rewrites responses;
+ * - `mcp.maxBodyBytes` is enforced by the Lambda (direct: API Gateway's fixed 10 MB payload limit);
+ * - the Cognito authorizer needs authorization scopes: without them it also accepts ID tokens
+ *   (API Gateway developer guide, "Integrate a REST API with an Amazon Cognito user pool"), which the
+ *   gateway then refuses with its own, unrewritten challenge. So the user-flow client must request
+ *   at least one resource-server scope (directAuthorizationScopes).
+ * 3-legged OAuth targets are checked with the gateway (validate.ts).
+ */
+function readMcpProxy(r: Reader, value: unknown, mcp: Record<string, unknown>, identity: ResolvedIdentity | undefined): McpProxyMode {
+  const path = join('facade', 'mcpProxy');
+  const mode = r.choice(value, path, ['lambda', 'direct'] as const, 'lambda');
+  if (mode !== 'direct') return mode;
+  const mp = join('facade', 'mcp');
+  if (typeof mcp.mergeToolsListPages === 'number' && mcp.mergeToolsListPages > 0) {
+    r.fail(join(mp, 'mergeToolsListPages'), 'needs facade.mcpProxy "lambda" (direct mode has no proxy to merge tools/list pages); set it to 0 or use "lambda"');
+  }
+  if (mcp.maxBodyBytes !== undefined) {
+    r.fail(join(mp, 'maxBodyBytes'), 'applies only with facade.mcpProxy "lambda" (direct mode: API Gateway\'s 10 MB payload limit); remove it or use "lambda"');
+  }
+  if (identity && directAuthorizationScopes(identity).length === 0) {
+    r.fail(path, '"direct" needs a resource-server scope (<identifier>/<scope>) in identity.userFlowClient.scopes: the API Gateway authorizer checks it');
+  }
+  return mode;
+}
+
+/**
+ * The authorization scopes of the direct-mode Cognito authorizer (a token needs at least one):
+ * the user-flow client's resource-server scopes, those of `identity.resourceServer` when it is
+ * declared here, else (an existing pool's resource server) every `<identifier>/<scope>` one (OIDC
+ * scopes have no `/`); plus the machine clients' scopes (`<identifier>/<scope>`), so that
+ * client-credentials callers the gateway allows are not refused before it.
+ */
+export function directAuthorizationScopes(identity: ResolvedIdentity): string[] {
+  const rs = identity.resourceServer;
+  const scopes = identity.userFlowClient.scopes;
+  const userFlow = rs ? scopes.filter((s) => s.startsWith(`${rs.identifier}/`)) : scopes.filter((s) => s.includes('/'));
+  const machine = rs ? identity.machineClients.flatMap((m) => m.scopes.map((s) => `${rs.identifier}/${s}`)) : [];
+  return [...new Set([...userFlow, ...machine])];
 }

@@ -8,6 +8,7 @@ import { DEPLOYMENT_NAME, REGION } from './patterns';
 import { readIdentity } from './validate-identity';
 import { readGateway } from './validate-gateway';
 import { readFacade } from './validate-facade';
+import { isThreeLegged } from './features';
 
 export interface ValidateOptions {
   /** Directory that relative paths in the config (entries, schema and metadata files) resolve against. */
@@ -27,6 +28,18 @@ export function validateConfig(input: unknown, options: ValidateOptions): Resolv
   const identity = readIdentity(r, o.identity, { projectRoot: options.projectRoot });
   const gateway = readGateway(r, o.gateway, { deploymentName: name ?? 'x', projectRoot: options.projectRoot });
   const facade = readFacade(r, o.facade, { region: region ?? '', identity });
+
+  if (facade.mcpProxy === 'direct' && gateway) {
+    // A 3-legged OAuth tools/call needs the façade's per-call return URL in its _meta, which only
+    // the mcp-proxy Lambda writes (functions/lib/return-ref.ts). API Gateway routes by path and
+    // method, not by JSON-RPC method or tool, so no deployment can keep the Lambda for just those calls.
+    const targets = gateway.kind === 'create' ? gateway.targets : [];
+    targets.forEach((t, i) => {
+      if (isThreeLegged(t)) {
+        r.fail('facade.mcpProxy', `"direct" cannot serve 3-legged OAuth target gateway.create.targets[${i}] (${t.name}): its per-call return URL is injected by the mcp-proxy Lambda; use "lambda"`);
+      }
+    });
+  }
 
   r.throwIfFailed();
   // throwIfFailed() guarantees every part parsed; the checks narrow the types.

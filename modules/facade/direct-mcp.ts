@@ -1,0 +1,70 @@
+/**
+ * Direct mode for `/mcp` (`facade.mcpProxy: 'direct'`, docs/mcp-modes.md), as data: what the REST
+ * API declares instead of the mcp-proxy Lambda, shared by the Terraform (routes.ts) and the local
+ * system (dev/direct-mcp.ts), so both answer alike.
+ *
+ * - POST, GET and DELETE `/mcp` are `HTTP_PROXY` integrations with the gateway URL,
+ *   `response_transfer_mode = STREAM` (API Gateway developer guide, "Set up an HTTP proxy
+ *   integration with payload response streaming"), behind a Cognito user-pool authorizer whose
+ *   authorization scopes are the resource-server scopes: it checks signature, issuer, expiry and
+ *   that an access token carries one of those scopes, so a request the gateway would refuse with
+ *   401 is refused before it, with the façade's challenge.
+ * - The method declares the MCP request headers and the integration maps each from the method
+ *   request. `Authorization` comes from `method.request.header.Authorization`, the identity source
+ *   the authorizer validated: there is no other source the client could set it from.
+ * - No `OPTIONS` method: an `HTTP_PROXY` integration passes the gateway's headers through and API
+ *   Gateway cannot add CORS headers to them, so a browser client could not read the answers anyway;
+ *   a preflight gets the JSON 404 (with CORS headers) and fails visibly. Browser clients need `lambda`.
+ */
+import type { GatewayResponseDefinition } from './routes';
+
+/** The MCP Streamable HTTP request headers (MCP transports; functions/lib/mcp-forward.ts REQUEST_HEADERS). */
+export const MCP_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'Accept', 'MCP-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-ID'] as const;
+
+/** The methods direct mode forwards (MCP Streamable HTTP: POST messages, GET stream, DELETE session). */
+export const DIRECT_MCP_METHODS = ['POST', 'GET', 'DELETE'] as const;
+
+/** The authorizer's identity source: the header the gateway receives unchanged. */
+export const AUTHORIZER_IDENTITY_SOURCE = 'method.request.header.Authorization';
+
+/** `aws_api_gateway_method.request_parameters`: every MCP header, none required. */
+export function methodRequestParameters(): Record<string, boolean> {
+  return Object.fromEntries(MCP_REQUEST_HEADERS.map((h) => [`method.request.header.${h}`, false]));
+}
+
+/** `aws_api_gateway_integration.request_parameters`: each MCP header from the method request of the same name. */
+export function integrationRequestParameters(): Record<string, string> {
+  return Object.fromEntries(MCP_REQUEST_HEADERS.map((h) => [`integration.request.header.${h}`, `method.request.header.${h}`]));
+}
+
+/**
+ * RFC 6750 §3 and RFC 9728 §5.1: the challenge of a refused request. `invalid_token` on 401 (the
+ * authorizer answers 401 for a missing, malformed, expired or foreign token and for one without the
+ * scopes; the gateway itself answers the same), `insufficient_scope` with the scopes on 403.
+ */
+export function directChallenge(status: 401 | 403, resourceMetadataUrl: string, scopes: readonly string[]): string {
+  return status === 401
+    ? `Bearer error="invalid_token", error_description="The access token is missing, invalid or expired", resource_metadata="${resourceMetadataUrl}"`
+    : `Bearer error="insufficient_scope", scope="${scopes.join(' ')}", resource_metadata="${resourceMetadataUrl}"`;
+}
+
+/** JSON-RPC error bodies like the gateway's own (-32001, agentcore-gateway.md "Gateway behaviour on the wire"). */
+export const DIRECT_ERROR_BODIES = {
+  401: '{"jsonrpc":"2.0","id":null,"error":{"code":-32001,"message":"Unauthorized: the access token is missing, invalid or expired"}}',
+  403: '{"jsonrpc":"2.0","id":null,"error":{"code":-32001,"message":"Forbidden: the access token lacks the required scope"}}',
+} as const;
+
+/**
+ * The authorizer's gateway responses: `UNAUTHORIZED` (401) and `ACCESS_DENIED` (403) with the
+ * façade's challenge, the CORS headers of every other API Gateway response and a JSON-RPC body.
+ * Static header values are single-quoted mapping expressions.
+ */
+export function authorizerGatewayResponses(cors: Readonly<Record<string, string>>, resourceMetadataUrl: string, scopes: readonly string[]): GatewayResponseDefinition[] {
+  const response = (responseType: string, status: 401 | 403): GatewayResponseDefinition => ({
+    responseType,
+    statusCode: String(status),
+    responseParameters: { ...cors, 'gatewayresponse.header.WWW-Authenticate': `'${directChallenge(status, resourceMetadataUrl, scopes)}'` },
+    responseTemplates: { 'application/json': DIRECT_ERROR_BODIES[status] },
+  });
+  return [response('UNAUTHORIZED', 401), response('ACCESS_DENIED', 403)];
+}
