@@ -89,7 +89,7 @@ export interface NewUserPool {
     readonly mfa?: 'OFF' | 'OPTIONAL' | 'ON';
     /** @default true */
     readonly deletionProtection?: boolean;
-    /** Cognito feature plan. @default 'ESSENTIALS' */
+    /** Cognito feature plan. `LITE` has only the classic hosted UI (domain `managedLoginVersion` 1). @default 'ESSENTIALS' */
     readonly tier?: 'LITE' | 'ESSENTIALS' | 'PLUS';
   };
 }
@@ -115,21 +115,24 @@ export type CognitoDomain =
   | {
       /** `<prefix>.auth.<region>.amazoncognito.com`. */
       readonly prefix: string;
-      /** 1: classic hosted UI; 2: managed login (a default branding style is created). @default 2 */
+      /** 1: classic hosted UI; 2: managed login (a default branding style is created; not on tier LITE). @default 2, with tier LITE 1 */
       readonly managedLoginVersion?: 1 | 2;
     }
   | {
       readonly customDomain: string;
       /** ACM certificate in us-east-1 (Cognito custom domains are served through CloudFront). */
       readonly certificateArn: string;
-      /** @default 2 */
+      /** @default 2, with tier LITE 1 */
       readonly managedLoginVersion?: 1 | 2;
     };
 
 export interface ResourceServerConfig {
   /** Usually the MCP URL or another absolute URI; it prefixes every scope in the tokens. */
   readonly identifier: string;
-  /** @default the identifier */
+  /**
+   * Display name, 1–256 letters, digits, spaces or `+=,.@-` (CreateResourceServer `Name`).
+   * @default the identifier without its scheme, other characters as `-` (`https://mcp.acme.example` → `mcp.acme.example`)
+   */
   readonly name?: string;
   readonly scopes: readonly { readonly name: string; readonly description: string }[];
 }

@@ -1,0 +1,180 @@
+/**
+ * Config mistakes that synthesize and validate but fail at `terraform apply` or at runtime
+ * (../shared/reference/deploy-review.md), caught here with a field-named error instead; and config
+ * files that are not configs.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError } from '../../stacks/config/errors';
+import { PROJECT_ROOT, loadConfig, readConfigFile } from '../../stacks/config/load';
+import { validateConfig } from '../../stacks/config/validate';
+import { defaultResourceServerName } from '../../stacks/config/validate-identity';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Json = any;
+
+const validate = (input: unknown) => validateConfig(input, { projectRoot: PROJECT_ROOT });
+
+function base(): Json {
+  return {
+    name: 'acme-mcp',
+    region: 'eu-west-1',
+    identity: { userPool: { existing: { userPoolId: 'eu-west-1_AbC123', domain: { prefix: 'acme-login' } } } },
+    gateway: { existing: { url: 'https://gw-1.gateway.bedrock-agentcore.eu-west-1.amazonaws.com/mcp' } },
+  };
+}
+
+function newPool(create: Json): Json {
+  const c = base();
+  c.identity.userPool = { create: { domain: { prefix: 'acme-login' }, ...create } };
+  return c;
+}
+
+function issuesOf(input: unknown): { path: string; problem: string }[] {
+  try {
+    validate(input);
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.issues];
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+function fileErrorOf(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw new Error(`expected a ConfigError, got ${String(e)}`);
+  }
+  throw new Error('expected a ConfigError');
+}
+
+/** CreateResourceServer `Name` (Cognito API reference). */
+const RESOURCE_SERVER_NAME = /^[\w\s+=,.@-]{1,256}$/;
+
+describe('Cognito resource-server name (CreateResourceServer Name: [\\w\\s+=,.@-]+)', () => {
+  test('the default derived from a URL identifier is a valid name', () => {
+    const c = base();
+    c.identity.resourceServer = { identifier: 'https://mcp.acme.example', scopes: [{ name: 'tools', description: 'Tools' }] };
+    const name = validate(c).identity.resourceServer?.name;
+    expect(name).toBe('mcp.acme.example');
+    expect(name).toMatch(RESOURCE_SERVER_NAME);
+  });
+
+  test.each(['https://mcp.acme.example/v1?x=1', 'urn:acme:mcp', 'api://4f0c/mcp', '!!!'])('derived from %s it matches the API rule', (identifier) => {
+    expect(defaultResourceServerName(identifier)).toMatch(RESOURCE_SERVER_NAME);
+  });
+
+  test.each(['examples/three-legged.config.ts', 'examples/gateway-targets.config.ts'])('%s gets a valid resource-server name', (file) => {
+    expect(loadConfig(file).identity.resourceServer?.name).toMatch(RESOURCE_SERVER_NAME);
+  });
+
+  test('an explicit invalid name is refused by field', () => {
+    const c = base();
+    c.identity.resourceServer = { identifier: 'https://mcp.acme.example', name: 'https://mcp.acme.example', scopes: [{ name: 'tools', description: 'Tools' }] };
+    expect(issuesOf(c)).toEqual([expect.objectContaining({ path: 'identity.resourceServer.name' })]);
+  });
+});
+
+describe('Cognito Lite has only the classic hosted UI', () => {
+  test('tier LITE defaults the domain to managed login version 1 (no branding style)', () => {
+    const pool = validate(newPool({ tier: 'LITE' })).identity.userPool;
+    expect(pool).toMatchObject({ kind: 'create', tier: 'LITE', domain: { managedLoginVersion: 1 } });
+  });
+
+  test('tier LITE with managedLoginVersion 2 is refused', () => {
+    const c = newPool({ tier: 'LITE', domain: { prefix: 'acme-login', managedLoginVersion: 2 } });
+    expect(issuesOf(c)).toEqual([{ path: 'identity.userPool.create.domain.managedLoginVersion', problem: expect.stringContaining('LITE') }]);
+  });
+
+  test('Essentials keeps managed login v2 by default', () => {
+    expect(validate(newPool({})).identity.userPool).toMatchObject({ domain: { managedLoginVersion: 2 } });
+  });
+});
+
+describe('region sanity', () => {
+  test.each(['eu-west-1', 'us-gov-west-1', 'cn-northwest-1', 'ap-southeast-7', 'mx-central-1'])('%s is accepted', (region) => {
+    const c = base();
+    c.region = region;
+    c.identity.userPool.existing.userPoolId = `${region}_AbC123`;
+    c.gateway.existing.url = 'https://gw.example.com/mcp';
+    expect(validate(c).region).toBe(region);
+  });
+
+  test.each(['eu-west-9', 'us-north-1', 'cn-south-1', 'us-gov-central-1'])('%s, which does not exist, is refused', (region) => {
+    const c = base();
+    c.region = region;
+    expect(issuesOf(c)).toContainEqual({ path: 'region', problem: expect.stringContaining('is not an AWS region') });
+  });
+
+  test('a user pool in another region is refused', () => {
+    const c = base();
+    c.identity.userPool.existing.userPoolId = 'us-east-1_AbC123';
+    expect(issuesOf(c)).toEqual([{ path: 'identity.userPool.existing.userPoolId', problem: 'is in us-east-1, not in region eu-west-1' }]);
+  });
+
+  test('a gateway URL in another region is refused', () => {
+    const c = base();
+    c.gateway.existing.url = 'https://gw-1.gateway.bedrock-agentcore.us-west-2.amazonaws.com/mcp';
+    expect(issuesOf(c)).toEqual([{ path: 'gateway.existing.url', problem: 'is in us-west-2, not in region eu-west-1' }]);
+  });
+});
+
+describe('config files by extension', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'config-file-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('a YAML file is refused, never executed', () => {
+    const file = path.join(dir, 'my.yaml');
+    // Valid JavaScript too: executed as a module it would write the marker file.
+    const marker = path.join(dir, 'executed');
+    fs.writeFileSync(file, `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x')\n`);
+    const error = fileErrorOf(() => readConfigFile(file));
+    expect(error.issues).toEqual([{ path: file, problem: expect.stringContaining('YAML config files are not supported') }]);
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  test.each(['my.yml', 'config.toml', 'config'])('%s is refused by extension', (name) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, 'name: x\n');
+    expect(fileErrorOf(() => readConfigFile(file)).issues[0].path).toBe(file);
+  });
+
+  test('a JSON syntax error names the file, line and column', () => {
+    const file = path.join(dir, 'broken.json');
+    fs.writeFileSync(file, '{\n  "name": "acme-mcp",\n  "region": eu-west-1\n}\n');
+    const error = fileErrorOf(() => readConfigFile(file));
+    expect(error.issues).toEqual([{ path: `${file}:3:13`, problem: expect.stringMatching(/^is not valid JSON: /) }]);
+  });
+
+  test('an empty JSON file is a located error', () => {
+    const file = path.join(dir, 'empty.json');
+    fs.writeFileSync(file, '');
+    expect(fileErrorOf(() => readConfigFile(file)).issues[0]).toMatchObject({ path: `${file}:1:1`, problem: expect.stringMatching(/^is not valid JSON/) });
+  });
+
+  test('a missing file is a ConfigError naming it', () => {
+    const file = path.join(dir, 'nope.config.ts');
+    expect(fileErrorOf(() => loadConfig(file)).issues).toEqual([{ path: file, problem: 'config file not found' }]);
+  });
+
+  test('a module that throws while loading is a ConfigError naming the file and line', () => {
+    const file = path.join(dir, 'throws.config.js');
+    fs.writeFileSync(file, "const x = 1;\nthrow new Error('boom');\n");
+    const error = fileErrorOf(() => readConfigFile(file));
+    expect(error.issues).toEqual([{ path: expect.stringMatching(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2(:\\d+)?$`)), problem: expect.stringContaining('boom') }]);
+  });
+
+  test('a .js config with a syntax error is a ConfigError naming the file', () => {
+    const file = path.join(dir, 'syntax.config.js');
+    fs.writeFileSync(file, 'module.exports = { name: "x",, };\n');
+    const error = fileErrorOf(() => readConfigFile(file));
+    // The second comma: line 1, column 30.
+    expect(error.issues).toEqual([{ path: `${file}:1:30`, problem: expect.stringContaining('SyntaxError') }]);
+  });
+});
