@@ -178,3 +178,51 @@ describe('config files by extension', () => {
     expect(error.issues).toEqual([{ path: `${file}:1:30`, problem: expect.stringContaining('SyntaxError') }]);
   });
 });
+
+describe('3-legged MCP server targets need a predefined tool schema', () => {
+  const withTargets = (...targets: Json[]): Json => ({ ...base(), gateway: { create: { targets } } });
+  const gh = (extra: Json = {}, credentials: Json = {}): Json => ({
+    kind: 'mcpServer', name: 'gh', endpoint: 'https://api.example.com/mcp',
+    credentials: { type: 'oauth', scopes: ['repo'], grantType: 'AUTHORIZATION_CODE', provider: { create: { vendor: 'GithubOauth2', clientId: 'x' } }, ...credentials },
+    ...extra,
+  });
+  const tools = JSON.stringify({ tools: [{ name: 'get_me', description: 'Me', inputSchema: { type: 'object' } }] });
+
+  test('without one, creating the target would stop in CREATE_PENDING_AUTH: refused by field', () => {
+    expect(issuesOf(withTargets(gh()))).toEqual([{ path: 'gateway.create.targets[0].toolSchema', problem: expect.stringContaining('CREATE_PENDING_AUTH') }]);
+  });
+
+  test.each([
+    ['a tools/list result', tools],
+    ['the bare list', JSON.stringify([{ name: 'get_me', inputSchema: { type: 'object' } }])],
+  ])('inline: %s is accepted verbatim', (_what, text) => {
+    const [t] = (validate(withTargets(gh({ toolSchema: { inline: text } }))).gateway as Json).targets;
+    expect(t.toolSchema).toEqual({ kind: 'inline', text });
+  });
+
+  test('an S3 tool schema takes the bucket owner and an SSE-KMS key', () => {
+    const kmsKeyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const [t] = (validate(withTargets(gh({ toolSchema: { s3Uri: 's3://acme-b/tools.json', bucketOwnerAccountId: '123456789012', kmsKeyArn } }))).gateway as Json).targets;
+    expect(t.toolSchema).toEqual({ kind: 's3', uri: 's3://acme-b/tools.json', bucketOwnerAccountId: '123456789012', kmsKeyArn });
+  });
+
+  test.each([
+    ['not JSON', '{tools: []}', 'gateway.create.targets[0].toolSchema'],
+    ['no tools', '{"tools": []}', 'gateway.create.targets[0].toolSchema'],
+    ['a tool without a name', '[{"inputSchema": {"type": "object"}}]', 'gateway.create.targets[0].toolSchema.tools[0].name'],
+    ['a tool without an input schema', '[{"name": "x"}]', 'gateway.create.targets[0].toolSchema.tools[0].inputSchema'],
+  ])('%s is refused', (_what, inline, field) => {
+    expect(issuesOf(withTargets(gh({ toolSchema: { inline } }))).map((i) => i.path)).toEqual([field]);
+  });
+
+  test('only AUTHORIZATION_CODE targets take one (an AgentCore rule)', () => {
+    const cc = gh({ toolSchema: { inline: tools } }, { grantType: 'CLIENT_CREDENTIALS' });
+    expect(issuesOf(withTargets(cc))).toEqual([{ path: 'gateway.create.targets[0].toolSchema', problem: expect.stringContaining('only applies to credentials with grantType AUTHORIZATION_CODE') }]);
+  });
+
+  test('a KMS key must be a key ARN and only goes with s3Uri', () => {
+    const openApi = (schema: Json) => ({ kind: 'openApi', name: 'api', schema, credentials: { type: 'apiKey' } });
+    expect(issuesOf(withTargets(openApi({ s3Uri: 's3://acme-b/o.json', kmsKeyArn: 'alias/schemas' }))).map((i) => i.path)).toEqual(['gateway.create.targets[0].schema.kmsKeyArn']);
+    expect(issuesOf(withTargets(openApi({ inline: '{}', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/abc' }))).map((i) => i.path)).toEqual(['gateway.create.targets[0].schema.kmsKeyArn']);
+  });
+});

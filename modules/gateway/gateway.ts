@@ -29,7 +29,7 @@ import { assumeRolePolicy, policyDocument } from '../iam';
 import type { StackInputs } from '../inputs';
 import { TargetCredentials, type CredentialProviderRef } from './credentials';
 import { completeResourceTokenAuthStatement, gatewayRoleStatements } from './role-policy';
-import { GatewayTarget } from './target';
+import { GatewayTarget, targetSchemaReadStatements } from './target';
 
 export interface AgentCoreGatewayProps {
   readonly config: Extract<ResolvedGateway, { kind: 'create' }>;
@@ -156,6 +156,8 @@ export class AgentCoreGateway extends Construct {
       agentCoreArnPrefix: this.agentCoreArnPrefix,
       // Smithy targets call their AWS service with this role (GATEWAY_IAM_ROLE).
       smithyPermissions: config.targets.flatMap((t) => (t.kind === 'smithy' ? [{ target: t.name, permissions: t.permissions }] : [])),
+      // Target creation and synchronization read S3-hosted schemas with this role.
+      schemaReads: config.targets.flatMap((t) => targetSchemaReadStatements(t, { partition: partition.partition })),
     });
     const policy = statements.length
       ? new IamRolePolicy(this, 'policy', { name: 'gateway-targets', role: this.role.id, policy: policyDocument(statements) })

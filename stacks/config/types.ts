@@ -306,11 +306,22 @@ export interface ToolDefinition {
   readonly outputSchema?: JsonSchema;
 }
 
+/**
+ * A schema document in S3. The gateway reads it with its service role when the target is created
+ * or synchronized, so the role gets `s3:GetObject` on exactly this object, and `kms:Decrypt` on
+ * `kmsKeyArn` when the object is encrypted with a customer-managed KMS key (SSE-KMS). A bucket in
+ * another account must also allow the gateway role in its bucket policy (and key policy).
+ */
+export interface S3SchemaObject {
+  /** `s3://<bucket>/<key>`. */
+  readonly s3Uri: string;
+  readonly bucketOwnerAccountId?: string;
+  /** The KMS key the object is encrypted with (SSE-KMS). @default none (SSE-S3 or unencrypted) */
+  readonly kmsKeyArn?: string;
+}
+
 /** A schema document: a file read at synth time, inline text, or an S3 object. */
-export type SchemaSource =
-  | { readonly file: string }
-  | { readonly inline: string }
-  | { readonly s3Uri: string; readonly bucketOwnerAccountId?: string };
+export type SchemaSource = { readonly file: string } | { readonly inline: string } | S3SchemaObject;
 
 export type TargetConfig =
   | {
@@ -320,7 +331,7 @@ export type TargetConfig =
       readonly description?: string;
       readonly function: FunctionSource;
       /** Inline tool definitions or an S3 JSON document with them. */
-      readonly tools: readonly ToolDefinition[] | { readonly s3Uri: string; readonly bucketOwnerAccountId?: string };
+      readonly tools: readonly ToolDefinition[] | S3SchemaObject;
     }
   | {
       readonly kind: 'openApi';
@@ -351,6 +362,15 @@ export type TargetConfig =
       readonly endpoint: string;
       /** @default none (the server is called without credentials) */
       readonly credentials?: OAuthCredentials;
+      /**
+       * The server's tools, predefined (`mcp_server.mcp_tool_schema`): a JSON document with the
+       * MCP `tools/list` tool definitions (`{"tools":[{"name","description","inputSchema"}]}` or the
+       * bare array). Required with `grantType: 'AUTHORIZATION_CODE'` and only allowed there (an
+       * AgentCore rule): without it, creating the target starts a tool sync that needs a user's
+       * consent, the target stays in CREATE_PENDING_AUTH and `terraform apply` fails
+       * (terraform-provider-aws #48114). Keep it in step with the server; README "3-legged OAuth".
+       */
+      readonly toolSchema?: SchemaSource;
     };
 
 /** One IAM Allow statement for the gateway's role (Smithy targets). */
@@ -690,7 +710,7 @@ export type ResolvedFunctionSource =
 
 export type ResolvedSchemaSource =
   | { readonly kind: 'inline'; readonly text: string }
-  | { readonly kind: 's3'; readonly uri: string; readonly bucketOwnerAccountId?: string };
+  | { readonly kind: 's3'; readonly uri: string; readonly bucketOwnerAccountId?: string; readonly kmsKeyArn?: string };
 
 export type ResolvedCredentials =
   | { readonly type: 'gatewayIamRole' }
@@ -728,7 +748,7 @@ export type ResolvedTarget =
       readonly name: string;
       readonly description?: string;
       readonly function: ResolvedFunctionSource;
-      readonly tools: readonly ToolDefinition[] | { readonly s3Uri: string; readonly bucketOwnerAccountId?: string };
+      readonly tools: readonly ToolDefinition[] | S3SchemaObject;
       readonly credentials: { readonly type: 'gatewayIamRole' };
     }
   | { readonly kind: 'openApi'; readonly name: string; readonly description?: string; readonly schema: ResolvedSchemaSource; readonly credentials: ResolvedCredentials }
@@ -741,7 +761,15 @@ export type ResolvedTarget =
       /** Appended to the gateway role's policy, one statement each. */
       readonly permissions: readonly TargetPermission[];
     }
-  | { readonly kind: 'mcpServer'; readonly name: string; readonly description?: string; readonly endpoint: string; readonly credentials: ResolvedCredentials };
+  | {
+      readonly kind: 'mcpServer';
+      readonly name: string;
+      readonly description?: string;
+      readonly endpoint: string;
+      readonly credentials: ResolvedCredentials;
+      /** Predefined tools (AUTHORIZATION_CODE targets only). */
+      readonly toolSchema?: ResolvedSchemaSource;
+    };
 
 export type ResolvedGateway =
   | {

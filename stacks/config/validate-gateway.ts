@@ -1,9 +1,9 @@
 /** Validation of `gateway`: a new AgentCore Gateway with targets and interceptor, or an existing URL. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { JsonSchema, ResolvedCredentials, ResolvedFunctionSource, ResolvedGateway, ResolvedSchemaSource, ResolvedTarget, TargetPermission, ToolDefinition } from './types';
+import type { JsonSchema, ResolvedCredentials, ResolvedFunctionSource, ResolvedGateway, ResolvedSchemaSource, ResolvedTarget, S3SchemaObject, TargetPermission, ToolDefinition } from './types';
 import { Reader, join } from './reader';
-import { ACCOUNT_ID, AGENTCORE_NAME, CREDENTIAL_PROVIDER_ARN, LAMBDA_ARN, S3_URI, SCOPE_TOKEN, SECRET_ARN, TOOL_NAME, snakeName } from './patterns';
+import { ACCOUNT_ID, AGENTCORE_NAME, CREDENTIAL_PROVIDER_ARN, KMS_KEY_ARN, LAMBDA_ARN, S3_URI, SCOPE_TOKEN, SECRET_ARN, TOOL_NAME, snakeName } from './patterns';
 import { checkUnique } from './validate-identity';
 import { MIN_MCP_VERSION_FOR_3LO, isThreeLegged } from './features';
 import { ConfigError as FunctionConfigError } from '../../functions/lib/config';
@@ -106,7 +106,7 @@ function readTarget(r: Reader, value: unknown, p: string, ctx: GatewayContext): 
     lambda: ['kind', 'name', 'description', 'function', 'tools'],
     openApi: ['kind', 'name', 'description', 'schema', 'credentials'],
     smithy: ['kind', 'name', 'description', 'schema', 'permissions'],
-    mcpServer: ['kind', 'name', 'description', 'endpoint', 'credentials'],
+    mcpServer: ['kind', 'name', 'description', 'endpoint', 'credentials', 'toolSchema'],
   }[kind];
   const hints: Record<string, string> = {
     lambda: { permissions: 'only smithy targets take permissions; the gateway role may invoke Lambda targets already' },
@@ -136,7 +136,23 @@ function readTarget(r: Reader, value: unknown, p: string, ctx: GatewayContext): 
     case 'mcpServer': {
       const endpoint = r.url(o.endpoint, join(p, 'endpoint'));
       const credentials = o.credentials === undefined ? ({ type: 'none' } as const) : readCredentials(r, o.credentials, join(p, 'credentials'), name, ['oauth']);
-      return endpoint && credentials ? { kind, name, description, endpoint, credentials } : undefined;
+      const threeLegged = credentials?.type === 'oauth' && credentials.grantType === 'AUTHORIZATION_CODE';
+      let toolSchema: ResolvedSchemaSource | undefined;
+      if (o.toolSchema === undefined) {
+        // CreateGatewayTarget syncs the tools of an MCP server target, which for AUTHORIZATION_CODE
+        // needs a user's consent: the target stays CREATE_PENDING_AUTH and the provider's create
+        // waiter (READY only) fails the apply, leaving the target out of state
+        // (terraform-provider-aws #48114; fix PR #48485 unreleased). A predefined schema skips the sync.
+        if (threeLegged) {
+          r.fail(join(p, 'toolSchema'), 'is required with grantType AUTHORIZATION_CODE: without predefined tools, creating the target waits for a user\'s consent (CREATE_PENDING_AUTH) and terraform apply fails; give the server\'s tools/list tool definitions as { file } (JSON), { inline } or { s3Uri }');
+        }
+      } else if (!threeLegged) {
+        r.fail(join(p, 'toolSchema'), 'only applies to credentials with grantType AUTHORIZATION_CODE (AgentCore accepts a predefined MCP tool schema only there; other MCP server targets list their tools themselves)');
+      } else {
+        toolSchema = readSchemaSource(r, o.toolSchema, join(p, 'toolSchema'), ctx);
+        if (toolSchema?.kind === 'inline') checkMcpToolSchema(r, toolSchema.text, join(p, 'toolSchema'));
+      }
+      return endpoint && credentials ? { kind, name, description, endpoint, credentials, ...(toolSchema ? { toolSchema } : {}) } : undefined;
     }
   }
 }
@@ -233,10 +249,10 @@ export function readFunctionSource(r: Reader, value: unknown, p: string, ctx: Ga
 }
 
 function readSchemaSource(r: Reader, value: unknown, p: string, ctx: GatewayContext): ResolvedSchemaSource | undefined {
-  const o = r.object(value, p, ['file', 'inline', 's3Uri', 'bucketOwnerAccountId']);
+  const o = r.object(value, p, ['file', 'inline', 's3Uri', 'bucketOwnerAccountId', 'kmsKeyArn']);
   if (!o) return undefined;
   const which = r.oneKey(o, p, ['file', 'inline', 's3Uri'] as const);
-  if (which !== 's3Uri' && o.bucketOwnerAccountId !== undefined) r.fail(join(p, 'bucketOwnerAccountId'), 'only applies to s3Uri');
+  for (const k of ['bucketOwnerAccountId', 'kmsKeyArn']) if (which !== 's3Uri' && o[k] !== undefined) r.fail(join(p, k), 'only applies to s3Uri');
   if (which === 'file') {
     const file = r.string(o.file, join(p, 'file'));
     const full = file && path.resolve(ctx.projectRoot, file);
@@ -249,20 +265,50 @@ function readSchemaSource(r: Reader, value: unknown, p: string, ctx: GatewayCont
     return text ? { kind: 'inline', text } : undefined;
   }
   if (which === 's3Uri') {
-    const uri = r.string(o.s3Uri, join(p, 's3Uri'), S3_URI);
-    const bucketOwnerAccountId = r.optionalString(o.bucketOwnerAccountId, join(p, 'bucketOwnerAccountId'), ACCOUNT_ID);
-    return uri ? { kind: 's3', uri, bucketOwnerAccountId } : undefined;
+    const object = readS3Object(r, o, p);
+    return object ? { kind: 's3', uri: object.s3Uri, bucketOwnerAccountId: object.bucketOwnerAccountId, kmsKeyArn: object.kmsKeyArn } : undefined;
   }
   return undefined;
 }
 
-function readTools(r: Reader, value: unknown, p: string): readonly ToolDefinition[] | { s3Uri: string; bucketOwnerAccountId?: string } | undefined {
+/** `s3Uri` (+ `bucketOwnerAccountId`, `kmsKeyArn`) of an S3-hosted schema (types.ts S3SchemaObject). */
+function readS3Object(r: Reader, o: Record<string, unknown>, p: string): S3SchemaObject | undefined {
+  const s3Uri = r.string(o.s3Uri, join(p, 's3Uri'), S3_URI);
+  const bucketOwnerAccountId = r.optionalString(o.bucketOwnerAccountId, join(p, 'bucketOwnerAccountId'), ACCOUNT_ID);
+  const kmsKeyArn = r.optionalString(o.kmsKeyArn, join(p, 'kmsKeyArn'), KMS_KEY_ARN);
+  if (!s3Uri) return undefined;
+  return { s3Uri, ...(bucketOwnerAccountId ? { bucketOwnerAccountId } : {}), ...(kmsKeyArn ? { kmsKeyArn } : {}) };
+}
+
+/**
+ * A predefined MCP tool schema ("aligned with the MCP specification", AgentCore API
+ * McpToolSchemaConfiguration): the `tools` of a `tools/list` result, or the bare list; each tool
+ * with a `name` and an object `inputSchema` (MCP 2025-11-25, Tool).
+ */
+function checkMcpToolSchema(r: Reader, text: string, p: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    r.fail(p, `must be JSON (the MCP tool definitions): ${(error as Error).message}`);
+    return;
+  }
+  const tools = Array.isArray(parsed) ? parsed : (parsed as { tools?: unknown } | null)?.tools;
+  if (!Array.isArray(tools) || tools.length === 0) {
+    r.fail(p, 'must list the server\'s tools: {"tools":[{"name":…,"description":…,"inputSchema":{"type":"object",…}}]} or the bare array');
+    return;
+  }
+  tools.forEach((tool, i) => {
+    const t = tool as { name?: unknown; inputSchema?: unknown } | null;
+    if (typeof t?.name !== 'string' || t.name === '') r.fail(`${p}.tools[${i}].name`, 'must be the tool\'s name');
+    if (typeof t?.inputSchema !== 'object' || t.inputSchema === null || Array.isArray(t.inputSchema)) r.fail(`${p}.tools[${i}].inputSchema`, 'must be a JSON Schema object');
+  });
+}
+
+function readTools(r: Reader, value: unknown, p: string): readonly ToolDefinition[] | S3SchemaObject | undefined {
   if (!Array.isArray(value)) {
-    const o = r.object(value, p, ['s3Uri', 'bucketOwnerAccountId']);
-    if (!o) return undefined;
-    const s3Uri = r.string(o.s3Uri, join(p, 's3Uri'), S3_URI);
-    const bucketOwnerAccountId = r.optionalString(o.bucketOwnerAccountId, join(p, 'bucketOwnerAccountId'), ACCOUNT_ID);
-    return s3Uri ? { s3Uri, bucketOwnerAccountId } : undefined;
+    const o = r.object(value, p, ['s3Uri', 'bucketOwnerAccountId', 'kmsKeyArn']);
+    return o ? readS3Object(r, o, p) : undefined;
   }
   const tools = r.array(value, p, (t, tp) => {
     const o = r.object(t, tp, ['name', 'description', 'inputSchema', 'outputSchema']);

@@ -1,0 +1,105 @@
+/**
+ * Configurations that synthesized and validated but failed at `terraform apply` or at runtime
+ * (../shared/reference/deploy-review.md), checked on the synthesized JSON against the typed
+ * @cdktn/provider-aws bindings (aws provider 6.66 schema).
+ */
+import { inlinePolicies, referencedAddress, resources, synthExample, type Json, type Synthesized } from './helpers';
+
+const gatewayRole = (json: Json) => {
+  const [gateway] = Object.values(resources(json, 'aws_bedrockagentcore_gateway'));
+  return referencedAddress(gateway.role_arn, 'arn');
+};
+const statements = (json: Json): Json[] => inlinePolicies(json, gatewayRole(json)).flatMap((p) => p.Statement);
+const target = (json: Json, name: string): Json => {
+  const t = Object.values(resources(json, 'aws_bedrockagentcore_gateway_target')).find((x) => x.name === name);
+  if (!t) throw new Error(`no target ${name}`);
+  return t;
+};
+const PARTITION = /^arn:\$\{data\.aws_partition\.[^}]+\.partition\}/;
+
+describe('S3-hosted schemas: each schema source grants the gateway role its own read', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthExample('examples/gateway-targets.config.ts', (c) => {
+      const crm = c.gateway.create.targets.find((t: Json) => t.name === 'crm');
+      crm.schema.kmsKeyArn = 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    });
+  });
+  afterAll(() => s.cleanup());
+
+  test.each([
+    ['inventory', 'acme-tool-schemas/inventory/tools.json'],
+    ['crm', 'acme-tool-schemas/crm/openapi.json'],
+    ['dynamodb', 'acme-tool-schemas/smithy/dynamodb-orders-readonly.json'],
+  ])('%s: s3:GetObject on exactly its object', (name, object) => {
+    const reads = statements(s.json).filter((st) => st.Action.includes('s3:GetObject') && st.Resource.some((r: string) => r.endsWith(`:s3:::${object}`)));
+    expect(reads).toHaveLength(1);
+    expect(reads[0].Action).toEqual(['s3:GetObject']);
+    expect(reads[0].Resource).toHaveLength(1);
+    expect(reads[0].Resource[0]).toMatch(PARTITION);
+    expect(reads[0].Resource[0]).not.toContain('*');
+    void name;
+  });
+
+  test('an SSE-KMS schema also gets kms:Decrypt on its key, only through S3 in the key\'s region', () => {
+    const decrypt = statements(s.json).filter((st) => st.Action.includes('kms:Decrypt'));
+    expect(decrypt).toEqual([
+      {
+        Sid: 'DecryptSchemaCrm',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt'],
+        Resource: ['arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
+        Condition: { StringEquals: { 'kms:ViaService': 's3.us-west-2.amazonaws.com' } },
+      },
+    ]);
+  });
+
+  test('inline schemas (a file read at synth, inline tools) add no S3 statement', () => {
+    const objects = statements(s.json).filter((st) => st.Action.includes('s3:GetObject')).flatMap((st) => st.Resource);
+    expect(objects).toHaveLength(3);
+    expect(objects.some((r: string) => r.includes('tickets') || r.includes('github'))).toBe(false);
+  });
+
+  test('the targets are created after the policy that lets the gateway read their schemas', () => {
+    const [policyId] = Object.keys(resources(s.json, 'aws_iam_role_policy')).filter((id) => id.startsWith('gateway_policy'));
+    for (const name of ['inventory', 'crm', 'dynamodb']) expect(target(s.json, name).depends_on).toContain(`aws_iam_role_policy.${policyId}`);
+  });
+});
+
+describe('3-legged MCP server targets are created with a predefined tool schema (no consent-bound sync)', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthExample('examples/three-legged.config.ts', (c) => {
+      c.gateway.create.targets.push({
+        kind: 'mcpServer', name: 'wiki', endpoint: 'https://mcp.wiki.example/mcp',
+        credentials: { type: 'oauth', grantType: 'AUTHORIZATION_CODE', scopes: ['read'], provider: { create: { vendor: 'CustomOauth2', clientId: 'wiki', discoveryUrl: 'https://auth.wiki.example/.well-known/openid-configuration' } } },
+        toolSchema: { s3Uri: 's3://acme-tool-schemas/wiki/tools.json', bucketOwnerAccountId: '210987654321' },
+      });
+    });
+  });
+  afterAll(() => s.cleanup());
+
+  test('a schema file becomes mcp_server.mcp_tool_schema.inline_payload', () => {
+    const [mcpServer] = target(s.json, 'github').target_configuration[0].mcp[0].mcp_server;
+    expect(mcpServer.endpoint).toBe('https://api.githubcopilot.com/mcp/');
+    const payload = JSON.parse(mcpServer.mcp_tool_schema[0].inline_payload[0].payload);
+    expect(payload.tools.map((t: Json) => t.name)).toContain('get_me');
+  });
+
+  test('an S3 tool schema becomes mcp_tool_schema.s3 and grants its own read', () => {
+    const [mcpServer] = target(s.json, 'wiki').target_configuration[0].mcp[0].mcp_server;
+    expect(mcpServer.mcp_tool_schema).toEqual([{ s3: [{ uri: 's3://acme-tool-schemas/wiki/tools.json', bucket_owner_account_id: '210987654321' }] }]);
+    const reads = statements(s.json).filter((st) => st.Action.includes('s3:GetObject'));
+    expect(reads.map((st) => st.Sid)).toEqual(['ReadSchemaWiki']);
+    expect(reads[0].Resource[0]).toMatch(/:s3:::acme-tool-schemas\/wiki\/tools\.json$/);
+  });
+
+  test('credential_provider_configuration is one typed oauth block with grant_type and default_return_url', () => {
+    for (const name of ['github', 'wiki']) {
+      const config = target(s.json, name).credential_provider_configuration;
+      expect(config).toHaveLength(1);
+      expect(Object.keys(config[0])).toEqual(['oauth']);
+      expect(config[0].oauth).toEqual([expect.objectContaining({ grant_type: 'AUTHORIZATION_CODE', default_return_url: 'https://mcp.acme.example/oauth/return' })]);
+    }
+  });
+});
