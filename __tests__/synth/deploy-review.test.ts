@@ -103,3 +103,110 @@ describe('3-legged MCP server targets are created with a predefined tool schema 
     }
   });
 });
+
+describe('Cognito resources that the API would refuse or keep changing', () => {
+  test('the resource server gets a valid Name, not its URL identifier (CreateResourceServer [\\w\\s+=,.@-]+)', () => {
+    const s = synthExample('examples/three-legged.config.ts');
+    try {
+      const [rs] = Object.values(resources(s.json, 'aws_cognito_resource_server'));
+      expect(rs).toMatchObject({ identifier: 'https://mcp.acme.example', name: 'mcp.acme.example' });
+      expect(rs.name).toMatch(/^[\w\s+=,.@-]{1,256}$/);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test('tier LITE: classic hosted UI (domain version 1), no managed login branding', () => {
+    const s = synthExample('examples/three-legged.config.ts', (c) => {
+      c.identity.userPool.create.tier = 'LITE';
+    });
+    try {
+      const [domain] = Object.values(resources(s.json, 'aws_cognito_user_pool_domain'));
+      expect(domain.managed_login_version).toBe(1);
+      expect(resources(s.json, 'aws_cognito_managed_login_branding')).toEqual({});
+      const [pool] = Object.values(resources(s.json, 'aws_cognito_user_pool'));
+      expect(pool.user_pool_tier).toBe('LITE');
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test('refresh-token rotation turned off is written in its explicit disabled form, with ALLOW_REFRESH_TOKEN_AUTH', () => {
+    const s = synthExample('examples/minimal.config.ts', (c) => {
+      c.identity.userFlowClient = { ...(c.identity.userFlowClient ?? {}), refreshTokenRotation: { enabled: false } };
+    });
+    try {
+      const client = Object.values(resources(s.json, 'aws_cognito_user_pool_client')).find((x) => String(x.name).endsWith('-facade'));
+      expect(client.refresh_token_rotation).toEqual([{ feature: 'DISABLED', retry_grace_period_seconds: 0 }]);
+      expect(client.explicit_auth_flows).toContain('ALLOW_REFRESH_TOKEN_AUTH');
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test('federated IdPs ignore exactly the provider_details keys Cognito fills in, never a configured one', () => {
+    const s = synthExample('examples/federated.config.ts');
+    try {
+      const idps = Object.values(resources(s.json, 'aws_cognito_identity_provider'));
+      expect(idps.length).toBeGreaterThan(0);
+      for (const idp of idps) {
+        const ignored: string[] = idp.lifecycle?.ignore_changes ?? [];
+        expect(ignored.length).toBeGreaterThan(0);
+        for (const entry of ignored) {
+          const key = /^provider_details\["([A-Za-z_]+)"\]$/.exec(entry)?.[1];
+          expect(key).toBeDefined();
+          expect(Object.keys(idp.provider_details)).not.toContain(key);
+        }
+      }
+      const byName = (n: string) => idps.find((i) => i.provider_name === n);
+      // OIDC with discovery: the endpoints Cognito reads from the issuer.
+      expect(byName('Okta').lifecycle.ignore_changes).toEqual(expect.arrayContaining(['provider_details["authorize_url"]', 'provider_details["token_url"]', 'provider_details["attributes_url"]', 'provider_details["jwks_uri"]']));
+      // SAML from a metadata URL: the downloaded document and what Cognito reads from it.
+      expect(byName('EntraID').lifecycle.ignore_changes).toEqual(expect.arrayContaining(['provider_details["MetadataFile"]', 'provider_details["SSORedirectBindingURI"]']));
+    } finally {
+      s.cleanup();
+    }
+  });
+});
+
+describe('gateway defaults and cross-account functions', () => {
+  test('supportedMcpVersions: 2025-11-25 only with 3-legged OAuth targets', () => {
+    const versions = (file: string, change?: (c: Json) => void) => {
+      const s = synthExample(file, (c) => {
+        delete c.gateway.create.supportedMcpVersions;
+        change?.(c);
+      });
+      try {
+        const [gateway] = Object.values(resources(s.json, 'aws_bedrockagentcore_gateway'));
+        return gateway.protocol_configuration[0].mcp[0].supported_versions;
+      } finally {
+        s.cleanup();
+      }
+    };
+    expect(versions('examples/minimal.config.ts')).toEqual(['2025-06-18', '2025-03-26']);
+    expect(versions('examples/three-legged.config.ts')).toEqual(['2025-11-25', '2025-06-18', '2025-03-26']);
+  });
+
+  test('an existing Lambda target or interceptor must be in the deployment account unless crossAccount says its policy allows the role', () => {
+    const s = synthExample('examples/gateway-targets.config.ts', (c) => {
+      c.gateway.create.interceptor.function = { arn: 'arn:aws:lambda:us-west-2:210987654321:function:interceptor' };
+    });
+    const acknowledged = synthExample('examples/gateway-targets.config.ts', (c) => {
+      c.gateway.create.targets.find((t: Json) => t.name === 'inventory').function.crossAccount = true;
+    });
+    try {
+      const precondition = (t: Json) => t.lifecycle?.precondition ?? [];
+      const [inventory] = precondition(target(s.json, 'inventory'));
+      expect(inventory.condition).toMatch(/^\$\{\("123456789012" == data\.aws_caller_identity\.[^}]+\.account_id\)\}$/);
+      expect(inventory.error_message).toContain('resource-based policy');
+      const [gateway] = Object.values(resources(s.json, 'aws_bedrockagentcore_gateway'));
+      expect(gateway.lifecycle.precondition[0].condition).toMatch(/^\$\{\("210987654321" == data\.aws_caller_identity\./);
+      // Built here: in the deployment account by construction, no check.
+      expect(precondition(target(s.json, 'clock'))).toEqual([]);
+      expect(precondition(target(acknowledged.json, 'inventory'))).toEqual([]);
+    } finally {
+      s.cleanup();
+      acknowledged.cleanup();
+    }
+  });
+});

@@ -15,7 +15,7 @@
  * UpdateWorkloadIdentity through the AWS CLI.
  */
 import { Construct } from 'constructs';
-import { DataResource, Fn } from 'cdktn';
+import { DataResource, Fn, Op, type Precondition } from 'cdktn';
 import { BedrockagentcoreGateway } from '@cdktn/provider-aws/lib/bedrockagentcore-gateway';
 import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
@@ -109,6 +109,17 @@ export class AgentCoreGateway extends Construct {
     const interceptorArn = interceptor
       ? functionArn(interceptor.function, 'interceptor', { IDP_ISSUER: props.idp.issuer, IDP_JWKS_URI: props.idp.jwksUri })
       : undefined;
+    // An existing function in another account needs a resource policy for this role, which the
+    // stack cannot write there: unless the config says it exists (`crossAccount: true`), the plan
+    // stops with the reason once the deployment's account is known (types.ts FunctionSource).
+    const sameAccount = (source: ResolvedFunctionSource, what: string): Precondition[] =>
+      source.kind === 'arn' && !source.crossAccount
+        ? [{
+            condition: Op.eq(source.arn.split(':')[4], account.accountId),
+            errorMessage: `${what} ${source.arn} is in another account than this deployment: the gateway role can invoke it only if the function's resource-based policy allows that role (lambda:InvokeFunction). Add that permission in the function's account and set crossAccount: true on the function.`,
+          }]
+        : [];
+    const interceptorChecks = interceptor ? sameAccount(interceptor.function, 'The interceptor') : [];
 
     this.gateway = new BedrockagentcoreGateway(this, 'gateway', {
       name: config.name,
@@ -129,6 +140,7 @@ export class AgentCoreGateway extends Construct {
               },
             ]
           : undefined,
+      lifecycle: interceptorChecks.length ? { precondition: interceptorChecks } : undefined,
     });
 
     this.workloadIdentityArn = this.gateway.workloadIdentityDetails.get(0).workloadIdentityArn;
@@ -173,6 +185,7 @@ export class AgentCoreGateway extends Construct {
           // Target creation lists the target's tools, which already needs the role's permissions.
           dependsOn: policy ? [policy] : undefined,
           defaultReturnUrl: props.oauthReturnUrl,
+          preconditions: t.kind === 'lambda' ? sameAccount(t.function, `Target ${t.name}: the function`) : [],
         }),
     );
     this.functions = functions;

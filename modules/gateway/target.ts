@@ -5,7 +5,7 @@
  * ({@link targetSchemaReadStatements}, schema-source.ts).
  */
 import { Construct } from 'constructs';
-import type { ITerraformDependable } from 'cdktn';
+import type { ITerraformDependable, Precondition } from 'cdktn';
 import {
   BedrockagentcoreGatewayTarget,
   type BedrockagentcoreGatewayTargetCredentialProviderConfiguration as CredentialConfig,
@@ -28,6 +28,8 @@ export interface GatewayTargetProps {
   readonly dependsOn?: ITerraformDependable[];
   /** AUTHORIZATION_CODE targets without their own `defaultReturnUrl`: the façade's return route or the consent portal's. */
   readonly defaultReturnUrl?: string;
+  /** Checked before the target is planned (e.g. that an existing Lambda is in this account). @default none */
+  readonly preconditions?: readonly Precondition[];
 }
 
 export class GatewayTarget extends Construct {
@@ -43,6 +45,7 @@ export class GatewayTarget extends Construct {
       targetConfiguration: [{ mcp: [mcpConfiguration(t, props.lambdaArn)] }],
       credentialProviderConfiguration: credentialConfiguration(t, props.provider, props.defaultReturnUrl),
       dependsOn: props.dependsOn,
+      lifecycle: props.preconditions?.length ? { precondition: [...props.preconditions] } : undefined,
     });
   }
 }

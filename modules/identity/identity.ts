@@ -23,7 +23,7 @@ import type { ResolvedIdentity } from '../../stacks/config/types';
 import type { StackInputs } from '../inputs';
 import { arnRegion } from '../terraform-paths';
 import { cognitoEndpoints, issuerForPoolId, type IdpEndpointSet } from './endpoints';
-import { identityProviderArgs, identityProviderSecretDescription } from './identity-providers';
+import { computedProviderDetailKeys, identityProviderArgs, identityProviderSecretDescription } from './identity-providers';
 
 export interface IdentityProps {
   readonly config: ResolvedIdentity;
@@ -119,7 +119,15 @@ export class Identity extends Construct {
         // kept out of the synthesized files and masked in plans, and stored (encrypted) in state.
         props.inputs.secret(variable, { description: identityProviderSecretDescription(idp) ?? variable, ephemeral: false }),
       );
-      return new CognitoIdentityProvider(this, `idp-${idp.name.toLowerCase()}`, { userPoolId: this.userPoolId, ...args });
+      // Cognito fills in provider_details keys this config does not set (endpoints from OIDC
+      // discovery, the SAML metadata's bindings and certificate): ignoring exactly those keys keeps
+      // plans clean without hiding a change to a key that is configured here.
+      const computed = computedProviderDetailKeys(idp);
+      return new CognitoIdentityProvider(this, `idp-${idp.name.toLowerCase()}`, {
+        userPoolId: this.userPoolId,
+        ...args,
+        lifecycle: computed.length ? { ignoreChanges: computed.map((key) => `provider_details["${key}"]`) } : undefined,
+      });
     });
 
     // Provider names are references, so the clients are created after the IdPs they list.
@@ -149,7 +157,15 @@ export class Identity extends Construct {
       // With rotation, refresh goes through /oauth2/token (or GetTokensFromRefreshToken) and
       // ALLOW_REFRESH_TOKEN_AUTH must be off (Cognito: RefreshTokenRotationType).
       explicitAuthFlows: rotation.enabled ? ['ALLOW_USER_SRP_AUTH'] : ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH'],
-      refreshTokenRotation: rotation.enabled ? [{ feature: 'ENABLED', retryGracePeriodSeconds: rotation.retryGracePeriodSeconds }] : undefined,
+      // Always written, also when off: removing the block leaves rotation on in Cognito, so the
+      // update that adds ALLOW_REFRESH_TOKEN_AUTH fails (terraform-provider-aws #47196, #43531), and
+      // an omitted grace period reads back as 0 ("was null, but now 0", #45646). Hence the explicit
+      // DISABLED form with retry_grace_period_seconds = 0 (docs/deploy-notes.md, two-step change).
+      refreshTokenRotation: [
+        rotation.enabled
+          ? { feature: 'ENABLED', retryGracePeriodSeconds: rotation.retryGracePeriodSeconds }
+          : { feature: 'DISABLED', retryGracePeriodSeconds: 0 },
+      ],
       dependsOn: [...(resourceServer ? [resourceServer] : []), ...(domain ? [domain] : [])],
     });
 

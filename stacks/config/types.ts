@@ -235,12 +235,19 @@ export interface NewGateway {
     /** @default '<name>-gateway' */
     readonly name?: string;
     readonly description?: string;
-    /** @default ['2025-11-25', '2025-06-18', '2025-03-26'] */
+    /**
+     * MCP revisions the gateway accepts (CreateGateway `protocolConfiguration.mcp.supportedVersions`).
+     * 3-legged OAuth targets need 2025-11-25 or later (URL elicitation).
+     * @default ['2025-06-18', '2025-03-26']; with a 3-legged OAuth target ['2025-11-25', '2025-06-18', '2025-03-26']
+     */
     readonly supportedMcpVersions?: readonly string[];
     /** Adds the gateway's semantic tool search. @default none */
     readonly searchType?: 'SEMANTIC';
     readonly instructions?: string;
-    /** Return detailed errors to callers (the only accepted value is DEBUG). @default off */
+    /**
+     * Return detailed errors to callers (the only accepted value is DEBUG). For development only:
+     * callers then see internal error details of targets and the gateway. @default off
+     */
     readonly exceptionLevel?: 'DEBUG';
     /** App client ids besides the user-flow and machine clients that may call the gateway. @default [] */
     readonly additionalAllowedClients?: readonly string[];
@@ -270,7 +277,19 @@ export interface ExistingGateway {
 
 /** A Lambda function: an existing one by ARN, or built here from a TypeScript/JavaScript entry file. */
 export type FunctionSource =
-  | { readonly arn: string }
+  | {
+      readonly arn: string;
+      /**
+       * The function is in another account than the deployment. The gateway's role can then invoke
+       * it only if the function's resource-based policy allows that role (`lambda:InvokeFunction`,
+       * `aws lambda add-permission --principal <gateway role ARN>`; AgentCore developer guide,
+       * "Set up permissions for AgentCore Gateway"), which this stack cannot write in another
+       * account. `true` says that policy exists; without it a function in another account fails
+       * the plan (a precondition compares the ARN's account with the deployment's).
+       * @default false
+       */
+      readonly crossAccount?: boolean;
+    }
   | {
       /** Entry file relative to the project root; it must export `handler`. */
       readonly entry: string;
@@ -699,7 +718,7 @@ export interface ResolvedIdentity {
 }
 
 export type ResolvedFunctionSource =
-  | { readonly kind: 'arn'; readonly arn: string }
+  | { readonly kind: 'arn'; readonly arn: string; readonly crossAccount: boolean }
   | {
       readonly kind: 'entry';
       readonly entry: string;

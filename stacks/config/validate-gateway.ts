@@ -17,6 +17,9 @@ export interface GatewayContext {
 /** MCP protocol revisions (YYYY-MM-DD). */
 const MCP_VERSION = { pattern: /^\d{4}-\d{2}-\d{2}$/, hint: 'must be an MCP protocol revision such as 2025-11-25' };
 
+/** `supportedMcpVersions` without 3-legged OAuth targets. */
+export const DEFAULT_MCP_VERSIONS = ['2025-06-18', '2025-03-26'] as const;
+
 /** Lambda function names are at most 64 characters. */
 const MAX_FUNCTION_NAME = 64;
 
@@ -41,10 +44,8 @@ export function readGateway(r: Reader, value: unknown, ctx: GatewayContext): Res
   if (!c) return undefined;
   const name = r.optionalString(c.name, join(cp, 'name'), AGENTCORE_NAME) ?? `${ctx.deploymentName}-gateway`;
   const description = r.optionalString(c.description, join(cp, 'description'), { pattern: /^.{1,200}$/s, hint: 'must be at most 200 characters' });
-  const supportedMcpVersions =
-    c.supportedMcpVersions === undefined
-      ? ['2025-11-25', '2025-06-18', '2025-03-26']
-      : r.array(c.supportedMcpVersions, join(cp, 'supportedMcpVersions'), (v, vp) => r.string(v, vp, MCP_VERSION), { min: 1 }) ?? [];
+  const explicitVersions =
+    c.supportedMcpVersions === undefined ? undefined : r.array(c.supportedMcpVersions, join(cp, 'supportedMcpVersions'), (v, vp) => r.string(v, vp, MCP_VERSION), { min: 1 }) ?? [];
   const searchType = c.searchType === undefined ? undefined : r.choice(c.searchType, join(cp, 'searchType'), ['SEMANTIC'] as const);
   const instructions = r.optionalString(c.instructions, join(cp, 'instructions'), { pattern: /^.{1,2048}$/s, hint: 'must be at most 2048 characters' });
   // CreateGateway accepts exceptionLevel DEBUG only.
@@ -68,6 +69,10 @@ export function readGateway(r: Reader, value: unknown, ctx: GatewayContext): Res
   const targets = r.array(c.targets, join(cp, 'targets'), (t, tp) => readTarget(r, t, tp, ctx), { min: 1, max: 100 });
   if (targets) checkUnique(r, targets.map((t) => t.name), join(cp, 'targets'), 'target name');
   const threeLegged = (targets ?? []).flatMap((t, i) => (isThreeLegged(t) ? [i] : []));
+  // The default lists the revisions aws-cdk-lib's Gateway construct uses (2025-06-18, 2025-03-26),
+  // and 2025-11-25 only where it is needed: 3-legged OAuth targets answer with URL elicitation,
+  // which that revision introduced (agentcore-gateway.md, "3-legged OAuth").
+  const supportedMcpVersions = explicitVersions ?? (threeLegged.length ? [MIN_MCP_VERSION_FOR_3LO, ...DEFAULT_MCP_VERSIONS] : [...DEFAULT_MCP_VERSIONS]);
   // URL elicitation (-32042), which 3-legged OAuth targets answer a first tools/call with, exists
   // from MCP 2025-11-25 (agentcore-gateway.md, "3-legged OAuth").
   if (threeLegged.length && !supportedMcpVersions.some((v) => v >= MIN_MCP_VERSION_FOR_3LO)) {
@@ -225,14 +230,16 @@ function readPermissions(r: Reader, value: unknown, p: string): TargetPermission
 
 /** `functionStem` names the Lambda built from an entry: `<deployment>-<stem>`. */
 export function readFunctionSource(r: Reader, value: unknown, p: string, ctx: GatewayContext, functionStem: string): ResolvedFunctionSource | undefined {
-  const o = r.object(value, p, ['arn', 'entry', 'environment', 'memoryMb', 'timeoutSeconds']);
+  const o = r.object(value, p, ['arn', 'crossAccount', 'entry', 'environment', 'memoryMb', 'timeoutSeconds']);
   if (!o) return undefined;
   const which = r.oneKey(o, p, ['arn', 'entry'] as const);
   if (which === 'arn') {
     for (const k of ['environment', 'memoryMb', 'timeoutSeconds']) if (o[k] !== undefined) r.fail(join(p, k), 'only applies to entry');
     const arn = r.string(o.arn, join(p, 'arn'), LAMBDA_ARN);
-    return arn ? { kind: 'arn', arn } : undefined;
+    const crossAccount = r.boolean(o.crossAccount, join(p, 'crossAccount'), false);
+    return arn ? { kind: 'arn', arn, crossAccount } : undefined;
   }
+  if (o.crossAccount !== undefined) r.fail(join(p, 'crossAccount'), 'only applies to arn (a function built here is in the deployment account)');
   if (which !== 'entry') return undefined;
   const entry = r.string(o.entry, join(p, 'entry'), { pattern: /\.(?:ts|mts|js|mjs|cjs)$/, hint: 'must be a .ts or .js file' });
   if (entry && !fs.existsSync(path.resolve(ctx.projectRoot, entry))) r.fail(join(p, 'entry'), `file not found: ${entry}`);
