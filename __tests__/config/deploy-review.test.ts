@@ -226,3 +226,33 @@ describe('3-legged MCP server targets need a predefined tool schema', () => {
     expect(issuesOf(withTargets(openApi({ inline: '{}', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/abc' }))).map((i) => i.path)).toEqual(['gateway.create.targets[0].schema.kmsKeyArn']);
   });
 });
+
+describe('threeLeggedReturn: facade | consentPortal', () => {
+  const gh = (credentials: Json = {}): Json => ({
+    kind: 'mcpServer', name: 'gh', endpoint: 'https://api.example.com/mcp',
+    credentials: { type: 'oauth', scopes: ['repo'], grantType: 'AUTHORIZATION_CODE', provider: { create: { vendor: 'GithubOauth2', clientId: 'x' } }, ...credentials },
+    toolSchema: { file: 'examples/schemas/github-mcp-tools.json' },
+  });
+  const withGateway = (create: Json): Json => ({ ...base(), gateway: { create } });
+
+  test('defaults to the façade return route', () => {
+    expect(validate(withGateway({ targets: [gh()] })).gateway).toMatchObject({ threeLeggedReturn: 'facade' });
+  });
+
+  test('consentPortal: a default portal name, no URL until the portal exists', () => {
+    expect(validate(withGateway({ threeLeggedReturn: 'consentPortal', targets: [gh()] })).gateway).toMatchObject({ threeLeggedReturn: 'consentPortal', consentPortal: { name: 'acme-mcp-consent' } });
+    const url = 'https://p-1.portal.example.com';
+    expect(validate(withGateway({ threeLeggedReturn: 'consentPortal', consentPortal: { portalUrl: url }, targets: [gh()] })).gateway).toMatchObject({ consentPortal: { portalUrl: url } });
+  });
+
+  test.each([
+    ['without 3-legged targets', { threeLeggedReturn: 'consentPortal', targets: [{ kind: 'mcpServer', name: 'open', endpoint: 'https://open.example.com/mcp' }] }, 'gateway.create.threeLeggedReturn'],
+    ['consentPortal settings with the façade route', { consentPortal: { portalUrl: 'https://p.example.com' }, targets: [gh()] }, 'gateway.create.consentPortal'],
+    ['a portal URL with a trailing slash', { threeLeggedReturn: 'consentPortal', consentPortal: { portalUrl: 'https://p.example.com/' }, targets: [gh()] }, 'gateway.create.consentPortal.portalUrl'],
+    ['a return URL before the portal URL', { threeLeggedReturn: 'consentPortal', consentPortal: { returnUrl: 'https://p.example.com/r' }, targets: [gh()] }, 'gateway.create.consentPortal.returnUrl'],
+    ['a target\'s own return URL', { threeLeggedReturn: 'consentPortal', targets: [gh({ defaultReturnUrl: 'https://apps.example.com/r' })] }, 'gateway.create.targets[0].credentials.defaultReturnUrl'],
+    ['an invalid portal name', { threeLeggedReturn: 'consentPortal', consentPortal: { name: 'has space' }, targets: [gh()] }, 'gateway.create.consentPortal.name'],
+  ])('%s is refused', (_what, create, field) => {
+    expect(issuesOf(withGateway(create)).map((i) => i.path)).toEqual([field]);
+  });
+});

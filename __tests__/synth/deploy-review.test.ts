@@ -210,3 +210,73 @@ describe('gateway defaults and cross-account functions', () => {
     }
   });
 });
+
+describe('3-legged OAuth through the AWS-managed consent portal (threeLeggedReturn: consentPortal)', () => {
+  const PORTAL_URL = 'https://mcp-gh-consent-a1b2c3d4e5.portal.bedrock-agentcore.eu-west-1.amazonaws.com';
+  let pending: Synthesized;
+  let active: Synthesized;
+  beforeAll(() => {
+    pending = synthExample('examples/three-legged.config.ts', (c) => {
+      c.gateway.create.threeLeggedReturn = 'consentPortal';
+    });
+    active = synthExample('examples/three-legged.config.ts', (c) => {
+      c.gateway.create.threeLeggedReturn = 'consentPortal';
+      c.gateway.create.consentPortal = { portalUrl: PORTAL_URL };
+    });
+  });
+  afterAll(() => {
+    pending.cleanup();
+    active.cleanup();
+  });
+  const clients = (json: Json) => Object.values(resources(json, 'aws_cognito_user_pool_client'));
+  const portalClient = (json: Json) => clients(json).find((c) => c.name === 'mcp-gh-consent-portal');
+
+  test('no façade return route, function, return client or return keys', () => {
+    for (const s of [pending, active]) {
+      expect([...Object.values(resources(s.json, 'aws_lambda_function'))].map((f) => f.function_name)).not.toContain('mcp-gh-oauth-return');
+      expect(clients(s.json).map((c) => c.name)).not.toContain('mcp-gh-oauth-return');
+      expect(Object.values(resources(s.json, 'aws_api_gateway_resource')).map((r) => r.path_part)).not.toContain('return');
+      expect(s.json.ephemeral?.aws_secretsmanager_random_password?.return_keys).toBeUndefined();
+    }
+  });
+
+  test('first apply: the portal\'s prerequisites and its create command; the 3-legged target waits for the portal URL', () => {
+    expect(resources(pending.json, 'aws_bedrockagentcore_gateway_target')).toEqual({});
+    // No OAuth flow until the portal's callback exists.
+    expect(portalClient(pending.json)).toMatchObject({ generate_secret: true, allowed_oauth_flows_user_pool_client: false });
+    expect(portalClient(pending.json).callback_urls).toBeUndefined();
+    const output = pending.json.output.consent_portal.value;
+    expect(output.held_back_targets).toEqual(['github']);
+    expect(output.create_command).toMatch(/^aws bedrock-agentcore-control create-consent-portal --region \$\{data\.aws_region\.[^}]+\.region\} --name mcp-gh-consent --execution-role-arn \$\{aws_iam_role\.[^}]+\.arn\} --idp-config '\$\{jsonencode\(/);
+    expect(output.create_command).toContain('agentcore-gateway');
+  });
+
+  test('the primary IdP provider is this pool (the gateway authorizer\'s issuer) through the portal\'s own client, credentials write-only', () => {
+    const idp = Object.values(resources(pending.json, 'aws_bedrockagentcore_oauth2_credential_provider')).find((p) => p.name === 'mcp-gh-consent-portal-idp');
+    const [gateway] = Object.values(resources(pending.json, 'aws_bedrockagentcore_gateway'));
+    const config = idp.oauth2_provider_config[0].custom_oauth2_provider_config[0];
+    expect(idp.credential_provider_vendor).toBe('CustomOauth2');
+    expect(config.oauth_discovery[0].discovery_url).toBe(gateway.authorizer_configuration[0].custom_jwt_authorizer[0].discovery_url);
+    expect(config.client_id_wo).toMatch(/^\$\{aws_cognito_user_pool_client\.identity_consent-portal-client[^}]*\.id\}$/);
+    expect(config.client_secret_wo).toMatch(/^\$\{aws_cognito_user_pool_client\.identity_consent-portal-client[^}]*\.client_secret\}$/);
+  });
+
+  test('the execution role is trusted by bedrock-agentcore for this portal only, and reads only its gateway, providers and IdP secret', () => {
+    const role = Object.values(resources(pending.json, 'aws_iam_role')).find((r) => r.name === 'mcp-gh-consent-portal');
+    const trust = JSON.parse(role.assume_role_policy).Statement[0];
+    expect(trust.Principal).toEqual({ Service: 'bedrock-agentcore.amazonaws.com' });
+    expect(trust.Condition.ArnLike['aws:SourceArn']).toMatch(/:consent-portal\/mcp-gh-consent-\*$/);
+    expect(trust.Condition.StringEquals['aws:SourceAccount']).toMatch(/aws_caller_identity/);
+    const [policy] = Object.values(resources(pending.json, 'aws_iam_role_policy')).filter((p) => p.name === 'consent-portal').map((p) => JSON.parse(p.policy));
+    for (const st of policy.Statement) for (const r of st.Resource) expect(r).not.toMatch(/\*/);
+    expect(policy.Statement.map((st: Json) => st.Sid)).toEqual(['ReadGateway', 'ReadCredentialProviders', 'ReadIdpClientSecret']);
+  });
+
+  test('second apply (portalUrl set): the client gets <portalUrl>/callback, the target returns to the portal', () => {
+    expect(portalClient(active.json)).toMatchObject({ allowed_oauth_flows: ['code'], allowed_oauth_scopes: ['openid'], callback_urls: [`${PORTAL_URL}/callback`] });
+    const github = target(active.json, 'github');
+    expect(github.credential_provider_configuration[0].oauth[0]).toMatchObject({ grant_type: 'AUTHORIZATION_CODE', default_return_url: PORTAL_URL });
+    expect(active.json.output.consent_portal.value.held_back_targets).toEqual([]);
+    expect(active.json.output.oauth_return_urls.value).toEqual([PORTAL_URL]);
+  });
+});

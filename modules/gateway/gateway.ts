@@ -22,7 +22,8 @@ import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktn/provider-aws/lib/data-aws-region';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
-import type { ResolvedFunctionSource, ResolvedGateway } from '../../stacks/config/types';
+import type { ResolvedFunctionSource, ResolvedGateway, ResolvedTarget } from '../../stacks/config/types';
+import type { CognitoUserPoolClient } from '@cdktn/provider-aws/lib/cognito-user-pool-client';
 import { BundledFunction } from '../bundled-function';
 import { isThreeLegged } from '../../stacks/config/features';
 import { assumeRolePolicy, policyDocument } from '../iam';
@@ -30,6 +31,7 @@ import type { StackInputs } from '../inputs';
 import { TargetCredentials, type CredentialProviderRef } from './credentials';
 import { completeResourceTokenAuthStatement, gatewayRoleStatements } from './role-policy';
 import { GatewayTarget, targetSchemaReadStatements } from './target';
+import { ConsentPortal } from './consent-portal';
 
 export interface AgentCoreGatewayProps {
   readonly config: Extract<ResolvedGateway, { kind: 'create' }>;
@@ -54,6 +56,12 @@ export interface AgentCoreGatewayProps {
    * such a target exists.
    */
   readonly oauthReturnUrl?: string;
+  /**
+   * 3-legged OAuth through the AWS-managed consent portal instead of the façade's return route:
+   * its Cognito client, name and (once known) the return URL its targets get. Without `returnUrl`
+   * the 3-legged targets are held back ({@link AgentCoreGateway.heldBackTargets}).
+   */
+  readonly consentPortal?: { readonly name: string; readonly client: CognitoUserPoolClient; readonly returnUrl?: string };
 }
 
 export class AgentCoreGateway extends Construct {
@@ -70,6 +78,10 @@ export class AgentCoreGateway extends Construct {
   readonly returnUrls: readonly string[];
   /** Credential providers of 3-legged (AUTHORIZATION_CODE) targets. */
   readonly threeLeggedProviders: readonly CredentialProviderRef[];
+  /** The consent portal's prerequisites, with `threeLeggedReturn: 'consentPortal'`. */
+  readonly consentPortal?: ConsentPortal;
+  /** 3-legged targets not created yet: their return URL derives from the consent portal's URL, not known yet. */
+  readonly heldBackTargets: readonly string[];
   private readonly agentCoreArnPrefix: string;
 
   constructor(scope: Construct, id: string, props: AgentCoreGatewayProps) {
@@ -175,7 +187,13 @@ export class AgentCoreGateway extends Construct {
       ? new IamRolePolicy(this, 'policy', { name: 'gateway-targets', role: this.role.id, policy: policyDocument(statements) })
       : undefined;
 
-    this.targets = config.targets.map(
+    // Through the consent portal, a 3-legged target's return URL derives from the portal's URL,
+    // which exists only after the portal is created (after this apply): such targets wait for it.
+    const portal = props.consentPortal;
+    const waiting = (t: ResolvedTarget) => portal !== undefined && portal.returnUrl === undefined && isThreeLegged(t);
+    this.heldBackTargets = config.targets.filter(waiting).map((t) => t.name);
+    const threeLeggedReturnUrl = portal ? portal.returnUrl : props.oauthReturnUrl;
+    this.targets = config.targets.filter((t) => !waiting(t)).map(
       (t) =>
         new GatewayTarget(this, `target-${t.name}`, {
           gatewayId: this.gateway.gatewayId,
@@ -184,7 +202,7 @@ export class AgentCoreGateway extends Construct {
           provider: providers.get(t.name),
           // Target creation lists the target's tools, which already needs the role's permissions.
           dependsOn: policy ? [policy] : undefined,
-          defaultReturnUrl: props.oauthReturnUrl,
+          defaultReturnUrl: threeLeggedReturnUrl,
           preconditions: t.kind === 'lambda' ? sameAccount(t.function, `Target ${t.name}: the function`) : [],
         }),
     );
@@ -197,12 +215,25 @@ export class AgentCoreGateway extends Construct {
       return provider;
     });
     this.returnUrls = [];
-    if (threeLegged.length) {
+    if (portal) {
+      this.consentPortal = new ConsentPortal(this, 'consent-portal', {
+        namePrefix: props.namePrefix,
+        portalName: portal.name,
+        gatewayArn: this.gateway.gatewayArn,
+        discoveryUrl: props.discoveryUrl,
+        client: portal.client,
+        targetProviderArns: this.threeLeggedProviders.map((p) => p.arn),
+        account: account.accountId,
+        region: region.region,
+        agentCoreArnPrefix: this.agentCoreArnPrefix,
+      });
+      if (portal.returnUrl) this.returnUrls = [portal.returnUrl];
+    } else if (threeLegged.length) {
       if (!props.oauthReturnUrl) throw new Error('3-legged OAuth targets need the façade return URL (oauthReturnUrl)');
       const own = threeLegged.flatMap((t) => (t.credentials.type === 'oauth' && t.credentials.defaultReturnUrl ? [t.credentials.defaultReturnUrl] : []));
       this.returnUrls = [...new Set([props.oauthReturnUrl, ...own])];
-      if (config.returnUrlRegistration === 'aws-cli') this.registerReturnUrlsWithCli(region.region);
     }
+    if (this.returnUrls.length && config.returnUrlRegistration === 'aws-cli') this.registerReturnUrlsWithCli(region.region);
   }
 
   /**

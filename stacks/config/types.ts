@@ -265,7 +265,43 @@ export interface NewGateway {
      * @default 'manual'
      */
     readonly returnUrlRegistration?: 'manual' | 'aws-cli';
+    /**
+     * 3-legged OAuth targets only: where the browser returns after a user's consent at the target's
+     * authorization server, and who binds that consent to the user (docs/three-legged.md compares them).
+     * `facade`: the façade's own return route `/oauth/return` (signs the user in again with a public
+     * Cognito client and completes the session only for the user whose token made the call).
+     * `consentPortal`: the AWS-managed AgentCore Identity consent portal attached to this gateway
+     * (AWS docs "Configure a consent portal"); no return route, function or return keys are deployed.
+     * @default 'facade'
+     */
+    readonly threeLeggedReturn?: 'facade' | 'consentPortal';
+    /**
+     * `threeLeggedReturn: 'consentPortal'` only. No Terraform resource exists for the portal
+     * (@cdktn/provider-aws 25.7 / aws provider 6.66 has none), so it is created with the AWS CLI
+     * between two applies: the first creates the gateway, the portal's Cognito client, its
+     * OAuth2 credential provider and execution role and prints the `create-consent-portal` command
+     * (output `consent_portal`); 3-legged targets are held back until `portalUrl` is set, because
+     * their return URL derives from it. See docs/three-legged.md.
+     */
+    readonly consentPortal?: ConsentPortalConfig;
   };
+}
+
+export interface ConsentPortalConfig {
+  /** The portal's name in `create-consent-portal` (1–50 letters, digits, `-`, `_`). @default '<name>-consent' */
+  readonly name?: string;
+  /**
+   * The ACTIVE portal's `portalUrl` (`aws bedrock-agentcore-control get-consent-portal … --query portalUrl`).
+   * With it, the portal's Cognito client gets the callback `<portalUrl>/callback` and the 3-legged
+   * targets are created with the portal's return URL. @default none (first apply: targets held back)
+   */
+  readonly portalUrl?: string;
+  /**
+   * The return URL the 3-legged targets get (their `default_return_url`, and an allowed return URL
+   * of the gateway's workload identity), as AWS docs "Configure a consent portal target" derive it
+   * from `portalUrl`. @default portalUrl
+   */
+  readonly returnUrl?: string;
 }
 
 export interface ExistingGateway {
@@ -807,6 +843,9 @@ export type ResolvedGateway =
       };
       readonly targets: readonly ResolvedTarget[];
       readonly returnUrlRegistration: 'manual' | 'aws-cli';
+      readonly threeLeggedReturn: 'facade' | 'consentPortal';
+      /** With threeLeggedReturn 'consentPortal'. */
+      readonly consentPortal?: { readonly name: string; readonly portalUrl?: string; readonly returnUrl?: string };
     }
   | { readonly kind: 'existing'; readonly url: string };
 

@@ -39,7 +39,7 @@ export function readGateway(r: Reader, value: unknown, ctx: GatewayContext): Res
   const cp = join(p, 'create');
   const c = r.object(o.create, cp, [
     'name', 'description', 'supportedMcpVersions', 'searchType', 'instructions', 'exceptionLevel', 'additionalAllowedClients', 'interceptor', 'targets',
-    'returnUrlRegistration',
+    'returnUrlRegistration', 'threeLeggedReturn', 'consentPortal',
   ]);
   if (!c) return undefined;
   const name = r.optionalString(c.name, join(cp, 'name'), AGENTCORE_NAME) ?? `${ctx.deploymentName}-gateway`;
@@ -82,8 +82,33 @@ export function readGateway(r: Reader, value: unknown, ctx: GatewayContext): Res
   if (c.returnUrlRegistration !== undefined && !threeLegged.length) {
     r.fail(join(cp, 'returnUrlRegistration'), 'only applies when a target uses grantType AUTHORIZATION_CODE');
   }
+  const threeLeggedReturn = r.choice(c.threeLeggedReturn, join(cp, 'threeLeggedReturn'), ['facade', 'consentPortal'] as const, 'facade');
+  if (c.threeLeggedReturn !== undefined && !threeLegged.length) r.fail(join(cp, 'threeLeggedReturn'), 'only applies when a target uses grantType AUTHORIZATION_CODE');
+  let consentPortal: Extract<ResolvedGateway, { kind: 'create' }>['consentPortal'];
+  if (c.consentPortal !== undefined && threeLeggedReturn !== 'consentPortal') {
+    r.fail(join(cp, 'consentPortal'), 'only applies with threeLeggedReturn: "consentPortal"');
+  } else if (threeLeggedReturn === 'consentPortal' && threeLegged.length) {
+    const pp = join(cp, 'consentPortal');
+    const o = r.object(c.consentPortal ?? {}, pp, ['name', 'portalUrl', 'returnUrl']);
+    // CreateConsentPortal `name`: [a-zA-Z0-9_-]{1,50}.
+    const portalName = r.optionalString(o?.name, join(pp, 'name'), { pattern: /^[A-Za-z0-9_-]{1,50}$/, hint: 'must be 1–50 letters, digits, "-" or "_"' }) ?? `${ctx.deploymentName}-consent`.slice(0, 50);
+    const portalUrl = o?.portalUrl === undefined ? undefined : r.url(o.portalUrl, join(pp, 'portalUrl'));
+    if (portalUrl?.endsWith('/')) r.fail(join(pp, 'portalUrl'), 'must not end with "/" (the IdP compares <portalUrl>/callback exactly)');
+    const returnUrl = o?.returnUrl === undefined ? undefined : r.url(o.returnUrl, join(pp, 'returnUrl'), { allowQuery: true });
+    if (returnUrl && !portalUrl) r.fail(join(pp, 'returnUrl'), 'needs portalUrl (it derives from the ACTIVE portal)');
+    for (const i of threeLegged) {
+      const t = targets?.[i];
+      if (t?.credentials.type === 'oauth' && t.credentials.defaultReturnUrl !== undefined) {
+        r.fail(join(cp, `targets[${i}].credentials.defaultReturnUrl`), 'does not apply with threeLeggedReturn "consentPortal" (the targets return to the portal)');
+      }
+    }
+    consentPortal = { name: portalName, ...(portalUrl ? { portalUrl } : {}), ...(returnUrl ? { returnUrl } : {}) };
+  }
   if (!targets) return undefined;
-  return { kind: 'create', name, description, supportedMcpVersions, searchType, instructions, exceptionLevel, additionalAllowedClients, interceptor, targets, returnUrlRegistration };
+  return {
+    kind: 'create', name, description, supportedMcpVersions, searchType, instructions, exceptionLevel, additionalAllowedClients, interceptor, targets, returnUrlRegistration,
+    threeLeggedReturn, ...(consentPortal ? { consentPortal } : {}),
+  };
 }
 
 
