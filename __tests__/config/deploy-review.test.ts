@@ -256,3 +256,19 @@ describe('threeLeggedReturn: facade | consentPortal', () => {
     expect(issuesOf(withGateway(create)).map((i) => i.path)).toEqual([field]);
   });
 });
+
+describe('README no longer claims what the deployment review found untrue', () => {
+  const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+  test('ephemeral inputs are needed on every plan and apply, not only on runs that write them', () => {
+    expect(readme).not.toContain('on every plan and apply that writes them');
+    expect(readme).toContain('Ephemeral inputs must be given on every plan and every apply');
+  });
+  test('destroy needs deletion protection off; the secrets recovery window blocks the same names', () => {
+    expect(readme).toMatch(/deletionProtection: false`? and apply/);
+    expect(readme).toMatch(/secretRecoveryWindowDays`? \(7 by default\)/);
+  });
+  test('a custom Cognito domain needs an A record on the parent domain first; DEBUG is for development', () => {
+    expect(readme).toMatch(/parent domain must already resolve \(an A record\)/);
+    expect(readme).toMatch(/`'DEBUG'` \(the only value the API accepts\)\. For development only/);
+  });
+});
