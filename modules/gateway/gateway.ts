@@ -12,7 +12,9 @@
  * with the same name fails) and an `import` block needs an id known at plan time, so the list cannot
  * be written by a resource in the same apply. It is exposed as {@link AgentCoreGateway.returnUrls}
  * (outputs), and with `returnUrlRegistration: 'aws-cli'` written by a `terraform_data` running
- * UpdateWorkloadIdentity through the AWS CLI.
+ * UpdateWorkloadIdentity through the AWS CLI. With `threeLeggedReturn: 'consentPortal'` the
+ * targets return to the AgentCore consent portal instead (consent-portal.ts); until its URL is in
+ * the config they are held back ({@link AgentCoreGateway.heldBackTargets}).
  */
 import { Construct } from 'constructs';
 import { DataResource, Fn, Op, type Precondition } from 'cdktn';

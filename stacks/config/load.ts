@@ -42,7 +42,7 @@ function parseJson(text: string, file: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     const { line, column } = lineColumn(text, jsonErrorOffset(text));
-    throw fileError(`${file}:${line}:${column}`, `is not valid JSON: ${errorText(error)}`);
+    throw fileError(`${file}:${line}:${column}`, `is not valid JSON: ${errorText(error).replace(/\s+/g, ' ')}`);
   }
 }
 
@@ -87,7 +87,9 @@ export function readConfigFile(file: string): unknown {
     const at = locateModuleError(`${stack}\n${message}`, full);
     // Compilers (swc, esbuild) report syntax errors as text with the position in a code frame.
     const kind = /syntax error|SyntaxError|Unexpected token|Expected /i.test(message) ? 'SyntaxError' : name;
-    const firstLine = message.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.includes(full)) ?? kind;
+    // esbuild (tsx): "Transform failed with 1 error:\n<file>:1:27: ERROR: Unexpected \",\"".
+    const esbuild = /ERROR: (.+)/.exec(message)?.[1];
+    const firstLine = esbuild ?? message.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.includes(full)) ?? kind;
     throw fileError(at ? `${file}:${at}` : file, `could not be loaded (${kind}): ${firstLine.replace(/^x\s+/, '')}`);
   }
   return mod.default ?? mod;
