@@ -280,3 +280,20 @@ describe('3-legged OAuth through the AWS-managed consent portal (threeLeggedRetu
     expect(active.json.output.oauth_return_urls.value).toEqual([PORTAL_URL]);
   });
 });
+
+test('an inline schema with Terraform template characters is written as a literal ($${, %%{)', () => {
+  const text = JSON.stringify({ openapi: '3.0.0', info: { title: 'Uses ${placeholders} and %{directives}', version: '1' }, paths: {} });
+  const s = synthExample('examples/gateway-targets.config.ts', (c) => {
+    c.gateway.create.targets.find((t: Json) => t.name === 'tickets').schema = { inline: text };
+  });
+  try {
+    const [schema] = target(s.json, 'tickets').target_configuration[0].mcp[0].open_api_schema;
+    const payload: string = schema.inline_payload[0].payload;
+    expect(payload).toContain('$${placeholders}');
+    expect(payload).toContain('%%{directives}');
+    // Terraform reads $${ and %%{ back as the literal characters: the document reaches AgentCore unchanged.
+    expect(payload.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{')).toBe(text);
+  } finally {
+    s.cleanup();
+  }
+});

@@ -38,10 +38,19 @@ function s3ViaService(kmsKeyArn: string): string {
   return `s3.${region}.amazonaws.com${partition === 'aws-cn' ? '.cn' : ''}`;
 }
 
+/**
+ * A literal string for Terraform JSON: `${` and `%{` start template sequences in every string value
+ * (Terraform JSON configuration syntax, "Template expressions"), so a schema document that contains
+ * them is written with `$${` / `%%{`, which Terraform turns back into the literal characters.
+ */
+export function terraformLiteral(text: string): string {
+  return text.replace(/\$\{/g, '$$${').replace(/%\{/g, '%%{');
+}
+
 export class InlineSchema implements SchemaSource {
   constructor(readonly text: string) {}
   block(): SchemaBlock {
-    return { inlinePayload: [{ payload: this.text }] };
+    return { inlinePayload: [{ payload: terraformLiteral(this.text) }] };
   }
   readStatements(): PolicyStatement[] {
     return [];
