@@ -68,6 +68,8 @@ export default defineConfig({
         {
           kind: 'lambda',
           name: 'inventory',
+          // In the deployment's account (the plan checks it); a function in another account needs a
+          // resource policy allowing the gateway role and then crossAccount: true.
           function: { arn: 'arn:aws:lambda:us-west-2:123456789012:function:inventory-tools' },
           tools: { s3Uri: 's3://acme-tool-schemas/inventory/tools.json' },
         },
