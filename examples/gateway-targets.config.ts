@@ -68,6 +68,8 @@ export default defineConfig({
         {
           kind: 'lambda',
           name: 'inventory',
+          // In the deployment's account (the plan checks it); a function in another account needs a
+          // resource policy allowing the gateway role and then crossAccount: true.
           function: { arn: 'arn:aws:lambda:us-west-2:123456789012:function:inventory-tools' },
           tools: { s3Uri: 's3://acme-tool-schemas/inventory/tools.json' },
         },
@@ -116,6 +118,9 @@ export default defineConfig({
             grantType: 'AUTHORIZATION_CODE',
             provider: { create: { vendor: 'GithubOauth2', clientId: 'Iv1.0123456789abcdef' } },
           },
+          // Predefined tools (the server's tools/list, trimmed): with them, creating the target needs
+          // no tool sync, which would wait for a user's consent (CREATE_PENDING_AUTH) and fail the apply.
+          toolSchema: { file: 'examples/schemas/github-mcp-tools.json' },
         },
       ],
     },

@@ -50,6 +50,9 @@ export default defineConfig({
             scopes: ['repo', 'read:org'],
             provider: { create: { vendor: 'GithubOauth2', clientId: 'Iv1.0123456789abcdef' } },
           },
+          // Predefined tools (the server's tools/list, trimmed): with them, creating the target needs
+          // no tool sync, which would wait for a user's consent (CREATE_PENDING_AUTH) and fail the apply.
+          toolSchema: { file: 'examples/schemas/github-mcp-tools.json' },
         },
       ],
     },

@@ -6,14 +6,18 @@
  * With a 3-legged OAuth target (grant type AUTHORIZATION_CODE) it also deploys the return route
  * (OPTIONAL_ROUTES: GET /oauth/return → oauth-return), the return-keys secret (read by mcp-proxy and
  * oauth-return only), the public Cognito client the route re-authenticates with, and grants
- * oauth-return CompleteResourceTokenAuth on that gateway's 3-legged providers.
+ * oauth-return CompleteResourceTokenAuth on that gateway's 3-legged providers. With
+ * `threeLeggedReturn: 'consentPortal'` none of that: the AWS-managed consent portal's prerequisites
+ * (Cognito client, primary-IdP credential provider, execution role) and its CLI command instead.
  */
 import type { Construct } from 'constructs';
 import { Fn, TerraformOutput, TerraformStack } from 'cdktn';
 import type { ResolvedConfig } from './config/types';
 import { configureTerraform } from './terraform-settings';
 import { directAuthorizationScopes } from './config/validate-facade';
-import { MAX_LAMBDA_TIMEOUT_SECONDS, MCP_PROXY_OVERHEAD_SECONDS, MAX_UPSTREAM_TIMEOUT_SECONDS, hasThreeLeggedTargets } from './config/features';
+import {
+  MAX_LAMBDA_TIMEOUT_SECONDS, MCP_PROXY_OVERHEAD_SECONDS, MAX_UPSTREAM_TIMEOUT_SECONDS, consentPortalOf, consentPortalReturnUrl, hasFacadeReturnRoute, hasThreeLeggedTargets,
+} from './config/features';
 import { OPTIONAL_ROUTES, PATHS, ROUTES, type OptionalFunctionName } from '../functions/lib/routes';
 import { StackInputs } from '../modules/inputs';
 import { Identity } from '../modules/identity/identity';
@@ -56,8 +60,11 @@ export class McpOAuthStack extends TerraformStack {
     // The streaming integration waits as long as the function may run; in direct mode it is the
     // upstream exchange itself (HTTP_PROXY to the gateway), bounded by the upstream timeout.
     const streamingTimeoutMs = (direct ? facade.mcp.upstreamTimeoutSeconds : mcpProxyTimeoutSeconds) * 1000;
-    const threeLegged = hasThreeLeggedTargets(config.gateway);
-    configureTerraform(this, config, { streamingTimeoutMs, authorizationCodeTargets: threeLegged });
+    const threeLeggedTargets = hasThreeLeggedTargets(config.gateway);
+    configureTerraform(this, config, { streamingTimeoutMs, authorizationCodeTargets: threeLeggedTargets });
+    // The façade's own return route, unless 3-legged consent goes through the AWS consent portal.
+    const threeLegged = hasFacadeReturnRoute(config.gateway);
+    const portal = consentPortalOf(config.gateway);
     this.inputs = new StackInputs(this);
 
     this.endpoint = new FacadeEndpoint(this, 'endpoint', { name: `${config.name}-facade`, stageName: facade.stageName, customDomain: facade.customDomain });
@@ -71,6 +78,7 @@ export class McpOAuthStack extends TerraformStack {
       defaultLogoutUrl: `${this.endpoint.baseUrl}/`,
       inputs: this.inputs,
       returnCallbackUrl: this.oauthReturnUrl,
+      consentPortalClient: portal ? { callbackUrl: portal.portalUrl ? `${portal.portalUrl}/callback` : undefined } : undefined,
     });
 
     if (config.gateway.kind === 'create') {
@@ -85,6 +93,10 @@ export class McpOAuthStack extends TerraformStack {
         logRetentionDays: facade.logRetentionDays,
         inputs: this.inputs,
         oauthReturnUrl: this.oauthReturnUrl,
+        consentPortal:
+          portal && this.identity.consentPortalClient
+            ? { name: portal.name, client: this.identity.consentPortalClient, returnUrl: consentPortalReturnUrl(portal) }
+            : undefined,
       });
     }
     const gatewayUrl = this.gateway ? this.gateway.url : (config.gateway as { url: string }).url;
@@ -185,6 +197,22 @@ export class McpOAuthStack extends TerraformStack {
       output('facade_domain_target', { name: this.endpoint.domain.regionalDomainName, zone_id: this.endpoint.domain.regionalZoneId }, 'Alias target for the façade custom domain');
     }
     if (this.identity.customDomainTarget) output('cognito_domain_target', this.identity.customDomainTarget, 'CloudFront alias target for the Cognito custom domain');
+    const portal = this.gateway?.consentPortal;
+    if (portal && this.gateway) {
+      output('consent_portal', {
+        credential_provider_arn: portal.provider.credentialProviderArn,
+        execution_role_arn: portal.role.arn,
+        gateway_arn: this.gateway.gateway.gatewayArn,
+        create_command: portal.createCommand,
+        held_back_targets: [...this.gateway.heldBackTargets],
+      }, this.gateway.heldBackTargets.length
+        ? '3-legged OAuth through the AgentCore consent portal: run create_command, wait for ACTIVE, set gateway.create.consentPortal.portalUrl and apply again to create held_back_targets (docs/three-legged.md)'
+        : '3-legged OAuth through the AgentCore consent portal (docs/three-legged.md)');
+      if (this.gateway.returnUrls.length) {
+        output('oauth_return_urls', [...this.gateway.returnUrls], "3-legged OAuth: every URL the gateway's workload identity must allow (allowedResourceOauth2ReturnUrls)");
+        output('gateway_workload_identity', { arn: this.gateway.workloadIdentityArn, name: this.gateway.workloadIdentityName }, "The gateway's workload identity: register oauth_return_urls on it");
+      }
+    }
     if (this.oauthReturnUrl && this.gateway) {
       output('oauth_return_url', this.oauthReturnUrl, "3-legged OAuth: the façade's return route (targets' default return URL, the return client's only callback)");
       output('oauth_return_urls', [...this.gateway.returnUrls], "3-legged OAuth: every URL the gateway's workload identity must allow (allowedResourceOauth2ReturnUrls)");

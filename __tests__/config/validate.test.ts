@@ -243,6 +243,7 @@ describe('gateway targets', () => {
   const githubTarget = (credentials: Json = {}) => ({
     kind: 'mcpServer', name: 'gh', endpoint: 'https://api.example.com/mcp',
     credentials: { type: 'oauth', scopes: ['repo'], grantType: 'AUTHORIZATION_CODE', provider: { create: { vendor: 'GithubOauth2', clientId: 'x' } }, ...credentials },
+    ...((credentials as Json).grantType === 'CLIENT_CREDENTIALS' ? {} : { toolSchema: { file: 'examples/schemas/github-mcp-tools.json' } }),
   });
 
   test('3-legged OAuth: the return URL defaults to the façade (resolved by the stack); built-in vendors take no discovery URL', () => {
@@ -259,8 +260,7 @@ describe('gateway targets', () => {
 
   test('3-legged OAuth: a return URL of its own must be https; client credentials take none', () => {
     expect(errorOf(withTarget(githubTarget({ defaultReturnUrl: 'http://apps.example.com/return' }))).message).toBe('gateway.create.targets[0].credentials.defaultReturnUrl: must be https');
-    const cc = { ...githubTarget({ defaultReturnUrl: 'https://apps.example.com/return' }) };
-    cc.credentials.grantType = 'CLIENT_CREDENTIALS';
+    const cc = { ...githubTarget({ defaultReturnUrl: 'https://apps.example.com/return', grantType: 'CLIENT_CREDENTIALS' }) };
     expect(errorOf(withTarget(cc)).message).toBe('gateway.create.targets[0].credentials.defaultReturnUrl: only applies to grantType AUTHORIZATION_CODE');
   });
 
@@ -410,5 +410,12 @@ describe('facade.mcpProxy: what direct mode cannot do is refused by field', () =
     const input = structuredClone(readConfigFile('examples/three-legged.config.ts')) as Json;
     input.facade = { ...input.facade, mcpProxy: 'direct' };
     expect(String(errorOf(input))).toContain('facade.mcpProxy: "direct" cannot serve 3-legged OAuth target gateway.create.targets[0] (github)');
+  });
+
+  test('direct with 3-legged OAuth through the AWS consent portal is accepted (no return URL to inject)', () => {
+    const input = structuredClone(readConfigFile('examples/three-legged.config.ts')) as Json;
+    input.facade = { ...input.facade, mcpProxy: 'direct', mcp: { ...input.facade.mcp, mergeToolsListPages: 0 } };
+    input.gateway = { ...input.gateway, create: { ...input.gateway.create, threeLeggedReturn: 'consentPortal' } };
+    expect(validateConfig(input, { projectRoot: PROJECT_ROOT }).facade.mcpProxy).toBe('direct');
   });
 });

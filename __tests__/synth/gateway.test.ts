@@ -3,8 +3,10 @@
  * target kind, its credential configuration, the interceptor, and tool-schema conversion. These
  * resources do not exist in the offline aws 5.100 provider, so this is where they are checked.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { inlineToolPayload } from '../../modules/gateway/tool-schema';
-import { functionsByName, ref, resources, synthExample, type Json, type Synthesized } from './helpers';
+import { PROJECT_ROOT, functionsByName, ref, resources, synthExample, type Json, type Synthesized } from './helpers';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -63,7 +65,10 @@ test('OpenAPI targets: schema inline from a file or from S3, with API key or OAu
 test('Smithy and MCP server targets; 3-legged OAuth is written with grant_type and default_return_url', () => {
   expect(target('dynamodb').target_configuration[0].mcp[0].smithy_model).toEqual([{ s3: [{ uri: 's3://acme-tool-schemas/smithy/dynamodb-orders-readonly.json' }] }]);
   const github = target('github');
-  expect(github.target_configuration[0].mcp[0].mcp_server).toEqual([{ endpoint: 'https://api.githubcopilot.com/mcp/' }]);
+  // With its predefined tools (the file, verbatim), so creating it needs no consent-bound tool sync.
+  expect(github.target_configuration[0].mcp[0].mcp_server).toEqual([
+    { endpoint: 'https://api.githubcopilot.com/mcp/', mcp_tool_schema: [{ inline_payload: [{ payload: fs.readFileSync(path.join(PROJECT_ROOT, 'examples/schemas/github-mcp-tools.json'), 'utf8') }] }] },
+  ]);
   expect(github.credential_provider_configuration).toEqual([
     {
       oauth: [

@@ -186,6 +186,8 @@ describe('gateway service role', () => {
       const policies = inlinePolicies(only.json, gatewayRole(only.json));
       expect(policies).toHaveLength(1);
       expect(policies[0].Statement).toEqual([
+        // Its model is in S3: the schema source grants its own read (schema-source.ts).
+        { Sid: 'ReadSchemaOrdersDb', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [expect.stringMatching(/^arn:\$\{data\.aws_partition\.[^}]+\.partition\}:s3:::acme-tool-schemas\/smithy\/dynamodb\.json$/)] },
         { Sid: 'SmithyOrdersDb1', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: ['arn:aws:dynamodb:us-east-1:123456789012:table/orders'] },
       ]);
       const [policyId] = Object.keys(resources(only.json, 'aws_iam_role_policy')).filter((id) => id.startsWith('gateway_policy'));

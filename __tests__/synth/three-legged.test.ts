@@ -39,6 +39,7 @@ beforeAll(() => {
           provider: { create: { vendor, clientId: `${vendor}-client`, ...(vendor === 'CustomOauth2' ? { discoveryUrl: 'https://auth.custom.example/.well-known/openid-configuration' } : {}) } },
           ...(vendor === 'SlackOauth2' ? { defaultReturnUrl: 'https://apps.acme.example/slack/return' } : {}),
         },
+        toolSchema: { inline: JSON.stringify({ tools: [{ name: 'read', description: 'Read', inputSchema: { type: 'object' } }] }) },
       });
     }
     // A client-credentials target alongside: not part of the return route's permissions.

@@ -12,24 +12,28 @@
  * with the same name fails) and an `import` block needs an id known at plan time, so the list cannot
  * be written by a resource in the same apply. It is exposed as {@link AgentCoreGateway.returnUrls}
  * (outputs), and with `returnUrlRegistration: 'aws-cli'` written by a `terraform_data` running
- * UpdateWorkloadIdentity through the AWS CLI.
+ * UpdateWorkloadIdentity through the AWS CLI. With `threeLeggedReturn: 'consentPortal'` the
+ * targets return to the AgentCore consent portal instead (consent-portal.ts); until its URL is in
+ * the config they are held back ({@link AgentCoreGateway.heldBackTargets}).
  */
 import { Construct } from 'constructs';
-import { DataResource, Fn } from 'cdktn';
+import { DataResource, Fn, Op, type Precondition } from 'cdktn';
 import { BedrockagentcoreGateway } from '@cdktn/provider-aws/lib/bedrockagentcore-gateway';
 import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktn/provider-aws/lib/data-aws-region';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
-import type { ResolvedFunctionSource, ResolvedGateway } from '../../stacks/config/types';
+import type { ResolvedFunctionSource, ResolvedGateway, ResolvedTarget } from '../../stacks/config/types';
+import type { CognitoUserPoolClient } from '@cdktn/provider-aws/lib/cognito-user-pool-client';
 import { BundledFunction } from '../bundled-function';
 import { isThreeLegged } from '../../stacks/config/features';
 import { assumeRolePolicy, policyDocument } from '../iam';
 import type { StackInputs } from '../inputs';
 import { TargetCredentials, type CredentialProviderRef } from './credentials';
 import { completeResourceTokenAuthStatement, gatewayRoleStatements } from './role-policy';
-import { GatewayTarget } from './target';
+import { GatewayTarget, targetSchemaReadStatements } from './target';
+import { ConsentPortal } from './consent-portal';
 
 export interface AgentCoreGatewayProps {
   readonly config: Extract<ResolvedGateway, { kind: 'create' }>;
@@ -54,6 +58,12 @@ export interface AgentCoreGatewayProps {
    * such a target exists.
    */
   readonly oauthReturnUrl?: string;
+  /**
+   * 3-legged OAuth through the AWS-managed consent portal instead of the façade's return route:
+   * its Cognito client, name and (once known) the return URL its targets get. Without `returnUrl`
+   * the 3-legged targets are held back ({@link AgentCoreGateway.heldBackTargets}).
+   */
+  readonly consentPortal?: { readonly name: string; readonly client: CognitoUserPoolClient; readonly returnUrl?: string };
 }
 
 export class AgentCoreGateway extends Construct {
@@ -70,6 +80,10 @@ export class AgentCoreGateway extends Construct {
   readonly returnUrls: readonly string[];
   /** Credential providers of 3-legged (AUTHORIZATION_CODE) targets. */
   readonly threeLeggedProviders: readonly CredentialProviderRef[];
+  /** The consent portal's prerequisites, with `threeLeggedReturn: 'consentPortal'`. */
+  readonly consentPortal?: ConsentPortal;
+  /** 3-legged targets not created yet: their return URL derives from the consent portal's URL, not known yet. */
+  readonly heldBackTargets: readonly string[];
   private readonly agentCoreArnPrefix: string;
 
   constructor(scope: Construct, id: string, props: AgentCoreGatewayProps) {
@@ -109,6 +123,17 @@ export class AgentCoreGateway extends Construct {
     const interceptorArn = interceptor
       ? functionArn(interceptor.function, 'interceptor', { IDP_ISSUER: props.idp.issuer, IDP_JWKS_URI: props.idp.jwksUri })
       : undefined;
+    // An existing function in another account needs a resource policy for this role, which the
+    // stack cannot write there: unless the config says it exists (`crossAccount: true`), the plan
+    // stops with the reason once the deployment's account is known (types.ts FunctionSource).
+    const sameAccount = (source: ResolvedFunctionSource, what: string): Precondition[] =>
+      source.kind === 'arn' && !source.crossAccount
+        ? [{
+            condition: Op.eq(source.arn.split(':')[4], account.accountId),
+            errorMessage: `${what} ${source.arn} is in another account than this deployment: the gateway role can invoke it only if the function's resource-based policy allows that role (lambda:InvokeFunction). Add that permission in the function's account and set crossAccount: true on the function.`,
+          }]
+        : [];
+    const interceptorChecks = interceptor ? sameAccount(interceptor.function, 'The interceptor') : [];
 
     this.gateway = new BedrockagentcoreGateway(this, 'gateway', {
       name: config.name,
@@ -129,6 +154,7 @@ export class AgentCoreGateway extends Construct {
               },
             ]
           : undefined,
+      lifecycle: interceptorChecks.length ? { precondition: interceptorChecks } : undefined,
     });
 
     this.workloadIdentityArn = this.gateway.workloadIdentityDetails.get(0).workloadIdentityArn;
@@ -156,12 +182,20 @@ export class AgentCoreGateway extends Construct {
       agentCoreArnPrefix: this.agentCoreArnPrefix,
       // Smithy targets call their AWS service with this role (GATEWAY_IAM_ROLE).
       smithyPermissions: config.targets.flatMap((t) => (t.kind === 'smithy' ? [{ target: t.name, permissions: t.permissions }] : [])),
+      // Target creation and synchronization read S3-hosted schemas with this role.
+      schemaReads: config.targets.flatMap((t) => targetSchemaReadStatements(t, { partition: partition.partition })),
     });
     const policy = statements.length
       ? new IamRolePolicy(this, 'policy', { name: 'gateway-targets', role: this.role.id, policy: policyDocument(statements) })
       : undefined;
 
-    this.targets = config.targets.map(
+    // Through the consent portal, a 3-legged target's return URL derives from the portal's URL,
+    // which exists only after the portal is created (after this apply): such targets wait for it.
+    const portal = props.consentPortal;
+    const waiting = (t: ResolvedTarget) => portal !== undefined && portal.returnUrl === undefined && isThreeLegged(t);
+    this.heldBackTargets = config.targets.filter(waiting).map((t) => t.name);
+    const threeLeggedReturnUrl = portal ? portal.returnUrl : props.oauthReturnUrl;
+    this.targets = config.targets.filter((t) => !waiting(t)).map(
       (t) =>
         new GatewayTarget(this, `target-${t.name}`, {
           gatewayId: this.gateway.gatewayId,
@@ -170,7 +204,8 @@ export class AgentCoreGateway extends Construct {
           provider: providers.get(t.name),
           // Target creation lists the target's tools, which already needs the role's permissions.
           dependsOn: policy ? [policy] : undefined,
-          defaultReturnUrl: props.oauthReturnUrl,
+          defaultReturnUrl: threeLeggedReturnUrl,
+          preconditions: t.kind === 'lambda' ? sameAccount(t.function, `Target ${t.name}: the function`) : [],
         }),
     );
     this.functions = functions;
@@ -182,12 +217,25 @@ export class AgentCoreGateway extends Construct {
       return provider;
     });
     this.returnUrls = [];
-    if (threeLegged.length) {
+    if (portal) {
+      this.consentPortal = new ConsentPortal(this, 'consent-portal', {
+        namePrefix: props.namePrefix,
+        portalName: portal.name,
+        gatewayArn: this.gateway.gatewayArn,
+        discoveryUrl: props.discoveryUrl,
+        client: portal.client,
+        targetProviderArns: this.threeLeggedProviders.map((p) => p.arn),
+        account: account.accountId,
+        region: region.region,
+        agentCoreArnPrefix: this.agentCoreArnPrefix,
+      });
+      if (portal.returnUrl) this.returnUrls = [portal.returnUrl];
+    } else if (threeLegged.length) {
       if (!props.oauthReturnUrl) throw new Error('3-legged OAuth targets need the façade return URL (oauthReturnUrl)');
       const own = threeLegged.flatMap((t) => (t.credentials.type === 'oauth' && t.credentials.defaultReturnUrl ? [t.credentials.defaultReturnUrl] : []));
       this.returnUrls = [...new Set([props.oauthReturnUrl, ...own])];
-      if (config.returnUrlRegistration === 'aws-cli') this.registerReturnUrlsWithCli(region.region);
     }
+    if (this.returnUrls.length && config.returnUrlRegistration === 'aws-cli') this.registerReturnUrlsWithCli(region.region);
   }
 
   /**

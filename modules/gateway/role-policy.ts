@@ -11,8 +11,10 @@
  *   grant them. They are validated in stacks/config/validate-gateway.ts (no `*` actions/resources).
  * Action sets follow the AgentCore guide ("Scope down access to credential providers by workload
  * identity") and aws-cdk's gateway permissions: OAuth additionally needs the JWT- and user-id-based
- * workload token calls. S3 tool schemas are read with the caller's credentials at target creation,
- * not with this role.
+ * workload token calls.
+ * - for S3-hosted schema documents (tool schemas, OpenAPI, Smithy): the statements each schema
+ *   source declares for its own read (schema-source.ts: `s3:GetObject` on the object, `kms:Decrypt`
+ *   on an SSE-KMS key), as aws-cdk-lib's AgentCore schemas grant them to the gateway role.
  */
 import type { TargetPermission } from '../../stacks/config/types';
 import { sid, type PolicyStatement } from '../iam';
@@ -27,6 +29,8 @@ export interface GatewayRolePolicyInputs {
   readonly agentCoreArnPrefix: string;
   /** Smithy targets by name, with the permissions their tools need in the model's AWS service. */
   readonly smithyPermissions?: readonly { readonly target: string; readonly permissions: readonly TargetPermission[] }[];
+  /** What reading the targets' S3-hosted schemas needs, as each schema source declares it. */
+  readonly schemaReads?: readonly PolicyStatement[];
 }
 
 /**
@@ -51,13 +55,16 @@ export function gatewayRoleStatements(i: GatewayRolePolicyInputs): PolicyStateme
   // IAM requires Sids to be unique within a policy; target names that differ only in case or
   // hyphens ("orders-db", "ordersDb") would collide, hence the suffix.
   const taken = new Set(statements.map((s) => s.sid));
+  const uniqueSid = (base: string): string => {
+    let id = base;
+    for (let k = 2; taken.has(id); k++) id = `${base}X${k}`;
+    taken.add(id);
+    return id;
+  };
+  for (const read of i.schemaReads ?? []) statements.push({ ...read, sid: uniqueSid(read.sid) });
   for (const { target, permissions } of i.smithyPermissions ?? []) {
     permissions.forEach((p, n) => {
-      const base = sid('Smithy', target, String(n + 1));
-      let id = base;
-      for (let k = 2; taken.has(id); k++) id = `${base}X${k}`;
-      taken.add(id);
-      statements.push({ sid: id, actions: unique(p.actions), resources: unique(p.resources) });
+      statements.push({ sid: uniqueSid(sid('Smithy', target, String(n + 1))), actions: unique(p.actions), resources: unique(p.resources) });
     });
   }
   return statements;

@@ -1,16 +1,20 @@
 /**
  * One `aws_bedrockagentcore_gateway_target`: Lambda (with its tool schema), OpenAPI, Smithy or MCP
- * server, with the credential provider configuration the kind supports.
+ * server (with its predefined tool schema for 3-legged OAuth), with the credential provider
+ * configuration the kind supports. Each schema document knows what reading it needs
+ * ({@link targetSchemaReadStatements}, schema-source.ts).
  */
 import { Construct } from 'constructs';
-import type { ITerraformDependable } from 'cdktn';
+import type { ITerraformDependable, Precondition } from 'cdktn';
 import {
   BedrockagentcoreGatewayTarget,
   type BedrockagentcoreGatewayTargetCredentialProviderConfiguration as CredentialConfig,
   type BedrockagentcoreGatewayTargetTargetConfigurationMcp as McpConfig,
 } from '@cdktn/provider-aws/lib/bedrockagentcore-gateway-target';
-import type { ResolvedSchemaSource, ResolvedTarget } from '../../stacks/config/types';
+import type { ResolvedTarget } from '../../stacks/config/types';
+import type { PolicyStatement } from '../iam';
 import type { CredentialProviderRef } from './credentials';
+import { schemaSource, type SchemaReadContext, type SchemaSource } from './schema-source';
 import { inlineToolPayload } from './tool-schema';
 
 export interface GatewayTargetProps {
@@ -22,8 +26,10 @@ export interface GatewayTargetProps {
   readonly provider?: CredentialProviderRef;
   /** Resources that must exist first (the role policy granting what the target needs). */
   readonly dependsOn?: ITerraformDependable[];
-  /** AUTHORIZATION_CODE targets without their own `defaultReturnUrl`: the façade's return route. */
+  /** AUTHORIZATION_CODE targets without their own `defaultReturnUrl`: the façade's return route or the consent portal's. */
   readonly defaultReturnUrl?: string;
+  /** Checked before the target is planned (e.g. that an existing Lambda is in this account). @default none */
+  readonly preconditions?: readonly Precondition[];
 }
 
 export class GatewayTarget extends Construct {
@@ -32,86 +38,81 @@ export class GatewayTarget extends Construct {
   constructor(scope: Construct, id: string, props: GatewayTargetProps) {
     super(scope, id);
     const t = props.target;
-    const credentials = credentialConfiguration(t, props.provider, props.defaultReturnUrl);
     this.resource = new BedrockagentcoreGatewayTarget(this, 'target', {
       gatewayIdentifier: props.gatewayId,
       name: t.name,
       description: t.description,
       targetConfiguration: [{ mcp: [mcpConfiguration(t, props.lambdaArn)] }],
-      credentialProviderConfiguration: credentials.typed,
+      credentialProviderConfiguration: credentialConfiguration(t, props.provider, props.defaultReturnUrl),
       dependsOn: props.dependsOn,
+      lifecycle: props.preconditions?.length ? { precondition: [...props.preconditions] } : undefined,
     });
-    if (credentials.raw) {
-      // grant_type / default_return_url are newer than the 6.25 bindings (terraform-provider-aws
-      // PR #46217, fixing #46128; see stacks/terraform-settings.ts for the provider floor), so the
-      // whole block is written raw with addOverride; overriding only the two fields would append a
-      // second element to the typed block list.
-      this.resource.addOverride('credential_provider_configuration', credentials.raw);
-    }
   }
 }
 
-function schemaBlock(source: ResolvedSchemaSource) {
-  return source.kind === 'inline'
-    ? { inlinePayload: [{ payload: source.text }] }
-    : { s3: [{ uri: source.uri, bucketOwnerAccountId: source.bucketOwnerAccountId }] };
+/** The schema documents of a target other than inline Lambda tool definitions. */
+function schemaSources(t: ResolvedTarget): { lambdaTools?: SchemaSource; schema?: SchemaSource } {
+  switch (t.kind) {
+    case 'lambda':
+      return Array.isArray(t.tools) ? {} : { lambdaTools: schemaSource(t.tools as Exclude<typeof t.tools, readonly unknown[]>) };
+    case 'openApi':
+    case 'smithy':
+      return { schema: schemaSource(t.schema) };
+    case 'mcpServer':
+      return t.toolSchema ? { schema: schemaSource(t.toolSchema) } : {};
+  }
+}
+
+/**
+ * What the gateway role needs to read this target's schema documents (`s3:GetObject` on S3
+ * objects, `kms:Decrypt` on their SSE-KMS keys); `[]` for inline ones.
+ */
+export function targetSchemaReadStatements(t: ResolvedTarget, context: SchemaReadContext): PolicyStatement[] {
+  const { lambdaTools, schema } = schemaSources(t);
+  return [...(lambdaTools?.readStatements(t.name, context) ?? []), ...(schema?.readStatements(t.name, context) ?? [])];
 }
 
 function mcpConfiguration(t: ResolvedTarget, lambdaArn: string | undefined): McpConfig {
+  const { lambdaTools, schema } = schemaSources(t);
   switch (t.kind) {
     case 'lambda': {
       if (!lambdaArn) throw new Error(`target ${t.name}: a Lambda target needs its function ARN`);
-      const toolSchema = Array.isArray(t.tools)
-        ? { inlinePayload: inlineToolPayload(t.tools) }
-        : { s3: [{ uri: (t.tools as { s3Uri: string }).s3Uri, bucketOwnerAccountId: (t.tools as { bucketOwnerAccountId?: string }).bucketOwnerAccountId }] };
+      const toolSchema = lambdaTools ? { s3: lambdaTools.block().s3 } : { inlinePayload: inlineToolPayload(t.tools as Parameters<typeof inlineToolPayload>[0]) };
       return { lambda: [{ lambdaArn, toolSchema: [toolSchema] }] };
     }
     case 'openApi':
-      return { openApiSchema: [schemaBlock(t.schema)] };
+      return { openApiSchema: [(schema as SchemaSource).block()] };
     case 'smithy':
-      return { smithyModel: [schemaBlock(t.schema)] };
+      return { smithyModel: [(schema as SchemaSource).block()] };
     case 'mcpServer':
-      return { mcpServer: [{ endpoint: t.endpoint }] };
+      // A predefined tool schema (3-legged targets): CreateGatewayTarget then needs no tool sync,
+      // which would wait for a user's consent (CREATE_PENDING_AUTH, terraform-provider-aws #48114).
+      return { mcpServer: [{ endpoint: t.endpoint, ...(schema ? { mcpToolSchema: [schema.block()] } : {}) }] };
   }
 }
 
-function credentialConfiguration(t: ResolvedTarget, provider: CredentialProviderRef | undefined, facadeReturnUrl: string | undefined): { typed?: CredentialConfig[]; raw?: unknown[] } {
+function credentialConfiguration(t: ResolvedTarget, provider: CredentialProviderRef | undefined, fallbackReturnUrl: string | undefined): CredentialConfig[] | undefined {
   const c = t.credentials;
   switch (c.type) {
     case 'none':
-      return {};
+      return undefined;
     case 'gatewayIamRole':
       // Lambda and Smithy targets are called with the gateway's own role, which gets
       // lambda:InvokeFunction on Lambda targets and a Smithy target's `permissions` (role-policy.ts).
-      return { typed: [{ gatewayIamRole: [{}] }] };
+      return [{ gatewayIamRole: [{}] }];
     case 'apiKey':
-      return {
-        typed: [{ apiKey: [{ providerArn: need(provider, t).arn, credentialLocation: c.location, credentialParameterName: c.parameterName, credentialPrefix: c.prefix }] }],
-      };
+      return [{ apiKey: [{ providerArn: need(provider, t).arn, credentialLocation: c.location, credentialParameterName: c.parameterName, credentialPrefix: c.prefix }] }];
     case 'oauth': {
       const customParameters = Object.keys(c.customParameters).length ? { ...c.customParameters } : undefined;
-      if (c.grantType === 'CLIENT_CREDENTIALS') {
-        return { typed: [{ oauth: [{ providerArn: need(provider, t).arn, scopes: [...c.scopes], customParameters }] }] };
-      }
-      const defaultReturnUrl = c.defaultReturnUrl ?? facadeReturnUrl;
-      if (!defaultReturnUrl) throw new Error(`target ${t.name}: AUTHORIZATION_CODE needs a default return URL (the façade's return route)`);
-      return {
-        raw: [
-          {
-            oauth: [
-              {
-                provider_arn: need(provider, t).arn,
-                scopes: [...c.scopes],
-                ...(customParameters ? { custom_parameters: customParameters } : {}),
-                grant_type: c.grantType,
-                // Where AgentCore sends the browser after consent when a tools/call names no return URL
-                // (OAuthCredentialProvider.defaultReturnUrl, AgentCore control-plane API reference).
-                default_return_url: defaultReturnUrl,
-              },
-            ],
-          },
-        ],
-      };
+      const oauth = { providerArn: need(provider, t).arn, scopes: [...c.scopes], customParameters };
+      if (c.grantType === 'CLIENT_CREDENTIALS') return [{ oauth: [oauth] }];
+      const defaultReturnUrl = c.defaultReturnUrl ?? fallbackReturnUrl;
+      if (!defaultReturnUrl) throw new Error(`target ${t.name}: AUTHORIZATION_CODE needs a default return URL (the façade's return route or the consent portal's)`);
+      // grant_type / default_return_url: typed since aws provider 6.32 (terraform-provider-aws
+      // PR #46217); defaultReturnUrl is where AgentCore sends the browser after consent when a
+      // tools/call names no return URL (OAuthCredentialProvider.defaultReturnUrl, AgentCore
+      // control-plane API reference).
+      return [{ oauth: [{ ...oauth, grantType: c.grantType, defaultReturnUrl }] }];
     }
   }
 }

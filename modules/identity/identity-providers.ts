@@ -87,3 +87,28 @@ export function identityProviderSecretDescription(idp: ResolvedIdentityProvider)
   if (idp.type === 'saml') return undefined;
   return idp.type === 'apple' ? `Sign in with Apple private key (.p8 contents) for ${idp.clientId}` : `${idp.name} client secret for client ${idp.clientId}`;
 }
+
+/**
+ * `provider_details` keys Cognito adds on its own (DescribeIdentityProvider returns them after
+ * CreateIdentityProvider) for what this stack does not set, so every plan would otherwise show a
+ * diff removing them. OIDC with discovery: the endpoints read from the issuer's discovery document
+ * and `attributes_url_add_attributes`; social providers: their built-in endpoints; SAML from a
+ * metadata URL: the downloaded metadata and the bindings and certificate read from it. Which keys
+ * Cognito adds is inferred from its DescribeIdentityProvider output (deploy-review.md item 8), so a
+ * key configured here is never in the list.
+ */
+export function computedProviderDetailKeys(idp: ResolvedIdentityProvider): string[] {
+  switch (idp.type) {
+    case 'oidc':
+      return ['attributes_url_add_attributes', ...(idp.endpoints ? [] : ['authorize_url', 'token_url', 'attributes_url', 'jwks_uri'])];
+    case 'saml':
+      return ['ActiveEncryptionCertificate', 'SLORedirectBindingURI', 'SSORedirectBindingURI', ...('url' in idp.metadata ? ['MetadataFile'] : [])];
+    case 'google':
+      return ['attributes_url', 'attributes_url_add_attributes', 'authorize_url', 'oidc_issuer', 'token_request_method', 'token_url'];
+    case 'facebook':
+    case 'amazon':
+      return ['attributes_url', 'attributes_url_add_attributes', 'authorize_url', 'token_request_method', 'token_url', ...(idp.type === 'facebook' ? ['api_version'] : [])];
+    case 'apple':
+      return ['attributes_url_add_attributes', 'authorize_url', 'oidc_issuer', 'token_request_method', 'token_url'];
+  }
+}

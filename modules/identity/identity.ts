@@ -23,7 +23,7 @@ import type { ResolvedIdentity } from '../../stacks/config/types';
 import type { StackInputs } from '../inputs';
 import { arnRegion } from '../terraform-paths';
 import { cognitoEndpoints, issuerForPoolId, type IdpEndpointSet } from './endpoints';
-import { identityProviderArgs, identityProviderSecretDescription } from './identity-providers';
+import { computedProviderDetailKeys, identityProviderArgs, identityProviderSecretDescription } from './identity-providers';
 
 export interface IdentityProps {
   readonly config: ResolvedIdentity;
@@ -36,6 +36,11 @@ export interface IdentityProps {
   readonly inputs: StackInputs;
   /** Create the return route's public client with this as its only callback URL (3-legged OAuth). */
   readonly returnCallbackUrl?: string;
+  /**
+   * Create the AgentCore consent portal's app client (3-legged OAuth through the consent portal):
+   * `callbackUrl` is `<portalUrl>/callback`, unknown before the portal exists.
+   */
+  readonly consentPortalClient?: { readonly callbackUrl?: string };
 }
 
 /**
@@ -58,6 +63,8 @@ export class Identity extends Construct {
   readonly customDomainTarget?: string;
   /** The 3-legged OAuth return route's public client (RETURN_CLIENT_ID), when requested. */
   readonly returnClient?: CognitoUserPoolClient;
+  /** The consent portal's confidential client (its primary IdP application), when requested. */
+  readonly consentPortalClient?: CognitoUserPoolClient;
 
   constructor(scope: Construct, id: string, props: IdentityProps) {
     super(scope, id);
@@ -119,7 +126,15 @@ export class Identity extends Construct {
         // kept out of the synthesized files and masked in plans, and stored (encrypted) in state.
         props.inputs.secret(variable, { description: identityProviderSecretDescription(idp) ?? variable, ephemeral: false }),
       );
-      return new CognitoIdentityProvider(this, `idp-${idp.name.toLowerCase()}`, { userPoolId: this.userPoolId, ...args });
+      // Cognito fills in provider_details keys this config does not set (endpoints from OIDC
+      // discovery, the SAML metadata's bindings and certificate): ignoring exactly those keys keeps
+      // plans clean without hiding a change to a key that is configured here.
+      const computed = computedProviderDetailKeys(idp);
+      return new CognitoIdentityProvider(this, `idp-${idp.name.toLowerCase()}`, {
+        userPoolId: this.userPoolId,
+        ...args,
+        lifecycle: computed.length ? { ignoreChanges: computed.map((key) => `provider_details["${key}"]`) } : undefined,
+      });
     });
 
     // Provider names are references, so the clients are created after the IdPs they list.
@@ -149,7 +164,15 @@ export class Identity extends Construct {
       // With rotation, refresh goes through /oauth2/token (or GetTokensFromRefreshToken) and
       // ALLOW_REFRESH_TOKEN_AUTH must be off (Cognito: RefreshTokenRotationType).
       explicitAuthFlows: rotation.enabled ? ['ALLOW_USER_SRP_AUTH'] : ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH'],
-      refreshTokenRotation: rotation.enabled ? [{ feature: 'ENABLED', retryGracePeriodSeconds: rotation.retryGracePeriodSeconds }] : undefined,
+      // Always written, also when off: removing the block leaves rotation on in Cognito, so the
+      // update that adds ALLOW_REFRESH_TOKEN_AUTH fails (terraform-provider-aws #47196, #43531), and
+      // an omitted grace period reads back as 0 ("was null, but now 0", #45646). Hence the explicit
+      // DISABLED form with retry_grace_period_seconds = 0 (docs/deploy-notes.md, two-step change).
+      refreshTokenRotation: [
+        rotation.enabled
+          ? { feature: 'ENABLED', retryGracePeriodSeconds: rotation.retryGracePeriodSeconds }
+          : { feature: 'DISABLED', retryGracePeriodSeconds: 0 },
+      ],
       dependsOn: [...(resourceServer ? [resourceServer] : []), ...(domain ? [domain] : [])],
     });
 
@@ -179,13 +202,40 @@ export class Identity extends Construct {
       });
     }
 
+    if (props.consentPortalClient) {
+      const callbackUrl = props.consentPortalClient.callbackUrl;
+      // The consent portal's primary IdP application (AWS docs "Consent portal prerequisites"): an
+      // OIDC web application with the authorization-code grant, a client secret and `openid`. Its
+      // callback is `<portalUrl>/callback`, which exists only once the portal is ACTIVE, so until
+      // then the client has no OAuth flow at all rather than a made-up redirect URI.
+      this.consentPortalClient = new CognitoUserPoolClient(this, 'consent-portal-client', {
+        name: `${namePrefix}-consent-portal`,
+        userPoolId: this.userPoolId,
+        generateSecret: true,
+        allowedOauthFlowsUserPoolClient: callbackUrl !== undefined,
+        allowedOauthFlows: callbackUrl !== undefined ? ['code'] : undefined,
+        allowedOauthScopes: callbackUrl !== undefined ? ['openid'] : undefined,
+        callbackUrls: callbackUrl !== undefined ? [callbackUrl] : undefined,
+        supportedIdentityProviders,
+        preventUserExistenceErrors: 'ENABLED',
+        enableTokenRevocation: true,
+        accessTokenValidity: RETURN_CLIENT_TOKEN_VALIDITY.accessTokenMinutes,
+        idTokenValidity: RETURN_CLIENT_TOKEN_VALIDITY.idTokenMinutes,
+        refreshTokenValidity: RETURN_CLIENT_TOKEN_VALIDITY.refreshTokenMinutes,
+        tokenValidityUnits: [{ accessToken: 'minutes', idToken: 'minutes', refreshToken: 'minutes' }],
+        authSessionValidity: flow.authSessionValidityMinutes,
+        explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+        dependsOn: domain ? [domain] : [],
+      });
+    }
+
     // Managed login (v2) renders each app client with that client's branding style and shows an
     // error page for a client without one (Amazon Cognito developer guide, "Apply branding to managed
     // login pages" / CreateManagedLoginBranding). The clients created here are new, so they get a
     // style here: for a new v2 domain, and for an existing pool whose domain the config says is v2.
     const managedLogin = pool.kind === 'create' ? pool.domain.managedLoginVersion === 2 : pool.managedLogin;
     if (managedLogin) {
-      for (const [id, client] of [['branding', this.userFlowClient], ['return-client-branding', this.returnClient]] as const) {
+      for (const [id, client] of [['branding', this.userFlowClient], ['return-client-branding', this.returnClient], ['consent-portal-client-branding', this.consentPortalClient]] as const) {
         if (!client) continue;
         // (Both clients already depend on a new pool's domain, so styles come after it.)
         new CognitoManagedLoginBranding(this, id, { userPoolId: this.userPoolId, clientId: client.id, useCognitoProvidedValues: true });

@@ -26,3 +26,18 @@ export function isThreeLegged(t: ResolvedTarget): boolean {
 export function hasThreeLeggedTargets(gateway: ResolvedGateway): boolean {
   return gateway.kind === 'create' && gateway.targets.some(isThreeLegged);
 }
+
+/** 3-legged OAuth through the façade's own return route (`threeLeggedReturn: 'facade'`). */
+export function hasFacadeReturnRoute(gateway: ResolvedGateway): boolean {
+  return hasThreeLeggedTargets(gateway) && gateway.kind === 'create' && gateway.threeLeggedReturn === 'facade';
+}
+
+/** The consent portal settings when 3-legged OAuth goes through the AWS-managed consent portal. */
+export function consentPortalOf(gateway: ResolvedGateway): Extract<ResolvedGateway, { kind: 'create' }>['consentPortal'] {
+  return gateway.kind === 'create' && gateway.threeLeggedReturn === 'consentPortal' ? gateway.consentPortal : undefined;
+}
+
+/** The return URL 3-legged targets get from the consent portal (undefined until the portal URL is known). */
+export function consentPortalReturnUrl(portal: { readonly portalUrl?: string; readonly returnUrl?: string }): string | undefined {
+  return portal.returnUrl ?? portal.portalUrl;
+}

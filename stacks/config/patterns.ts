@@ -96,6 +96,11 @@ export const S3_URI: Rule = {
   hint: 'must be an S3 URI such as s3://bucket/key.json',
 };
 
+export const KMS_KEY_ARN: Rule = {
+  pattern: /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/,
+  hint: 'must be a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias)',
+};
+
 export const ACCOUNT_ID: Rule = { pattern: /^\d{12}$/, hint: 'must be a 12-digit AWS account id' };
 
 export const API_GATEWAY_STAGE: Rule = {

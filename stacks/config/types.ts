@@ -89,7 +89,7 @@ export interface NewUserPool {
     readonly mfa?: 'OFF' | 'OPTIONAL' | 'ON';
     /** @default true */
     readonly deletionProtection?: boolean;
-    /** Cognito feature plan. @default 'ESSENTIALS' */
+    /** Cognito feature plan. `LITE` has only the classic hosted UI (domain `managedLoginVersion` 1). @default 'ESSENTIALS' */
     readonly tier?: 'LITE' | 'ESSENTIALS' | 'PLUS';
   };
 }
@@ -115,21 +115,24 @@ export type CognitoDomain =
   | {
       /** `<prefix>.auth.<region>.amazoncognito.com`. */
       readonly prefix: string;
-      /** 1: classic hosted UI; 2: managed login (a default branding style is created). @default 2 */
+      /** 1: classic hosted UI; 2: managed login (a default branding style is created; not on tier LITE). @default 2, with tier LITE 1 */
       readonly managedLoginVersion?: 1 | 2;
     }
   | {
       readonly customDomain: string;
       /** ACM certificate in us-east-1 (Cognito custom domains are served through CloudFront). */
       readonly certificateArn: string;
-      /** @default 2 */
+      /** @default 2, with tier LITE 1 */
       readonly managedLoginVersion?: 1 | 2;
     };
 
 export interface ResourceServerConfig {
   /** Usually the MCP URL or another absolute URI; it prefixes every scope in the tokens. */
   readonly identifier: string;
-  /** @default the identifier */
+  /**
+   * Display name, 1–256 letters, digits, spaces or `+=,.@-` (CreateResourceServer `Name`).
+   * @default the identifier without its scheme, other characters as `-` (`https://mcp.acme.example` → `mcp.acme.example`)
+   */
   readonly name?: string;
   readonly scopes: readonly { readonly name: string; readonly description: string }[];
 }
@@ -232,12 +235,19 @@ export interface NewGateway {
     /** @default '<name>-gateway' */
     readonly name?: string;
     readonly description?: string;
-    /** @default ['2025-11-25', '2025-06-18', '2025-03-26'] */
+    /**
+     * MCP revisions the gateway accepts (CreateGateway `protocolConfiguration.mcp.supportedVersions`).
+     * 3-legged OAuth targets need 2025-11-25 or later (URL elicitation).
+     * @default ['2025-06-18', '2025-03-26']; with a 3-legged OAuth target ['2025-11-25', '2025-06-18', '2025-03-26']
+     */
     readonly supportedMcpVersions?: readonly string[];
     /** Adds the gateway's semantic tool search. @default none */
     readonly searchType?: 'SEMANTIC';
     readonly instructions?: string;
-    /** Return detailed errors to callers (the only accepted value is DEBUG). @default off */
+    /**
+     * Return detailed errors to callers (the only accepted value is DEBUG). For development only:
+     * callers then see internal error details of targets and the gateway. @default off
+     */
     readonly exceptionLevel?: 'DEBUG';
     /** App client ids besides the user-flow and machine clients that may call the gateway. @default [] */
     readonly additionalAllowedClients?: readonly string[];
@@ -255,7 +265,43 @@ export interface NewGateway {
      * @default 'manual'
      */
     readonly returnUrlRegistration?: 'manual' | 'aws-cli';
+    /**
+     * 3-legged OAuth targets only: where the browser returns after a user's consent at the target's
+     * authorization server, and who binds that consent to the user (docs/three-legged.md compares them).
+     * `facade`: the façade's own return route `/oauth/return` (signs the user in again with a public
+     * Cognito client and completes the session only for the user whose token made the call).
+     * `consentPortal`: the AWS-managed AgentCore Identity consent portal attached to this gateway
+     * (AWS docs "Configure a consent portal"); no return route, function or return keys are deployed.
+     * @default 'facade'
+     */
+    readonly threeLeggedReturn?: 'facade' | 'consentPortal';
+    /**
+     * `threeLeggedReturn: 'consentPortal'` only. No Terraform resource exists for the portal
+     * (@cdktn/provider-aws 25.7 / aws provider 6.66 has none), so it is created with the AWS CLI
+     * between two applies: the first creates the gateway, the portal's Cognito client, its
+     * OAuth2 credential provider and execution role and prints the `create-consent-portal` command
+     * (output `consent_portal`); 3-legged targets are held back until `portalUrl` is set, because
+     * their return URL derives from it. See docs/three-legged.md.
+     */
+    readonly consentPortal?: ConsentPortalConfig;
   };
+}
+
+export interface ConsentPortalConfig {
+  /** The portal's name in `create-consent-portal` (1–50 letters, digits, `-`, `_`). @default '<name>-consent' */
+  readonly name?: string;
+  /**
+   * The ACTIVE portal's `portalUrl` (`aws bedrock-agentcore-control get-consent-portal … --query portalUrl`).
+   * With it, the portal's Cognito client gets the callback `<portalUrl>/callback` and the 3-legged
+   * targets are created with the portal's return URL. @default none (first apply: targets held back)
+   */
+  readonly portalUrl?: string;
+  /**
+   * The return URL the 3-legged targets get (their `default_return_url`, and an allowed return URL
+   * of the gateway's workload identity), as AWS docs "Configure a consent portal target" derive it
+   * from `portalUrl`. @default portalUrl
+   */
+  readonly returnUrl?: string;
 }
 
 export interface ExistingGateway {
@@ -267,7 +313,19 @@ export interface ExistingGateway {
 
 /** A Lambda function: an existing one by ARN, or built here from a TypeScript/JavaScript entry file. */
 export type FunctionSource =
-  | { readonly arn: string }
+  | {
+      readonly arn: string;
+      /**
+       * The function is in another account than the deployment. The gateway's role can then invoke
+       * it only if the function's resource-based policy allows that role (`lambda:InvokeFunction`,
+       * `aws lambda add-permission --principal <gateway role ARN>`; AgentCore developer guide,
+       * "Set up permissions for AgentCore Gateway"), which this stack cannot write in another
+       * account. `true` says that policy exists; without it a function in another account fails
+       * the plan (a precondition compares the ARN's account with the deployment's).
+       * @default false
+       */
+      readonly crossAccount?: boolean;
+    }
   | {
       /** Entry file relative to the project root; it must export `handler`. */
       readonly entry: string;
@@ -303,11 +361,22 @@ export interface ToolDefinition {
   readonly outputSchema?: JsonSchema;
 }
 
+/**
+ * A schema document in S3. The gateway reads it with its service role when the target is created
+ * or synchronized, so the role gets `s3:GetObject` on exactly this object, and `kms:Decrypt` on
+ * `kmsKeyArn` when the object is encrypted with a customer-managed KMS key (SSE-KMS). A bucket in
+ * another account must also allow the gateway role in its bucket policy (and key policy).
+ */
+export interface S3SchemaObject {
+  /** `s3://<bucket>/<key>`. */
+  readonly s3Uri: string;
+  readonly bucketOwnerAccountId?: string;
+  /** The KMS key the object is encrypted with (SSE-KMS). @default none (SSE-S3 or unencrypted) */
+  readonly kmsKeyArn?: string;
+}
+
 /** A schema document: a file read at synth time, inline text, or an S3 object. */
-export type SchemaSource =
-  | { readonly file: string }
-  | { readonly inline: string }
-  | { readonly s3Uri: string; readonly bucketOwnerAccountId?: string };
+export type SchemaSource = { readonly file: string } | { readonly inline: string } | S3SchemaObject;
 
 export type TargetConfig =
   | {
@@ -317,7 +386,7 @@ export type TargetConfig =
       readonly description?: string;
       readonly function: FunctionSource;
       /** Inline tool definitions or an S3 JSON document with them. */
-      readonly tools: readonly ToolDefinition[] | { readonly s3Uri: string; readonly bucketOwnerAccountId?: string };
+      readonly tools: readonly ToolDefinition[] | S3SchemaObject;
     }
   | {
       readonly kind: 'openApi';
@@ -348,6 +417,15 @@ export type TargetConfig =
       readonly endpoint: string;
       /** @default none (the server is called without credentials) */
       readonly credentials?: OAuthCredentials;
+      /**
+       * The server's tools, predefined (`mcp_server.mcp_tool_schema`): a JSON document with the
+       * MCP `tools/list` tool definitions (`{"tools":[{"name","description","inputSchema"}]}` or the
+       * bare array). Required with `grantType: 'AUTHORIZATION_CODE'` and only allowed there (an
+       * AgentCore rule): without it, creating the target starts a tool sync that needs a user's
+       * consent, the target stays in CREATE_PENDING_AUTH and `terraform apply` fails
+       * (terraform-provider-aws #48114). Keep it in step with the server; README "3-legged OAuth".
+       */
+      readonly toolSchema?: SchemaSource;
     };
 
 /** One IAM Allow statement for the gateway's role (Smithy targets). */
@@ -692,7 +770,7 @@ export interface ResolvedIdentity {
 }
 
 export type ResolvedFunctionSource =
-  | { readonly kind: 'arn'; readonly arn: string }
+  | { readonly kind: 'arn'; readonly arn: string; readonly crossAccount: boolean }
   | {
       readonly kind: 'entry';
       readonly entry: string;
@@ -703,7 +781,7 @@ export type ResolvedFunctionSource =
 
 export type ResolvedSchemaSource =
   | { readonly kind: 'inline'; readonly text: string }
-  | { readonly kind: 's3'; readonly uri: string; readonly bucketOwnerAccountId?: string };
+  | { readonly kind: 's3'; readonly uri: string; readonly bucketOwnerAccountId?: string; readonly kmsKeyArn?: string };
 
 export type ResolvedCredentials =
   | { readonly type: 'gatewayIamRole' }
@@ -741,7 +819,7 @@ export type ResolvedTarget =
       readonly name: string;
       readonly description?: string;
       readonly function: ResolvedFunctionSource;
-      readonly tools: readonly ToolDefinition[] | { readonly s3Uri: string; readonly bucketOwnerAccountId?: string };
+      readonly tools: readonly ToolDefinition[] | S3SchemaObject;
       readonly credentials: { readonly type: 'gatewayIamRole' };
     }
   | { readonly kind: 'openApi'; readonly name: string; readonly description?: string; readonly schema: ResolvedSchemaSource; readonly credentials: ResolvedCredentials }
@@ -754,7 +832,15 @@ export type ResolvedTarget =
       /** Appended to the gateway role's policy, one statement each. */
       readonly permissions: readonly TargetPermission[];
     }
-  | { readonly kind: 'mcpServer'; readonly name: string; readonly description?: string; readonly endpoint: string; readonly credentials: ResolvedCredentials };
+  | {
+      readonly kind: 'mcpServer';
+      readonly name: string;
+      readonly description?: string;
+      readonly endpoint: string;
+      readonly credentials: ResolvedCredentials;
+      /** Predefined tools (AUTHORIZATION_CODE targets only). */
+      readonly toolSchema?: ResolvedSchemaSource;
+    };
 
 export type ResolvedGateway =
   | {
@@ -773,6 +859,9 @@ export type ResolvedGateway =
       };
       readonly targets: readonly ResolvedTarget[];
       readonly returnUrlRegistration: 'manual' | 'aws-cli';
+      readonly threeLeggedReturn: 'facade' | 'consentPortal';
+      /** With threeLeggedReturn 'consentPortal'. */
+      readonly consentPortal?: { readonly name: string; readonly portalUrl?: string; readonly returnUrl?: string };
     }
   | { readonly kind: 'existing'; readonly url: string };
 

@@ -1,9 +1,9 @@
 /** Validation of `gateway`: a new AgentCore Gateway with targets and interceptor, or an existing URL. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { JsonSchema, ResolvedCredentials, ResolvedFunctionSource, ResolvedGateway, ResolvedSchemaSource, ResolvedTarget, TargetPermission, ToolDefinition } from './types';
+import type { JsonSchema, ResolvedCredentials, ResolvedFunctionSource, ResolvedGateway, ResolvedSchemaSource, ResolvedTarget, S3SchemaObject, TargetPermission, ToolDefinition } from './types';
 import { Reader, join } from './reader';
-import { ACCOUNT_ID, AGENTCORE_NAME, CREDENTIAL_PROVIDER_ARN, LAMBDA_ARN, S3_URI, SCOPE_TOKEN, SECRET_ARN, TOOL_NAME, snakeName } from './patterns';
+import { ACCOUNT_ID, AGENTCORE_NAME, CREDENTIAL_PROVIDER_ARN, KMS_KEY_ARN, LAMBDA_ARN, S3_URI, SCOPE_TOKEN, SECRET_ARN, TOOL_NAME, snakeName } from './patterns';
 import { checkUnique } from './validate-identity';
 import { MIN_MCP_VERSION_FOR_3LO, isThreeLegged } from './features';
 import { ConfigError as FunctionConfigError } from '../../functions/lib/config';
@@ -16,6 +16,9 @@ export interface GatewayContext {
 
 /** MCP protocol revisions (YYYY-MM-DD). */
 const MCP_VERSION = { pattern: /^\d{4}-\d{2}-\d{2}$/, hint: 'must be an MCP protocol revision such as 2025-11-25' };
+
+/** `supportedMcpVersions` without 3-legged OAuth targets. */
+export const DEFAULT_MCP_VERSIONS = ['2025-06-18', '2025-03-26'] as const;
 
 /** Lambda function names are at most 64 characters. */
 const MAX_FUNCTION_NAME = 64;
@@ -36,15 +39,13 @@ export function readGateway(r: Reader, value: unknown, ctx: GatewayContext): Res
   const cp = join(p, 'create');
   const c = r.object(o.create, cp, [
     'name', 'description', 'supportedMcpVersions', 'searchType', 'instructions', 'exceptionLevel', 'additionalAllowedClients', 'interceptor', 'targets',
-    'returnUrlRegistration',
+    'returnUrlRegistration', 'threeLeggedReturn', 'consentPortal',
   ]);
   if (!c) return undefined;
   const name = r.optionalString(c.name, join(cp, 'name'), AGENTCORE_NAME) ?? `${ctx.deploymentName}-gateway`;
   const description = r.optionalString(c.description, join(cp, 'description'), { pattern: /^.{1,200}$/s, hint: 'must be at most 200 characters' });
-  const supportedMcpVersions =
-    c.supportedMcpVersions === undefined
-      ? ['2025-11-25', '2025-06-18', '2025-03-26']
-      : r.array(c.supportedMcpVersions, join(cp, 'supportedMcpVersions'), (v, vp) => r.string(v, vp, MCP_VERSION), { min: 1 }) ?? [];
+  const explicitVersions =
+    c.supportedMcpVersions === undefined ? undefined : r.array(c.supportedMcpVersions, join(cp, 'supportedMcpVersions'), (v, vp) => r.string(v, vp, MCP_VERSION), { min: 1 }) ?? [];
   const searchType = c.searchType === undefined ? undefined : r.choice(c.searchType, join(cp, 'searchType'), ['SEMANTIC'] as const);
   const instructions = r.optionalString(c.instructions, join(cp, 'instructions'), { pattern: /^.{1,2048}$/s, hint: 'must be at most 2048 characters' });
   // CreateGateway accepts exceptionLevel DEBUG only.
@@ -68,6 +69,10 @@ export function readGateway(r: Reader, value: unknown, ctx: GatewayContext): Res
   const targets = r.array(c.targets, join(cp, 'targets'), (t, tp) => readTarget(r, t, tp, ctx), { min: 1, max: 100 });
   if (targets) checkUnique(r, targets.map((t) => t.name), join(cp, 'targets'), 'target name');
   const threeLegged = (targets ?? []).flatMap((t, i) => (isThreeLegged(t) ? [i] : []));
+  // The default lists the revisions aws-cdk-lib's Gateway construct uses (2025-06-18, 2025-03-26),
+  // and 2025-11-25 only where it is needed: 3-legged OAuth targets answer with URL elicitation,
+  // which that revision introduced (agentcore-gateway.md, "3-legged OAuth").
+  const supportedMcpVersions = explicitVersions ?? (threeLegged.length ? [MIN_MCP_VERSION_FOR_3LO, ...DEFAULT_MCP_VERSIONS] : [...DEFAULT_MCP_VERSIONS]);
   // URL elicitation (-32042), which 3-legged OAuth targets answer a first tools/call with, exists
   // from MCP 2025-11-25 (agentcore-gateway.md, "3-legged OAuth").
   if (threeLegged.length && !supportedMcpVersions.some((v) => v >= MIN_MCP_VERSION_FOR_3LO)) {
@@ -77,8 +82,33 @@ export function readGateway(r: Reader, value: unknown, ctx: GatewayContext): Res
   if (c.returnUrlRegistration !== undefined && !threeLegged.length) {
     r.fail(join(cp, 'returnUrlRegistration'), 'only applies when a target uses grantType AUTHORIZATION_CODE');
   }
+  const threeLeggedReturn = r.choice(c.threeLeggedReturn, join(cp, 'threeLeggedReturn'), ['facade', 'consentPortal'] as const, 'facade');
+  if (c.threeLeggedReturn !== undefined && !threeLegged.length) r.fail(join(cp, 'threeLeggedReturn'), 'only applies when a target uses grantType AUTHORIZATION_CODE');
+  let consentPortal: Extract<ResolvedGateway, { kind: 'create' }>['consentPortal'];
+  if (c.consentPortal !== undefined && threeLeggedReturn !== 'consentPortal') {
+    r.fail(join(cp, 'consentPortal'), 'only applies with threeLeggedReturn: "consentPortal"');
+  } else if (threeLeggedReturn === 'consentPortal' && threeLegged.length) {
+    const pp = join(cp, 'consentPortal');
+    const o = r.object(c.consentPortal ?? {}, pp, ['name', 'portalUrl', 'returnUrl']);
+    // CreateConsentPortal `name`: [a-zA-Z0-9_-]{1,50}.
+    const portalName = r.optionalString(o?.name, join(pp, 'name'), { pattern: /^[A-Za-z0-9_-]{1,50}$/, hint: 'must be 1–50 letters, digits, "-" or "_"' }) ?? `${ctx.deploymentName}-consent`.slice(0, 50);
+    const portalUrl = o?.portalUrl === undefined ? undefined : r.url(o.portalUrl, join(pp, 'portalUrl'));
+    if (portalUrl?.endsWith('/')) r.fail(join(pp, 'portalUrl'), 'must not end with "/" (the IdP compares <portalUrl>/callback exactly)');
+    const returnUrl = o?.returnUrl === undefined ? undefined : r.url(o.returnUrl, join(pp, 'returnUrl'), { allowQuery: true });
+    if (returnUrl && !portalUrl) r.fail(join(pp, 'returnUrl'), 'needs portalUrl (it derives from the ACTIVE portal)');
+    for (const i of threeLegged) {
+      const t = targets?.[i];
+      if (t?.credentials.type === 'oauth' && t.credentials.defaultReturnUrl !== undefined) {
+        r.fail(join(cp, `targets[${i}].credentials.defaultReturnUrl`), 'does not apply with threeLeggedReturn "consentPortal" (the targets return to the portal)');
+      }
+    }
+    consentPortal = { name: portalName, ...(portalUrl ? { portalUrl } : {}), ...(returnUrl ? { returnUrl } : {}) };
+  }
   if (!targets) return undefined;
-  return { kind: 'create', name, description, supportedMcpVersions, searchType, instructions, exceptionLevel, additionalAllowedClients, interceptor, targets, returnUrlRegistration };
+  return {
+    kind: 'create', name, description, supportedMcpVersions, searchType, instructions, exceptionLevel, additionalAllowedClients, interceptor, targets, returnUrlRegistration,
+    threeLeggedReturn, ...(consentPortal ? { consentPortal } : {}),
+  };
 }
 
 
@@ -106,7 +136,7 @@ function readTarget(r: Reader, value: unknown, p: string, ctx: GatewayContext): 
     lambda: ['kind', 'name', 'description', 'function', 'tools'],
     openApi: ['kind', 'name', 'description', 'schema', 'credentials'],
     smithy: ['kind', 'name', 'description', 'schema', 'permissions'],
-    mcpServer: ['kind', 'name', 'description', 'endpoint', 'credentials'],
+    mcpServer: ['kind', 'name', 'description', 'endpoint', 'credentials', 'toolSchema'],
   }[kind];
   const hints: Record<string, string> = {
     lambda: { permissions: 'only smithy targets take permissions; the gateway role may invoke Lambda targets already' },
@@ -136,7 +166,23 @@ function readTarget(r: Reader, value: unknown, p: string, ctx: GatewayContext): 
     case 'mcpServer': {
       const endpoint = r.url(o.endpoint, join(p, 'endpoint'));
       const credentials = o.credentials === undefined ? ({ type: 'none' } as const) : readCredentials(r, o.credentials, join(p, 'credentials'), name, ['oauth']);
-      return endpoint && credentials ? { kind, name, description, endpoint, credentials } : undefined;
+      const threeLegged = credentials?.type === 'oauth' && credentials.grantType === 'AUTHORIZATION_CODE';
+      let toolSchema: ResolvedSchemaSource | undefined;
+      if (o.toolSchema === undefined) {
+        // CreateGatewayTarget syncs the tools of an MCP server target, which for AUTHORIZATION_CODE
+        // needs a user's consent: the target stays CREATE_PENDING_AUTH and the provider's create
+        // waiter (READY only) fails the apply, leaving the target out of state
+        // (terraform-provider-aws #48114; fix PR #48485 unreleased). A predefined schema skips the sync.
+        if (threeLegged) {
+          r.fail(join(p, 'toolSchema'), 'is required with grantType AUTHORIZATION_CODE: without predefined tools, creating the target waits for a user\'s consent (CREATE_PENDING_AUTH) and terraform apply fails; give the server\'s tools/list tool definitions as { file } (JSON), { inline } or { s3Uri }');
+        }
+      } else if (!threeLegged) {
+        r.fail(join(p, 'toolSchema'), 'only applies to credentials with grantType AUTHORIZATION_CODE (AgentCore accepts a predefined MCP tool schema only there; other MCP server targets list their tools themselves)');
+      } else {
+        toolSchema = readSchemaSource(r, o.toolSchema, join(p, 'toolSchema'), ctx);
+        if (toolSchema?.kind === 'inline') checkMcpToolSchema(r, toolSchema.text, join(p, 'toolSchema'));
+      }
+      return endpoint && credentials ? { kind, name, description, endpoint, credentials, ...(toolSchema ? { toolSchema } : {}) } : undefined;
     }
   }
 }
@@ -209,14 +255,16 @@ function readPermissions(r: Reader, value: unknown, p: string): TargetPermission
 
 /** `functionStem` names the Lambda built from an entry: `<deployment>-<stem>`. */
 export function readFunctionSource(r: Reader, value: unknown, p: string, ctx: GatewayContext, functionStem: string): ResolvedFunctionSource | undefined {
-  const o = r.object(value, p, ['arn', 'entry', 'environment', 'memoryMb', 'timeoutSeconds']);
+  const o = r.object(value, p, ['arn', 'crossAccount', 'entry', 'environment', 'memoryMb', 'timeoutSeconds']);
   if (!o) return undefined;
   const which = r.oneKey(o, p, ['arn', 'entry'] as const);
   if (which === 'arn') {
     for (const k of ['environment', 'memoryMb', 'timeoutSeconds']) if (o[k] !== undefined) r.fail(join(p, k), 'only applies to entry');
     const arn = r.string(o.arn, join(p, 'arn'), LAMBDA_ARN);
-    return arn ? { kind: 'arn', arn } : undefined;
+    const crossAccount = r.boolean(o.crossAccount, join(p, 'crossAccount'), false);
+    return arn ? { kind: 'arn', arn, crossAccount } : undefined;
   }
+  if (o.crossAccount !== undefined) r.fail(join(p, 'crossAccount'), 'only applies to arn (a function built here is in the deployment account)');
   if (which !== 'entry') return undefined;
   const entry = r.string(o.entry, join(p, 'entry'), { pattern: /\.(?:ts|mts|js|mjs|cjs)$/, hint: 'must be a .ts or .js file' });
   if (entry && !fs.existsSync(path.resolve(ctx.projectRoot, entry))) r.fail(join(p, 'entry'), `file not found: ${entry}`);
@@ -233,10 +281,10 @@ export function readFunctionSource(r: Reader, value: unknown, p: string, ctx: Ga
 }
 
 function readSchemaSource(r: Reader, value: unknown, p: string, ctx: GatewayContext): ResolvedSchemaSource | undefined {
-  const o = r.object(value, p, ['file', 'inline', 's3Uri', 'bucketOwnerAccountId']);
+  const o = r.object(value, p, ['file', 'inline', 's3Uri', 'bucketOwnerAccountId', 'kmsKeyArn']);
   if (!o) return undefined;
   const which = r.oneKey(o, p, ['file', 'inline', 's3Uri'] as const);
-  if (which !== 's3Uri' && o.bucketOwnerAccountId !== undefined) r.fail(join(p, 'bucketOwnerAccountId'), 'only applies to s3Uri');
+  for (const k of ['bucketOwnerAccountId', 'kmsKeyArn']) if (which !== 's3Uri' && o[k] !== undefined) r.fail(join(p, k), 'only applies to s3Uri');
   if (which === 'file') {
     const file = r.string(o.file, join(p, 'file'));
     const full = file && path.resolve(ctx.projectRoot, file);
@@ -249,20 +297,50 @@ function readSchemaSource(r: Reader, value: unknown, p: string, ctx: GatewayCont
     return text ? { kind: 'inline', text } : undefined;
   }
   if (which === 's3Uri') {
-    const uri = r.string(o.s3Uri, join(p, 's3Uri'), S3_URI);
-    const bucketOwnerAccountId = r.optionalString(o.bucketOwnerAccountId, join(p, 'bucketOwnerAccountId'), ACCOUNT_ID);
-    return uri ? { kind: 's3', uri, bucketOwnerAccountId } : undefined;
+    const object = readS3Object(r, o, p);
+    return object ? { kind: 's3', uri: object.s3Uri, bucketOwnerAccountId: object.bucketOwnerAccountId, kmsKeyArn: object.kmsKeyArn } : undefined;
   }
   return undefined;
 }
 
-function readTools(r: Reader, value: unknown, p: string): readonly ToolDefinition[] | { s3Uri: string; bucketOwnerAccountId?: string } | undefined {
+/** `s3Uri` (+ `bucketOwnerAccountId`, `kmsKeyArn`) of an S3-hosted schema (types.ts S3SchemaObject). */
+function readS3Object(r: Reader, o: Record<string, unknown>, p: string): S3SchemaObject | undefined {
+  const s3Uri = r.string(o.s3Uri, join(p, 's3Uri'), S3_URI);
+  const bucketOwnerAccountId = r.optionalString(o.bucketOwnerAccountId, join(p, 'bucketOwnerAccountId'), ACCOUNT_ID);
+  const kmsKeyArn = r.optionalString(o.kmsKeyArn, join(p, 'kmsKeyArn'), KMS_KEY_ARN);
+  if (!s3Uri) return undefined;
+  return { s3Uri, ...(bucketOwnerAccountId ? { bucketOwnerAccountId } : {}), ...(kmsKeyArn ? { kmsKeyArn } : {}) };
+}
+
+/**
+ * A predefined MCP tool schema ("aligned with the MCP specification", AgentCore API
+ * McpToolSchemaConfiguration): the `tools` of a `tools/list` result, or the bare list; each tool
+ * with a `name` and an object `inputSchema` (MCP 2025-11-25, Tool).
+ */
+function checkMcpToolSchema(r: Reader, text: string, p: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    r.fail(p, `must be JSON (the MCP tool definitions): ${(error as Error).message}`);
+    return;
+  }
+  const tools = Array.isArray(parsed) ? parsed : (parsed as { tools?: unknown } | null)?.tools;
+  if (!Array.isArray(tools) || tools.length === 0) {
+    r.fail(p, 'must list the server\'s tools: {"tools":[{"name":…,"description":…,"inputSchema":{"type":"object",…}}]} or the bare array');
+    return;
+  }
+  tools.forEach((tool, i) => {
+    const t = tool as { name?: unknown; inputSchema?: unknown } | null;
+    if (typeof t?.name !== 'string' || t.name === '') r.fail(`${p}.tools[${i}].name`, 'must be the tool\'s name');
+    if (typeof t?.inputSchema !== 'object' || t.inputSchema === null || Array.isArray(t.inputSchema)) r.fail(`${p}.tools[${i}].inputSchema`, 'must be a JSON Schema object');
+  });
+}
+
+function readTools(r: Reader, value: unknown, p: string): readonly ToolDefinition[] | S3SchemaObject | undefined {
   if (!Array.isArray(value)) {
-    const o = r.object(value, p, ['s3Uri', 'bucketOwnerAccountId']);
-    if (!o) return undefined;
-    const s3Uri = r.string(o.s3Uri, join(p, 's3Uri'), S3_URI);
-    const bucketOwnerAccountId = r.optionalString(o.bucketOwnerAccountId, join(p, 'bucketOwnerAccountId'), ACCOUNT_ID);
-    return s3Uri ? { s3Uri, bucketOwnerAccountId } : undefined;
+    const o = r.object(value, p, ['s3Uri', 'bucketOwnerAccountId', 'kmsKeyArn']);
+    return o ? readS3Object(r, o, p) : undefined;
   }
   const tools = r.array(value, p, (t, tp) => {
     const o = r.object(t, tp, ['name', 'description', 'inputSchema', 'outputSchema']);

@@ -76,11 +76,11 @@ function readUserPool(r: Reader, value: unknown, p: string): ResolvedUserPool | 
     const cp = join(p, 'create');
     const c = r.object(o.create, cp, ['domain', 'selfSignUp', 'mfa', 'deletionProtection', 'tier']);
     if (!c) return undefined;
-    const domain = readNewDomain(r, c.domain, join(cp, 'domain'));
+    const tier = r.choice(c.tier, join(cp, 'tier'), ['LITE', 'ESSENTIALS', 'PLUS'] as const, 'ESSENTIALS');
+    const domain = readNewDomain(r, c.domain, join(cp, 'domain'), tier);
     const selfSignUp = r.boolean(c.selfSignUp, join(cp, 'selfSignUp'), false);
     const mfa = r.choice(c.mfa, join(cp, 'mfa'), ['OFF', 'OPTIONAL', 'ON'] as const, 'OPTIONAL');
     const deletionProtection = r.boolean(c.deletionProtection, join(cp, 'deletionProtection'), true);
-    const tier = r.choice(c.tier, join(cp, 'tier'), ['LITE', 'ESSENTIALS', 'PLUS'] as const, 'ESSENTIALS');
     return domain ? { kind: 'create', domain, selfSignUp, mfa, deletionProtection, tier } : undefined;
   }
   if (which === 'existing') {
@@ -110,10 +110,16 @@ function readUserPool(r: Reader, value: unknown, p: string): ResolvedUserPool | 
   return undefined;
 }
 
-function readNewDomain(r: Reader, value: unknown, p: string): ResolvedDomain | undefined {
+function readNewDomain(r: Reader, value: unknown, p: string, tier: 'LITE' | 'ESSENTIALS' | 'PLUS'): ResolvedDomain | undefined {
   const o = r.object(value, p, ['prefix', 'customDomain', 'certificateArn', 'managedLoginVersion']);
   if (!o) return undefined;
-  const managedLoginVersion = r.choice(o.managedLoginVersion, join(p, 'managedLoginVersion'), [1, 2] as const, 2);
+  // The Lite feature plan has only the classic hosted UI; managed login (version 2, with its branding
+  // styles) needs Essentials or Plus (Amazon Cognito developer guide, "User pool feature plans" and
+  // "Managed login"). Lite therefore defaults to version 1 and refuses version 2.
+  const managedLoginVersion = r.choice(o.managedLoginVersion, join(p, 'managedLoginVersion'), [1, 2] as const, tier === 'LITE' ? 1 : 2);
+  if (tier === 'LITE' && managedLoginVersion === 2) {
+    r.fail(join(p, 'managedLoginVersion'), 'must be 1 with tier "LITE": the Lite plan has only the classic hosted UI (managed login needs tier ESSENTIALS or PLUS)');
+  }
   const kind = r.oneKey(o, p, ['prefix', 'customDomain'] as const);
   if (kind === 'prefix') {
     if (o.certificateArn !== undefined) r.fail(join(p, 'certificateArn'), 'only applies to customDomain');
@@ -134,11 +140,32 @@ function readNewDomain(r: Reader, value: unknown, p: string): ResolvedDomain | u
   return undefined;
 }
 
+/**
+ * CreateResourceServer `Name`: `[\w\s+=,.@-]+`, 1–256 characters (Amazon Cognito API reference,
+ * CreateResourceServer). A URL identifier such as `https://mcp.example.com` does not match.
+ */
+const RESOURCE_SERVER_NAME = { pattern: /^[\w\s+=,.@-]{1,256}$/, hint: 'must be 1–256 letters, digits, spaces or +=,.@-' };
+
+/**
+ * The default name: the identifier without its URL scheme, every character CreateResourceServer's
+ * `Name` refuses replaced by `-` (`https://mcp.acme.example/v1` → `mcp.acme.example-v1`).
+ */
+export function defaultResourceServerName(identifier: string): string {
+  const name = identifier
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .replace(/[^\w\s+=,.@-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 256);
+  return name || 'resource-server';
+}
+
 function readResourceServer(r: Reader, value: unknown, p: string): ResolvedIdentity['resourceServer'] {
   const o = r.object(value, p, ['identifier', 'name', 'scopes']);
   if (!o) return undefined;
   const identifier = r.string(o.identifier, join(p, 'identifier'), { ...SCOPE_TOKEN, max: 256 });
-  const name = r.optionalString(o.name, join(p, 'name'), { pattern: /^[\w\s+=,.@-]{1,256}$/, hint: 'must be 1–256 letters, digits, spaces or +=,.@-' }) ?? identifier;
+  const name = r.optionalString(o.name, join(p, 'name'), RESOURCE_SERVER_NAME) ?? (identifier && defaultResourceServerName(identifier));
+  // The derived default must pass the same rule (CreateResourceServer refuses it at apply otherwise).
+  if (o.name === undefined && name && !RESOURCE_SERVER_NAME.pattern.test(name)) r.fail(join(p, 'name'), `the default derived from the identifier (${JSON.stringify(name)}) ${RESOURCE_SERVER_NAME.hint}; set a name`);
   const scopes = r.array(o.scopes, join(p, 'scopes'), (item, sp) => {
     const s = r.object(item, sp, ['name', 'description']);
     if (!s) return undefined;

@@ -2,13 +2,14 @@
  * Turns an untrusted deployment config (a TS module's default export or parsed JSON) into a
  * {@link ResolvedConfig}, or throws one {@link ConfigError} listing every problem by field path.
  */
-import type { ResolvedBackend, ResolvedConfig } from './types';
+import type { ResolvedBackend, ResolvedConfig, ResolvedGateway, ResolvedIdentity } from './types';
 import { Reader, join } from './reader';
 import { DEPLOYMENT_NAME, REGION } from './patterns';
 import { readIdentity } from './validate-identity';
 import { readGateway } from './validate-gateway';
 import { readFacade } from './validate-facade';
 import { isThreeLegged } from './features';
+import { KNOWN_REGIONS, gatewayUrlRegion, partitionOf } from './regions';
 
 export interface ValidateOptions {
   /** Directory that relative paths in the config (entries, schema and metadata files) resolve against. */
@@ -19,7 +20,7 @@ export function validateConfig(input: unknown, options: ValidateOptions): Resolv
   const r = new Reader();
   const o = r.object(input, '', ['name', 'region', 'tags', 'terraform', 'identity', 'gateway', 'facade']) ?? {};
   const name = r.string(o.name, 'name', DEPLOYMENT_NAME);
-  const region = r.string(o.region, 'region', REGION);
+  const region = readRegion(r, o.region);
   const tags = r.stringMap(o.tags, 'tags') ?? {};
   for (const [k, v] of Object.entries(tags)) {
     if (k.length > 128 || v.length > 256 || k.startsWith('aws:')) r.fail(join('tags', k), 'tag keys are at most 128 characters, values 256, and "aws:" is reserved');
@@ -33,13 +34,15 @@ export function validateConfig(input: unknown, options: ValidateOptions): Resolv
     // A 3-legged OAuth tools/call needs the façade's per-call return URL in its _meta, which only
     // the mcp-proxy Lambda writes (functions/lib/return-ref.ts). API Gateway routes by path and
     // method, not by JSON-RPC method or tool, so no deployment can keep the Lambda for just those calls.
-    const targets = gateway.kind === 'create' ? gateway.targets : [];
+    // The AWS-managed consent portal needs no injection: its targets return to the portal.
+    const targets = gateway.kind === 'create' && gateway.threeLeggedReturn === 'facade' ? gateway.targets : [];
     targets.forEach((t, i) => {
       if (isThreeLegged(t)) {
-        r.fail('facade.mcpProxy', `"direct" cannot serve 3-legged OAuth target gateway.create.targets[${i}] (${t.name}): its per-call return URL is injected by the mcp-proxy Lambda; use "lambda"`);
+        r.fail('facade.mcpProxy', `"direct" cannot serve 3-legged OAuth target gateway.create.targets[${i}] (${t.name}): its per-call return URL is injected by the mcp-proxy Lambda; use "lambda", or gateway.create.threeLeggedReturn: "consentPortal"`);
       }
     });
   }
+  if (region) checkRegions(r, region, identity, gateway);
 
   r.throwIfFailed();
   // throwIfFailed() guarantees every part parsed; the checks narrow the types.
@@ -97,5 +100,33 @@ function readBackend(r: Reader, value: unknown, p: string, region: string): Reso
       const hostname = r.optionalString(o.hostname, join(p, 'hostname'), { pattern: /^[a-z0-9.-]+(?::\d+)?$/, hint: 'must be a host name' }) ?? 'app.terraform.io';
       return organization && workspace ? { type, organization, workspace, project, hostname } : undefined;
     }
+  }
+}
+
+/** A region of the commercial, GovCloud (US) or China partition (regions.ts). */
+function readRegion(r: Reader, value: unknown): string | undefined {
+  const region = r.string(value, 'region', REGION);
+  if (region === undefined) return undefined;
+  if (!partitionOf(region)) {
+    const near = Object.values(KNOWN_REGIONS).flat().filter((k) => k.split('-')[0] === region.split('-')[0]);
+    return r.fail('region', `"${region}" is not an AWS region${near.length ? ` (known in this partition: ${near.join(', ')})` : ''}; if AWS opened it recently, add it to stacks/config/regions.ts`);
+  }
+  return region;
+}
+
+/**
+ * Resources named by id or URL must be in the deployment's region: the façade, the gateway's JWT
+ * authorizer and its outputs are built for `region`, and a user pool id or gateway URL from another
+ * region is almost always a copy-paste mistake.
+ */
+function checkRegions(r: Reader, region: string, identity: ResolvedIdentity | undefined, gateway: ResolvedGateway | undefined): void {
+  if (identity?.userPool.kind === 'existing') {
+    const poolRegion = identity.userPool.userPoolId.split('_')[0];
+    if (poolRegion !== region) r.fail('identity.userPool.existing.userPoolId', `is in ${poolRegion}, not in region ${region}`);
+  }
+  if (gateway?.kind === 'existing') {
+    const gatewayRegion = gatewayUrlRegion(gateway.url);
+    // Only AgentCore's own host names carry a region (a custom domain in front of a gateway does not).
+    if (gatewayRegion && gatewayRegion !== region) r.fail('gateway.existing.url', `is in ${gatewayRegion}, not in region ${region}`);
   }
 }
