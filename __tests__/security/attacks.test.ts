@@ -88,8 +88,8 @@ describe('registration attacks', () => {
     ['altered redirect list', `${Buffer.from(JSON.stringify({ ...payload, r: ['https://evil.example/cb'] })).toString('base64url')}.${sig}`],
     ['signature from another key', encodeClientId(OTHER_KEYS, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!],
     ['unknown key id', `${Buffer.from(JSON.stringify({ ...payload, kid: 'nope' })).toString('base64url')}.${sig}`],
-    ['a state token used as client_id', signState(keyring, { clientId: 'x', redirectUri: LOOPBACK }, NOW, 600)],
-    ['a wrapped code used as client_id', wrapCode(keyring, 'c', CLIENT, LOOPBACK, NOW)],
+    ['a state token used as client_id', signState(keyring, { codeChallenge: CHALLENGE, clientId: 'x', redirectUri: LOOPBACK }, NOW, 600)],
+    ['a wrapped code used as client_id', wrapCode(keyring, 'c', CLIENT, LOOPBACK, CHALLENGE, NOW)],
     ['garbage', '%00<script>'],
   ])('forged client_id (%s) is refused at /authorize and /token', async (_name, forged) => {
     const a = await authorize(authorizeQuery({ client_id: forged }));
@@ -118,17 +118,17 @@ describe('registration attacks', () => {
 });
 
 describe('state attacks at the callback', () => {
-  const good = signState(keyring, { clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback', clientState: 's' }, NOW, 600);
+  const good = signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback', clientState: 's' }, NOW, 600);
   const [body, sig] = good.split('.') as [string, string];
   const payload = JSON.parse(Buffer.from(body, 'base64url').toString());
   test.each([
     ['tampered redirect', `${Buffer.from(JSON.stringify({ ...payload, r: 'http://127.0.0.1:6666/steal' })).toString('base64url')}.${sig}`],
     ['tampered signature', `${body}.${sig.slice(0, -1)}${sig.endsWith('A') ? 'Q' : 'A'}`],
-    ['expired', signState(keyring, { clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback' }, NOW - 601 - 61, 600)],
-    ['from the future beyond skew', signState(keyring, { clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback' }, NOW + 120, 600)],
-    ['signed with a rotated-out key', signState(OTHER_KEYS, { clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback' }, NOW, 600)],
+    ['expired', signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback' }, NOW - 601 - 61, 600)],
+    ['from the future beyond skew', signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback' }, NOW + 120, 600)],
+    ['signed with a rotated-out key', signState(OTHER_KEYS, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback' }, NOW, 600)],
     ['a consent token as state', sign(keyring, 'consent', { h: 'x', n: 'y' }, NOW, 600)],
-    ['for a redirect the client never registered', signState(keyring, { clientId: CLIENT, redirectUri: 'https://evil.example/cb' }, NOW, 600)],
+    ['for a redirect the client never registered', signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: 'https://evil.example/cb' }, NOW, 600)],
     ['empty', ''],
   ])('%s: error page, no redirect, the IdP code goes nowhere', async (_name, state) => {
     const res = await callback(apiEvent({ path: '/callback', query: { code: 'idp-code-123', state } }));
@@ -169,7 +169,7 @@ describe('PKCE attacks', () => {
     ['missing verifier', { code_verifier: '' }, 'invalid_request'],
     ['code for another redirect', { redirect_uri: 'http://127.0.0.1:5000/elsewhere' }, 'invalid_grant'],
   ])('token exchange with %s is refused locally', async (_name, overrides, error) => {
-    const code = wrapCode(keyring, 'idp', CLIENT, 'http://127.0.0.1:5000/callback', NOW);
+    const code = wrapCode(keyring, 'idp', CLIENT, 'http://127.0.0.1:5000/callback', CHALLENGE, NOW);
     const fields = { grant_type: 'authorization_code', code, code_verifier: VERIFIER, client_id: CLIENT, redirect_uri: 'http://127.0.0.1:5000/callback', ...overrides };
     const res = await token(apiEvent({ method: 'POST', path: '/token', headers: FORM, body: form(fields) }));
     expect(res.statusCode).toBe(400);
@@ -178,7 +178,7 @@ describe('PKCE attacks', () => {
 });
 
 describe('token and resource attacks', () => {
-  const code = wrapCode(keyring, 'idp', CLIENT, LOOPBACK, NOW);
+  const code = wrapCode(keyring, 'idp', CLIENT, LOOPBACK, CHALLENGE, NOW);
   const base = { grant_type: 'authorization_code', code, code_verifier: VERIFIER, client_id: CLIENT };
   test.each([
     ['wrong resource', { ...base, resource: 'https://evil.example/mcp' }, 400, 'invalid_target'],
@@ -246,7 +246,7 @@ describe('transport attacks', () => {
     expect(res.statusCode).toBe(302);
     leaksNothing(res);
     expect(new URL(String(res.headers!.Location)).searchParams.get('state')).toBe('x\r\nSet-Cookie: pwned=1');
-    const cb = await callback(apiEvent({ path: '/callback', query: { state: signState(keyring, { clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback' }, NOW, 600), error: 'access_denied', error_description: 'a\r\nLocation: https://evil.example' } }));
+    const cb = await callback(apiEvent({ path: '/callback', query: { state: signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback' }, NOW, 600), error: 'access_denied', error_description: 'a\r\nLocation: https://evil.example' } }));
     leaksNothing(cb);
   });
 

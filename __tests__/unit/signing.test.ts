@@ -2,7 +2,7 @@ import { parseKeyring, KeyringError } from '../../functions/lib/keys';
 import { sign, verify } from '../../functions/lib/signed';
 import { signState, verifyState } from '../../functions/lib/state';
 import { unwrapCode, wrapCode } from '../../functions/lib/code';
-import { keyring, KEYS_JSON } from '../helpers/events';
+import { CHALLENGE, keyring, KEYS_JSON, VERIFIER } from '../helpers/events';
 
 const NOW = 1_800_000_000;
 
@@ -71,18 +71,18 @@ describe('keyring', () => {
 
 describe('state and code binding', () => {
   test('state round trip, and tampering is detected', () => {
-    const state = signState(keyring, { clientId: 'c', redirectUri: 'http://127.0.0.1:1/cb', clientState: 'xyz' }, NOW, 600);
+    const state = signState(keyring, { codeChallenge: CHALLENGE, clientId: 'c', redirectUri: 'http://127.0.0.1:1/cb', clientState: 'xyz' }, NOW, 600);
     expect(verifyState(keyring, state, NOW, 60)).toEqual({ ok: true, state: { clientId: 'c', redirectUri: 'http://127.0.0.1:1/cb', clientState: 'xyz' } });
     expect(verifyState(keyring, state.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), NOW, 60).ok).toBe(false);
     expect(verifyState(keyring, state, NOW + 661, 60)).toEqual({ ok: false, reason: 'expired' });
   });
 
   test('a wrapped code only unwraps for its client and redirect URI', () => {
-    const code = wrapCode(keyring, 'idp-code', 'client-a', 'http://127.0.0.1:9/cb', NOW);
-    expect(unwrapCode(keyring, code, 'client-a', 'http://127.0.0.1:9/cb', NOW, 60)).toEqual({ ok: true, idpCode: 'idp-code' });
-    expect(unwrapCode(keyring, code, 'client-a', undefined, NOW, 60)).toEqual({ ok: true, idpCode: 'idp-code' });
-    expect(unwrapCode(keyring, code, 'client-b', 'http://127.0.0.1:9/cb', NOW, 60)).toEqual({ ok: false, reason: 'client_mismatch' });
-    expect(unwrapCode(keyring, code, 'client-a', 'http://127.0.0.1:9/other', NOW, 60)).toEqual({ ok: false, reason: 'redirect_mismatch' });
-    expect(unwrapCode(keyring, code, 'client-a', undefined, NOW + 361, 60)).toEqual({ ok: false, reason: 'expired' });
+    const code = wrapCode(keyring, 'idp-code', 'client-a', 'http://127.0.0.1:9/cb', CHALLENGE, NOW);
+    expect(unwrapCode(keyring, code, 'client-a', 'http://127.0.0.1:9/cb', VERIFIER, NOW, 60)).toEqual({ ok: true, idpCode: 'idp-code' });
+    expect(unwrapCode(keyring, code, 'client-a', undefined, VERIFIER, NOW, 60)).toEqual({ ok: true, idpCode: 'idp-code' });
+    expect(unwrapCode(keyring, code, 'client-b', 'http://127.0.0.1:9/cb', VERIFIER, NOW, 60)).toEqual({ ok: false, reason: 'client_mismatch' });
+    expect(unwrapCode(keyring, code, 'client-a', 'http://127.0.0.1:9/other', VERIFIER, NOW, 60)).toEqual({ ok: false, reason: 'redirect_mismatch' });
+    expect(unwrapCode(keyring, code, 'client-a', undefined, VERIFIER, NOW + 361, 60)).toEqual({ ok: false, reason: 'expired' });
   });
 });

@@ -4,13 +4,13 @@ import { unwrapRefreshToken, wrapCode, wrapRefreshToken } from '../../functions/
 import { createHandler } from '../../functions/lib/handler';
 import { encodeClientId } from '../../functions/lib/registration';
 import { route } from '../../functions/token';
-import { apiEvent, BASE, FORM, form, IDP, keyring, TEST_ENV } from '../helpers/events';
+import { apiEvent, BASE, CHALLENGE, FORM, form, IDP, keyring, TEST_ENV } from '../helpers/events';
 
 const handler = createHandler(route, TEST_ENV);
 const NOW = Math.floor(Date.now() / 1000);
 const REDIRECT = 'http://127.0.0.1:5555/cb';
 const CLIENT_ID = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/cb'], application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] }, NOW)!;
-const CODE = wrapCode(keyring, 'cognito-code', CLIENT_ID, REDIRECT, NOW);
+const CODE = wrapCode(keyring, 'cognito-code', CLIENT_ID, REDIRECT, CHALLENGE, NOW);
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const BASIC = `Basic ${Buffer.from('cognito-app-client:idp-secret-value-never-leaks').toString('base64')}`;
 const RT = wrapRefreshToken(keyring, 'rt', CLIENT_ID, NOW);

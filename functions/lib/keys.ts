@@ -66,3 +66,23 @@ export function purposeKey(key: Buffer, purpose: string): Buffer {
 
 /** Derived keys per key buffer, computed once per container (keys live as long as their keyring). */
 const derivedKeys = new WeakMap<Buffer, Map<string, Buffer>>();
+
+/**
+ * Binds a keyring to one deployment: every key is replaced by `HMAC(key, "issuer/<issuer>")`, so
+ * two deployments that (by mistake or by copy) share a secret still never accept each other's
+ * registrations, states, codes or refresh tokens (issue 12 item 5a). `issuer` is the façade's public
+ * base URL, which is also its OAuth issuer identifier (RFC 8414 §2).
+ */
+export function bindKeyring(keyring: Keyring, issuer: string): Keyring {
+  let byIssuer = boundKeyrings.get(keyring);
+  if (!byIssuer) boundKeyrings.set(keyring, (byIssuer = new Map()));
+  let bound = byIssuer.get(issuer);
+  if (!bound) {
+    const keys = new Map<string, Buffer>();
+    for (const [kid, key] of keyring.keys) keys.set(kid, createHmac('sha256', key).update(`agentcore-mcp-oauth/issuer/v1/${issuer}`).digest());
+    byIssuer.set(issuer, (bound = { currentKid: keyring.currentKid, keys }));
+  }
+  return bound;
+}
+
+const boundKeyrings = new WeakMap<Keyring, Map<string, Keyring>>();
