@@ -10,9 +10,11 @@ const handler = createHandler(route, TEST_ENV);
 const NOW = Math.floor(Date.now() / 1000);
 const REDIRECT = 'http://localhost:40000/callback';
 const CLIENT_ID = encodeClientId(keyring, { redirect_uris: ['http://localhost/callback'], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
-const STATE = signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: REDIRECT, clientState: 'abc' }, NOW, 600);
+const NONCE = 'nonce-0';
+const STATE = signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: REDIRECT, clientState: 'abc', browserNonce: NONCE }, NOW, 600);
 
-const callback = (query: Record<string, string | string[]>) => handler(apiEvent({ path: '/callback', query }));
+/** The browser that approved the consent page: it has the flow cookie of NONCE. */
+const callback = (query: Record<string, string | string[]>) => handler(apiEvent({ path: '/callback', query, headers: { Cookie: `__Host-mcp-oauth-consent-${NONCE}=${NONCE}` } }));
 const locationOf = (res: { headers?: Record<string, unknown> }) => new URL(String(res.headers!.Location));
 
 describe('callback', () => {
@@ -39,8 +41,17 @@ describe('callback', () => {
   });
 
   test('a state without a client state omits it', async () => {
-    const state = signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: REDIRECT }, NOW, 600);
+    const state = signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: REDIRECT, browserNonce: NONCE }, NOW, 600);
     expect(locationOf(await callback({ code: 'c', state })).searchParams.has('state')).toBe(false);
+  });
+
+  test('a state without a consent (minted where loopback consent was off) is refused while current policy asks for it', async () => {
+    const unconsented = signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: REDIRECT }, NOW, 600);
+    const res = await callback({ code: 'c', state: unconsented });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers!.Location).toBeUndefined();
+    const off = createHandler(route, { ...TEST_ENV, CONSENT_FOR_LOOPBACK: 'false' });
+    expect((await off(apiEvent({ path: '/callback', query: { code: 'c', state: unconsented } }))).statusCode).toBe(302);
   });
 
   test.each([

@@ -148,8 +148,17 @@ describe('revoke (RFC 7009)', () => {
 
   test('unsupported_token_type from the IdP is passed on', async () => {
     nock(IDP).post('/oauth2/revoke').reply(400, { error: 'unsupported_token_type' });
-    const res = await post({ token: 'at', client_id: CLIENT_ID }, FORM, '/revoke');
+    const res = await post({ token: RT, client_id: CLIENT_ID }, FORM, '/revoke');
     expect(JSON.parse(res.body).error).toBe('unsupported_token_type');
+  });
+
+  test.each([
+    ['a raw IdP refresh token (read out of a wrapper)', 'rt'],
+    ['an access token', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln'],
+  ])('%s is answered 200 and never forwarded with the façade\'s credentials (RFC 7009 §2.1)', async (_name, value) => {
+    const res = await post({ token: value, client_id: CLIENT_ID }, FORM, '/revoke');
+    expect(res.statusCode).toBe(200);
+    expect(nock.pendingMocks()).toEqual([]);
   });
 
   test('another client\'s refresh token is answered 200 and not revoked (RFC 7009 §2.2)', async () => {
