@@ -57,6 +57,8 @@ export interface OAuthConfig extends CommonConfig {
    * for every group, local development) when unset.
    */
   readonly keyRefs: Readonly<Partial<Record<KeyGroup, string>>>;
+  /** How long after a key rotation the previous key still verifies (KEY_OVERLAP_DAYS, default 30; 0: at once not). */
+  readonly keyOverlapSeconds: number;
   readonly defaultScopes: readonly string[];
   readonly resourceToIdp: ResourceToIdp;
   /** Exact non-loopback redirect URIs that registrations may use (web clients, private-use schemes). */
@@ -240,6 +242,7 @@ export function readOAuthConfig(env: Env, groups: readonly KeyGroup[] = ['regist
     idp: readIdpEndpoints(env),
     idpClientId: required(env, 'IDP_CLIENT_ID'),
     keyRefs: readKeyRefs(env, groups),
+    keyOverlapSeconds: integer(env, 'KEY_OVERLAP_DAYS', 30, 0, 400) * 86_400,
     defaultScopes: defaults.length ? defaults : common.scopesSupported,
     resourceToIdp: readResourceToIdp(env),
     redirectAllowlist: readRedirectAllowlist(env),

@@ -50,7 +50,57 @@ export async function readSecret(ref: string, now: number = Date.now()): Promise
   return value;
 }
 
+/** One version of a secret: its value and when Secrets Manager created it (epoch seconds). */
+export interface SecretVersionValue {
+  readonly value: string;
+  readonly createdSeconds?: number;
+}
+
+/** The AWSCURRENT version and, when there is one, the AWSPREVIOUS version (the value before the last write). */
+export interface SecretStages {
+  readonly current: SecretVersionValue;
+  readonly previous?: SecretVersionValue;
+}
+
+const stagesCache = new Map<string, { value: SecretStages; expires: number }>();
+
+/**
+ * Reads a secret's current and previous versions. Writing a new value (PutSecretValue, which is
+ * what Terraform's secret version does) moves AWSPREVIOUS to the value it replaces, so a key ring
+ * can keep verifying with the previous key after a rotation (functions/lib/facade-keys.ts).
+ * `env:` references have no previous version.
+ */
+export async function readSecretStages(ref: string, now: number = Date.now()): Promise<SecretStages> {
+  if (ref.startsWith('env:')) return { current: { value: await readSecret(ref, now) } };
+  const hit = stagesCache.get(ref);
+  if (hit && hit.expires > now) return hit.value;
+  const sdk = await import('@aws-sdk/client-secrets-manager');
+  client ??= new sdk.SecretsManagerClient({});
+  const read = async (stage: 'AWSCURRENT' | 'AWSPREVIOUS'): Promise<SecretVersionValue | undefined> => {
+    try {
+      const out = await client!.send(new sdk.GetSecretValueCommand({ SecretId: ref, VersionStage: stage }));
+      if (!out.SecretString) throw new SecretUnavailableError(ref, `its ${stage} version has no string value`);
+      return { value: out.SecretString, ...(out.CreatedDate ? { createdSeconds: Math.floor(out.CreatedDate.getTime() / 1000) } : {}) };
+    } catch (err) {
+      if (stage === 'AWSPREVIOUS' && (err as Error).name === 'ResourceNotFoundException') return undefined;
+      throw err;
+    }
+  };
+  let value: SecretStages;
+  try {
+    const [current, previous] = await Promise.all([read('AWSCURRENT'), read('AWSPREVIOUS')]);
+    value = { current: current!, ...(previous ? { previous } : {}) };
+  } catch (err) {
+    if (hit) return hit.value; // serve the last good value through a transient outage
+    if (err instanceof SecretUnavailableError) throw err;
+    throw new SecretUnavailableError(ref, (err as Error).name || 'request failed');
+  }
+  stagesCache.set(ref, { value, expires: now + cacheSeconds() * 1000 });
+  return value;
+}
+
 /** Test hook: forget cached values. */
 export function clearSecretCache(): void {
   cache.clear();
+  stagesCache.clear();
 }

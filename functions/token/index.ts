@@ -26,7 +26,12 @@ const MAX_BODY_BYTES = 16 * 1024;
 /** A request the façade will send to the IdP, or the error to answer instead. */
 export type TokenDecision =
   | { kind: 'error'; status: number; error: string; description: string; challenge?: boolean }
-  | { kind: 'forward'; endpoint: 'token' | 'revoke'; form: Record<string, string | undefined>; clientId: string }
+  /**
+   * `rewrapRefresh`: the IdP refresh token of a wrapper sealed with a key that is no longer current;
+   * when the IdP issues no new refresh token, the client gets this one sealed with the current key
+   * (RFC 6749 §6 allows a new refresh token), so it survives the end of the rotation overlap.
+   */
+  | { kind: 'forward'; endpoint: 'token' | 'revoke'; form: Record<string, string | undefined>; clientId: string; rewrapRefresh?: string }
   /** RFC 7009 §2.2: a token this client may not revoke is answered 200, without revoking anything. */
   | { kind: 'revoked' };
 
@@ -129,7 +134,12 @@ export function decideToken(
       if (!unwrapped.ok) {
         return err(400, 'invalid_grant', unwrapped.reason === 'client_mismatch' ? 'the refresh token was issued to another client' : 'the refresh token is invalid');
       }
-      return { kind: 'forward', endpoint: 'token', clientId: client.client_id, form: { grant_type: 'refresh_token', refresh_token: unwrapped.idpToken, client_id: config.idpClientId, resource } };
+      const rotated = refreshToken.split('.')[0] !== keyring.currentKid;
+      return {
+        kind: 'forward', endpoint: 'token', clientId: client.client_id,
+        form: { grant_type: 'refresh_token', refresh_token: unwrapped.idpToken, client_id: config.idpClientId, resource },
+        ...(rotated ? { rewrapRefresh: unwrapped.idpToken } : {}),
+      };
     }
     default:
       return err(400, 'unsupported_grant_type', 'supported grant types are authorization_code and refresh_token');
@@ -137,7 +147,9 @@ export function decideToken(
 }
 
 /** Shapes the IdP's reply for the client: tokens unchanged, OAuth errors with their meaning intact. */
-export function shapeIdpReply(reply: IdpReply, endpoint: 'token' | 'revoke', wrapRefresh: (idpToken: string) => string = (t) => t): ApiResult {
+export function shapeIdpReply(
+  reply: IdpReply, endpoint: 'token' | 'revoke', wrapRefresh: (idpToken: string) => string = (t) => t, rewrapRefresh?: string,
+): ApiResult {
   if (reply.kind === 'timeout') return oauthError(504, 'temporarily_unavailable', 'the identity provider did not answer in time');
   if (reply.kind === 'unreachable') return oauthError(502, 'temporarily_unavailable', 'the identity provider could not be reached');
   const body = reply.body as { error?: unknown; error_description?: unknown } | undefined;
@@ -145,7 +157,8 @@ export function shapeIdpReply(reply: IdpReply, endpoint: 'token' | 'revoke', wra
     if (endpoint === 'revoke') return { statusCode: 200, headers: { ...NO_STORE }, body: '' };
     if (!body || typeof body !== 'object') return oauthError(502, 'server_error', 'the identity provider answered with an unreadable token response');
     const tokens = body as Record<string, unknown>;
-    return json(200, typeof tokens.refresh_token === 'string' ? { ...tokens, refresh_token: wrapRefresh(tokens.refresh_token) } : tokens, NO_STORE);
+    const refresh = typeof tokens.refresh_token === 'string' ? tokens.refresh_token : rewrapRefresh;
+    return json(200, refresh === undefined ? tokens : { ...tokens, refresh_token: wrapRefresh(refresh) }, NO_STORE);
   }
   if (reply.status >= 400 && reply.status < 500 && body && typeof body.error === 'string') {
     // The façade's own credentials were refused: a deployment problem, not the client's.
@@ -187,7 +200,7 @@ export async function token(event: ApiEvent, config: TokenConfig): Promise<ApiRe
   const grant = decision.form.grant_type ?? 'revocation';
   if (reply.kind !== 'reply') log.warn('identity provider call failed', { fn: 'token', grant, outcome: reply.kind });
   else log.info('identity provider answered', { fn: 'token', grant, status: reply.status, error: (reply.body as { error?: string } | undefined)?.error });
-  return shapeIdpReply(reply, decision.endpoint, (idpToken) => wrapRefreshToken(keysFor(keys, 'token'), idpToken, decision.clientId, now));
+  return shapeIdpReply(reply, decision.endpoint, (idpToken) => wrapRefreshToken(keysFor(keys, 'token'), idpToken, decision.clientId, now), decision.rewrapRefresh);
 }
 
 export const route: RouteDefinition<TokenConfig> = { name: 'token', methods: ['POST'], readConfig: readTokenConfig, handle: token };
