@@ -5,7 +5,7 @@
  * a signed state.
  */
 import { resolveClient, type ClientResolution } from '../lib/clients';
-import { readOAuthConfig, type OAuthConfig } from '../lib/config';
+import { FUNCTION_KEY_GROUPS, readOAuthConfig, type OAuthConfig } from '../lib/config';
 import { isMetadataDocumentUrl } from '../lib/cimd';
 import {
   checkConsent, consentCookie, consentIdentity, consentRequired, isRemembered, newNonce, rememberCookie, signConsent,
@@ -224,7 +224,7 @@ export async function authorize(event: ApiEvent, config: OAuthConfig): Promise<A
 }
 
 export const route: RouteDefinition<OAuthConfig> = {
-  name: 'authorize', methods: ['GET', 'POST'], readConfig: (env) => readOAuthConfig(env, ['registration', 'flow']), handle: authorize,
+  name: 'authorize', methods: ['GET', 'POST'], readConfig: (env) => readOAuthConfig(env, FUNCTION_KEY_GROUPS.authorize), handle: authorize,
 };
 
 export const handler = createHandler(route);

@@ -4,7 +4,7 @@
  * and the façade's `iss` (RFC 9207 §2), forwarding the IdP's error when there is one.
  */
 import { resolveClient, type ClientResolution } from '../lib/clients';
-import { readOAuthConfig, type OAuthConfig } from '../lib/config';
+import { FUNCTION_KEY_GROUPS, readOAuthConfig, type OAuthConfig } from '../lib/config';
 import { clearConsentCookie, consentRequired } from '../lib/consent';
 import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/facade-keys';
 import { cookieJar, flowCookieName, type CookieJar } from '../lib/flow-cookie';
@@ -94,7 +94,7 @@ export async function callback(event: ApiEvent, config: OAuthConfig): Promise<Ap
 }
 
 export const route: RouteDefinition<OAuthConfig> = {
-  name: 'callback', methods: ['GET'], readConfig: (env) => readOAuthConfig(env, ['registration', 'flow', 'token']), handle: callback,
+  name: 'callback', methods: ['GET'], readConfig: (env) => readOAuthConfig(env, FUNCTION_KEY_GROUPS.callback), handle: callback,
 };
 
 export const handler = createHandler(route);

@@ -22,9 +22,22 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 export type KeyGroup = 'registration' | 'flow' | 'token';
 
+export const KEY_GROUPS: readonly KeyGroup[] = ['registration', 'flow', 'token'];
+
 export const KEY_GROUP_VARIABLES: Readonly<Record<KeyGroup, string>> = {
   registration: 'REGISTRATION_KEYS', flow: 'FLOW_KEYS', token: 'TOKEN_KEYS',
 };
+
+/**
+ * The key groups each OAuth function holds (least privilege of keys): what it signs or verifies.
+ * The Terraform grants each function exactly these secrets (modules/facade/functions.ts).
+ */
+export const FUNCTION_KEY_GROUPS = {
+  register: ['registration'],
+  authorize: ['registration', 'flow'],
+  callback: ['registration', 'flow', 'token'],
+  token: ['registration', 'token'],
+} as const satisfies Record<string, readonly KeyGroup[]>;
 
 /** How `resource` (RFC 8707) is passed on to the IdP after the façade has validated it. */
 export type ResourceToIdp = { mode: 'strip' } | { mode: 'forward' } | { mode: 'replace'; value: string };
@@ -231,7 +244,7 @@ function readKeyRefs(env: Env, groups: readonly KeyGroup[]): Partial<Record<KeyG
 }
 
 /** `groups`: the key groups the calling function needs; the others are neither read nor required. */
-export function readOAuthConfig(env: Env, groups: readonly KeyGroup[] = ['registration', 'flow', 'token']): OAuthConfig {
+export function readOAuthConfig(env: Env, groups: readonly KeyGroup[] = KEY_GROUPS): OAuthConfig {
   const common = readCommonConfig(env);
   const defaults = list(env, 'DEFAULT_SCOPES');
   for (const s of defaults) {
@@ -255,7 +268,7 @@ export function readOAuthConfig(env: Env, groups: readonly KeyGroup[] = ['regist
 
 export function readTokenConfig(env: Env): TokenConfig {
   return {
-    ...readOAuthConfig(env, ['registration', 'token']),
+    ...readOAuthConfig(env, FUNCTION_KEY_GROUPS.token),
     idpClientSecretRef: secretRef(env, 'IDP_CLIENT_SECRET'),
     upstreamTimeoutMs: integer(env, 'IDP_TIMEOUT_MS', 10_000, 100, 28_000),
   };
