@@ -48,6 +48,12 @@ describe('authorize', () => {
     expect(location(await replace(apiEvent({ path: '/authorize', query: q }))).searchParams.get('resource')).toBe('https://gateway.example/api');
   });
 
+  test('the root resource the root metadata document names (RFC 9728 §3.3) is accepted like the MCP endpoint', async () => {
+    const res = await authorize({ resource: BASE });
+    expect(res.statusCode).toBe(302);
+    expect(location(res).origin).toBe(IDP);
+  });
+
   test('no scope asked: the default scopes', async () => {
     expect(location(await authorize({ scope: undefined })).searchParams.get('scope')).toBe('openid email mcp/tools');
   });
