@@ -198,6 +198,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       IDP_ISSUER: env.IDP_ISSUER,
       IDP_JWKS_URI: env.IDP_JWKS_URI,
       TOOL_POLICY: env.TOOL_POLICY ?? JSON.stringify(DEMO_TOOL_POLICY),
+      ALLOWED_CLIENTS: env.IDP_CLIENT_ID ?? LOCAL_CLIENT_ID,
     });
     gateway = await createGatewayStandIn({
       url: `http://127.0.0.1:${portOf(gatewayServer)}`,
