@@ -40,6 +40,18 @@ export interface LocalSystemOptions {
   readonly gatewayResponseMode?: 'json' | 'sse';
   /** Tools per `tools/list` page of the gateway stand-in (the real gateway: about 30). Default: one page. */
   readonly gatewayToolsPageSize?: number;
+  /** Called once the façade port listens and before its handlers are installed (tests of the starting phase). */
+  readonly whileStarting?: (baseUrl: string) => Promise<void>;
+}
+
+/**
+ * What the façade port answers before the handlers exist: 503 with Retry-After (RFC 9110 §15.6.4,
+ * §10.2.3), so a client or readiness probe that arrives early is told to come back, not given an
+ * empty success.
+ */
+export function startingListener(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Retry-After': '1' });
+  res.end(JSON.stringify({ error: 'temporarily_unavailable', error_description: 'the local system is starting; retry shortly' }));
 }
 
 export interface LocalSystem {
@@ -118,7 +130,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
 
   // The façade listens first so its URL (and the IdP's one redirect URI) is known.
   let facadeListener: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
-  const facade = await listen((req, res) => facadeListener ? facadeListener(req, res) : res.end(), options.port ?? 8787);
+  const facade = await listen((req, res) => facadeListener ? facadeListener(req, res) : startingListener(req, res), options.port ?? 8787);
   servers.push(facade);
   const baseUrl = `http://${host}:${portOf(facade)}${basePath}`;
 
@@ -212,6 +224,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     env.GATEWAY_URL = gateway.mcpUrl;
   }
 
+  await options.whileStarting?.(baseUrl);
   facadeListener = createApiGatewayListener({
     basePath,
     handlers: {
