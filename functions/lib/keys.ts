@@ -1,7 +1,8 @@
 /**
- * The façade's signing keyring. Every signed artefact (state, client registration, wrapped code)
- * names the key id (`kid`) it was signed with; several keys verify, exactly one (`current`) signs,
- * so a key can be rotated in without breaking flows in progress.
+ * A key ring of the façade (one per key group, functions/lib/facade-keys.ts). Every signed or sealed
+ * artefact (client registration, state, consent, sealed code and refresh token) names the key id
+ * (`kid`) it was made with; several keys verify, exactly one (`current`) signs, so a key can be
+ * rotated in without breaking flows in progress.
  *
  * Secret value formats:
  * - JSON `{"current":"k2","keys":{"k1":"<base64url>","k2":"<base64url>"}}` (each key >= 32 bytes);
