@@ -6,6 +6,7 @@
 import { route as authorizeRoute } from '../../functions/authorize';
 import { route as callbackRoute } from '../../functions/callback';
 import { wrapCode, wrapRefreshToken } from '../../functions/lib/code';
+import { consentIdentity } from '../../functions/lib/consent';
 import { createHandler, type ApiHandler } from '../../functions/lib/handler';
 import type { ApiResult } from '../../functions/lib/http';
 import { bindKeyring, parseKeyring } from '../../functions/lib/keys';
@@ -270,6 +271,7 @@ describe('second security review (issue 12)', () => {
   const PORT_REDIRECT = 'http://127.0.0.1:5000/callback';
   const OTHER_DEPLOYMENT = bindKeyring(rawKeyring, 'https://other-deployment.example');
   const cookieFor = (nonce: string) => ({ Cookie: `__Host-mcp-oauth-consent-${nonce}=${nonce}` });
+  const consentIdentityOf = () => consentIdentity({ client_id: CLIENT, application_type: 'native' }, PORT_REDIRECT, false);
 
   test('a loopback client registered by anyone gets the consent page, never a silent code (MCP confused deputy, RFC 8252 §8.6)', async () => {
     const attacker = await register(apiEvent({ method: 'POST', path: '/register', headers: JSON_CT, body: JSON.stringify({ client_name: 'Claude Code', redirect_uris: ['http://127.0.0.1/callback'] }) }));
@@ -331,6 +333,25 @@ describe('second security review (issue 12)', () => {
     const res = await authorize(authorizeQuery({ redirect_uri: uri }));
     expect(res.statusCode).toBe(400);
     expect(res.headers!.Location).toBeUndefined();
+  });
+
+  test.each([
+    ['forged', (c: string) => `${c.slice(0, -3)}AAA`],
+    ['of another deployment sharing the secret', (_c: string) => `__Host-mcp-oauth-consents=${sign(OTHER_DEPLOYMENT, 'remembered-consent', { a: [[consentIdentityOf(), 'openid email mcp/tools', NOW + 3600]] }, NOW, 3600)}`],
+    ['signed as another artefact (a state)', (_c: string) => `__Host-mcp-oauth-consents=${signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: PORT_REDIRECT }, NOW, 600)}`],
+  ])('a remembered-consent cookie %s does not skip the consent page', async (_name, change) => {
+    const page = await authorize(authorizeQuery({}));
+    const approve = new URLSearchParams([...[...page.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)]
+      .map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"')] as [string, string]), ['decision', 'approve']]);
+    const approved = await authorize(apiEvent({
+      method: 'POST', path: '/authorize', body: approve.toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: String(page.headers!['Set-Cookie']).split(';')[0]! },
+    }));
+    const genuine = String(approved.headers!['Set-Cookie']).split(';')[0]!;
+    expect((await authorize({ ...authorizeQuery({}), headers: { ...authorizeQuery({}).headers, Cookie: genuine } })).statusCode).toBe(302);
+    const res = await authorize({ ...authorizeQuery({}), headers: { ...authorizeQuery({}).headers, Cookie: change(genuine) } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('name="decision"');
   });
 
   test('with one secret per key group, a value signed with the registration keys is no state, and a code sealed with them is no code', async () => {

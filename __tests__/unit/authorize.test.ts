@@ -1,5 +1,6 @@
 import { route } from '../../functions/authorize';
 import { createHandler } from '../../functions/lib/handler';
+import { consentPage } from '../../functions/lib/html';
 import { encodeClientId } from '../../functions/lib/registration';
 import { verifyState } from '../../functions/lib/state';
 import { apiEvent, BASE, CHALLENGE, IDP, keyring, TEST_ENV } from '../helpers/events';
@@ -228,6 +229,15 @@ describe('consent page content and remembered approvals', () => {
     expect(page.body).toContain('http://<strong>localhost:40001</strong>/callback');
     expect(page.body).toContain('identity is not verified');
     expect(page.body).toContain('Claude Code');
+  });
+
+  test('a metadata-document client is named by the domain that publishes it, not called unverified', () => {
+    const page = consentPage({
+      clientName: 'Acme', redirectUri: 'https://acme.example/cb', scopes: ['openid'], verifiedBy: 'acme.example', action: `${BASE}/authorize`, fields: [],
+    });
+    expect(page.body).toContain('identified by <strong>acme.example</strong>');
+    expect(page.body).not.toContain('not verified');
+    expect(page.body).not.toContain('this computer');
   });
 
   test('an approval is remembered in a signed __Host- cookie for the same name and host, on any port, for the approved scopes', async () => {
