@@ -52,13 +52,13 @@ describe('Secrets Manager: AWSCURRENT and AWSPREVIOUS', () => {
   });
   beforeEach(() => clearSecretCache());
 
-  function secretsManager(previous: string | undefined) {
+  function secretsManager(previous: string | undefined, previousError = 'ResourceNotFoundException') {
     return nock('https://secretsmanager.eu-west-1.amazonaws.com')
       .post('/', (b: { SecretId: string; VersionStage: string }) => b.SecretId === ARN && b.VersionStage === 'AWSCURRENT')
       .reply(200, { ARN, SecretString: NEW, CreatedDate: NOW - DAY, VersionStages: ['AWSCURRENT'] })
       .post('/', (b: { SecretId: string; VersionStage: string }) => b.SecretId === ARN && b.VersionStage === 'AWSPREVIOUS')
       .reply(previous === undefined ? 400 : 200, previous === undefined
-        ? { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS" }
+        ? { __type: previousError, message: 'AWSPREVIOUS not readable' }
         : { ARN, SecretString: previous, CreatedDate: NOW - 90 * DAY, VersionStages: ['AWSPREVIOUS'] });
   }
 
@@ -68,6 +68,12 @@ describe('Secrets Manager: AWSCURRENT and AWSPREVIOUS', () => {
     expect(sm.isDone()).toBe(true);
     const old = wrapRefreshToken(bindKeyring(parseKeyring(OLD), BASE), 'idp-rt', 'client', NOW - 2 * DAY);
     expect(unwrapRefreshToken(keys.token!, old, 'client', NOW, 60)).toEqual({ ok: true, idpToken: 'idp-rt' });
+    expect(keys.token!.currentKid).toBe(parseKeyring(NEW).currentKid);
+  });
+
+  test('a previous version that cannot be read (throttled) never stops the current key', async () => {
+    secretsManager(undefined, 'ThrottlingException');
+    const keys = await loadFacadeKeys({ keyRefs: { token: ARN }, keyOverlapSeconds: 30 * DAY }, BASE, NOW);
     expect(keys.token!.currentKid).toBe(parseKeyring(NEW).currentKid);
   });
 

@@ -4,6 +4,7 @@
  * `env:NAME` reads a local environment variable, for development only.
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { log } from './log';
 
 export class SecretUnavailableError extends Error {
   constructor(readonly ref: string, reason: string) {
@@ -77,18 +78,23 @@ export async function readSecretStages(ref: string, now: number = Date.now()): P
   const sdk = await import('@aws-sdk/client-secrets-manager');
   client ??= new sdk.SecretsManagerClient({});
   const read = async (stage: 'AWSCURRENT' | 'AWSPREVIOUS'): Promise<SecretVersionValue | undefined> => {
+    const out = await client!.send(new sdk.GetSecretValueCommand({ SecretId: ref, VersionStage: stage }));
+    if (!out.SecretString) throw new SecretUnavailableError(ref, `its ${stage} version has no string value`);
+    return { value: out.SecretString, ...(out.CreatedDate ? { createdSeconds: Math.floor(out.CreatedDate.getTime() / 1000) } : {}) };
+  };
+  // The previous version only widens what verifies: failing to read it never stops the current key.
+  const readPrevious = async (): Promise<SecretVersionValue | undefined> => {
     try {
-      const out = await client!.send(new sdk.GetSecretValueCommand({ SecretId: ref, VersionStage: stage }));
-      if (!out.SecretString) throw new SecretUnavailableError(ref, `its ${stage} version has no string value`);
-      return { value: out.SecretString, ...(out.CreatedDate ? { createdSeconds: Math.floor(out.CreatedDate.getTime() / 1000) } : {}) };
+      return await read('AWSPREVIOUS');
     } catch (err) {
-      if (stage === 'AWSPREVIOUS' && (err as Error).name === 'ResourceNotFoundException') return undefined;
-      throw err;
+      if ((err as Error).name === 'ResourceNotFoundException') return undefined;
+      log.warn('previous secret version unavailable', { secret: describeRef(ref), error: (err as Error).name });
+      return hit?.value.previous;
     }
   };
   let value: SecretStages;
   try {
-    const [current, previous] = await Promise.all([read('AWSCURRENT'), read('AWSPREVIOUS')]);
+    const [current, previous] = await Promise.all([read('AWSCURRENT'), readPrevious()]);
     value = { current: current!, ...(previous ? { previous } : {}) };
   } catch (err) {
     if (hit) return hit.value; // serve the last good value through a transient outage
