@@ -170,6 +170,10 @@ describe('environment contract', () => {
     expect(Object.keys(env(existing, fn)).sort()).toEqual([...EXPECTED[fn], 'PUBLIC_BASE_URL'].sort());
   });
 
+  test('consent is on by default for every client, remembered 30 days; keys overlap 30 days after a rotation', () => {
+    expect(env(minimal, 'authorize')).toMatchObject({ CONSENT_FOR_LOOPBACK: 'true', CONSENT_REMEMBER_DAYS: '30', KEY_OVERLAP_DAYS: '30' });
+  });
+
   test('values: Cognito endpoints, scopes, policy settings', () => {
     const e = env(existing, 'token');
     const issuer = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123';
