@@ -29,7 +29,7 @@ import { createMcpProxyHandler } from '../functions/mcp-proxy';
 import { route as registerRoute } from '../functions/register';
 import { route as tokenRoute } from '../functions/token';
 import { startLocalSystem, type LocalSystem } from '../dev/system';
-import { apiEvent, FORM, form, JSON_CT, keyring, TEST_ENV } from '../__tests__/helpers/events';
+import { apiEvent, CHALLENGE, FORM, form, JSON_CT, keyring, TEST_ENV } from '../__tests__/helpers/events';
 import { invokeStreaming } from '../__tests__/helpers/stream';
 import { connectAs } from '../__tests__/helpers/login';
 import { bundle } from '../scripts/bundle';
@@ -84,8 +84,8 @@ function fixtures(upstream: string) {
     discovery: apiEvent({ path: '/.well-known/oauth-authorization-server' }),
     register: apiEvent({ method: 'POST', path: '/register', headers: JSON_CT, body: JSON.stringify({ client_name: 'bench', redirect_uris: ['http://127.0.0.1/callback'], token_endpoint_auth_method: 'none' }) }),
     authorize: apiEvent({ path: '/authorize', query: { response_type: 'code', client_id: clientId, redirect_uri: redirect, state: 's', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', scope: 'openid mcp/tools' } }),
-    callback: apiEvent({ path: '/callback', query: { code: 'idp-code', state: signState(keyring, { clientId, redirectUri: redirect, clientState: 's' }, now, 3600) } }),
-    token: apiEvent({ method: 'POST', path: '/token', headers: FORM, body: form({ grant_type: 'authorization_code', code: wrapCode(keyring, 'idp-code', clientId, redirect, now), code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', client_id: clientId, redirect_uri: redirect }) }),
+    callback: apiEvent({ path: '/callback', query: { code: 'idp-code', state: signState(keyring, { clientId, redirectUri: redirect, codeChallenge: CHALLENGE, clientState: 's', browserNonce: 'bench-nonce' }, now, 3600) }, headers: { cookie: '__Host-mcp-oauth-consent-bench-nonce=bench-nonce' } }),
+    token: apiEvent({ method: 'POST', path: '/token', headers: FORM, body: form({ grant_type: 'authorization_code', code: wrapCode(keyring, 'idp-code', clientId, redirect, CHALLENGE, now), code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', client_id: clientId, redirect_uri: redirect }) }),
     'mcp-proxy': apiEvent({ method: 'POST', path: '/mcp', headers: { ...JSON_CT, Authorization: 'Bearer t', Accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'demo___echo', arguments: { message: 'hi' } } }) }),
   };
   return { env, events };
@@ -179,10 +179,10 @@ async function warm(env: NodeJS.ProcessEnv, events: Record<FunctionName, ApiEven
     while (performance.now() < end) { fn(); n++; }
     return Math.round(n * 2);
   };
-  const state = signState(keyring, { clientId: 'c'.repeat(200), redirectUri: 'http://127.0.0.1:5/cb', clientState: 's' }, now, 600);
+  const state = signState(keyring, { codeChallenge: CHALLENGE, clientId: 'c'.repeat(200), redirectUri: 'http://127.0.0.1:5/cb', clientState: 's' }, now, 600);
   const clientId = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/cb'], application_type: 'native', grant_types: ['authorization_code'] }, now)!;
   const throughput = {
-    signState: opsPerSecond(() => signState(keyring, { clientId: 'c'.repeat(200), redirectUri: 'http://127.0.0.1:5/cb', clientState: 's' }, now, 600)),
+    signState: opsPerSecond(() => signState(keyring, { codeChallenge: CHALLENGE, clientId: 'c'.repeat(200), redirectUri: 'http://127.0.0.1:5/cb', clientState: 's' }, now, 600)),
     verifyState: opsPerSecond(() => verifyState(keyring, state, now, 60)),
     decodeClientId: opsPerSecond(() => decodeClientId(keyring, clientId, now, 60)),
   };

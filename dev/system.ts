@@ -47,6 +47,18 @@ export interface LocalSystemOptions {
   readonly gatewayToolsPageSize?: number;
   /** How `/mcp` reaches the gateway, like facade.mcpProxy. Default: env MCP_PROXY, else `lambda`. */
   readonly mcpProxy?: McpProxyMode;
+  /** Called once the façade port listens and before its handlers are installed (tests of the starting phase). */
+  readonly whileStarting?: (baseUrl: string) => Promise<void>;
+}
+
+/**
+ * What the façade port answers before the handlers exist: 503 with Retry-After (RFC 9110 §15.6.4,
+ * §10.2.3), so a client or readiness probe that arrives early is told to come back, not given an
+ * empty success.
+ */
+export function startingListener(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Retry-After': '1' });
+  res.end(JSON.stringify({ error: 'temporarily_unavailable', error_description: 'the local system is starting; retry shortly' }));
 }
 
 export interface LocalSystem {
@@ -129,7 +141,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
 
   // The façade listens first so its URL (and the IdP's one redirect URI) is known.
   let facadeListener: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
-  const facade = await listen((req, res) => facadeListener ? facadeListener(req, res) : res.end(), options.port ?? 8787);
+  const facade = await listen((req, res) => facadeListener ? facadeListener(req, res) : startingListener(req, res), options.port ?? 8787);
   servers.push(facade);
   const baseUrl = `http://${host}:${portOf(facade)}${basePath}`;
 
@@ -209,6 +221,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       IDP_ISSUER: env.IDP_ISSUER,
       IDP_JWKS_URI: env.IDP_JWKS_URI,
       TOOL_POLICY: env.TOOL_POLICY ?? JSON.stringify(DEMO_TOOL_POLICY),
+      ALLOWED_CLIENTS: env.IDP_CLIENT_ID ?? LOCAL_CLIENT_ID,
     });
     gateway = await createGatewayStandIn({
       url: `http://127.0.0.1:${portOf(gatewayServer)}`,
@@ -238,6 +251,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     });
   }
 
+  await options.whileStarting?.(baseUrl);
   facadeListener = createApiGatewayListener({
     basePath,
     directMcp,

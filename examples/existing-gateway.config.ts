@@ -6,9 +6,10 @@
  * After `terraform apply`, add the output `user_flow_client_id` to the gateway's
  * `allowed_clients` (CUSTOM_JWT authorizer); the façade's tokens come from that client.
  *
- * Signing keys come from the ephemeral variable `signing_keys`, which allows key rotation:
- *   TF_VAR_signing_keys='{"current":"k2","keys":{"k2":"<new>","k1":"<old>"}}' \
- *   terraform apply -var signing_keys_version=2
+ * The façade's keys are derived, one per key group, from the ephemeral variable `signing_keys`.
+ * Rotation: a new value and a new version; the previous keys keep verifying for
+ * `facade.keyOverlapDays` (docs/security.md, "Keys"):
+ *   TF_VAR_signing_keys="$(openssl rand -base64 48)" terraform apply -var signing_keys_version=2
  */
 import { defineConfig } from '../stacks/config/types';
 

@@ -123,7 +123,10 @@ export class McpOAuthStack extends TerraformStack {
       idpTimeoutSeconds: facade.idpTimeoutSeconds,
       optional,
       mcpProxy: !direct,
-      secrets: { signingKeys: this.secrets.signingKeys, clientSecret: this.secrets.clientSecret, returnKeys },
+      secrets: {
+        registrationKeys: this.secrets.keys.registration, flowKeys: this.secrets.keys.flow, tokenKeys: this.secrets.keys.token,
+        clientSecret: this.secrets.clientSecret, returnKeys,
+      },
       environment: {
         publicBaseUrl: this.endpoint.publicBaseUrl,
         scopesSupported: this.identity.scopes,
@@ -131,7 +134,9 @@ export class McpOAuthStack extends TerraformStack {
         logLevel: facade.logLevel,
         idp: this.identity.endpoints,
         idpClientId: this.identity.userFlowClient.id,
-        signingKeysSecretArn: this.secrets.signingKeys.arn,
+        keySecretArns: { registration: this.secrets.keys.registration.arn, flow: this.secrets.keys.flow.arn, token: this.secrets.keys.token.arn },
+        keyOverlapDays: facade.keyOverlapDays,
+        consentRememberDays: facade.consentRememberDays,
         clientSecretSecretArn: this.secrets.clientSecret.arn,
         defaultScopes: facade.defaultScopes,
         resourceToIdp: facade.resourceToIdp,
@@ -192,7 +197,9 @@ export class McpOAuthStack extends TerraformStack {
       ? "The façade's Cognito app client: add it to the existing gateway's allowed_clients"
       : "The façade's Cognito app client (allowed by the gateway)");
     output('machine_client_ids', Object.fromEntries([...this.identity.machineClients].map(([name, c]) => [name, c.id])), 'Client-credentials app clients by name');
-    output('signing_keys_secret_arn', this.secrets.signingKeys.arn, 'Secrets Manager secret with the façade signing keys');
+    output('key_secret_arns', {
+      registration: this.secrets.keys.registration.arn, flow: this.secrets.keys.flow.arn, token: this.secrets.keys.token.arn,
+    }, 'Secrets Manager secrets with the façade keys, one per key group (docs/security.md)');
     if (this.endpoint.domain) {
       output('facade_domain_target', { name: this.endpoint.domain.regionalDomainName, zone_id: this.endpoint.domain.regionalZoneId }, 'Alias target for the façade custom domain');
     }

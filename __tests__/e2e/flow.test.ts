@@ -58,8 +58,10 @@ describe.each([
 
     const browser = new Browser();
     const result = await browser.authorize(oauth.authorizationUrl!, CLIENT_REDIRECT, DEMO);
-    // The browser went façade → IdP (login form) → façade callback → client.
-    expect(result.hops[0]!.location!.startsWith(system.idp!.endpoints.authorization)).toBe(true);
+    // The browser went façade (consent page, approved with a form POST) → IdP (login form) → façade callback → client.
+    expect(result.hops[0]!.status).toBe(200);
+    expect(result.hops[0]!.body).toContain('name="decision"');
+    expect(result.hops[1]!.location!.startsWith(system.idp!.endpoints.authorization)).toBe(true);
     expect(result.hops.some((h) => h.url.startsWith(`${system.baseUrl}/callback?`))).toBe(true);
     const redirect = result.clientRedirect!;
     expect(redirect).toBeDefined();
@@ -67,6 +69,15 @@ describe.each([
     expect(redirect.searchParams.get('state')).toBe(oauth.lastState);
     const code = redirect.searchParams.get('code')!;
     expect(code).toBeTruthy();
+
+    // The same user connects the same client again from this browser: the approval is remembered
+    // (one click per client, not per login), and the flow still passes the browser binding.
+    const again = new InMemoryOAuthClient(CLIENT_REDIRECT);
+    await expect(new Client({ name: 'e2e', version: '1.0.0' }).connect(new StreamableHTTPClientTransport(new URL(system.mcpUrl), { authProvider: again })))
+      .rejects.toBeInstanceOf(UnauthorizedError);
+    const second = await browser.browse(again.authorizationUrl!, { stopAt: CLIENT_REDIRECT, login: DEMO });
+    expect(second.hops[0]!.location!.startsWith(system.idp!.endpoints.authorization)).toBe(true);
+    expect(second.clientRedirect?.searchParams.get('code')).toBeTruthy();
 
     await first.finishAuth(code);
     const tokens = oauth.tokens()!;

@@ -186,6 +186,30 @@ describe.each(['', '/prod'])('3-legged OAuth round trip (base path "%s")', (base
     expect(await whoami(admin)).toEqual({ user: 'admin', github: { login: 'hubot', id: 480938, name: 'Hubot' } });
   });
 
+  test('session_id is not bound to ref: a spliced link (own ref, another user\'s consented session) is refused by the service\'s exact-JWT check', async () => {
+    // Admin consents, but has not come back yet: his session is pending completion.
+    const victim = await elicit(admin, { forceAuthentication: true });
+    const adminBack = await admin.userBrowser.browse(victim.url, { stopAt: returnRoute(), login: HUBOT, consent: 'allow' });
+    const adminReturn = adminBack.clientRedirect!;
+    returnUrls.push(adminReturn.toString());
+    // Demo takes a return link of his own and swaps in admin's session_id.
+    const own = await elicit(demo, { forceAuthentication: true });
+    const demoBack = await demo.userBrowser.browse(own.url, { stopAt: returnRoute(), login: OCTOCAT, consent: 'allow' });
+    const spliced = new URL(demoBack.clientRedirect!);
+    returnUrls.push(spliced.toString());
+    spliced.searchParams.set('session_id', victim.sessionUri);
+    const result = await demo.userBrowser.browse(spliced);
+    expect(expectClearPage(result, 403)).not.toContain('Account connected');
+    // The façade did ask (its checks pass: the browser user is the ref's user); AgentCore refused,
+    // because the session was opened for admin's exact JWT (docs/security.md, "What the façade relies on").
+    expect(completions(victim.sessionUri)).toEqual(['AccessDeniedException']);
+    // Control: admin's own return link still completes his session.
+    const ok = await admin.userBrowser.browse(adminReturn);
+    expect(expectClearPage(ok, 200)).toContain('Account connected');
+    expect(completions(victim.sessionUri)).toEqual(['AccessDeniedException', 'completed']);
+    expect((await whoami(admin)).github.login).toBe('hubot');
+  });
+
   test('garbled, expired or incomplete return links are refused before anything is completed; the genuine one works', async () => {
     // forceAuthentication starts a new consent even though demo may be connected already; a
     // client-chosen return URL is replaced by the façade's.

@@ -68,9 +68,18 @@ export class Browser {
     return response;
   }
 
-  /** Runs the authorization leg from `startUrl` until the client's redirect URI is reached or a page stops it. */
+  /**
+   * Runs the authorization leg from `startUrl` until the client's redirect URI is reached or a page
+   * stops it, approving the façade's consent page the way a user does (a form POST carrying this
+   * browser's cookies) when it is shown.
+   */
   authorize(startUrl: string | URL, clientRedirectPrefix: string, login?: { username: string; password: string }): Promise<BrowserResult> {
-    return this.browse(startUrl, { stopAt: clientRedirectPrefix, login });
+    return this.browse(startUrl, { stopAt: clientRedirectPrefix, login, consent: 'approve' });
+  }
+
+  /** The value of a cookie this browser holds. */
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
   }
 
   /** Follows redirects and fills in forms as `options` say, until `stopAt` or a page it cannot act on. */

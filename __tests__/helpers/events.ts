@@ -1,6 +1,6 @@
 /** Builders for API Gateway REST proxy events and a façade environment for unit tests. */
 import type { ApiEvent } from '../../functions/lib/http';
-import { parseKeyring } from '../../functions/lib/keys';
+import { bindKeyring, parseKeyring } from '../../functions/lib/keys';
 
 export const KEYS_JSON = JSON.stringify({
   current: 'k2',
@@ -9,12 +9,19 @@ export const KEYS_JSON = JSON.stringify({
 process.env.TEST_SIGNING_KEYS = KEYS_JSON;
 process.env.TEST_IDP_CLIENT_SECRET = 'idp-secret-value-never-leaks';
 
-export const keyring = parseKeyring(KEYS_JSON);
-
 export const IDP = 'https://idp.example.test';
 export const GATEWAY = 'https://gw.example.test/mcp';
 export const HOST = 'abc123.execute-api.eu-west-1.amazonaws.com';
 export const BASE = `https://${HOST}/prod`;
+
+/** The keyring as the test secret holds it. */
+export const rawKeyring = parseKeyring(KEYS_JSON);
+/** The keyring every façade function of the test deployment (issuer BASE) signs with. */
+export const keyring = bindKeyring(rawKeyring, BASE);
+
+/** RFC 7636 Appendix B: a code_verifier and its S256 code_challenge. */
+export const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+export const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
 export const TEST_ENV: NodeJS.ProcessEnv = {
   IDP_ISSUER: `${IDP}/pool`,

@@ -5,16 +5,17 @@
  */
 import { route as authorizeRoute } from '../../functions/authorize';
 import { route as callbackRoute } from '../../functions/callback';
-import { wrapCode } from '../../functions/lib/code';
+import { wrapCode, wrapRefreshToken } from '../../functions/lib/code';
+import { consentIdentity } from '../../functions/lib/consent';
 import { createHandler, type ApiHandler } from '../../functions/lib/handler';
 import type { ApiResult } from '../../functions/lib/http';
-import { parseKeyring } from '../../functions/lib/keys';
+import { bindKeyring, parseKeyring } from '../../functions/lib/keys';
 import { encodeClientId } from '../../functions/lib/registration';
 import { sign } from '../../functions/lib/signed';
 import { signState } from '../../functions/lib/state';
 import { route as registerRoute } from '../../functions/register';
 import { route as tokenRoute } from '../../functions/token';
-import { apiEvent, BASE, FORM, form, JSON_CT, keyring, TEST_ENV } from '../helpers/events';
+import { apiEvent, BASE, CHALLENGE, FORM, form, JSON_CT, keyring, rawKeyring, TEST_ENV, VERIFIER } from '../helpers/events';
 
 // The IdP endpoints point at a closed port: nothing in this suite may get that far.
 const ENV = { ...TEST_ENV, IDP_TOKEN_ENDPOINT: 'http://127.0.0.1:9/oauth2/token', IDP_REVOCATION_ENDPOINT: 'http://127.0.0.1:9/oauth2/revoke' };
@@ -27,8 +28,6 @@ const NOW = Math.floor(Date.now() / 1000);
 const LOOPBACK = 'http://127.0.0.1/callback';
 const CLIENT = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] }, NOW)!;
 const WEB_CLIENT = encodeClientId(keyring, { redirect_uris: ['https://claude.ai/api/mcp/auth_callback'], application_type: 'web', grant_types: ['authorization_code'] }, NOW)!;
-const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
-const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const OTHER_KEYS = parseKeyring(JSON.stringify({ current: 'kx', keys: { kx: Buffer.alloc(32, 7).toString('base64url') } }));
 
 /** No response may deliver a code or token anywhere: not in a Location, not in a body. */
@@ -88,8 +87,8 @@ describe('registration attacks', () => {
     ['altered redirect list', `${Buffer.from(JSON.stringify({ ...payload, r: ['https://evil.example/cb'] })).toString('base64url')}.${sig}`],
     ['signature from another key', encodeClientId(OTHER_KEYS, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!],
     ['unknown key id', `${Buffer.from(JSON.stringify({ ...payload, kid: 'nope' })).toString('base64url')}.${sig}`],
-    ['a state token used as client_id', signState(keyring, { clientId: 'x', redirectUri: LOOPBACK }, NOW, 600)],
-    ['a wrapped code used as client_id', wrapCode(keyring, 'c', CLIENT, LOOPBACK, NOW)],
+    ['a state token used as client_id', signState(keyring, { codeChallenge: CHALLENGE, clientId: 'x', redirectUri: LOOPBACK }, NOW, 600)],
+    ['a wrapped code used as client_id', wrapCode(keyring, 'c', CLIENT, LOOPBACK, CHALLENGE, NOW)],
     ['garbage', '%00<script>'],
   ])('forged client_id (%s) is refused at /authorize and /token', async (_name, forged) => {
     const a = await authorize(authorizeQuery({ client_id: forged }));
@@ -118,17 +117,17 @@ describe('registration attacks', () => {
 });
 
 describe('state attacks at the callback', () => {
-  const good = signState(keyring, { clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback', clientState: 's' }, NOW, 600);
+  const good = signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback', clientState: 's' }, NOW, 600);
   const [body, sig] = good.split('.') as [string, string];
   const payload = JSON.parse(Buffer.from(body, 'base64url').toString());
   test.each([
     ['tampered redirect', `${Buffer.from(JSON.stringify({ ...payload, r: 'http://127.0.0.1:6666/steal' })).toString('base64url')}.${sig}`],
     ['tampered signature', `${body}.${sig.slice(0, -1)}${sig.endsWith('A') ? 'Q' : 'A'}`],
-    ['expired', signState(keyring, { clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback' }, NOW - 601 - 61, 600)],
-    ['from the future beyond skew', signState(keyring, { clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback' }, NOW + 120, 600)],
-    ['signed with a rotated-out key', signState(OTHER_KEYS, { clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback' }, NOW, 600)],
+    ['expired', signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback' }, NOW - 601 - 61, 600)],
+    ['from the future beyond skew', signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback' }, NOW + 120, 600)],
+    ['signed with a rotated-out key', signState(OTHER_KEYS, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback' }, NOW, 600)],
     ['a consent token as state', sign(keyring, 'consent', { h: 'x', n: 'y' }, NOW, 600)],
-    ['for a redirect the client never registered', signState(keyring, { clientId: CLIENT, redirectUri: 'https://evil.example/cb' }, NOW, 600)],
+    ['for a redirect the client never registered', signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: 'https://evil.example/cb' }, NOW, 600)],
     ['empty', ''],
   ])('%s: error page, no redirect, the IdP code goes nowhere', async (_name, state) => {
     const res = await callback(apiEvent({ path: '/callback', query: { code: 'idp-code-123', state } }));
@@ -138,7 +137,8 @@ describe('state attacks at the callback', () => {
   });
 
   test('a state replayed for a different client cannot redeem the code', async () => {
-    const res = await callback(apiEvent({ path: '/callback', query: { code: 'idp-code', state: good } }));
+    const approved = signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback', browserNonce: 'n1' }, NOW, 600);
+    const res = await callback(apiEvent({ path: '/callback', query: { code: 'idp-code', state: approved }, headers: { Cookie: '__Host-mcp-oauth-consent-n1=n1' } }));
     const code = new URL(String(res.headers!.Location)).searchParams.get('code')!;
     const other = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'] }, NOW + 1)!;
     const t = await token(apiEvent({ method: 'POST', path: '/token', headers: FORM, body: form({ grant_type: 'authorization_code', code, code_verifier: VERIFIER, client_id: other }) }));
@@ -169,7 +169,7 @@ describe('PKCE attacks', () => {
     ['missing verifier', { code_verifier: '' }, 'invalid_request'],
     ['code for another redirect', { redirect_uri: 'http://127.0.0.1:5000/elsewhere' }, 'invalid_grant'],
   ])('token exchange with %s is refused locally', async (_name, overrides, error) => {
-    const code = wrapCode(keyring, 'idp', CLIENT, 'http://127.0.0.1:5000/callback', NOW);
+    const code = wrapCode(keyring, 'idp', CLIENT, 'http://127.0.0.1:5000/callback', CHALLENGE, NOW);
     const fields = { grant_type: 'authorization_code', code, code_verifier: VERIFIER, client_id: CLIENT, redirect_uri: 'http://127.0.0.1:5000/callback', ...overrides };
     const res = await token(apiEvent({ method: 'POST', path: '/token', headers: FORM, body: form(fields) }));
     expect(res.statusCode).toBe(400);
@@ -178,7 +178,7 @@ describe('PKCE attacks', () => {
 });
 
 describe('token and resource attacks', () => {
-  const code = wrapCode(keyring, 'idp', CLIENT, LOOPBACK, NOW);
+  const code = wrapCode(keyring, 'idp', CLIENT, LOOPBACK, CHALLENGE, NOW);
   const base = { grant_type: 'authorization_code', code, code_verifier: VERIFIER, client_id: CLIENT };
   test.each([
     ['wrong resource', { ...base, resource: 'https://evil.example/mcp' }, 400, 'invalid_target'],
@@ -246,7 +246,7 @@ describe('transport attacks', () => {
     expect(res.statusCode).toBe(302);
     leaksNothing(res);
     expect(new URL(String(res.headers!.Location)).searchParams.get('state')).toBe('x\r\nSet-Cookie: pwned=1');
-    const cb = await callback(apiEvent({ path: '/callback', query: { state: signState(keyring, { clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback' }, NOW, 600), error: 'access_denied', error_description: 'a\r\nLocation: https://evil.example' } }));
+    const cb = await callback(apiEvent({ path: '/callback', query: { state: signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback' }, NOW, 600), error: 'access_denied', error_description: 'a\r\nLocation: https://evil.example' } }));
     leaksNothing(cb);
   });
 
@@ -264,5 +264,107 @@ describe('transport attacks', () => {
       expect(page.body).not.toContain('<script>');
       expect(page.body).not.toContain('"><script');
     }
+  });
+});
+
+describe('second security review (issue 12)', () => {
+  const PORT_REDIRECT = 'http://127.0.0.1:5000/callback';
+  const OTHER_DEPLOYMENT = bindKeyring(rawKeyring, 'https://other-deployment.example');
+  const cookieFor = (nonce: string) => ({ Cookie: `__Host-mcp-oauth-consent-${nonce}=${nonce}` });
+  const consentIdentityOf = () => consentIdentity({ client_id: CLIENT, application_type: 'native' }, PORT_REDIRECT, false);
+
+  test('a loopback client registered by anyone gets the consent page, never a silent code (MCP confused deputy, RFC 8252 §8.6)', async () => {
+    const attacker = await register(apiEvent({ method: 'POST', path: '/register', headers: JSON_CT, body: JSON.stringify({ client_name: 'Claude Code', redirect_uris: ['http://127.0.0.1/callback'] }) }));
+    const res = await authorize(authorizeQuery({ client_id: JSON.parse(attacker.body).client_id }));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('name="decision"');
+    expect(res.body).toContain('identity is not verified');
+    expect(res.headers!.Location).toBeUndefined();
+  });
+
+  test.each([
+    ['a state minted where consent was off (no browser nonce)', signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: PORT_REDIRECT }, NOW, 600), {}],
+    ['a state of another deployment sharing the secret', signState(OTHER_DEPLOYMENT, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: PORT_REDIRECT, browserNonce: 'n2' }, NOW, 600), cookieFor('n2')],
+    ['a state without a PKCE challenge', sign(keyring, 'state', { c: CLIENT, r: PORT_REDIRECT, x: 'n3' }, NOW, 600), cookieFor('n3')],
+  ])('callback refuses %s', async (_name, state, headers) => {
+    const res = await callback(apiEvent({ path: '/callback', query: { code: 'idp-code-9', state }, headers }));
+    expect(res.statusCode).toBe(400);
+    expect(res.headers!.Location).toBeUndefined();
+    expect(res.body).not.toContain('idp-code-9');
+  });
+
+  test('a client_id registered at another deployment sharing the secret is unknown here', async () => {
+    const foreign = encodeClientId(OTHER_DEPLOYMENT, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+    const res = await authorize(authorizeQuery({ client_id: foreign }));
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('invalid_client');
+  });
+
+  test.each([
+    ['a wrong code_verifier (PKCE checked by the façade, RFC 9700 §2.1.1)', () => wrapCode(keyring, 'idp', CLIENT, PORT_REDIRECT, CHALLENGE, NOW), `${VERIFIER.slice(0, -2)}xx`, 'code_verifier does not match the code_challenge (RFC 7636 §4.6)'],
+    ['a code sealed at another deployment', () => wrapCode(OTHER_DEPLOYMENT, 'idp', CLIENT, PORT_REDIRECT, CHALLENGE, NOW), VERIFIER, 'the authorization code is invalid'],
+    ['a signed (old format) code whose IdP value is readable', () => sign(keyring, 'state', { x: 'idp', c: 'c', r: PORT_REDIRECT }, NOW, 300), VERIFIER, 'the authorization code is invalid'],
+  ])('/token refuses %s before calling the IdP', async (_name, code, verifier, description) => {
+    const t = await token(apiEvent({ method: 'POST', path: '/token', headers: FORM, body: form({ grant_type: 'authorization_code', code: code(), code_verifier: verifier, client_id: CLIENT }) }));
+    expect(t.statusCode).toBe(400);
+    expect(JSON.parse(t.body)).toEqual({ error: 'invalid_grant', error_description: description });
+  });
+
+  test.each([
+    ['the raw IdP refresh token read out of a wrapper', 'raw-idp-refresh-token'],
+    ['another client\'s wrapped refresh token', wrapRefreshToken(keyring, 'victim-rt', WEB_CLIENT, NOW)],
+    ['a refresh token sealed at another deployment', wrapRefreshToken(OTHER_DEPLOYMENT, 'rt', CLIENT, NOW)],
+  ])('/revoke with %s answers 200 and forwards nothing with the façade\'s credentials (RFC 7009 §2.1)', async (_name, value) => {
+    // The revocation endpoint is a closed port: a forwarded request would answer 502.
+    const res = await token(apiEvent({ method: 'POST', path: '/revoke', headers: FORM, body: form({ token: value, client_id: CLIENT }) }));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('');
+  });
+
+  test('a scope the client did not register is refused at /authorize (RFC 7591 §2)', async () => {
+    const scoped = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'], scope: 'openid' }, NOW)!;
+    const res = await authorize(authorizeQuery({ client_id: scoped, scope: 'openid mcp/tools' }));
+    expect(new URL(String(res.headers!.Location)).searchParams.get('error')).toBe('invalid_scope');
+  });
+
+  test.each([
+    'http://127.0.0.1:5000/x/../callback', 'http://127.0.0.1:5000/%63allback', 'http://127.0.0.1:5000/./callback', 'http://127.0.0.1:5000//callback',
+  ])('loopback redirect %s does not match /callback: exact path, only the port is free (OAuth 2.1 §2.3.1)', async (uri) => {
+    const res = await authorize(authorizeQuery({ redirect_uri: uri }));
+    expect(res.statusCode).toBe(400);
+    expect(res.headers!.Location).toBeUndefined();
+  });
+
+  test.each([
+    ['forged', (c: string) => `${c.slice(0, -3)}AAA`],
+    ['of another deployment sharing the secret', (_c: string) => `__Host-mcp-oauth-consents=${sign(OTHER_DEPLOYMENT, 'remembered-consent', { a: [[consentIdentityOf(), 'openid email mcp/tools', NOW + 3600]] }, NOW, 3600)}`],
+    ['signed as another artefact (a state)', (_c: string) => `__Host-mcp-oauth-consents=${signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: PORT_REDIRECT }, NOW, 600)}`],
+  ])('a remembered-consent cookie %s does not skip the consent page', async (_name, change) => {
+    const page = await authorize(authorizeQuery({}));
+    const approve = new URLSearchParams([...[...page.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)]
+      .map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"')] as [string, string]), ['decision', 'approve']]);
+    const approved = await authorize(apiEvent({
+      method: 'POST', path: '/authorize', body: approve.toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: String(page.headers!['Set-Cookie']).split(';')[0]! },
+    }));
+    const genuine = String(approved.headers!['Set-Cookie']).split(';')[0]!;
+    expect((await authorize({ ...authorizeQuery({}), headers: { ...authorizeQuery({}).headers, Cookie: genuine } })).statusCode).toBe(302);
+    const res = await authorize({ ...authorizeQuery({}), headers: { ...authorizeQuery({}).headers, Cookie: change(genuine) } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('name="decision"');
+  });
+
+  test('with one secret per key group, a value signed with the registration keys is no state, and a code sealed with them is no code', async () => {
+    const groups = (id: number) => JSON.stringify({ current: 'g', keys: { g: Buffer.alloc(32, id).toString('base64url') } });
+    Object.assign(process.env, { TEST_REG_KEYS: groups(21), TEST_FLOW_KEYS: groups(22), TEST_TOKEN_KEYS: groups(23) });
+    const split = { ...ENV, SIGNING_KEYS: undefined, REGISTRATION_KEYS: 'env:TEST_REG_KEYS', FLOW_KEYS: 'env:TEST_FLOW_KEYS', TOKEN_KEYS: 'env:TEST_TOKEN_KEYS' };
+    const registrationKeys = bindKeyring(parseKeyring(groups(21)), BASE);
+    const client = encodeClientId(registrationKeys, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+    const state = signState(registrationKeys, { codeChallenge: CHALLENGE, clientId: client, redirectUri: PORT_REDIRECT, browserNonce: 'n4' }, NOW, 600);
+    const cb = await createHandler(callbackRoute, split)(apiEvent({ path: '/callback', query: { code: 'c', state }, headers: cookieFor('n4') }));
+    expect(cb.statusCode).toBe(400);
+    const code = wrapCode(registrationKeys, 'idp', client, PORT_REDIRECT, CHALLENGE, NOW);
+    const t = await createHandler(tokenRoute, split)(apiEvent({ method: 'POST', path: '/token', headers: FORM, body: form({ grant_type: 'authorization_code', code, code_verifier: VERIFIER, client_id: client }) }));
+    expect(JSON.parse(t.body)).toEqual({ error: 'invalid_grant', error_description: 'the authorization code is invalid' });
   });
 });

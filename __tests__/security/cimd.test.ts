@@ -3,7 +3,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { route as authorizeRoute } from '../../functions/authorize';
 import { route as discoveryRoute } from '../../functions/discovery';
-import { CimdError, clearCimdCache, pinnedHttpsFetch, resolveMetadataDocument, type CimdDeps } from '../../functions/lib/cimd';
+import { CimdError, clearCimdCache, pinnedHttpsFetch, resolveMetadataDocument, systemResolver, type CimdDeps } from '../../functions/lib/cimd';
 import { createHandler } from '../../functions/lib/handler';
 import { isPublicAddress } from '../../functions/lib/public-address';
 import { apiEvent, TEST_ENV } from '../helpers/events';
@@ -81,9 +81,26 @@ describe('SSRF protection', () => {
     expect(JSON.parse(res.body).client_id).toBe(DOC_URL);
   });
 
+  /** One address from every special-purpose range (IANA registries), as literals the resolver is asked for. */
+  const SPECIAL = [
+    '0.0.0.1', '10.0.0.1', '100.64.0.1', '127.0.0.1', '169.254.169.254', '172.16.0.1', '192.0.0.8', '192.0.2.1', '192.88.99.1',
+    '192.168.0.1', '198.18.0.1', '198.51.100.1', '203.0.113.1', '224.0.0.1', '240.0.0.1', '255.255.255.255',
+    '::', '::1', '64:ff9b::a9fe:a9fe', '64:ff9b:1::1', '100::1', '2001::1', '2001:db8::1', '2002:7f00:1::', '3fff::1', '5f00::1',
+    'fc00::1', 'fd00::1', 'fe80::1', 'fec0::1', 'ff02::1',
+    // IPv4 inside IPv6: compatible (::/96), mapped (::ffff:0:0/96), translated (::ffff:0:0:0/96), dotted and hex.
+    '::7f00:1', '::a9fe:a9fe', '::127.0.0.1', '::169.254.169.254', '::a00:1', '::8.8.8.8', '::808:808',
+    '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:a9fe:a9fe', '0:0:0:0:0:ffff:7f00:1', '::ffff:0:7f00:1', '::ffff:0:a9fe:a9fe',
+  ];
+
+  test.each(SPECIAL)('%s is refused in the form the system resolver returns it', async (literal) => {
+    const resolved = await systemResolver(literal);
+    expect(resolved.length).toBeGreaterThan(0);
+    for (const address of resolved) expect({ literal, address, public: isPublicAddress(address) }).toEqual({ literal, address, public: false });
+  });
+
   test('address classification', () => {
     for (const a of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111']) expect(isPublicAddress(a)).toBe(true);
-    for (const a of ['127.0.0.1', '::1', '10.0.0.1', '::ffff:10.0.0.1', '::ffff:7f00:1', '2001:db8::1', 'not-an-ip']) expect(isPublicAddress(a)).toBe(false);
+    for (const a of ['127.0.0.1', '::1', '10.0.0.1', '::ffff:10.0.0.1', '::ffff:7f00:1', '2001:db8::1', '::7f00:1', '::a9fe:a9fe', 'not-an-ip']) expect(isPublicAddress(a)).toBe(false);
   });
 });
 

@@ -13,7 +13,7 @@ import { signState } from '../../functions/lib/state';
 import { createMcpProxyHandler } from '../../functions/mcp-proxy';
 import { route as registerRoute } from '../../functions/register';
 import { route as tokenRoute } from '../../functions/token';
-import { apiEvent, keyring, TEST_ENV } from '../helpers/events';
+import { apiEvent, CHALLENGE, keyring, TEST_ENV } from '../helpers/events';
 import { invokeStreaming } from '../helpers/stream';
 
 // Upstreams on a closed loopback port: a request that gets through validation ends in a documented 502.
@@ -24,7 +24,7 @@ const ENV = {
 const MARKER = '<x-fuzz>';
 const NOW = Math.floor(Date.now() / 1000);
 const CLIENT = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/cb', 'https://claude.ai/api/mcp/auth_callback'], application_type: 'web', grant_types: ['authorization_code', 'refresh_token'] }, NOW)!;
-const STATE = signState(keyring, { clientId: CLIENT, redirectUri: 'http://127.0.0.1:7/cb', clientState: MARKER }, NOW, 600);
+const STATE = signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: 'http://127.0.0.1:7/cb', clientState: MARKER }, NOW, 600);
 
 const NAMES = ['client_id', 'redirect_uri', 'response_type', 'state', 'code_challenge', 'code_challenge_method', 'scope', 'resource',
   'code', 'code_verifier', 'grant_type', 'refresh_token', 'token', 'error', 'error_description', 'consent_token', 'decision', 'client_secret'];

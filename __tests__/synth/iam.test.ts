@@ -18,16 +18,24 @@ afterAll(() => {
 });
 
 /** Written out by hand (not imported from the construct) so a change there has to be deliberate. */
-const EXPECTED_SECRETS: Record<string, Array<'signing-keys' | 'client-secret'>> = {
+type SecretKind = 'registration-keys' | 'flow-keys' | 'token-keys' | 'client-secret';
+const EXPECTED_SECRETS: Record<string, SecretKind[]> = {
   discovery: [],
-  register: ['signing-keys'],
-  authorize: ['signing-keys'],
-  callback: ['signing-keys'],
-  token: ['signing-keys', 'client-secret'],
+  // The anonymous /register can sign client_ids and nothing else: no state, code or refresh token.
+  register: ['registration-keys'],
+  authorize: ['registration-keys', 'flow-keys'],
+  callback: ['registration-keys', 'flow-keys', 'token-keys'],
+  token: ['registration-keys', 'token-keys', 'client-secret'],
   'mcp-proxy': [],
 };
+const SIDS: Record<SecretKind, string> = {
+  'registration-keys': 'ReadRegistrationKeys', 'flow-keys': 'ReadFlowKeys', 'token-keys': 'ReadTokenKeys', 'client-secret': 'ReadClientSecret',
+};
+const VARIABLES: Record<SecretKind, string> = {
+  'registration-keys': 'REGISTRATION_KEYS', 'flow-keys': 'FLOW_KEYS', 'token-keys': 'TOKEN_KEYS', 'client-secret': 'IDP_CLIENT_SECRET',
+};
 
-function secretAddress(json: Json, kind: 'signing-keys' | 'client-secret'): string {
+function secretAddress(json: Json, kind: SecretKind): string {
   const id = Object.keys(resources(json, 'aws_secretsmanager_secret')).find((k) => k.startsWith(`secrets_${kind}`));
   if (!id) throw new Error(`no ${kind} secret`);
   return `aws_secretsmanager_secret.${id}`;
@@ -43,7 +51,7 @@ describe('façade function roles', () => {
     const expected = [
       { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${ref(logGroup, 'arn')}:log-stream:*`] },
       ...EXPECTED_SECRETS[name].map((kind) => ({
-        Sid: kind === 'signing-keys' ? 'ReadSigningKeys' : 'ReadClientSecret',
+        Sid: SIDS[kind],
         Effect: 'Allow',
         Action: ['secretsmanager:GetSecretValue'],
         Resource: [ref(secretAddress(minimal.json, kind), 'arn')],
@@ -55,8 +63,10 @@ describe('façade function roles', () => {
   test('the environment names the secrets a function may read, and only those', () => {
     for (const name of FUNCTION_NAMES) {
       const vars = (functionsByName(minimal.json).get(`mcp-oauth-demo-${name}`) as { body: Json }).body.environment.variables;
-      expect(vars.SIGNING_KEYS === ref(secretAddress(minimal.json, 'signing-keys'), 'arn')).toBe(EXPECTED_SECRETS[name].includes('signing-keys'));
-      expect(vars.IDP_CLIENT_SECRET === ref(secretAddress(minimal.json, 'client-secret'), 'arn')).toBe(EXPECTED_SECRETS[name].includes('client-secret'));
+      for (const kind of Object.keys(VARIABLES) as SecretKind[]) {
+        expect({ name, kind, set: vars[VARIABLES[kind]] === ref(secretAddress(minimal.json, kind), 'arn') }).toEqual({ name, kind, set: EXPECTED_SECRETS[name].includes(kind) });
+      }
+      expect(vars.SIGNING_KEYS).toBeUndefined();
     }
   });
 });

@@ -152,14 +152,15 @@ describe('federated identity providers', () => {
 describe('environment contract', () => {
   const COMMON = ['SCOPES_SUPPORTED', 'CORS_ALLOWED_ORIGINS', 'LOG_LEVEL'];
   const IDP = ['IDP_ISSUER', 'IDP_AUTHORIZATION_ENDPOINT', 'IDP_TOKEN_ENDPOINT', 'IDP_REVOCATION_ENDPOINT', 'IDP_JWKS_URI', 'IDP_USERINFO_ENDPOINT'];
-  const OAUTH = ['IDP_CLIENT_ID', 'SIGNING_KEYS', 'DEFAULT_SCOPES', 'RESOURCE_TO_IDP', 'REDIRECT_ALLOWLIST', 'STATE_TTL_SECONDS', 'CLOCK_SKEW_SECONDS', 'SECRET_CACHE_SECONDS'];
+  const OAUTH = ['IDP_CLIENT_ID', 'KEY_OVERLAP_DAYS', 'DEFAULT_SCOPES', 'RESOURCE_TO_IDP', 'REDIRECT_ALLOWLIST', 'STATE_TTL_SECONDS', 'CLOCK_SKEW_SECONDS', 'SECRET_CACHE_SECONDS'];
   const CIMD = ['CLIENT_ID_METADATA_DOCUMENTS'];
   const EXPECTED: Record<string, string[]> = {
     discovery: [...COMMON, ...CIMD, ...IDP],
-    register: [...COMMON, ...CIMD, ...IDP, ...OAUTH],
-    authorize: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'CONSENT_FOR_LOOPBACK'],
-    callback: [...COMMON, ...CIMD, ...IDP, ...OAUTH],
-    token: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS'],
+    // Key groups (least privilege of keys): register only the registration keys, and so on.
+    register: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS'],
+    authorize: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS', 'FLOW_KEYS', 'CONSENT_FOR_LOOPBACK', 'CONSENT_REMEMBER_DAYS'],
+    callback: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS', 'FLOW_KEYS', 'TOKEN_KEYS'],
+    token: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS', 'TOKEN_KEYS', 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS'],
     // RETURN_KEYS (+ SECRET_CACHE_SECONDS) only with 3-legged OAuth targets: three-legged.test.ts.
     'mcp-proxy': [...COMMON, 'GATEWAY_URL', 'MCP_MAX_BODY_BYTES', 'MCP_UPSTREAM_TIMEOUT_MS', 'MCP_MERGE_TOOLS_LIST_PAGES'],
   };
@@ -167,6 +168,10 @@ describe('environment contract', () => {
   test.each(FUNCTION_NAMES)('%s gets exactly its variables', (fn) => {
     expect(Object.keys(env(minimal, fn)).sort()).toEqual([...EXPECTED[fn]].sort());
     expect(Object.keys(env(existing, fn)).sort()).toEqual([...EXPECTED[fn], 'PUBLIC_BASE_URL'].sort());
+  });
+
+  test('consent is on by default for every client, remembered 30 days; keys overlap 30 days after a rotation', () => {
+    expect(env(minimal, 'authorize')).toMatchObject({ CONSENT_FOR_LOOPBACK: 'true', CONSENT_REMEMBER_DAYS: '30', KEY_OVERLAP_DAYS: '30' });
   });
 
   test('values: Cognito endpoints, scopes, policy settings', () => {

@@ -49,7 +49,7 @@ describe.each(EXAMPLES)('%s', (example) => {
     for (const { where, value } of args) {
       expect({ where, value }).toEqual({
         where,
-        value: expect.stringMatching(/^\$\{(var\.[a-z0-9_]+|ephemeral\.aws_secretsmanager_random_password\.(signing|return)_keys\.random_password|aws_cognito_user_pool_client\.[^}]+\.client_secret)\}$/),
+        value: expect.stringMatching(/^\$\{(var\.[a-z0-9_]+|ephemeral\.aws_secretsmanager_random_password\.(registration|flow|token|return)_keys\.random_password|sha256\("agentcore-mcp-oauth\/(registration|flow|token)-keys\/v1\/\$\{var\.signing_keys\}"\)|aws_cognito_user_pool_client\.[^}]+\.client_secret)\}$/),
       });
     }
   });
@@ -57,7 +57,7 @@ describe.each(EXAMPLES)('%s', (example) => {
   test('every variable a secret comes from is sensitive, non-null and has no default', () => {
     const json = synthesized[example].json;
     for (const { value } of secretArguments(json)) {
-      const name = /^\$\{var\.([a-z0-9_]+)\}$/.exec(String(value))?.[1];
+      const name = /^\$\{(?:sha256\("[^"$]*)?\$?\{?var\.([a-z0-9_]+)\}/.exec(String(value))?.[1];
       if (!name) continue;
       expect({ name, ...json.variable[name] }).toMatchObject({ name, sensitive: true, nullable: false, type: 'string' });
       expect(json.variable[name].default).toBeUndefined();
@@ -66,7 +66,8 @@ describe.each(EXAMPLES)('%s', (example) => {
 
   test('Secrets Manager values are written only through secret_string_wo', () => {
     const versions = Object.values(resources(synthesized[example].json, 'aws_secretsmanager_secret_version'));
-    expect(versions).toHaveLength(THREE_LEGGED.includes(example) ? 3 : 2);
+    // Three key groups and the Cognito client secret; the return keys with 3-legged OAuth.
+    expect(versions).toHaveLength(THREE_LEGGED.includes(example) ? 5 : 4);
     for (const v of versions) {
       expect(v.secret_string).toBeUndefined();
       expect(v.secret_binary).toBeUndefined();
@@ -82,22 +83,45 @@ describe.each(EXAMPLES)('%s', (example) => {
 });
 
 describe('signing keys', () => {
-  test('generate: an ephemeral GetRandomPassword value, written once per signing_keys_version', () => {
+  const keyVersions = (json: Json): Record<string, Json> => {
+    const out: Record<string, Json> = {};
+    for (const [k, v] of Object.entries(resources(json, 'aws_secretsmanager_secret_version'))) {
+      const group = /^secrets_(registration|flow|token)-keys/.exec(k)?.[1];
+      if (group) out[group] = v;
+    }
+    return out;
+  };
+
+  test('generate: one ephemeral GetRandomPassword value per key group, written once per signing_keys_version', () => {
     const json = synthesized.minimal.json;
-    expect(json.ephemeral.aws_secretsmanager_random_password.signing_keys).toEqual({ password_length: 64, exclude_punctuation: true });
-    const version = Object.entries(resources(json, 'aws_secretsmanager_secret_version')).find(([k]) => k.startsWith('secrets_signing-keys'))?.[1];
-    expect(version).toMatchObject({
-      secret_string_wo: '${ephemeral.aws_secretsmanager_random_password.signing_keys.random_password}',
-      secret_string_wo_version: '${var.signing_keys_version}',
-    });
+    const versions = keyVersions(json);
+    expect(Object.keys(versions).sort()).toEqual(['flow', 'registration', 'token']);
+    for (const [group, version] of Object.entries(versions)) {
+      expect(json.ephemeral.aws_secretsmanager_random_password[`${group}_keys`]).toEqual({ password_length: 64, exclude_punctuation: true });
+      expect(version).toMatchObject({
+        secret_string_wo: `\${ephemeral.aws_secretsmanager_random_password.${group}_keys.random_password}`,
+        secret_string_wo_version: '${var.signing_keys_version}',
+      });
+    }
     expect(json.variable.signing_keys).toBeUndefined();
   });
 
-  test('variable: an ephemeral, sensitive input', () => {
+  test('variable: an ephemeral, sensitive input from which each group gets its own derived key', () => {
     const json = synthesized['existing-gateway'].json;
     expect(json.ephemeral).toBeUndefined();
     expect(json.variable.signing_keys).toMatchObject({ type: 'string', sensitive: true, ephemeral: true, nullable: false });
     expect(json.variable.signing_keys_version).toMatchObject({ type: 'number', default: 1 });
+    const values = Object.values(keyVersions(json)).map((v) => v.secret_string_wo);
+    expect(new Set(values).size).toBe(3);
+  });
+
+  test('rotation: a new version per signing_keys_version (AWSPREVIOUS keeps the old key), and the functions verify with it for the overlap', () => {
+    const json = synthesized.minimal.json;
+    // secret_string_wo_version forces a new secret version: PutSecretValue, which moves AWSPREVIOUS to the replaced value.
+    for (const version of Object.values(keyVersions(json))) expect(version.version_stages).toBeUndefined();
+    const fns = Object.values(resources(json, 'aws_lambda_function')).filter((f) => f.environment?.variables?.KEY_OVERLAP_DAYS !== undefined);
+    expect(fns.map((f) => f.function_name).sort()).toEqual(['authorize', 'callback', 'register', 'token'].map((n) => `mcp-oauth-demo-${n}`));
+    for (const f of fns) expect(f.environment.variables.KEY_OVERLAP_DAYS).toBe('30');
   });
 
   test('the Cognito client secret is rewritten whenever the client is replaced', () => {

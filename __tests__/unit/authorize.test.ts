@@ -1,14 +1,16 @@
 import { route } from '../../functions/authorize';
 import { createHandler } from '../../functions/lib/handler';
+import { consentPage } from '../../functions/lib/html';
 import { encodeClientId } from '../../functions/lib/registration';
 import { verifyState } from '../../functions/lib/state';
-import { apiEvent, BASE, IDP, keyring, TEST_ENV } from '../helpers/events';
+import { apiEvent, BASE, CHALLENGE, IDP, keyring, TEST_ENV } from '../helpers/events';
 
 const handler = createHandler(route, TEST_ENV);
+/** The operator switch CONSENT_FOR_LOOPBACK=false: the tests of the IdP request itself use it to reach the IdP in one step. */
+const withoutLoopbackConsent = createHandler(route, { ...TEST_ENV, CONSENT_FOR_LOOPBACK: 'false' });
 const NOW = Math.floor(Date.now() / 1000);
 const LOOPBACK = 'http://127.0.0.1:6274/oauth/callback';
 const CLIENT_ID = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] }, NOW)!;
-const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
 function authorize(overrides: Record<string, string | string[] | undefined> = {}) {
   const query: Record<string, string | string[]> = {};
@@ -17,7 +19,7 @@ function authorize(overrides: Record<string, string | string[] | undefined> = {}
     code_challenge: CHALLENGE, code_challenge_method: 'S256', scope: 'openid mcp/tools offline_access', resource: `${BASE}/mcp`,
   };
   for (const [k, v] of Object.entries({ ...base, ...overrides })) if (v !== undefined) query[k] = v;
-  return handler(apiEvent({ path: '/authorize', query }));
+  return withoutLoopbackConsent(apiEvent({ path: '/authorize', query }));
 }
 
 function location(res: { headers?: Record<string, unknown> }): URL {
@@ -36,15 +38,21 @@ describe('authorize', () => {
     });
     expect(to.searchParams.has('resource')).toBe(false); // RESOURCE_TO_IDP defaults to strip
     const state = verifyState(keyring, to.searchParams.get('state'), NOW, 60);
-    expect(state).toEqual({ ok: true, state: { clientId: CLIENT_ID, redirectUri: 'http://127.0.0.1:51234/oauth/callback', clientState: 'client-state' } });
+    expect(state).toEqual({ ok: true, state: { clientId: CLIENT_ID, redirectUri: 'http://127.0.0.1:51234/oauth/callback', codeChallenge: CHALLENGE, clientState: 'client-state' } });
   });
 
   test('RESOURCE_TO_IDP=forward and an identifier are honoured', async () => {
-    const forward = createHandler(route, { ...TEST_ENV, RESOURCE_TO_IDP: 'forward' });
+    const forward = createHandler(route, { ...TEST_ENV, CONSENT_FOR_LOOPBACK: 'false', RESOURCE_TO_IDP: 'forward' });
     const q = { response_type: 'code', client_id: CLIENT_ID, redirect_uri: LOOPBACK, code_challenge: CHALLENGE, code_challenge_method: 'S256', resource: `${BASE}/mcp` };
     expect(location(await forward(apiEvent({ path: '/authorize', query: q }))).searchParams.get('resource')).toBe(`${BASE}/mcp`);
-    const replace = createHandler(route, { ...TEST_ENV, RESOURCE_TO_IDP: 'https://gateway.example/api' });
+    const replace = createHandler(route, { ...TEST_ENV, CONSENT_FOR_LOOPBACK: 'false', RESOURCE_TO_IDP: 'https://gateway.example/api' });
     expect(location(await replace(apiEvent({ path: '/authorize', query: q }))).searchParams.get('resource')).toBe('https://gateway.example/api');
+  });
+
+  test('the root resource the root metadata document names (RFC 9728 §3.3) is accepted like the MCP endpoint', async () => {
+    const res = await authorize({ resource: BASE });
+    expect(res.statusCode).toBe(302);
+    expect(location(res).origin).toBe(IDP);
   });
 
   test('no scope asked: the default scopes', async () => {
@@ -182,12 +190,91 @@ describe('consent for non-loopback redirects (confused deputy)', () => {
     expect(res.headers!.Location).toBeUndefined();
   });
 
-  test('loopback clients skip consent, unless CONSENT_FOR_LOOPBACK asks for it', async () => {
-    expect((await authorize()).statusCode).toBe(302);
-    const strict = createHandler(route, { ...TEST_ENV, CONSENT_FOR_LOOPBACK: 'true' });
-    const res = await strict(apiEvent({ path: '/authorize', query: { response_type: 'code', client_id: CLIENT_ID, redirect_uri: LOOPBACK, code_challenge: CHALLENGE, code_challenge_method: 'S256' } }));
+  test('loopback clients get the consent page by default; only CONSENT_FOR_LOOPBACK=false skips it', async () => {
+    const q = { response_type: 'code', client_id: CLIENT_ID, redirect_uri: LOOPBACK, code_challenge: CHALLENGE, code_challenge_method: 'S256' };
+    const res = await handler(apiEvent({ path: '/authorize', query: q }));
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Allow');
+    expect(res.body).toContain('this computer');
     expect(String(res.headers!['Set-Cookie'])).toContain('mcp-oauth-consent-');
+    expect((await withoutLoopbackConsent(apiEvent({ path: '/authorize', query: q }))).statusCode).toBe(302);
+  });
+});
+
+describe('consent page content and remembered approvals', () => {
+  const NAMED = encodeClientId(keyring, { redirect_uris: ['http://localhost/callback'], client_name: 'Claude Code', application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+  const query = (clientId: string, port: number, scope = 'openid mcp/tools') => ({
+    response_type: 'code', client_id: clientId, redirect_uri: `http://localhost:${port}/callback`, state: 's', code_challenge: CHALLENGE,
+    code_challenge_method: 'S256', scope,
+  });
+  const fieldsOf = (body: string) => [...body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)]
+    .map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"')] as [string, string]);
+  const cookiesOf = (res: { headers?: Record<string, unknown>; multiValueHeaders?: Record<string, unknown[]> }) =>
+    [...(res.multiValueHeaders?.['Set-Cookie'] ?? []), ...(res.headers?.['Set-Cookie'] ? [res.headers['Set-Cookie']] : [])].map(String);
+
+  async function approve(clientId: string, port: number, jar = '') {
+    const page = await handler(apiEvent({ path: '/authorize', query: query(clientId, port), headers: jar ? { Cookie: jar } : {} }));
+    expect(page.statusCode).toBe(200);
+    const flow = String(page.headers!['Set-Cookie']).split(';')[0]!;
+    const body = new URLSearchParams([...fieldsOf(page.body), ['decision', 'approve']]).toString();
+    const res = await handler(apiEvent({
+      method: 'POST', path: '/authorize', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: [jar, flow].filter(Boolean).join('; ') },
+    }));
+    expect(res.statusCode).toBe(302);
+    return { page, res };
+  }
+
+  test('the page shows the full redirect URI with the host emphasised and says the identity is unverified', async () => {
+    const page = await handler(apiEvent({ path: '/authorize', query: query(NAMED, 40001) }));
+    expect(page.body).toContain('http://<strong>localhost:40001</strong>/callback');
+    expect(page.body).toContain('identity is not verified');
+    expect(page.body).toContain('Claude Code');
+  });
+
+  test('a metadata-document client is named by the domain that publishes it, not called unverified', () => {
+    const page = consentPage({
+      clientName: 'Acme', redirectUri: 'https://acme.example/cb', scopes: ['openid'], verifiedBy: 'acme.example', action: `${BASE}/authorize`, fields: [],
+    });
+    expect(page.body).toContain('identified by <strong>acme.example</strong>');
+    expect(page.body).not.toContain('not verified');
+    expect(page.body).not.toContain('this computer');
+  });
+
+  test('an approval is remembered in a signed __Host- cookie for the same name and host, on any port, for the approved scopes', async () => {
+    const { res } = await approve(NAMED, 40001);
+    const remembered = cookiesOf(res).find((c) => c.startsWith('__Host-mcp-oauth-consents='))!;
+    expect(remembered).toMatch(/; Path=\/; Max-Age=2592000; HttpOnly; SameSite=Lax; Secure$/);
+    const jar = remembered.split(';')[0]!;
+    // Claude Code registers again, on a new port: same identity, no page, but still bound to this browser.
+    const again = encodeClientId(keyring, { redirect_uris: ['http://localhost/callback'], client_name: 'Claude Code', application_type: 'native', grant_types: ['authorization_code'] }, NOW + 1)!;
+    const next = await handler(apiEvent({ path: '/authorize', query: query(again, 40999), headers: { Cookie: jar } }));
+    expect(next.statusCode).toBe(302);
+    const state = verifyState(keyring, location(next).searchParams.get('state'), NOW, 60);
+    expect(state.ok && state.state.browserNonce).toBeTruthy();
+    expect(String(next.headers!['Set-Cookie'])).toContain(`mcp-oauth-consent-${String(state.ok && state.state.browserNonce).slice(0, 12)}`);
+    // Another name, or more scopes than approved: the page again.
+    const other = encodeClientId(keyring, { redirect_uris: ['http://localhost/callback'], client_name: 'Something Else', application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+    expect((await handler(apiEvent({ path: '/authorize', query: query(other, 40001), headers: { Cookie: jar } }))).statusCode).toBe(200);
+    expect((await handler(apiEvent({ path: '/authorize', query: query(again, 40001, 'openid email mcp/tools'), headers: { Cookie: jar } }))).statusCode).toBe(200);
+  });
+
+  test('a forged, expired or other-deployment remembered cookie asks again', async () => {
+    const { res } = await approve(NAMED, 40001);
+    const jar = cookiesOf(res).find((c) => c.startsWith('__Host-mcp-oauth-consents='))!.split(';')[0]!;
+    const forged = `${jar.slice(0, -3)}AAA`;
+    expect((await handler(apiEvent({ path: '/authorize', query: query(NAMED, 40002), headers: { Cookie: forged } }))).statusCode).toBe(200);
+    const shortLived = createHandler(route, { ...TEST_ENV, CONSENT_REMEMBER_DAYS: '0' });
+    const page = await shortLived(apiEvent({ path: '/authorize', query: query(NAMED, 40002), headers: { Cookie: jar } }));
+    expect(page.statusCode).toBe(200);
+  });
+});
+
+describe('registered scope (RFC 7591 §2) is enforced at /authorize', () => {
+  const SCOPED = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'], scope: 'openid' }, NOW)!;
+  test('a scope the client did not register is invalid_scope; none asked means the registered scope', async () => {
+    const refused = location(await authorize({ client_id: SCOPED, redirect_uri: LOOPBACK, scope: 'openid mcp/tools' }));
+    expect(refused.searchParams.get('error')).toBe('invalid_scope');
+    const defaulted = location(await authorize({ client_id: SCOPED, redirect_uri: LOOPBACK, scope: undefined }));
+    expect(defaulted.searchParams.get('scope')).toBe('openid');
   });
 });

@@ -4,15 +4,17 @@ import { createHandler } from '../../functions/lib/handler';
 import { parseKeyring } from '../../functions/lib/keys';
 import { encodeClientId } from '../../functions/lib/registration';
 import { signState } from '../../functions/lib/state';
-import { apiEvent, BASE, keyring, TEST_ENV } from '../helpers/events';
+import { apiEvent, BASE, CHALLENGE, keyring, TEST_ENV, VERIFIER } from '../helpers/events';
 
 const handler = createHandler(route, TEST_ENV);
 const NOW = Math.floor(Date.now() / 1000);
 const REDIRECT = 'http://localhost:40000/callback';
 const CLIENT_ID = encodeClientId(keyring, { redirect_uris: ['http://localhost/callback'], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
-const STATE = signState(keyring, { clientId: CLIENT_ID, redirectUri: REDIRECT, clientState: 'abc' }, NOW, 600);
+const NONCE = 'nonce-0';
+const STATE = signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: REDIRECT, clientState: 'abc', browserNonce: NONCE }, NOW, 600);
 
-const callback = (query: Record<string, string | string[]>) => handler(apiEvent({ path: '/callback', query }));
+/** The browser that approved the consent page: it has the flow cookie of NONCE. */
+const callback = (query: Record<string, string | string[]>) => handler(apiEvent({ path: '/callback', query, headers: { Cookie: `__Host-mcp-oauth-consent-${NONCE}=${NONCE}` } }));
 const locationOf = (res: { headers?: Record<string, unknown> }) => new URL(String(res.headers!.Location));
 
 describe('callback', () => {
@@ -23,7 +25,7 @@ describe('callback', () => {
     expect(`${to.origin}${to.pathname}`).toBe(REDIRECT);
     expect(to.searchParams.get('state')).toBe('abc');
     expect(to.searchParams.get('iss')).toBe(BASE);
-    expect(unwrapCode(keyring, to.searchParams.get('code'), CLIENT_ID, REDIRECT, NOW, 60)).toEqual({ ok: true, idpCode: 'cognito-code' });
+    expect(unwrapCode(keyring, to.searchParams.get('code'), CLIENT_ID, REDIRECT, VERIFIER, NOW, 60)).toEqual({ ok: true, idpCode: 'cognito-code' });
   });
 
   test('forwards the IdP error and description to the client', async () => {
@@ -39,17 +41,26 @@ describe('callback', () => {
   });
 
   test('a state without a client state omits it', async () => {
-    const state = signState(keyring, { clientId: CLIENT_ID, redirectUri: REDIRECT }, NOW, 600);
+    const state = signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: REDIRECT, browserNonce: NONCE }, NOW, 600);
     expect(locationOf(await callback({ code: 'c', state })).searchParams.has('state')).toBe(false);
+  });
+
+  test('a state without a consent (minted where loopback consent was off) is refused while current policy asks for it', async () => {
+    const unconsented = signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: REDIRECT }, NOW, 600);
+    const res = await callback({ code: 'c', state: unconsented });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers!.Location).toBeUndefined();
+    const off = createHandler(route, { ...TEST_ENV, CONSENT_FOR_LOOPBACK: 'false' });
+    expect((await off(apiEvent({ path: '/callback', query: { code: 'c', state: unconsented } }))).statusCode).toBe(302);
   });
 
   test.each([
     ['missing state', { code: 'c' }],
     ['tampered state', { code: 'c', state: `${STATE.slice(0, -2)}xx` }],
-    ['expired state', { code: 'c', state: signState(keyring, { clientId: CLIENT_ID, redirectUri: REDIRECT }, NOW - 700, 600) }],
-    ['state from the future', { code: 'c', state: signState(keyring, { clientId: CLIENT_ID, redirectUri: REDIRECT }, NOW + 120, 600) }],
-    ['state signed by an unknown key', { code: 'c', state: signState(parseKeyring(JSON.stringify({ current: 'k9', keys: { k9: Buffer.alloc(32, 9).toString('base64url') } })), { clientId: CLIENT_ID, redirectUri: REDIRECT }, NOW, 600) }],
-    ['state whose redirect is not registered', { code: 'c', state: signState(keyring, { clientId: CLIENT_ID, redirectUri: 'https://evil.example/cb' }, NOW, 600) }],
+    ['expired state', { code: 'c', state: signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: REDIRECT }, NOW - 700, 600) }],
+    ['state from the future', { code: 'c', state: signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: REDIRECT }, NOW + 120, 600) }],
+    ['state signed by an unknown key', { code: 'c', state: signState(parseKeyring(JSON.stringify({ current: 'k9', keys: { k9: Buffer.alloc(32, 9).toString('base64url') } })), { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: REDIRECT }, NOW, 600) }],
+    ['state whose redirect is not registered', { code: 'c', state: signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: 'https://evil.example/cb' }, NOW, 600) }],
     ['repeated state', { code: 'c', state: [STATE, STATE] }],
   ])('%s: an error page, no redirect, no code', async (_name, query) => {
     const res = await callback(query);
@@ -66,7 +77,7 @@ describe('callback', () => {
 describe('browser binding after consent', () => {
   const WEB_REDIRECT = 'https://claude.ai/api/mcp/auth_callback';
   const WEB = encodeClientId(keyring, { redirect_uris: [WEB_REDIRECT], application_type: 'web', grant_types: ['authorization_code'] }, NOW)!;
-  const bound = signState(keyring, { clientId: WEB, redirectUri: WEB_REDIRECT, clientState: 's', browserNonce: 'nonce-1' }, NOW, 600);
+  const bound = signState(keyring, { codeChallenge: CHALLENGE, clientId: WEB, redirectUri: WEB_REDIRECT, clientState: 's', browserNonce: 'nonce-1' }, NOW, 600);
 
   test('the browser that approved completes, and the cookie is cleared', async () => {
     const res = await handler(apiEvent({ path: '/callback', query: { code: 'c', state: bound }, headers: { Cookie: '__Host-mcp-oauth-consent-nonce-1=nonce-1' } }));

@@ -5,11 +5,13 @@ import { apiEvent, BASE, IDP, TEST_ENV } from '../helpers/events';
 const handler = createHandler(route, TEST_ENV);
 
 describe('discovery', () => {
-  test.each(['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp'])('RFC 9728 metadata at %s', async (path) => {
+  test.each([
+    ['/.well-known/oauth-protected-resource', ''], ['/.well-known/oauth-protected-resource/mcp', '/mcp'],
+  ])('RFC 9728 metadata at %s describes the resource at that path (§3.3)', async (path, suffix) => {
     const res = await handler(apiEvent({ path }));
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toEqual({
-      resource: `${BASE}/mcp`, authorization_servers: [BASE], scopes_supported: ['openid', 'email', 'mcp/tools'],
+      resource: `${BASE}${suffix}`, authorization_servers: [BASE], scopes_supported: ['openid', 'email', 'mcp/tools'],
       bearer_methods_supported: ['header'], resource_name: 'MCP (AgentCore Gateway)',
     });
     expect(res.headers!['Access-Control-Allow-Origin']).toBe('*');
@@ -42,7 +44,7 @@ describe('discovery', () => {
 
   test('PUBLIC_BASE_URL wins over the request host', async () => {
     const custom = createHandler(route, { ...TEST_ENV, PUBLIC_BASE_URL: 'https://mcp.example.com' });
-    const doc = JSON.parse((await custom(apiEvent({ path: '/.well-known/oauth-protected-resource' }))).body);
+    const doc = JSON.parse((await custom(apiEvent({ path: '/.well-known/oauth-protected-resource/mcp' }))).body);
     expect(doc.resource).toBe('https://mcp.example.com/mcp');
   });
 

@@ -56,7 +56,7 @@ const POLICY = {
 };
 
 const env = (overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
-  IDP_ISSUER: issuer, IDP_JWKS_URI: `${base}/jwks`, TOOL_POLICY: JSON.stringify(POLICY), ...overrides,
+  IDP_ISSUER: issuer, IDP_JWKS_URI: `${base}/jwks`, TOOL_POLICY: JSON.stringify(POLICY), ALLOWED_CLIENTS: 'app-client m2m-client', ...overrides,
 });
 
 const USER = { username: 'demo', client_id: 'app-client', token_use: 'access', scope: 'openid mcp/tools', 'cognito:groups': ['mcp-users'] };
@@ -242,6 +242,9 @@ describe('REQUEST: the caller', () => {
     }, /not acceptable/],
     ['from another issuer', async () => sign(ADMIN, { iss: 'https://evil.example/pool' }), /claim check failed/],
     ['an ID token', async () => sign({ ...ADMIN, token_use: 'id' }), /not an access token/],
+    ['of another app client of the same pool', async () => sign({ ...ADMIN, client_id: 'other-app-client' }), /client not allowed/],
+    ['without client_id', async () => sign({ username: 'admin', token_use: 'access', scope: 'mcp/admin', 'cognito:groups': ['mcp-admins'] }), /no client_id/],
+    ['without token_use', async () => sign({ username: 'admin', client_id: 'app-client', scope: 'mcp/admin', 'cognito:groups': ['mcp-admins'] }), /no token_use/],
     ['not a JWT', async () => 'not-a-jwt', /malformed/],
   ])('forged: %s → 401', async (_name, make, reason) => {
     const out = denial(await interceptor()(requestEvent(call('admin___reset_demo'), bearer(await make()))));
@@ -315,6 +318,7 @@ describe('misconfiguration: refused for guarded methods, named, logged once', ()
     ['IDP_ISSUER unset', { IDP_ISSUER: undefined }, 'IDP_ISSUER'],
     ['IDP_ISSUER over plain http', { IDP_ISSUER: 'http://idp.example.com/pool' }, 'IDP_ISSUER'],
     ['TOOL_POLICY unset', { TOOL_POLICY: undefined }, 'TOOL_POLICY'],
+    ['ALLOWED_CLIENTS unset', { ALLOWED_CLIENTS: undefined }, 'ALLOWED_CLIENTS'],
     ['TOOL_POLICY with a bad scope', { TOOL_POLICY: '{"tools":{"demo___*":{"scopes":["a b"]}}}' }, 'TOOL_POLICY'],
     ['CLOCK_SKEW_SECONDS out of range', { CLOCK_SKEW_SECONDS: '9999' }, 'CLOCK_SKEW_SECONDS'],
   ])('%s', async (_name, overrides, variable) => {

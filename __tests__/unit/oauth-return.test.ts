@@ -7,7 +7,7 @@ import { seal, unseal } from '../../functions/lib/sealed';
 import { createMcpProxyHandler } from '../../functions/mcp-proxy';
 import { completeWithSdk, createOauthReturn, type CompleteInput } from '../../functions/oauth-return';
 import { readReturnConfig } from '../../functions/lib/config';
-import { apiEvent, BASE, IDP, JSON_CT, keyring, TEST_ENV } from '../helpers/events';
+import { apiEvent, BASE, IDP, JSON_CT, rawKeyring as keyring, TEST_ENV } from '../helpers/events';
 import { invokeStreaming } from '../helpers/stream';
 
 const NOW = Math.floor(Date.now() / 1000);

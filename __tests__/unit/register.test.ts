@@ -1,7 +1,7 @@
 import { createHandler } from '../../functions/lib/handler';
 import { decodeClientId } from '../../functions/lib/registration';
 import { route } from '../../functions/register';
-import { apiEvent, JSON_CT, keyring, TEST_ENV } from '../helpers/events';
+import { apiEvent, JSON_CT, keyring, KEYS_JSON, TEST_ENV } from '../helpers/events';
 
 const handler = createHandler(route, TEST_ENV);
 const register = (body: unknown, headers: Record<string, string> = JSON_CT) =>
@@ -83,6 +83,15 @@ describe('register (RFC 7591)', () => {
     const unset = createHandler(route, { ...TEST_ENV, SIGNING_KEYS: undefined });
     const res2 = await unset(apiEvent({ method: 'POST', path: '/register', headers: JSON_CT, body: JSON.stringify(CLAUDE_CODE) }));
     expect(res2.statusCode).toBe(503);
-    expect(JSON.parse(res2.body).error_description).toContain('SIGNING_KEYS');
+    expect(JSON.parse(res2.body).error_description).toContain('REGISTRATION_KEYS');
+  });
+
+  test('register is given only the registration keys: its secret alone registers, and no flow or token keys are read', async () => {
+    process.env.TEST_REGISTRATION_ONLY = KEYS_JSON;
+    const leastPrivilege = createHandler(route, {
+      ...TEST_ENV, SIGNING_KEYS: undefined, REGISTRATION_KEYS: 'env:TEST_REGISTRATION_ONLY', FLOW_KEYS: 'env:NOT_SET_ANYWHERE', TOKEN_KEYS: 'env:NOT_SET_ANYWHERE',
+    });
+    const res = await leastPrivilege(apiEvent({ method: 'POST', path: '/register', headers: JSON_CT, body: JSON.stringify(CLAUDE_CODE) }));
+    expect(res.statusCode).toBe(201);
   });
 });

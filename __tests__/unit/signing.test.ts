@@ -1,8 +1,8 @@
-import { parseKeyring, KeyringError } from '../../functions/lib/keys';
+import { bindKeyring, parseKeyring, KeyringError } from '../../functions/lib/keys';
 import { sign, verify } from '../../functions/lib/signed';
 import { signState, verifyState } from '../../functions/lib/state';
-import { unwrapCode, wrapCode } from '../../functions/lib/code';
-import { keyring, KEYS_JSON } from '../helpers/events';
+import { unwrapCode, unwrapRefreshToken, wrapCode, wrapRefreshToken } from '../../functions/lib/code';
+import { CHALLENGE, rawKeyring as keyring, KEYS_JSON, VERIFIER } from '../helpers/events';
 
 const NOW = 1_800_000_000;
 
@@ -71,18 +71,55 @@ describe('keyring', () => {
 
 describe('state and code binding', () => {
   test('state round trip, and tampering is detected', () => {
-    const state = signState(keyring, { clientId: 'c', redirectUri: 'http://127.0.0.1:1/cb', clientState: 'xyz' }, NOW, 600);
-    expect(verifyState(keyring, state, NOW, 60)).toEqual({ ok: true, state: { clientId: 'c', redirectUri: 'http://127.0.0.1:1/cb', clientState: 'xyz' } });
+    const state = signState(keyring, { codeChallenge: CHALLENGE, clientId: 'c', redirectUri: 'http://127.0.0.1:1/cb', clientState: 'xyz' }, NOW, 600);
+    expect(verifyState(keyring, state, NOW, 60)).toEqual({ ok: true, state: { clientId: 'c', redirectUri: 'http://127.0.0.1:1/cb', codeChallenge: CHALLENGE, clientState: 'xyz' } });
     expect(verifyState(keyring, state.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), NOW, 60).ok).toBe(false);
     expect(verifyState(keyring, state, NOW + 661, 60)).toEqual({ ok: false, reason: 'expired' });
   });
 
   test('a wrapped code only unwraps for its client and redirect URI', () => {
-    const code = wrapCode(keyring, 'idp-code', 'client-a', 'http://127.0.0.1:9/cb', NOW);
-    expect(unwrapCode(keyring, code, 'client-a', 'http://127.0.0.1:9/cb', NOW, 60)).toEqual({ ok: true, idpCode: 'idp-code' });
-    expect(unwrapCode(keyring, code, 'client-a', undefined, NOW, 60)).toEqual({ ok: true, idpCode: 'idp-code' });
-    expect(unwrapCode(keyring, code, 'client-b', 'http://127.0.0.1:9/cb', NOW, 60)).toEqual({ ok: false, reason: 'client_mismatch' });
-    expect(unwrapCode(keyring, code, 'client-a', 'http://127.0.0.1:9/other', NOW, 60)).toEqual({ ok: false, reason: 'redirect_mismatch' });
-    expect(unwrapCode(keyring, code, 'client-a', undefined, NOW + 361, 60)).toEqual({ ok: false, reason: 'expired' });
+    const code = wrapCode(keyring, 'idp-code', 'client-a', 'http://127.0.0.1:9/cb', CHALLENGE, NOW);
+    expect(unwrapCode(keyring, code, 'client-a', 'http://127.0.0.1:9/cb', VERIFIER, NOW, 60)).toEqual({ ok: true, idpCode: 'idp-code' });
+    expect(unwrapCode(keyring, code, 'client-a', undefined, VERIFIER, NOW, 60)).toEqual({ ok: true, idpCode: 'idp-code' });
+    expect(unwrapCode(keyring, code, 'client-b', 'http://127.0.0.1:9/cb', VERIFIER, NOW, 60)).toEqual({ ok: false, reason: 'client_mismatch' });
+    expect(unwrapCode(keyring, code, 'client-a', 'http://127.0.0.1:9/other', VERIFIER, NOW, 60)).toEqual({ ok: false, reason: 'redirect_mismatch' });
+    expect(unwrapCode(keyring, code, 'client-a', undefined, VERIFIER, NOW + 361, 60)).toEqual({ ok: false, reason: 'expired' });
   });
+
+  test('codes and refresh tokens are sealed: the IdP value cannot be read out of the wrapper', () => {
+    const idpCode = 'c0ffee00-1234-5678-9abc-def012345678';
+    const idpRefresh = 'eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.refresh-token-of-the-idp';
+    const code = wrapCode(keyring, idpCode, 'client-a', 'http://127.0.0.1:9/cb', CHALLENGE, NOW);
+    const refresh = wrapRefreshToken(keyring, idpRefresh, 'client-a', NOW);
+    for (const wrapper of [code, refresh]) {
+      const decoded = wrapper.split('.').map((part) => Buffer.from(part, 'base64url').toString('latin1')).join(' ');
+      expect(`${wrapper} ${decoded}`).not.toContain(idpCode.slice(0, 8));
+      expect(`${wrapper} ${decoded}`).not.toContain('refresh-token-of-the-idp');
+      expect(`${wrapper} ${decoded}`).not.toContain('eyJjdHkiOiJKV1Qi');
+    }
+    expect(unwrapRefreshToken(keyring, refresh, 'client-a', NOW, 60)).toEqual({ ok: true, idpToken: idpRefresh });
+    // A code never opens as a refresh token, nor the other way round (separate derived keys).
+    expect(unwrapRefreshToken(keyring, code, 'client-a', NOW, 60)).toEqual({ ok: false, reason: 'tampered' });
+  });
+
+  test('PKCE is checked by the façade: a wrong code_verifier never unwraps the IdP code (RFC 9700 §2.1.1)', () => {
+    const code = wrapCode(keyring, 'idp-code', 'client-a', 'http://127.0.0.1:9/cb', CHALLENGE, NOW);
+    expect(unwrapCode(keyring, code, 'client-a', undefined, `${VERIFIER.slice(0, -1)}x`, NOW, 60)).toEqual({ ok: false, reason: 'pkce_mismatch' });
+  });
+});
+
+describe('keys per deployment', () => {
+  test('two deployments sharing one secret do not accept each other\'s artefacts', () => {
+    const a = bindKeyring(keyring, 'https://a.example');
+    const b = bindKeyring(keyring, 'https://b.example');
+    const clientId = sign(a, 'client', { r: [] }, NOW);
+    expect(verify(a, 'client', clientId, NOW, 0).ok).toBe(true);
+    expect(verify(b, 'client', clientId, NOW, 0)).toEqual({ ok: false, reason: 'bad_signature' });
+    const state = signState(a, { codeChallenge: CHALLENGE, clientId: 'c', redirectUri: 'http://127.0.0.1:1/cb' }, NOW, 600);
+    expect(verifyState(b, state, NOW, 60).ok).toBe(false);
+    const code = wrapCode(a, 'idp', 'c', 'http://127.0.0.1:1/cb', CHALLENGE, NOW);
+    expect(unwrapCode(b, code, 'c', undefined, VERIFIER, NOW, 60)).toEqual({ ok: false, reason: 'tampered' });
+    expect(bindKeyring(keyring, 'https://a.example')).toBe(a); // derived once per container
+  });
+
 });

@@ -4,13 +4,13 @@ import { unwrapRefreshToken, wrapCode, wrapRefreshToken } from '../../functions/
 import { createHandler } from '../../functions/lib/handler';
 import { encodeClientId } from '../../functions/lib/registration';
 import { route } from '../../functions/token';
-import { apiEvent, BASE, FORM, form, IDP, keyring, TEST_ENV } from '../helpers/events';
+import { apiEvent, BASE, CHALLENGE, FORM, form, IDP, keyring, TEST_ENV } from '../helpers/events';
 
 const handler = createHandler(route, TEST_ENV);
 const NOW = Math.floor(Date.now() / 1000);
 const REDIRECT = 'http://127.0.0.1:5555/cb';
 const CLIENT_ID = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/cb'], application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] }, NOW)!;
-const CODE = wrapCode(keyring, 'cognito-code', CLIENT_ID, REDIRECT, NOW);
+const CODE = wrapCode(keyring, 'cognito-code', CLIENT_ID, REDIRECT, CHALLENGE, NOW);
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const BASIC = `Basic ${Buffer.from('cognito-app-client:idp-secret-value-never-leaks').toString('base64')}`;
 const RT = wrapRefreshToken(keyring, 'rt', CLIENT_ID, NOW);
@@ -148,8 +148,17 @@ describe('revoke (RFC 7009)', () => {
 
   test('unsupported_token_type from the IdP is passed on', async () => {
     nock(IDP).post('/oauth2/revoke').reply(400, { error: 'unsupported_token_type' });
-    const res = await post({ token: 'at', client_id: CLIENT_ID }, FORM, '/revoke');
+    const res = await post({ token: RT, client_id: CLIENT_ID }, FORM, '/revoke');
     expect(JSON.parse(res.body).error).toBe('unsupported_token_type');
+  });
+
+  test.each([
+    ['a raw IdP refresh token (read out of a wrapper)', 'rt'],
+    ['an access token', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln'],
+  ])('%s is answered 200 and never forwarded with the façade\'s credentials (RFC 7009 §2.1)', async (_name, value) => {
+    const res = await post({ token: value, client_id: CLIENT_ID }, FORM, '/revoke');
+    expect(res.statusCode).toBe(200);
+    expect(nock.pendingMocks()).toEqual([]);
   });
 
   test('another client\'s refresh token is answered 200 and not revoked (RFC 7009 §2.2)', async () => {

@@ -1,24 +1,28 @@
 /**
  * GET /authorize (and POST, the consent form's answer): validates the client's authorization
- * request (RFC 6749 §4.1.1, RFC 7636, RFC 8707), asks the user to approve clients whose redirect is
- * not loopback, and sends the browser to the IdP with the façade's single registered callback and
+ * request (RFC 6749 §4.1.1, RFC 7636, RFC 8707), asks the user to approve the client (once per
+ * browser and client identity, functions/lib/consent.ts), and sends the browser to the IdP with the façade's single registered callback and
  * a signed state.
  */
 import { resolveClient, type ClientResolution } from '../lib/clients';
-import { readOAuthConfig, type OAuthConfig } from '../lib/config';
-import { checkConsent, consentCookie, newNonce, signConsent } from '../lib/consent';
+import { FUNCTION_KEY_GROUPS, readOAuthConfig, type OAuthConfig } from '../lib/config';
+import { isMetadataDocumentUrl } from '../lib/cimd';
+import {
+  checkConsent, consentCookie, consentIdentity, consentRequired, isRemembered, newNonce, rememberCookie, signConsent,
+} from '../lib/consent';
+import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/facade-keys';
 import { cookieJar, type CookieJar } from '../lib/flow-cookie';
-import { createHandler, loadKeyring, nowSeconds, type RouteDefinition } from '../lib/handler';
+import { createHandler, nowSeconds, type RouteDefinition } from '../lib/handler';
 import { consentPage, errorPage } from '../lib/html';
 import {
   baseUrlOf, BodyTooLargeError, bodyText, formParams, header, mediaType, queryParams, redirect, single,
   type ApiEvent, type ApiResult, type Params,
 } from '../lib/http';
-import type { Keyring } from '../lib/keys';
 import { log } from '../lib/log';
 import { mcpResourceOf } from '../lib/metadata';
 import { checkPkce } from '../lib/pkce';
-import { checkRedirectUri, isLoopbackRedirect, matchRegisteredRedirect, withQuery } from '../lib/redirect';
+import { matchRegisteredRedirect, withQuery } from '../lib/redirect';
+import type { VerifiedClient } from '../lib/registration';
 import { checkResource, resourceForIdp } from '../lib/resource';
 import { PATHS } from '../lib/routes';
 import { mapScopes } from '../lib/scopes';
@@ -32,8 +36,9 @@ const MAX_FORM_BYTES = 16 * 1024;
 export type AuthorizeOutcome =
   | { kind: 'page'; status: number; error: string; description: string }
   | { kind: 'client_error'; redirectUri: string; error: string; description: string; state?: string }
-  | { kind: 'consent'; clientName: string; redirectUri: string; scopes: string[]; token: string; nonce: string }
-  | { kind: 'idp'; location: string };
+  | { kind: 'consent'; clientName: string; redirectUri: string; scopes: string[]; token: string; nonce: string; verifiedBy?: string }
+  /** `cookies`: Set-Cookie values (the browser binding of a remembered consent, or the remembered approval). */
+  | { kind: 'idp'; location: string; cookies: string[] };
 
 export interface AuthorizeInput {
   readonly params: Params;
@@ -46,7 +51,7 @@ export interface AuthorizeInput {
 }
 
 /** The pure decision for an authorization request. */
-export function decideAuthorize(input: AuthorizeInput, config: OAuthConfig, keyring: Keyring, nonce: () => string = newNonce): AuthorizeOutcome {
+export function decideAuthorize(input: AuthorizeInput, config: OAuthConfig, keys: FacadeKeys, nonce: () => string = newNonce): AuthorizeOutcome {
   const { params, baseUrl, now } = input;
   // Errors about the client or its redirect URI must not redirect (RFC 6749 §4.1.2.1).
   if (single(params, 'client_id').repeated || !input.client) {
@@ -87,29 +92,45 @@ export function decideAuthorize(input: AuthorizeInput, config: OAuthConfig, keyr
   const resourceProblem = checkResource(resources, mcpResource);
   if (resourceProblem) return fail('invalid_target', resourceProblem);
 
-  const scopes = mapScopes(single(params, 'scope').value, config.scopesSupported, config.defaultScopes);
-  if (!scopes.ok) return fail('invalid_scope', `unsupported scope: ${scopes.unknown.join(' ')}`);
+  const scopes = grantableScopes(single(params, 'scope').value, client, config);
+  if (!scopes.ok) return fail('invalid_scope', scopes.description);
+  const scopeList = scopes.scope.split(' ');
 
-  // Confused-deputy protection: a user approves every client whose redirect leaves this machine, and
-  // with CONSENT_FOR_LOOPBACK every client (RFC 8252 §8.6: a loopback client's identity is unproven).
+  // Confused-deputy protection (MCP Security Best Practices): the user approves every client, once
+  // per browser and client identity (remembered in a signed cookie); loopback clients skip it only
+  // with CONSENT_FOR_LOOPBACK=false (RFC 8252 §8.6: a loopback client's identity is unproven).
   let browserNonce: string | undefined;
-  const parsed = checkRedirectUri(redirectUri);
-  if (parsed.ok && (config.consentForLoopback || !isLoopbackRedirect(parsed.url))) {
+  const cookies: string[] = [];
+  if (consentRequired(config, redirectUri)) {
+    const flowKeys = keysFor(keys, 'flow');
+    const isMetadataDocument = config.clientIdMetadataDocuments && isMetadataDocumentUrl(client.client_id);
+    const identity = consentIdentity(client, redirectUri, isMetadataDocument);
     if (!input.isConsentAnswer) {
       const n = nonce();
-      return {
-        kind: 'consent', clientName: client.client_name ?? 'An unnamed application', redirectUri, scopes: scopes.scope.split(' '),
-        token: signConsent(keyring, params, n, now), nonce: n,
-      };
+      if (config.consentRememberSeconds > 0 && isRemembered(flowKeys, input.cookies, baseUrl, identity, scopeList, now, config.clockSkewSeconds)) {
+        // Approved before in this browser: no page, but the flow is still bound to this browser.
+        browserNonce = n;
+        cookies.push(consentCookie(baseUrl, n));
+      } else {
+        return {
+          kind: 'consent', clientName: client.client_name ?? 'An unnamed application', redirectUri, scopes: scopeList,
+          verifiedBy: isMetadataDocument ? new URL(client.client_id).host : undefined,
+          token: signConsent(flowKeys, params, n, now), nonce: n,
+        };
+      }
+    } else {
+      const consent = checkConsent(flowKeys, params, single(params, 'consent_token').value, input.cookies, baseUrl, now, config.clockSkewSeconds);
+      if (!consent.ok) return { kind: 'page', status: 400, error: 'access_denied', description: consent.description };
+      if (single(params, 'decision').value !== 'approve') return fail('access_denied', 'the user denied the request');
+      browserNonce = consent.nonce;
+      if (config.consentRememberSeconds > 0) {
+        cookies.push(rememberCookie(flowKeys, input.cookies, baseUrl, identity, scopeList, now, config.clockSkewSeconds, config.consentRememberSeconds));
+      }
     }
-    const consent = checkConsent(keyring, params, single(params, 'consent_token').value, input.cookies, baseUrl, now, config.clockSkewSeconds);
-    if (!consent.ok) return { kind: 'page', status: 400, error: 'access_denied', description: consent.description };
-    if (single(params, 'decision').value !== 'approve') return fail('access_denied', 'the user denied the request');
-    browserNonce = consent.nonce;
   }
 
-  const state = signState(keyring, {
-    clientId: client.client_id, redirectUri,
+  const state = signState(keysFor(keys, 'flow'), {
+    clientId: client.client_id, redirectUri, codeChallenge: single(params, 'code_challenge').value!,
     ...(clientState === undefined ? {} : { clientState }),
     ...(browserNonce === undefined ? {} : { browserNonce }),
   }, now, config.stateTtlSeconds);
@@ -130,7 +151,27 @@ export function decideAuthorize(input: AuthorizeInput, config: OAuthConfig, keyr
     resource: resourceForIdp(resources, config.resourceToIdp, mcpResource),
     ...passThrough,
   });
-  return { kind: 'idp', location };
+  return { kind: 'idp', location, cookies };
+}
+
+/**
+ * The scopes to ask the IdP for: what the client asked (RFC 6749 §3.3), within what it registered
+ * (RFC 7591 §2 `scope`) and what the façade supports; nothing asked: the registered scope, else the
+ * configured defaults (within the registered scope).
+ */
+export function grantableScopes(
+  requested: string | undefined, client: Pick<VerifiedClient, 'scope'>, config: Pick<OAuthConfig, 'scopesSupported' | 'defaultScopes'>,
+): { ok: true; scope: string } | { ok: false; description: string } {
+  const registered = client.scope === undefined ? undefined : new Set(client.scope.split(' ').filter((s) => s && s !== 'offline_access'));
+  const asked = (requested ?? '').split(' ').some((s) => s && s !== 'offline_access');
+  const defaults = !asked && registered?.size ? [...registered] : config.defaultScopes;
+  const mapped = mapScopes(requested, config.scopesSupported, defaults);
+  if (!mapped.ok) return { ok: false, description: `unsupported scope: ${mapped.unknown.join(' ')}` };
+  if (registered) {
+    const outside = mapped.scope.split(' ').filter((s) => !registered.has(s));
+    if (outside.length) return { ok: false, description: `scope not registered by this client: ${outside.join(' ')}` };
+  }
+  return { ok: true, scope: mapped.scope };
 }
 
 function readParams(event: ApiEvent): Params | ApiResult {
@@ -149,15 +190,15 @@ function readParams(event: ApiEvent): Params | ApiResult {
 export async function authorize(event: ApiEvent, config: OAuthConfig): Promise<ApiResult> {
   const params = readParams(event);
   if (!(params instanceof Map)) return params as ApiResult;
-  const keyring = await loadKeyring(config.signingKeysRef);
   const baseUrl = baseUrlOf(event, config);
+  const keys = await loadFacadeKeys(config, baseUrl);
   const now = nowSeconds();
   const clientId = single(params, 'client_id');
-  const client = clientId.value === undefined || clientId.repeated ? undefined : await resolveClient(clientId.value, config, keyring, now);
+  const client = clientId.value === undefined || clientId.repeated ? undefined : await resolveClient(clientId.value, config, keysFor(keys, 'registration'), now);
   const outcome = decideAuthorize({
     params, client, baseUrl, now, isConsentAnswer: event.httpMethod === 'POST',
     cookies: cookieJar(header(event, 'cookie')),
-  }, config, keyring);
+  }, config, keys);
   switch (outcome.kind) {
     case 'page':
       log.info('authorization request refused', { fn: 'authorize', error: outcome.error, reason: outcome.description });
@@ -171,16 +212,19 @@ export async function authorize(event: ApiEvent, config: OAuthConfig): Promise<A
       for (const [k, vs] of params) for (const v of vs) if (k !== 'consent_token' && k !== 'decision') fields.push([k, v]);
       fields.push(['consent_token', outcome.token]);
       const page = consentPage({
-        clientName: outcome.clientName, redirectHost: new URL(outcome.redirectUri).host || outcome.redirectUri, scopes: outcome.scopes,
+        clientName: outcome.clientName, redirectUri: outcome.redirectUri, scopes: outcome.scopes, verifiedBy: outcome.verifiedBy,
         action: `${baseUrl}${PATHS.authorize}`, fields,
       });
       return { ...page, headers: { ...page.headers, 'Set-Cookie': consentCookie(baseUrl, outcome.nonce) } };
     }
     case 'idp':
-      return redirect(outcome.location);
+      if (outcome.cookies.length > 1) return { ...redirect(outcome.location), multiValueHeaders: { 'Set-Cookie': outcome.cookies } };
+      return redirect(outcome.location, outcome.cookies.length ? { 'Set-Cookie': outcome.cookies[0]! } : {});
   }
 }
 
-export const route: RouteDefinition<OAuthConfig> = { name: 'authorize', methods: ['GET', 'POST'], readConfig: readOAuthConfig, handle: authorize };
+export const route: RouteDefinition<OAuthConfig> = {
+  name: 'authorize', methods: ['GET', 'POST'], readConfig: (env) => readOAuthConfig(env, FUNCTION_KEY_GROUPS.authorize), handle: authorize,
+};
 
 export const handler = createHandler(route);

@@ -4,14 +4,14 @@
  * and the façade's `iss` (RFC 9207 §2), forwarding the IdP's error when there is one.
  */
 import { resolveClient, type ClientResolution } from '../lib/clients';
-import { readOAuthConfig, type OAuthConfig } from '../lib/config';
-import { clearConsentCookie } from '../lib/consent';
+import { FUNCTION_KEY_GROUPS, readOAuthConfig, type OAuthConfig } from '../lib/config';
+import { clearConsentCookie, consentRequired } from '../lib/consent';
+import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/facade-keys';
 import { cookieJar, flowCookieName, type CookieJar } from '../lib/flow-cookie';
 import { wrapCode } from '../lib/code';
-import { createHandler, type RouteDefinition, loadKeyring, nowSeconds } from '../lib/handler';
+import { createHandler, type RouteDefinition, nowSeconds } from '../lib/handler';
 import { errorPage } from '../lib/html';
 import { baseUrlOf, header, queryParams, redirect, single, type ApiEvent, type ApiResult, type Params } from '../lib/http';
-import type { Keyring } from '../lib/keys';
 import { log } from '../lib/log';
 import { matchRegisteredRedirect, withQuery } from '../lib/redirect';
 import { verifyState, type AuthorizationState } from '../lib/state';
@@ -34,9 +34,9 @@ export type CallbackOutcome = { kind: 'page'; status: number; error: string; des
 const page = (description: string): CallbackOutcome => ({ kind: 'page', status: 400, error: 'invalid_request', description });
 
 /** Step 1: the signed state (HMAC, key id, TTL with clock skew). */
-export function readCallbackState(params: Params, config: OAuthConfig, keyring: Keyring, now: number): { ok: true; state: AuthorizationState } | { ok: false; outcome: CallbackOutcome } {
+export function readCallbackState(params: Params, config: OAuthConfig, keys: FacadeKeys, now: number): { ok: true; state: AuthorizationState } | { ok: false; outcome: CallbackOutcome } {
   const stateParam = single(params, 'state');
-  const verified = stateParam.repeated ? undefined : verifyState(keyring, stateParam.value, now, config.clockSkewSeconds);
+  const verified = stateParam.repeated ? undefined : verifyState(keysFor(keys, 'flow'), stateParam.value, now, config.clockSkewSeconds);
   if (verified?.ok) return verified;
   return {
     ok: false,
@@ -46,12 +46,16 @@ export function readCallbackState(params: Params, config: OAuthConfig, keyring: 
 
 /** Step 2: with the client resolved, re-check the redirect and the browser binding, then answer the client. */
 export function decideCallback(
-  params: Params, state: AuthorizationState, client: ClientResolution, config: OAuthConfig, keyring: Keyring,
+  params: Params, state: AuthorizationState, client: ClientResolution, config: OAuthConfig, keys: FacadeKeys,
   baseUrl: string, now: number, cookies: CookieJar,
 ): CallbackOutcome {
-  const { clientId, redirectUri, clientState, browserNonce } = state;
+  const { clientId, redirectUri, clientState, browserNonce, codeChallenge } = state;
   if (!client.ok || !matchRegisteredRedirect(redirectUri, client.client.redirect_uris, config.redirectAllowlist)) {
     return page('The client or its redirect URI is no longer accepted.');
+  }
+  // Current policy, not the state's: a state minted where consent was not asked cannot skip it here.
+  if (browserNonce === undefined && consentRequired(config, redirectUri)) {
+    return page('This sign-in was not approved on the consent page. Start the connection again.');
   }
   if (browserNonce !== undefined && cookies(flowCookieName(baseUrl, 'consent', browserNonce)) !== browserNonce) {
     return page('This sign-in was approved in another browser. Start the connection again from this one.');
@@ -68,17 +72,17 @@ export function decideCallback(
   if (code.repeated || code.value === undefined || code.value.length > 2048) {
     return respond({ error: 'server_error', error_description: 'the identity provider returned no authorization code' });
   }
-  return respond({ code: wrapCode(keyring, code.value, clientId, redirectUri, now) });
+  return respond({ code: wrapCode(keysFor(keys, 'token'), code.value, clientId, redirectUri, codeChallenge, now) });
 }
 
 export async function callback(event: ApiEvent, config: OAuthConfig): Promise<ApiResult> {
-  const keyring = await loadKeyring(config.signingKeysRef);
   const params = queryParams(event);
   const now = nowSeconds();
   const baseUrl = baseUrlOf(event, config);
-  const read = readCallbackState(params, config, keyring, now);
+  const keys = await loadFacadeKeys(config, baseUrl);
+  const read = readCallbackState(params, config, keys, now);
   const outcome = read.ok
-    ? decideCallback(params, read.state, await resolveClient(read.state.clientId, config, keyring, now), config, keyring, baseUrl, now,
+    ? decideCallback(params, read.state, await resolveClient(read.state.clientId, config, keysFor(keys, 'registration'), now), config, keys, baseUrl, now,
       cookieJar(header(event, 'cookie')))
     : read.outcome;
   if (outcome.kind === 'page') {
@@ -89,6 +93,8 @@ export async function callback(event: ApiEvent, config: OAuthConfig): Promise<Ap
   return redirect(outcome.location, headers);
 }
 
-export const route: RouteDefinition<OAuthConfig> = { name: 'callback', methods: ['GET'], readConfig: readOAuthConfig, handle: callback };
+export const route: RouteDefinition<OAuthConfig> = {
+  name: 'callback', methods: ['GET'], readConfig: (env) => readOAuthConfig(env, FUNCTION_KEY_GROUPS.callback), handle: callback,
+};
 
 export const handler = createHandler(route);

@@ -16,6 +16,7 @@ export async function discover(event: ApiEvent, config: DiscoveryConfig) {
   const path = event.path.replace(/\/+$/, '');
   switch (path) {
     case WELL_KNOWN.protectedResource:
+      return json(200, protectedResourceMetadata(base, config, base), CACHE);
     case WELL_KNOWN.protectedResourceMcp:
       return json(200, protectedResourceMetadata(base, config), CACHE);
     case WELL_KNOWN.authorizationServer:

@@ -2,8 +2,10 @@
  * Who is calling, from the bearer token the gateway passed along. The gateway's interceptor event
  * carries no caller identity (agentcore-gateway.md, "Interceptor Lambda contract"), so the token is
  * verified here again, not merely decoded: signature against the issuer's JWKS, `iss`, `exp`/`nbf`
- * (with clock skew), and `token_use` = `access` when present (Cognito puts `token_use` in both its ID
- * and access tokens; only access tokens authorize API calls). The JWKS is fetched once per
+ * (with clock skew), `token_use` = `access` (Cognito puts `token_use` in both its ID and access
+ * tokens; only access tokens authorize API calls), and, when `allowedClients` is set, a `client_id`
+ * on that list: the same list as the gateway's `allowed_clients`, so a token of another app client of
+ * the same user pool is refused here too, whatever the gateway did. The JWKS is fetched once per
  * container per URI and cached by jose (refetched on an unknown `kid`, at most every 30 s).
  * Nothing here logs or returns the token itself.
  */
@@ -14,6 +16,8 @@ export interface VerifierSettings {
   readonly jwksUri: string;
   readonly clockSkewSeconds: number;
   readonly jwksTimeoutMs: number;
+  /** The app clients whose tokens are accepted (ALLOWED_CLIENTS); every token must then carry `client_id` and `token_use`. */
+  readonly allowedClients?: readonly string[];
 }
 
 export interface VerifiedCaller {
@@ -102,6 +106,11 @@ export async function verifyAccessToken(token: string, settings: VerifierSetting
   }
   if (payload.token_use !== undefined && payload.token_use !== 'access') {
     return { ok: false, problem: 'invalid_token', reason: 'not an access token' };
+  }
+  if (settings.allowedClients) {
+    if (payload.token_use === undefined) return { ok: false, problem: 'invalid_token', reason: 'no token_use claim' };
+    if (typeof payload.client_id !== 'string') return { ok: false, problem: 'invalid_token', reason: 'no client_id claim' };
+    if (!settings.allowedClients.includes(payload.client_id)) return { ok: false, problem: 'invalid_token', reason: 'client not allowed' };
   }
   return { ok: true, caller: callerOf(payload) };
 }

@@ -12,6 +12,33 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * The façade's key groups, one secret each in a deployment, so each function holds only the keys of
+ * the artefacts it signs or verifies (docs/security.md, "Keys"):
+ * - `registration`: signed client_ids (register signs; authorize, callback, token verify);
+ * - `flow`: authorization state, consent tokens and remembered consents (authorize, callback);
+ * - `token`: sealed authorization codes and refresh tokens (callback seals codes; token opens them
+ *   and seals and opens refresh tokens).
+ */
+export type KeyGroup = 'registration' | 'flow' | 'token';
+
+export const KEY_GROUPS: readonly KeyGroup[] = ['registration', 'flow', 'token'];
+
+export const KEY_GROUP_VARIABLES: Readonly<Record<KeyGroup, string>> = {
+  registration: 'REGISTRATION_KEYS', flow: 'FLOW_KEYS', token: 'TOKEN_KEYS',
+};
+
+/**
+ * The key groups each OAuth function holds (least privilege of keys): what it signs or verifies.
+ * The Terraform grants each function exactly these secrets (modules/facade/functions.ts).
+ */
+export const FUNCTION_KEY_GROUPS = {
+  register: ['registration'],
+  authorize: ['registration', 'flow'],
+  callback: ['registration', 'flow', 'token'],
+  token: ['registration', 'token'],
+} as const satisfies Record<string, readonly KeyGroup[]>;
+
 /** How `resource` (RFC 8707) is passed on to the IdP after the façade has validated it. */
 export type ResourceToIdp = { mode: 'strip' } | { mode: 'forward' } | { mode: 'replace'; value: string };
 
@@ -37,16 +64,28 @@ export interface CommonConfig {
 export interface OAuthConfig extends CommonConfig {
   readonly idp: IdpEndpoints;
   readonly idpClientId: string;
-  /** Secret reference for the state/registration signing keys (see `secrets.ts`). */
-  readonly signingKeysRef: string;
+  /**
+   * Secret references of the key groups this function needs (functions/lib/facade-keys.ts):
+   * `REGISTRATION_KEYS`, `FLOW_KEYS`, `TOKEN_KEYS`; each falls back to `SIGNING_KEYS` (one keyring
+   * for every group, local development) when unset.
+   */
+  readonly keyRefs: Readonly<Partial<Record<KeyGroup, string>>>;
+  /** How long after a key rotation the previous key still verifies (KEY_OVERLAP_DAYS, default 30; 0: at once not). */
+  readonly keyOverlapSeconds: number;
   readonly defaultScopes: readonly string[];
   readonly resourceToIdp: ResourceToIdp;
   /** Exact non-loopback redirect URIs that registrations may use (web clients, private-use schemes). */
   readonly redirectAllowlist: readonly string[];
   readonly stateTtlSeconds: number;
   readonly clockSkewSeconds: number;
-  /** Ask for consent for loopback clients too (MCP Security Best Practices; RFC 8252 §8.6). */
+  /**
+   * Ask for consent for loopback clients too (MCP Security Best Practices; RFC 8252 §8.6). Default
+   * true; false lets any program that registers a loopback client get a code for a signed-in user
+   * without a page (docs/security.md).
+   */
   readonly consentForLoopback: boolean;
+  /** How long an approval is remembered in the browser (0: ask every time). Default 30 days. */
+  readonly consentRememberSeconds: number;
 }
 
 export interface TokenConfig extends OAuthConfig {
@@ -193,7 +232,19 @@ function readRedirectAllowlist(env: Env): string[] {
   return uris;
 }
 
-export function readOAuthConfig(env: Env): OAuthConfig {
+function readKeyRefs(env: Env, groups: readonly KeyGroup[]): Partial<Record<KeyGroup, string>> {
+  const refs: Partial<Record<KeyGroup, string>> = {};
+  for (const group of groups) {
+    const name = KEY_GROUP_VARIABLES[group];
+    if (optional(env, name) !== undefined) refs[group] = secretRef(env, name);
+    else if (optional(env, 'SIGNING_KEYS') !== undefined) refs[group] = secretRef(env, 'SIGNING_KEYS');
+    else throw new ConfigError(name, 'is required but not set (or SIGNING_KEYS, one keyring for every key group)');
+  }
+  return refs;
+}
+
+/** `groups`: the key groups the calling function needs; the others are neither read nor required. */
+export function readOAuthConfig(env: Env, groups: readonly KeyGroup[] = KEY_GROUPS): OAuthConfig {
   const common = readCommonConfig(env);
   const defaults = list(env, 'DEFAULT_SCOPES');
   for (const s of defaults) {
@@ -203,19 +254,21 @@ export function readOAuthConfig(env: Env): OAuthConfig {
     ...common,
     idp: readIdpEndpoints(env),
     idpClientId: required(env, 'IDP_CLIENT_ID'),
-    signingKeysRef: secretRef(env, 'SIGNING_KEYS'),
+    keyRefs: readKeyRefs(env, groups),
+    keyOverlapSeconds: integer(env, 'KEY_OVERLAP_DAYS', 30, 0, 400) * 86_400,
     defaultScopes: defaults.length ? defaults : common.scopesSupported,
     resourceToIdp: readResourceToIdp(env),
     redirectAllowlist: readRedirectAllowlist(env),
     stateTtlSeconds: integer(env, 'STATE_TTL_SECONDS', 600, 60, 3600),
     clockSkewSeconds: integer(env, 'CLOCK_SKEW_SECONDS', 60, 0, 300),
-    consentForLoopback: boolean(env, 'CONSENT_FOR_LOOPBACK', false),
+    consentForLoopback: boolean(env, 'CONSENT_FOR_LOOPBACK', true),
+    consentRememberSeconds: integer(env, 'CONSENT_REMEMBER_DAYS', 30, 0, 400) * 86_400,
   };
 }
 
 export function readTokenConfig(env: Env): TokenConfig {
   return {
-    ...readOAuthConfig(env),
+    ...readOAuthConfig(env, FUNCTION_KEY_GROUPS.token),
     idpClientSecretRef: secretRef(env, 'IDP_CLIENT_SECRET'),
     upstreamTimeoutMs: integer(env, 'IDP_TIMEOUT_MS', 10_000, 100, 28_000),
   };

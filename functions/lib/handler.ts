@@ -69,13 +69,16 @@ export function createHandler<C extends CommonConfig>(route: RouteDefinition<C>,
   };
 }
 
-let keyringCache: { secret: string; keyring: Keyring } | undefined;
+const keyringCache = new Map<string, { secret: string; keyring: Keyring }>();
 
-/** The signing keyring from its secret reference (parsed once per secret value). */
+/** A keyring from its secret reference (parsed once per reference and secret value). */
 export async function loadKeyring(ref: string): Promise<Keyring> {
   const secret = await readSecret(ref);
-  if (keyringCache?.secret !== secret) keyringCache = { secret, keyring: parseKeyring(secret) };
-  return keyringCache.keyring;
+  const hit = keyringCache.get(ref);
+  if (hit?.secret === secret) return hit.keyring;
+  const keyring = parseKeyring(secret);
+  keyringCache.set(ref, { secret, keyring });
+  return keyring;
 }
 
 export function nowSeconds(): number {

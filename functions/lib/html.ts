@@ -44,20 +44,52 @@ export function messagePage(statusCode: number, title: string, message: string, 
 
 export interface ConsentPageInput {
   readonly clientName: string;
-  readonly redirectHost: string;
+  /** The full redirect URI the answer goes to; its host is emphasised. */
+  readonly redirectUri: string;
   readonly scopes: readonly string[];
+  /** The domain a Client ID Metadata Document client was fetched from; undefined: self-registered, unverified. */
+  readonly verifiedBy?: string;
   readonly action: string;
   readonly fields: ReadonlyArray<readonly [string, string]>;
 }
 
-/** The consent page for non-loopback clients: what is asked, by whom, and where the answer goes. */
+/** The redirect URI with its host in bold, every part escaped. */
+function emphasisedRedirect(uri: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(uri);
+  } catch {
+    return escapeHtml(uri);
+  }
+  const i = url.host ? uri.indexOf(url.host) : -1;
+  if (i < 0) return `<strong>${escapeHtml(uri)}</strong>`;
+  return `${escapeHtml(uri.slice(0, i))}<strong>${escapeHtml(url.host)}</strong>${escapeHtml(uri.slice(i + url.host.length))}`;
+}
+
+function isLoopback(uri: string): boolean {
+  try {
+    const url = new URL(uri);
+    return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** The consent page: who asks (and whether that is verified), for what, and where the answer goes. */
 export function consentPage(input: ConsentPageInput) {
   const hidden = input.fields.map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
   const scopes = input.scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('');
+  const identity = input.verifiedBy === undefined
+    ? `<p><strong>This application's identity is not verified.</strong> It registered itself and chose the name &ldquo;${escapeHtml(input.clientName)}&rdquo;; any program can choose that name.</p>`
+    : `<p>This application is identified by <strong>${escapeHtml(input.verifiedBy)}</strong>, where its description is published.</p>`;
+  const where = isLoopback(input.redirectUri)
+    ? '<p>The answer goes to a program on <strong>this computer</strong>; any program running here could be listening on that port.</p>'
+    : '';
   return htmlPage(200, 'Allow access?', `<h1>Allow ${escapeHtml(input.clientName)} to use your MCP tools?</h1>
-<p>After you sign in, you will be sent to <strong>${escapeHtml(input.redirectHost)}</strong>, which will be able to call MCP tools as you.</p>
-<p>Requested access:</p><ul>${scopes}</ul>
-<p>Only continue if you started this connection yourself.</p>
+${identity}
+<p>After you sign in, you will be sent to <code>${emphasisedRedirect(input.redirectUri)}</code>, which will be able to call MCP tools as you.</p>
+${where}<p>Requested access:</p><ul>${scopes}</ul>
+<p>Only continue if you started this connection yourself. Your answer is remembered in this browser for this application.</p>
 <form method="post" action="${escapeHtml(input.action)}">${hidden}
 <button type="submit" name="decision" value="approve">Allow</button><button type="submit" name="decision" value="deny">Deny</button>
 </form>`);

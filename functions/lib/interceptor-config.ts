@@ -5,6 +5,8 @@
  *   IDP_ISSUER          required  the Cognito issuer, `https://cognito-idp.<region>.amazonaws.com/<pool>`
  *   IDP_JWKS_URI        optional  default `${IDP_ISSUER}/.well-known/jwks.json` (Cognito's layout)
  *   TOOL_POLICY         required  the JSON tool policy (tool-policy.ts, README "Tool authorization")
+ *   ALLOWED_CLIENTS     required  the app client ids whose access tokens are accepted (space or comma
+ *                                 separated): the gateway's `allowed_clients`, the façade's and the M2M clients
  *   CLOCK_SKEW_SECONDS  optional  0–300, default 60: tolerance for `exp`/`nbf`
  *   JWKS_TIMEOUT_MS     optional  100–10000, default 3000: time allowed to fetch the JWKS
  */
@@ -29,8 +31,15 @@ export function readInterceptorSettings(env: Env): InterceptorSettings {
     jwksUri: jwks ? parseEndpointUrl('IDP_JWKS_URI', jwks) : `${rawIssuer.replace(/\/+$/, '')}/.well-known/jwks.json`,
     clockSkewSeconds: integer(env, 'CLOCK_SKEW_SECONDS', 60, 0, 300),
     jwksTimeoutMs: integer(env, 'JWKS_TIMEOUT_MS', 3000, 100, 10_000),
+    allowedClients: readAllowedClients(env),
     policy: parseToolPolicyJson(env.TOOL_POLICY),
   };
+}
+
+function readAllowedClients(env: Env): string[] {
+  const clients = (optional(env, 'ALLOWED_CLIENTS') ?? '').split(/[\s,]+/).filter(Boolean);
+  if (!clients.length) throw new ConfigError('ALLOWED_CLIENTS', 'is required: the app client ids whose tokens the gateway accepts');
+  return clients;
 }
 
 /** The variable a (possibly nested) config field belongs to: `TOOL_POLICY.tools[...]` → `TOOL_POLICY`. */

@@ -1,7 +1,8 @@
 /**
- * The façade's signing keyring. Every signed artefact (state, client registration, wrapped code)
- * names the key id (`kid`) it was signed with; several keys verify, exactly one (`current`) signs,
- * so a key can be rotated in without breaking flows in progress.
+ * A key ring of the façade (one per key group, functions/lib/facade-keys.ts). Every signed or sealed
+ * artefact (client registration, state, consent, sealed code and refresh token) names the key id
+ * (`kid`) it was made with; several keys verify, exactly one (`current`) signs, so a key can be
+ * rotated in without breaking flows in progress.
  *
  * Secret value formats:
  * - JSON `{"current":"k2","keys":{"k1":"<base64url>","k2":"<base64url>"}}` (each key >= 32 bytes);
@@ -66,3 +67,23 @@ export function purposeKey(key: Buffer, purpose: string): Buffer {
 
 /** Derived keys per key buffer, computed once per container (keys live as long as their keyring). */
 const derivedKeys = new WeakMap<Buffer, Map<string, Buffer>>();
+
+/**
+ * Binds a keyring to one deployment: every key is replaced by `HMAC(key, "issuer/<issuer>")`, so
+ * two deployments that (by mistake or by copy) share a secret still never accept each other's
+ * registrations, states, codes or refresh tokens (issue 12 item 5a). `issuer` is the façade's public
+ * base URL, which is also its OAuth issuer identifier (RFC 8414 §2).
+ */
+export function bindKeyring(keyring: Keyring, issuer: string): Keyring {
+  let byIssuer = boundKeyrings.get(keyring);
+  if (!byIssuer) boundKeyrings.set(keyring, (byIssuer = new Map()));
+  let bound = byIssuer.get(issuer);
+  if (!bound) {
+    const keys = new Map<string, Buffer>();
+    for (const [kid, key] of keyring.keys) keys.set(kid, createHmac('sha256', key).update(`agentcore-mcp-oauth/issuer/v1/${issuer}`).digest());
+    byIssuer.set(issuer, (bound = { currentKid: keyring.currentKid, keys }));
+  }
+  return bound;
+}
+
+const boundKeyrings = new WeakMap<Keyring, Map<string, Keyring>>();

@@ -6,10 +6,14 @@ export function mcpResourceOf(baseUrl: string): string {
   return `${baseUrl}${PATHS.mcp}`;
 }
 
-/** RFC 9728 §2. `resource` is the MCP endpoint; the façade itself is the authorization server. */
-export function protectedResourceMetadata(baseUrl: string, config: CommonConfig) {
+/**
+ * RFC 9728 §2. `resource` is the resource the document was fetched for (§3.3: identical to the
+ * identifier the well-known URL was formed from): `{base}/mcp` at `…/oauth-protected-resource/mcp`,
+ * `{base}` at the root document. The façade itself is the authorization server.
+ */
+export function protectedResourceMetadata(baseUrl: string, config: CommonConfig, resource: string = mcpResourceOf(baseUrl)) {
   return {
-    resource: mcpResourceOf(baseUrl),
+    resource,
     authorization_servers: [baseUrl],
     scopes_supported: config.scopesSupported,
     bearer_methods_supported: ['header'],

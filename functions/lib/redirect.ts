@@ -49,10 +49,16 @@ export function isPermittedRedirect(raw: string, allowlist: readonly string[]): 
   return isLoopbackRedirect(checked.url) || allowlist.includes(raw);
 }
 
+/** The raw text after `scheme://authority` (path and query as written, never normalised). */
+function rawPathAndQuery(raw: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(.*)$/i.exec(raw)?.[1] ?? '';
+}
+
 /**
  * Whether a redirect URI presented at /authorize matches one that was registered: exact string
- * match, or for loopback registrations the same scheme, host, path and query on any port
- * (RFC 8252 §7.3).
+ * match, or for loopback registrations the same scheme and host on any port with the path and
+ * query compared exactly as written (RFC 8252 §7.3; OAuth 2.1 §2.3.1: only the port may vary, so
+ * `/x/../cb` or `/%63b` does not match `/cb`).
  */
 export function redirectMatches(presented: string, registered: string): boolean {
   if (presented === registered) return true;
@@ -60,7 +66,8 @@ export function redirectMatches(presented: string, registered: string): boolean 
   const r = checkRedirectUri(registered);
   if (!p.ok || !r.ok) return false;
   if (!isLoopbackRedirect(p.url) || !isLoopbackRedirect(r.url)) return false;
-  return p.url.hostname === r.url.hostname && p.url.pathname === r.url.pathname && p.url.search === r.url.search;
+  const path = (raw: string) => rawPathAndQuery(raw) || '/';
+  return p.url.hostname === r.url.hostname && path(presented) === path(registered);
 }
 
 /** Finds the registered redirect URI a presented one matches and that the policy still permits. */

@@ -1,14 +1,15 @@
 /**
  * Sealed values: JSON encrypted and authenticated with AES-256-GCM (NIST SP 800-38D) under a key
  * derived per purpose from the keyring, for things that travel through the browser but must stay
- * secret (a user's access token on its way to the return route). Format:
+ * secret (a user's access token on its way to the return route; the IdP's authorization code and
+ * refresh token inside the façade's own, functions/lib/code.ts). Format:
  * `<kid>.<iv base64url>.<ciphertext+tag base64url>`; the payload is deflated first and carries `exp`.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { purposeKey, type Keyring } from './keys';
 
-export type SealPurpose = 'return-ref' | 'return-session';
+export type SealPurpose = 'return-ref' | 'return-session' | 'code' | 'refresh';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

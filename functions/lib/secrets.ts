@@ -4,6 +4,7 @@
  * `env:NAME` reads a local environment variable, for development only.
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { log } from './log';
 
 export class SecretUnavailableError extends Error {
   constructor(readonly ref: string, reason: string) {
@@ -50,7 +51,62 @@ export async function readSecret(ref: string, now: number = Date.now()): Promise
   return value;
 }
 
+/** One version of a secret: its value and when Secrets Manager created it (epoch seconds). */
+export interface SecretVersionValue {
+  readonly value: string;
+  readonly createdSeconds?: number;
+}
+
+/** The AWSCURRENT version and, when there is one, the AWSPREVIOUS version (the value before the last write). */
+export interface SecretStages {
+  readonly current: SecretVersionValue;
+  readonly previous?: SecretVersionValue;
+}
+
+const stagesCache = new Map<string, { value: SecretStages; expires: number }>();
+
+/**
+ * Reads a secret's current and previous versions. Writing a new value (PutSecretValue, which is
+ * what Terraform's secret version does) moves AWSPREVIOUS to the value it replaces, so a key ring
+ * can keep verifying with the previous key after a rotation (functions/lib/facade-keys.ts).
+ * `env:` references have no previous version.
+ */
+export async function readSecretStages(ref: string, now: number = Date.now()): Promise<SecretStages> {
+  if (ref.startsWith('env:')) return { current: { value: await readSecret(ref, now) } };
+  const hit = stagesCache.get(ref);
+  if (hit && hit.expires > now) return hit.value;
+  const sdk = await import('@aws-sdk/client-secrets-manager');
+  client ??= new sdk.SecretsManagerClient({});
+  const read = async (stage: 'AWSCURRENT' | 'AWSPREVIOUS'): Promise<SecretVersionValue | undefined> => {
+    const out = await client!.send(new sdk.GetSecretValueCommand({ SecretId: ref, VersionStage: stage }));
+    if (!out.SecretString) throw new SecretUnavailableError(ref, `its ${stage} version has no string value`);
+    return { value: out.SecretString, ...(out.CreatedDate ? { createdSeconds: Math.floor(out.CreatedDate.getTime() / 1000) } : {}) };
+  };
+  // The previous version only widens what verifies: failing to read it never stops the current key.
+  const readPrevious = async (): Promise<SecretVersionValue | undefined> => {
+    try {
+      return await read('AWSPREVIOUS');
+    } catch (err) {
+      if ((err as Error).name === 'ResourceNotFoundException') return undefined;
+      log.warn('previous secret version unavailable', { secret: describeRef(ref), error: (err as Error).name });
+      return hit?.value.previous;
+    }
+  };
+  let value: SecretStages;
+  try {
+    const [current, previous] = await Promise.all([read('AWSCURRENT'), readPrevious()]);
+    value = { current: current!, ...(previous ? { previous } : {}) };
+  } catch (err) {
+    if (hit) return hit.value; // serve the last good value through a transient outage
+    if (err instanceof SecretUnavailableError) throw err;
+    throw new SecretUnavailableError(ref, (err as Error).name || 'request failed');
+  }
+  stagesCache.set(ref, { value, expires: now + cacheSeconds() * 1000 });
+  return value;
+}
+
 /** Test hook: forget cached values. */
 export function clearSecretCache(): void {
   cache.clear();
+  stagesCache.clear();
 }

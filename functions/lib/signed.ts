@@ -6,7 +6,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type Keyring, purposeKey } from './keys';
 
-export type SignedPurpose = 'client' | 'state' | 'code' | 'consent' | 'refresh';
+export type SignedPurpose = 'client' | 'state' | 'consent' | 'remembered-consent';
 
 export interface SignedClaims {
   readonly typ: SignedPurpose;

@@ -10,21 +10,27 @@ import { sign, verify, type VerifyFailure } from './signed';
 export interface AuthorizationState {
   readonly clientId: string;
   readonly redirectUri: string;
+  /** The request's S256 `code_challenge`, carried into the sealed code so /token checks PKCE itself (RFC 9700 §2.1.1). */
+  readonly codeChallenge: string;
   readonly clientState?: string;
-  /** The consent nonce whose cookie the callback must see (browser binding); absent for loopback clients. */
+  /**
+   * The consent nonce whose cookie the callback must see (browser binding); absent only where
+   * policy asks no consent (loopback clients with CONSENT_FOR_LOOPBACK=false).
+   */
   readonly browserNonce?: string;
 }
 
 interface StatePayload {
   readonly c: string;
   readonly r: string;
+  readonly k: string;
   readonly s?: string;
   readonly x?: string;
 }
 
 export function signState(keyring: Keyring, state: AuthorizationState, nowSeconds: number, ttlSeconds: number): string {
   const payload: StatePayload = {
-    c: state.clientId, r: state.redirectUri,
+    c: state.clientId, r: state.redirectUri, k: state.codeChallenge,
     ...(state.clientState === undefined ? {} : { s: state.clientState }),
     ...(state.browserNonce === undefined ? {} : { x: state.browserNonce }),
   };
@@ -36,12 +42,12 @@ export function verifyState(
 ): { ok: true; state: AuthorizationState } | { ok: false; reason: VerifyFailure } {
   const result = verify<StatePayload>(keyring, 'state', token, nowSeconds, skewSeconds);
   if (!result.ok) return result;
-  const { c, r, s, x } = result.value;
-  if (typeof c !== 'string' || typeof r !== 'string' || (s !== undefined && typeof s !== 'string') || (x !== undefined && typeof x !== 'string')) {
+  const { c, r, k, s, x } = result.value;
+  if (typeof c !== 'string' || typeof r !== 'string' || typeof k !== 'string' || (s !== undefined && typeof s !== 'string') || (x !== undefined && typeof x !== 'string')) {
     return { ok: false, reason: 'malformed' };
   }
   return {
     ok: true,
-    state: { clientId: c, redirectUri: r, ...(s === undefined ? {} : { clientState: s }), ...(x === undefined ? {} : { browserNonce: x }) },
+    state: { clientId: c, redirectUri: r, codeChallenge: k, ...(s === undefined ? {} : { clientState: s }), ...(x === undefined ? {} : { browserNonce: x }) },
   };
 }

@@ -1,7 +1,8 @@
 /** POST /register: RFC 7591 dynamic client registration, stateless (the client_id is the registration). */
-import { readOAuthConfig, type OAuthConfig } from '../lib/config';
-import { createHandler, type RouteDefinition, loadKeyring, nowSeconds } from '../lib/handler';
-import { BodyTooLargeError, bodyText, json, mediaType, NO_STORE, oauthError, type ApiEvent } from '../lib/http';
+import { FUNCTION_KEY_GROUPS, readOAuthConfig, type OAuthConfig } from '../lib/config';
+import { keysFor, loadFacadeKeys } from '../lib/facade-keys';
+import { createHandler, type RouteDefinition, nowSeconds } from '../lib/handler';
+import { baseUrlOf, BodyTooLargeError, bodyText, json, mediaType, NO_STORE, oauthError, type ApiEvent } from '../lib/http';
 import { log } from '../lib/log';
 import { decodeClientId, encodeClientId, registrationResponse, validateRegistration } from '../lib/registration';
 
@@ -23,7 +24,7 @@ export async function register(event: ApiEvent, config: OAuthConfig) {
     log.info('registration rejected', { fn: 'register', error: validated.error.error, reason: validated.error.error_description });
     return json(400, validated.error, NO_STORE);
   }
-  const keyring = await loadKeyring(config.signingKeysRef);
+  const keyring = keysFor(await loadFacadeKeys(config, baseUrlOf(event, config)), 'registration');
   const now = nowSeconds();
   const clientId = encodeClientId(keyring, validated.registration, now);
   if (!clientId) return oauthError(400, 'invalid_client_metadata', 'the client metadata is too large to register');
@@ -36,6 +37,9 @@ export async function register(event: ApiEvent, config: OAuthConfig) {
   return json(201, registrationResponse(decoded.client), NO_STORE);
 }
 
-export const route: RouteDefinition<OAuthConfig> = { name: 'register', methods: ['POST'], readConfig: readOAuthConfig, handle: register };
+/** register holds only the registration keys: it cannot sign states, codes or refresh tokens. */
+export const route: RouteDefinition<OAuthConfig> = {
+  name: 'register', methods: ['POST'], readConfig: (env) => readOAuthConfig(env, FUNCTION_KEY_GROUPS.register), handle: register,
+};
 
 export const handler = createHandler(route);

@@ -7,13 +7,13 @@
 import { resolveClient, type ClientResolution } from '../lib/clients';
 import { readTokenConfig, type TokenConfig } from '../lib/config';
 import { unwrapCode, unwrapRefreshToken, wrapRefreshToken } from '../lib/code';
-import { createHandler, type RouteDefinition, loadKeyring, nowSeconds } from '../lib/handler';
+import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/facade-keys';
+import { createHandler, type RouteDefinition, nowSeconds } from '../lib/handler';
 import {
   baseUrlOf, BodyTooLargeError, bodyText, formParams, header, json, mediaType, NO_STORE, oauthError, single,
   type ApiEvent, type ApiResult, type Params,
 } from '../lib/http';
 import { postToIdp, type IdpReply } from '../lib/idp-client';
-import type { Keyring } from '../lib/keys';
 import { log } from '../lib/log';
 import { mcpResourceOf } from '../lib/metadata';
 import { isValidCodeVerifier } from '../lib/pkce';
@@ -26,7 +26,12 @@ const MAX_BODY_BYTES = 16 * 1024;
 /** A request the façade will send to the IdP, or the error to answer instead. */
 export type TokenDecision =
   | { kind: 'error'; status: number; error: string; description: string; challenge?: boolean }
-  | { kind: 'forward'; endpoint: 'token' | 'revoke'; form: Record<string, string | undefined>; clientId: string }
+  /**
+   * `rewrapRefresh`: the IdP refresh token of a wrapper sealed with a key that is no longer current;
+   * when the IdP issues no new refresh token, the client gets this one sealed with the current key
+   * (RFC 6749 §6 allows a new refresh token), so it survives the end of the rotation overlap.
+   */
+  | { kind: 'forward'; endpoint: 'token' | 'revoke'; form: Record<string, string | undefined>; clientId: string; rewrapRefresh?: string }
   /** RFC 7009 §2.2: a token this client may not revoke is answered 200, without revoking anything. */
   | { kind: 'revoked' };
 
@@ -67,8 +72,9 @@ export function identifyClient(
 }
 
 export function decideToken(
-  path: string, params: Params, resolved: ClientResolution, basic: boolean, config: TokenConfig, keyring: Keyring, baseUrl: string, now: number,
+  path: string, params: Params, resolved: ClientResolution, basic: boolean, config: TokenConfig, keys: FacadeKeys, baseUrl: string, now: number,
 ): TokenDecision {
+  const keyring = keysFor(keys, 'token');
   if (!resolved.ok) return err(401, 'invalid_client', 'unknown or altered client_id; register again', basic);
   const client = resolved.client;
   const mcpResource = mcpResourceOf(baseUrl);
@@ -77,11 +83,13 @@ export function decideToken(
     const token = single(params, 'token');
     if (token.repeated || token.value === undefined) return err(400, 'invalid_request', 'token is required (RFC 7009 §2.1)');
     const hint = single(params, 'token_type_hint').value;
-    // A wrapped refresh token is revoked only by its own client; anything else (access tokens) goes as is.
+    // RFC 7009 §2.1: the server verifies the token was issued to the client asking. Only a refresh
+    // token sealed for this client is forwarded; anything else (another client's wrapper, a raw IdP
+    // token, an access token) is answered 200 without revoking anything (§2.2). Cognito revokes
+    // refresh tokens only, and revoking one revokes the access tokens issued from it.
     const unwrapped = unwrapRefreshToken(keyring, token.value, client.client_id, now, config.clockSkewSeconds);
-    if (!unwrapped.ok && unwrapped.reason !== 'malformed') return { kind: 'revoked' };
-    const idpToken = unwrapped.ok ? unwrapped.idpToken : token.value;
-    return { kind: 'forward', endpoint: 'revoke', clientId: client.client_id, form: { token: idpToken, ...(hint ? { token_type_hint: hint } : {}), client_id: config.idpClientId } };
+    if (!unwrapped.ok) return { kind: 'revoked' };
+    return { kind: 'forward', endpoint: 'revoke', clientId: client.client_id, form: { token: unwrapped.idpToken, ...(hint ? { token_type_hint: hint } : {}), client_id: config.idpClientId } };
   }
 
   const repeated = ['grant_type', 'code', 'code_verifier', 'redirect_uri', 'refresh_token', 'scope'].find((n) => single(params, n).repeated);
@@ -101,12 +109,13 @@ export function decideToken(
       if (!code) return err(400, 'invalid_request', 'code is required');
       if (!verifier) return err(400, 'invalid_request', 'code_verifier is required (PKCE, RFC 7636 §4.5)');
       if (!isValidCodeVerifier(verifier)) return err(400, 'invalid_grant', 'code_verifier is malformed (RFC 7636 §4.1)');
-      const unwrapped = unwrapCode(keyring, code, client.client_id, single(params, 'redirect_uri').value, now, config.clockSkewSeconds);
+      const unwrapped = unwrapCode(keyring, code, client.client_id, single(params, 'redirect_uri').value, verifier, now, config.clockSkewSeconds);
       if (!unwrapped.ok) {
         const why = unwrapped.reason === 'expired' ? 'the authorization code has expired'
           : unwrapped.reason === 'redirect_mismatch' ? 'redirect_uri does not match the authorization request'
             : unwrapped.reason === 'client_mismatch' ? 'the authorization code was issued to another client'
-              : 'the authorization code is invalid';
+              : unwrapped.reason === 'pkce_mismatch' ? 'code_verifier does not match the code_challenge (RFC 7636 §4.6)'
+                : 'the authorization code is invalid';
         return err(400, 'invalid_grant', why);
       }
       return {
@@ -125,7 +134,12 @@ export function decideToken(
       if (!unwrapped.ok) {
         return err(400, 'invalid_grant', unwrapped.reason === 'client_mismatch' ? 'the refresh token was issued to another client' : 'the refresh token is invalid');
       }
-      return { kind: 'forward', endpoint: 'token', clientId: client.client_id, form: { grant_type: 'refresh_token', refresh_token: unwrapped.idpToken, client_id: config.idpClientId, resource } };
+      const rotated = refreshToken.split('.')[0] !== keyring.currentKid;
+      return {
+        kind: 'forward', endpoint: 'token', clientId: client.client_id,
+        form: { grant_type: 'refresh_token', refresh_token: unwrapped.idpToken, client_id: config.idpClientId, resource },
+        ...(rotated ? { rewrapRefresh: unwrapped.idpToken } : {}),
+      };
     }
     default:
       return err(400, 'unsupported_grant_type', 'supported grant types are authorization_code and refresh_token');
@@ -133,7 +147,9 @@ export function decideToken(
 }
 
 /** Shapes the IdP's reply for the client: tokens unchanged, OAuth errors with their meaning intact. */
-export function shapeIdpReply(reply: IdpReply, endpoint: 'token' | 'revoke', wrapRefresh: (idpToken: string) => string = (t) => t): ApiResult {
+export function shapeIdpReply(
+  reply: IdpReply, endpoint: 'token' | 'revoke', wrapRefresh: (idpToken: string) => string = (t) => t, rewrapRefresh?: string,
+): ApiResult {
   if (reply.kind === 'timeout') return oauthError(504, 'temporarily_unavailable', 'the identity provider did not answer in time');
   if (reply.kind === 'unreachable') return oauthError(502, 'temporarily_unavailable', 'the identity provider could not be reached');
   const body = reply.body as { error?: unknown; error_description?: unknown } | undefined;
@@ -141,7 +157,8 @@ export function shapeIdpReply(reply: IdpReply, endpoint: 'token' | 'revoke', wra
     if (endpoint === 'revoke') return { statusCode: 200, headers: { ...NO_STORE }, body: '' };
     if (!body || typeof body !== 'object') return oauthError(502, 'server_error', 'the identity provider answered with an unreadable token response');
     const tokens = body as Record<string, unknown>;
-    return json(200, typeof tokens.refresh_token === 'string' ? { ...tokens, refresh_token: wrapRefresh(tokens.refresh_token) } : tokens, NO_STORE);
+    const refresh = typeof tokens.refresh_token === 'string' ? tokens.refresh_token : rewrapRefresh;
+    return json(200, refresh === undefined ? tokens : { ...tokens, refresh_token: wrapRefresh(refresh) }, NO_STORE);
   }
   if (reply.status >= 400 && reply.status < 500 && body && typeof body.error === 'string') {
     // The façade's own credentials were refused: a deployment problem, not the client's.
@@ -163,12 +180,13 @@ export async function token(event: ApiEvent, config: TokenConfig): Promise<ApiRe
     if (error instanceof BodyTooLargeError) return oauthError(413, 'invalid_request', `the request body is larger than ${MAX_BODY_BYTES} bytes`);
     throw error;
   }
-  const keyring = await loadKeyring(config.signingKeysRef);
+  const baseUrl = baseUrlOf(event, config);
+  const keys = await loadFacadeKeys(config, baseUrl);
   const path = event.path.replace(/\/+$/, '');
   const now = nowSeconds();
   const identified = identifyClient(params, header(event, 'authorization'));
   const decision = identified.ok
-    ? decideToken(path, params, await resolveClient(identified.clientId, config, keyring, now), identified.basic, config, keyring, baseUrlOf(event, config), now)
+    ? decideToken(path, params, await resolveClient(identified.clientId, config, keysFor(keys, 'registration'), now), identified.basic, config, keys, baseUrl, now)
     : identified.decision;
   if (decision.kind === 'revoked') return { statusCode: 200, headers: { ...NO_STORE }, body: '' };
   if (decision.kind === 'error') {
@@ -182,7 +200,7 @@ export async function token(event: ApiEvent, config: TokenConfig): Promise<ApiRe
   const grant = decision.form.grant_type ?? 'revocation';
   if (reply.kind !== 'reply') log.warn('identity provider call failed', { fn: 'token', grant, outcome: reply.kind });
   else log.info('identity provider answered', { fn: 'token', grant, status: reply.status, error: (reply.body as { error?: string } | undefined)?.error });
-  return shapeIdpReply(reply, decision.endpoint, (idpToken) => wrapRefreshToken(keyring, idpToken, decision.clientId, now));
+  return shapeIdpReply(reply, decision.endpoint, (idpToken) => wrapRefreshToken(keysFor(keys, 'token'), idpToken, decision.clientId, now), decision.rewrapRefresh);
 }
 
 export const route: RouteDefinition<TokenConfig> = { name: 'token', methods: ['POST'], readConfig: readTokenConfig, handle: token };

@@ -9,9 +9,10 @@
  * |-------------------------------|---------------------------------------------------|------|
  * | SCOPES_SUPPORTED, CORS_ALLOWED_ORIGINS, LOG_LEVEL, PUBLIC_BASE_URL | all          | identity, facade |
  * | CLIENT_ID_METADATA_DOCUMENTS  | discovery, register, authorize, callback, token   | facade.clientIdMetadataDocuments |
- * | CONSENT_FOR_LOOPBACK          | authorize                                         | facade.consentForLoopback |
+ * | CONSENT_FOR_LOOPBACK, CONSENT_REMEMBER_DAYS | authorize                           | facade.consentForLoopback, facade.consentRememberDays |
  * | IDP_* endpoints               | discovery, register, authorize, callback, token   | Cognito |
- * | IDP_CLIENT_ID, SIGNING_KEYS, DEFAULT_SCOPES, RESOURCE_TO_IDP, REDIRECT_ALLOWLIST, STATE_TTL_SECONDS, CLOCK_SKEW_SECONDS | register, authorize, callback, token | facade |
+ * | IDP_CLIENT_ID, DEFAULT_SCOPES, RESOURCE_TO_IDP, REDIRECT_ALLOWLIST, STATE_TTL_SECONDS, CLOCK_SKEW_SECONDS, KEY_OVERLAP_DAYS | register, authorize, callback, token | facade |
+ * | REGISTRATION_KEYS, FLOW_KEYS, TOKEN_KEYS | the functions of FUNCTION_KEY_GROUPS (functions/lib/config.ts) | secret ARNs |
  * | IDP_CLIENT_SECRET             | token                                             | secret ARN |
  * | IDP_TIMEOUT_MS                | token, oauth-return                               | facade.idpTimeoutSeconds |
  * | SECRET_CACHE_SECONDS          | every function that reads a secret                | facade.secretCacheSeconds |
@@ -19,6 +20,7 @@
  * | RETURN_KEYS                   | mcp-proxy, oauth-return (3-legged OAuth only)     | secret ARN |
  * | IDP_ISSUER, IDP_AUTHORIZATION_ENDPOINT, IDP_TOKEN_ENDPOINT, RETURN_CLIENT_ID, CLOCK_SKEW_SECONDS | oauth-return | Cognito, return client |
  */
+import { FUNCTION_KEY_GROUPS, KEY_GROUP_VARIABLES, type KeyGroup } from '../../functions/lib/config';
 import type { FunctionName, OptionalFunctionName } from '../../functions/lib/routes';
 import type { ResourceToIdpSetting } from '../../stacks/config/types';
 import type { IdpEndpointSet } from '../identity/endpoints';
@@ -34,7 +36,12 @@ export interface FacadeEnvironmentInputs {
   readonly logLevel: string;
   readonly idp: IdpEndpointSet;
   readonly idpClientId: string;
-  readonly signingKeysSecretArn: string;
+  /** The secret of each key group (modules/facade/secrets.ts). */
+  readonly keySecretArns: Readonly<Record<KeyGroup, string>>;
+  /** How long the previous key verifies after a rotation (KEY_OVERLAP_DAYS). */
+  readonly keyOverlapDays: number;
+  /** How long a consent is remembered per browser (CONSENT_REMEMBER_DAYS; 0: never). */
+  readonly consentRememberDays: number;
   readonly clientSecretSecretArn: string;
   readonly defaultScopes: readonly string[];
   readonly resourceToIdp: ResourceToIdpSetting;
@@ -78,7 +85,10 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
   };
   if (i.publicBaseUrl !== undefined) env.PUBLIC_BASE_URL = i.publicBaseUrl;
   if (CIMD_AWARE.includes(fn)) env.CLIENT_ID_METADATA_DOCUMENTS = String(i.clientIdMetadataDocuments);
-  if (fn === 'authorize') env.CONSENT_FOR_LOOPBACK = String(i.consentForLoopback);
+  if (fn === 'authorize') {
+    env.CONSENT_FOR_LOOPBACK = String(i.consentForLoopback);
+    env.CONSENT_REMEMBER_DAYS = String(i.consentRememberDays);
+  }
 
   if (IDP_AWARE.includes(fn)) {
     Object.assign(env, {
@@ -93,7 +103,7 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
   if (SIGNING.includes(fn)) {
     Object.assign(env, {
       IDP_CLIENT_ID: i.idpClientId,
-      SIGNING_KEYS: i.signingKeysSecretArn,
+      KEY_OVERLAP_DAYS: String(i.keyOverlapDays),
       DEFAULT_SCOPES: i.defaultScopes.join(' '),
       RESOURCE_TO_IDP: typeof i.resourceToIdp === 'string' ? i.resourceToIdp : i.resourceToIdp.uri,
       REDIRECT_ALLOWLIST: i.redirectAllowlist.join(' '),
@@ -101,6 +111,9 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
       CLOCK_SKEW_SECONDS: String(i.clockSkewSeconds),
       SECRET_CACHE_SECONDS: String(i.secretCacheSeconds),
     });
+  }
+  if (fn in FUNCTION_KEY_GROUPS) {
+    for (const group of FUNCTION_KEY_GROUPS[fn as keyof typeof FUNCTION_KEY_GROUPS]) env[KEY_GROUP_VARIABLES[group]] = i.keySecretArns[group];
   }
   if (fn === 'token') {
     env.IDP_CLIENT_SECRET = i.clientSecretSecretArn;

@@ -3,36 +3,42 @@
  * group and environment, and read access to exactly the secrets it uses. The six of ROUTES always;
  * `oauth-return` (OPTIONAL_ROUTES) only with 3-legged OAuth targets:
  *
- * | function     | signing keys | Cognito client secret | return keys (3-legged OAuth) |
- * |--------------|--------------|-----------------------|------------------------------|
- * | discovery    |              |                       |                              |
- * | register     | read         |                       |                              |
- * | authorize    | read         |                       |                              |
- * | callback     | read         |                       |                              |
- * | token        | read         | read                  |                              |
- * | mcp-proxy    |              |                       | read                         |
- * | oauth-return |              |                       | read                         |
+ * | function     | registration keys | flow keys | token keys | Cognito client secret | return keys (3-legged OAuth) |
+ * |--------------|-------------------|-----------|------------|-----------------------|------------------------------|
+ * | discovery    |                   |           |            |                       |                              |
+ * | register     | read              |           |            |                       |                              |
+ * | authorize    | read              | read      |            |                       |                              |
+ * | callback     | read              | read      | read       |                       |                              |
+ * | token        | read              |           | read       | read                  |                              |
+ * | mcp-proxy    |                   |           |            |                       | read                         |
+ * | oauth-return |                   |           |            |                       | read                         |
  *
- * token needs the signing keys too: it verifies the signed client_id and unwraps the façade's
- * authorization code, which binds the code to that client and redirect URI (RFC 6749 §4.1.3).
+ * The key groups follow FUNCTION_KEY_GROUPS (functions/lib/config.ts), the list each function's
+ * configuration reads: register signs client_ids and nothing else, so the anonymous endpoint cannot
+ * mint a state, a code or a refresh token; authorize and callback sign and verify the state; callback
+ * seals codes that only token opens; token verifies client_ids and seals refresh tokens.
  * mcp-proxy seals the caller's JWT into each per-call return URL and oauth-return opens it; the
- * return keys are a secret of their own so that neither can read the signing keys and no other
+ * return keys are a secret of their own so that neither can read the OAuth keys and no other
  * function can open a return reference.
  */
 import { Construct } from 'constructs';
+import { FUNCTION_KEY_GROUPS, type KeyGroup } from '../../functions/lib/config';
 import { FUNCTION_NAMES, type OptionalFunctionName } from '../../functions/lib/routes';
 import { BundledFunction } from '../bundled-function';
 import type { ManagedSecret } from '../secrets';
 import { functionEnvironment, type FacadeEnvironmentInputs, type FacadeFunctionName } from './environment';
 
-export type FacadeSecretName = 'signingKeys' | 'clientSecret' | 'returnKeys';
+export type KeyGroupSecretName = `${KeyGroup}Keys`;
+export type FacadeSecretName = KeyGroupSecretName | 'clientSecret' | 'returnKeys';
+
+const keySecrets = (groups: readonly KeyGroup[]): KeyGroupSecretName[] => groups.map((g) => `${g}Keys` as const);
 
 export const SECRET_ACCESS: Readonly<Record<FacadeFunctionName, readonly FacadeSecretName[]>> = {
   discovery: [],
-  register: ['signingKeys'],
-  authorize: ['signingKeys'],
-  callback: ['signingKeys'],
-  token: ['signingKeys', 'clientSecret'],
+  register: keySecrets(FUNCTION_KEY_GROUPS.register),
+  authorize: keySecrets(FUNCTION_KEY_GROUPS.authorize),
+  callback: keySecrets(FUNCTION_KEY_GROUPS.callback),
+  token: [...keySecrets(FUNCTION_KEY_GROUPS.token), 'clientSecret'],
   'mcp-proxy': ['returnKeys'],
   'oauth-return': ['returnKeys'],
 };
@@ -44,7 +50,10 @@ export interface FacadeFunctionsProps {
   readonly bundleDir?: string;
   readonly environment: FacadeEnvironmentInputs;
   /** `returnKeys` exists only with 3-legged OAuth targets; a function is granted the secrets that exist. */
-  readonly secrets: { readonly signingKeys: ManagedSecret; readonly clientSecret: ManagedSecret; readonly returnKeys?: ManagedSecret };
+  readonly secrets: {
+    readonly registrationKeys: ManagedSecret; readonly flowKeys: ManagedSecret; readonly tokenKeys: ManagedSecret;
+    readonly clientSecret: ManagedSecret; readonly returnKeys?: ManagedSecret;
+  };
   readonly memoryMb: number;
   readonly logRetentionDays: number;
   /** mcp-proxy's function timeout. */

@@ -120,8 +120,10 @@ export class AgentCoreGateway extends Construct {
     };
 
     const interceptor = config.interceptor;
+    const allowedClients = [...props.allowedClients, ...config.additionalAllowedClients];
+    // ALLOWED_CLIENTS: the interceptor refuses tokens of other app clients of the pool, like the authorizer.
     const interceptorArn = interceptor
-      ? functionArn(interceptor.function, 'interceptor', { IDP_ISSUER: props.idp.issuer, IDP_JWKS_URI: props.idp.jwksUri })
+      ? functionArn(interceptor.function, 'interceptor', { IDP_ISSUER: props.idp.issuer, IDP_JWKS_URI: props.idp.jwksUri, ALLOWED_CLIENTS: allowedClients.join(' ') })
       : undefined;
     // An existing function in another account needs a resource policy for this role, which the
     // stack cannot write there: unless the config says it exists (`crossAccount: true`), the plan
@@ -141,7 +143,7 @@ export class AgentCoreGateway extends Construct {
       roleArn: this.role.arn,
       protocolType: 'MCP',
       authorizerType: 'CUSTOM_JWT',
-      authorizerConfiguration: [{ customJwtAuthorizer: [{ discoveryUrl: props.discoveryUrl, allowedClients: [...props.allowedClients, ...config.additionalAllowedClients] }] }],
+      authorizerConfiguration: [{ customJwtAuthorizer: [{ discoveryUrl: props.discoveryUrl, allowedClients }] }],
       protocolConfiguration: [{ mcp: [{ supportedVersions: [...config.supportedMcpVersions], searchType: config.searchType, instructions: config.instructions }] }],
       exceptionLevel: config.exceptionLevel,
       interceptorConfiguration:

@@ -578,12 +578,26 @@ export interface FacadeConfig {
   readonly clientIdMetadataDocuments?: boolean;
   /**
    * Show the consent page to loopback (native) clients too, not only to web clients
-   * (CONSENT_FOR_LOOPBACK of authorize). The MCP Security Best Practices ask a proxy with a static
-   * upstream client for consent per registered client (RFC 8252 §8.6: a loopback client's identity
-   * cannot be verified); off by default so CLI logins stay one step.
-   * @default false
+   * (CONSENT_FOR_LOOPBACK of authorize). The MCP Security Best Practices require consent per
+   * registered client of a proxy with a static upstream client (RFC 8252 §8.6: a loopback client's
+   * identity cannot be verified). `false` lets any program that registers a loopback client get a
+   * code for a signed-in user who opens one link, with no page: see docs/security.md before turning it off.
+   * @default true
    */
   readonly consentForLoopback?: boolean;
+  /**
+   * How long an approval is remembered per browser and client identity, 0–400 days
+   * (CONSENT_REMEMBER_DAYS; 0: ask at every login).
+   * @default 30
+   */
+  readonly consentRememberDays?: number;
+  /**
+   * After a key rotation (`signing_keys_version` bumped), how long the previous key still verifies,
+   * 0–400 days (KEY_OVERLAP_DAYS). Registrations and refresh tokens sealed with it stop working after
+   * this (refresh tokens used during the overlap are re-sealed with the new key).
+   * @default 30
+   */
+  readonly keyOverlapDays?: number;
   /**
    * How long token (and the 3-legged OAuth return route) wait for Cognito, 1–24 (IDP_TIMEOUT_MS).
    * Their function timeout is this + 5 s (at least 20 s), within API Gateway's 29 s.
@@ -641,10 +655,12 @@ export interface FacadeConfig {
   /** Memory of every façade function, 128–10240. @default 256 */
   readonly memoryMb?: number;
   /**
-   * `generate`: a 64-character random key from Secrets Manager's GetRandomPassword (ephemeral
-   * resource; never in state or plan); bump variable `signing_keys_version` to rotate.
-   * `variable`: the ephemeral variable `signing_keys` (a string of >= 32 random characters, or the
-   * rotation JSON `{"current":"<kid>","keys":{"<kid>":"<base64url key>"}}`).
+   * The façade's keys, one secret per key group (registration, flow, token; docs/security.md).
+   * `generate`: a 64-character random key per group from Secrets Manager's GetRandomPassword
+   * (ephemeral resource; never in state or plan).
+   * `variable`: derived per group from the ephemeral variable `signing_keys` (>= 32 random characters).
+   * Either way bump variable `signing_keys_version` to rotate: the new keys sign, the previous ones
+   * verify for `keyOverlapDays`.
    * @default 'generate'
    */
   readonly signingKeys?: 'generate' | 'variable';
@@ -892,6 +908,8 @@ export interface ResolvedFacade {
   readonly throttling: ResolvedThrottling;
   readonly clientIdMetadataDocuments: boolean;
   readonly consentForLoopback: boolean;
+  readonly consentRememberDays: number;
+  readonly keyOverlapDays: number;
   readonly idpTimeoutSeconds: number;
   readonly secretCacheSeconds: number;
   readonly stateTtlSeconds: number;

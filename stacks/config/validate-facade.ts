@@ -20,7 +20,7 @@ export function readFacade(r: Reader, value: unknown, ctx: FacadeContext): Resol
     r.object(value ?? {}, p, [
       'stageName', 'customDomain', 'redirectAllowlist', 'resourceToIdp', 'defaultScopes', 'corsAllowedOrigins', 'throttling', 'stateTtlSeconds',
       'clockSkewSeconds', 'mcpProxy', 'mcp', 'logLevel', 'logRetentionDays', 'memoryMb', 'signingKeys', 'secretRecoveryWindowDays', 'accessLogs', 'manageApiGatewayAccountRole',
-      'clientIdMetadataDocuments', 'consentForLoopback', 'idpTimeoutSeconds', 'secretCacheSeconds',
+      'clientIdMetadataDocuments', 'consentForLoopback', 'consentRememberDays', 'keyOverlapDays', 'idpTimeoutSeconds', 'secretCacheSeconds',
     ], {
       signingKey: 'the signing key is generated, or is the Terraform variable signing_keys (facade.signingKeys: "variable")',
       returnKeys: 'the 3-legged OAuth return keys are generated; bump the Terraform variable return_keys_version to rotate',
@@ -97,7 +97,10 @@ export function readFacade(r: Reader, value: unknown, ctx: FacadeContext): Resol
     corsAllowedOrigins,
     throttling,
     clientIdMetadataDocuments: r.boolean(o.clientIdMetadataDocuments, join(p, 'clientIdMetadataDocuments'), false),
-    consentForLoopback: r.boolean(o.consentForLoopback, join(p, 'consentForLoopback'), false),
+    consentForLoopback: r.boolean(o.consentForLoopback, join(p, 'consentForLoopback'), true),
+    // Cookies live at most 400 days (RFC 6265bis §5.5); the functions accept the same range.
+    consentRememberDays: r.integer(o.consentRememberDays, join(p, 'consentRememberDays'), 30, 0, 400),
+    keyOverlapDays: r.integer(o.keyOverlapDays, join(p, 'keyOverlapDays'), 30, 0, 400),
     // IDP_TIMEOUT_MS accepts up to 28 s (functions/lib/config.ts); the function needs 5 s more and
     // API Gateway answers 504 after 29 s, so 24 s is the useful maximum.
     idpTimeoutSeconds: r.integer(o.idpTimeoutSeconds, join(p, 'idpTimeoutSeconds'), 10, 1, 24),
