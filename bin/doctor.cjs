@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// `npx agentcore-mcp-oauth-doctor <mcp-url>`: runs scripts/doctor/cli.ts through tsx (no build step).
+require('tsx/cjs');
+const { main } = require('../scripts/doctor/cli.ts');
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error) => {
+  process.stderr.write(`doctor failed: ${error && error.message}\n`);
+  process.exitCode = 1;
+});
