@@ -16,6 +16,7 @@ import { route as discoveryRoute } from '../functions/discovery';
 import { route as oauthReturnRoute } from '../functions/oauth-return';
 import { createInterceptorHandler } from '../functions/interceptor';
 import { createHandler } from '../functions/lib/handler';
+import { instrument } from '../functions/lib/log';
 import { createMcpProxyHandler } from '../functions/mcp-proxy';
 import { PATHS } from '../functions/lib/routes';
 import { route as registerRoute } from '../functions/register';
@@ -194,11 +195,11 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     // The façade's return route calls the stand-in with the real SDK client (functions/oauth-return).
     env.AGENTCORE_ENDPOINT = identity.endpoint;
     // The interceptor Lambda's own environment (functions/lib/interceptor-config.ts), as Terraform sets it.
-    const interceptor = createInterceptorHandler({
+    const interceptor = instrument('interceptor', createInterceptorHandler({
       IDP_ISSUER: env.IDP_ISSUER,
       IDP_JWKS_URI: env.IDP_JWKS_URI,
       TOOL_POLICY: env.TOOL_POLICY ?? JSON.stringify(DEMO_TOOL_POLICY),
-    });
+    }));
     gateway = await createGatewayStandIn({
       url: `http://127.0.0.1:${portOf(gatewayServer)}`,
       discoveryUrl: `${env.IDP_ISSUER}/.well-known/openid-configuration`,
@@ -220,7 +221,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       callback: createHandler(callbackRoute, env),
       token: createHandler(tokenRoute, env),
       'oauth-return': createHandler(oauthReturnRoute, env),
-      'mcp-proxy': createMcpProxyHandler(env),
+      'mcp-proxy': instrument('mcp-proxy', createMcpProxyHandler(env)),
     },
   });
 

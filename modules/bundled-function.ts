@@ -40,7 +40,18 @@ export interface BundledFunctionProps {
   readonly timeoutSeconds?: number;
   /** CloudWatch Logs retention of the function's log group. */
   readonly logRetentionDays: number;
+  /**
+   * The function's log level: sets `LOG_LEVEL` (functions/lib/log.ts) and Lambda's JSON log-level
+   * filter. Lambda's filter stays at INFO for warn/error so that metric (EMF) lines, which carry no
+   * level and count as INFO, are never dropped; the code itself drops info lines below the level.
+   * @default 'info'
+   */
+  readonly logLevel?: LogLevel;
+  /** X-Ray active tracing (and the role's permission to send segments). @default false */
+  readonly tracing?: boolean;
 }
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export class BundledFunction extends Construct {
   readonly function: LambdaFunction;
@@ -81,7 +92,12 @@ export class BundledFunction extends Construct {
       policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
     });
 
-    const environment = props.environment ?? {};
+    const logLevel = props.logLevel ?? 'info';
+    const environment: Record<string, string> = { ...props.environment, LOG_LEVEL: logLevel };
+    if (props.tracing) {
+      // X-Ray has no resource-level permissions for these actions (Service Authorization Reference).
+      this.addToRolePolicy({ sid: 'SendTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] });
+    }
     this.function = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
       description: props.description,
@@ -93,8 +109,14 @@ export class BundledFunction extends Construct {
       sourceCodeHash: Fn.filebase64sha256(zip),
       memorySize: props.memoryMb ?? 256,
       timeout: props.timeoutSeconds ?? 10,
-      environment: Object.keys(environment).length ? { variables: { ...environment } } : undefined,
-      loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      environment: { variables: environment },
+      // JSON: every line is already a JSON object (functions/lib/log.ts); Lambda adds its own
+      // platform records (START/REPORT) as JSON too, and filters by the `level` key.
+      loggingConfig: {
+        logFormat: 'JSON', logGroup: this.logGroup.name,
+        applicationLogLevel: logLevel === 'debug' ? 'DEBUG' : 'INFO', systemLogLevel: 'INFO',
+      },
+      tracingConfig: props.tracing ? { mode: 'Active' } : undefined,
       // The role must be able to log before the first invocation.
       dependsOn: [policy, this.logGroup],
     });

@@ -80,6 +80,7 @@ export class McpOAuthStack extends TerraformStack {
         projectRoot: options.projectRoot,
         bundleDir: options.bundleDir,
         logRetentionDays: facade.logRetentionDays,
+        logLevel: facade.logLevel,
         inputs: this.inputs,
         oauthReturnUrl: this.oauthReturnUrl,
       });

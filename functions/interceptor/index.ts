@@ -18,7 +18,7 @@ import {
   headerValue, jsonRpcErrorBody, mapJsonRpcBody, methodOf, passRequest, readEvent, respond, toolNameOf, UnreadableBody,
   type InterceptorEvent, type InterceptorOutput, type JsonRpcMessage,
 } from '../lib/interceptor-event';
-import { log } from '../lib/log';
+import { instrument, log } from '../lib/log';
 import { decide, describeDenial } from '../lib/tool-policy';
 import { filterToolsResult, guardedRequests, guardFor, INFER_FROM_ANSWERS, type GuardedRequests } from '../lib/tool-visibility';
 
@@ -208,4 +208,4 @@ export function createInterceptorHandler(env: NodeJS.ProcessEnv = process.env): 
   };
 }
 
-export const handler = createInterceptorHandler();
+export const handler = instrument('interceptor', createInterceptorHandler());

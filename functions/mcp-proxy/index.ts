@@ -9,7 +9,7 @@ import type { Writable } from 'node:stream';
 import { readProxyConfig, type ProxyConfig } from '../lib/config';
 import { failureResult, loadKeyring, memoConfig, nowSeconds } from '../lib/handler';
 import { baseUrlOf, BodyTooLargeError, bodyText, corsHeaders, header, mediaType, preflight, type ApiEvent } from '../lib/http';
-import { log } from '../lib/log';
+import { instrument, log } from '../lib/log';
 import {
   jsonRpcError, pickRequestHeaders, requestIdOf, rewriteWwwAuthenticate, RESPONSE_HEADERS, type JsonRpcId,
 } from '../lib/mcp-forward';
@@ -163,4 +163,4 @@ export function createMcpProxyHandler(env: NodeJS.ProcessEnv = process.env): Str
   };
 }
 
-export const handler = streamifyResponse(createMcpProxyHandler());
+export const handler = streamifyResponse(instrument('mcp-proxy', createMcpProxyHandler()));

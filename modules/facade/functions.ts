@@ -21,7 +21,7 @@
  */
 import { Construct } from 'constructs';
 import { FUNCTION_NAMES, type OptionalFunctionName } from '../../functions/lib/routes';
-import { BundledFunction } from '../bundled-function';
+import { BundledFunction, type LogLevel } from '../bundled-function';
 import type { ManagedSecret } from '../secrets';
 import { functionEnvironment, type FacadeEnvironmentInputs, type FacadeFunctionName } from './environment';
 
@@ -47,6 +47,8 @@ export interface FacadeFunctionsProps {
   readonly secrets: { readonly signingKeys: ManagedSecret; readonly clientSecret: ManagedSecret; readonly returnKeys?: ManagedSecret };
   readonly memoryMb: number;
   readonly logRetentionDays: number;
+  /** X-Ray active tracing on every façade function. @default false */
+  readonly tracing?: boolean;
   /** mcp-proxy's function timeout. */
   readonly mcpProxyTimeoutSeconds: number;
   /** How long token and oauth-return wait for Cognito (their timeout is this + 5 s, at least 20 s). */
@@ -91,6 +93,8 @@ export class FacadeFunctions extends Construct {
         memoryMb: props.memoryMb,
         timeoutSeconds: timeout(name),
         logRetentionDays: props.logRetentionDays,
+        logLevel: props.environment.logLevel as LogLevel,
+        tracing: props.tracing,
       });
       for (const secretName of SECRET_ACCESS[name]) {
         const secret = props.secrets[secretName];

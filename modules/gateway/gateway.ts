@@ -23,7 +23,7 @@ import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { ResolvedFunctionSource, ResolvedGateway } from '../../stacks/config/types';
-import { BundledFunction } from '../bundled-function';
+import { BundledFunction, type LogLevel } from '../bundled-function';
 import { isThreeLegged } from '../../stacks/config/features';
 import { assumeRolePolicy, policyDocument } from '../iam';
 import type { StackInputs } from '../inputs';
@@ -47,6 +47,10 @@ export interface AgentCoreGatewayProps {
   /** @default '<projectRoot>/dist/functions' */
   readonly bundleDir?: string;
   readonly logRetentionDays: number;
+  /** Log level of the Lambda targets and interceptor this construct bundles. @default 'info' */
+  readonly logLevel?: LogLevel;
+  /** X-Ray active tracing on those functions. @default false */
+  readonly tracing?: boolean;
   readonly inputs: StackInputs;
   /**
    * The façade's 3-legged OAuth return route (`<base>/oauth/return`): the default return URL of
@@ -100,6 +104,8 @@ export class AgentCoreGateway extends Construct {
         memoryMb: source.memoryMb,
         timeoutSeconds: source.timeoutSeconds,
         logRetentionDays: props.logRetentionDays,
+        logLevel: props.logLevel,
+        tracing: props.tracing,
       });
       functions.push(fn);
       return fn.arn;
