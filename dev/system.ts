@@ -17,6 +17,7 @@ import { route as oauthReturnRoute } from '../functions/oauth-return';
 import { createInterceptorHandler } from '../functions/interceptor';
 import { createHandler } from '../functions/lib/handler';
 import { instrument } from '../functions/lib/log';
+import { countInterceptorCalls } from '../functions/lib/metrics';
 import { createMcpProxyHandler } from '../functions/mcp-proxy';
 import { PATHS } from '../functions/lib/routes';
 import { route as registerRoute } from '../functions/register';
@@ -195,11 +196,11 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     // The façade's return route calls the stand-in with the real SDK client (functions/oauth-return).
     env.AGENTCORE_ENDPOINT = identity.endpoint;
     // The interceptor Lambda's own environment (functions/lib/interceptor-config.ts), as Terraform sets it.
-    const interceptor = instrument('interceptor', createInterceptorHandler({
+    const interceptor = instrument('interceptor', countInterceptorCalls(createInterceptorHandler({
       IDP_ISSUER: env.IDP_ISSUER,
       IDP_JWKS_URI: env.IDP_JWKS_URI,
       TOOL_POLICY: env.TOOL_POLICY ?? JSON.stringify(DEMO_TOOL_POLICY),
-    }));
+    })));
     gateway = await createGatewayStandIn({
       url: `http://127.0.0.1:${portOf(gatewayServer)}`,
       discoveryUrl: `${env.IDP_ISSUER}/.well-known/openid-configuration`,

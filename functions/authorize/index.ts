@@ -16,6 +16,7 @@ import {
 } from '../lib/http';
 import type { Keyring } from '../lib/keys';
 import { log } from '../lib/log';
+import { metrics } from '../lib/metrics';
 import { mcpResourceOf } from '../lib/metadata';
 import { checkPkce } from '../lib/pkce';
 import { checkRedirectUri, isLoopbackRedirect, matchRegisteredRedirect, withQuery } from '../lib/redirect';
@@ -158,6 +159,7 @@ export async function authorize(event: ApiEvent, config: OAuthConfig): Promise<A
     params, client, baseUrl, now, isConsentAnswer: event.httpMethod === 'POST',
     cookies: cookieJar(header(event, 'cookie')),
   }, config, keyring);
+  metrics.authorize(outcome, event.httpMethod === 'POST');
   switch (outcome.kind) {
     case 'page':
       log.info('authorization request refused', { fn: 'authorize', error: outcome.error, reason: outcome.description });
