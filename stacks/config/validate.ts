@@ -8,6 +8,7 @@ import { DEPLOYMENT_NAME, REGION } from './patterns';
 import { readIdentity } from './validate-identity';
 import { readGateway } from './validate-gateway';
 import { readFacade } from './validate-facade';
+import { readObservability } from './validate-observability';
 
 export interface ValidateOptions {
   /** Directory that relative paths in the config (entries, schema and metadata files) resolve against. */
@@ -16,7 +17,7 @@ export interface ValidateOptions {
 
 export function validateConfig(input: unknown, options: ValidateOptions): ResolvedConfig {
   const r = new Reader();
-  const o = r.object(input, '', ['name', 'region', 'tags', 'terraform', 'identity', 'gateway', 'facade']) ?? {};
+  const o = r.object(input, '', ['name', 'region', 'tags', 'terraform', 'identity', 'gateway', 'facade', 'observability']) ?? {};
   const name = r.string(o.name, 'name', DEPLOYMENT_NAME);
   const region = r.string(o.region, 'region', REGION);
   const tags = r.stringMap(o.tags, 'tags') ?? {};
@@ -27,11 +28,12 @@ export function validateConfig(input: unknown, options: ValidateOptions): Resolv
   const identity = readIdentity(r, o.identity, { projectRoot: options.projectRoot });
   const gateway = readGateway(r, o.gateway, { deploymentName: name ?? 'x', projectRoot: options.projectRoot });
   const facade = readFacade(r, o.facade, { region: region ?? '', identity });
+  const observability = readObservability(r, o.observability, { region: region ?? '' });
 
   r.throwIfFailed();
   // throwIfFailed() guarantees every part parsed; the checks narrow the types.
   if (!name || !region || !identity || !gateway || !terraform) throw new Error('unreachable: config parsed without issues but incomplete');
-  return { name, region, tags, terraform, identity, gateway, facade };
+  return { name, region, tags, terraform, identity, gateway, facade, observability };
 }
 
 function readTerraform(r: Reader, value: unknown, region: string): ResolvedConfig['terraform'] | undefined {
