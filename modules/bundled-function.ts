@@ -49,11 +49,15 @@ export interface BundledFunctionProps {
   readonly logLevel?: LogLevel;
   /** X-Ray active tracing (and the role's permission to send segments). @default false */
   readonly tracing?: boolean;
+  /** EMF metric settings (functions/lib/metrics.ts): `METRICS_NAMESPACE`, `METRICS_SERVICE`. @default the code's defaults */
+  readonly metrics?: { readonly namespace: string; readonly service: string };
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export class BundledFunction extends Construct {
+  /** The physical function name, as given (a literal, for alarms and dashboards). */
+  readonly name: string;
   readonly function: LambdaFunction;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
@@ -62,6 +66,7 @@ export class BundledFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
+    this.name = props.functionName;
     this.bundle = bundle({ entry: props.entry, name: props.bundleName ?? props.functionName, projectRoot: props.projectRoot, outRoot: props.bundleDir });
     // The zip is built by scripts/zip.ts rather than by cdktf's archiver: byte-for-byte reproducible
     // by construction, and no child process per asset at synth time.
@@ -94,6 +99,7 @@ export class BundledFunction extends Construct {
 
     const logLevel = props.logLevel ?? 'info';
     const environment: Record<string, string> = { ...props.environment, LOG_LEVEL: logLevel };
+    if (props.metrics) Object.assign(environment, { METRICS_NAMESPACE: props.metrics.namespace, METRICS_SERVICE: props.metrics.service });
     if (props.tracing) {
       // X-Ray has no resource-level permissions for these actions (Service Authorization Reference).
       this.addToRolePolicy({ sid: 'SendTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] });

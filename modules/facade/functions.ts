@@ -21,7 +21,7 @@
  */
 import { Construct } from 'constructs';
 import { FUNCTION_NAMES, type OptionalFunctionName } from '../../functions/lib/routes';
-import { BundledFunction, type LogLevel } from '../bundled-function';
+import { BundledFunction, type BundledFunctionProps, type LogLevel } from '../bundled-function';
 import type { ManagedSecret } from '../secrets';
 import { functionEnvironment, type FacadeEnvironmentInputs, type FacadeFunctionName } from './environment';
 
@@ -49,6 +49,8 @@ export interface FacadeFunctionsProps {
   readonly logRetentionDays: number;
   /** X-Ray active tracing on every façade function. @default false */
   readonly tracing?: boolean;
+  /** EMF metric settings of every façade function. @default the code's defaults */
+  readonly metrics?: BundledFunctionProps['metrics'];
   /** mcp-proxy's function timeout. */
   readonly mcpProxyTimeoutSeconds: number;
   /** How long token and oauth-return wait for Cognito (their timeout is this + 5 s, at least 20 s). */
@@ -95,6 +97,7 @@ export class FacadeFunctions extends Construct {
         logRetentionDays: props.logRetentionDays,
         logLevel: props.environment.logLevel as LogLevel,
         tracing: props.tracing,
+        metrics: props.metrics,
       });
       for (const secretName of SECRET_ACCESS[name]) {
         const secret = props.secrets[secretName];

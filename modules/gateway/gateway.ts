@@ -23,7 +23,7 @@ import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { ResolvedFunctionSource, ResolvedGateway } from '../../stacks/config/types';
-import { BundledFunction, type LogLevel } from '../bundled-function';
+import { BundledFunction, type BundledFunctionProps, type LogLevel } from '../bundled-function';
 import { isThreeLegged } from '../../stacks/config/features';
 import { assumeRolePolicy, policyDocument } from '../iam';
 import type { StackInputs } from '../inputs';
@@ -51,6 +51,8 @@ export interface AgentCoreGatewayProps {
   readonly logLevel?: LogLevel;
   /** X-Ray active tracing on those functions. @default false */
   readonly tracing?: boolean;
+  /** EMF metric settings of those functions. @default the code's defaults */
+  readonly metrics?: BundledFunctionProps['metrics'];
   readonly inputs: StackInputs;
   /**
    * The façade's 3-legged OAuth return route (`<base>/oauth/return`): the default return URL of
@@ -66,6 +68,8 @@ export class AgentCoreGateway extends Construct {
   readonly targets: readonly GatewayTarget[];
   /** Functions built here (Lambda targets from entries, the interceptor). */
   readonly functions: readonly BundledFunction[];
+  /** The interceptor, when this construct bundles it (not when it is given by ARN). */
+  readonly interceptorFunction?: BundledFunction;
   /** The gateway's own workload identity (created by the service with the gateway). */
   readonly workloadIdentityArn: string;
   /** Its name: the last segment of the ARN (`…:workload-identity-directory/default/workload-identity/<name>`). */
@@ -106,6 +110,7 @@ export class AgentCoreGateway extends Construct {
         logRetentionDays: props.logRetentionDays,
         logLevel: props.logLevel,
         tracing: props.tracing,
+        metrics: props.metrics,
       });
       functions.push(fn);
       return fn.arn;
@@ -115,6 +120,7 @@ export class AgentCoreGateway extends Construct {
     const interceptorArn = interceptor
       ? functionArn(interceptor.function, 'interceptor', { IDP_ISSUER: props.idp.issuer, IDP_JWKS_URI: props.idp.jwksUri })
       : undefined;
+    this.interceptorFunction = interceptor && interceptor.function.kind !== 'arn' ? functions.at(-1) : undefined;
 
     this.gateway = new BedrockagentcoreGateway(this, 'gateway', {
       name: config.name,
