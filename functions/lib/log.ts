@@ -13,6 +13,7 @@
  * config's `facade.logLevel`. Lambda's own JSON log-level filter reads the `level` key.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { writeSync } from 'node:fs';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -56,7 +57,23 @@ export function redact(fields: LogFields, depth = 0): LogFields {
   return out;
 }
 
-let sink: (line: string) => void = (line) => process.stdout.write(`${line}\n`);
+/**
+ * One synchronous write to fd 1 per line. `process.stdout` is created lazily and costs about 6 ms of
+ * CPU on its first use with a pipe (Lambda's stdout), which every cold start that logs or writes a
+ * metric would pay; `writeSync` does not. Should fd 1 be non-blocking and full (EAGAIN), the rest
+ * goes through `process.stdout`, which queues it.
+ */
+function writeStdout(text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let offset = 0;
+  try {
+    while (offset < bytes.length) offset += writeSync(1, bytes, offset);
+  } catch {
+    process.stdout.write(bytes.subarray(offset));
+  }
+}
+
+let sink: (line: string) => void = (line) => writeStdout(`${line}\n`);
 
 /** Test hook: capture log lines. Returns a function restoring the previous sink. */
 export function setLogSink(next: (line: string) => void): () => void {
