@@ -109,6 +109,24 @@ test('IdP down: the IdP step says it does not answer', async () => {
   }
 });
 
+test('the IdP refuses the façade callback (like Cognito redirect_mismatch): named at the IdP step', () => withSystem({ env: {} }, async (registered) => {
+  // A second façade borrows the first one's IdP and app client: its callback is not the registered one.
+  const secretVar = Object.keys(process.env).find((k) => k.startsWith('AGENTCORE_MCP_OAUTH_CLIENT_SECRET_'))!;
+  const idp = registered.idp!;
+  await withSystem({
+    env: {
+      IDP_ISSUER: idp.issuer, IDP_AUTHORIZATION_ENDPOINT: idp.endpoints.authorization, IDP_TOKEN_ENDPOINT: idp.endpoints.token, IDP_JWKS_URI: idp.endpoints.jwks,
+      IDP_CLIENT_ID: 'local-facade-client', IDP_CLIENT_SECRET: `env:${secretVar}`, SCOPES_SUPPORTED: 'openid email profile mcp/tools',
+    },
+  }, async (system) => {
+    const steps = await runDoctor(system.mcpUrl);
+    expect(byId(steps, 'authorize').verdict).toBe('ok');
+    expect(byId(steps, 'idp').verdict).toBe('problem');
+    expect(byId(steps, 'idp').detail).toMatch(/redirect_uri/);
+    expect(byId(steps, 'idp').fix).toContain(`${system.baseUrl}/callback`);
+  });
+}));
+
 test('CORS origin not allowed: named with the origin; the allowed origin passes', () => withSystem({ env: { CORS_ALLOWED_ORIGINS: 'https://app.example.com' } }, async (system) => {
   const refused = await runDoctor(system.mcpUrl);
   expect(problems(refused)).toEqual(['cors']);

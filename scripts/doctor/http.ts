@@ -57,7 +57,9 @@ export function jsonOf(answer: Answer): Record<string, unknown> | undefined {
 
 /** A short, single-line excerpt of a page or body for the report (HTML tags stripped). */
 export function excerpt(text: string, max = 160): string {
-  const plain = text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;|&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ').trim();
   return plain.length > max ? `${plain.slice(0, max)}…` : plain;
 }
 
