@@ -93,7 +93,7 @@ test('interceptor: the bundled Lambda at both points, with headers, verifying to
   expect(variables).toMatchObject({ IDP_ISSUER: issuer, IDP_JWKS_URI: `${issuer}/.well-known/jwks.json` });
   // Every target's tools are reachable for someone (the Smithy target's role permissions are not dead grants).
   expect(JSON.parse(variables.TOOL_POLICY)).toMatchObject({ default: 'deny', tools: { 'clock___*': 'allow', 'dynamodb___*': { groups: ['support'] } } });
-  expect(Object.keys(variables).sort()).toEqual(['IDP_ISSUER', 'IDP_JWKS_URI', 'LOG_LEVEL', 'TOOL_POLICY']);
+  expect(Object.keys(variables).sort()).toEqual(['IDP_ISSUER', 'IDP_JWKS_URI', 'LOG_LEVEL', 'METRICS_NAMESPACE', 'METRICS_SERVICE', 'TOOL_POLICY']);
   expect(gateway).toMatchObject({ exception_level: 'DEBUG', description: 'Tools for the support team' });
 });
 
