@@ -3,7 +3,10 @@
  * each broken variant must be named at the step where a client would fail, and a healthy system
  * has no problem at all.
  */
+import { execFile } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { startLocalSystem, type LocalSystem } from '../../dev/system';
 import { parseArgs } from '../../scripts/doctor/cli';
 import { hasProblem, toJson, toTable } from '../../scripts/doctor/report';
@@ -147,6 +150,22 @@ test('with an access token: initialize through /mcp reaches the gateway; a rejec
   expect(byId(rejected, 'gateway').detail).toContain('401');
 }));
 
+test('clock skew: a façade whose Date is ten minutes ahead is named (the healthy runs above are within bounds)', async () => {
+  const ahead = createHttpServer((_req, res) => {
+    res.writeHead(401, { Date: new Date(Date.now() + 600_000).toUTCString(), 'Content-Type': 'application/json' });
+    res.end('{}');
+  });
+  await new Promise<void>((resolve) => ahead.listen(0, '127.0.0.1', resolve));
+  try {
+    const steps = await runDoctor(`http://127.0.0.1:${(ahead.address() as { port: number }).port}/mcp`);
+    expect(byId(steps, 'clock').verdict).toBe('problem');
+    expect(Number(/^(-?[\d.]+) s/.exec(byId(steps, 'clock').detail)![1])).toBeGreaterThan(590);
+    expect(byId(steps, 'challenge').verdict).toBe('problem'); // 401 without resource_metadata
+  } finally {
+    await new Promise<void>((resolve) => ahead.close(() => resolve()));
+  }
+});
+
 test('nothing listening: one problem, no further steps', async () => {
   const steps = await runDoctor(`http://127.0.0.1:${await closedPort()}/mcp`);
   expect(steps).toHaveLength(1);
@@ -158,7 +177,23 @@ test('command line: URL, --json, --origin, --token, bad usage', () => {
   expect(parseArgs(['https://x.example/mcp', '--json', '--origin', 'https://a.example', '--timeout', '5000'], {}))
     .toEqual({ url: 'https://x.example/mcp', json: true, options: { origin: 'https://a.example', timeoutMs: 5000 } });
   expect(parseArgs(['https://x.example/mcp'], { MCP_DOCTOR_TOKEN: 'tok' })).toMatchObject({ options: { accessToken: 'tok' } });
-  expect(parseArgs([], {})).toMatch(/^usage:/);
-  expect(parseArgs(['https://x.example/mcp', '--bogus'], {})).toMatch(/unknown option --bogus/);
-  expect(parseArgs(['https://x.example/mcp', '--timeout', 'soon'], {})).toMatch(/--timeout must be/);
+  expect(parseArgs(['--help'], {})).toEqual({ message: expect.stringMatching(/^usage:/), exitCode: 0 });
+  expect(parseArgs([], {})).toEqual({ message: expect.stringMatching(/^the MCP URL is missing\nusage:/), exitCode: 2 });
+  expect(parseArgs(['https://x.example/mcp', '--bogus'], {})).toMatchObject({ message: expect.stringMatching(/unknown option --bogus/), exitCode: 2 });
+  expect(parseArgs(['https://x.example/mcp', '--timeout', 'soon'], {})).toMatchObject({ message: expect.stringMatching(/--timeout must be/), exitCode: 2 });
 });
+
+test('the package bin (what npx runs) prints --json and exits 0 healthy, 1 with a problem', () => withSystem({ env: { CORS_ALLOWED_ORIGINS: 'https://app.example.com' } }, async (system) => {
+  const bin = path.join(__dirname, '..', '..', 'bin', 'doctor.cjs');
+  const run = (...args: string[]) => new Promise<{ code: number; stdout: string }>((resolve) => {
+    execFile(process.execPath, [bin, ...args], { encoding: 'utf8' }, (error, stdout) => resolve({ code: error ? Number(error.code) : 0, stdout }));
+  });
+  const allowed = await run(system.mcpUrl, '--json', '--origin', 'https://app.example.com');
+  expect(allowed.code).toBe(0);
+  const report = JSON.parse(allowed.stdout) as { url: string; ok: boolean; steps: Step[] };
+  expect(report).toMatchObject({ url: system.mcpUrl, ok: true });
+  expect(report.steps.map((s) => s.id)).toEqual(expect.arrayContaining(STEP_IDS));
+  const refused = await run(system.mcpUrl);
+  expect(refused.code).toBe(1);
+  expect(refused.stdout).toMatch(/CORS for a browser client \(Origin http:\/\/localhost:6274\)\s+PROBLEM/);
+}));

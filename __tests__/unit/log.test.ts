@@ -2,6 +2,8 @@
  * The log line contract: JSON, the invocation fields on every line (request ids, function, cold
  * start, X-Ray trace id when tracing is on), the level threshold, and redaction of secrets.
  */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { createHandler } from '../../functions/lib/handler';
 import { instrument, log, redact, setLogSink, traceIdOf } from '../../functions/lib/log';
@@ -108,4 +110,14 @@ test('redaction: sensitive keys, nested objects, arrays and JWT-shaped values an
   expect(line.ok).toBe(true);
   expect((line.nested as { list: unknown[] }).list).toEqual(['[redacted]', 'plain']);
   expect(redact({ deep: { a: { b: { c: { d: { e: 1 } } } } } })).toEqual({ deep: { a: { b: { c: { d: '[nested]' } } } } });
+});
+
+test('the default sink writes one JSON line per call to stdout (a real process, no test sink)', async () => {
+  const root = path.join(__dirname, '..', '..');
+  const script = "const { log } = require('./functions/lib/log'); const { metrics } = require('./functions/lib/metrics'); log.info('one', { n: 1 }); metrics.registration(); log.debug('dropped'); log.warn('two')";
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: root, env: { PATH: process.env.PATH, LOG_LEVEL: 'info' }, encoding: 'utf8' }, (error, out) => (error ? reject(error) : resolve(out)));
+  });
+  const out = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(out.map((l) => l.message ?? (l._aws ? 'emf' : '?'))).toEqual(['one', 'emf', 'two']);
 });

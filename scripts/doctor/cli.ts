@@ -19,7 +19,15 @@ export interface CliArgs {
   readonly options: DoctorOptions;
 }
 
-export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliArgs | string {
+/** What to print instead of running: help (exit 0) or a usage error (exit 2). */
+export interface CliMessage {
+  readonly message: string;
+  readonly exitCode: 0 | 2;
+}
+
+const usageError = (problem: string): CliMessage => ({ message: `${problem}\n${USAGE}`, exitCode: 2 });
+
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliArgs | CliMessage {
   let url: string | undefined;
   let json = false;
   const options: { origin?: string; accessToken?: string; timeoutMs?: number } = { accessToken: env.MCP_DOCTOR_TOKEN || undefined };
@@ -36,25 +44,25 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
       else if (arg === '--token') options.accessToken = value();
       else if (arg === '--timeout') {
         const ms = Number(value());
-        if (!Number.isInteger(ms) || ms <= 0) return '--timeout must be a positive integer (milliseconds)';
+        if (!Number.isInteger(ms) || ms <= 0) return usageError('--timeout must be a positive integer (milliseconds)');
         options.timeoutMs = ms;
-      } else if (arg === '--help' || arg === '-h') return USAGE;
-      else if (arg.startsWith('-')) return `unknown option ${arg}\n${USAGE}`;
+      } else if (arg === '--help' || arg === '-h') return { message: USAGE, exitCode: 0 };
+      else if (arg.startsWith('-')) return usageError(`unknown option ${arg}`);
       else if (url === undefined) url = arg;
-      else return `one URL only\n${USAGE}`;
+      else return usageError('one URL only');
     } catch (error) {
-      return `${(error as Error).message}\n${USAGE}`;
+      return usageError((error as Error).message);
     }
   }
-  if (!url) return USAGE;
+  if (!url) return usageError('the MCP URL is missing');
   return { url, json, options };
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv);
-  if (typeof args === 'string') {
-    process.stderr.write(`${args}\n`);
-    return 2;
+  if ('message' in args) {
+    (args.exitCode === 0 ? process.stdout : process.stderr).write(`${args.message}\n`);
+    return args.exitCode;
   }
   const steps = await runDoctor(args.url, args.options);
   process.stdout.write(`${args.json ? toJson(args.url, steps) : toTable(args.url, steps)}\n`);
