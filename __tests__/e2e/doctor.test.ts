@@ -78,6 +78,15 @@ test('wrong public base URL (the façade names 127.0.0.1, clients use localhost)
   expect(toTable(clientUrl, steps)).toMatch(/PROBLEM/);
 }));
 
+test('the gateway URL given instead of the façade: its metadata names the IdP, which is not the issuer clients need', () => withSystem({ env: {} }, async (system) => {
+  const steps = await runDoctor(system.gateway!.mcpUrl);
+  expect(byId(steps, 'issuer').verdict).toBe('problem');
+  expect(byId(steps, 'issuer').detail).toContain(`issuer ${system.idp!.issuer} is not the façade`);
+  expect(byId(steps, 'issuer').fix).toContain("give clients the façade's mcp_url");
+  expect(byId(steps, 'registration')).toMatchObject({ verdict: 'problem', detail: 'no registration_endpoint in the metadata' });
+  expect(byId(steps, 'registration').fix).toContain('Dynamic Client Registration rejected');
+}));
+
 test('gateway down: the first request and the gateway step name it, OAuth steps stay ok', async () => {
   const port = await closedPort();
   await withSystem({ env: { GATEWAY_URL: `http://127.0.0.1:${port}/mcp` } }, async (system) => {

@@ -220,7 +220,7 @@ export async function runDoctor(mcpUrlInput: string, options: DoctorOptions = {}
       } else if (issuer && issuers[0] !== issuer) {
         add({ id: 'issuer', step, verdict: 'problem', detail: `metadata issuer ${issuers[0]} differs from authorization_servers ${issuer}; clients reject it (RFC 8414 §3.3)`, fix: FIX_BASE_URL });
       } else if (originOf(issuers[0]!) !== facadeOrigin) {
-        add({ id: 'issuer', step, verdict: 'problem', detail: `issuer ${issuers[0]} is not the façade (${facadeOrigin}): clients will talk to it directly`, fix: `the façade must be the issuer: ${FIX_BASE_URL}` });
+        add({ id: 'issuer', step, verdict: 'problem', detail: `issuer ${issuers[0]} is not the façade (${facadeOrigin}): clients will talk to it directly`, fix: `if ${mcpUrl} is the AgentCore Gateway's own URL, give clients the façade's mcp_url output instead; otherwise the façade must be the issuer: ${FIX_BASE_URL}` });
       } else {
         add({ id: 'issuer', step, verdict: 'ok', detail: `issuer=${issuers[0]} at ${documents.length} location(s)` });
       }
@@ -242,7 +242,7 @@ export async function runDoctor(mcpUrlInput: string, options: DoctorOptions = {}
   {
     const step = 'registration with a loopback redirect';
     if (!registrationEndpoint) {
-      add({ id: 'registration', step, verdict: meta ? 'problem' : 'skipped', detail: meta ? 'no registration_endpoint in the metadata' : 'no metadata', fix: meta ? 'clients without a pre-registered client need RFC 7591 registration' : undefined });
+      add({ id: 'registration', step, verdict: meta ? 'problem' : 'skipped', detail: meta ? 'no registration_endpoint in the metadata' : 'no metadata', fix: meta ? 'clients report "Failed to connect: Dynamic Client Registration rejected": they need RFC 7591 registration, which the façade\'s metadata offers' : undefined });
     } else {
       const reg = await request(registrationEndpoint, {
         method: 'POST', timeoutMs, headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
