@@ -93,14 +93,34 @@ function isApiGatewayForbidden(answer: Answer): boolean {
   return answer.status === 403 && jsonOf(answer)?.message === 'Forbidden';
 }
 
+const unescapeHtml = (t: string) => t.replace(/&quot;/g, '"').replace(/&#39;|&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const attribute = (tag: string, name: string) => new RegExp(`\\s${name}\\s*=\\s*"([^"]*)"`, 'i').exec(tag)?.[1];
+
+/** The hidden fields of a page's first POST form (attributes in any order). */
 function hidden(body: string): Array<[string, string]> {
-  const unescape = (t: string) => t.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-  return [...body.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((m) => [unescape(m[1]!), unescape(m[2]!)]);
+  const out: Array<[string, string]> = [];
+  for (const [tag] of body.matchAll(/<input\b[^>]*>/gi)) {
+    if (attribute(tag, 'type')?.toLowerCase() !== 'hidden') continue;
+    const name = attribute(tag, 'name');
+    if (name !== undefined) out.push([unescapeHtml(name), unescapeHtml(attribute(tag, 'value') ?? '')]);
+  }
+  return out;
 }
 
+/** The first named submit button of a page (the consent page's "Allow"), as a form field. */
+function firstButton(body: string): [string, string] | undefined {
+  for (const [tag] of body.matchAll(/<button\b[^>]*>/gi)) {
+    const name = attribute(tag, 'name');
+    if (name !== undefined) return [unescapeHtml(name), unescapeHtml(attribute(tag, 'value') ?? '')];
+  }
+  return undefined;
+}
+
+/** The action of a page's first POST form. */
 function formAction(body: string): string | undefined {
-  const m = /<form method="post" action="([^"]+)"/i.exec(body);
-  return m ? m[1]!.replace(/&amp;/g, '&') : undefined;
+  const form = [...body.matchAll(/<form\b[^>]*>/gi)].map(([tag]) => tag).find((tag) => attribute(tag, 'method')?.toLowerCase() === 'post');
+  const action = form && attribute(form, 'action');
+  return action === undefined ? undefined : unescapeHtml(action);
 }
 
 export async function runDoctor(mcpUrlInput: string, options: DoctorOptions = {}): Promise<Step[]> {
@@ -280,7 +300,7 @@ export async function runDoctor(mcpUrlInput: string, options: DoctorOptions = {}
       if (answer.ok && action && hidden(answer.text).some(([k]) => k === 'consent_token')) {
         // The façade's consent page (confused-deputy protection): approve it as the user would.
         cookies.remember(answer.headers);
-        const form = new URLSearchParams([...hidden(answer.text), ['decision', 'approve']]);
+        const form = new URLSearchParams([...hidden(answer.text), firstButton(answer.text) ?? ['decision', 'approve']]);
         answer = await request(new URL(action, url).toString(), { method: 'POST', timeoutMs, headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...cookies.header() }, body: form.toString() });
         consent = ' (after approving the façade consent page)';
       }
