@@ -107,13 +107,13 @@ function hidden(body: string): Array<[string, string]> {
   return out;
 }
 
-/** The first named submit button of a page (the consent page's "Allow"), as a form field. */
+/** The consent page's approving button as a form field: the one whose value says so, else the first named one. */
 function firstButton(body: string): [string, string] | undefined {
-  for (const [tag] of body.matchAll(/<button\b[^>]*>/gi)) {
-    const name = attribute(tag, 'name');
-    if (name !== undefined) return [unescapeHtml(name), unescapeHtml(attribute(tag, 'value') ?? '')];
-  }
-  return undefined;
+  const buttons = [...body.matchAll(/<button\b[^>]*>/gi)]
+    .map(([tag]) => [attribute(tag, 'name'), attribute(tag, 'value') ?? ''] as const)
+    .filter((b): b is readonly [string, string] => b[0] !== undefined)
+    .map(([n, v]) => [unescapeHtml(n), unescapeHtml(v)] as [string, string]);
+  return buttons.find(([, v]) => /^(approve|allow|accept|yes)$/i.test(v)) ?? buttons[0];
 }
 
 /** The action of a page's first POST form. */
