@@ -15,10 +15,10 @@
  * - `<name>-interceptor-error-rate`: InterceptorErrors / InterceptorCalls, percent, 2 of 3 (bundled interceptor only).
  */
 import { Construct } from 'constructs';
-import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
-import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { CloudwatchDashboard } from '@cdktn/provider-aws/lib/cloudwatch-dashboard';
+import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktn/provider-aws/lib/cloudwatch-metric-alarm';
+import { SnsTopic } from '@cdktn/provider-aws/lib/sns-topic';
+import { SnsTopicSubscription } from '@cdktn/provider-aws/lib/sns-topic-subscription';
 import type { ResolvedObservability } from '../../stacks/config/types';
 import { dashboardBody, type DashboardInputs } from './dashboard';
 
