@@ -131,7 +131,8 @@ async function coldStart(files: Record<string, string>, env: NodeJS.ProcessEnv, 
       const runs: number[] = [];
       for (let i = 0; i < COLD_RUNS; i++) {
         const out = await execFileAsync(process.execPath, [child, file, eventFile, name === 'mcp-proxy' ? '1' : '0'], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
-        const parsed = JSON.parse(out.stdout) as { totalMs: number; status: number };
+        // The timings are the child's last line; the handler's own log and metric (EMF) lines come before it.
+        const parsed = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as { totalMs: number; status: number };
         if (parsed.status >= 400) throw new Error(`cold start of ${name} answered ${parsed.status}`);
         runs.push(parsed.totalMs);
       }

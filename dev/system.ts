@@ -18,6 +18,8 @@ import { route as discoveryRoute } from '../functions/discovery';
 import { route as oauthReturnRoute } from '../functions/oauth-return';
 import { createInterceptorHandler } from '../functions/interceptor';
 import { createHandler } from '../functions/lib/handler';
+import { instrument } from '../functions/lib/log';
+import { countInterceptorCalls } from '../functions/lib/metrics';
 import { createMcpProxyHandler } from '../functions/mcp-proxy';
 import { route as registerRoute } from '../functions/register';
 import { route as tokenRoute } from '../functions/token';
@@ -217,12 +219,12 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     // The façade's return route calls the stand-in with the real SDK client (functions/oauth-return).
     env.AGENTCORE_ENDPOINT = identity.endpoint;
     // The interceptor Lambda's own environment (functions/lib/interceptor-config.ts), as Terraform sets it.
-    const interceptor = createInterceptorHandler({
+    const interceptor = instrument('interceptor', countInterceptorCalls(createInterceptorHandler({
       IDP_ISSUER: env.IDP_ISSUER,
       IDP_JWKS_URI: env.IDP_JWKS_URI,
       TOOL_POLICY: env.TOOL_POLICY ?? JSON.stringify(DEMO_TOOL_POLICY),
       ALLOWED_CLIENTS: env.IDP_CLIENT_ID ?? LOCAL_CLIENT_ID,
-    });
+    })));
     gateway = await createGatewayStandIn({
       url: `http://127.0.0.1:${portOf(gatewayServer)}`,
       discoveryUrl: `${env.IDP_ISSUER}/.well-known/openid-configuration`,
@@ -262,7 +264,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       callback: createHandler(callbackRoute, env),
       token: createHandler(tokenRoute, env),
       'oauth-return': createHandler(oauthReturnRoute, env),
-      ...(directMcp ? {} : { 'mcp-proxy': createMcpProxyHandler(env) }),
+      ...(directMcp ? {} : { 'mcp-proxy': instrument('mcp-proxy', createMcpProxyHandler(env)) }),
     },
   });
 

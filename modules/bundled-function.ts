@@ -40,9 +40,24 @@ export interface BundledFunctionProps {
   readonly timeoutSeconds?: number;
   /** CloudWatch Logs retention of the function's log group. */
   readonly logRetentionDays: number;
+  /**
+   * The function's log level: sets `LOG_LEVEL` (functions/lib/log.ts) and Lambda's JSON log-level
+   * filter. Lambda's filter stays at INFO for warn/error so that metric (EMF) lines, which carry no
+   * level and count as INFO, are never dropped; the code itself drops info lines below the level.
+   * @default 'info'
+   */
+  readonly logLevel?: LogLevel;
+  /** X-Ray active tracing (and the role's permission to send segments). @default false */
+  readonly tracing?: boolean;
+  /** EMF metric settings (functions/lib/metrics.ts): `METRICS_NAMESPACE`, `METRICS_SERVICE`. @default the code's defaults */
+  readonly metrics?: { readonly namespace: string; readonly service: string };
 }
 
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
 export class BundledFunction extends Construct {
+  /** The physical function name, as given (a literal, for alarms and dashboards). */
+  readonly name: string;
   readonly function: LambdaFunction;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
@@ -51,6 +66,7 @@ export class BundledFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
+    this.name = props.functionName;
     this.bundle = bundle({ entry: props.entry, name: props.bundleName ?? props.functionName, projectRoot: props.projectRoot, outRoot: props.bundleDir });
     // The zip is built by scripts/zip.ts rather than by cdktf's archiver: byte-for-byte reproducible
     // by construction, and no child process per asset at synth time.
@@ -81,7 +97,13 @@ export class BundledFunction extends Construct {
       policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
     });
 
-    const environment = props.environment ?? {};
+    const logLevel = props.logLevel ?? 'info';
+    const environment: Record<string, string> = { ...props.environment, LOG_LEVEL: logLevel };
+    if (props.metrics) Object.assign(environment, { METRICS_NAMESPACE: props.metrics.namespace, METRICS_SERVICE: props.metrics.service });
+    if (props.tracing) {
+      // X-Ray has no resource-level permissions for these actions (Service Authorization Reference).
+      this.addToRolePolicy({ sid: 'SendTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] });
+    }
     this.function = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
       description: props.description,
@@ -93,8 +115,14 @@ export class BundledFunction extends Construct {
       sourceCodeHash: Fn.filebase64sha256(zip),
       memorySize: props.memoryMb ?? 256,
       timeout: props.timeoutSeconds ?? 10,
-      environment: Object.keys(environment).length ? { variables: { ...environment } } : undefined,
-      loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      environment: { variables: environment },
+      // JSON: every line is already a JSON object (functions/lib/log.ts); Lambda adds its own
+      // platform records (START/REPORT) as JSON too, and filters by the `level` key.
+      loggingConfig: {
+        logFormat: 'JSON', logGroup: this.logGroup.name,
+        applicationLogLevel: logLevel === 'debug' ? 'DEBUG' : 'INFO', systemLogLevel: 'INFO',
+      },
+      tracingConfig: props.tracing ? { mode: 'Active' } : undefined,
       // The role must be able to log before the first invocation.
       dependsOn: [policy, this.logGroup],
     });

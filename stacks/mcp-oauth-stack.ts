@@ -26,6 +26,7 @@ import { FacadeEndpoint } from '../modules/facade/endpoint';
 import { FacadeSecrets } from '../modules/facade/secrets';
 import { FacadeFunctions } from '../modules/facade/functions';
 import { FacadeRoutes } from '../modules/facade/routes';
+import { Observability } from '../modules/observability/observability';
 
 export interface McpOAuthStackOptions {
   /** Directory with package.json, node_modules and functions/. */
@@ -43,6 +44,8 @@ export class McpOAuthStack extends TerraformStack {
   readonly secrets: FacadeSecrets;
   readonly gateway?: AgentCoreGateway;
   readonly inputs: StackInputs;
+  /** Alarms and dashboard, when the config asks for them. */
+  readonly observability?: Observability;
   /** `<base>/oauth/return`, with 3-legged OAuth targets. */
   readonly oauthReturnUrl?: string;
 
@@ -66,6 +69,8 @@ export class McpOAuthStack extends TerraformStack {
     const threeLegged = hasFacadeReturnRoute(config.gateway);
     const portal = consentPortalOf(config.gateway);
     this.inputs = new StackInputs(this);
+    // The functions' EMF metric settings (functions/lib/metrics.ts); `Service` is the deployment name.
+    const metrics = { namespace: config.observability.metricsNamespace, service: config.name };
 
     this.endpoint = new FacadeEndpoint(this, 'endpoint', { name: `${config.name}-facade`, stageName: facade.stageName, customDomain: facade.customDomain });
     // The 3-legged OAuth return route: the public client's only callback, the targets' default return URL.
@@ -91,6 +96,9 @@ export class McpOAuthStack extends TerraformStack {
         projectRoot: options.projectRoot,
         bundleDir: options.bundleDir,
         logRetentionDays: facade.logRetentionDays,
+        logLevel: facade.logLevel,
+        tracing: config.observability.tracing,
+        metrics,
         inputs: this.inputs,
         oauthReturnUrl: this.oauthReturnUrl,
         consentPortal:
@@ -119,6 +127,8 @@ export class McpOAuthStack extends TerraformStack {
       bundleDir: options.bundleDir,
       memoryMb: facade.memoryMb,
       logRetentionDays: facade.logRetentionDays,
+      tracing: config.observability.tracing,
+      metrics,
       mcpProxyTimeoutSeconds,
       idpTimeoutSeconds: facade.idpTimeoutSeconds,
       optional,
@@ -169,7 +179,22 @@ export class McpOAuthStack extends TerraformStack {
       directMcp: direct
         ? { gatewayUrl, userPoolArn: this.userPoolArn(), authorizationScopes: directAuthorizationScopes(config.identity) }
         : undefined,
+      tracing: config.observability.tracing,
     });
+
+    const observability = config.observability;
+    if (observability.alarms || observability.dashboard) {
+      const interceptor = this.gateway?.interceptorFunction;
+      this.observability = new Observability(this, 'observability', {
+        namePrefix: config.name,
+        config: observability,
+        region: config.region,
+        service: metrics.service,
+        api: { name: this.endpoint.name, stageName: facade.stageName, routes: [...ROUTES, ...OPTIONAL_ROUTES.filter((r) => optional.includes(r.fn))] },
+        functions: Object.fromEntries([...[...this.functions.byName].map(([name, fn]) => [name, fn.name]), ...(interceptor ? [['interceptor', interceptor.name]] : [])]),
+        interceptorFunctionName: interceptor?.name,
+      });
+    }
 
     this.addOutputs(config, gatewayUrl);
   }

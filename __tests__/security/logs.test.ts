@@ -50,4 +50,12 @@ test('no access token, refresh token, code, client secret or signing key in any 
   ];
   expect(needles.length).toBeGreaterThan(8);
   for (const needle of needles) expect(all).not.toContain(needle);
+  // Every line a handler wrote names its invocation (JSON, route, API request id, cold-start flag).
+  const handlerLines = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.fn !== undefined);
+  expect(handlerLines.length).toBeGreaterThan(5);
+  for (const line of handlerLines) {
+    expect(line).toEqual(expect.objectContaining({ route: line.fn, function_name: expect.any(String), cold_start: expect.any(Boolean) }));
+    // The interceptor is invoked by the gateway, not through API Gateway: no API request id there.
+    if (line.fn !== 'interceptor') expect(line.api_request_id).toEqual(expect.any(String));
+  }
 });

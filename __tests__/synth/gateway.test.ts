@@ -98,7 +98,7 @@ test('interceptor: the bundled Lambda at both points, with headers, verifying to
   expect(variables).toMatchObject({ IDP_ISSUER: issuer, IDP_JWKS_URI: `${issuer}/.well-known/jwks.json` });
   // Every target's tools are reachable for someone (the Smithy target's role permissions are not dead grants).
   expect(JSON.parse(variables.TOOL_POLICY)).toMatchObject({ default: 'deny', tools: { 'clock___*': 'allow', 'dynamodb___*': { groups: ['support'] } } });
-  expect(Object.keys(variables).sort()).toEqual(['ALLOWED_CLIENTS', 'IDP_ISSUER', 'IDP_JWKS_URI', 'TOOL_POLICY']);
+  expect(Object.keys(variables).sort()).toEqual(['ALLOWED_CLIENTS', 'IDP_ISSUER', 'IDP_JWKS_URI', 'LOG_LEVEL', 'METRICS_NAMESPACE', 'METRICS_SERVICE', 'TOOL_POLICY']);
   // The interceptor accepts exactly the clients the gateway's authorizer allows (the façade's and the M2M clients).
   const allowed = gateway.authorizer_configuration[0].custom_jwt_authorizer[0].allowed_clients as string[];
   expect(allowed.length).toBeGreaterThan(0);

@@ -19,6 +19,7 @@ import {
   type ApiEvent, type ApiResult, type Params,
 } from '../lib/http';
 import { log } from '../lib/log';
+import { metrics } from '../lib/metrics';
 import { mcpResourceOf } from '../lib/metadata';
 import { checkPkce } from '../lib/pkce';
 import { matchRegisteredRedirect, withQuery } from '../lib/redirect';
@@ -199,6 +200,7 @@ export async function authorize(event: ApiEvent, config: OAuthConfig): Promise<A
     params, client, baseUrl, now, isConsentAnswer: event.httpMethod === 'POST',
     cookies: cookieJar(header(event, 'cookie')),
   }, config, keys);
+  metrics.authorize(outcome, event.httpMethod === 'POST');
   switch (outcome.kind) {
     case 'page':
       log.info('authorization request refused', { fn: 'authorize', error: outcome.error, reason: outcome.description });

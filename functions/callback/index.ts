@@ -13,6 +13,7 @@ import { createHandler, type RouteDefinition, nowSeconds } from '../lib/handler'
 import { errorPage } from '../lib/html';
 import { baseUrlOf, header, queryParams, redirect, single, type ApiEvent, type ApiResult, type Params } from '../lib/http';
 import { log } from '../lib/log';
+import { metrics } from '../lib/metrics';
 import { matchRegisteredRedirect, withQuery } from '../lib/redirect';
 import { verifyState, type AuthorizationState } from '../lib/state';
 
@@ -85,6 +86,7 @@ export async function callback(event: ApiEvent, config: OAuthConfig): Promise<Ap
     ? decideCallback(params, read.state, await resolveClient(read.state.clientId, config, keysFor(keys, 'registration'), now), config, keys, baseUrl, now,
       cookieJar(header(event, 'cookie')))
     : read.outcome;
+  metrics.callback(outcome);
   if (outcome.kind === 'page') {
     log.info('callback refused', { fn: 'callback', error: outcome.error, reason: outcome.description });
     return errorPage(outcome.status, outcome.error, outcome.description);

@@ -18,7 +18,8 @@ import {
   headerValue, jsonRpcErrorBody, mapJsonRpcBody, methodOf, passRequest, readEvent, respond, toolNameOf, UnreadableBody,
   type InterceptorEvent, type InterceptorOutput, type JsonRpcMessage,
 } from '../lib/interceptor-event';
-import { log } from '../lib/log';
+import { instrument, log } from '../lib/log';
+import { countInterceptorCalls, metrics } from '../lib/metrics';
 import { decide, describeDenial } from '../lib/tool-policy';
 import { filterToolsResult, guardedRequests, guardFor, INFER_FROM_ANSWERS, type GuardedRequests } from '../lib/tool-visibility';
 
@@ -124,6 +125,7 @@ async function onRequest(event: InterceptorEvent, settings: () => SettingsResult
     const decision = decide(config.settings.policy, name, who.caller);
     if (decision.allowed) continue;
     const description = describeDenial(name, decision);
+    metrics.interceptorDenial(decision.matched);
     log.info('tool call denied', { fn: 'interceptor', tool: loggable(name), matched: decision.matched, reason: decision.reason, ...callerFields(who.caller) });
     const challenge: Record<string, string> = decision.stepUpScopes
       // RFC 6750 §3.1; MCP SEP-2350: the scopes this operation needs; the client adds what it has.
@@ -208,4 +210,4 @@ export function createInterceptorHandler(env: NodeJS.ProcessEnv = process.env): 
   };
 }
 
-export const handler = createInterceptorHandler();
+export const handler = instrument('interceptor', countInterceptorCalls(createInterceptorHandler()));

@@ -7,7 +7,7 @@ import type { Context } from 'aws-lambda';
 import { ConfigError, type CommonConfig } from './config';
 import { type ApiEvent, type ApiResult, corsHeaders, methodNotAllowed, oauthError, preflight } from './http';
 import { KeyringError, parseKeyring, type Keyring } from './keys';
-import { log } from './log';
+import { instrument, log } from './log';
 import { readSecret, SecretUnavailableError } from './secrets';
 
 export interface RouteDefinition<C extends CommonConfig> {
@@ -53,7 +53,7 @@ export function failureResult(name: string, error: unknown, event: ApiEvent | un
 /** Builds the Lambda handler for a route; `env` is the process environment unless given (local server, tests). */
 export function createHandler<C extends CommonConfig>(route: RouteDefinition<C>, env: NodeJS.ProcessEnv = process.env): ApiHandler {
   const config = memoConfig(route.name, route.readConfig, env);
-  return async (event) => {
+  return instrument(route.name, async (event: ApiEvent, _context?: Context): Promise<ApiResult> => {
     let origins: readonly string[] | undefined;
     try {
       const cfg = config();
@@ -66,7 +66,7 @@ export function createHandler<C extends CommonConfig>(route: RouteDefinition<C>,
     } catch (error) {
       return failureResult(route.name, error, event, origins);
     }
-  };
+  });
 }
 
 const keyringCache = new Map<string, { secret: string; keyring: Keyring }>();

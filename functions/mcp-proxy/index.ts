@@ -9,7 +9,8 @@ import type { Writable } from 'node:stream';
 import { readProxyConfig, type ProxyConfig } from '../lib/config';
 import { failureResult, loadKeyring, memoConfig, nowSeconds } from '../lib/handler';
 import { baseUrlOf, BodyTooLargeError, bodyText, corsHeaders, header, mediaType, preflight, type ApiEvent } from '../lib/http';
-import { log } from '../lib/log';
+import { instrument, log } from '../lib/log';
+import { metrics } from '../lib/metrics';
 import {
   jsonRpcError, pickRequestHeaders, requestIdOf, rewriteWwwAuthenticate, RESPONSE_HEADERS, type JsonRpcId,
 } from '../lib/mcp-forward';
@@ -99,11 +100,13 @@ export async function forwardMcp(event: ApiEvent, config: McpProxySettings): Pro
   } catch (error) {
     const timedOut = error instanceof OutboundError && error.kind === 'timeout';
     log.warn('gateway request failed', { fn: 'mcp-proxy', outcome: timedOut ? 'timeout' : 'unreachable', ms: Date.now() - started });
+    metrics.proxyCall(timedOut ? 'timeout' : 'unreachable', Date.now() - started);
     return timedOut
       ? rpcFailure(504, id, -32603, 'the MCP gateway did not answer in time', cors)
       : rpcFailure(502, id, -32603, 'the MCP gateway could not be reached', cors);
   }
 
+  metrics.proxyCall(upstream.status, Date.now() - started);
   const headers: Record<string, string> = { ...cors };
   for (const name of RESPONSE_HEADERS) {
     const value = upstream.headers.get(name);
@@ -163,4 +166,4 @@ export function createMcpProxyHandler(env: NodeJS.ProcessEnv = process.env): Str
   };
 }
 
-export const handler = streamifyResponse(createMcpProxyHandler());
+export const handler = streamifyResponse(instrument('mcp-proxy', createMcpProxyHandler()));

@@ -21,6 +21,7 @@ import { postForm } from '../lib/idp-client';
 import { unverifiedClaims } from '../lib/jwt-claims';
 import type { Keyring } from '../lib/keys';
 import { log } from '../lib/log';
+import { metrics } from '../lib/metrics';
 import { withQuery } from '../lib/redirect';
 import { RETURN_REF_TTL_SECONDS, unsealReturnRef, type ReturnRef } from '../lib/return-ref';
 import { PATHS } from '../lib/routes';
@@ -159,7 +160,7 @@ export function createOauthReturn(complete: CompleteResourceTokenAuth = complete
     const baseUrl = baseUrlOf(event, config);
     const now = nowSeconds();
     if (params.has('ref') && !params.has('code') && !params.has('error')) return startReauthentication(params, config, keyring, baseUrl, now);
-    return finishReauthentication(params, cookieJar(header(event, 'cookie')), config, keyring, baseUrl, now, complete);
+    return metrics.threeLeggedResult(await finishReauthentication(params, cookieJar(header(event, 'cookie')), config, keyring, baseUrl, now, complete));
   };
 }
 

@@ -4,6 +4,7 @@ import { keysFor, loadFacadeKeys } from '../lib/facade-keys';
 import { createHandler, type RouteDefinition, nowSeconds } from '../lib/handler';
 import { baseUrlOf, BodyTooLargeError, bodyText, json, mediaType, NO_STORE, oauthError, type ApiEvent } from '../lib/http';
 import { log } from '../lib/log';
+import { metrics } from '../lib/metrics';
 import { decodeClientId, encodeClientId, registrationResponse, validateRegistration } from '../lib/registration';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -22,6 +23,7 @@ export async function register(event: ApiEvent, config: OAuthConfig) {
   const validated = validateRegistration(parsed, config);
   if (!validated.ok) {
     log.info('registration rejected', { fn: 'register', error: validated.error.error, reason: validated.error.error_description });
+    metrics.registration(validated.error.error);
     return json(400, validated.error, NO_STORE);
   }
   const keyring = keysFor(await loadFacadeKeys(config, baseUrlOf(event, config)), 'registration');
@@ -34,6 +36,7 @@ export async function register(event: ApiEvent, config: OAuthConfig) {
     fn: 'register', client_name: validated.registration.client_name, application_type: validated.registration.application_type,
     redirect_hosts: validated.registration.redirect_uris.map((u) => new URL(u).host || new URL(u).protocol),
   });
+  metrics.registration();
   return json(201, registrationResponse(decoded.client), NO_STORE);
 }
 

@@ -15,6 +15,7 @@ import {
 } from '../lib/http';
 import { postToIdp, type IdpReply } from '../lib/idp-client';
 import { log } from '../lib/log';
+import { metrics } from '../lib/metrics';
 import { mcpResourceOf } from '../lib/metadata';
 import { isValidCodeVerifier } from '../lib/pkce';
 import { checkResource, resourceForIdp } from '../lib/resource';
@@ -191,6 +192,7 @@ export async function token(event: ApiEvent, config: TokenConfig): Promise<ApiRe
   if (decision.kind === 'revoked') return { statusCode: 200, headers: { ...NO_STORE }, body: '' };
   if (decision.kind === 'error') {
     log.info('token request rejected', { fn: 'token', error: decision.error, reason: decision.description });
+    metrics.token(path === PATHS.revoke ? 'revocation' : params.get('grant_type')?.[0], decision.error);
     return oauthError(decision.status, decision.error, decision.description, decision.challenge ? { 'WWW-Authenticate': 'Basic realm="token"' } : {});
   }
   const endpoint = decision.endpoint === 'revoke' ? config.idp.revocationEndpoint : config.idp.tokenEndpoint;
@@ -200,6 +202,7 @@ export async function token(event: ApiEvent, config: TokenConfig): Promise<ApiRe
   const grant = decision.form.grant_type ?? 'revocation';
   if (reply.kind !== 'reply') log.warn('identity provider call failed', { fn: 'token', grant, outcome: reply.kind });
   else log.info('identity provider answered', { fn: 'token', grant, status: reply.status, error: (reply.body as { error?: string } | undefined)?.error });
+  metrics.tokenReply(grant, reply);
   return shapeIdpReply(reply, decision.endpoint, (idpToken) => wrapRefreshToken(keysFor(keys, 'token'), idpToken, decision.clientId, now), decision.rewrapRefresh);
 }
 

@@ -17,6 +17,8 @@ export interface FacadeEndpointProps {
 }
 
 export class FacadeEndpoint extends Construct {
+  /** The REST API's name, as given (a literal: AWS/ApiGateway's `ApiName` dimension). */
+  readonly name: string;
   readonly restApi: ApiGatewayRestApi;
   readonly stageName: string;
   /**
@@ -33,6 +35,7 @@ export class FacadeEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: FacadeEndpointProps) {
     super(scope, id);
+    this.name = props.name;
     this.stageName = props.stageName;
     // With a custom domain that domain is the issuer and the Cognito callback: the default
     // execute-api URL would be a second, inconsistent way in.

@@ -24,7 +24,7 @@
 import { Construct } from 'constructs';
 import { FUNCTION_KEY_GROUPS, type KeyGroup } from '../../functions/lib/config';
 import { FUNCTION_NAMES, type OptionalFunctionName } from '../../functions/lib/routes';
-import { BundledFunction } from '../bundled-function';
+import { BundledFunction, type BundledFunctionProps, type LogLevel } from '../bundled-function';
 import type { ManagedSecret } from '../secrets';
 import { functionEnvironment, type FacadeEnvironmentInputs, type FacadeFunctionName } from './environment';
 
@@ -56,6 +56,10 @@ export interface FacadeFunctionsProps {
   };
   readonly memoryMb: number;
   readonly logRetentionDays: number;
+  /** X-Ray active tracing on every façade function. @default false */
+  readonly tracing?: boolean;
+  /** EMF metric settings of every façade function. @default the code's defaults */
+  readonly metrics?: BundledFunctionProps['metrics'];
   /** mcp-proxy's function timeout. */
   readonly mcpProxyTimeoutSeconds: number;
   /** How long token and oauth-return wait for Cognito (their timeout is this + 5 s, at least 20 s). */
@@ -107,6 +111,9 @@ export class FacadeFunctions extends Construct {
         memoryMb: props.memoryMb,
         timeoutSeconds: timeout(name),
         logRetentionDays: props.logRetentionDays,
+        logLevel: props.environment.logLevel as LogLevel,
+        tracing: props.tracing,
+        metrics: props.metrics,
       });
       for (const secretName of SECRET_ACCESS[name]) {
         const secret = props.secrets[secretName];

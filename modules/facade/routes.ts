@@ -67,6 +67,8 @@ export interface FacadeRoutesProps {
   readonly accessLogs: boolean;
   /** Create and set the account-wide API Gateway CloudWatch Logs role (only with `accessLogs`). */
   readonly manageAccountRole: boolean;
+  /** X-Ray tracing on the stage. @default false */
+  readonly tracing?: boolean;
   /**
    * `/mcp` straight to the gateway (facade.mcpProxy 'direct'; direct-mcp.ts); `functions` then has
    * no mcp-proxy. `streamingTimeoutMs` is the HTTP_PROXY integration's timeout.
@@ -280,6 +282,7 @@ export class FacadeRoutes extends Construct {
       // hence access logs only when asked for, and after the account setting when it is managed here.
       accessLogSettings: this.accessLogGroup ? { destinationArn: this.accessLogGroup.arn, format: JSON.stringify(ACCESS_LOG_FORMAT) } : undefined,
       dependsOn: this.account ? [this.account] : undefined,
+      xrayTracingEnabled: props.tracing || undefined,
     });
 
     this.throttle(props.throttling, routes);

@@ -26,7 +26,7 @@ import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import type { ResolvedFunctionSource, ResolvedGateway, ResolvedTarget } from '../../stacks/config/types';
 import type { CognitoUserPoolClient } from '@cdktn/provider-aws/lib/cognito-user-pool-client';
-import { BundledFunction } from '../bundled-function';
+import { BundledFunction, type BundledFunctionProps, type LogLevel } from '../bundled-function';
 import { isThreeLegged } from '../../stacks/config/features';
 import { assumeRolePolicy, policyDocument } from '../iam';
 import type { StackInputs } from '../inputs';
@@ -51,6 +51,12 @@ export interface AgentCoreGatewayProps {
   /** @default '<projectRoot>/dist/functions' */
   readonly bundleDir?: string;
   readonly logRetentionDays: number;
+  /** Log level of the Lambda targets and interceptor this construct bundles. @default 'info' */
+  readonly logLevel?: LogLevel;
+  /** X-Ray active tracing on those functions. @default false */
+  readonly tracing?: boolean;
+  /** EMF metric settings of those functions. @default the code's defaults */
+  readonly metrics?: BundledFunctionProps['metrics'];
   readonly inputs: StackInputs;
   /**
    * The façade's 3-legged OAuth return route (`<base>/oauth/return`): the default return URL of
@@ -72,6 +78,8 @@ export class AgentCoreGateway extends Construct {
   readonly targets: readonly GatewayTarget[];
   /** Functions built here (Lambda targets from entries, the interceptor). */
   readonly functions: readonly BundledFunction[];
+  /** The interceptor, when this construct bundles it (not when it is given by ARN). */
+  readonly interceptorFunction?: BundledFunction;
   /** The gateway's own workload identity (created by the service with the gateway). */
   readonly workloadIdentityArn: string;
   /** Its name: the last segment of the ARN (`…:workload-identity-directory/default/workload-identity/<name>`). */
@@ -114,6 +122,9 @@ export class AgentCoreGateway extends Construct {
         memoryMb: source.memoryMb,
         timeoutSeconds: source.timeoutSeconds,
         logRetentionDays: props.logRetentionDays,
+        logLevel: props.logLevel,
+        tracing: props.tracing,
+        metrics: props.metrics,
       });
       functions.push(fn);
       return fn.arn;
@@ -136,6 +147,7 @@ export class AgentCoreGateway extends Construct {
           }]
         : [];
     const interceptorChecks = interceptor ? sameAccount(interceptor.function, 'The interceptor') : [];
+    this.interceptorFunction = interceptor && interceptor.function.kind !== 'arn' ? functions.at(-1) : undefined;
 
     this.gateway = new BedrockagentcoreGateway(this, 'gateway', {
       name: config.name,

@@ -28,6 +28,44 @@ export interface DeploymentConfig {
   readonly identity: IdentityConfig;
   readonly gateway: GatewayConfig;
   readonly facade?: FacadeConfig;
+  /** Metrics namespace, alarms, a dashboard and X-Ray tracing (docs/observability.md). @default metrics only */
+  readonly observability?: ObservabilityConfig;
+}
+
+/**
+ * Operating the deployment. The functions always write JSON logs and EMF metric lines (no API
+ * calls); this adds, when asked, CloudWatch alarms notified through SNS, a dashboard and X-Ray.
+ */
+export interface ObservabilityConfig {
+  /**
+   * CloudWatch namespace of the EMF metrics (1–255 characters of letters, digits and `. - _ / # :`,
+   * not starting with `AWS/`). @default 'AgentCoreMcpOAuth'
+   */
+  readonly metricsNamespace?: string;
+  /** Alarms (API 5xx rate, Lambda errors and throttles per route, token error rate, proxy upstream 5xx and p99 latency, interceptor error rate). @default none */
+  readonly alarms?: AlarmsConfig;
+  /** A CloudWatch dashboard `<name>-mcp-oauth`: the login funnel, consent, token outcomes, proxy latency p50/p99, per-route latency and errors. @default false */
+  readonly dashboard?: boolean;
+  /** X-Ray active tracing on every Lambda function and on the API stage; log lines then carry `xray_trace_id`. @default false */
+  readonly tracing?: boolean;
+}
+
+/** Where alarms notify (exactly one of `snsTopicArn`, `email`) and their thresholds. */
+export interface AlarmsConfig {
+  /** An existing SNS topic (same region). */
+  readonly snsTopicArn?: string;
+  /** Creates an SNS topic `<name>-alarms` with this email subscription (confirm the email AWS sends). */
+  readonly email?: string;
+  /** API Gateway 5xx responses, percent of requests per 5 minutes. @default 5 */
+  readonly api5xxRatePercent?: number;
+  /** Token endpoint errors (any grant), percent of token requests per 5 minutes, with at least 10 requests. @default 25 */
+  readonly tokenErrorRatePercent?: number;
+  /** Gateway calls answered 5xx, unreachable or timed out, percent of proxy calls per 5 minutes. @default 5 */
+  readonly proxyUpstream5xxRatePercent?: number;
+  /** p99 of the proxy's time to the gateway's answer, milliseconds, per 5 minutes. @default 10000 */
+  readonly proxyP99LatencyMs?: number;
+  /** Interceptor answers that are errors (5xx), percent of its invocations per 5 minutes. @default 5 */
+  readonly interceptorErrorRatePercent?: number;
 }
 
 export interface TerraformConfig {
@@ -933,6 +971,23 @@ export interface ResolvedConfig {
   readonly identity: ResolvedIdentity;
   readonly gateway: ResolvedGateway;
   readonly facade: ResolvedFacade;
+  readonly observability: ResolvedObservability;
+}
+
+export interface ResolvedAlarms {
+  readonly topic: { readonly kind: 'existing'; readonly arn: string } | { readonly kind: 'email'; readonly address: string };
+  readonly api5xxRatePercent: number;
+  readonly tokenErrorRatePercent: number;
+  readonly proxyUpstream5xxRatePercent: number;
+  readonly proxyP99LatencyMs: number;
+  readonly interceptorErrorRatePercent: number;
+}
+
+export interface ResolvedObservability {
+  readonly metricsNamespace: string;
+  readonly alarms?: ResolvedAlarms;
+  readonly dashboard: boolean;
+  readonly tracing: boolean;
 }
 
 /** Identity helper for config files: gives editor completion and type checks. */

@@ -10,6 +10,7 @@ import { readGateway } from './validate-gateway';
 import { readFacade } from './validate-facade';
 import { isThreeLegged } from './features';
 import { KNOWN_REGIONS, gatewayUrlRegion, partitionOf } from './regions';
+import { readObservability } from './validate-observability';
 
 export interface ValidateOptions {
   /** Directory that relative paths in the config (entries, schema and metadata files) resolve against. */
@@ -18,7 +19,7 @@ export interface ValidateOptions {
 
 export function validateConfig(input: unknown, options: ValidateOptions): ResolvedConfig {
   const r = new Reader();
-  const o = r.object(input, '', ['name', 'region', 'tags', 'terraform', 'identity', 'gateway', 'facade']) ?? {};
+  const o = r.object(input, '', ['name', 'region', 'tags', 'terraform', 'identity', 'gateway', 'facade', 'observability']) ?? {};
   const name = r.string(o.name, 'name', DEPLOYMENT_NAME);
   const region = readRegion(r, o.region);
   const tags = r.stringMap(o.tags, 'tags') ?? {};
@@ -29,6 +30,7 @@ export function validateConfig(input: unknown, options: ValidateOptions): Resolv
   const identity = readIdentity(r, o.identity, { projectRoot: options.projectRoot });
   const gateway = readGateway(r, o.gateway, { deploymentName: name ?? 'x', projectRoot: options.projectRoot });
   const facade = readFacade(r, o.facade, { region: region ?? '', identity });
+  const observability = readObservability(r, o.observability, { region: region ?? '' });
 
   if (facade.mcpProxy === 'direct' && gateway) {
     // A 3-legged OAuth tools/call needs the façade's per-call return URL in its _meta, which only
@@ -47,7 +49,7 @@ export function validateConfig(input: unknown, options: ValidateOptions): Resolv
   r.throwIfFailed();
   // throwIfFailed() guarantees every part parsed; the checks narrow the types.
   if (!name || !region || !identity || !gateway || !terraform) throw new Error('unreachable: config parsed without issues but incomplete');
-  return { name, region, tags, terraform, identity, gateway, facade };
+  return { name, region, tags, terraform, identity, gateway, facade, observability };
 }
 
 function readTerraform(r: Reader, value: unknown, region: string): ResolvedConfig['terraform'] | undefined {

@@ -1,0 +1,126 @@
+/**
+ * Alarms and a dashboard for one deployment, from the config's `observability` (docs/observability.md).
+ *
+ * Sources: the façade's EMF metrics (functions/lib/metrics.ts: namespace `metricsNamespace`,
+ * dimension `Service` = the deployment name), AWS/Lambda per function and AWS/ApiGateway for the
+ * REST API (the stage has detailed metrics on, so per-resource latency exists).
+ *
+ * Alarms (each notifies the topic on ALARM and OK; missing data is not breaching):
+ * - `<name>-api-5xx-rate`: API Gateway 5XXError / Count, percent, 2 of 3 five-minute periods, at least 10 requests.
+ * - `<name>-lambda-errors-<route>` and `<name>-lambda-throttles-<route>`: any in five minutes. The
+ *   handlers turn every failure into an answer, so a Lambda error is a crash, a timeout or out of memory.
+ * - `<name>-token-error-rate`: TokenErrors / TokenRequests (all grants), percent, 2 of 3, at least 10 requests.
+ * - `<name>-proxy-upstream-5xx-rate`: ProxyUpstream5xx / ProxyCalls (5xx, unreachable, timeout), percent, 2 of 3.
+ * - `<name>-proxy-p99-latency`: ProxyLatency p99 (time to the gateway's answer), 2 of 3.
+ * - `<name>-interceptor-error-rate`: InterceptorErrors / InterceptorCalls, percent, 2 of 3 (bundled interceptor only).
+ */
+import { Construct } from 'constructs';
+import { CloudwatchDashboard } from '@cdktn/provider-aws/lib/cloudwatch-dashboard';
+import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktn/provider-aws/lib/cloudwatch-metric-alarm';
+import { SnsTopic } from '@cdktn/provider-aws/lib/sns-topic';
+import { SnsTopicSubscription } from '@cdktn/provider-aws/lib/sns-topic-subscription';
+import type { ResolvedObservability } from '../../stacks/config/types';
+import { dashboardBody, type DashboardInputs } from './dashboard';
+
+/** Seconds per alarm evaluation period. */
+export const ALARM_PERIOD_SECONDS = 300;
+/** Rate alarms: breaching in this many of the last {@link RATE_EVALUATION_PERIODS} periods. */
+export const RATE_DATAPOINTS_TO_ALARM = 2;
+export const RATE_EVALUATION_PERIODS = 3;
+/** Rate alarms ignore periods with fewer requests than this (one failed request of two is no outage). */
+export const RATE_MIN_REQUESTS = 10;
+
+export interface ObservabilityProps extends DashboardInputs {
+  /** Prefix of the topic, alarm and dashboard names (the deployment name). */
+  readonly namePrefix: string;
+  readonly config: ResolvedObservability;
+}
+
+export class Observability extends Construct {
+  /** The topic alarms notify: created for an email subscription, or the existing one. */
+  readonly topicArn?: string;
+  readonly alarms: readonly CloudwatchMetricAlarm[];
+  readonly dashboard?: CloudwatchDashboard;
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    const { config, namePrefix } = props;
+    const alarms: CloudwatchMetricAlarm[] = [];
+    if (config.alarms) {
+      const spec = config.alarms;
+      let topicArn: string;
+      if (spec.topic.kind === 'email') {
+        const topic = new SnsTopic(this, 'alarm-topic', { name: `${namePrefix}-alarms` });
+        // The address receives a confirmation email; nothing is delivered until it is confirmed.
+        new SnsTopicSubscription(this, 'alarm-email', { topicArn: topic.arn, protocol: 'email', endpoint: spec.topic.address });
+        topicArn = topic.arn;
+      } else {
+        topicArn = spec.topic.arn;
+      }
+      this.topicArn = topicArn;
+      const ns = config.metricsNamespace;
+      const service = { Service: props.service };
+      const alarm = (name: string, description: string, rest: Omit<CloudwatchMetricAlarmConfig, 'alarmName' | 'alarmDescription'>) => {
+        const a = new CloudwatchMetricAlarm(this, `alarm-${name}`, {
+          alarmName: `${namePrefix}-${name}`,
+          alarmDescription: `${description} (docs/troubleshooting.md)`,
+          alarmActions: [topicArn],
+          okActions: [topicArn],
+          treatMissingData: 'notBreaching',
+          ...rest,
+        });
+        alarms.push(a);
+        return a;
+      };
+      /** errors / requests in percent, 0 below RATE_MIN_REQUESTS. */
+      const rate = (name: string, description: string, thresholdPercent: number, errors: Metric, requests: Metric) => alarm(name, description, {
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: thresholdPercent,
+        evaluationPeriods: RATE_EVALUATION_PERIODS,
+        datapointsToAlarm: RATE_DATAPOINTS_TO_ALARM,
+        metricQuery: [
+          { id: 'errors', returnData: false, metric: { ...errors, period: ALARM_PERIOD_SECONDS, stat: 'Sum' } },
+          { id: 'requests', returnData: false, metric: { ...requests, period: ALARM_PERIOD_SECONDS, stat: 'Sum' } },
+          { id: 'rate', returnData: true, label: `${description} (%)`, expression: `IF(requests >= ${RATE_MIN_REQUESTS}, 100 * errors / requests, 0)` },
+        ],
+      });
+      const api = { ApiName: props.api.name, Stage: props.api.stageName };
+      rate('api-5xx-rate', 'API Gateway 5xx responses', spec.api5xxRatePercent,
+        { namespace: 'AWS/ApiGateway', metricName: '5XXError', dimensions: api }, { namespace: 'AWS/ApiGateway', metricName: 'Count', dimensions: api });
+      for (const [route, functionName] of Object.entries(props.functions)) {
+        for (const [metric, what] of [['Errors', 'errors'], ['Throttles', 'throttles']] as const) {
+          alarm(`lambda-${what}-${route}`, `Lambda ${what} of ${functionName}`, {
+            namespace: 'AWS/Lambda', metricName: metric, dimensions: { FunctionName: functionName },
+            statistic: 'Sum', period: ALARM_PERIOD_SECONDS, evaluationPeriods: 1, threshold: 1, comparisonOperator: 'GreaterThanOrEqualToThreshold',
+          });
+        }
+      }
+      rate('token-error-rate', 'Token endpoint errors', spec.tokenErrorRatePercent,
+        { namespace: ns, metricName: 'TokenErrors', dimensions: service }, { namespace: ns, metricName: 'TokenRequests', dimensions: service });
+      rate('proxy-upstream-5xx-rate', 'Gateway calls failing (5xx, unreachable, timeout)', spec.proxyUpstream5xxRatePercent,
+        { namespace: ns, metricName: 'ProxyUpstream5xx', dimensions: service }, { namespace: ns, metricName: 'ProxyCalls', dimensions: service });
+      alarm('proxy-p99-latency', 'p99 of the gateway answer time through /mcp', {
+        namespace: ns, metricName: 'ProxyLatency', dimensions: service, extendedStatistic: 'p99', period: ALARM_PERIOD_SECONDS,
+        evaluationPeriods: RATE_EVALUATION_PERIODS, datapointsToAlarm: RATE_DATAPOINTS_TO_ALARM, threshold: spec.proxyP99LatencyMs,
+        comparisonOperator: 'GreaterThanThreshold', evaluateLowSampleCountPercentiles: 'ignore',
+      });
+      if (props.interceptorFunctionName) {
+        rate('interceptor-error-rate', 'Interceptor errors', spec.interceptorErrorRatePercent,
+          { namespace: ns, metricName: 'InterceptorErrors', dimensions: service }, { namespace: ns, metricName: 'InterceptorCalls', dimensions: service });
+      }
+    }
+    this.alarms = alarms;
+    if (config.dashboard) {
+      this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
+        dashboardName: `${namePrefix}-mcp-oauth`,
+        dashboardBody: JSON.stringify(dashboardBody({ ...props, namespace: config.metricsNamespace })),
+      });
+    }
+  }
+}
+
+interface Metric {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Record<string, string>;
+}
