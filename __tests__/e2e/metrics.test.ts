@@ -64,7 +64,8 @@ test('login, tools, a denied tool, refresh, refusals and consent: each counted w
   expect(new Set(all.map((m) => m.dimensions.Service))).toEqual(new Set(['e2e-metrics']));
   expect(sum(all, 'Registrations', { Outcome: 'ok' })).toBe(2);
   expect(sum(all, 'Authorizations', { Outcome: 'sent_to_idp' })).toBe(2); // the CLI login and the approved web login
-  expect(['shown', 'approved', 'denied'].map((d) => sum(all, 'Consent', { Decision: d }))).toEqual([2, 1, 1]);
+  // Consent is shown to every client (the CLI login too): shown 3, approved by the CLI and web logins, denied once.
+  expect(['shown', 'approved', 'denied'].map((d) => sum(all, 'Consent', { Decision: d }))).toEqual([3, 2, 1]);
   expect(sum(all, 'Callbacks', { Outcome: 'code' })).toBe(2);
   expect(sum(all, 'TokenRequests', { GrantType: 'authorization_code', Outcome: 'ok' })).toBe(1);
   expect(sum(all, 'TokenRequests', { GrantType: 'authorization_code', Outcome: 'invalid_grant' })).toBe(1);
