@@ -70,8 +70,14 @@ const LOCAL_REGION = 'us-east-1';
 async function listen(listener: (req: IncomingMessage, res: ServerResponse) => void, port: number): Promise<Server> {
   const server = createServer((req, res) => {
     Promise.resolve(listener(req, res)).catch(() => {
-      if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'application/json' });
-      res.end();
+      // Like API Gateway when an integration fails: a JSON body, never an empty answer; a
+      // response already under way is cut, so it cannot pass for a complete one.
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.writeHead(502, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ message: 'Internal server error' }));
     });
   });
   await new Promise<void>((resolve, reject) => {
