@@ -40,6 +40,11 @@ export interface LocalSystemOptions {
   readonly gatewayResponseMode?: 'json' | 'sse';
   /** Tools per `tools/list` page of the gateway stand-in (the real gateway: about 30). Default: one page. */
   readonly gatewayToolsPageSize?: number;
+  /**
+   * Tests: the URL the façade should use instead of an upstream's (the IdP's token endpoint, the
+   * gateway), e.g. a fault-injecting proxy in front of it. Default: the upstream itself.
+   */
+  readonly interpose?: (upstream: 'idp-token' | 'gateway', url: string) => string | Promise<string>;
 }
 
 export interface LocalSystem {
@@ -215,6 +220,11 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       oauthTarget: { identity, defaultReturnUrl: returnUrl, apiUrl: thirdParty.endpoints.api },
     });
     env.GATEWAY_URL = gateway.mcpUrl;
+  }
+
+  if (options.interpose) {
+    if (env.IDP_TOKEN_ENDPOINT) env.IDP_TOKEN_ENDPOINT = await options.interpose('idp-token', env.IDP_TOKEN_ENDPOINT);
+    if (env.GATEWAY_URL) env.GATEWAY_URL = await options.interpose('gateway', env.GATEWAY_URL);
   }
 
   facadeListener = createApiGatewayListener({

@@ -113,5 +113,7 @@ export function endStream(stream: Writable): Promise<void> {
 
 /** Ends the response as a broken transfer: the client sees the body was cut, not a clean end. */
 export function abortStream(stream: Writable): void {
-  if (!stream.destroyed) stream.destroy(new Error('upstream response interrupted'));
+  if (stream.destroyed) return;
+  stream.on('error', () => undefined); // the error is the signal to the consumer, not a crash here
+  stream.destroy(new Error('upstream response interrupted'));
 }

@@ -257,6 +257,8 @@ export async function writeResponse(response: ProxyResponse, responseStream: Res
   }
   const out = startResponse(responseStream, { statusCode: response.statusCode, headers: response.headers });
   if (isStreamed(body)) {
+    // The status line goes out now: an event stream may stay silent a while before its first event.
+    (out as { flushHeaders?: () => void }).flushHeaders?.();
     const outcome = body.relay === 'sse'
       ? await relaySse(body.source, out, body.requestId, body.deadlines)
       : await relayBytes(body.head, body.rest, out, body.deadlines);

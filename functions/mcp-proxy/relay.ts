@@ -151,11 +151,16 @@ export type SseOutcome = 'complete' | 'error_event' | 'upstream_failed' | 'clien
 export async function relaySse(body: AsyncIterable<Uint8Array>, out: Writable, requestId: JsonRpcId, deadlines: BodyDeadlines): Promise<SseOutcome> {
   let pending: Buffer = Buffer.alloc(0);
   let answered = requestId === null;
+  // Part of an event was sent: an error event can no longer be appended cleanly.
+  let midEvent = false;
   try {
     for await (const chunk of body) {
       deadlines.touch();
       const buffer = pending.length ? Buffer.concat([pending, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      const end = lastEventEnd(buffer);
+      // An event larger than the buffer limit goes out as it comes (no memory without bound).
+      const complete = lastEventEnd(buffer);
+      const end = buffer.length > MAX_BUFFERED_BODY_BYTES ? buffer.length : complete;
+      midEvent = end !== complete;
       pending = buffer.subarray(end);
       if (end === 0) continue;
       const events = buffer.subarray(0, end);
@@ -169,7 +174,7 @@ export async function relaySse(body: AsyncIterable<Uint8Array>, out: Writable, r
     }
   } catch {
     deadlines.clear();
-    if (requestId === null) {
+    if (requestId === null || midEvent) {
       abortStream(out);
       return 'upstream_failed';
     }
