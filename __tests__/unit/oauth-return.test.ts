@@ -6,7 +6,7 @@ import { parseKeyring } from '../../functions/lib/keys';
 import { CREDENTIAL_PROVIDER_META, injectReturnUrl, sealReturnRef, unsealReturnRef } from '../../functions/lib/return-ref';
 import { seal, unseal } from '../../functions/lib/sealed';
 import { createMcpProxyHandler } from '../../functions/mcp-proxy';
-import { completeWithSdk, createOauthReturn, type CompleteInput } from '../../functions/oauth-return';
+import { completeWithSdk, completionFailurePage, createOauthReturn, type CompleteInput } from '../../functions/oauth-return';
 import { readReturnConfig } from '../../functions/lib/config';
 import { apiEvent, BASE, IDP, JSON_CT, keyring, TEST_ENV } from '../helpers/events';
 import { invokeStreaming } from '../helpers/stream';
@@ -216,6 +216,16 @@ describe('return route', () => {
     await expect(completeWithSdk({ sessionUri: 'urn:s', userToken: USER_TOKEN }, config)).resolves.toBeUndefined();
     nock(AGENTCORE).post('/identities/CompleteResourceTokenAuth').reply(400, { message: 'Invalid or expired session' }, { 'x-amzn-errortype': 'ValidationException' });
     await expect(completeWithSdk({ sessionUri: 'urn:s', userToken: USER_TOKEN }, config)).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  test('a stalled AgentCore Identity call ends at IDP_TIMEOUT_MS and becomes a clear 502 page', async () => {
+    const config = readReturnConfig({ ...ENV, AGENTCORE_ENDPOINT: AGENTCORE, IDP_TIMEOUT_MS: '150' });
+    nock(AGENTCORE).post('/identities/CompleteResourceTokenAuth').delay(3000).reply(200, {});
+    const failure = await completeWithSdk({ sessionUri: 'urn:s', userToken: USER_TOKEN }, config).then(() => undefined, (e: unknown) => e as Error);
+    expect(failure?.name).toBe('AbortError');
+    expect(completionFailurePage(failure!.name).statusCode).toBe(502);
+    nock.abortPendingRequests();
+    nock.cleanAll();
   });
 
   test('a misconfigured return route names the variable', async () => {

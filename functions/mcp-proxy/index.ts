@@ -18,7 +18,7 @@ import { injectReturnUrl, sealReturnRef } from '../lib/return-ref';
 import { PATHS, WELL_KNOWN } from '../lib/routes';
 import { mergeToolsListPages, toolsListRequestOf } from '../lib/tools-list-merge';
 import {
-  endStream, onClientGone, startResponse, streamifyResponse, writeChunk, type ResponseStream, type StreamingHandler,
+  abortStream, endStream, onClientGone, startResponse, StreamClosedError, streamifyResponse, writeChunk, type ResponseStream, type StreamingHandler,
 } from '../lib/streaming';
 import { jsonShapeProblem, MAX_JSON_DEPTH } from './json-guard';
 import { BodyDeadlines, bufferBody, relayBytes, relaySse } from './relay';
@@ -267,8 +267,11 @@ export async function writeResponse(response: ProxyResponse, responseStream: Res
   }
   try {
     for await (const chunk of body) await writeChunk(out, chunk);
-  } catch {
-    log.warn('stream interrupted', { fn: 'mcp-proxy' });
+  } catch (error) {
+    log.warn('stream interrupted', { fn: 'mcp-proxy', outcome: error instanceof StreamClosedError ? 'client_gone' : 'upstream_failed' });
+    // A body the gateway broke off must not end like a complete one.
+    if (!(error instanceof StreamClosedError)) abortStream(out);
+    return;
   }
   await endStream(out);
 }
