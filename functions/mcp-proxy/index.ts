@@ -124,8 +124,11 @@ function checkRequest(event: ApiEvent, config: McpProxySettings, cors: Record<st
   return { ok: true, body, parsed, id };
 }
 
-/** Forwards one request; never throws for bad input or upstream trouble. `signal`: the client left. */
-export async function forwardMcp(event: ApiEvent, config: McpProxySettings, signal?: AbortSignal): Promise<ProxyResponse> {
+/**
+ * Forwards one request; never throws for bad input or upstream trouble. `upstream` aborts the
+ * gateway request: the caller fires it when the client leaves, the body deadlines fire it too.
+ */
+export async function forwardMcp(event: ApiEvent, config: McpProxySettings, upstream = new AbortController()): Promise<ProxyResponse> {
   const cors = corsHeaders(event, config);
   if (event.httpMethod === 'OPTIONS') {
     const p = preflight(event, config, METHODS);
@@ -137,7 +140,7 @@ export async function forwardMcp(event: ApiEvent, config: McpProxySettings, sign
   const checked = checkRequest(event, config, cors);
   if (!checked.ok) return checked.response;
   try {
-    return await forwardChecked(event, config, checked, cors, signal);
+    return await forwardChecked(event, config, checked, cors, upstream);
   } catch (error) {
     // Last resort (e.g. the return keys cannot be read): still an answer to this request's id.
     const failure = failureResult('mcp-proxy', error, event, config.corsAllowedOrigins);
@@ -147,7 +150,7 @@ export async function forwardMcp(event: ApiEvent, config: McpProxySettings, sign
 }
 
 async function forwardChecked(
-  event: ApiEvent, config: McpProxySettings, checked: Extract<Checked, { ok: true }>, cors: Record<string, string>, signal: AbortSignal | undefined,
+  event: ApiEvent, config: McpProxySettings, checked: Extract<Checked, { ok: true }>, cors: Record<string, string>, abort: AbortController,
 ): Promise<ProxyResponse> {
   let { body, parsed } = checked;
   const { id } = checked;
@@ -167,19 +170,13 @@ async function forwardChecked(
   const send = async (requestBody: string | undefined, pageSignal?: AbortSignal): Promise<UpstreamResponse> => asUpstreamResponse(
     await sendRequest(config.gatewayUrl, {
       method: event.httpMethod, headers: forwardHeaders, body: requestBody, timeoutMs: config.upstreamTimeoutMs,
-      signal: pageSignal && signal ? AbortSignal.any([pageSignal, signal]) : pageSignal ?? signal,
+      signal: pageSignal === abort.signal || !pageSignal ? abort.signal : AbortSignal.any([pageSignal, abort.signal]),
     }),
   );
-  // Aborts this one upstream request: the client left, or a body deadline passed.
-  const upstreamAbort = new AbortController();
-  const onClient = () => upstreamAbort.abort();
-  if (signal?.aborted) upstreamAbort.abort();
-  else signal?.addEventListener('abort', onClient, { once: true });
   let upstream: UpstreamResponse;
   try {
-    upstream = await send(body, upstreamAbort.signal);
+    upstream = await send(body, abort.signal);
   } catch (error) {
-    signal?.removeEventListener('abort', onClient);
     const kind = error instanceof OutboundError ? error.kind : 'unreachable';
     if (kind === 'aborted') {
       log.debug('client left before the gateway answered', { fn: 'mcp-proxy', ms: Date.now() - started });
@@ -206,7 +203,6 @@ async function forwardChecked(
   const listRequest = config.mergeToolsListPages ? toolsListRequestOf(parsed) : undefined;
   if (listRequest && upstream.status === 200) {
     const merge = await mergeToolsListPages(upstream, listRequest, send, { maxPages: config.mergeToolsListPages!, timeoutMs: config.upstreamTimeoutMs });
-    signal?.removeEventListener('abort', onClient);
     if (merge.merged) {
       headers['content-type'] = 'application/json';
       log.info('tools/list pages merged', { fn: 'mcp-proxy', pages: merge.pages, more: merge.more, ms: Date.now() - started });
@@ -214,23 +210,21 @@ async function forwardChecked(
     return { statusCode: upstream.status, headers, body: merge.body };
   }
   if (!upstream.body) {
-    signal?.removeEventListener('abort', onClient);
     return { statusCode: upstream.status, headers, body: '' };
   }
 
   const streaming = mediaTypeOf(upstream.headers.get('content-type')) === 'text/event-stream';
-  const deadlines = new BodyDeadlines(config.streamIdleTimeoutMs, streaming ? undefined : deadlineAt, () => upstreamAbort.abort());
+  const deadlines = new BodyDeadlines(config.streamIdleTimeoutMs, streaming ? undefined : deadlineAt, () => abort.abort());
   if (streaming) return { statusCode: upstream.status, headers, body: { relay: 'sse', source: upstream.body, requestId: id, deadlines } };
   const buffered = await bufferBody(upstream.body, deadlines);
   if (buffered.kind === 'failed') {
-    if (signal?.aborted) return rpcFailure(499, id, -32603, 'the client closed the connection', cors);
     const timedOut = buffered.deadline !== undefined;
+    if (!timedOut && abort.signal.aborted) return rpcFailure(499, id, -32603, 'the client closed the connection', cors);
     log.warn('gateway answer incomplete', { fn: 'mcp-proxy', outcome: timedOut ? `${buffered.deadline} timeout` : 'interrupted', status: upstream.status, ms: Date.now() - started });
     return timedOut
       ? rpcFailure(504, id, -32603, 'the MCP gateway did not finish its answer in time', cors)
       : rpcFailure(502, id, -32603, 'the MCP gateway\'s answer was interrupted', cors);
   }
-  signal?.removeEventListener('abort', onClient);
   if (buffered.kind === 'complete') return { statusCode: upstream.status, headers, body: buffered.body };
   const length = upstream.headers.get('content-length');
   if (length !== null && /^\d+$/.test(length)) headers['content-length'] = length;
@@ -280,11 +274,16 @@ export async function writeResponse(response: ProxyResponse, responseStream: Res
 export function createMcpProxyHandler(env: NodeJS.ProcessEnv = process.env): StreamingHandler {
   const config = memoConfig('mcp-proxy', readMcpProxySettings, env);
   return async (event, responseStream) => {
-    const client = new AbortController();
-    const stopWatching = onClientGone(responseStream, () => client.abort());
+    // One controller per request aborts the gateway request; the client leaving is one reason.
+    const upstream = new AbortController();
+    let gone = false;
+    const stopWatching = onClientGone(responseStream, () => {
+      gone = true;
+      upstream.abort();
+    });
     let response: ProxyResponse;
     try {
-      response = await forwardMcp(event, config(), client.signal);
+      response = await forwardMcp(event, config(), upstream);
     } catch (error) {
       const failure = failureResult('mcp-proxy', error, event);
       const message = JSON.parse(failure.body).error_description as string;
@@ -295,10 +294,10 @@ export function createMcpProxyHandler(env: NodeJS.ProcessEnv = process.env): Str
       };
     }
     try {
-      if (!client.signal.aborted) await writeResponse(response, responseStream);
+      if (!gone) await writeResponse(response, responseStream);
     } finally {
       stopWatching();
-      if (client.signal.aborted && isStreamed(response.body)) response.body.deadlines.clear();
+      if (gone && isStreamed(response.body)) response.body.deadlines.clear();
     }
   };
 }

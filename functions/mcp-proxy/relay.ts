@@ -151,6 +151,9 @@ export type SseOutcome = 'complete' | 'error_event' | 'upstream_failed' | 'clien
 export async function relaySse(body: AsyncIterable<Uint8Array>, out: Writable, requestId: JsonRpcId, deadlines: BodyDeadlines): Promise<SseOutcome> {
   let pending: Buffer = Buffer.alloc(0);
   let answered = requestId === null;
+  // Sent events that mention the request's id: one of them may be its answer.
+  const mentions: Buffer[] = [];
+  const needles = requestId === null ? [] : [`"id":${JSON.stringify(requestId)}`, `"id": ${JSON.stringify(requestId)}`];
   // Part of an event was sent: an error event can no longer be appended cleanly.
   let midEvent = false;
   try {
@@ -164,7 +167,8 @@ export async function relaySse(body: AsyncIterable<Uint8Array>, out: Writable, r
       pending = buffer.subarray(end);
       if (end === 0) continue;
       const events = buffer.subarray(0, end);
-      if (!answered) answered = answers(events.toString('utf8'), requestId);
+      // Only remembered here (a native byte search); parsed only if the stream later fails.
+      if (!answered && needles.some((n) => events.includes(n)) && mentions.push(events) > 8) mentions.shift();
       try {
         await writeChunk(out, events);
       } catch {
@@ -178,6 +182,7 @@ export async function relaySse(body: AsyncIterable<Uint8Array>, out: Writable, r
       abortStream(out);
       return 'upstream_failed';
     }
+    answered ||= mentions.some((events) => answers(events.toString('utf8'), requestId));
     if (!answered) {
       const reason = deadlines.expired ? 'the MCP gateway stream fell silent for too long' : 'the MCP gateway stream was interrupted';
       try {
