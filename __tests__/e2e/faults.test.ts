@@ -12,7 +12,8 @@ import { startFaultProxy, type Fault, type FaultOptions, type FaultProxy } from 
 import { connectAs } from '../helpers/login';
 import { parseSse } from '../../functions/lib/sse';
 
-const DEADLINES = { MCP_UPSTREAM_TIMEOUT_MS: '600', MCP_STREAM_IDLE_TIMEOUT_MS: '400', IDP_TIMEOUT_MS: '600', LOG_LEVEL: 'error' };
+// A stalled body ends at the idle deadline (400 ms); the whole-exchange deadline stays roomy for the huge body.
+const DEADLINES = { MCP_UPSTREAM_TIMEOUT_MS: '5000', MCP_STREAM_IDLE_TIMEOUT_MS: '400', IDP_TIMEOUT_MS: '600', LOG_LEVEL: 'error' };
 
 interface Answer {
   readonly status: number;
@@ -96,7 +97,7 @@ async function dropWhileStalled(setup: Setup, count: number, firstId: number): P
     await waitFor(() => setup.gateway.exchanges.length >= before + count);
     const upstreams = setup.gateway.exchanges.slice(before, before + count);
     await Promise.all(upstreams.map((u) => u.faulted));
-    // The clients give up before any façade deadline would answer them.
+    // The clients give up before any façade deadline (400 ms idle) would answer them.
     leave();
     await Promise.all(answers);
     await Promise.all(upstreams.map((u) => u.connectionClosed));

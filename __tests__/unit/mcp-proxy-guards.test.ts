@@ -111,4 +111,12 @@ describe('Content-Length', () => {
     expect(res.chunks).toHaveLength(1);
     expect(res.headers['content-length']).toBe(String(Buffer.byteLength(answer)));
   });
+
+  test('a 204 (DELETE of a session) carries no Content-Length (RFC 9110 §8.6)', async () => {
+    nock(GW).delete('/mcp').reply(204);
+    const res = await invokeStreaming(proxy, apiEvent({ method: 'DELETE', path: '/mcp', headers: { 'Mcp-Session-Id': 's1' } }));
+    expect(res.statusCode).toBe(204);
+    expect(res.headers['content-length']).toBeUndefined();
+    expect(res.body).toBe('');
+  });
 });

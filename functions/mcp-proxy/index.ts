@@ -203,6 +203,10 @@ async function forwardChecked(
   const listRequest = config.mergeToolsListPages ? toolsListRequestOf(parsed) : undefined;
   if (listRequest && upstream.status === 200) {
     const merge = await mergeToolsListPages(upstream, listRequest, send, { maxPages: config.mergeToolsListPages!, timeoutMs: config.upstreamTimeoutMs });
+    if (merge.interrupted) {
+      log.warn('gateway answer incomplete', { fn: 'mcp-proxy', outcome: 'interrupted', status: upstream.status, ms: Date.now() - started });
+      return rpcFailure(502, id, -32603, 'the MCP gateway\'s answer was interrupted', cors);
+    }
     if (merge.merged) {
       headers['content-type'] = 'application/json';
       log.info('tools/list pages merged', { fn: 'mcp-proxy', pages: merge.pages, more: merge.more, ms: Date.now() - started });
@@ -244,8 +248,11 @@ export async function writeResponse(response: ProxyResponse, responseStream: Res
   const { body } = response;
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     // One piece with its length: no chunked encoding (and a cut is visible against Content-Length).
-    const out = startResponse(responseStream, { statusCode: response.statusCode, headers: { ...response.headers, 'content-length': String(Buffer.byteLength(body)) } });
-    if (body.length) out.write(body);
+    // RFC 9110 §8.6: no Content-Length on 1xx and 204 answers (304 does not occur here).
+    const bodiless = response.statusCode < 200 || response.statusCode === 204 || response.statusCode === 304;
+    const headers = bodiless ? response.headers : { ...response.headers, 'content-length': String(Buffer.byteLength(body)) };
+    const out = startResponse(responseStream, { statusCode: response.statusCode, headers });
+    if (body.length && !bodiless) out.write(body);
     await endStream(out);
     return;
   }
