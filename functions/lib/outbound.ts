@@ -18,6 +18,11 @@ export interface OutboundRequest {
   readonly timeoutMs: number;
   /** Aborts the request (and its response body, even after the headers) when fired. */
   readonly signal?: AbortSignal;
+  /**
+   * Called at once with a function that aborts the request (and its response body) like `signal`;
+   * cheaper than an AbortSignal (no EventTarget) on a hot path.
+   */
+  readonly onStart?: (abort: () => void) => void;
 }
 
 export interface OutboundResponse {
@@ -56,6 +61,7 @@ export function send(url: string, req: OutboundRequest): Promise<OutboundRespons
       response?.destroy(error);
       outgoing.destroy(error);
     };
+    req.onStart?.(abort);
     if (req.signal) {
       if (req.signal.aborted) abort();
       else req.signal.addEventListener('abort', abort, { once: true });

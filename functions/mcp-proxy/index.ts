@@ -125,10 +125,29 @@ function checkRequest(event: ApiEvent, config: McpProxySettings, cors: Record<st
 }
 
 /**
- * Forwards one request; never throws for bad input or upstream trouble. `upstream` aborts the
- * gateway request: the caller fires it when the client leaves, the body deadlines fire it too.
+ * Aborts the gateway request in flight (the one started last): the handler cancels when the client
+ * leaves, the body deadlines cancel too. A plain callback, not an AbortSignal: no EventTarget work
+ * on every call.
  */
-export async function forwardMcp(event: ApiEvent, config: McpProxySettings, upstream = new AbortController()): Promise<ProxyResponse> {
+export class UpstreamCancel {
+  cancelled = false;
+  private abort?: () => void;
+
+  /** outbound's `onStart`: the request to abort from now on. */
+  readonly attach = (abort: () => void): void => {
+    this.abort = abort;
+    if (this.cancelled) abort();
+  };
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.abort?.();
+  }
+}
+
+/** Forwards one request; never throws for bad input or upstream trouble. `upstream`: see UpstreamCancel. */
+export async function forwardMcp(event: ApiEvent, config: McpProxySettings, upstream = new UpstreamCancel()): Promise<ProxyResponse> {
   const cors = corsHeaders(event, config);
   if (event.httpMethod === 'OPTIONS') {
     const p = preflight(event, config, METHODS);
@@ -150,7 +169,7 @@ export async function forwardMcp(event: ApiEvent, config: McpProxySettings, upst
 }
 
 async function forwardChecked(
-  event: ApiEvent, config: McpProxySettings, checked: Extract<Checked, { ok: true }>, cors: Record<string, string>, abort: AbortController,
+  event: ApiEvent, config: McpProxySettings, checked: Extract<Checked, { ok: true }>, cors: Record<string, string>, abort: UpstreamCancel,
 ): Promise<ProxyResponse> {
   let { body, parsed } = checked;
   const { id } = checked;
@@ -170,12 +189,12 @@ async function forwardChecked(
   const send = async (requestBody: string | undefined, pageSignal?: AbortSignal): Promise<UpstreamResponse> => asUpstreamResponse(
     await sendRequest(config.gatewayUrl, {
       method: event.httpMethod, headers: forwardHeaders, body: requestBody, timeoutMs: config.upstreamTimeoutMs,
-      signal: pageSignal === abort.signal || !pageSignal ? abort.signal : AbortSignal.any([pageSignal, abort.signal]),
+      signal: pageSignal, onStart: abort.attach,
     }),
   );
   let upstream: UpstreamResponse;
   try {
-    upstream = await send(body, abort.signal);
+    upstream = await send(body);
   } catch (error) {
     const kind = error instanceof OutboundError ? error.kind : 'unreachable';
     if (kind === 'aborted') {
@@ -218,12 +237,12 @@ async function forwardChecked(
   }
 
   const streaming = mediaTypeOf(upstream.headers.get('content-type')) === 'text/event-stream';
-  const deadlines = new BodyDeadlines(config.streamIdleTimeoutMs, streaming ? undefined : deadlineAt, () => abort.abort());
+  const deadlines = new BodyDeadlines(config.streamIdleTimeoutMs, streaming ? undefined : deadlineAt, () => abort.cancel());
   if (streaming) return { statusCode: upstream.status, headers, body: { relay: 'sse', source: upstream.body, requestId: id, deadlines } };
   const buffered = await bufferBody(upstream.body, deadlines);
   if (buffered.kind === 'failed') {
     const timedOut = buffered.deadline !== undefined;
-    if (!timedOut && abort.signal.aborted) return rpcFailure(499, id, -32603, 'the client closed the connection', cors);
+    if (!timedOut && abort.cancelled) return rpcFailure(499, id, -32603, 'the client closed the connection', cors);
     log.warn('gateway answer incomplete', { fn: 'mcp-proxy', outcome: timedOut ? `${buffered.deadline} timeout` : 'interrupted', status: upstream.status, ms: Date.now() - started });
     return timedOut
       ? rpcFailure(504, id, -32603, 'the MCP gateway did not finish its answer in time', cors)
@@ -258,8 +277,6 @@ export async function writeResponse(response: ProxyResponse, responseStream: Res
   }
   const out = startResponse(responseStream, { statusCode: response.statusCode, headers: response.headers });
   if (isStreamed(body)) {
-    // The status line goes out now: an event stream may stay silent a while before its first event.
-    (out as { flushHeaders?: () => void }).flushHeaders?.();
     const outcome = body.relay === 'sse'
       ? await relaySse(body.source, out, body.requestId, body.deadlines)
       : await relayBytes(body.head, body.rest, out, body.deadlines);
@@ -281,12 +298,12 @@ export async function writeResponse(response: ProxyResponse, responseStream: Res
 export function createMcpProxyHandler(env: NodeJS.ProcessEnv = process.env): StreamingHandler {
   const config = memoConfig('mcp-proxy', readMcpProxySettings, env);
   return async (event, responseStream) => {
-    // One controller per request aborts the gateway request; the client leaving is one reason.
-    const upstream = new AbortController();
+    // Aborts the gateway request; the client leaving is one reason.
+    const upstream = new UpstreamCancel();
     let gone = false;
     const stopWatching = onClientGone(responseStream, () => {
       gone = true;
-      upstream.abort();
+      upstream.cancel();
     });
     let response: ProxyResponse;
     try {
