@@ -153,13 +153,13 @@ export async function relaySse(body: AsyncIterable<Uint8Array>, out: Writable, r
   let answered = requestId === null;
   // Sent events that mention the request's id: one of them may be its answer.
   const mentions: Buffer[] = [];
-  const needles = requestId === null ? [] : [`"id":${JSON.stringify(requestId)}`, `"id": ${JSON.stringify(requestId)}`];
+  const needles = requestId === null ? [] : [`"id":${JSON.stringify(requestId)}`, `"id": ${JSON.stringify(requestId)}`].map((n) => Buffer.from(n));
   // Part of an event was sent: an error event can no longer be appended cleanly.
   let midEvent = false;
   try {
     for await (const chunk of body) {
       deadlines.touch();
-      const buffer = pending.length ? Buffer.concat([pending, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const buffer = pending.length ? Buffer.concat([pending, chunk]) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       // An event larger than the buffer limit goes out as it comes (no memory without bound).
       const complete = lastEventEnd(buffer);
       const end = buffer.length > MAX_BUFFERED_BODY_BYTES ? buffer.length : complete;
