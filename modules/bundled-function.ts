@@ -6,11 +6,11 @@
  * granted with {@link BundledFunction.addToRolePolicy} (e.g. `secret.grantRead(fn)`).
  */
 import { Construct } from 'constructs';
-import { AssetType, Fn, Lazy, TerraformAsset } from 'cdktf';
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { AssetType, Fn, Lazy, TerraformAsset } from 'cdktn';
+import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktn/provider-aws/lib/lambda-function';
 import { bundle, type BundleResult } from '../scripts/bundle';
 import { assumeRolePolicy, policyDocument, type PolicyStatement } from './iam';
 import { moduleRelativePath } from './terraform-paths';

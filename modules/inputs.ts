@@ -4,7 +4,7 @@
  * Secret inputs are `sensitive` and, where the consuming argument is write-only, `ephemeral`
  * (Terraform >= 1.10), so they reach neither the synthesized files nor state nor the plan.
  */
-import { TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformStack, TerraformVariable } from 'cdktn';
 
 export interface SecretInputOptions {
   readonly description: string;

@@ -6,8 +6,8 @@
  * Read access is granted per function, exactly on this secret's ARN: `secret.grantRead(fn)`.
  */
 import { Construct } from 'constructs';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
+import { SecretsmanagerSecret } from '@cdktn/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretVersion } from '@cdktn/provider-aws/lib/secretsmanager-secret-version';
 import type { BundledFunction } from './bundled-function';
 import { sid } from './iam';
 

@@ -1,7 +1,7 @@
 /**
  * Terraform expressions that several constructs share.
  */
-import { Fn, Token, ref, type TerraformAsset } from 'cdktf';
+import { Fn, Token, ref, type TerraformAsset } from 'cdktn';
 
 /**
  * The asset's path relative to the module that contains it. cdktf writes asset paths relative to the

@@ -3,7 +3,7 @@
  * Used by main.ts (`npm run synth`, `cdktf synth|deploy`) and by the synth tests.
  */
 import path from 'node:path';
-import { App } from 'cdktf';
+import { App } from 'cdktn';
 import type { ResolvedConfig } from './config/types';
 import { PROJECT_ROOT } from './config/load';
 import { McpOAuthStack } from './mcp-oauth-stack';

@@ -9,7 +9,7 @@
  * oauth-return CompleteResourceTokenAuth on that gateway's 3-legged providers.
  */
 import type { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktn';
 import type { ResolvedConfig } from './config/types';
 import { configureTerraform } from './terraform-settings';
 import { MAX_LAMBDA_TIMEOUT_SECONDS, MCP_PROXY_OVERHEAD_SECONDS, MAX_UPSTREAM_TIMEOUT_SECONDS, hasThreeLeggedTargets } from './config/features';

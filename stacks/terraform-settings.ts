@@ -14,9 +14,9 @@
  * `required_version >= 1.11.0`: write-only arguments (`*_wo`) need Terraform 1.11, ephemeral
  * variables and resources 1.10.
  */
-import type { TerraformStack } from 'cdktf';
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { TerraformStack } from 'cdktn';
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces } from 'cdktn';
+import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
 import type { ResolvedBackend, ResolvedConfig } from './config/types';
 import { DEFAULT_INTEGRATION_TIMEOUT_MS } from '../modules/facade/routes';
 

@@ -4,9 +4,9 @@
  * Cognito client (callback URL) → API → integrations → functions (client id) → Cognito client.
  */
 import { Construct } from 'constructs';
-import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
-import { ApiGatewayDomainName } from '@cdktf/provider-aws/lib/api-gateway-domain-name';
-import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { ApiGatewayRestApi } from '@cdktn/provider-aws/lib/api-gateway-rest-api';
+import { ApiGatewayDomainName } from '@cdktn/provider-aws/lib/api-gateway-domain-name';
+import { Route53Record } from '@cdktn/provider-aws/lib/route53-record';
 import { PATHS } from '../../functions/lib/routes';
 import { arnRegion } from '../terraform-paths';
 

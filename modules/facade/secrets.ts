@@ -12,8 +12,8 @@
  *   only mcp-proxy and oauth-return can read it and neither can read the signing keys.
  */
 import { Construct } from 'constructs';
-import { TerraformStack, Token, ref } from 'cdktf';
-import type { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
+import { TerraformStack, Token, ref } from 'cdktn';
+import type { CognitoUserPoolClient } from '@cdktn/provider-aws/lib/cognito-user-pool-client';
 import type { StackInputs } from '../inputs';
 import { ManagedSecret } from '../secrets';
 

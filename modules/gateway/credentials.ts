@@ -5,11 +5,11 @@
  * fed by ephemeral variables, so they are in neither state nor plan.
  */
 import { Construct } from 'constructs';
-import { BedrockagentcoreApiKeyCredentialProvider } from '@cdktf/provider-aws/lib/bedrockagentcore-api-key-credential-provider';
+import { BedrockagentcoreApiKeyCredentialProvider } from '@cdktn/provider-aws/lib/bedrockagentcore-api-key-credential-provider';
 import {
   BedrockagentcoreOauth2CredentialProvider,
   type BedrockagentcoreOauth2CredentialProviderOauth2ProviderConfig as Oauth2ProviderConfig,
-} from '@cdktf/provider-aws/lib/bedrockagentcore-oauth2-credential-provider';
+} from '@cdktn/provider-aws/lib/bedrockagentcore-oauth2-credential-provider';
 import type { ResolvedCredentials } from '../../stacks/config/types';
 import type { StackInputs } from '../inputs';
 

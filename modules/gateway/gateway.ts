@@ -15,13 +15,13 @@
  * UpdateWorkloadIdentity through the AWS CLI.
  */
 import { Construct } from 'constructs';
-import { DataResource, Fn } from 'cdktf';
-import { BedrockagentcoreGateway } from '@cdktf/provider-aws/lib/bedrockagentcore-gateway';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { DataResource, Fn } from 'cdktn';
+import { BedrockagentcoreGateway } from '@cdktn/provider-aws/lib/bedrockagentcore-gateway';
+import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
+import { DataAwsRegion } from '@cdktn/provider-aws/lib/data-aws-region';
+import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import type { ResolvedFunctionSource, ResolvedGateway } from '../../stacks/config/types';
 import { BundledFunction } from '../bundled-function';
 import { isThreeLegged } from '../../stacks/config/features';

@@ -3,12 +3,12 @@
  * server, with the credential provider configuration the kind supports.
  */
 import { Construct } from 'constructs';
-import type { ITerraformDependable } from 'cdktf';
+import type { ITerraformDependable } from 'cdktn';
 import {
   BedrockagentcoreGatewayTarget,
   type BedrockagentcoreGatewayTargetCredentialProviderConfiguration as CredentialConfig,
   type BedrockagentcoreGatewayTargetTargetConfigurationMcp as McpConfig,
-} from '@cdktf/provider-aws/lib/bedrockagentcore-gateway-target';
+} from '@cdktn/provider-aws/lib/bedrockagentcore-gateway-target';
 import type { ResolvedSchemaSource, ResolvedTarget } from '../../stacks/config/types';
 import type { CredentialProviderRef } from './credentials';
 import { inlineToolPayload } from './tool-schema';

@@ -4,7 +4,7 @@
  * `property`/`items` blocks below the schema root; deeper levels are passed as JSON strings in
  * `properties_json` / `items_json` (aws provider 6.25 schema).
  */
-import type { BedrockagentcoreGatewayTargetTargetConfigurationMcpLambdaToolSchemaInlinePayload as InlinePayload } from '@cdktf/provider-aws/lib/bedrockagentcore-gateway-target';
+import type { BedrockagentcoreGatewayTargetTargetConfigurationMcpLambdaToolSchemaInlinePayload as InlinePayload } from '@cdktn/provider-aws/lib/bedrockagentcore-gateway-target';
 import type { JsonSchema, ToolDefinition } from '../../stacks/config/types';
 
 type Block = Record<string, unknown>;

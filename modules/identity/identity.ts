@@ -13,12 +13,12 @@
  * used, compared with the `sub` of the token that started the consent.
  */
 import { Construct } from 'constructs';
-import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
-import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
-import { CognitoResourceServer } from '@cdktf/provider-aws/lib/cognito-resource-server';
-import { CognitoIdentityProvider } from '@cdktf/provider-aws/lib/cognito-identity-provider';
-import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
-import { CognitoManagedLoginBranding } from '@cdktf/provider-aws/lib/cognito-managed-login-branding';
+import { CognitoUserPool } from '@cdktn/provider-aws/lib/cognito-user-pool';
+import { CognitoUserPoolDomain } from '@cdktn/provider-aws/lib/cognito-user-pool-domain';
+import { CognitoResourceServer } from '@cdktn/provider-aws/lib/cognito-resource-server';
+import { CognitoIdentityProvider } from '@cdktn/provider-aws/lib/cognito-identity-provider';
+import { CognitoUserPoolClient } from '@cdktn/provider-aws/lib/cognito-user-pool-client';
+import { CognitoManagedLoginBranding } from '@cdktn/provider-aws/lib/cognito-managed-login-branding';
 import type { ResolvedIdentity } from '../../stacks/config/types';
 import type { StackInputs } from '../inputs';
 import { arnRegion } from '../terraform-paths';
