@@ -106,7 +106,13 @@ export function toApiEvent(req: IncomingMessage, url: URL, routePath: string, re
 export function createApiGatewayListener(options: AdapterOptions) {
   const basePath = options.basePath.replace(/\/+$/, '');
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      // An unparsable request target (e.g. `http://[::1/mcp`): API Gateway answers 400 too.
+      return gatewayResponse(res, 400, { message: 'Bad Request' });
+    }
     if (basePath && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) {
       return gatewayResponse(res, 403, { message: 'Forbidden' });
     }

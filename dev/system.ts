@@ -51,6 +51,11 @@ export interface LocalSystemOptions {
   readonly mcpProxy?: McpProxyMode;
   /** Called once the façade port listens and before its handlers are installed (tests of the starting phase). */
   readonly whileStarting?: (baseUrl: string) => Promise<void>;
+  /**
+   * Tests: the URL the façade should use instead of an upstream's (the IdP's token endpoint, the
+   * gateway), e.g. a fault-injecting proxy in front of it. Default: the upstream itself.
+   */
+  readonly interpose?: (upstream: 'idp-token' | 'gateway', url: string) => string | Promise<string>;
 }
 
 /**
@@ -94,8 +99,14 @@ const LOCAL_REGION = 'us-east-1';
 async function listen(listener: (req: IncomingMessage, res: ServerResponse) => void, port: number): Promise<Server> {
   const server = createServer((req, res) => {
     Promise.resolve(listener(req, res)).catch(() => {
-      if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'application/json' });
-      res.end();
+      // Like API Gateway when an integration fails: a JSON body, never an empty answer; a
+      // response already under way is cut, so it cannot pass for a complete one.
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.writeHead(502, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ message: 'Internal server error' }));
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -235,6 +246,11 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       oauthTarget: { identity, defaultReturnUrl: returnUrl, apiUrl: thirdParty.endpoints.api },
     });
     env.GATEWAY_URL = gateway.mcpUrl;
+  }
+
+  if (options.interpose) {
+    if (env.IDP_TOKEN_ENDPOINT) env.IDP_TOKEN_ENDPOINT = await options.interpose('idp-token', env.IDP_TOKEN_ENDPOINT);
+    if (env.GATEWAY_URL) env.GATEWAY_URL = await options.interpose('gateway', env.GATEWAY_URL);
   }
 
   let authorizer: LocalAuthorizer | undefined;

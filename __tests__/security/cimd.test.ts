@@ -73,6 +73,15 @@ describe('SSRF protection', () => {
     await expect(resolveMetadataDocument(DOC_URL, POLICY, deps(['93.184.216.34'], '/slow', 200))).rejects.toMatchObject({ reason: 'timeout' });
   });
 
+  test('a DNS lookup that never answers ends at its deadline (timeout), before any fetch', async () => {
+    let fetched = false;
+    const stalled: CimdDeps = {
+      resolve: () => new Promise(() => undefined), fetch: async () => { fetched = true; return { status: 200, body: '{}' }; }, now: () => Date.now(), resolveTimeoutMs: 100,
+    };
+    await expect(resolveMetadataDocument(DOC_URL, POLICY, stalled)).rejects.toMatchObject({ reason: 'timeout' });
+    expect(fetched).toBe(false);
+  });
+
   test('the connection is pinned to the checked address even for a host name (Node asks lookup for all addresses)', async () => {
     const pinned = pinnedHttpsFetch(httpRequest as never, 500);
     const port = new URL(origin).port;

@@ -164,6 +164,10 @@ describe('least privilege', () => {
     const named = [...functionsByName(gh.json).values()].filter((f) => Object.values(f.body.environment?.variables ?? {}).includes(arn)).map((f) => f.body.function_name);
     expect(named.sort()).toEqual(['mcp-gh-mcp-proxy', 'mcp-gh-oauth-return']);
     expect(fn(gh, 'mcp-proxy').body.environment.variables.RETURN_KEYS).toBe(arn);
+    // The proxy verifies the caller's token against the pool before sealing its subject.
+    expect(fn(gh, 'mcp-proxy').body.environment.variables).toMatchObject({
+      IDP_ISSUER: fn(gh, 'oauth-return').body.environment.variables.IDP_ISSUER, IDP_JWKS_URI: expect.stringMatching(/\.well-known\/jwks\.json$/),
+    });
   });
 
   test('the gateway role: workload token, the OAuth token and the providers\' secrets — no CompleteResourceTokenAuth', () => {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
 import nock from 'nock';
 import { useNock } from '../helpers/nock';
 import { createHandler } from '../../functions/lib/handler';
@@ -5,7 +6,7 @@ import { parseKeyring } from '../../functions/lib/keys';
 import { CREDENTIAL_PROVIDER_META, injectReturnUrl, sealReturnRef, unsealReturnRef } from '../../functions/lib/return-ref';
 import { seal, unseal } from '../../functions/lib/sealed';
 import { createMcpProxyHandler } from '../../functions/mcp-proxy';
-import { completeWithSdk, createOauthReturn, type CompleteInput } from '../../functions/oauth-return';
+import { completeWithSdk, completionFailurePage, createOauthReturn, type CompleteInput } from '../../functions/oauth-return';
 import { readReturnConfig } from '../../functions/lib/config';
 import { apiEvent, BASE, IDP, JSON_CT, rawKeyring as keyring, TEST_ENV } from '../helpers/events';
 import { invokeStreaming } from '../helpers/stream';
@@ -18,7 +19,15 @@ function jwt(claims: Record<string, unknown>): string {
   const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
   return `${enc({ alg: 'RS256', kid: 'k' })}.${enc(claims)}.c2lnbmF0dXJl`;
 }
-const USER_TOKEN = jwt({ sub: 'user-1', client_id: 'cognito-app-client', scope: 'mcp/tools', exp: NOW + 3600 });
+// The pool's signing key: the proxy verifies the caller's token before sealing its subject.
+const idpKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const JWKS = { keys: [{ ...idpKey.publicKey.export({ format: 'jwk' }), kid: 'pool-key', alg: 'RS256', use: 'sig' }] };
+function signedJwt(claims: Record<string, unknown>): string {
+  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const input = `${enc({ alg: 'RS256', kid: 'pool-key' })}.${enc(claims)}`;
+  return `${input}.${sign('RSA-SHA256', Buffer.from(input), idpKey.privateKey).toString('base64url')}`;
+}
+const USER_TOKEN = signedJwt({ iss: `${IDP}/pool`, sub: 'user-1', client_id: 'cognito-app-client', scope: 'mcp/tools', token_use: 'access', exp: NOW + 3600 });
 
 useNock();
 
@@ -52,6 +61,7 @@ describe('return URL injection', () => {
 
   test('the proxy sends the sealed reference to the exact inbound token', async () => {
     let seen: { params: { _meta: Record<string, { oauthCredentialProvider: { returnUrl: string } }> } } | undefined;
+    nock(IDP).get('/pool/.well-known/jwks.json').optionally().reply(200, JWKS);
     nock('https://gw.example.test').post('/mcp', (body) => { seen = body; return true; }).reply(200, { jsonrpc: '2.0', id: 1, result: {} });
     const proxy = createMcpProxyHandler(ENV);
     await invokeStreaming(proxy, apiEvent({
@@ -61,6 +71,36 @@ describe('return URL injection', () => {
     const returnUrl = new URL(seen!.params._meta[CREDENTIAL_PROVIDER_META]!.oauthCredentialProvider.returnUrl);
     expect(`${returnUrl.origin}${returnUrl.pathname}`).toBe(`${BASE}/oauth/return`);
     expect(unsealReturnRef(keyring, returnUrl.searchParams.get('ref'), NOW, 60)).toMatchObject({ ok: true, value: { t: USER_TOKEN, s: 'user-1' } });
+  });
+
+  test('a made-up JWT naming someone else is refused with 401 before anything is sealed or forwarded', async () => {
+    nock(IDP).get('/pool/.well-known/jwks.json').optionally().reply(200, JWKS);
+    const gateway = nock('https://gw.example.test').post('/mcp').reply(200, {});
+    const forged = jwt({ iss: `${IDP}/pool`, sub: 'victim', token_use: 'access', exp: NOW + 3600 }).replace(/\.[^.]+$/, `.${USER_TOKEN.split('.')[2]}`);
+    for (const token of [forged, jwt({ sub: 'victim', exp: NOW + 3600 })]) {
+      const res = await invokeStreaming(createMcpProxyHandler(ENV), apiEvent({
+        method: 'POST', path: '/mcp', headers: { ...JSON_CT, Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 'c1', method: 'tools/call', params: { name: 'github___me', arguments: {} } }),
+      }));
+      expect(res.statusCode).toBe(401);
+      expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: '2.0', id: 'c1', error: { code: -32001 } });
+      expect(res.headers['www-authenticate']).toBe(`Bearer error="invalid_token", resource_metadata="${BASE}/.well-known/oauth-protected-resource/mcp"`);
+    }
+    expect(gateway.isDone()).toBe(false);
+    nock.cleanAll();
+  });
+
+  test('signing keys that cannot be read: 503 for the request id, nothing forwarded', async () => {
+    nock(IDP).get('/jwks-down.json').reply(500, 'oops');
+    const gateway = nock('https://gw.example.test').post('/mcp').reply(200, {});
+    const res = await invokeStreaming(createMcpProxyHandler({ ...ENV, IDP_JWKS_URI: `${IDP}/jwks-down.json` }), apiEvent({
+      method: 'POST', path: '/mcp', headers: { ...JSON_CT, Authorization: `Bearer ${USER_TOKEN}x` },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'github___me', arguments: {} } }),
+    }));
+    expect(res.statusCode).toBe(503);
+    expect(JSON.parse(res.body)).toMatchObject({ id: 9, error: { code: -32603 } });
+    expect(gateway.isDone()).toBe(false);
+    nock.cleanAll();
   });
 
   test('without RETURN_KEYS the proxy forwards the body byte for byte', async () => {
@@ -176,6 +216,16 @@ describe('return route', () => {
     await expect(completeWithSdk({ sessionUri: 'urn:s', userToken: USER_TOKEN }, config)).resolves.toBeUndefined();
     nock(AGENTCORE).post('/identities/CompleteResourceTokenAuth').reply(400, { message: 'Invalid or expired session' }, { 'x-amzn-errortype': 'ValidationException' });
     await expect(completeWithSdk({ sessionUri: 'urn:s', userToken: USER_TOKEN }, config)).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  test('a stalled AgentCore Identity call ends at IDP_TIMEOUT_MS and becomes a clear 502 page', async () => {
+    const config = readReturnConfig({ ...ENV, AGENTCORE_ENDPOINT: AGENTCORE, IDP_TIMEOUT_MS: '150' });
+    nock(AGENTCORE).post('/identities/CompleteResourceTokenAuth').delay(3000).reply(200, {});
+    const failure = await completeWithSdk({ sessionUri: 'urn:s', userToken: USER_TOKEN }, config).then(() => undefined, (e: unknown) => e as Error);
+    expect(failure?.name).toBe('AbortError');
+    expect(completionFailurePage(failure!.name).statusCode).toBe(502);
+    nock.abortPendingRequests();
+    nock.cleanAll();
   });
 
   test('a misconfigured return route names the variable', async () => {

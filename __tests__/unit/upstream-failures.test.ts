@@ -104,7 +104,7 @@ test('mcp-proxy MCP_MERGE_TOOLS_LIST_PAGES: the time budget ends the merge with 
   }
 });
 
-test('mcp-proxy MCP_MERGE_TOOLS_LIST_PAGES: a first page cut off mid-body goes on as far as it came, like pass-through', async () => {
+test('mcp-proxy MCP_MERGE_TOOLS_LIST_PAGES: a first page cut off mid-body is a 502 for the request id, like pass-through (never a truncated 200)', async () => {
   const gateway = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -119,10 +119,34 @@ test('mcp-proxy MCP_MERGE_TOOLS_LIST_PAGES: a first page cut off mid-body goes o
       ...TEST_ENV, MCP_MERGE_TOOLS_LIST_PAGES: '10', GATEWAY_URL: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/mcp`,
     });
     const res = await invokeStreaming(proxy, apiEvent({ method: 'POST', path: '/mcp', headers: JSON_CT, body: LIST }));
-    expect(res.statusCode).toBe(200);
-    expect(res.body).toBe('{"jsonrpc":"2.0","id":7,"result":{"tools":[');
+    expect(res.statusCode).toBe(502);
+    expect(JSON.parse(res.body)).toEqual({ jsonrpc: '2.0', id: 7, error: { code: -32603, message: 'the MCP gateway\'s answer was interrupted' } });
   } finally {
     gateway.closeAllConnections();
     await new Promise((resolve) => gateway.close(resolve));
+  }
+});
+
+test('mcp-proxy: a JSON answer that trickles forever ends at MCP_UPSTREAM_TIMEOUT_MS (whole exchange): 504 with the id, upstream socket closed', async () => {
+  let upstreamClosed!: Promise<void>;
+  const trickle = createServer((req, res) => {
+    upstreamClosed = new Promise((resolve) => req.socket.once('close', () => resolve()));
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.write('{"jsonrpc":"2.0","id":7,"result":{"pad":"');
+    const timer = setInterval(() => res.write('x'), 20);
+    res.on('close', () => clearInterval(timer));
+  });
+  await new Promise<void>((resolve) => trickle.listen(0, '127.0.0.1', resolve));
+  try {
+    const proxy = createMcpProxyHandler({
+      ...TEST_ENV, MCP_UPSTREAM_TIMEOUT_MS: '300', MCP_STREAM_IDLE_TIMEOUT_MS: '10000', GATEWAY_URL: `http://127.0.0.1:${(trickle.address() as AddressInfo).port}/mcp`,
+    });
+    const res = await invokeStreaming(proxy, apiEvent({ method: 'POST', path: '/mcp', headers: JSON_CT, body: LIST }));
+    expect(res.statusCode).toBe(504);
+    expect(JSON.parse(res.body)).toEqual({ jsonrpc: '2.0', id: 7, error: { code: -32603, message: 'the MCP gateway did not finish its answer in time' } });
+    await upstreamClosed;
+  } finally {
+    trickle.closeAllConnections();
+    await new Promise((resolve) => trickle.close(resolve));
   }
 });

@@ -120,6 +120,17 @@ export interface CimdDeps {
   readonly resolve: Resolver;
   readonly fetch: PinnedFetch;
   readonly now: () => number;
+  /** Deadline of the DNS lookup (the fetch has its own). Default FETCH_TIMEOUT_MS. */
+  readonly resolveTimeoutMs?: number;
+}
+
+/** The resolver's answer, or a `timeout` CimdError when it takes longer than `ms` (getaddrinfo has no deadline of its own). */
+function resolveWithin(resolve: Resolver, hostname: string, ms: number): Promise<string[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CimdError('timeout', `the host ${hostname} of the client_id did not resolve in time`)), ms);
+  });
+  return Promise.race([resolve(hostname), deadline]).finally(() => clearTimeout(timer));
 }
 
 const cache = new Map<string, { client: VerifiedClient; expires: number }>();
@@ -135,8 +146,9 @@ export async function resolveMetadataDocument(clientId: string, policy: Registra
   const url = checkDocumentUrl(clientId);
   let addresses: string[];
   try {
-    addresses = await deps.resolve(url.hostname.replace(/^\[|\]$/g, ''));
-  } catch {
+    addresses = await resolveWithin(deps.resolve, url.hostname.replace(/^\[|\]$/g, ''), deps.resolveTimeoutMs ?? FETCH_TIMEOUT_MS);
+  } catch (error) {
+    if (error instanceof CimdError) throw error;
     throw new CimdError('dns_failed', `the host ${url.hostname} of the client_id could not be resolved`);
   }
   if (addresses.length === 0 || !addresses.every(isPublicAddress)) {

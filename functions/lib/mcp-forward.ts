@@ -17,7 +17,10 @@ export function pickRequestHeaders(headers: Readonly<Record<string, string | und
 
 /**
  * RFC 9728 §5.1: the `resource_metadata` parameter of the bearer challenge. The gateway's names its
- * own metadata (which points at Cognito); clients must be sent to the façade's instead.
+ * own metadata (which points at Cognito); clients must be sent to the façade's instead. A 401 whose
+ * challenges include no Bearer one (say `Negotiate`) gets the façade's Bearer challenge added
+ * (RFC 9110 §11.6.1: one header may list several challenges), so an MCP client can still discover
+ * the façade.
  */
 export function rewriteWwwAuthenticate(value: string | null, resourceMetadataUrl: string, status: number): string | undefined {
   const param = `resource_metadata="${resourceMetadataUrl}"`;
@@ -26,7 +29,14 @@ export function rewriteWwwAuthenticate(value: string | null, resourceMetadataUrl
     return value.replace(/resource_metadata\s*=\s*("(?:[^"\\]|\\.)*"|[^,\s]*)/i, param);
   }
   if (status !== 401 && status !== 403) return value;
-  return /^\s*Bearer\s*$/i.test(value) ? `Bearer ${param}` : value.replace(/^\s*Bearer\s+/i, `Bearer ${param}, `);
+  // The Bearer challenge: at the start or after a comma, followed by its parameters or nothing.
+  const bearer = /(^|,)\s*Bearer(?=\s|,|$)\s*/i.exec(value);
+  if (!bearer) return status === 401 ? `${value}, Bearer ${param}` : value;
+  const at = bearer.index + bearer[0].length;
+  const rest = value.slice(at);
+  // Bearer with parameters ("Bearer error=…"): ours goes first; a bare "Bearer" (end or next challenge) gets just ours.
+  const params = rest !== '' && !rest.startsWith(',') && /^[A-Za-z0-9!#$%&'*+.^_`|~-]+\s*=/.test(rest);
+  return `${value.slice(0, bearer.index)}${bearer[1]}${bearer[1] ? ' ' : ''}Bearer ${param}${params ? ', ' : ''}${rest}`;
 }
 
 export type JsonRpcId = string | number | null;

@@ -2,6 +2,9 @@
  * Secrets by reference: `arn:aws:secretsmanager:...` reads AWS Secrets Manager (cached per container
  * for `SECRET_CACHE_SECONDS`, default 300, so a rotation reaches warm containers within minutes);
  * `env:NAME` reads a local environment variable, for development only.
+ * Every `GetSecretValue` has a deadline, `SECRET_TIMEOUT_MS` (default 3000, 100–20000), retries
+ * included: a stalled call then fails like any other, so the last good value is served (or, with
+ * none cached, the caller answers 503) instead of the request hanging until API Gateway gives up.
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { log } from './log';
@@ -27,6 +30,12 @@ function cacheSeconds(): number {
   return Number.isFinite(raw) && raw >= 0 ? raw : 300;
 }
 
+/** The deadline of one secret read; like SECRET_CACHE_SECONDS read when used, default when invalid. */
+export function secretTimeoutMs(): number {
+  const raw = Number(process.env.SECRET_TIMEOUT_MS ?? 3000);
+  return Number.isInteger(raw) && raw >= 100 && raw <= 20_000 ? raw : 3000;
+}
+
 export async function readSecret(ref: string, now: number = Date.now()): Promise<string> {
   if (ref.startsWith('env:')) {
     const value = process.env[ref.slice(4)];
@@ -39,12 +48,19 @@ export async function readSecret(ref: string, now: number = Date.now()): Promise
   const sdk = await import('@aws-sdk/client-secrets-manager');
   client ??= new sdk.SecretsManagerClient({});
   let value: string | undefined;
+  const timeoutMs = secretTimeoutMs();
   try {
-    const out = await client.send(new sdk.GetSecretValueCommand({ SecretId: ref }));
+    const out = await client.send(new sdk.GetSecretValueCommand({ SecretId: ref }), { abortSignal: AbortSignal.timeout(timeoutMs) });
     value = out.SecretString;
   } catch (err) {
-    if (hit) return hit.value; // serve the last good value through a transient outage
-    throw new SecretUnavailableError(ref, (err as Error).name || 'request failed');
+    const error = err as Error;
+    const reason = error.name === 'AbortError' || error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : error.message || error.name;
+    if (hit) {
+      // Serve the last good value through a transient outage.
+      log.warn('secret refresh failed; serving the cached value', { name: describeRef(ref), problem: `${error.name || 'Error'}: ${reason}` });
+      return hit.value;
+    }
+    throw new SecretUnavailableError(ref, `${error.name || 'Error'}: ${reason}`);
   }
   if (!value) throw new SecretUnavailableError(ref, 'it has no string value');
   cache.set(ref, { value, expires: now + cacheSeconds() * 1000 });

@@ -2,6 +2,8 @@
  * Lambda response streaming (API Gateway REST `response_transfer_mode = STREAM`). In Lambda the
  * runtime provides the global `awslambda`; elsewhere (the local server, tests) the response stream
  * is a Node `http.ServerResponse`-like writable whose `writeHead` takes the status and headers.
+ * Every wait on the response stream ends when the stream closes (the client left), so a handler is
+ * never held by a consumer that is gone.
  */
 import type { Writable } from 'node:stream';
 import type { Context } from 'aws-lambda';
@@ -40,11 +42,78 @@ export function startResponse(stream: ResponseStream, metadata: HttpResponseMeta
   return stream;
 }
 
-/** Writes a chunk, waiting for drain when the consumer is slower than the producer. */
-export async function writeChunk(stream: Writable, chunk: Uint8Array | string): Promise<void> {
-  if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+/** The response stream closed before the whole body was written: the client is gone. */
+export class StreamClosedError extends Error {
+  constructor() {
+    super('the response stream closed');
+    this.name = 'StreamClosedError';
+  }
 }
 
+/** True once the stream can take no more data. */
+export function isClosed(stream: Writable): boolean {
+  return stream.destroyed || stream.writableEnded || (stream as { closed?: boolean }).closed === true;
+}
+
+/**
+ * Calls `onClose` once when the stream closes or fails before its body was completely written
+ * (the client disconnected); returns a function that stops listening.
+ */
+export function onClientGone(stream: Writable, onClose: () => void): () => void {
+  const listener = () => {
+    if (!stream.writableFinished) onClose();
+  };
+  stream.once('close', listener);
+  stream.once('error', listener);
+  return () => {
+    stream.off('close', listener);
+    stream.off('error', listener);
+  };
+}
+
+/**
+ * Writes a chunk, waiting for drain when the consumer is slower than the producer; rejects with
+ * `StreamClosedError` when the stream is (or becomes) closed instead of waiting forever.
+ */
+export async function writeChunk(stream: Writable, chunk: Uint8Array | string): Promise<void> {
+  if (isClosed(stream)) throw new StreamClosedError();
+  if (stream.write(chunk)) return;
+  await new Promise<void>((resolve, reject) => {
+    const done = (error?: unknown) => {
+      stream.off('drain', drained);
+      stream.off('close', closed);
+      stream.off('error', closed);
+      if (error) reject(error);
+      else resolve();
+    };
+    const drained = () => done();
+    const closed = () => done(new StreamClosedError());
+    stream.on('drain', drained);
+    stream.on('close', closed);
+    stream.on('error', closed);
+  });
+}
+
+/** Ends the stream; resolves when it finished or closed (never waits on a stream that is gone). */
 export function endStream(stream: Writable): Promise<void> {
-  return new Promise((resolve) => stream.end(resolve));
+  if (stream.destroyed || stream.writableFinished) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('finish', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('finish', done);
+    stream.on('close', done);
+    stream.on('error', done);
+    if (!stream.writableEnded) stream.end();
+  });
+}
+
+/** Ends the response as a broken transfer: the client sees the body was cut, not a clean end. */
+export function abortStream(stream: Writable): void {
+  if (stream.destroyed) return;
+  stream.on('error', () => undefined); // the error is the signal to the consumer, not a crash here
+  stream.destroy(new Error('upstream response interrupted'));
 }

@@ -15,7 +15,8 @@
  * response with the request's id is read (other events, e.g. notifications, are dropped in the
  * merged answer, which is `application/json`: the client accepted both, MCP Streamable HTTP).
  * Anything else (errors, a page over 4 MiB, a page that does not parse, no `nextCursor`) is passed on
- * byte for byte as the gateway sent it.
+ * byte for byte as the gateway sent it; a first page that breaks off mid-body is reported
+ * (`interrupted`), and the proxy answers it like any interrupted answer (502 for the request's id).
  */
 import type { UpstreamResponse } from './outbound';
 import { ConfigError } from './config';
@@ -65,6 +66,8 @@ interface Buffered {
   readonly complete: boolean;
   /** The rest of the body when reading stopped early (too large, or out of time). */
   readonly rest?: AsyncIterable<Uint8Array>;
+  /** The connection broke before the body ended. */
+  readonly broken?: boolean;
   /** Drops the rest of the body. */
   readonly discard: () => void;
 }
@@ -96,7 +99,7 @@ async function readBounded(stream: AsyncIterable<Uint8Array> | null, maxBytes: n
     try {
       next = await Promise.race([pending, timedOut]);
     } catch {
-      return { chunks, complete: false, discard }; // the connection broke: what arrived is all there is
+      return { chunks, complete: false, broken: true, discard }; // the connection broke: what arrived is all there is
     }
     if (next === 'timeout') return { chunks, complete: false, rest: remaining(iterator, pending), discard };
     if (next.done) return { chunks, complete: true, discard };
@@ -164,6 +167,8 @@ export interface MergeOutcome {
   /** A `nextCursor` is still in the answer (the cap, a failed page or the time budget stopped it). */
   readonly more: boolean;
   readonly body: string | AsyncIterable<Uint8Array>;
+  /** The first page broke off mid-body: there is no complete answer to pass on. */
+  readonly interrupted?: boolean;
 }
 
 /**
@@ -176,6 +181,7 @@ export async function mergeToolsListPages(
   const signal = AbortSignal.timeout(options.timeoutMs);
   const buffered = await readBounded(first.body, MAX_PAGE_BYTES, signal);
   const untouched: MergeOutcome = { merged: false, pages: 1, more: false, body: replay(buffered) };
+  if (buffered.broken) return { ...untouched, interrupted: true };
   if (!buffered.complete) return untouched;
   const firstPage = pageOf(first, text(buffered.chunks), request.id);
   if (!firstPage?.nextCursor) return untouched;

@@ -52,7 +52,11 @@ export const completeWithSdk: CompleteResourceTokenAuth = async (input, config) 
       ? { endpoint: config.agentcoreEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
   });
-  await client.send(new sdk.CompleteResourceTokenAuthCommand({ sessionUri: input.sessionUri, userIdentifier: { userToken: input.userToken } }));
+  // The same deadline as the IdP calls (IDP_TIMEOUT_MS), retries included: a stalled service is an error.
+  await client.send(
+    new sdk.CompleteResourceTokenAuthCommand({ sessionUri: input.sessionUri, userIdentifier: { userToken: input.userToken } }),
+    { abortSignal: AbortSignal.timeout(config.upstreamTimeoutMs) },
+  );
 };
 
 const SESSION_URI = /^[\x21-\x7e]{1,2048}$/;

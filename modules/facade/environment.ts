@@ -18,6 +18,7 @@
  * | SECRET_CACHE_SECONDS          | every function that reads a secret                | facade.secretCacheSeconds |
  * | GATEWAY_URL, MCP_MAX_BODY_BYTES, MCP_UPSTREAM_TIMEOUT_MS, MCP_MERGE_TOOLS_LIST_PAGES | mcp-proxy | gateway, facade.mcp |
  * | RETURN_KEYS                   | mcp-proxy, oauth-return (3-legged OAuth only)     | secret ARN |
+ * | IDP_ISSUER, IDP_JWKS_URI      | mcp-proxy (3-legged OAuth only)                   | Cognito |
  * | IDP_ISSUER, IDP_AUTHORIZATION_ENDPOINT, IDP_TOKEN_ENDPOINT, RETURN_CLIENT_ID, CLOCK_SKEW_SECONDS | oauth-return | Cognito, return client |
  */
 import { FUNCTION_KEY_GROUPS, KEY_GROUP_VARIABLES, type KeyGroup } from '../../functions/lib/config';
@@ -128,9 +129,12 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
     });
     // With RETURN_KEYS set the proxy gives every tools/call the façade's return URL with a sealed
     // reference to the caller's token (functions/lib/return-ref.ts); without, it forwards unchanged.
+    // The caller's token is verified (pool issuer and JWKS) before its subject is sealed.
     if (i.oauthReturn) {
       env.RETURN_KEYS = i.oauthReturn.returnKeysSecretArn;
       env.SECRET_CACHE_SECONDS = String(i.secretCacheSeconds);
+      env.IDP_ISSUER = i.idp.issuer;
+      env.IDP_JWKS_URI = i.idp.jwks;
     }
   }
   if (fn === 'oauth-return') {
