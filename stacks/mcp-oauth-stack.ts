@@ -11,7 +11,7 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktn';
 import type { ResolvedConfig } from './config/types';
-import { configureTerraform } from './terraform-settings';
+import { configureTerraform, preventDestroyOfUsersAndKeys, withRequiredVersion, withRequiredVersionHcl } from './terraform-settings';
 import { MAX_LAMBDA_TIMEOUT_SECONDS, MCP_PROXY_OVERHEAD_SECONDS, MAX_UPSTREAM_TIMEOUT_SECONDS, hasThreeLeggedTargets } from './config/features';
 import { OPTIONAL_ROUTES, PATHS, ROUTES, type OptionalFunctionName } from '../functions/lib/routes';
 import { StackInputs } from '../modules/inputs';
@@ -27,6 +27,8 @@ export interface McpOAuthStackOptions {
   readonly projectRoot: string;
   /** Where function bundles are written. @default '<projectRoot>/dist/functions' */
   readonly bundleDir?: string;
+  /** Where a local backend's state lives. @default projectRoot */
+  readonly stateDir?: string;
 }
 
 
@@ -54,7 +56,7 @@ export class McpOAuthStack extends TerraformStack {
     // The streaming integration waits as long as the function may run.
     const streamingTimeoutMs = mcpProxyTimeoutSeconds * 1000;
     const threeLegged = hasThreeLeggedTargets(config.gateway);
-    configureTerraform(this, config, { streamingTimeoutMs, authorizationCodeTargets: threeLegged });
+    configureTerraform(this, config, { streamingTimeoutMs, authorizationCodeTargets: threeLegged }, { stateDir: options.stateDir ?? options.projectRoot });
     this.inputs = new StackInputs(this);
 
     this.endpoint = new FacadeEndpoint(this, 'endpoint', { name: `${config.name}-facade`, stageName: facade.stageName, customDomain: facade.customDomain });
@@ -148,6 +150,15 @@ export class McpOAuthStack extends TerraformStack {
     });
 
     this.addOutputs(config, gatewayUrl);
+    if (config.terraform.protected) preventDestroyOfUsersAndKeys(this);
+  }
+
+  override toTerraform(): { [key: string]: unknown } {
+    return withRequiredVersion(super.toTerraform());
+  }
+
+  override toHclTerraform(): { [key: string]: unknown } {
+    return withRequiredVersionHcl(super.toHclTerraform() as { hcl: string; metadata: { [key: string]: unknown } });
   }
 
   private addOutputs(config: ResolvedConfig, gatewayUrl: string): void {

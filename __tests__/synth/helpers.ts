@@ -31,7 +31,7 @@ export function synthExample(file: string, change?: (config: Json) => void): Syn
   const config = validateConfig(input, { projectRoot: PROJECT_ROOT });
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
   const bundleDir = path.join(root, 'bundles');
-  const { stackDir } = synthesize(config, { outdir: path.join(root, 'cdktf.out'), bundleDir });
+  const { stackDir } = synthesize(config, { outdir: path.join(root, 'cdktf.out'), bundleDir, stateDir: root });
   const json = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
   return { config, dir: stackDir, json, bundleDir, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
@@ -72,7 +72,7 @@ export function functionsByName(json: Json): Map<string, { address: string; body
 export function inlinePolicies(json: Json, roleAddress: string): Json[] {
   return Object.values(resources(json, 'aws_iam_role_policy'))
     .filter((p) => p.role === ref(roleAddress, 'id'))
-    .map((p) => JSON.parse(p.policy));
+    .map((p) => parseDocument(p.policy));
 }
 
 /** Full request path of every aws_api_gateway_resource, by address. */
@@ -101,3 +101,36 @@ export function allStrings(value: Json): string[] {
 }
 
 export { PROJECT_ROOT };
+
+/**
+ * The document behind a policy (or any `jsonencode()`d) argument: plain JSON, or the synthesized
+ * `${jsonencode({"Key" = value, …})}` expression (modules/iam.ts), read back with bare references
+ * as `${…}` strings, which is what Terraform interpolates into the document.
+ */
+export function parseDocument(value: string): Json {
+  const match = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(value);
+  if (!match) return JSON.parse(value);
+  const src = match[1];
+  let out = '';
+  for (let i = 0; i < src.length; ) {
+    const c = src[i];
+    if (c === '"') {
+      // A quoted string (may hold ${…} templates); copy it verbatim through the closing quote.
+      let j = i + 1;
+      while (src[j] !== '"') j += src[j] === '\\' ? 2 : 1;
+      out += src.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === '=') {
+      out += ':';
+      i++;
+    } else if (/[A-Za-z_]/.test(c)) {
+      const ident = /^[A-Za-z_][\w.\-[\]*]*/.exec(src.slice(i))![0];
+      out += ['true', 'false', 'null'].includes(ident) ? ident : JSON.stringify(`\${${ident}}`);
+      i += ident.length;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return JSON.parse(out);
+}

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { OPTIONAL_ROUTES, PATHS } from '../../functions/lib/routes';
 import {
-  allStrings, functionsByName, inlinePolicies, ref, referencedAddress, resourcePaths, resources, synthExample, type Json, type Synthesized,
+  allStrings, functionsByName, inlinePolicies, ref, referencedAddress, resourcePaths, resources, synthExample, type Json, type Synthesized, parseDocument,
 } from './helpers';
 
 const CANARY = 'CANARY-3lo-secret-from-environment-0123456789';
@@ -146,7 +146,7 @@ describe('least privilege', () => {
     expect(JSON.stringify(statement.Resource)).not.toContain('m2m');
     expect(JSON.stringify(statement.Resource)).not.toContain('token-vault/team');
     for (const [, p] of Object.entries(resources(variant.json, 'aws_iam_role_policy'))) {
-      const actions = (JSON.parse(p.policy).Statement as Json[]).flatMap((s) => s.Action as string[]);
+      const actions = (parseDocument(p.policy).Statement as Json[]).flatMap((s) => s.Action as string[]);
       if (p.role !== ref(roleOf(variant, 'oauth-return'), 'id')) expect(actions).not.toContain('bedrock-agentcore:CompleteResourceTokenAuth');
     }
   });
@@ -154,7 +154,7 @@ describe('least privilege', () => {
   test('the return keys are readable by exactly mcp-proxy and oauth-return', () => {
     const arn = ref(returnKeys(gh), 'arn');
     const readers = Object.values(resources(gh.json, 'aws_iam_role_policy'))
-      .filter((p) => (JSON.parse(p.policy).Statement as Json[]).some((s) => (s.Resource as string[]).includes(arn)))
+      .filter((p) => (parseDocument(p.policy).Statement as Json[]).some((s) => (s.Resource as string[]).includes(arn)))
       .map((p) => p.role);
     expect(readers.sort()).toEqual([ref(roleOf(gh, 'mcp-proxy'), 'id'), ref(roleOf(gh, 'oauth-return'), 'id')].sort());
     const [mcpProxy] = inlinePolicies(gh.json, roleOf(gh, 'mcp-proxy'));
