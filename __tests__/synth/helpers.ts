@@ -25,14 +25,15 @@ export interface Synthesized {
 }
 
 /** Synthesizes `examples/<file>`, optionally changed by `change` (which gets a deep copy). */
-export function synthExample(file: string, change?: (config: Json) => void): Synthesized {
+export function synthExample(file: string, change?: (config: Json) => void, options: { stage?: string; hcl?: boolean } = {}): Synthesized {
   const input = structuredClone(readConfigFile(file)) as DeploymentConfig;
   change?.(input);
-  const config = validateConfig(input, { projectRoot: PROJECT_ROOT });
+  const config = validateConfig(input, { projectRoot: PROJECT_ROOT, stage: options.stage });
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
   const bundleDir = path.join(root, 'bundles');
-  const { stackDir } = synthesize(config, { outdir: path.join(root, 'cdktf.out'), bundleDir, stateDir: root });
-  const json = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
+  const { stackDir } = synthesize(config, { outdir: path.join(root, 'cdktf.out'), bundleDir, stateDir: root, hcl: options.hcl ?? false });
+  // With HCL output, `json` is the metadata cdktn writes next to cdk.tf.
+  const json = JSON.parse(fs.readFileSync(path.join(stackDir, options.hcl ? 'metadata.json' : 'cdk.tf.json'), 'utf8'));
   return { config, dir: stackDir, json, bundleDir, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 
@@ -124,7 +125,7 @@ export function parseDocument(value: string): Json {
       out += ':';
       i++;
     } else if (/[A-Za-z_]/.test(c)) {
-      const ident = /^[A-Za-z_][\w.\-[\]*]*/.exec(src.slice(i))![0];
+      const ident = /^[A-Za-z_][\w.-]*(?:\[\d+\][\w.-]*)*/.exec(src.slice(i))![0];
       out += ['true', 'false', 'null'].includes(ident) ? ident : JSON.stringify(`\${${ident}}`);
       i += ident.length;
     } else {

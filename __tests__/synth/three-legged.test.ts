@@ -222,8 +222,8 @@ describe('gateway targets and the workload identity', () => {
   });
 
   test('the provider constraint demands a provider with grant_type; without 3-legged targets it stays lower', () => {
-    expect(gh.json.terraform.required_providers.aws.version).toBe('>= 6.32.0, < 7.0.0');
-    expect(minimal.json.terraform.required_providers.aws.version).toBe('>= 6.26.0, < 7.0.0');
+    expect(gh.json.terraform.required_providers.aws.version).toBe('>= 6.32.0, != 6.36.0, < 7.0.0');
+    expect(minimal.json.terraform.required_providers.aws.version).toBe('>= 6.26.0, != 6.36.0, < 7.0.0');
   });
 
   test('credential providers: custom (discovery) and every built-in vendor, client secrets write-only', () => {

@@ -13,10 +13,23 @@ test('root usage: aws provider with region and default tags, local backend, vers
   const s = synthExample('examples/minimal.config.ts');
   try {
     expect(s.json.provider.aws).toEqual([{ region: 'us-east-1', default_tags: [{ tags: { project: 'mcp-oauth-demo' } }] }]);
-    expect(s.json.terraform.backend).toEqual({ local: { path: 'terraform.tfstate' } });
+    // State outside cdktf.out (which the CLI rewrites), at the project root, relative to the stack directory.
+    expect(s.json.terraform.backend).toEqual({ local: { path: '../../../terraform.mcp-oauth-demo.tfstate' } });
     expect(s.json.terraform.required_version).toBe('>= 1.11.0');
     // Default 60 s MCP timeout → streaming integration above 29 s → aws >= 6.26.0.
-    expect(s.json.terraform.required_providers.aws).toEqual({ source: 'hashicorp/aws', version: '>= 6.26.0, < 7.0.0' });
+    expect(s.json.terraform.required_providers.aws).toEqual({ source: 'hashicorp/aws', version: '>= 6.26.0, != 6.36.0, < 7.0.0' });
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a local backend path in the config is relative to the project root, never inside cdktf.out', () => {
+  const s = synthExample('examples/minimal.config.ts', (c) => {
+    c.terraform = { backend: { type: 'local', path: 'state/demo.tfstate' } };
+  });
+  try {
+    const root = path.resolve(s.dir, '..', '..', '..');
+    expect(path.resolve(s.dir, s.json.terraform.backend.local.path)).toBe(path.join(root, 'state', 'demo.tfstate'));
   } finally {
     s.cleanup();
   }
@@ -27,7 +40,7 @@ test('a streaming timeout within 29 s only needs aws >= 6.25.0', () => {
     c.facade = { mcp: { upstreamTimeoutSeconds: 20 } };
   });
   try {
-    expect(s.json.terraform.required_providers.aws.version).toBe('>= 6.25.0, < 7.0.0');
+    expect(s.json.terraform.required_providers.aws.version).toBe('>= 6.25.0, != 6.36.0, < 7.0.0');
   } finally {
     s.cleanup();
   }
