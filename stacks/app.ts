@@ -35,10 +35,19 @@ export function synthesize(config: ResolvedConfig, options: SynthOptions = {}): 
   // The Terraform releases the stack targets: cdktn checks every feature it emits (write-only
   // arguments need 1.11) against this range. The CLI reads the same range from cdktf.json.
   const hcl = options.hcl ?? process.env.SYNTH_HCL_OUTPUT === 'true';
-  const app = new App({ outdir, hclOutput: hcl, context: { [TARGET_VERSIONS_CONTEXT]: TARGET_VERSIONS } });
-  if (app.hclOutput !== hcl) throw new Error(`SYNTH_HCL_OUTPUT=${process.env.SYNTH_HCL_OUTPUT} contradicts the requested ${hcl ? 'HCL' : 'JSON'} output`);
-  const stack = new McpOAuthStack(app, config, { projectRoot: PROJECT_ROOT, bundleDir: options.bundleDir, stateDir: options.stateDir });
-  app.synth();
+  // cdktn 0.24's stack synthesizer reads only $SYNTH_HCL_OUTPUT (not App's hclOutput), so the
+  // variable is set for this synthesis and restored afterwards.
+  const previous = process.env.SYNTH_HCL_OUTPUT;
+  process.env.SYNTH_HCL_OUTPUT = String(hcl);
+  let stack: McpOAuthStack;
+  try {
+    const app = new App({ outdir, hclOutput: hcl, context: { [TARGET_VERSIONS_CONTEXT]: TARGET_VERSIONS } });
+    stack = new McpOAuthStack(app, config, { projectRoot: PROJECT_ROOT, bundleDir: options.bundleDir, stateDir: options.stateDir });
+    app.synth();
+  } finally {
+    if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+    else process.env.SYNTH_HCL_OUTPUT = previous;
+  }
   const stackDir = path.join(outdir, 'stacks', config.name);
   // The other format from an earlier synth would be read by Terraform too (duplicate resources).
   const [written, stale] = hcl ? ['cdk.tf', 'cdk.tf.json'] : ['cdk.tf.json', 'cdk.tf'];

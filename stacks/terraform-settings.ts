@@ -121,6 +121,21 @@ class NoBackend extends TerraformBackend {
   }
 }
 
+/** cdktn 0.24 leaves `project` out of the HCL `workspaces` block (the JSON has it); these add it. */
+const hclProject = (project: string | undefined): Fragment => (project === undefined ? {} : { project: { value: project, type: 'simple', storageClassType: 'string' } });
+
+class NamedWorkspace extends NamedCloudWorkspace {
+  override toHclTerraform(): Fragment {
+    return { ...super.toHclTerraform(), ...hclProject(this.project) };
+  }
+}
+
+class TaggedWorkspaces extends TaggedCloudWorkspaces {
+  override toHclTerraform(): Fragment {
+    return { ...super.toHclTerraform(), ...hclProject(this.project) };
+  }
+}
+
 /** `required_version` in the synthesized JSON's terraform block. */
 export function withRequiredVersion(json: Fragment): Fragment {
   json.terraform = { required_version: REQUIRED_TERRAFORM, ...json.terraform };
@@ -135,7 +150,15 @@ export function withRequiredVersion(json: Fragment): Fragment {
 export function withRequiredVersionHcl(result: { hcl: string; metadata: Fragment }): { hcl: string; metadata: Fragment } {
   const hcl = result.hcl.replace(/^terraform \{\n/, `terraform {\n  required_version = ${JSON.stringify(REQUIRED_TERRAFORM)}\n`);
   if (hcl === result.hcl) throw new Error('synthesized HCL has no terraform block to add required_version to');
-  return { ...result, hcl };
+  return { ...result, hcl: unquoteDependsOn(hcl) };
+}
+
+/**
+ * cdktn renders `depends_on` entries as quoted strings, which Terraform still accepts but warns about
+ * ("Quoted references are deprecated", once per entry): written as bare references instead.
+ */
+export function unquoteDependsOn(hcl: string): string {
+  return hcl.replace(/^(\s*depends_on = \[\n)((?:\s*"[A-Za-z0-9_.-]+",\n)*)/gm, (_m, head: string, items: string) => head + items.replace(/"([A-Za-z0-9_.-]+)"/g, '$1'));
 }
 
 export interface TerraformSettingsOptions {
@@ -184,7 +207,7 @@ function addBackend(stack: TerraformStack, config: ResolvedConfig, options: Terr
       new CloudBackend(stack, {
         hostname: backend.hostname,
         organization: backend.organization,
-        workspaces: 'name' in backend.workspace ? new NamedCloudWorkspace(backend.workspace.name, backend.project) : new TaggedCloudWorkspaces([...backend.workspace.tags], backend.project),
+        workspaces: 'name' in backend.workspace ? new NamedWorkspace(backend.workspace.name, backend.project) : new TaggedWorkspaces([...backend.workspace.tags], backend.project),
       });
       return;
   }

@@ -32,14 +32,20 @@ export function synthExample(file: string, change?: (config: Json) => void, opti
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
   const bundleDir = path.join(root, 'bundles');
   const { stackDir } = synthesize(config, { outdir: path.join(root, 'cdktf.out'), bundleDir, stateDir: root, hcl: options.hcl ?? false });
-  // With HCL output, `json` is the metadata cdktn writes next to cdk.tf.
-  const json = JSON.parse(fs.readFileSync(path.join(stackDir, options.hcl ? 'metadata.json' : 'cdk.tf.json'), 'utf8'));
+  // With HCL output there is no JSON to read (`json` is empty; read cdk.tf).
+  const json = options.hcl ? {} : JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
   return { config, dir: stackDir, json, bundleDir, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 
 /** Resources of one type, keyed by logical id, without cdktf's `//` metadata. */
 export function resources(json: Json, type: string): Record<string, Json> {
   const all = json.resource?.[type] ?? {};
+  return Object.fromEntries(Object.entries(all).map(([id, body]) => [id, withoutMetadata(body)]));
+}
+
+/** Ephemeral resources of one type, keyed by logical id, without cdktf's `//` metadata. */
+export function ephemerals(json: Json, type: string): Record<string, Json> {
+  const all = json.ephemeral?.[type] ?? {};
   return Object.fromEntries(Object.entries(all).map(([id, body]) => [id, withoutMetadata(body)]));
 }
 

@@ -3,7 +3,7 @@
  * over a sensitive variable, an ephemeral resource or a resource attribute — never a literal — and
  * secrets reach Secrets Manager and AgentCore Identity only through write-only arguments.
  */
-import { allStrings, resources, synthExample, type Json, type Synthesized } from './helpers';
+import { allStrings, resources, synthExample, ephemerals, type Json, type Synthesized } from './helpers';
 
 let synthesized: Record<string, Synthesized>;
 const EXAMPLES = ['minimal', 'existing-gateway', 'federated', 'gateway-targets', 'module', 'three-legged'];
@@ -84,7 +84,7 @@ describe.each(EXAMPLES)('%s', (example) => {
 describe('signing keys', () => {
   test('generate: an ephemeral GetRandomPassword value, written once per signing_keys_version', () => {
     const json = synthesized.minimal.json;
-    expect(json.ephemeral.aws_secretsmanager_random_password.signing_keys).toEqual({ password_length: 64, exclude_punctuation: true });
+    expect(ephemerals(json, 'aws_secretsmanager_random_password').signing_keys).toEqual({ password_length: 64, exclude_punctuation: true });
     const version = Object.entries(resources(json, 'aws_secretsmanager_secret_version')).find(([k]) => k.startsWith('secrets_signing-keys'))?.[1];
     expect(version).toMatchObject({
       secret_string_wo: '${ephemeral.aws_secretsmanager_random_password.signing_keys.random_password}',
