@@ -29,24 +29,6 @@ export interface ManagedSecretProps {
   readonly recoveryWindowDays?: number;
 }
 
-/**
- * `lifecycle.replace_triggered_by` takes bare references: Terraform's JSON syntax accepts only
- * `"aws_x.y.id"`, native HCL also `"${aws_x.y.id}"`, and cdktn's HCL renderer quotes every string, so
- * the HCL output gets the interpolated form.
- */
-class SecretVersion extends SecretsmanagerSecretVersion {
-  override toHclTerraform(): { [key: string]: unknown } {
-    const fragment = super.toHclTerraform() as { resource: Record<string, Record<string, { lifecycle?: { replace_triggered_by?: unknown[] } }>> };
-    for (const byId of Object.values(fragment.resource)) {
-      for (const body of Object.values(byId)) {
-        const triggers = body.lifecycle?.replace_triggered_by;
-        if (triggers) body.lifecycle!.replace_triggered_by = triggers.map((t) => (typeof t === 'string' && !t.startsWith('${') ? `\${${t}}` : t));
-      }
-    }
-    return fragment;
-  }
-}
-
 export class ManagedSecret extends Construct {
   readonly secret: SecretsmanagerSecret;
   readonly version: SecretsmanagerSecretVersion;
@@ -58,7 +40,7 @@ export class ManagedSecret extends Construct {
       description: props.description,
       recoveryWindowInDays: props.recoveryWindowDays ?? 7,
     });
-    this.version = new SecretVersion(this, 'value', {
+    this.version = new SecretsmanagerSecretVersion(this, 'value', {
       secretId: this.secret.id,
       secretStringWo: props.valueWo,
       secretStringWoVersion: props.version,

@@ -11,6 +11,7 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktn';
 import type { ResolvedConfig } from './config/types';
+import { declareModuleInputs, requireRegion, tagEverything } from './module-inputs';
 import { configureTerraform, preventDestroyOfUsersAndKeys, withRequiredVersion, withRequiredVersionHcl } from './terraform-settings';
 import { MAX_LAMBDA_TIMEOUT_SECONDS, MCP_PROXY_OVERHEAD_SECONDS, MAX_UPSTREAM_TIMEOUT_SECONDS, hasThreeLeggedTargets } from './config/features';
 import { OPTIONAL_ROUTES, PATHS, ROUTES, type OptionalFunctionName } from '../functions/lib/routes';
@@ -43,8 +44,12 @@ export class McpOAuthStack extends TerraformStack {
   /** `<base>/oauth/return`, with 3-legged OAuth targets. */
   readonly oauthReturnUrl?: string;
 
-  constructor(scope: Construct, config: ResolvedConfig, options: McpOAuthStackOptions) {
-    super(scope, config.name);
+  constructor(scope: Construct, synthesized: ResolvedConfig, options: McpOAuthStackOptions) {
+    super(scope, synthesized.name);
+    // Module usage: per-instance values are Terraform variables (stacks/module-inputs.ts).
+    const moduleInputs = synthesized.terraform.usage === 'module' ? declareModuleInputs(this, synthesized) : undefined;
+    const config = moduleInputs?.config ?? synthesized;
+    const namePrefix = moduleInputs?.namePrefix ?? config.name;
     const { facade } = config;
     // mcp-proxy runs MCP_PROXY_OVERHEAD_SECONDS longer than one upstream exchange may take; the
     // validator keeps that within Lambda's maximum (upstreamTimeoutSeconds <= 895).
@@ -59,13 +64,13 @@ export class McpOAuthStack extends TerraformStack {
     configureTerraform(this, config, { streamingTimeoutMs, authorizationCodeTargets: threeLegged }, { stateDir: options.stateDir ?? options.projectRoot });
     this.inputs = new StackInputs(this);
 
-    this.endpoint = new FacadeEndpoint(this, 'endpoint', { name: `${config.name}-facade`, stageName: facade.stageName, customDomain: facade.customDomain });
+    this.endpoint = new FacadeEndpoint(this, 'endpoint', { name: `${namePrefix}-facade`, stageName: facade.stageName, customDomain: facade.customDomain });
     // The 3-legged OAuth return route: the public client's only callback, the targets' default return URL.
     this.oauthReturnUrl = threeLegged ? `${this.endpoint.baseUrl}${PATHS.oauthReturn}` : undefined;
 
     this.identity = new Identity(this, 'identity', {
       config: config.identity,
-      namePrefix: config.name,
+      namePrefix,
       callbackUrl: this.endpoint.callbackUrl,
       defaultLogoutUrl: `${this.endpoint.baseUrl}/`,
       inputs: this.inputs,
@@ -75,7 +80,7 @@ export class McpOAuthStack extends TerraformStack {
     if (config.gateway.kind === 'create') {
       this.gateway = new AgentCoreGateway(this, 'gateway', {
         config: config.gateway,
-        namePrefix: config.name,
+        namePrefix,
         discoveryUrl: this.identity.endpoints.discovery,
         idp: { issuer: this.identity.endpoints.issuer, jwksUri: this.identity.endpoints.jwks },
         allowedClients: this.identity.allowedClientIds,
@@ -89,7 +94,7 @@ export class McpOAuthStack extends TerraformStack {
     const gatewayUrl = this.gateway ? this.gateway.url : (config.gateway as { url: string }).url;
 
     this.secrets = new FacadeSecrets(this, 'secrets', {
-      namePrefix: config.name,
+      namePrefix,
       signingKeys: facade.signingKeys,
       userFlowClient: this.identity.userFlowClient,
       recoveryWindowDays: facade.secretRecoveryWindowDays,
@@ -101,7 +106,7 @@ export class McpOAuthStack extends TerraformStack {
     const returnKeys = this.secrets.returnKeys;
     const returnClient = this.identity.returnClient;
     this.functions = new FacadeFunctions(this, 'functions', {
-      namePrefix: config.name,
+      namePrefix,
       projectRoot: options.projectRoot,
       bundleDir: options.bundleDir,
       memoryMb: facade.memoryMb,
@@ -151,6 +156,10 @@ export class McpOAuthStack extends TerraformStack {
 
     this.addOutputs(config, gatewayUrl);
     if (config.terraform.protected) preventDestroyOfUsersAndKeys(this);
+    if (moduleInputs) {
+      requireRegion(this, this.endpoint.restApi, config.region);
+      tagEverything(this, moduleInputs.tags);
+    }
   }
 
   override toTerraform(): { [key: string]: unknown } {

@@ -179,8 +179,8 @@ export function stubForOlderProvider(stackDir: string, provider: LocalProvider):
  * integration settings aws 5.x lacks (`response_transfer_mode`, streaming timeouts above 29 s) and
  * pins the provider to the local version in an override file. Returns what was changed.
  */
-export function adaptHclToLocalProvider(stackDir: string, provider: LocalProvider, opts: { fakeCredentials: boolean }): string[] {
-  const file = path.join(stackDir, 'cdk.tf');
+export function adaptHclToLocalProvider(stackDir: string, provider: LocalProvider, opts: { fakeCredentials: boolean; file?: string }): string[] {
+  const file = path.join(stackDir, opts.file ?? 'cdk.tf');
   let hcl = fs.readFileSync(file, 'utf8');
   const changes: string[] = [];
   if (compareVersions(provider.version, '6.25.0') < 0) {
@@ -189,6 +189,11 @@ export function adaptHclToLocalProvider(stackDir: string, provider: LocalProvide
     let clamped = 0;
     hcl = hcl.replace(/^(\s*timeout_milliseconds\s*=\s*)(\d+)$/gm, (m, head: string, ms: string) => (Number(ms) > 29_000 ? (clamped++, `${head}29000`) : m));
     if (streaming) changes.push(`removed response_transfer_mode from ${streaming} integrations (aws >= 6.25.0)`);
+    const regionReads = hcl.match(/data\.aws_region\.[A-Za-z0-9_-]+\.region\b/g)?.length ?? 0;
+    if (compareVersions(provider.version, '6.0.0') < 0 && regionReads) {
+      hcl = hcl.replace(/(data\.aws_region\.[A-Za-z0-9_-]+)\.region\b/g, '$1.name');
+      changes.push(`data.aws_region …region → …name in ${regionReads} expressions (the 6.x attribute)`);
+    }
     if (clamped) changes.push(`${clamped} streaming timeout_milliseconds → 29000 (aws >= 6.26.0)`);
   }
   fs.writeFileSync(file, hcl);
