@@ -11,6 +11,9 @@
  * deleted without a recovery window (`recovery_window_in_days = 0`), so the same names can be
  * created again at once.
  */
+import type { TerraformStack } from 'cdktn';
+import { CognitoUserPool } from '@cdktn/provider-aws/lib/cognito-user-pool';
+import { SecretsmanagerSecret } from '@cdktn/provider-aws/lib/secretsmanager-secret';
 import type { ResolvedBackend, ResolvedConfig } from './config/types';
 
 export const DEFAULT_PROTECTED_STAGES: readonly string[] = ['prod'];
@@ -57,4 +60,19 @@ function stagedBackend(backend: ResolvedBackend, stage: string): ResolvedBackend
       // A named workspace per stage; tagged workspaces already select by name at `terraform workspace select`.
       return 'name' in backend.workspace ? { ...backend, workspace: { name: `${backend.workspace.name}-${stage}` } } : backend;
   }
+}
+
+/**
+ * A protected stage keeps users and keys: `prevent_destroy` on every Cognito user pool and Secrets
+ * Manager secret in the stack (Terraform then refuses a plan that would destroy them).
+ */
+export function preventDestroyOfUsersAndKeys(stack: TerraformStack): number {
+  let protectedCount = 0;
+  for (const node of stack.node.findAll()) {
+    if (node instanceof CognitoUserPool || node instanceof SecretsmanagerSecret) {
+      node.lifecycle = { ...node.lifecycle, preventDestroy: true };
+      protectedCount++;
+    }
+  }
+  return protectedCount;
 }

@@ -22,7 +22,8 @@
  *
  * The terraform block is written through typed constructs, not stack overrides (whose values reach
  * `synth --hcl` without type information and render as `0 = "required_version"`): the provider
- * construct carries the range, {@link withRequiredVersion} adds `required_version` to both outputs.
+ * construct carries the range, {@link withRequiredVersion} adds `required_version` (and
+ * stacks/hcl-output.ts to the HCL).
  * `required_version >= 1.11.0`: write-only arguments (`*_wo`) need Terraform 1.11, ephemeral
  * variables and resources 1.10.
  */
@@ -30,8 +31,6 @@ import path from 'node:path';
 import type { Construct } from 'constructs';
 import { App, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformBackend, TerraformStack } from 'cdktn';
 import { AwsProvider, type AwsProviderConfig } from '@cdktn/provider-aws/lib/provider';
-import { CognitoUserPool } from '@cdktn/provider-aws/lib/cognito-user-pool';
-import { SecretsmanagerSecret } from '@cdktn/provider-aws/lib/secretsmanager-secret';
 import type { ResolvedBackend, ResolvedConfig } from './config/types';
 import { DEFAULT_INTEGRATION_TIMEOUT_MS } from '../modules/facade/routes';
 
@@ -142,38 +141,6 @@ export function withRequiredVersion(json: Fragment): Fragment {
   return json;
 }
 
-/**
- * `required_version` in the HCL terraform block: cdktn's HCL renderer writes only required_providers,
- * backend and cloud there (other attributes come out as `0 = "<name>"`), so it is added to the
- * rendered block.
- */
-export function withRequiredVersionHcl(result: { hcl: string; metadata: Fragment }): { hcl: string; metadata: Fragment } {
-  const hcl = result.hcl.replace(/^terraform \{\n/, `terraform {\n  required_version = ${JSON.stringify(REQUIRED_TERRAFORM)}\n`);
-  if (hcl === result.hcl) throw new Error('synthesized HCL has no terraform block to add required_version to');
-  return { ...result, hcl: conditionBlocks(unquoteDependsOn(hcl)) };
-}
-
-/**
- * cdktn renders lifecycle `precondition`/`postcondition` as a list attribute (`precondition = [{…},]`),
- * which HCL rejects ("An argument named "precondition" is not expected here"): written as blocks.
- */
-export function conditionBlocks(hcl: string): string {
-  return hcl.replace(/^(\s*)(precondition|postcondition) = \[\n([\s\S]*?)\n\},\n\]/gm, (_m, indent: string, kind: string, body: string) =>
-    body
-      .split(/\n\},\n\{\n/)
-      .map((item) => `${indent}${kind} {\n${item.replace(/^\{\n/, '')}\n${indent}}`)
-      .join('\n'));
-}
-
-/**
- * cdktn renders `depends_on` and `lifecycle.replace_triggered_by` entries as quoted strings: Terraform
- * warns about quoted `depends_on` references ("Quoted references are deprecated") and rejects quoted
- * `replace_triggered_by` ones at plan time. Written as bare references instead.
- */
-export function unquoteDependsOn(hcl: string): string {
-  return hcl.replace(/^(\s*(?:depends_on|replace_triggered_by) = \[\n)((?:\s*"[A-Za-z0-9_.-]+",\n)*)/gm, (_m, head: string, items: string) => head + items.replace(/"([A-Za-z0-9_.-]+)"/g, '$1'));
-}
-
 export interface TerraformSettingsOptions {
   /** Directory a local backend's relative state path resolves against. */
   readonly stateDir: string;
@@ -226,17 +193,3 @@ function addBackend(stack: TerraformStack, config: ResolvedConfig, options: Terr
   }
 }
 
-/**
- * A protected stage keeps users and keys: `prevent_destroy` on every Cognito user pool and Secrets
- * Manager secret in the stack (Terraform then refuses a plan that would destroy them).
- */
-export function preventDestroyOfUsersAndKeys(stack: TerraformStack): number {
-  let protectedCount = 0;
-  for (const node of stack.node.findAll()) {
-    if (node instanceof CognitoUserPool || node instanceof SecretsmanagerSecret) {
-      node.lifecycle = { ...node.lifecycle, preventDestroy: true };
-      protectedCount++;
-    }
-  }
-  return protectedCount;
-}
