@@ -1,8 +1,9 @@
 /**
- * The façade synthesized as a Terraform module (no provider, no backend) for
- * examples/module-root, a root module that adds its own provider, backend and inputs.
+ * The façade as a Terraform module (no provider, no backend) for examples/module-root, a root module
+ * that adds its own provider, backend and inputs and instantiates it twice. The values here are the
+ * defaults of the module's per-instance variables (name_prefix, user_pool_id, gateway_url, …).
  *
- *   CONFIG=examples/module.config.ts npm run synth
+ *   npm run build:module                     # writes terraform-module/ (docs/deploy.md)
  *   cd examples/module-root && terraform init && terraform plan
  */
 import { defineConfig } from '../stacks/config/types';

@@ -1,8 +1,10 @@
 /**
- * IAM policy documents as plain data. Documents are rendered with JSON.stringify: references
- * (tokens) become `${…}` interpolations inside JSON strings, which Terraform fills in before the
- * policy reaches IAM, and the synthesized JSON stays readable and testable.
+ * IAM policy documents as plain data, rendered with Terraform's `jsonencode()` (`Fn.jsonencode`):
+ * references stay Terraform expressions inside the document, so both the JSON and the HCL output
+ * (`synth --hcl`) carry a valid policy. (A pre-serialized JSON string with `${…}` tokens inside is
+ * mangled by the HCL renderer, terraform-cdk #3911.)
  */
+import { Fn } from 'cdktn';
 
 export interface PolicyStatement {
   /** Statement id: letters and digits only (IAM `Sid`). */
@@ -13,7 +15,7 @@ export interface PolicyStatement {
 }
 
 export function policyDocument(statements: readonly PolicyStatement[]): string {
-  return JSON.stringify({
+  return Fn.jsonencode({
     Version: '2012-10-17',
     Statement: statements.map((s) => ({
       Sid: s.sid,
@@ -27,7 +29,7 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
 
 /** Trust policy letting `service` (e.g. `lambda.amazonaws.com`) assume the role. */
 export function assumeRolePolicy(service: string, conditions?: PolicyStatement['conditions']): string {
-  return JSON.stringify({
+  return Fn.jsonencode({
     Version: '2012-10-17',
     Statement: [
       {

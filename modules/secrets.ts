@@ -44,10 +44,8 @@ export class ManagedSecret extends Construct {
       secretId: this.secret.id,
       secretStringWo: props.valueWo,
       secretStringWoVersion: props.version,
+      lifecycle: props.replaceWhenChanged?.length ? { replaceTriggeredBy: [...props.replaceWhenChanged] } : undefined,
     });
-    if (props.replaceWhenChanged?.length) {
-      this.version.addOverride('lifecycle.replace_triggered_by', [...props.replaceWhenChanged]);
-    }
   }
 
   get arn(): string {

@@ -1,7 +1,9 @@
 /**
- * Synthesizes one deployment config into `<outdir>/stacks/<name>/` (cdk.tf.json + assets/).
- * Used by main.ts (`npm run synth`, `cdktf synth|deploy`) and by the synth tests.
+ * Synthesizes one deployment config into `<outdir>/stacks/<name>/` (cdk.tf.json, or cdk.tf with
+ * `hcl`, + assets/). Used by main.ts (`npm run synth`, `cdktn synth|deploy`), scripts/build-module.ts
+ * and the synth tests.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { App } from 'cdktn';
 import type { ResolvedConfig } from './config/types';
@@ -11,8 +13,10 @@ import { TARGET_VERSIONS, TARGET_VERSIONS_CONTEXT } from './terraform-settings';
 
 export interface SynthResult {
   readonly stack: McpOAuthStack;
-  /** Directory holding cdk.tf.json and assets/: the Terraform working directory or module source. */
+  /** Directory holding cdk.tf.json (or cdk.tf) and assets/: the Terraform working directory or module source. */
   readonly stackDir: string;
+  /** The file written: `cdk.tf.json`, or `cdk.tf` for HCL. */
+  readonly stackFile: string;
 }
 
 export interface SynthOptions {
@@ -20,14 +24,33 @@ export interface SynthOptions {
   readonly outdir?: string;
   /** Where function bundles are written. @default <project>/dist/functions */
   readonly bundleDir?: string;
+  /** Where the default local state file lives. @default the project root */
+  readonly stateDir?: string;
+  /** Write HCL (`cdk.tf`) instead of JSON. @default $SYNTH_HCL_OUTPUT (set by `cdktn synth --hcl`) */
+  readonly hcl?: boolean;
 }
 
 export function synthesize(config: ResolvedConfig, options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? path.join(PROJECT_ROOT, 'cdktf.out');
   // The Terraform releases the stack targets: cdktn checks every feature it emits (write-only
   // arguments need 1.11) against this range. The CLI reads the same range from cdktf.json.
-  const app = new App({ outdir, context: { [TARGET_VERSIONS_CONTEXT]: TARGET_VERSIONS } });
-  const stack = new McpOAuthStack(app, config, { projectRoot: PROJECT_ROOT, bundleDir: options.bundleDir });
-  app.synth();
-  return { stack, stackDir: path.join(outdir, 'stacks', config.name) };
+  const hcl = options.hcl ?? process.env.SYNTH_HCL_OUTPUT === 'true';
+  // cdktn 0.24's stack synthesizer reads only $SYNTH_HCL_OUTPUT (not App's hclOutput), so the
+  // variable is set for this synthesis and restored afterwards.
+  const previous = process.env.SYNTH_HCL_OUTPUT;
+  process.env.SYNTH_HCL_OUTPUT = String(hcl);
+  let stack: McpOAuthStack;
+  try {
+    const app = new App({ outdir, hclOutput: hcl, context: { [TARGET_VERSIONS_CONTEXT]: TARGET_VERSIONS } });
+    stack = new McpOAuthStack(app, config, { projectRoot: PROJECT_ROOT, bundleDir: options.bundleDir, stateDir: options.stateDir });
+    app.synth();
+  } finally {
+    if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+    else process.env.SYNTH_HCL_OUTPUT = previous;
+  }
+  const stackDir = path.join(outdir, 'stacks', config.name);
+  // The other format from an earlier synth would be read by Terraform too (duplicate resources).
+  const [written, stale] = hcl ? ['cdk.tf', 'cdk.tf.json'] : ['cdk.tf.json', 'cdk.tf'];
+  fs.rmSync(path.join(stackDir, stale), { force: true });
+  return { stack, stackDir, stackFile: path.join(stackDir, written) };
 }

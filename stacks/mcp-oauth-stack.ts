@@ -13,7 +13,10 @@
 import type { Construct } from 'constructs';
 import { Fn, TerraformOutput, TerraformStack } from 'cdktn';
 import type { ResolvedConfig } from './config/types';
-import { configureTerraform } from './terraform-settings';
+import { declareModuleInputs, requireRegion, tagEverything } from './module-inputs';
+import { configureTerraform, withRequiredVersion } from './terraform-settings';
+import { withRequiredVersionHcl } from './hcl-output';
+import { preventDestroyOfUsersAndKeys } from './stages';
 import { directAuthorizationScopes } from './config/validate-facade';
 import {
   MAX_LAMBDA_TIMEOUT_SECONDS, MCP_PROXY_OVERHEAD_SECONDS, MAX_UPSTREAM_TIMEOUT_SECONDS, consentPortalOf, consentPortalReturnUrl, hasFacadeReturnRoute, hasThreeLeggedTargets,
@@ -33,6 +36,8 @@ export interface McpOAuthStackOptions {
   readonly projectRoot: string;
   /** Where function bundles are written. @default '<projectRoot>/dist/functions' */
   readonly bundleDir?: string;
+  /** Where a local backend's state lives. @default projectRoot */
+  readonly stateDir?: string;
 }
 
 
@@ -49,8 +54,12 @@ export class McpOAuthStack extends TerraformStack {
   /** `<base>/oauth/return`, with 3-legged OAuth targets. */
   readonly oauthReturnUrl?: string;
 
-  constructor(scope: Construct, config: ResolvedConfig, options: McpOAuthStackOptions) {
-    super(scope, config.name);
+  constructor(scope: Construct, synthesized: ResolvedConfig, options: McpOAuthStackOptions) {
+    super(scope, synthesized.name);
+    // Module usage: per-instance values are Terraform variables (stacks/module-inputs.ts).
+    const moduleInputs = synthesized.terraform.usage === 'module' ? declareModuleInputs(this, synthesized) : undefined;
+    const config = moduleInputs?.config ?? synthesized;
+    const namePrefix = moduleInputs?.namePrefix ?? config.name;
     const { facade } = config;
     // mcp-proxy runs MCP_PROXY_OVERHEAD_SECONDS longer than one upstream exchange may take; the
     // validator keeps that within Lambda's maximum (upstreamTimeoutSeconds <= 895).
@@ -64,7 +73,7 @@ export class McpOAuthStack extends TerraformStack {
     // upstream exchange itself (HTTP_PROXY to the gateway), bounded by the upstream timeout.
     const streamingTimeoutMs = (direct ? facade.mcp.upstreamTimeoutSeconds : mcpProxyTimeoutSeconds) * 1000;
     const threeLeggedTargets = hasThreeLeggedTargets(config.gateway);
-    configureTerraform(this, config, { streamingTimeoutMs, authorizationCodeTargets: threeLeggedTargets });
+    configureTerraform(this, config, { streamingTimeoutMs, authorizationCodeTargets: threeLeggedTargets }, { stateDir: options.stateDir ?? options.projectRoot });
     // The façade's own return route, unless 3-legged consent goes through the AWS consent portal.
     const threeLegged = hasFacadeReturnRoute(config.gateway);
     const portal = consentPortalOf(config.gateway);
@@ -72,13 +81,13 @@ export class McpOAuthStack extends TerraformStack {
     // The functions' EMF metric settings (functions/lib/metrics.ts); `Service` is the deployment name.
     const metrics = { namespace: config.observability.metricsNamespace, service: config.name };
 
-    this.endpoint = new FacadeEndpoint(this, 'endpoint', { name: `${config.name}-facade`, stageName: facade.stageName, customDomain: facade.customDomain });
+    this.endpoint = new FacadeEndpoint(this, 'endpoint', { name: `${namePrefix}-facade`, stageName: facade.stageName, customDomain: facade.customDomain });
     // The 3-legged OAuth return route: the public client's only callback, the targets' default return URL.
     this.oauthReturnUrl = threeLegged ? `${this.endpoint.baseUrl}${PATHS.oauthReturn}` : undefined;
 
     this.identity = new Identity(this, 'identity', {
       config: config.identity,
-      namePrefix: config.name,
+      namePrefix,
       callbackUrl: this.endpoint.callbackUrl,
       defaultLogoutUrl: `${this.endpoint.baseUrl}/`,
       inputs: this.inputs,
@@ -89,7 +98,7 @@ export class McpOAuthStack extends TerraformStack {
     if (config.gateway.kind === 'create') {
       this.gateway = new AgentCoreGateway(this, 'gateway', {
         config: config.gateway,
-        namePrefix: config.name,
+        namePrefix,
         discoveryUrl: this.identity.endpoints.discovery,
         idp: { issuer: this.identity.endpoints.issuer, jwksUri: this.identity.endpoints.jwks },
         allowedClients: this.identity.allowedClientIds,
@@ -110,7 +119,7 @@ export class McpOAuthStack extends TerraformStack {
     const gatewayUrl = this.gateway ? this.gateway.url : (config.gateway as { url: string }).url;
 
     this.secrets = new FacadeSecrets(this, 'secrets', {
-      namePrefix: config.name,
+      namePrefix,
       signingKeys: facade.signingKeys,
       userFlowClient: this.identity.userFlowClient,
       recoveryWindowDays: facade.secretRecoveryWindowDays,
@@ -122,7 +131,7 @@ export class McpOAuthStack extends TerraformStack {
     const returnKeys = this.secrets.returnKeys;
     const returnClient = this.identity.returnClient;
     this.functions = new FacadeFunctions(this, 'functions', {
-      namePrefix: config.name,
+      namePrefix,
       projectRoot: options.projectRoot,
       bundleDir: options.bundleDir,
       memoryMb: facade.memoryMb,
@@ -197,6 +206,19 @@ export class McpOAuthStack extends TerraformStack {
     }
 
     this.addOutputs(config, gatewayUrl);
+    if (config.terraform.protected) preventDestroyOfUsersAndKeys(this);
+    if (moduleInputs) {
+      requireRegion(this, this.endpoint.restApi, config.region);
+      tagEverything(this, moduleInputs.tags);
+    }
+  }
+
+  override toTerraform(): { [key: string]: unknown } {
+    return withRequiredVersion(super.toTerraform());
+  }
+
+  override toHclTerraform(): { [key: string]: unknown } {
+    return withRequiredVersionHcl(super.toHclTerraform() as { hcl: string; metadata: { [key: string]: unknown } });
   }
 
   /**

@@ -10,13 +10,27 @@
  *   `default_return_url` of `aws_bedrockagentcore_gateway_target` (terraform-provider-aws PR #46217,
  *   fixing issue #46128) were merged after 6.31.0 (February 4, 2026), whose changelog does not list
  *   them; 6.32.0 is the first release that can have them (the exact release is unconfirmed here);
+ * - != 6.36.0: that release broke `authorizer_configuration.custom_jwt_authorizer` of
+ *   `aws_bedrockagentcore_gateway` ("expected 4 attributes, got 3", issues #46895, #46934; fixed by
+ *   PR #46908 in the next release);
  * - < 7.0.0: the next major may rename or remove arguments this JSON uses.
+ * Floors 6.25.0 and 6.26.0 are checked against the provider's CHANGELOG: 6.25.0 (December 4, 2025)
+ * "resource/aws_api_gateway_integration: Add `response_transfer_mode` argument (#45329)" and
+ * "resource/aws_bedrockagentcore_gateway: Add `interceptor_configuration` argument (#45344)";
+ * 6.26.0 (December 10, 2025) "Fix `timeout_milliseconds` validation to allow up to 900,000 ms when
+ * `response_transfer_mode` is `STREAM` (#45482)".
+ *
+ * The terraform block is written through typed constructs, not stack overrides (whose values reach
+ * `synth --hcl` without type information and render as `0 = "required_version"`): the provider
+ * construct carries the range, {@link withRequiredVersion} adds `required_version` (and
+ * stacks/hcl-output.ts to the HCL).
  * `required_version >= 1.11.0`: write-only arguments (`*_wo`) need Terraform 1.11, ephemeral
  * variables and resources 1.10.
  */
-import type { TerraformStack } from 'cdktn';
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces } from 'cdktn';
-import { AwsProvider } from '@cdktn/provider-aws/lib/provider';
+import path from 'node:path';
+import type { Construct } from 'constructs';
+import { App, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformBackend, TerraformStack } from 'cdktn';
+import { AwsProvider, type AwsProviderConfig } from '@cdktn/provider-aws/lib/provider';
 import type { ResolvedBackend, ResolvedConfig } from './config/types';
 import { DEFAULT_INTEGRATION_TIMEOUT_MS } from '../modules/facade/routes';
 
@@ -27,6 +41,8 @@ export const TARGET_VERSIONS = { terraform: '>=1.11.0', opentofu: '>=1.11.0' } a
 const AWS_PROVIDER_FLOOR = '6.25.0';
 const AWS_PROVIDER_LONG_STREAMING = '6.26.0';
 export const AWS_PROVIDER_GRANT_TYPE = '6.32.0';
+/** Known-bad releases inside the range (see the file comment). */
+export const AWS_PROVIDER_EXCLUDED = ['6.36.0'] as const;
 const AWS_PROVIDER_CEILING = '7.0.0';
 
 export interface ProviderFeatures {
@@ -43,7 +59,8 @@ export function awsProviderConstraint(features: ProviderFeatures): string {
     ...(features.authorizationCodeTargets ? [AWS_PROVIDER_GRANT_TYPE] : []),
   ];
   const floor = floors.reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b));
-  return `>= ${floor}, < ${AWS_PROVIDER_CEILING}`;
+  const excluded = AWS_PROVIDER_EXCLUDED.filter((v) => compareVersions(v, floor) >= 0).map((v) => `!= ${v}`);
+  return [`>= ${floor}`, ...excluded, `< ${AWS_PROVIDER_CEILING}`].join(', ');
 }
 
 function compareVersions(a: string, b: string): number {
@@ -53,42 +70,126 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-export function configureTerraform(stack: TerraformStack, config: ResolvedConfig, features: ProviderFeatures): void {
-  stack.addOverride('terraform.required_version', REQUIRED_TERRAFORM);
-  stack.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: awsProviderConstraint(features) });
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Fragment = { [key: string]: any };
 
-  // The provider construct also satisfies cdktf's "every resource has a provider" validation.
-  new AwsProvider(stack, 'aws', {
-    region: config.region,
-    defaultTags: Object.keys(config.tags).length ? [{ tags: { ...config.tags } }] : undefined,
-  });
-  if (config.terraform.usage === 'module') {
-    // A module gets its provider from the caller (a provider block would forbid count/for_each/
-    // depends_on on the module) and has no backend; cdktf adds a local backend by default.
-    stack.addOverride('provider', undefined);
-    stack.addOverride('terraform.backend', undefined);
-    return;
+/**
+ * The aws provider with the constraint this stack really needs instead of the bindings' exact pin,
+ * and, for module usage, without a `provider` block (the caller configures it; a module with one
+ * cannot be used with count/for_each/depends_on) while still declaring `required_providers`.
+ */
+class AwsProviderRequirement extends AwsProvider {
+  constructor(scope: Construct, id: string, config: AwsProviderConfig, private readonly requirement: { readonly version: string; readonly providerBlock: boolean }) {
+    super(scope, id, config);
   }
-  addBackend(stack, config.terraform.backend ?? { type: 'local', path: 'terraform.tfstate' });
+
+  override toTerraform(): Fragment {
+    return this.adjust(super.toTerraform());
+  }
+
+  override toHclTerraform(): Fragment {
+    return this.adjust(super.toHclTerraform());
+  }
+
+  private adjust(fragment: Fragment): Fragment {
+    fragment.terraform.required_providers.aws.version = this.requirement.version;
+    if (!this.requirement.providerBlock) delete fragment.provider;
+    return fragment;
+  }
 }
 
-function addBackend(stack: TerraformStack, backend: ResolvedBackend): void {
+/**
+ * Module usage: no backend block (the consuming root has one). cdktn adds a local backend to a stack
+ * without one; this stands in for it and writes nothing.
+ */
+class NoBackend extends TerraformBackend {
+  constructor(scope: Construct) {
+    super(scope, 'backend', 'none');
+  }
+  override toTerraform(): Fragment {
+    return {};
+  }
+  override toHclTerraform(): Fragment {
+    return {};
+  }
+  override toMetadata(): Fragment {
+    return { backend: 'none' };
+  }
+  getRemoteStateDataSource(): never {
+    throw new Error('a module stack has no state of its own to read');
+  }
+}
+
+/** cdktn 0.24 leaves `project` out of the HCL `workspaces` block (the JSON has it); these add it. */
+const hclProject = (project: string | undefined): Fragment => (project === undefined ? {} : { project: { value: project, type: 'simple', storageClassType: 'string' } });
+
+class NamedWorkspace extends NamedCloudWorkspace {
+  override toHclTerraform(): Fragment {
+    return { ...super.toHclTerraform(), ...hclProject(this.project) };
+  }
+}
+
+class TaggedWorkspaces extends TaggedCloudWorkspaces {
+  override toHclTerraform(): Fragment {
+    return { ...super.toHclTerraform(), ...hclProject(this.project) };
+  }
+}
+
+/** `required_version` in the synthesized JSON's terraform block. */
+export function withRequiredVersion(json: Fragment): Fragment {
+  json.terraform = { required_version: REQUIRED_TERRAFORM, ...json.terraform };
+  return json;
+}
+
+export interface TerraformSettingsOptions {
+  /** Directory a local backend's relative state path resolves against. */
+  readonly stateDir: string;
+}
+
+export function configureTerraform(stack: TerraformStack, config: ResolvedConfig, features: ProviderFeatures, options: TerraformSettingsOptions): void {
+  const module = config.terraform.usage === 'module';
+  // The provider construct also satisfies cdktn's "every resource has a provider" validation.
+  new AwsProviderRequirement(
+    stack,
+    'aws',
+    { region: config.region, defaultTags: Object.keys(config.tags).length ? [{ tags: { ...config.tags } }] : undefined },
+    { version: awsProviderConstraint(features), providerBlock: !module },
+  );
+  if (module) {
+    new NoBackend(stack);
+    return;
+  }
+  addBackend(stack, config, options);
+}
+
+/** The default local state file, at the project root: `terraform.<name>.tfstate`. */
+export function defaultStateFile(config: Pick<ResolvedConfig, 'name'>): string {
+  return `terraform.${config.name}.tfstate`;
+}
+
+function addBackend(stack: TerraformStack, config: ResolvedConfig, options: TerraformSettingsOptions): void {
+  const backend: ResolvedBackend = config.terraform.backend ?? { type: 'local' };
   switch (backend.type) {
-    case 'local':
-      new LocalBackend(stack, { path: backend.path });
-      return;
-    case 's3': {
-      const s3 = new S3Backend(stack, { bucket: backend.bucket, key: backend.key, region: backend.region, encrypt: true, kmsKeyId: backend.kmsKeyId });
-      // S3-native state locking (Terraform >= 1.10); newer than cdktf 0.21's S3Backend options.
-      s3.addOverride('use_lockfile', true);
+    case 'local': {
+      // Outside cdktf.out: the CLI deletes every stack directory the current synth did not produce,
+      // state included. Written relative to the stack directory (Terraform's working directory) so
+      // the synthesized files carry no absolute path.
+      const stackDir = path.join(App.of(stack).outdir, 'stacks', stack.node.id);
+      const stateFile = path.resolve(options.stateDir, backend.path ?? defaultStateFile(config));
+      new LocalBackend(stack, { path: path.relative(stackDir, stateFile).split(path.sep).join('/') });
       return;
     }
+    case 's3':
+      // S3-native state locking (Terraform >= 1.10): no DynamoDB table.
+      new S3Backend(stack, { bucket: backend.bucket, key: backend.key, region: backend.region, encrypt: true, kmsKeyId: backend.kmsKeyId, useLockfile: true });
+      return;
     case 'cloud':
       new CloudBackend(stack, {
         hostname: backend.hostname,
         organization: backend.organization,
-        workspaces: 'name' in backend.workspace ? new NamedCloudWorkspace(backend.workspace.name, backend.project) : new TaggedCloudWorkspaces([...backend.workspace.tags], backend.project),
+        workspaces: 'name' in backend.workspace ? new NamedWorkspace(backend.workspace.name, backend.project) : new TaggedWorkspaces([...backend.workspace.tags], backend.project),
       });
       return;
   }
 }
+

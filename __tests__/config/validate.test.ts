@@ -70,7 +70,7 @@ describe('examples', () => {
 describe('defaults', () => {
   test('documented defaults are applied', () => {
     const c = validate(base());
-    expect(c.terraform).toEqual({ usage: 'root', backend: { type: 'local', path: 'terraform.tfstate' } });
+    expect(c.terraform).toEqual({ usage: 'root', backend: { type: 'local' } });
     expect(c.facade).toMatchObject({
       stageName: 'prod',
       redirectAllowlist: [],

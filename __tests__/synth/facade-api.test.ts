@@ -6,7 +6,7 @@
 import { FUNCTION_NAMES, ROUTES } from '../../functions/lib/routes';
 import { deploymentLiteralDigest, gatewayResponseDefinitions, type DeploymentLiteralInputs } from '../../modules/facade/routes';
 import { corsGatewayResponseParameters } from '../../modules/facade/cors';
-import { allStrings, functionsByName, ref, referencedAddress, resourcePaths, resources, synthExample, type Json, type Synthesized } from './helpers';
+import { allStrings, functionsByName, ref, referencedAddress, resourcePaths, resources, synthExample, type Json, type Synthesized, parseDocument } from './helpers';
 
 let s: Synthesized;
 /** minimal + a custom domain (default endpoint off), access logs with an existing account role, the longest upstream timeout. */
@@ -83,7 +83,7 @@ describe('functions and roles', () => {
     expect(new Set(fnRoles).size).toBe(fnRoles.length);
     for (const role of fnRoles) {
       expect(policies.filter((p) => p.role === ref(role, 'id'))).toHaveLength(1);
-      const trust = JSON.parse(resources(s.json, 'aws_iam_role')[role.split('.')[1]].assume_role_policy);
+      const trust = parseDocument(resources(s.json, 'aws_iam_role')[role.split('.')[1]].assume_role_policy);
       expect(trust.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
     }
   });
@@ -214,7 +214,7 @@ describe('deployment, stage, responses', () => {
     expect(group).toEqual({ name: expect.stringMatching(/^\/aws\/apigateway\/.+\/access$/), retention_in_days: 30 });
     expect(resources(domain.json, 'aws_api_gateway_account')).toEqual({});
     expect(resources(domain.json, 'aws_iam_role_policy_attachment')).toEqual({});
-    const format = JSON.parse(stage.access_log_settings.format);
+    const format = parseDocument(stage.access_log_settings.format);
     expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', resource: '$context.resourcePath' });
     expect(JSON.stringify(format)).not.toMatch(/querystring|header\.Authorization|requestOverride/i);
   });

@@ -25,20 +25,27 @@ export interface Synthesized {
 }
 
 /** Synthesizes `examples/<file>`, optionally changed by `change` (which gets a deep copy). */
-export function synthExample(file: string, change?: (config: Json) => void): Synthesized {
+export function synthExample(file: string, change?: (config: Json) => void, options: { stage?: string; hcl?: boolean } = {}): Synthesized {
   const input = structuredClone(readConfigFile(file)) as DeploymentConfig;
   change?.(input);
-  const config = validateConfig(input, { projectRoot: PROJECT_ROOT });
+  const config = validateConfig(input, { projectRoot: PROJECT_ROOT, stage: options.stage });
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
   const bundleDir = path.join(root, 'bundles');
-  const { stackDir } = synthesize(config, { outdir: path.join(root, 'cdktf.out'), bundleDir });
-  const json = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
+  const { stackDir } = synthesize(config, { outdir: path.join(root, 'cdktf.out'), bundleDir, stateDir: root, hcl: options.hcl ?? false });
+  // With HCL output there is no JSON to read (`json` is empty; read cdk.tf).
+  const json = options.hcl ? {} : JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
   return { config, dir: stackDir, json, bundleDir, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 
 /** Resources of one type, keyed by logical id, without cdktf's `//` metadata. */
 export function resources(json: Json, type: string): Record<string, Json> {
   const all = json.resource?.[type] ?? {};
+  return Object.fromEntries(Object.entries(all).map(([id, body]) => [id, withoutMetadata(body)]));
+}
+
+/** Ephemeral resources of one type, keyed by logical id, without cdktf's `//` metadata. */
+export function ephemerals(json: Json, type: string): Record<string, Json> {
+  const all = json.ephemeral?.[type] ?? {};
   return Object.fromEntries(Object.entries(all).map(([id, body]) => [id, withoutMetadata(body)]));
 }
 
@@ -72,7 +79,7 @@ export function functionsByName(json: Json): Map<string, { address: string; body
 export function inlinePolicies(json: Json, roleAddress: string): Json[] {
   return Object.values(resources(json, 'aws_iam_role_policy'))
     .filter((p) => p.role === ref(roleAddress, 'id'))
-    .map((p) => JSON.parse(p.policy));
+    .map((p) => parseDocument(p.policy));
 }
 
 /** Full request path of every aws_api_gateway_resource, by address. */
@@ -101,3 +108,36 @@ export function allStrings(value: Json): string[] {
 }
 
 export { PROJECT_ROOT };
+
+/**
+ * The document behind a policy (or any `jsonencode()`d) argument: plain JSON, or the synthesized
+ * `${jsonencode({"Key" = value, …})}` expression (modules/iam.ts), read back with bare references
+ * as `${…}` strings, which is what Terraform interpolates into the document.
+ */
+export function parseDocument(value: string): Json {
+  const match = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(value);
+  if (!match) return JSON.parse(value);
+  const src = match[1];
+  let out = '';
+  for (let i = 0; i < src.length; ) {
+    const c = src[i];
+    if (c === '"') {
+      // A quoted string (may hold ${…} templates); copy it verbatim through the closing quote.
+      let j = i + 1;
+      while (src[j] !== '"') j += src[j] === '\\' ? 2 : 1;
+      out += src.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === '=') {
+      out += ':';
+      i++;
+    } else if (/[A-Za-z_]/.test(c)) {
+      const ident = /^[A-Za-z_][\w.-]*(?:\[\d+\][\w.-]*)*/.exec(src.slice(i))![0];
+      out += ['true', 'false', 'null'].includes(ident) ? ident : JSON.stringify(`\${${ident}}`);
+      i += ident.length;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return JSON.parse(out);
+}

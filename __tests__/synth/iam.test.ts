@@ -4,7 +4,7 @@
  * the synthesized stacks grants a wildcard action or resource.
  */
 import { FUNCTION_NAMES } from '../../functions/lib/routes';
-import { functionsByName, inlinePolicies, ref, referencedAddress, resources, synthExample, type Json, type Synthesized } from './helpers';
+import { functionsByName, inlinePolicies, ref, referencedAddress, resources, synthExample, type Json, type Synthesized, parseDocument } from './helpers';
 
 let minimal: Synthesized;
 let targets: Synthesized;
@@ -73,7 +73,7 @@ describe('façade function roles', () => {
 
 describe('no wildcards anywhere', () => {
   const statementsOf = (json: Json) =>
-    Object.values(resources(json, 'aws_iam_role_policy')).flatMap((p) => (JSON.parse(p.policy) as { Statement: Json[] }).Statement);
+    Object.values(resources(json, 'aws_iam_role_policy')).flatMap((p) => (parseDocument(p.policy) as { Statement: Json[] }).Statement);
 
   test.each([
     ['minimal', () => minimal],
@@ -100,7 +100,7 @@ describe('gateway service role', () => {
 
   test('trusted only by bedrock-agentcore for gateways of this account and region', () => {
     const role = gatewayRole(minimal.json);
-    const trust = JSON.parse(resources(minimal.json, 'aws_iam_role')[role.split('.')[1]].assume_role_policy);
+    const trust = parseDocument(resources(minimal.json, 'aws_iam_role')[role.split('.')[1]].assume_role_policy);
     expect(trust.Statement).toHaveLength(1);
     const [statement] = trust.Statement;
     expect(statement.Principal).toEqual({ Service: 'bedrock-agentcore.amazonaws.com' });

@@ -3,7 +3,7 @@
  * over a sensitive variable, an ephemeral resource or a resource attribute — never a literal — and
  * secrets reach Secrets Manager and AgentCore Identity only through write-only arguments.
  */
-import { allStrings, resources, synthExample, type Json, type Synthesized } from './helpers';
+import { allStrings, resources, synthExample, ephemerals, type Json, type Synthesized } from './helpers';
 
 let synthesized: Record<string, Synthesized>;
 const EXAMPLES = ['minimal', 'existing-gateway', 'federated', 'gateway-targets', 'module', 'three-legged'];
@@ -97,7 +97,7 @@ describe('signing keys', () => {
     const versions = keyVersions(json);
     expect(Object.keys(versions).sort()).toEqual(['flow', 'registration', 'token']);
     for (const [group, version] of Object.entries(versions)) {
-      expect(json.ephemeral.aws_secretsmanager_random_password[`${group}_keys`]).toEqual({ password_length: 64, exclude_punctuation: true });
+      expect(ephemerals(json, 'aws_secretsmanager_random_password')[`${group}_keys`]).toEqual({ password_length: 64, exclude_punctuation: true });
       expect(version).toMatchObject({
         secret_string_wo: `\${ephemeral.aws_secretsmanager_random_password.${group}_keys.random_password}`,
         secret_string_wo_version: '${var.signing_keys_version}',

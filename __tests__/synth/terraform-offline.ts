@@ -173,3 +173,31 @@ export function stubForOlderProvider(stackDir: string, provider: LocalProvider):
     ...(regionReads ? [`data.aws_region …region → …name in ${regionReads} expressions (the 6.x attribute)`] : []),
   ];
 }
+
+/**
+ * The HCL counterpart of {@link adaptToLocalProvider} for a synthesized `cdk.tf`: removes the
+ * integration settings aws 5.x lacks (`response_transfer_mode`, streaming timeouts above 29 s) and
+ * pins the provider to the local version in an override file. Returns what was changed.
+ */
+export function adaptHclToLocalProvider(stackDir: string, provider: LocalProvider, opts: { fakeCredentials: boolean; file?: string }): string[] {
+  const file = path.join(stackDir, opts.file ?? 'cdk.tf');
+  let hcl = fs.readFileSync(file, 'utf8');
+  const changes: string[] = [];
+  if (compareVersions(provider.version, '6.25.0') < 0) {
+    const streaming = hcl.match(/^\s*response_transfer_mode\s*=.*\n/gm)?.length ?? 0;
+    hcl = hcl.replace(/^\s*response_transfer_mode\s*=.*\n/gm, '');
+    let clamped = 0;
+    hcl = hcl.replace(/^(\s*timeout_milliseconds\s*=\s*)(\d+)$/gm, (m, head: string, ms: string) => (Number(ms) > 29_000 ? (clamped++, `${head}29000`) : m));
+    if (streaming) changes.push(`removed response_transfer_mode from ${streaming} integrations (aws >= 6.25.0)`);
+    const regionReads = hcl.match(/data\.aws_region\.[A-Za-z0-9_-]+\.region\b/g)?.length ?? 0;
+    if (compareVersions(provider.version, '6.0.0') < 0 && regionReads) {
+      hcl = hcl.replace(/(data\.aws_region\.[A-Za-z0-9_-]+)\.region\b/g, '$1.name');
+      changes.push(`data.aws_region …region → …name in ${regionReads} expressions (the 6.x attribute)`);
+    }
+    if (clamped) changes.push(`${clamped} streaming timeout_milliseconds → 29000 (aws >= 6.26.0)`);
+  }
+  fs.writeFileSync(file, hcl);
+  writeOverride(stackDir, provider, opts.fakeCredentials && /^provider "aws"/m.test(hcl));
+  changes.push(`required_providers.aws → "${provider.version}" (override file)`);
+  return changes;
+}

@@ -1,7 +1,6 @@
 /**
  * Real Terraform, offline: `terraform init` + `validate` + `plan` of the façade stack in front of an
- * existing gateway (examples/existing-gateway.config.ts), the same stack consumed as a module by
- * examples/module-root, and `init -backend=false` + `validate` of the Terraform Cloud variant.
+ * existing gateway (examples/existing-gateway.config.ts) and `init -backend=false` + `validate` of the Terraform Cloud variant.
  *
  * Needs the terraform CLI and a filesystem mirror holding hashicorp/aws (/opt/tf-plugins, or
  * $TF_PROVIDER_MIRROR). Without them the tests are skipped with a warning (REQUIRE_TERRAFORM_TESTS=1
@@ -10,9 +9,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT, synthExample, type Json, type Synthesized } from './helpers';
+import { synthExample, type Json, type Synthesized } from './helpers';
 import {
-  adaptToLocalProvider, findLocalAwsProvider, stubForOlderProvider, terraform, terraformAvailable, writeCliConfig, writeOverride, type LocalProvider,
+  adaptToLocalProvider, findLocalAwsProvider, stubForOlderProvider, terraform, terraformAvailable, writeCliConfig, type LocalProvider,
 } from './terraform-offline';
 
 /**
@@ -135,51 +134,6 @@ describeTerraform('terraform (offline)', () => {
         expect(methods.map((m) => m.authorization_scopes)).toEqual([['https://gateway.acme.example/invoke'], ['https://gateway.acme.example/invoke'], ['https://gateway.acme.example/invoke']]);
         expect(planned('aws_api_gateway_gateway_response').map((r) => r.response_type).sort()).toEqual(
           ['ACCESS_DENIED', 'DEFAULT_4XX', 'DEFAULT_5XX', 'MISSING_AUTHENTICATION_TOKEN', 'UNAUTHORIZED'],
-        );
-      } finally {
-        s.cleanup();
-      }
-    },
-    TIMEOUT,
-  );
-
-  test(
-    'module usage: examples/module-root consumes the synthesized module; init, validate, plan',
-    () => {
-      const s = synthExample('examples/module.config.ts');
-      const root = path.join(work, 'module-usage');
-      try {
-        // Same layout as the repository: examples/module-root next to cdktf.out/stacks/<name>.
-        fs.mkdirSync(path.join(root, 'examples', 'module-root'), { recursive: true });
-        fs.mkdirSync(path.join(root, 'cdktf.out', 'stacks'), { recursive: true });
-        fs.copyFileSync(path.join(PROJECT_ROOT, 'examples', 'module-root', 'main.tf'), path.join(root, 'examples', 'module-root', 'main.tf'));
-        const moduleDir = path.join(root, 'cdktf.out', 'stacks', s.config.name);
-        fs.cpSync(s.dir, moduleDir, { recursive: true });
-        const changes = adaptToLocalProvider(moduleDir, provider, { fakeCredentials: false });
-        const rootDir = path.join(root, 'examples', 'module-root');
-        writeOverride(rootDir, provider, true);
-
-        const init = terraform(['init', '-no-color'], rootDir, env);
-        const validation = JSON.parse(terraform(['validate', '-json', '-no-color'], rootDir, env).stdout);
-        expect(validation).toMatchObject({ valid: true, error_count: 0 });
-        const plan = terraform(['plan', '-no-color', '-out=plan.tfplan'], rootDir, { ...env, TF_VAR_signing_keys: CANARY });
-        const shown = terraform(['show', '-json', 'plan.tfplan'], rootDir, env).stdout;
-        expect(shown).not.toContain(CANARY);
-        const planJson = JSON.parse(shown);
-        // Asset paths resolved from path.module: every function's zip was found and hashed.
-        const functions = (planJson.resource_changes as Json[]).filter((c) => c.type === 'aws_lambda_function');
-        expect(functions).toHaveLength(6);
-        for (const f of functions) {
-          expect(f.module_address).toBe('module.mcp_oauth');
-          expect(f.change.after.source_code_hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
-          expect(f.change.after.filename).toMatch(/^\.\.\/\.\.\/cdktf\.out\/stacks\/mcp-oauth-module\/assets\/.+\.zip$/);
-        }
-        console.log(
-          [
-            `terraform ${provider.version} offline: examples/module-root using module ${s.config.name}`,
-            `  adapted: ${changes.join('; ')}`,
-            `  init ${init.ms} ms; validate: valid, ${validation.warning_count} warnings; plan ${plan.ms} ms: ${planJson.resource_changes.length} to add — ${summarize(planJson)}`,
-          ].join('\n'),
         );
       } finally {
         s.cleanup();

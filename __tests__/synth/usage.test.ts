@@ -13,10 +13,23 @@ test('root usage: aws provider with region and default tags, local backend, vers
   const s = synthExample('examples/minimal.config.ts');
   try {
     expect(s.json.provider.aws).toEqual([{ region: 'us-east-1', default_tags: [{ tags: { project: 'mcp-oauth-demo' } }] }]);
-    expect(s.json.terraform.backend).toEqual({ local: { path: 'terraform.tfstate' } });
+    // State outside cdktf.out (which the CLI rewrites), at the project root, relative to the stack directory.
+    expect(s.json.terraform.backend).toEqual({ local: { path: '../../../terraform.mcp-oauth-demo.tfstate' } });
     expect(s.json.terraform.required_version).toBe('>= 1.11.0');
     // Default 60 s MCP timeout → streaming integration above 29 s → aws >= 6.26.0.
-    expect(s.json.terraform.required_providers.aws).toEqual({ source: 'hashicorp/aws', version: '>= 6.26.0, < 7.0.0' });
+    expect(s.json.terraform.required_providers.aws).toEqual({ source: 'hashicorp/aws', version: '>= 6.26.0, != 6.36.0, < 7.0.0' });
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a local backend path in the config is relative to the project root, never inside cdktf.out', () => {
+  const s = synthExample('examples/minimal.config.ts', (c) => {
+    c.terraform = { backend: { type: 'local', path: 'state/demo.tfstate' } };
+  });
+  try {
+    const root = path.resolve(s.dir, '..', '..', '..');
+    expect(path.resolve(s.dir, s.json.terraform.backend.local.path)).toBe(path.join(root, 'state', 'demo.tfstate'));
   } finally {
     s.cleanup();
   }
@@ -27,7 +40,7 @@ test('a streaming timeout within 29 s only needs aws >= 6.25.0', () => {
     c.facade = { mcp: { upstreamTimeoutSeconds: 20 } };
   });
   try {
-    expect(s.json.terraform.required_providers.aws.version).toBe('>= 6.25.0, < 7.0.0');
+    expect(s.json.terraform.required_providers.aws.version).toBe('>= 6.25.0, != 6.36.0, < 7.0.0');
   } finally {
     s.cleanup();
   }
@@ -69,14 +82,18 @@ test('module usage: no provider block, no backend, still required_providers; fix
     expect(s.json.terraform.backend).toBeUndefined();
     expect(s.json.terraform.cloud).toBeUndefined();
     expect(s.json.terraform.required_providers.aws.source).toBe('hashicorp/aws');
-    expect(Object.keys(s.json.variable).sort()).toEqual(['signing_keys', 'signing_keys_version']);
+    expect(Object.keys(s.json.variable).sort()).toEqual([
+      'gateway_url', 'log_retention_days', 'name_prefix', 'redirect_allowlist', 'signing_keys', 'signing_keys_version', 'tags',
+      'throttling_burst_limit', 'throttling_rate_limit', 'user_pool_id',
+    ]);
     expect(Object.keys(s.json.output)).toEqual(expect.arrayContaining(['mcp_url', 'issuer', 'gateway_url', 'user_pool_id', 'user_flow_client_id', 'cognito_domain']));
-    // examples/module-root passes exactly the module's inputs and reads existing outputs.
+    // examples/module-root consumes the built module (module.test.ts plans it) with existing inputs and outputs.
     const root = fs.readFileSync(path.join(PROJECT_ROOT, 'examples', 'module-root', 'main.tf'), 'utf8');
-    const passed = [...root.matchAll(/^\s{2}([a-z_]+)\s+=\s+var\./gm)].map((m) => m[1]).sort();
-    expect(passed).toEqual(Object.keys(s.json.variable).sort());
-    for (const [, name] of root.matchAll(/module\.mcp_oauth\.([a-z_]+)/g)) expect(s.json.output[name]).toBeDefined();
-    expect(root).toContain('source = "../../cdktf.out/stacks/mcp-oauth-module"');
+    const passed = [...root.matchAll(/^\s{2}([a-z_]+)\s+=\s+(?:var|each)\./gm)].map((m) => m[1]);
+    for (const name of passed) expect(s.json.variable[name]).toBeDefined();
+    for (const [, name] of root.matchAll(/\bm\.([a-z_]+)/g)) expect(s.json.output[name]).toBeDefined();
+    expect(root).toContain('source   = "../../terraform-module"');
+    expect(root).toContain('for_each = local.instances');
   } finally {
     s.cleanup();
   }

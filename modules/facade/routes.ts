@@ -280,7 +280,7 @@ export class FacadeRoutes extends Construct {
       // with access logging fails ("CloudWatch Logs role ARN must be set in account settings to
       // enable logging"; API Gateway developer guide, "Set up CloudWatch logging for REST APIs"):
       // hence access logs only when asked for, and after the account setting when it is managed here.
-      accessLogSettings: this.accessLogGroup ? { destinationArn: this.accessLogGroup.arn, format: JSON.stringify(ACCESS_LOG_FORMAT) } : undefined,
+      accessLogSettings: this.accessLogGroup ? { destinationArn: this.accessLogGroup.arn, format: Fn.jsonencode(ACCESS_LOG_FORMAT) } : undefined,
       dependsOn: this.account ? [this.account] : undefined,
       xrayTracingEnabled: props.tracing || undefined,
     });

@@ -19,7 +19,8 @@
  *   only mcp-proxy and oauth-return can read it and neither can read the signing keys.
  */
 import { Construct } from 'constructs';
-import { Fn, TerraformStack, Token, ref } from 'cdktn';
+import { Fn, TerraformStack, Token } from 'cdktn';
+import { EphemeralAwsSecretsmanagerRandomPassword } from '@cdktn/provider-aws/lib/ephemeral-aws-secretsmanager-random-password';
 import type { CognitoUserPoolClient } from '@cdktn/provider-aws/lib/cognito-user-pool-client';
 import type { KeyGroup } from '../../functions/lib/config';
 import type { StackInputs } from '../inputs';
@@ -52,12 +53,14 @@ export const RETURN_KEY_GENERATOR = 'ephemeral.aws_secretsmanager_random_passwor
 
 /**
  * A random key from Secrets Manager's GetRandomPassword, as an ephemeral value (never in state or
- * plan). cdktf has no ephemeral-resource construct; the block is added to the stack directly.
+ * plan), declared on the stack under the fixed `address`.
  * 64 alphanumerics ≈ 380 bits, well above the keyring's >= 32-character minimum (functions/lib/keys.ts).
  */
 function generatedKey(scope: Construct, address: string): string {
-  TerraformStack.of(scope).addOverride(address, { password_length: 64, exclude_punctuation: true });
-  return Token.asString(ref(`${address}.random_password`));
+  const name = address.slice(address.lastIndexOf('.') + 1);
+  const generator = new EphemeralAwsSecretsmanagerRandomPassword(TerraformStack.of(scope), name, { passwordLength: 64, excludePunctuation: true });
+  generator.overrideLogicalId(name);
+  return generator.randomPassword;
 }
 
 export class FacadeSecrets extends Construct {

@@ -4,6 +4,7 @@
  * the domain (Cognito "user pool endpoints" reference: /oauth2/authorize, /oauth2/token,
  * /oauth2/revoke, /oauth2/userInfo); keys on the issuer at /.well-known/jwks.json.
  */
+import { Fn, Token } from 'cdktn';
 export interface IdpEndpointSet {
   readonly issuer: string;
   readonly authorization: string;
@@ -30,6 +31,7 @@ export function cognitoEndpoints(issuer: string, domainHost: string): IdpEndpoin
 
 /** Issuer of a pool known only by id: the id is `<region>_<suffix>`. */
 export function issuerForPoolId(userPoolId: string): string {
-  const region = userPoolId.split('_')[0];
+  // A Terraform variable (module usage) is split by Terraform.
+  const region = Token.isUnresolved(userPoolId) ? Fn.element(Fn.split('_', userPoolId), 0) : userPoolId.split('_')[0];
   return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
 }

@@ -95,6 +95,7 @@ export function readConfigFile(file: string): unknown {
   return mod.default ?? mod;
 }
 
-export function loadConfig(file: string = DEFAULT_CONFIG): ResolvedConfig {
-  return validateConfig(readConfigFile(file), { projectRoot: PROJECT_ROOT });
+/** `stage` defaults to `$STAGE` (stacks/stages.ts). */
+export function loadConfig(file: string = DEFAULT_CONFIG, stage: string | undefined = process.env.STAGE): ResolvedConfig {
+  return validateConfig(readConfigFile(file), { projectRoot: PROJECT_ROOT, stage });
 }

@@ -78,10 +78,30 @@ export interface TerraformConfig {
   readonly usage?: 'root' | 'module';
   /** Where state lives (root usage only). @default { type: 'local' } */
   readonly backend?: BackendConfig;
+  /**
+   * Deploy one stage of this configuration (`pr-42`, `prod`): names, Cognito domain prefix and state
+   * get `-<stage>` (stacks/stages.ts). `STAGE=<stage>` in the environment overrides it.
+   * @default no stage
+   */
+  readonly stage?: string;
+  /**
+   * Stages that keep users and keys: Cognito deletion protection and `prevent_destroy` on the user
+   * pool and secrets. Every other stage destroys cleanly (no deletion protection, secrets deleted
+   * without a recovery window).
+   * @default ['prod']
+   */
+  readonly protectedStages?: readonly string[];
 }
 
 export type BackendConfig =
-  | { readonly type: 'local'; /** State file path, relative to the stack directory. @default 'terraform.tfstate' */ readonly path?: string }
+  | {
+      readonly type: 'local';
+      /**
+       * State file path, relative to the project root (outside cdktf.out, which the CLI rewrites).
+       * @default 'terraform.<name>.tfstate'
+       */
+      readonly path?: string;
+    }
   | {
       readonly type: 's3';
       readonly bucket: string;
@@ -728,7 +748,7 @@ export interface FacadeConfig {
 // ---------------------------------------------------------------------------------------------
 
 export type ResolvedBackend =
-  | { readonly type: 'local'; readonly path: string }
+  | { readonly type: 'local'; /** Relative to the project root. @default `terraform.<name>.tfstate` */ readonly path?: string }
   | { readonly type: 's3'; readonly bucket: string; readonly key: string; readonly region: string; readonly kmsKeyId?: string }
   | {
       readonly type: 'cloud';
@@ -967,7 +987,14 @@ export interface ResolvedConfig {
   readonly name: string;
   readonly region: string;
   readonly tags: Readonly<Record<string, string>>;
-  readonly terraform: { readonly usage: 'root' | 'module'; readonly backend?: ResolvedBackend };
+  readonly terraform: {
+    readonly usage: 'root' | 'module';
+    readonly backend?: ResolvedBackend;
+    /** The stage this config deploys (stacks/stages.ts), already part of `name`. */
+    readonly stage?: string;
+    /** A protected stage: `prevent_destroy` on the user pool and secrets. @default false */
+    readonly protected?: boolean;
+  };
   readonly identity: ResolvedIdentity;
   readonly gateway: ResolvedGateway;
   readonly facade: ResolvedFacade;

@@ -11,10 +11,13 @@ import { readFacade } from './validate-facade';
 import { isThreeLegged } from './features';
 import { KNOWN_REGIONS, gatewayUrlRegion, partitionOf } from './regions';
 import { readObservability } from './validate-observability';
+import { DEFAULT_PROTECTED_STAGES, MAX_STAGED_NAME, STAGE_NAME, applyStage, type StageSettings } from '../stages';
 
 export interface ValidateOptions {
   /** Directory that relative paths in the config (entries, schema and metadata files) resolve against. */
   readonly projectRoot: string;
+  /** The stage to deploy (`STAGE`), overriding `terraform.stage`. */
+  readonly stage?: string;
 }
 
 export function validateConfig(input: unknown, options: ValidateOptions): ResolvedConfig {
@@ -27,6 +30,7 @@ export function validateConfig(input: unknown, options: ValidateOptions): Resolv
     if (k.length > 128 || v.length > 256 || k.startsWith('aws:')) r.fail(join('tags', k), 'tag keys are at most 128 characters, values 256, and "aws:" is reserved');
   }
   const terraform = readTerraform(r, o.terraform, region ?? '');
+  const stage = readStage(r, o.terraform, options.stage, name);
   const identity = readIdentity(r, o.identity, { projectRoot: options.projectRoot });
   const gateway = readGateway(r, o.gateway, { deploymentName: name ?? 'x', projectRoot: options.projectRoot });
   const facade = readFacade(r, o.facade, { region: region ?? '', identity });
@@ -49,12 +53,30 @@ export function validateConfig(input: unknown, options: ValidateOptions): Resolv
   r.throwIfFailed();
   // throwIfFailed() guarantees every part parsed; the checks narrow the types.
   if (!name || !region || !identity || !gateway || !terraform) throw new Error('unreachable: config parsed without issues but incomplete');
-  return { name, region, tags, terraform, identity, gateway, facade, observability };
+  const config: ResolvedConfig = { name, region, tags, terraform, identity, gateway, facade, observability };
+  return stage ? applyStage(config, stage) : config;
+}
+
+/** `STAGE` (option) or `terraform.stage`, and whether `terraform.protectedStages` lists it. */
+function readStage(r: Reader, value: unknown, fromEnv: string | undefined, name: string | undefined): StageSettings | undefined {
+  const o = r.record(value ?? {}, 'terraform') ?? {};
+  const listed = o.protectedStages === undefined ? DEFAULT_PROTECTED_STAGES : o.protectedStages;
+  if (!Array.isArray(listed) || listed.some((s) => typeof s !== 'string' || !STAGE_NAME.pattern.test(s))) {
+    return r.fail('terraform.protectedStages', `must be a list of stage names: ${STAGE_NAME.hint}`);
+  }
+  const stage = fromEnv !== undefined && fromEnv !== ''
+    ? r.string(fromEnv, 'STAGE', STAGE_NAME)
+    : r.optionalString(o.stage, 'terraform.stage', STAGE_NAME);
+  if (!stage) return undefined;
+  if (name && name.length + 1 + stage.length > MAX_STAGED_NAME) {
+    return r.fail(fromEnv ? 'STAGE' : 'terraform.stage', `"${name}-${stage}" is longer than ${MAX_STAGED_NAME} characters; shorten name or the stage`);
+  }
+  return { stage, protected: listed.includes(stage) };
 }
 
 function readTerraform(r: Reader, value: unknown, region: string): ResolvedConfig['terraform'] | undefined {
   const p = 'terraform';
-  const o = r.object(value ?? {}, p, ['usage', 'backend']);
+  const o = r.object(value ?? {}, p, ['usage', 'backend', 'stage', 'protectedStages']);
   if (!o) return undefined;
   const usage = r.choice(o.usage, join(p, 'usage'), ['root', 'module'] as const, 'root');
   if (usage === 'module') {
@@ -72,8 +94,8 @@ function readBackend(r: Reader, value: unknown, p: string, region: string): Reso
   switch (type) {
     case 'local': {
       const o = r.object(value, p, ['type', 'path']);
-      const path = r.optionalString(o?.path, join(p, 'path'), { pattern: /^[^\0]+\.tfstate$/, hint: 'must end in .tfstate' }) ?? 'terraform.tfstate';
-      return { type, path };
+      const path = r.optionalString(o?.path, join(p, 'path'), { pattern: /^[^\0]+\.tfstate$/, hint: 'must end in .tfstate' });
+      return path === undefined ? { type } : { type, path };
     }
     case 's3': {
       const o = r.object(value, p, ['type', 'bucket', 'key', 'region', 'kmsKeyId'], { dynamodbTable: 'state locking uses the S3 lock file (use_lockfile); no DynamoDB table is needed' });

@@ -1,0 +1,113 @@
+/**
+ * Stages (stacks/stages.ts): `STAGE=pr-42` / `terraform.stage` deploys the same config side by side
+ * with its own names and state; a protected stage keeps users and keys, a preview destroys cleanly.
+ */
+import path from 'node:path';
+import { ConfigError } from '../../stacks/config/errors';
+import { readConfigFile } from '../../stacks/config/load';
+import { validateConfig } from '../../stacks/config/validate';
+import { PROJECT_ROOT, functionsByName, resources, synthExample, type Json } from './helpers';
+
+const names = (json: Json) => [
+  ...functionsByName(json).keys(),
+  ...Object.values(resources(json, 'aws_cognito_user_pool')).map((p) => p.name),
+  ...Object.values(resources(json, 'aws_secretsmanager_secret')).map((s) => s.name),
+  ...Object.values(resources(json, 'aws_iam_role')).map((r) => r.name),
+  ...Object.values(resources(json, 'aws_api_gateway_rest_api')).map((a) => a.name),
+  ...Object.values(resources(json, 'aws_cloudwatch_log_group')).map((g) => g.name),
+];
+
+test('a preview stage: its own names, domain and state file; destroys cleanly', () => {
+  const s = synthExample('examples/minimal.config.ts', undefined, { stage: 'pr-42' });
+  try {
+    expect(s.config.name).toBe('mcp-oauth-demo-pr-42');
+    expect(path.basename(s.dir)).toBe('mcp-oauth-demo-pr-42');
+    const all = names(s.json).filter((n) => typeof n === 'string');
+    expect(all.length).toBeGreaterThan(10);
+    for (const n of all) expect(n).toContain('mcp-oauth-demo-pr-42');
+    const [domain] = Object.values(resources(s.json, 'aws_cognito_user_pool_domain'));
+    expect(domain.domain).toMatch(/-pr-42$/);
+    expect(s.json.terraform.backend.local.path).toBe('../../../terraform.mcp-oauth-demo-pr-42.tfstate');
+    // Destroys cleanly: no deletion protection, no recovery window, no prevent_destroy.
+    const [pool] = Object.values(resources(s.json, 'aws_cognito_user_pool'));
+    expect(pool.deletion_protection).toBe('INACTIVE');
+    expect(pool.lifecycle).toBeUndefined();
+    const secrets = Object.values(resources(s.json, 'aws_secretsmanager_secret'));
+    expect(secrets.length).toBeGreaterThanOrEqual(2);
+    for (const secret of secrets) {
+      expect(secret.recovery_window_in_days).toBe(0);
+      expect(secret.lifecycle).toBeUndefined();
+    }
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a protected stage (prod by default): deletion protection and prevent_destroy on the pool and every secret', () => {
+  const s = synthExample('examples/minimal.config.ts', undefined, { stage: 'prod' });
+  try {
+    expect(s.config.name).toBe('mcp-oauth-demo-prod');
+    const [pool] = Object.values(resources(s.json, 'aws_cognito_user_pool'));
+    expect(pool.deletion_protection).toBe('ACTIVE');
+    expect(pool.lifecycle).toEqual({ prevent_destroy: true });
+    for (const secret of Object.values(resources(s.json, 'aws_secretsmanager_secret'))) {
+      expect(secret.lifecycle).toEqual({ prevent_destroy: true });
+      expect(secret.recovery_window_in_days).toBe(7);
+    }
+    // Nothing else is pinned.
+    const pinned = Object.entries(s.json.resource as Record<string, Record<string, Json>>)
+      .flatMap(([type, all]) => Object.values(all).filter((r) => r.lifecycle?.prevent_destroy).map(() => type));
+    expect([...new Set(pinned)].sort()).toEqual(['aws_cognito_user_pool', 'aws_secretsmanager_secret']);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('terraform.stage and terraform.protectedStages in the config; STAGE wins over terraform.stage', () => {
+  const s = synthExample('examples/minimal.config.ts', (c) => {
+    c.terraform = { stage: 'staging', protectedStages: ['staging'] };
+  });
+  try {
+    expect(s.config.name).toBe('mcp-oauth-demo-staging');
+    expect(Object.values(resources(s.json, 'aws_cognito_user_pool'))[0].lifecycle).toEqual({ prevent_destroy: true });
+  } finally {
+    s.cleanup();
+  }
+  const input = { ...(readConfigFile('examples/minimal.config.ts') as Json), terraform: { stage: 'staging' } };
+  expect(validateConfig(input, { projectRoot: PROJECT_ROOT, stage: 'pr-7' }).name).toBe('mcp-oauth-demo-pr-7');
+});
+
+test('each stage has its own remote state: S3 key and Terraform Cloud workspace', () => {
+  const input = readConfigFile('examples/existing-gateway.config.ts') as Json;
+  const s3 = validateConfig({ ...input, terraform: { backend: { type: 's3', bucket: 'acme-tfstate', key: 'mcp/facade.tfstate' } } }, { projectRoot: PROJECT_ROOT, stage: 'pr-42' });
+  expect(s3.terraform.backend).toMatchObject({ type: 's3', key: 'pr-42/mcp/facade.tfstate' });
+  const federated = readConfigFile('examples/federated.config.ts') as Json;
+  const cloud = validateConfig(federated, { projectRoot: PROJECT_ROOT, stage: 'pr-42' });
+  expect(cloud.terraform.backend).toMatchObject({ type: 'cloud', workspace: { name: 'acme-mcp-prod-pr-42' } });
+});
+
+test('without a stage nothing changes (no prevent_destroy, names as configured)', () => {
+  const s = synthExample('examples/minimal.config.ts');
+  try {
+    expect(s.config.name).toBe('mcp-oauth-demo');
+    expect(JSON.stringify(s.json)).not.toContain('"prevent_destroy"');
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('bad stages are config errors naming the field', () => {
+  const input = readConfigFile('examples/minimal.config.ts') as Json;
+  const error = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return (e as Error).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+  expect(error(() => validateConfig(input, { projectRoot: PROJECT_ROOT, stage: 'PR_42' }))).toContain('STAGE: must be 1–12 lowercase letters');
+  expect(error(() => validateConfig(input, { projectRoot: PROJECT_ROOT, stage: 'preview-1234' }))).toContain('longer than 24 characters');
+  expect(error(() => validateConfig({ ...input, terraform: { protectedStages: 'prod' } }, { projectRoot: PROJECT_ROOT }))).toContain('terraform.protectedStages: must be a list of stage names');
+});
