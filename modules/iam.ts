@@ -1,10 +1,10 @@
 /**
- * IAM policy documents as plain data, rendered with Terraform's `jsonencode()` (`Fn.jsonencode`):
+ * IAM policy documents as plain data, rendered with Terraform's `jsonencode()` (terraform-json.ts):
  * references stay Terraform expressions inside the document, so both the JSON and the HCL output
  * (`synth --hcl`) carry a valid policy. (A pre-serialized JSON string with `${…}` tokens inside is
  * mangled by the HCL renderer, terraform-cdk #3911.)
  */
-import { Fn } from 'cdktn';
+import { terraformJson } from './terraform-json';
 
 export interface PolicyStatement {
   /** Statement id: letters and digits only (IAM `Sid`). */
@@ -15,7 +15,7 @@ export interface PolicyStatement {
 }
 
 export function policyDocument(statements: readonly PolicyStatement[]): string {
-  return Fn.jsonencode({
+  return terraformJson({
     Version: '2012-10-17',
     Statement: statements.map((s) => ({
       Sid: s.sid,
@@ -29,7 +29,7 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
 
 /** Trust policy letting `service` (e.g. `lambda.amazonaws.com`) assume the role. */
 export function assumeRolePolicy(service: string, conditions?: PolicyStatement['conditions']): string {
-  return Fn.jsonencode({
+  return terraformJson({
     Version: '2012-10-17',
     Statement: [
       {

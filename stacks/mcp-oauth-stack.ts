@@ -79,7 +79,7 @@ export class McpOAuthStack extends TerraformStack {
     const portal = consentPortalOf(config.gateway);
     this.inputs = new StackInputs(this);
     // The functions' EMF metric settings (functions/lib/metrics.ts); `Service` is the deployment name.
-    const metrics = { namespace: config.observability.metricsNamespace, service: config.name };
+    const metrics = { namespace: config.observability.metricsNamespace, service: namePrefix };
 
     this.endpoint = new FacadeEndpoint(this, 'endpoint', { name: `${namePrefix}-facade`, stageName: facade.stageName, customDomain: facade.customDomain });
     // The 3-legged OAuth return route: the public client's only callback, the targets' default return URL.
@@ -195,7 +195,7 @@ export class McpOAuthStack extends TerraformStack {
     if (observability.alarms || observability.dashboard) {
       const interceptor = this.gateway?.interceptorFunction;
       this.observability = new Observability(this, 'observability', {
-        namePrefix: config.name,
+        namePrefix,
         config: observability,
         region: config.region,
         service: metrics.service,

@@ -3,7 +3,7 @@
  * (../shared/reference/deploy-review.md), checked on the synthesized JSON against the typed
  * @cdktn/provider-aws bindings (aws provider 6.66 schema).
  */
-import { inlinePolicies, referencedAddress, resources, synthExample, type Json, type Synthesized } from './helpers';
+import { inlinePolicies, parseDocument, referencedAddress, resources, synthExample, type Json, type Synthesized } from './helpers';
 
 const gatewayRole = (json: Json) => {
   const [gateway] = Object.values(resources(json, 'aws_bedrockagentcore_gateway'));
@@ -263,11 +263,11 @@ describe('3-legged OAuth through the AWS-managed consent portal (threeLeggedRetu
 
   test('the execution role is trusted by bedrock-agentcore for this portal only, and reads only its gateway, providers and IdP secret', () => {
     const role = Object.values(resources(pending.json, 'aws_iam_role')).find((r) => r.name === 'mcp-gh-consent-portal');
-    const trust = JSON.parse(role.assume_role_policy).Statement[0];
+    const trust = parseDocument(role.assume_role_policy).Statement[0];
     expect(trust.Principal).toEqual({ Service: 'bedrock-agentcore.amazonaws.com' });
     expect(trust.Condition.ArnLike['aws:SourceArn']).toMatch(/:consent-portal\/mcp-gh-consent-\*$/);
     expect(trust.Condition.StringEquals['aws:SourceAccount']).toMatch(/aws_caller_identity/);
-    const [policy] = Object.values(resources(pending.json, 'aws_iam_role_policy')).filter((p) => p.name === 'consent-portal').map((p) => JSON.parse(p.policy));
+    const [policy] = Object.values(resources(pending.json, 'aws_iam_role_policy')).filter((p) => p.name === 'consent-portal').map((p) => parseDocument(p.policy));
     for (const st of policy.Statement) for (const r of st.Resource) expect(r).not.toMatch(/\*/);
     expect(policy.Statement.map((st: Json) => st.Sid)).toEqual(['ReadGateway', 'ReadCredentialProviders', 'ReadIdpClientSecret']);
   });

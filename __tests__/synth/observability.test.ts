@@ -4,7 +4,7 @@
  */
 import { METRIC_CATALOG } from '../../functions/lib/metrics';
 import { FUNCTION_NAMES, OPTIONAL_ROUTES, ROUTES } from '../../functions/lib/routes';
-import { functionsByName, inlinePolicies, referencedAddress, resources, synthExample, type Json, type Synthesized } from './helpers';
+import { functionsByName, inlinePolicies, parseDocument, referencedAddress, resources, synthExample, type Json, type Synthesized } from './helpers';
 
 let plain: Synthesized;
 beforeAll(() => {
@@ -149,7 +149,7 @@ describe('observability on', () => {
   test('dashboard: valid JSON, the funnel and the consent, proxy latency p50/p99, latency p50/p99 for every route', () => {
     const [dashboard] = Object.values(resources(on.json, 'aws_cloudwatch_dashboard'));
     expect(dashboard.dashboard_name).toBe(`${name()}-mcp-oauth`);
-    const body = JSON.parse(dashboard.dashboard_body);
+    const body = parseDocument(dashboard.dashboard_body);
     const widgets: Json[] = body.widgets;
     const byTitle = new Map(widgets.filter((w) => w.type === 'metric').map((w) => [w.properties.title as string, w.properties]));
     for (const w of widgets) {

@@ -36,6 +36,7 @@ import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission';
 import { ROUTES, WELL_KNOWN, type HttpMethod, type OptionalRoute, type Route } from '../../functions/lib/routes';
 import type { ResolvedRateLimit, ResolvedThrottling, ThrottledRoute } from '../../stacks/config/types';
 import type { BundledFunction } from '../bundled-function';
+import { terraformJson } from '../terraform-json';
 import { assumeRolePolicy } from '../iam';
 import { arnPartition, arnRegion } from '../terraform-paths';
 import { corsGatewayResponseParameters } from './cors';
@@ -259,7 +260,7 @@ export class FacadeRoutes extends Construct {
     this.deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId: api.id,
       description: 'Managed by Terraform; replaced whenever a route, integration or gateway response changes',
-      triggers: { redeployment: Fn.sha1(Fn.jsonencode(triggerInputs)) },
+      triggers: { redeployment: Fn.sha1(terraformJson(triggerInputs)) },
       lifecycle: { createBeforeDestroy: true },
       dependsOn: [...methodsAndIntegrations, ...responses],
     });
@@ -280,7 +281,7 @@ export class FacadeRoutes extends Construct {
       // with access logging fails ("CloudWatch Logs role ARN must be set in account settings to
       // enable logging"; API Gateway developer guide, "Set up CloudWatch logging for REST APIs"):
       // hence access logs only when asked for, and after the account setting when it is managed here.
-      accessLogSettings: this.accessLogGroup ? { destinationArn: this.accessLogGroup.arn, format: Fn.jsonencode(ACCESS_LOG_FORMAT) } : undefined,
+      accessLogSettings: this.accessLogGroup ? { destinationArn: this.accessLogGroup.arn, format: terraformJson(ACCESS_LOG_FORMAT) } : undefined,
       dependsOn: this.account ? [this.account] : undefined,
       xrayTracingEnabled: props.tracing || undefined,
     });

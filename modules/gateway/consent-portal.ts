@@ -8,12 +8,12 @@
  * is the documented `create-consent-portal` call, with every value filled in, for the output.
  */
 import { Construct } from 'constructs';
-import { Fn } from 'cdktn';
 import { BedrockagentcoreOauth2CredentialProvider } from '@cdktn/provider-aws/lib/bedrockagentcore-oauth2-credential-provider';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import type { CognitoUserPoolClient } from '@cdktn/provider-aws/lib/cognito-user-pool-client';
 import { assumeRolePolicy, policyDocument, type PolicyStatement } from '../iam';
+import { terraformJson } from '../terraform-json';
 
 export interface ConsentPortalProps {
   readonly namePrefix: string;
@@ -72,8 +72,8 @@ export class ConsentPortal extends Construct {
     });
     new IamRolePolicy(this, 'policy', { name: 'consent-portal', role: this.role.id, policy: policyDocument(consentPortalStatements(props, this.provider)) });
 
-    const idpConfig = Fn.jsonencode({ credentialProviderArn: this.provider.credentialProviderArn, scopes: ['openid'] });
-    const sources = Fn.jsonencode([{ type: 'agentcore-gateway', identifier: props.gatewayArn }]);
+    const idpConfig = terraformJson({ credentialProviderArn: this.provider.credentialProviderArn, scopes: ['openid'] });
+    const sources = terraformJson([{ type: 'agentcore-gateway', identifier: props.gatewayArn }]);
     this.createCommand = [
       'aws bedrock-agentcore-control create-consent-portal',
       `--region ${props.region}`,

@@ -29,6 +29,7 @@ import type { CognitoUserPoolClient } from '@cdktn/provider-aws/lib/cognito-user
 import { BundledFunction, type BundledFunctionProps, type LogLevel } from '../bundled-function';
 import { isThreeLegged } from '../../stacks/config/features';
 import { assumeRolePolicy, policyDocument } from '../iam';
+import { terraformJson } from '../terraform-json';
 import type { StackInputs } from '../inputs';
 import { TargetCredentials, type CredentialProviderRef } from './credentials';
 import { completeResourceTokenAuthStatement, gatewayRoleStatements } from './role-policy';
@@ -259,7 +260,7 @@ export class AgentCoreGateway extends Construct {
    * so no value is ever spliced into the shell command.
    */
   private registerReturnUrlsWithCli(region: string): void {
-    const input = Fn.jsonencode({ name: this.workloadIdentityName, allowedResourceOauth2ReturnUrls: [...this.returnUrls] });
+    const input = terraformJson({ name: this.workloadIdentityName, allowedResourceOauth2ReturnUrls: [...this.returnUrls] });
     new DataResource(this, 'workload-identity-return-urls', {
       triggersReplace: { workload_identity: this.workloadIdentityArn, return_urls: [...this.returnUrls] },
       provisioners: [

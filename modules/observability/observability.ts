@@ -21,6 +21,7 @@ import { SnsTopic } from '@cdktn/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktn/provider-aws/lib/sns-topic-subscription';
 import type { ResolvedObservability } from '../../stacks/config/types';
 import { dashboardBody, type DashboardInputs } from './dashboard';
+import { terraformJson } from '../terraform-json';
 
 /** Seconds per alarm evaluation period. */
 export const ALARM_PERIOD_SECONDS = 300;
@@ -113,7 +114,9 @@ export class Observability extends Construct {
     if (config.dashboard) {
       this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
         dashboardName: `${namePrefix}-mcp-oauth`,
-        dashboardBody: JSON.stringify(dashboardBody({ ...props, namespace: config.metricsNamespace })),
+        // jsonencode, not JSON.stringify: names are Terraform references in module usage, and a
+        // token inside a pre-serialized string breaks the HCL output (terraform-cdk #3911).
+        dashboardBody: terraformJson(dashboardBody({ ...props, namespace: config.metricsNamespace })),
       });
     }
   }
