@@ -9,6 +9,7 @@ import { App } from 'cdktn';
 import type { ResolvedConfig } from './config/types';
 import { PROJECT_ROOT } from './config/load';
 import { McpOAuthStack } from './mcp-oauth-stack';
+import { dropBinaryVersionProbes } from './binary-probes';
 import { TARGET_VERSIONS, TARGET_VERSIONS_CONTEXT } from './terraform-settings';
 
 export interface SynthResult {
@@ -43,6 +44,7 @@ export function synthesize(config: ResolvedConfig, options: SynthOptions = {}): 
   try {
     const app = new App({ outdir, hclOutput: hcl, context: { [TARGET_VERSIONS_CONTEXT]: TARGET_VERSIONS } });
     stack = new McpOAuthStack(app, config, { projectRoot: PROJECT_ROOT, bundleDir: options.bundleDir, stateDir: options.stateDir });
+    dropBinaryVersionProbes(app);
     app.synth();
   } finally {
     if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
