@@ -17,7 +17,7 @@ import { CognitoUserPool } from '@cdktn/provider-aws/lib/cognito-user-pool';
 import { CognitoUserPoolDomain } from '@cdktn/provider-aws/lib/cognito-user-pool-domain';
 import { CognitoResourceServer } from '@cdktn/provider-aws/lib/cognito-resource-server';
 import { CognitoIdentityProvider } from '@cdktn/provider-aws/lib/cognito-identity-provider';
-import { CognitoUserPoolClient } from '@cdktn/provider-aws/lib/cognito-user-pool-client';
+import { CognitoUserPoolClient, type CognitoUserPoolClientConfig } from '@cdktn/provider-aws/lib/cognito-user-pool-client';
 import { CognitoManagedLoginBranding } from '@cdktn/provider-aws/lib/cognito-managed-login-branding';
 import type { ResolvedIdentity } from '../../stacks/config/types';
 import type { StackInputs } from '../inputs';
@@ -176,6 +176,23 @@ export class Identity extends Construct {
       dependsOn: [...(resourceServer ? [resourceServer] : []), ...(domain ? [domain] : [])],
     });
 
+    // Settings of the short-lived clients a browser signs in through after the login (the 3-legged
+    // return route's public client, the consent portal's client): the same sign-in options as the
+    // user-flow client, so the person signs in the way their token was issued (same pool `sub`);
+    // only the hosted UI / managed login signs in through them, no SDK auth flows.
+    const browserSignIn = {
+      supportedIdentityProviders,
+      preventUserExistenceErrors: 'ENABLED',
+      enableTokenRevocation: true,
+      accessTokenValidity: RETURN_CLIENT_TOKEN_VALIDITY.accessTokenMinutes,
+      idTokenValidity: RETURN_CLIENT_TOKEN_VALIDITY.idTokenMinutes,
+      refreshTokenValidity: RETURN_CLIENT_TOKEN_VALIDITY.refreshTokenMinutes,
+      tokenValidityUnits: [{ accessToken: 'minutes', idToken: 'minutes', refreshToken: 'minutes' }],
+      authSessionValidity: flow.authSessionValidityMinutes,
+      explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+      dependsOn: domain ? [domain] : [],
+    } satisfies Partial<CognitoUserPoolClientConfig>;
+
     if (props.returnCallbackUrl !== undefined) {
       this.returnClient = new CognitoUserPoolClient(this, 'return-client', {
         name: `${namePrefix}-oauth-return`,
@@ -186,19 +203,7 @@ export class Identity extends Construct {
         allowedOauthFlowsUserPoolClient: true,
         allowedOauthScopes: ['openid'],
         callbackUrls: [props.returnCallbackUrl],
-        // The same sign-in options as the user-flow client: the person must be able to sign in
-        // the way they did when their token was issued (the pool's `sub` is the same either way).
-        supportedIdentityProviders,
-        preventUserExistenceErrors: 'ENABLED',
-        enableTokenRevocation: true,
-        accessTokenValidity: RETURN_CLIENT_TOKEN_VALIDITY.accessTokenMinutes,
-        idTokenValidity: RETURN_CLIENT_TOKEN_VALIDITY.idTokenMinutes,
-        refreshTokenValidity: RETURN_CLIENT_TOKEN_VALIDITY.refreshTokenMinutes,
-        tokenValidityUnits: [{ accessToken: 'minutes', idToken: 'minutes', refreshToken: 'minutes' }],
-        authSessionValidity: flow.authSessionValidityMinutes,
-        // Only the hosted UI / managed login signs in through this client; no SDK auth flows.
-        explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
-        dependsOn: domain ? [domain] : [],
+        ...browserSignIn,
       });
     }
 
@@ -216,16 +221,7 @@ export class Identity extends Construct {
         allowedOauthFlows: callbackUrl !== undefined ? ['code'] : undefined,
         allowedOauthScopes: callbackUrl !== undefined ? ['openid'] : undefined,
         callbackUrls: callbackUrl !== undefined ? [callbackUrl] : undefined,
-        supportedIdentityProviders,
-        preventUserExistenceErrors: 'ENABLED',
-        enableTokenRevocation: true,
-        accessTokenValidity: RETURN_CLIENT_TOKEN_VALIDITY.accessTokenMinutes,
-        idTokenValidity: RETURN_CLIENT_TOKEN_VALIDITY.idTokenMinutes,
-        refreshTokenValidity: RETURN_CLIENT_TOKEN_VALIDITY.refreshTokenMinutes,
-        tokenValidityUnits: [{ accessToken: 'minutes', idToken: 'minutes', refreshToken: 'minutes' }],
-        authSessionValidity: flow.authSessionValidityMinutes,
-        explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
-        dependsOn: domain ? [domain] : [],
+        ...browserSignIn,
       });
     }
 
