@@ -1,5 +1,5 @@
 /** Jest setup: keep handler logs out of the test output (tests that inspect logs install their own sink). */
-import { setLogSink } from '../functions/lib/log';
+import { setLogSink } from '../functions/lib/observability/log';
 
 setLogSink(() => undefined);
 

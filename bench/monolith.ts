@@ -6,9 +6,9 @@ import { handler as authorize } from '../functions/authorize';
 import { handler as callback } from '../functions/callback';
 import { handler as discovery } from '../functions/discovery';
 import { createMcpProxyHandler } from '../functions/mcp-proxy';
-import type { ApiEvent } from '../functions/lib/http';
-import { findRoute } from '../functions/lib/routes';
-import type { ResponseStream } from '../functions/lib/streaming';
+import type { ApiEvent } from '../functions/lib/http/api-gateway';
+import { findRoute } from '../functions/lib/http/routes';
+import type { ResponseStream } from '../functions/mcp-proxy/streaming';
 import { handler as register } from '../functions/register';
 import { handler as token } from '../functions/token';
 

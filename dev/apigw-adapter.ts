@@ -8,10 +8,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiHandler } from '../functions/lib/handler';
-import type { ApiEvent } from '../functions/lib/http';
-import { findRoute, NO_ROUTE_RESPONSE, type FunctionName, type OptionalFunctionName } from '../functions/lib/routes';
-import type { StreamingHandler } from '../functions/lib/streaming';
+import type { ApiHandler } from '../functions/lib/http/handler';
+import type { ApiEvent } from '../functions/lib/http/api-gateway';
+import { findRoute, NO_ROUTE_RESPONSE, type FunctionName, type OptionalFunctionName } from '../functions/lib/http/routes';
+import type { StreamingHandler } from '../functions/mcp-proxy/streaming';
 import type { DirectMcpIntegration } from './direct-mcp';
 
 /** API Gateway's payload limit. */

@@ -5,7 +5,7 @@
  * __tests__/helpers/browser.ts recognises.
  */
 import type { IncomingMessage } from 'node:http';
-import { escapeHtml } from '../functions/lib/html';
+import { escapeHtml } from '../functions/lib/http/html';
 
 const STYLE = '<style>body{font-family:system-ui,sans-serif;max-width:24rem;margin:4rem auto;padding:0 1rem}label,input,button{display:block;width:100%;margin:.4rem 0}input{padding:.4rem}button{padding:.5rem}</style>';
 

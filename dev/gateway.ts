@@ -23,8 +23,8 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { z } from 'zod';
 import type { InterceptorHandler } from '../functions/interceptor';
-import type { TransformedResponse } from '../functions/lib/interceptor-event';
-import { serializeSse } from '../functions/lib/sse';
+import type { TransformedResponse } from '../functions/interceptor/event';
+import { serializeSse } from '../functions/lib/http/sse';
 import { registerOAuthTarget, type OAuthTargetOptions } from './oauth-target';
 
 export interface GatewayStandInOptions {

@@ -26,7 +26,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeJwt } from 'jose';
-import { escapeHtml, PAGE_HEADERS } from '../functions/lib/html';
+import { escapeHtml, PAGE_HEADERS } from '../functions/lib/http/html';
 import { AwsServiceError, checkSigV4Scope, readJsonObject, sendAwsError, sendAwsResult, validationError } from './aws-rest-json';
 
 /** `sessionUri` pattern and length, from the CompleteResourceTokenAuth API reference. */

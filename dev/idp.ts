@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { errors, type Configuration } from 'oidc-provider';
-import { escapeHtml, PAGE_HEADERS } from '../functions/lib/html';
+import { escapeHtml, PAGE_HEADERS } from '../functions/lib/http/html';
 import { loginPage, readForm } from './forms';
 
 export interface DemoUser {

@@ -17,14 +17,14 @@ import { route as callbackRoute } from '../functions/callback';
 import { route as discoveryRoute } from '../functions/discovery';
 import { route as oauthReturnRoute } from '../functions/oauth-return';
 import { createInterceptorHandler } from '../functions/interceptor';
-import { createHandler } from '../functions/lib/handler';
-import { instrument } from '../functions/lib/log';
-import { countInterceptorCalls } from '../functions/lib/metrics';
+import { createHandler } from '../functions/lib/http/handler';
+import { instrument } from '../functions/lib/observability/log';
+import { countInterceptorCalls } from '../functions/lib/observability/metrics';
 import { createMcpProxyHandler } from '../functions/mcp-proxy';
 import { route as registerRoute } from '../functions/register';
 import { route as tokenRoute } from '../functions/token';
 import { ConfigError, readProxyConfig } from '../functions/lib/config';
-import { PATHS, WELL_KNOWN } from '../functions/lib/routes';
+import { PATHS, WELL_KNOWN } from '../functions/lib/http/routes';
 import type { McpProxyMode } from '../stacks/config/types';
 import { createApiGatewayListener } from './apigw-adapter';
 import { createDirectMcpIntegration, createLocalAuthorizer, type LocalAuthorizer } from './direct-mcp';
@@ -229,7 +229,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     });
     // The façade's return route calls the stand-in with the real SDK client (functions/oauth-return).
     env.AGENTCORE_ENDPOINT = identity.endpoint;
-    // The interceptor Lambda's own environment (functions/lib/interceptor-config.ts), as Terraform sets it.
+    // The interceptor Lambda's own environment (functions/interceptor/settings.ts), as Terraform sets it.
     const interceptor = instrument('interceptor', countInterceptorCalls(createInterceptorHandler({
       IDP_ISSUER: env.IDP_ISSUER,
       IDP_JWKS_URI: env.IDP_JWKS_URI,

@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Configuration } from 'oidc-provider';
-import { escapeHtml, PAGE_HEADERS } from '../functions/lib/html';
+import { escapeHtml, PAGE_HEADERS } from '../functions/lib/http/html';
 import { consentForm, loginPage, readForm } from './forms';
 
 export interface ThirdPartyUser {

@@ -41,7 +41,7 @@ export interface BundledFunctionProps {
   /** CloudWatch Logs retention of the function's log group. */
   readonly logRetentionDays: number;
   /**
-   * The function's log level: sets `LOG_LEVEL` (functions/lib/log.ts) and Lambda's JSON log-level
+   * The function's log level: sets `LOG_LEVEL` (functions/lib/observability/log.ts) and Lambda's JSON log-level
    * filter. Lambda's filter stays at INFO for warn/error so that metric (EMF) lines, which carry no
    * level and count as INFO, are never dropped; the code itself drops info lines below the level.
    * @default 'info'
@@ -49,7 +49,7 @@ export interface BundledFunctionProps {
   readonly logLevel?: LogLevel;
   /** X-Ray active tracing (and the role's permission to send segments). @default false */
   readonly tracing?: boolean;
-  /** EMF metric settings (functions/lib/metrics.ts): `METRICS_NAMESPACE`, `METRICS_SERVICE`. @default the code's defaults */
+  /** EMF metric settings (functions/lib/observability/metrics.ts): `METRICS_NAMESPACE`, `METRICS_SERVICE`. @default the code's defaults */
   readonly metrics?: { readonly namespace: string; readonly service: string };
 }
 
@@ -116,7 +116,7 @@ export class BundledFunction extends Construct {
       memorySize: props.memoryMb ?? 256,
       timeout: props.timeoutSeconds ?? 10,
       environment: { variables: environment },
-      // JSON: every line is already a JSON object (functions/lib/log.ts); Lambda adds its own
+      // JSON: every line is already a JSON object (functions/lib/observability/log.ts); Lambda adds its own
       // platform records (START/REPORT) as JSON too, and filters by the `level` key.
       loggingConfig: {
         logFormat: 'JSON', logGroup: this.logGroup.name,

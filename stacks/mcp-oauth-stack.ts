@@ -21,7 +21,7 @@ import { directAuthorizationScopes } from './config/validate-facade';
 import {
   MAX_LAMBDA_TIMEOUT_SECONDS, MCP_PROXY_OVERHEAD_SECONDS, MAX_UPSTREAM_TIMEOUT_SECONDS, consentPortalOf, consentPortalReturnUrl, hasFacadeReturnRoute, hasThreeLeggedTargets,
 } from './config/features';
-import { OPTIONAL_ROUTES, PATHS, ROUTES, type OptionalFunctionName } from '../functions/lib/routes';
+import { OPTIONAL_ROUTES, PATHS, ROUTES, type OptionalFunctionName } from '../functions/lib/http/routes';
 import { StackInputs } from '../modules/inputs';
 import { Identity } from '../modules/identity/identity';
 import { AgentCoreGateway } from '../modules/gateway/gateway';
@@ -78,7 +78,7 @@ export class McpOAuthStack extends TerraformStack {
     const threeLegged = hasFacadeReturnRoute(config.gateway);
     const portal = consentPortalOf(config.gateway);
     this.inputs = new StackInputs(this);
-    // The functions' EMF metric settings (functions/lib/metrics.ts); `Service` is the deployment name.
+    // The functions' EMF metric settings (functions/lib/observability/metrics.ts); `Service` is the deployment name.
     const metrics = { namespace: config.observability.metricsNamespace, service: namePrefix };
 
     this.endpoint = new FacadeEndpoint(this, 'endpoint', { name: `${namePrefix}-facade`, stageName: facade.stageName, customDomain: facade.customDomain });

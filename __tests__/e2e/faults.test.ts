@@ -10,7 +10,7 @@ import { startLocalSystem, type LocalSystem } from '../../dev/system';
 import { DEMO_USERS } from '../../dev/idp';
 import { startFaultProxy, type Fault, type FaultOptions, type FaultProxy } from '../helpers/fault-proxy';
 import { connectAs } from '../helpers/login';
-import { parseSse } from '../../functions/lib/sse';
+import { parseSse } from '../../functions/lib/http/sse';
 
 // A stalled body ends at the idle deadline (400 ms); the whole-exchange deadline stays roomy for the huge body.
 const DEADLINES = { MCP_UPSTREAM_TIMEOUT_MS: '5000', MCP_STREAM_IDLE_TIMEOUT_MS: '400', IDP_TIMEOUT_MS: '600', LOG_LEVEL: 'error' };

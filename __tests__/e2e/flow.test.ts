@@ -11,7 +11,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startLocalSystem, type LocalSystem } from '../../dev/system';
-import { setLogSink } from '../../functions/lib/log';
+import { setLogSink } from '../../functions/lib/observability/log';
 import { Browser } from '../helpers/browser';
 import { InMemoryOAuthClient } from '../helpers/oauth-client';
 

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { startLocalSystem, type LocalSystem } from '../../dev/system';
-import { setLogSink } from '../../functions/lib/log';
+import { setLogSink } from '../../functions/lib/observability/log';
 import { Browser } from '../helpers/browser';
 import { metricsIn, sum } from '../helpers/emf';
 import { connectAs } from '../helpers/login';

@@ -12,9 +12,9 @@
 import { randomBytes } from 'node:crypto';
 import { UrlElicitationRequiredError } from '@modelcontextprotocol/sdk/types.js';
 import { startLocalSystem, type LocalSystem } from '../../dev/system';
-import { parseKeyring } from '../../functions/lib/keys';
-import { setLogSink } from '../../functions/lib/log';
-import { CREDENTIAL_PROVIDER_META, RETURN_REF_TTL_SECONDS, sealReturnRef } from '../../functions/lib/return-ref';
+import { parseKeyring } from '../../functions/lib/crypto/keys';
+import { setLogSink } from '../../functions/lib/observability/log';
+import { CREDENTIAL_PROVIDER_META, RETURN_REF_TTL_SECONDS, sealReturnRef } from '../../functions/lib/oauth/return-ref';
 import type { BrowserResult } from '../helpers/browser';
 import { connectAs, type LoggedIn } from '../helpers/login';
 

@@ -1,6 +1,6 @@
 /** Builders for API Gateway REST proxy events and a façade environment for unit tests. */
-import type { ApiEvent } from '../../functions/lib/http';
-import { bindKeyring, parseKeyring } from '../../functions/lib/keys';
+import type { ApiEvent } from '../../functions/lib/http/api-gateway';
+import { bindKeyring, parseKeyring } from '../../functions/lib/crypto/keys';
 
 export const KEYS_JSON = JSON.stringify({
   current: 'k2',

@@ -1,7 +1,7 @@
 /** A response stream like Node's ServerResponse (writeHead + write), collecting what a streaming handler sends. */
 import { Writable } from 'node:stream';
-import type { ApiEvent } from '../../functions/lib/http';
-import type { StreamingHandler } from '../../functions/lib/streaming';
+import type { ApiEvent } from '../../functions/lib/http/api-gateway';
+import type { StreamingHandler } from '../../functions/mcp-proxy/streaming';
 
 export interface Collected {
   statusCode?: number;

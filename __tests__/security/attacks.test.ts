@@ -5,14 +5,14 @@
  */
 import { route as authorizeRoute } from '../../functions/authorize';
 import { route as callbackRoute } from '../../functions/callback';
-import { wrapCode, wrapRefreshToken } from '../../functions/lib/code';
-import { consentIdentity } from '../../functions/lib/consent';
-import { createHandler, type ApiHandler } from '../../functions/lib/handler';
-import type { ApiResult } from '../../functions/lib/http';
-import { bindKeyring, parseKeyring } from '../../functions/lib/keys';
-import { encodeClientId } from '../../functions/lib/registration';
-import { sign } from '../../functions/lib/signed';
-import { signState } from '../../functions/lib/state';
+import { wrapCode, wrapRefreshToken } from '../../functions/lib/oauth/code';
+import { consentIdentity } from '../../functions/lib/oauth/consent';
+import { createHandler, type ApiHandler } from '../../functions/lib/http/handler';
+import type { ApiResult } from '../../functions/lib/http/api-gateway';
+import { bindKeyring, parseKeyring } from '../../functions/lib/crypto/keys';
+import { encodeClientId } from '../../functions/lib/oauth/registration';
+import { sign } from '../../functions/lib/crypto/signed';
+import { signState } from '../../functions/lib/oauth/state';
 import { route as registerRoute } from '../../functions/register';
 import { route as tokenRoute } from '../../functions/token';
 import { apiEvent, BASE, CHALLENGE, FORM, form, JSON_CT, keyring, rawKeyring, TEST_ENV, VERIFIER } from '../helpers/events';

@@ -3,9 +3,9 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { route as authorizeRoute } from '../../functions/authorize';
 import { route as discoveryRoute } from '../../functions/discovery';
-import { CimdError, clearCimdCache, pinnedHttpsFetch, resolveMetadataDocument, systemResolver, type CimdDeps } from '../../functions/lib/cimd';
-import { createHandler } from '../../functions/lib/handler';
-import { isPublicAddress } from '../../functions/lib/public-address';
+import { CimdError, clearCimdCache, pinnedHttpsFetch, resolveMetadataDocument, systemResolver, type CimdDeps } from '../../functions/lib/oauth/cimd';
+import { createHandler } from '../../functions/lib/http/handler';
+import { isPublicAddress } from '../../functions/lib/http/public-address';
 import { apiEvent, TEST_ENV } from '../helpers/events';
 
 const POLICY = { redirectAllowlist: [], scopesSupported: ['openid', 'mcp/tools'] };

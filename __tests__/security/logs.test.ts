@@ -4,7 +4,7 @@
  * and the signing key.
  */
 import { startLocalSystem, type LocalSystem } from '../../dev/system';
-import { setLogSink } from '../../functions/lib/log';
+import { setLogSink } from '../../functions/lib/observability/log';
 import { connectAs } from '../helpers/login';
 
 let system: LocalSystem;

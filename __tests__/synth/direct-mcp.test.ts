@@ -4,8 +4,8 @@
  * behind a Cognito user-pool authorizer checking the resource-server scopes; the authorizer's
  * gateway responses carry the façade's challenge and CORS; the MCP headers are exactly those mapped.
  */
-import { FUNCTION_NAMES, ROUTES } from '../../functions/lib/routes';
-import { REQUEST_HEADERS } from '../../functions/lib/mcp-forward';
+import { FUNCTION_NAMES, ROUTES } from '../../functions/lib/http/routes';
+import { REQUEST_HEADERS } from '../../functions/mcp-proxy/mcp-forward';
 import { MCP_REQUEST_HEADERS } from '../../modules/facade/direct-mcp';
 import { deploymentLiteralDigest, type DeploymentLiteralInputs } from '../../modules/facade/routes';
 import { functionsByName, ref, referencedAddress, resourcePaths, resources, synthExample, type Json, type Synthesized } from './helpers';

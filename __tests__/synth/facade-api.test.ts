@@ -3,7 +3,7 @@
  * name, the resource tree and integrations exactly as the route table says, invoke permissions
  * scoped to method and path, streaming for /mcp, redeploying deployment, throttled and logged stage.
  */
-import { FUNCTION_NAMES, ROUTES } from '../../functions/lib/routes';
+import { FUNCTION_NAMES, ROUTES } from '../../functions/lib/http/routes';
 import { deploymentLiteralDigest, gatewayResponseDefinitions, type DeploymentLiteralInputs } from '../../modules/facade/routes';
 import { corsGatewayResponseParameters } from '../../modules/facade/cors';
 import { allStrings, functionsByName, ref, referencedAddress, resourcePaths, resources, synthExample, type Json, type Synthesized, parseDocument } from './helpers';

@@ -3,7 +3,7 @@
  * writing to its own log group, and reading exactly the secrets it uses — and nothing anywhere in
  * the synthesized stacks grants a wildcard action or resource.
  */
-import { FUNCTION_NAMES } from '../../functions/lib/routes';
+import { FUNCTION_NAMES } from '../../functions/lib/http/routes';
 import { functionsByName, inlinePolicies, ref, referencedAddress, resources, synthExample, type Json, type Synthesized, parseDocument } from './helpers';
 
 let minimal: Synthesized;

@@ -4,7 +4,7 @@
  * clients), refresh-token rotation is on, federated IdP secrets are variables, and every function
  * gets exactly the environment contract.
  */
-import { FUNCTION_NAMES, PATHS } from '../../functions/lib/routes';
+import { FUNCTION_NAMES, PATHS } from '../../functions/lib/http/routes';
 import { functionsByName, ref, resources, synthExample, type Json, type Synthesized } from './helpers';
 
 let minimal: Synthesized;

@@ -2,8 +2,8 @@
  * Observability in the synthesized Terraform: JSON logs with the configured level on every
  * function (always), and, opt-in through `observability`, X-Ray tracing, alarms and a dashboard.
  */
-import { METRIC_CATALOG } from '../../functions/lib/metrics';
-import { FUNCTION_NAMES, OPTIONAL_ROUTES, ROUTES } from '../../functions/lib/routes';
+import { METRIC_CATALOG } from '../../functions/lib/observability/metrics';
+import { FUNCTION_NAMES, OPTIONAL_ROUTES, ROUTES } from '../../functions/lib/http/routes';
 import { functionsByName, inlinePolicies, parseDocument, referencedAddress, resources, synthExample, type Json, type Synthesized } from './helpers';
 
 let plain: Synthesized;

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { OPTIONAL_ROUTES, PATHS } from '../../functions/lib/routes';
+import { OPTIONAL_ROUTES, PATHS } from '../../functions/lib/http/routes';
 import {
   allStrings, functionsByName, inlinePolicies, ref, referencedAddress, resourcePaths, resources, synthExample, ephemerals, type Json, type Synthesized, parseDocument,
 } from './helpers';

@@ -1,8 +1,8 @@
 import { route } from '../../functions/authorize';
-import { createHandler } from '../../functions/lib/handler';
-import { consentPage } from '../../functions/lib/html';
-import { encodeClientId } from '../../functions/lib/registration';
-import { verifyState } from '../../functions/lib/state';
+import { createHandler } from '../../functions/lib/http/handler';
+import { consentPage } from '../../functions/lib/http/html';
+import { encodeClientId } from '../../functions/lib/oauth/registration';
+import { verifyState } from '../../functions/lib/oauth/state';
 import { apiEvent, BASE, CHALLENGE, IDP, keyring, TEST_ENV } from '../helpers/events';
 
 const handler = createHandler(route, TEST_ENV);

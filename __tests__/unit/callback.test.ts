@@ -1,9 +1,9 @@
 import { route } from '../../functions/callback';
-import { unwrapCode } from '../../functions/lib/code';
-import { createHandler } from '../../functions/lib/handler';
-import { parseKeyring } from '../../functions/lib/keys';
-import { encodeClientId } from '../../functions/lib/registration';
-import { signState } from '../../functions/lib/state';
+import { unwrapCode } from '../../functions/lib/oauth/code';
+import { createHandler } from '../../functions/lib/http/handler';
+import { parseKeyring } from '../../functions/lib/crypto/keys';
+import { encodeClientId } from '../../functions/lib/oauth/registration';
+import { signState } from '../../functions/lib/oauth/state';
 import { apiEvent, BASE, CHALLENGE, keyring, TEST_ENV, VERIFIER } from '../helpers/events';
 
 const handler = createHandler(route, TEST_ENV);

@@ -1,4 +1,4 @@
-import { createHandler } from '../../functions/lib/handler';
+import { createHandler } from '../../functions/lib/http/handler';
 import { route } from '../../functions/discovery';
 import { apiEvent, BASE, IDP, TEST_ENV } from '../helpers/events';
 

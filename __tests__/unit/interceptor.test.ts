@@ -8,8 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import { createInterceptorHandler, RPC } from '../../functions/interceptor';
-import type { InterceptorOutput } from '../../functions/lib/interceptor-event';
-import { setLogSink } from '../../functions/lib/log';
+import type { InterceptorOutput } from '../../functions/interceptor/event';
+import { setLogSink } from '../../functions/lib/observability/log';
 
 const KID = 'test-key-1';
 let server: Server;

@@ -5,13 +5,13 @@
  */
 import nock from 'nock';
 import { route as tokenRoute } from '../../functions/token';
-import { unwrapRefreshToken, wrapRefreshToken } from '../../functions/lib/code';
-import { keyringFromStages, loadFacadeKeys } from '../../functions/lib/facade-keys';
-import { createHandler } from '../../functions/lib/handler';
-import { bindKeyring, parseKeyring } from '../../functions/lib/keys';
-import { encodeClientId } from '../../functions/lib/registration';
+import { unwrapRefreshToken, wrapRefreshToken } from '../../functions/lib/oauth/code';
+import { keyringFromStages, loadFacadeKeys } from '../../functions/lib/crypto/facade-keys';
+import { createHandler } from '../../functions/lib/http/handler';
+import { bindKeyring, parseKeyring } from '../../functions/lib/crypto/keys';
+import { encodeClientId } from '../../functions/lib/oauth/registration';
 import { clearSecretCache } from '../../functions/lib/secrets';
-import { sign, verify } from '../../functions/lib/signed';
+import { sign, verify } from '../../functions/lib/crypto/signed';
 import { apiEvent, BASE, FORM, form, IDP, TEST_ENV } from '../helpers/events';
 import { useNock } from '../helpers/nock';
 

@@ -5,8 +5,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
-import { createHandler } from '../../functions/lib/handler';
-import { instrument, log, redact, setLogSink, traceIdOf } from '../../functions/lib/log';
+import { createHandler } from '../../functions/lib/http/handler';
+import { instrument, log, redact, setLogSink, traceIdOf } from '../../functions/lib/observability/log';
 import { route as registerRoute } from '../../functions/register';
 import { apiEvent, JSON_CT, TEST_ENV } from '../helpers/events';
 
@@ -114,7 +114,7 @@ test('redaction: sensitive keys, nested objects, arrays and JWT-shaped values an
 
 test('the default sink writes one JSON line per call to stdout (a real process, no test sink)', async () => {
   const root = path.join(__dirname, '..', '..');
-  const script = "const { log } = require('./functions/lib/log'); const { metrics } = require('./functions/lib/metrics'); log.info('one', { n: 1 }); metrics.registration(); log.debug('dropped'); log.warn('two')";
+  const script = "const { log } = require('./functions/lib/observability/log'); const { metrics } = require('./functions/lib/observability/metrics'); log.info('one', { n: 1 }); metrics.registration(); log.debug('dropped'); log.warn('two')";
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: root, env: { PATH: process.env.PATH, LOG_LEVEL: 'info' }, encoding: 'utf8' }, (error, out) => (error ? reject(error) : resolve(out)));
   });

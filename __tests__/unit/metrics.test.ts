@@ -1,6 +1,6 @@
-/** The EMF contract of functions/lib/metrics.ts: valid documents, one namespace, closed-set dimensions. */
-import { setLogSink } from '../../functions/lib/log';
-import { countInterceptorCalls, DEFAULT_NAMESPACE, METRIC_CATALOG, metrics, oauthErrorDimension, statusClass } from '../../functions/lib/metrics';
+/** The EMF contract of functions/lib/observability/metrics.ts: valid documents, one namespace, closed-set dimensions. */
+import { setLogSink } from '../../functions/lib/observability/log';
+import { countInterceptorCalls, DEFAULT_NAMESPACE, METRIC_CATALOG, metrics, oauthErrorDimension, statusClass } from '../../functions/lib/observability/metrics';
 import { metricsIn, parseEmf, sum } from '../helpers/emf';
 
 let lines: string[];

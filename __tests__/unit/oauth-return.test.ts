@@ -1,10 +1,10 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import nock from 'nock';
 import { useNock } from '../helpers/nock';
-import { createHandler } from '../../functions/lib/handler';
-import { parseKeyring } from '../../functions/lib/keys';
-import { CREDENTIAL_PROVIDER_META, injectReturnUrl, sealReturnRef, unsealReturnRef } from '../../functions/lib/return-ref';
-import { seal, unseal } from '../../functions/lib/sealed';
+import { createHandler } from '../../functions/lib/http/handler';
+import { parseKeyring } from '../../functions/lib/crypto/keys';
+import { CREDENTIAL_PROVIDER_META, injectReturnUrl, sealReturnRef, unsealReturnRef } from '../../functions/lib/oauth/return-ref';
+import { seal, unseal } from '../../functions/lib/crypto/sealed';
 import { createMcpProxyHandler } from '../../functions/mcp-proxy';
 import { completeWithSdk, completionFailurePage, createOauthReturn, type CompleteInput } from '../../functions/oauth-return';
 import { readReturnConfig } from '../../functions/lib/config';

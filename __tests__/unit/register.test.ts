@@ -1,5 +1,5 @@
-import { createHandler } from '../../functions/lib/handler';
-import { decodeClientId } from '../../functions/lib/registration';
+import { createHandler } from '../../functions/lib/http/handler';
+import { decodeClientId } from '../../functions/lib/oauth/registration';
 import { route } from '../../functions/register';
 import { apiEvent, JSON_CT, keyring, KEYS_JSON, TEST_ENV } from '../helpers/events';
 

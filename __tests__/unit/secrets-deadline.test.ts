@@ -6,7 +6,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { clearSecretCache, readSecret, SecretUnavailableError } from '../../functions/lib/secrets';
-import { setLogSink } from '../../functions/lib/log';
+import { setLogSink } from '../../functions/lib/observability/log';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:facade-signing-AbCdEf';
 let server: Server;

@@ -1,7 +1,7 @@
-import { bindKeyring, parseKeyring, KeyringError } from '../../functions/lib/keys';
-import { sign, verify } from '../../functions/lib/signed';
-import { signState, verifyState } from '../../functions/lib/state';
-import { unwrapCode, unwrapRefreshToken, wrapCode, wrapRefreshToken } from '../../functions/lib/code';
+import { bindKeyring, parseKeyring, KeyringError } from '../../functions/lib/crypto/keys';
+import { sign, verify } from '../../functions/lib/crypto/signed';
+import { signState, verifyState } from '../../functions/lib/oauth/state';
+import { unwrapCode, unwrapRefreshToken, wrapCode, wrapRefreshToken } from '../../functions/lib/oauth/code';
 import { CHALLENGE, rawKeyring as keyring, KEYS_JSON, VERIFIER } from '../helpers/events';
 
 const NOW = 1_800_000_000;

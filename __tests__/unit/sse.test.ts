@@ -1,4 +1,4 @@
-import { looksLikeSse, parseSse, serializeSse } from '../../functions/lib/sse';
+import { looksLikeSse, parseSse, serializeSse } from '../../functions/lib/http/sse';
 
 test('parses events: fields, multi-line data, comments, CRLF, an unterminated last event', () => {
   const text = ': keep-alive\r\nid: 1\r\nevent: message\r\ndata: {"a":\r\ndata:1}\r\n\r\nretry: 500\n\ndata:no-space';

@@ -1,6 +1,6 @@
-/** Waits on a response stream end when the stream closes (functions/lib/streaming.ts, mcp-proxy/relay.ts). */
+/** Waits on a response stream end when the stream closes (functions/mcp-proxy/streaming.ts, mcp-proxy/relay.ts). */
 import { Writable } from 'node:stream';
-import { endStream, writeChunk } from '../../functions/lib/streaming';
+import { endStream, writeChunk } from '../../functions/mcp-proxy/streaming';
 import { BodyDeadlines, lastEventEnd, relaySse } from '../../functions/mcp-proxy/relay';
 
 /** A consumer that never reads: every write after the first waits for a drain that never comes. */

@@ -1,8 +1,8 @@
 import nock from 'nock';
 import { useNock } from '../helpers/nock';
-import { unwrapRefreshToken, wrapCode, wrapRefreshToken } from '../../functions/lib/code';
-import { createHandler } from '../../functions/lib/handler';
-import { encodeClientId } from '../../functions/lib/registration';
+import { unwrapRefreshToken, wrapCode, wrapRefreshToken } from '../../functions/lib/oauth/code';
+import { createHandler } from '../../functions/lib/http/handler';
+import { encodeClientId } from '../../functions/lib/oauth/registration';
 import { route } from '../../functions/token';
 import { apiEvent, BASE, CHALLENGE, FORM, form, IDP, keyring, TEST_ENV } from '../helpers/events';
 

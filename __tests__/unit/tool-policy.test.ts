@@ -1,5 +1,5 @@
 import { ConfigError } from '../../functions/lib/config';
-import { decide, describeDenial, parseToolPolicy, parseToolPolicyJson, ruleFor, type CallerGrants } from '../../functions/lib/tool-policy';
+import { decide, describeDenial, parseToolPolicy, parseToolPolicyJson, ruleFor, type CallerGrants } from '../../functions/interceptor/tool-policy';
 
 const grants = (scopes: string[], groups: string[] = []): CallerGrants => ({ scopes: new Set(scopes), groups: new Set(groups) });
 

@@ -4,9 +4,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { wrapCode } from '../../functions/lib/code';
-import { createHandler } from '../../functions/lib/handler';
-import { encodeClientId } from '../../functions/lib/registration';
+import { wrapCode } from '../../functions/lib/oauth/code';
+import { createHandler } from '../../functions/lib/http/handler';
+import { encodeClientId } from '../../functions/lib/oauth/registration';
 import { createMcpProxyHandler } from '../../functions/mcp-proxy';
 import { route as tokenRoute } from '../../functions/token';
 import { apiEvent, CHALLENGE, FORM, form, JSON_CT, keyring, TEST_ENV } from '../helpers/events';

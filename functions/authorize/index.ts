@@ -1,34 +1,34 @@
 /**
  * GET /authorize (and POST, the consent form's answer): validates the client's authorization
  * request (RFC 6749 §4.1.1, RFC 7636, RFC 8707), asks the user to approve the client (once per
- * browser and client identity, functions/lib/consent.ts), and sends the browser to the IdP with the façade's single registered callback and
+ * browser and client identity, functions/lib/oauth/consent.ts), and sends the browser to the IdP with the façade's single registered callback and
  * a signed state.
  */
-import { resolveClient, type ClientResolution } from '../lib/clients';
+import { resolveClient, type ClientResolution } from '../lib/oauth/clients';
 import { FUNCTION_KEY_GROUPS, readOAuthConfig, type OAuthConfig } from '../lib/config';
-import { isMetadataDocumentUrl } from '../lib/cimd';
+import { isMetadataDocumentUrl } from '../lib/oauth/cimd';
 import {
   checkConsent, consentCookie, consentIdentity, consentRequired, isRemembered, newNonce, rememberCookie, signConsent,
-} from '../lib/consent';
-import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/facade-keys';
-import { cookieJar, type CookieJar } from '../lib/flow-cookie';
-import { createHandler, nowSeconds, type RouteDefinition } from '../lib/handler';
-import { consentPage, errorPage } from '../lib/html';
+} from '../lib/oauth/consent';
+import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/crypto/facade-keys';
+import { cookieJar, type CookieJar } from '../lib/http/flow-cookie';
+import { createHandler, nowSeconds, type RouteDefinition } from '../lib/http/handler';
+import { consentPage, errorPage } from '../lib/http/html';
 import {
   baseUrlOf, BodyTooLargeError, bodyText, formParams, header, mediaType, queryParams, redirect, single,
   type ApiEvent, type ApiResult, type Params,
-} from '../lib/http';
-import { log } from '../lib/log';
-import { metrics } from '../lib/metrics';
-import { mcpResourceOf } from '../lib/metadata';
-import { checkPkce } from '../lib/pkce';
-import { matchRegisteredRedirect, withQuery } from '../lib/redirect';
-import type { VerifiedClient } from '../lib/registration';
-import { checkResource, resourceForIdp } from '../lib/resource';
-import { PATHS } from '../lib/routes';
-import { mapScopes } from '../lib/scopes';
-import { MAX_SIGNED_LENGTH } from '../lib/signed';
-import { signState } from '../lib/state';
+} from '../lib/http/api-gateway';
+import { log } from '../lib/observability/log';
+import { metrics } from '../lib/observability/metrics';
+import { mcpResourceOf } from '../lib/oauth/metadata';
+import { checkPkce } from '../lib/oauth/pkce';
+import { matchRegisteredRedirect, withQuery } from '../lib/oauth/redirect';
+import type { VerifiedClient } from '../lib/oauth/registration';
+import { checkResource, resourceForIdp } from '../lib/oauth/resource';
+import { PATHS } from '../lib/http/routes';
+import { mapScopes } from './scopes';
+import { MAX_SIGNED_LENGTH } from '../lib/crypto/signed';
+import { signState } from '../lib/oauth/state';
 
 /** IdP parameters a client may pass through (Cognito: federated IdP selection, language, login hint; OIDC nonce). */
 const PASS_THROUGH = ['login_hint', 'identity_provider', 'idp_identifier', 'lang', 'nonce'] as const;

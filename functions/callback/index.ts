@@ -3,19 +3,19 @@
  * client's redirect URI, and returns the authorization response to the client with its own state
  * and the façade's `iss` (RFC 9207 §2), forwarding the IdP's error when there is one.
  */
-import { resolveClient, type ClientResolution } from '../lib/clients';
+import { resolveClient, type ClientResolution } from '../lib/oauth/clients';
 import { FUNCTION_KEY_GROUPS, readOAuthConfig, type OAuthConfig } from '../lib/config';
-import { clearConsentCookie, consentRequired } from '../lib/consent';
-import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/facade-keys';
-import { cookieJar, flowCookieName, type CookieJar } from '../lib/flow-cookie';
-import { wrapCode } from '../lib/code';
-import { createHandler, type RouteDefinition, nowSeconds } from '../lib/handler';
-import { errorPage } from '../lib/html';
-import { baseUrlOf, header, queryParams, redirect, single, type ApiEvent, type ApiResult, type Params } from '../lib/http';
-import { log } from '../lib/log';
-import { metrics } from '../lib/metrics';
-import { matchRegisteredRedirect, withQuery } from '../lib/redirect';
-import { verifyState, type AuthorizationState } from '../lib/state';
+import { clearConsentCookie, consentRequired } from '../lib/oauth/consent';
+import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/crypto/facade-keys';
+import { cookieJar, flowCookieName, type CookieJar } from '../lib/http/flow-cookie';
+import { wrapCode } from '../lib/oauth/code';
+import { createHandler, type RouteDefinition, nowSeconds } from '../lib/http/handler';
+import { errorPage } from '../lib/http/html';
+import { baseUrlOf, header, queryParams, redirect, single, type ApiEvent, type ApiResult, type Params } from '../lib/http/api-gateway';
+import { log } from '../lib/observability/log';
+import { metrics } from '../lib/observability/metrics';
+import { matchRegisteredRedirect, withQuery } from '../lib/oauth/redirect';
+import { verifyState, type AuthorizationState } from '../lib/oauth/state';
 
 /** RFC 6749 §4.1.2.1 error codes; anything else from the IdP is reported as server_error. */
 const AUTHORIZATION_ERRORS = new Set([

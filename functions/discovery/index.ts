@@ -1,9 +1,9 @@
 /** GET /.well-known/{oauth-protected-resource[/mcp], oauth-authorization-server, openid-configuration}. */
 import { readCommonConfig, readIdpEndpoints, type CommonConfig, type IdpEndpoints } from '../lib/config';
-import { createHandler, type RouteDefinition } from '../lib/handler';
-import { baseUrlOf, json, oauthError, type ApiEvent } from '../lib/http';
-import { authorizationServerMetadata, protectedResourceMetadata } from '../lib/metadata';
-import { WELL_KNOWN } from '../lib/routes';
+import { createHandler, type RouteDefinition } from '../lib/http/handler';
+import { baseUrlOf, json, oauthError, type ApiEvent } from '../lib/http/api-gateway';
+import { authorizationServerMetadata, protectedResourceMetadata } from '../lib/oauth/metadata';
+import { WELL_KNOWN } from '../lib/http/routes';
 
 interface DiscoveryConfig extends CommonConfig {
   readonly idp: IdpEndpoints;

@@ -11,17 +11,17 @@
  * pass request headers) and the token is verified (access-token.ts). It never throws: anything
  * it cannot decide is refused, for the methods it guards, with a JSON-RPC error; logs carry no tokens.
  */
-import { bearerToken, verifyAccessToken, type VerifiedCaller } from '../lib/access-token';
+import { bearerToken, verifyAccessToken, type VerifiedCaller } from './access-token';
 import { ConfigError } from '../lib/config';
-import { readInterceptorSettings, variableOf, type InterceptorSettings } from '../lib/interceptor-config';
+import { readInterceptorSettings, variableOf, type InterceptorSettings } from './settings';
 import {
   headerValue, jsonRpcErrorBody, mapJsonRpcBody, methodOf, passRequest, readEvent, respond, toolNameOf, UnreadableBody,
   type InterceptorEvent, type InterceptorOutput, type JsonRpcMessage,
-} from '../lib/interceptor-event';
-import { instrument, log } from '../lib/log';
-import { countInterceptorCalls, metrics } from '../lib/metrics';
-import { decide, describeDenial } from '../lib/tool-policy';
-import { filterToolsResult, guardedRequests, guardFor, INFER_FROM_ANSWERS, type GuardedRequests } from '../lib/tool-visibility';
+} from './event';
+import { instrument, log } from '../lib/observability/log';
+import { countInterceptorCalls, metrics } from '../lib/observability/metrics';
+import { decide, describeDenial } from './tool-policy';
+import { filterToolsResult, guardedRequests, guardFor, INFER_FROM_ANSWERS, type GuardedRequests } from './tool-visibility';
 
 /**
  * JSON-RPC error codes (JSON-RPC 2.0 §5.1; -32000..-32099 are implementation-defined):

@@ -65,7 +65,7 @@ export interface OAuthConfig extends CommonConfig {
   readonly idp: IdpEndpoints;
   readonly idpClientId: string;
   /**
-   * Secret references of the key groups this function needs (functions/lib/facade-keys.ts):
+   * Secret references of the key groups this function needs (functions/lib/crypto/facade-keys.ts):
    * `REGISTRATION_KEYS`, `FLOW_KEYS`, `TOKEN_KEYS`; each falls back to `SIGNING_KEYS` (one keyring
    * for every group, local development) when unset.
    */
@@ -96,7 +96,7 @@ export interface TokenConfig extends OAuthConfig {
 
 export interface ProxyConfig extends CommonConfig {
   readonly gatewayUrl: string;
-  /** Set: rewrite `tools/call` to carry the façade's 3-legged OAuth return URL (see return-ref.ts). */
+  /** Set: rewrite `tools/call` to carry the façade's 3-legged OAuth return URL (see oauth/return-ref.ts). */
   readonly returnKeysRef?: string;
   readonly maxBodyBytes: number;
   readonly upstreamTimeoutMs: number;

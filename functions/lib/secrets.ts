@@ -7,7 +7,7 @@
  * none cached, the caller answers 503) instead of the request hanging until API Gateway gives up.
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { log } from './log';
+import { log } from './observability/log';
 
 export class SecretUnavailableError extends Error {
   constructor(readonly ref: string, reason: string) {
@@ -84,7 +84,7 @@ const stagesCache = new Map<string, { value: SecretStages; expires: number }>();
 /**
  * Reads a secret's current and previous versions. Writing a new value (PutSecretValue, which is
  * what Terraform's secret version does) moves AWSPREVIOUS to the value it replaces, so a key ring
- * can keep verifying with the previous key after a rotation (functions/lib/facade-keys.ts).
+ * can keep verifying with the previous key after a rotation (functions/lib/crypto/facade-keys.ts).
  * `env:` references have no previous version.
  */
 export async function readSecretStages(ref: string, now: number = Date.now()): Promise<SecretStages> {

@@ -7,20 +7,20 @@
  * Client-quirk settings (off by default) live in their own modules and hook in at one place:
  * `MCP_MERGE_TOOLS_LIST_PAGES` (tools-list-merge.ts).
  */
-import { failureResult, loadKeyring, memoConfig, nowSeconds } from '../lib/handler';
-import { baseUrlOf, BodyTooLargeError, bodyText, corsHeaders, header, mediaType, preflight, type ApiEvent } from '../lib/http';
-import { instrument, log } from '../lib/log';
-import { metrics } from '../lib/metrics';
+import { failureResult, loadKeyring, memoConfig, nowSeconds } from '../lib/http/handler';
+import { baseUrlOf, BodyTooLargeError, bodyText, corsHeaders, header, mediaType, preflight, type ApiEvent } from '../lib/http/api-gateway';
+import { instrument, log } from '../lib/observability/log';
+import { metrics } from '../lib/observability/metrics';
 import {
   jsonRpcError, pickRequestHeaders, requestIdOf, rewriteWwwAuthenticate, RESPONSE_HEADERS, type JsonRpcId,
-} from '../lib/mcp-forward';
-import { asUpstreamResponse, OutboundError, send as sendRequest, type UpstreamResponse } from '../lib/outbound';
-import { injectReturnUrl, sealReturnRef } from '../lib/return-ref';
-import { PATHS, WELL_KNOWN } from '../lib/routes';
-import { mergeToolsListPages, toolsListRequestOf } from '../lib/tools-list-merge';
+} from './mcp-forward';
+import { asUpstreamResponse, OutboundError, send as sendRequest, type UpstreamResponse } from '../lib/http/outbound';
+import { injectReturnUrl, sealReturnRef } from '../lib/oauth/return-ref';
+import { PATHS, WELL_KNOWN } from '../lib/http/routes';
+import { mergeToolsListPages, toolsListRequestOf } from './tools-list-merge';
 import {
   abortStream, endStream, onClientGone, startResponse, StreamClosedError, streamifyResponse, writeChunk, type ResponseStream, type StreamingHandler,
-} from '../lib/streaming';
+} from './streaming';
 import { jsonShapeProblem, MAX_JSON_DEPTH } from './json-guard';
 import { BodyDeadlines, bufferBody, relayBytes, relaySse } from './relay';
 import { readMcpProxySettings, type McpProxySettings } from './settings';
@@ -48,7 +48,7 @@ function rpcFailure(status: number, id: JsonRpcId, code: number, message: string
 
 /**
  * 3-legged OAuth targets: gives every `tools/call` the façade's return URL with a sealed reference
- * to the caller's exact JWT (see return-ref.ts), so consent can only be completed by that user.
+ * to the caller's exact JWT (see lib/oauth/return-ref.ts), so consent can only be completed by that user.
  * The subject sealed is read from a token whose signature was checked (token-subject.ts); a
  * `tools/call` whose token does not verify is answered 401 here, never forwarded without the URL.
  */

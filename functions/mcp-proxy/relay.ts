@@ -14,9 +14,9 @@
  *   batches) the response is destroyed instead.
  */
 import type { Writable } from 'node:stream';
-import { jsonRpcError, type JsonRpcId } from '../lib/mcp-forward';
-import { parseSse } from '../lib/sse';
-import { abortStream, endStream, writeChunk } from '../lib/streaming';
+import { jsonRpcError, type JsonRpcId } from './mcp-forward';
+import { parseSse } from '../lib/http/sse';
+import { abortStream, endStream, writeChunk } from './streaming';
 
 /** Largest non-streaming body held in memory to check it arrived whole; larger ones stream through. */
 export const MAX_BUFFERED_BODY_BYTES = 4 * 1024 * 1024;

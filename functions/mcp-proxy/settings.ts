@@ -8,7 +8,7 @@
  *   `CLOCK_SKEW_SECONDS` (0–300, default 60).
  */
 import { ConfigError, integer, optional, parseEndpointUrl, readProxyConfig, type ProxyConfig } from '../lib/config';
-import { readToolsListMerge, type ToolsListMergeSetting } from '../lib/tools-list-merge';
+import { readToolsListMerge, type ToolsListMergeSetting } from './tools-list-merge';
 import type { SubjectVerifierSettings } from './token-subject';
 
 export interface McpProxyOwnSettings {

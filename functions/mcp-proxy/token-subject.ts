@@ -1,6 +1,6 @@
 /**
  * The verified `sub` of the caller's access token, for sealing the 3-legged return reference
- * (return-ref.ts): the proxy seals a subject only from a token whose signature it checked, never
+ * (lib/oauth/return-ref.ts): the proxy seals a subject only from a token whose signature it checked, never
  * from a made-up JWT. RS256 against the issuer's JWKS (Cognito signs with RS256; RFC 7515 §5.2,
  * RFC 7518 §3.3), `iss`, `exp`/`nbf` with clock skew, and `token_use` = `access` when present.
  * Written on `node:crypto` rather than jose to keep the proxy's bundle and cold start small.
@@ -8,8 +8,8 @@
  * an unknown `kid` at most every 30 s. Verified tokens are remembered until they expire.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { unverifiedClaims } from '../lib/jwt-claims';
-import { OutboundError, readText, send } from '../lib/outbound';
+import { unverifiedClaims } from '../lib/oauth/jwt-claims';
+import { OutboundError, readText, send } from '../lib/http/outbound';
 
 export interface SubjectVerifierSettings {
   readonly issuer: string;

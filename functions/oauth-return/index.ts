@@ -13,19 +13,19 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readReturnConfig, type ReturnConfig } from '../lib/config';
-import { cookieJar, flowCookie, flowCookieName, type CookieJar } from '../lib/flow-cookie';
-import { createHandler, loadKeyring, nowSeconds, type RouteDefinition } from '../lib/handler';
-import { messagePage } from '../lib/html';
-import { baseUrlOf, header, queryParams, redirect, single, type ApiEvent, type ApiResult, type Params } from '../lib/http';
-import { postForm } from '../lib/idp-client';
-import { unverifiedClaims } from '../lib/jwt-claims';
-import type { Keyring } from '../lib/keys';
-import { log } from '../lib/log';
-import { metrics } from '../lib/metrics';
-import { withQuery } from '../lib/redirect';
-import { RETURN_REF_TTL_SECONDS, unsealReturnRef, type ReturnRef } from '../lib/return-ref';
-import { PATHS } from '../lib/routes';
-import { seal, unseal } from '../lib/sealed';
+import { cookieJar, flowCookie, flowCookieName, type CookieJar } from '../lib/http/flow-cookie';
+import { createHandler, loadKeyring, nowSeconds, type RouteDefinition } from '../lib/http/handler';
+import { messagePage } from '../lib/http/html';
+import { baseUrlOf, header, queryParams, redirect, single, type ApiEvent, type ApiResult, type Params } from '../lib/http/api-gateway';
+import { postForm } from '../lib/oauth/idp-client';
+import { unverifiedClaims } from '../lib/oauth/jwt-claims';
+import type { Keyring } from '../lib/crypto/keys';
+import { log } from '../lib/observability/log';
+import { metrics } from '../lib/observability/metrics';
+import { withQuery } from '../lib/oauth/redirect';
+import { RETURN_REF_TTL_SECONDS, unsealReturnRef, type ReturnRef } from '../lib/oauth/return-ref';
+import { PATHS } from '../lib/http/routes';
+import { seal, unseal } from '../lib/crypto/sealed';
 
 interface ReturnSession extends ReturnRef {
   /** AgentCore session URI. */

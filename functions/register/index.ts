@@ -1,11 +1,11 @@
 /** POST /register: RFC 7591 dynamic client registration, stateless (the client_id is the registration). */
 import { FUNCTION_KEY_GROUPS, readOAuthConfig, type OAuthConfig } from '../lib/config';
-import { keysFor, loadFacadeKeys } from '../lib/facade-keys';
-import { createHandler, type RouteDefinition, nowSeconds } from '../lib/handler';
-import { baseUrlOf, BodyTooLargeError, bodyText, json, mediaType, NO_STORE, oauthError, type ApiEvent } from '../lib/http';
-import { log } from '../lib/log';
-import { metrics } from '../lib/metrics';
-import { decodeClientId, encodeClientId, registrationResponse, validateRegistration } from '../lib/registration';
+import { keysFor, loadFacadeKeys } from '../lib/crypto/facade-keys';
+import { createHandler, type RouteDefinition, nowSeconds } from '../lib/http/handler';
+import { baseUrlOf, BodyTooLargeError, bodyText, json, mediaType, NO_STORE, oauthError, type ApiEvent } from '../lib/http/api-gateway';
+import { log } from '../lib/observability/log';
+import { metrics } from '../lib/observability/metrics';
+import { decodeClientId, encodeClientId, registrationResponse, validateRegistration } from '../lib/oauth/registration';
 
 const MAX_BODY_BYTES = 16 * 1024;
 

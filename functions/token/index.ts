@@ -4,22 +4,22 @@
  * rewrites `redirect_uri` to its callback, validates `resource` (RFC 8707) and returns the IdP's
  * tokens, or its OAuth error with the meaning intact.
  */
-import { resolveClient, type ClientResolution } from '../lib/clients';
+import { resolveClient, type ClientResolution } from '../lib/oauth/clients';
 import { readTokenConfig, type TokenConfig } from '../lib/config';
-import { unwrapCode, unwrapRefreshToken, wrapRefreshToken } from '../lib/code';
-import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/facade-keys';
-import { createHandler, type RouteDefinition, nowSeconds } from '../lib/handler';
+import { unwrapCode, unwrapRefreshToken, wrapRefreshToken } from '../lib/oauth/code';
+import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/crypto/facade-keys';
+import { createHandler, type RouteDefinition, nowSeconds } from '../lib/http/handler';
 import {
   baseUrlOf, BodyTooLargeError, bodyText, formParams, header, json, mediaType, NO_STORE, oauthError, single,
   type ApiEvent, type ApiResult, type Params,
-} from '../lib/http';
-import { postToIdp, type IdpReply } from '../lib/idp-client';
-import { log } from '../lib/log';
-import { metrics } from '../lib/metrics';
-import { mcpResourceOf } from '../lib/metadata';
-import { isValidCodeVerifier } from '../lib/pkce';
-import { checkResource, resourceForIdp } from '../lib/resource';
-import { PATHS } from '../lib/routes';
+} from '../lib/http/api-gateway';
+import { postToIdp, type IdpReply } from '../lib/oauth/idp-client';
+import { log } from '../lib/observability/log';
+import { metrics } from '../lib/observability/metrics';
+import { mcpResourceOf } from '../lib/oauth/metadata';
+import { isValidCodeVerifier } from '../lib/oauth/pkce';
+import { checkResource, resourceForIdp } from '../lib/oauth/resource';
+import { PATHS } from '../lib/http/routes';
 import { readSecret } from '../lib/secrets';
 
 const MAX_BODY_BYTES = 16 * 1024;

@@ -18,7 +18,7 @@
  */
 import type { GatewayResponseDefinition } from './routes';
 
-/** The MCP Streamable HTTP request headers (MCP transports; functions/lib/mcp-forward.ts REQUEST_HEADERS). */
+/** The MCP Streamable HTTP request headers (MCP transports; functions/mcp-proxy/mcp-forward.ts REQUEST_HEADERS). */
 export const MCP_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'Accept', 'MCP-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-ID'] as const;
 
 /** The methods direct mode forwards (MCP Streamable HTTP: POST messages, GET stream, DELETE session). */

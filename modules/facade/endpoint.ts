@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { ApiGatewayRestApi } from '@cdktn/provider-aws/lib/api-gateway-rest-api';
 import { ApiGatewayDomainName } from '@cdktn/provider-aws/lib/api-gateway-domain-name';
 import { Route53Record } from '@cdktn/provider-aws/lib/route53-record';
-import { PATHS } from '../../functions/lib/routes';
+import { PATHS } from '../../functions/lib/http/routes';
 import { arnRegion } from '../terraform-paths';
 
 export interface FacadeEndpointProps {

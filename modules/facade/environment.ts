@@ -1,6 +1,6 @@
 /**
  * The environment each façade function receives: exactly the variables it reads
- * (functions/lib/config.ts, functions/lib/secrets.ts, functions/lib/tools-list-merge.ts), nothing
+ * (functions/lib/config.ts, functions/lib/secrets.ts, functions/mcp-proxy/tools-list-merge.ts), nothing
  * more. Values are non-secret; secrets are passed by ARN and read at run time by the functions
  * allowed to (see SECRET_ACCESS in functions.ts). Lambda's reserved variables (AWS_REGION, …) are
  * set by Lambda itself and never here.
@@ -22,7 +22,7 @@
  * | IDP_ISSUER, IDP_AUTHORIZATION_ENDPOINT, IDP_TOKEN_ENDPOINT, RETURN_CLIENT_ID, CLOCK_SKEW_SECONDS | oauth-return | Cognito, return client |
  */
 import { FUNCTION_KEY_GROUPS, KEY_GROUP_VARIABLES, type KeyGroup } from '../../functions/lib/config';
-import type { FunctionName, OptionalFunctionName } from '../../functions/lib/routes';
+import type { FunctionName, OptionalFunctionName } from '../../functions/lib/http/routes';
 import type { ResourceToIdpSetting } from '../../stacks/config/types';
 import type { IdpEndpointSet } from '../identity/endpoints';
 
@@ -74,7 +74,7 @@ const SIGNING: readonly FacadeFunctionName[] = ['register', 'authorize', 'callba
 
 /**
  * Functions for which Client ID Metadata Documents matter: discovery advertises them, the others
- * accept an https client_id (functions/lib/clients.ts).
+ * accept an https client_id (functions/lib/oauth/clients.ts).
  */
 const CIMD_AWARE: readonly FacadeFunctionName[] = ['discovery', 'register', 'authorize', 'callback', 'token'];
 
@@ -128,7 +128,7 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
       MCP_MERGE_TOOLS_LIST_PAGES: String(i.mcpMergeToolsListPages),
     });
     // With RETURN_KEYS set the proxy gives every tools/call the façade's return URL with a sealed
-    // reference to the caller's token (functions/lib/return-ref.ts); without, it forwards unchanged.
+    // reference to the caller's token (functions/lib/oauth/return-ref.ts); without, it forwards unchanged.
     // The caller's token is verified (pool issuer and JWKS) before its subject is sealed.
     if (i.oauthReturn) {
       env.RETURN_KEYS = i.oauthReturn.returnKeysSecretArn;

@@ -23,7 +23,7 @@
  */
 import { Construct } from 'constructs';
 import { FUNCTION_KEY_GROUPS, type KeyGroup } from '../../functions/lib/config';
-import { FUNCTION_NAMES, type OptionalFunctionName } from '../../functions/lib/routes';
+import { FUNCTION_NAMES, type OptionalFunctionName } from '../../functions/lib/http/routes';
 import { BundledFunction, type BundledFunctionProps, type LogLevel } from '../bundled-function';
 import type { ManagedSecret } from '../secrets';
 import { functionEnvironment, type FacadeEnvironmentInputs, type FacadeFunctionName } from './environment';

@@ -1,5 +1,5 @@
 /**
- * The REST API's routes, built from the route table (functions/lib/routes.ts ROUTES):
+ * The REST API's routes, built from the route table (functions/lib/http/routes.ts ROUTES):
  * - one resource per path segment, one method + AWS_PROXY integration per (path, method), each
  *   invoking the function that serves it; streaming routes (mcp-proxy) use
  *   `response_transfer_mode = "STREAM"` and the `response-streaming-invocations` URI;
@@ -33,7 +33,7 @@ import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy-attachment';
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission';
-import { ROUTES, WELL_KNOWN, type HttpMethod, type OptionalRoute, type Route } from '../../functions/lib/routes';
+import { ROUTES, WELL_KNOWN, type HttpMethod, type OptionalRoute, type Route } from '../../functions/lib/http/routes';
 import type { ResolvedRateLimit, ResolvedThrottling, ThrottledRoute } from '../../stacks/config/types';
 import type { BundledFunction } from '../bundled-function';
 import { terraformJson } from '../terraform-json';

@@ -14,7 +14,7 @@
  * - the Cognito user-flow client's secret: copied from the client resource (where Cognito generated
  *   it, so it is in state there already) and rewritten whenever that client is replaced.
  * - with 3-legged OAuth targets, the return keys: seal the per-call return reference (the caller's
- *   JWT) and the return route's cookie (functions/lib/return-ref.ts); generated the same way as the
+ *   JWT) and the return route's cookie (functions/lib/oauth/return-ref.ts); generated the same way as the
  *   signing keys, rotated with `return_keys_version`. A separate secret from the signing keys, so
  *   only mcp-proxy and oauth-return can read it and neither can read the signing keys.
  */
@@ -54,7 +54,7 @@ export const RETURN_KEY_GENERATOR = 'ephemeral.aws_secretsmanager_random_passwor
 /**
  * A random key from Secrets Manager's GetRandomPassword, as an ephemeral value (never in state or
  * plan), declared on the stack under the fixed `address`.
- * 64 alphanumerics ≈ 380 bits, well above the keyring's >= 32-character minimum (functions/lib/keys.ts).
+ * 64 alphanumerics ≈ 380 bits, well above the keyring's >= 32-character minimum (functions/lib/crypto/keys.ts).
  */
 function generatedKey(scope: Construct, address: string): string {
   const name = address.slice(address.lastIndexOf('.') + 1);

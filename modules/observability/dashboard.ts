@@ -4,7 +4,7 @@
  * route, interceptor denials and 3-legged returns. Pure data: every name is a literal, so the body
  * is plain JSON in the Terraform.
  */
-import type { OptionalRoute, Route } from '../../functions/lib/routes';
+import type { OptionalRoute, Route } from '../../functions/lib/http/routes';
 
 export interface DashboardInputs {
   readonly region: string;

@@ -1,7 +1,7 @@
 /**
  * Alarms and a dashboard for one deployment, from the config's `observability` (docs/observability.md).
  *
- * Sources: the façade's EMF metrics (functions/lib/metrics.ts: namespace `metricsNamespace`,
+ * Sources: the façade's EMF metrics (functions/lib/observability/metrics.ts: namespace `metricsNamespace`,
  * dimension `Service` = the deployment name), AWS/Lambda per function and AWS/ApiGateway for the
  * REST API (the stage has detailed metrics on, so per-resource latency exists).
  *

@@ -701,7 +701,7 @@ export interface FacadeConfig {
     /**
      * Client quirk for clients that ignore `nextCursor`: mcp-proxy follows up to this many
      * `tools/list` pages itself and answers them as one (MCP_MERGE_TOOLS_LIST_PAGES;
-     * functions/lib/tools-list-merge.ts). 0 (off) or 2–100.
+     * functions/mcp-proxy/tools-list-merge.ts). 0 (off) or 2–100.
      * @default 0
      */
     readonly mergeToolsListPages?: number;

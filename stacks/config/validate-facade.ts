@@ -66,7 +66,7 @@ export function readFacade(r: Reader, value: unknown, ctx: FacadeContext): Resol
   // Lambda's synchronous payload limit. mcp-proxy's timeout is the upstream timeout + 5 s and
   // Lambda's maximum is 900 s, so the upstream timeout stops at 895 (features.ts).
   const mergeToolsListPages = r.integer(m.mergeToolsListPages, join(mp, 'mergeToolsListPages'), 0, 0, 100);
-  // functions/lib/tools-list-merge.ts: 0 is off, and merging needs at least two pages.
+  // functions/mcp-proxy/tools-list-merge.ts: 0 is off, and merging needs at least two pages.
   if (mergeToolsListPages === 1) r.fail(join(mp, 'mergeToolsListPages'), 'must be 0 (off) or the most pages to merge, 2–100');
   const mcp = {
     maxBodyBytes: r.integer(m.maxBodyBytes, join(mp, 'maxBodyBytes'), 1_048_576, 1024, 6_291_456),

@@ -7,7 +7,7 @@ import { ACCOUNT_ID, AGENTCORE_NAME, CREDENTIAL_PROVIDER_ARN, KMS_KEY_ARN, LAMBD
 import { checkUnique } from './validate-identity';
 import { MIN_MCP_VERSION_FOR_3LO, isThreeLegged } from './features';
 import { ConfigError as FunctionConfigError } from '../../functions/lib/config';
-import { parseToolPolicyJson } from '../../functions/lib/tool-policy';
+import { parseToolPolicyJson } from '../../functions/interceptor/tool-policy';
 
 export interface GatewayContext {
   readonly deploymentName: string;

@@ -38,7 +38,7 @@ export function validateConfig(input: unknown, options: ValidateOptions): Resolv
 
   if (facade.mcpProxy === 'direct' && gateway) {
     // A 3-legged OAuth tools/call needs the façade's per-call return URL in its _meta, which only
-    // the mcp-proxy Lambda writes (functions/lib/return-ref.ts). API Gateway routes by path and
+    // the mcp-proxy Lambda writes (functions/lib/oauth/return-ref.ts). API Gateway routes by path and
     // method, not by JSON-RPC method or tool, so no deployment can keep the Lambda for just those calls.
     // The AWS-managed consent portal needs no injection: its targets return to the portal.
     const targets = gateway.kind === 'create' && gateway.threeLeggedReturn === 'facade' ? gateway.targets : [];

@@ -4,9 +4,9 @@
  * issue time. Nothing is stored, so registrations survive restarts and work on every instance,
  * and an unauthenticated `/register` cannot grow anything (no per-registration Cognito clients).
  */
-import type { Keyring } from './keys';
+import type { Keyring } from '../crypto/keys';
 import { checkRedirectUri, isLoopbackRedirect, isPermittedRedirect } from './redirect';
-import { sign, verify, type VerifyFailure } from './signed';
+import { sign, verify, type VerifyFailure } from '../crypto/signed';
 
 export type ApplicationType = 'native' | 'web';
 

@@ -16,7 +16,7 @@
  * Machine-to-machine tokens (client credentials) carry `resource-server/scope` scopes and no groups;
  * they are judged by the same rules.
  */
-import { ConfigError } from './config';
+import { ConfigError } from '../lib/config';
 
 export type DefaultDecision = 'allow' | 'deny';
 

@@ -9,7 +9,7 @@
  *   {statusCode, headers?, body} to answer; on REQUEST the response wins over the request.
  * Nothing here throws on a malformed event: missing parts read as absent.
  */
-import { looksLikeSse, parseSse, serializeSse } from './sse';
+import { looksLikeSse, parseSse, serializeSse } from '../lib/http/sse';
 
 export type JsonRpcMessage = Record<string, unknown>;
 

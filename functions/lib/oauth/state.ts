@@ -4,8 +4,8 @@
  * without a database: the callback only ever redirects to a URI the client registered, for the
  * request the façade itself started (RFC 6749 §10.12, RFC 9700 §4.7).
  */
-import type { Keyring } from './keys';
-import { sign, verify, type VerifyFailure } from './signed';
+import type { Keyring } from '../crypto/keys';
+import { sign, verify, type VerifyFailure } from '../crypto/signed';
 
 export interface AuthorizationState {
   readonly clientId: string;

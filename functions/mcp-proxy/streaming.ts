@@ -7,7 +7,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { Context } from 'aws-lambda';
-import type { ApiEvent } from './http';
+import type { ApiEvent } from '../lib/http/api-gateway';
 
 export interface HttpResponseMetadata {
   readonly statusCode: number;

@@ -7,8 +7,8 @@
  * user's `sub`; the return route re-authenticates the browser user and completes only on a match.
  */
 import { unverifiedClaims } from './jwt-claims';
-import type { Keyring } from './keys';
-import { seal, unseal, type UnsealResult } from './sealed';
+import type { Keyring } from '../crypto/keys';
+import { seal, unseal, type UnsealResult } from '../crypto/sealed';
 
 /** AgentCore's per-call credential-provider override in `tools/call` params (`_meta`). */
 export const CREDENTIAL_PROVIDER_META = 'aws.bedrock-agentcore.gateway/credentialProviderConfiguration';

@@ -9,7 +9,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { request as httpsRequest } from 'node:https';
 import type { IncomingMessage } from 'node:http';
-import { isPublicAddress } from './public-address';
+import { isPublicAddress } from '../http/public-address';
 import { validateRegistration, type RegistrationPolicy, type VerifiedClient } from './registration';
 
 export const MAX_DOCUMENT_BYTES = 5 * 1024;

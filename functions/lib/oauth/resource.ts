@@ -5,7 +5,7 @@
  * `invalid_target` (RFC 8707 §2). After validation the parameter is stripped, forwarded or replaced
  * for the IdP, by configuration (Cognito accepts only its resource-server identifiers).
  */
-import type { ResourceToIdp } from './config';
+import type { ResourceToIdp } from '../config';
 
 export function checkResource(values: readonly string[], mcpResource: string): string | undefined {
   const root = mcpResource.replace(/\/mcp$/, '');

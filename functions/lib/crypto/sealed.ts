@@ -2,7 +2,7 @@
  * Sealed values: JSON encrypted and authenticated with AES-256-GCM (NIST SP 800-38D) under a key
  * derived per purpose from the keyring, for things that travel through the browser but must stay
  * secret (a user's access token on its way to the return route; the IdP's authorization code and
- * refresh token inside the façade's own, functions/lib/code.ts). Format:
+ * refresh token inside the façade's own, functions/lib/oauth/code.ts). Format:
  * `<kid>.<iv base64url>.<ciphertext+tag base64url>`; the payload is deflated first and carries `exp`.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';

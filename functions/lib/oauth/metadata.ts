@@ -1,6 +1,6 @@
 /** Discovery documents: RFC 9728 protected-resource metadata and RFC 8414 authorization-server metadata. */
-import type { CommonConfig, IdpEndpoints } from './config';
-import { PATHS } from './routes';
+import type { CommonConfig, IdpEndpoints } from '../config';
+import { PATHS } from '../http/routes';
 
 export function mcpResourceOf(baseUrl: string): string {
   return `${baseUrl}${PATHS.mcp}`;

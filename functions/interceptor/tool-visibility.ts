@@ -9,7 +9,7 @@
  *   backwards compatibility (MCP 2025-06-18, "Structured Content"), so no hidden name survives in text.
  * Entries without a string `name` are dropped: what cannot be judged is not shown.
  */
-import { idKey, methodOf, toolNameOf, UnreadableBody, type JsonRpcMessage } from './interceptor-event';
+import { idKey, methodOf, toolNameOf, UnreadableBody, type JsonRpcMessage } from './event';
 
 /** The gateway's built-in semantic search tool (AWS AgentCore developer guide, "Search tools"). */
 export const SEARCH_TOOL = 'x_amz_bedrock_agentcore_search';

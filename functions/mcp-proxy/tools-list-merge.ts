@@ -18,9 +18,9 @@
  * byte for byte as the gateway sent it; a first page that breaks off mid-body is reported
  * (`interrupted`), and the proxy answers it like any interrupted answer (502 for the request's id).
  */
-import type { UpstreamResponse } from './outbound';
-import { ConfigError } from './config';
-import { parseSse } from './sse';
+import type { UpstreamResponse } from '../lib/http/outbound';
+import { ConfigError } from '../lib/config';
+import { parseSse } from '../lib/http/sse';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -4,11 +4,11 @@
  * unexpected failure into a bare `server_error`, never a stack trace.
  */
 import type { Context } from 'aws-lambda';
-import { ConfigError, type CommonConfig } from './config';
-import { type ApiEvent, type ApiResult, corsHeaders, methodNotAllowed, oauthError, preflight } from './http';
-import { KeyringError, parseKeyring, type Keyring } from './keys';
-import { instrument, log } from './log';
-import { readSecret, SecretUnavailableError } from './secrets';
+import { ConfigError, type CommonConfig } from '../config';
+import { type ApiEvent, type ApiResult, corsHeaders, methodNotAllowed, oauthError, preflight } from './api-gateway';
+import { KeyringError, parseKeyring, type Keyring } from '../crypto/keys';
+import { instrument, log } from '../observability/log';
+import { readSecret, SecretUnavailableError } from '../secrets';
 
 export interface RouteDefinition<C extends CommonConfig> {
   readonly name: string;

@@ -4,9 +4,9 @@
  * name, type and grants, and the same redirect policy applies to both.
  */
 import { CimdError, isMetadataDocumentUrl, pinnedHttpsFetch, resolveMetadataDocument, systemResolver, type CimdDeps } from './cimd';
-import type { OAuthConfig } from './config';
-import type { Keyring } from './keys';
-import { log } from './log';
+import type { OAuthConfig } from '../config';
+import type { Keyring } from '../crypto/keys';
+import { log } from '../observability/log';
 import { decodeClientId, type VerifiedClient } from './registration';
 
 export type ClientResolution = { ok: true; client: VerifiedClient } | { ok: false; description: string };

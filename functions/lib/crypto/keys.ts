@@ -1,5 +1,5 @@
 /**
- * A key ring of the façade (one per key group, functions/lib/facade-keys.ts). Every signed or sealed
+ * A key ring of the façade (one per key group, functions/lib/crypto/facade-keys.ts). Every signed or sealed
  * artefact (client registration, state, consent, sealed code and refresh token) names the key id
  * (`kid`) it was made with; several keys verify, exactly one (`current`) signs, so a key can be
  * rotated in without breaking flows in progress.

@@ -4,7 +4,7 @@
  * client (the 3-legged OAuth return route). Returns what the IdP said, or why it could not be
  * reached; never throws for network trouble.
  */
-import { OutboundError, readText, send } from './outbound';
+import { OutboundError, readText, send } from '../http/outbound';
 
 export type IdpReply =
   | { kind: 'reply'; status: number; body: unknown; raw: string }

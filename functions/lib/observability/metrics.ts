@@ -52,7 +52,7 @@ const OAUTH_ERRORS = new Set([
   'account_selection_required', 'invalid_token', 'unsupported_token_type',
 ]);
 const GRANT_TYPES = new Set(['authorization_code', 'refresh_token', 'client_credentials', 'revocation']);
-/** A tool-policy pattern: `<target>___<tool>`, `<target>___*` or `*` (functions/lib/tool-policy.ts). */
+/** A tool-policy pattern: `<target>___<tool>`, `<target>___*` or `*` (functions/interceptor/tool-policy.ts). */
 const POLICY_PATTERN = /^(\*|[0-9A-Za-z-]{1,100}___(\*|[A-Za-z0-9_.-]{1,128}))$/;
 
 export function oauthErrorDimension(error: unknown): string {
@@ -135,7 +135,7 @@ export const metrics = {
     emit(count('TokenRequests', 'TokenErrors', error !== undefined), { GrantType: grant, Outcome: error === undefined ? 'ok' : oauthErrorDimension(error) });
   },
 
-  /** The token endpoint's answer from the IdP (functions/lib/idp-client.ts reply), as the client sees it. */
+  /** The token endpoint's answer from the IdP (functions/lib/oauth/idp-client.ts reply), as the client sees it. */
   tokenReply(grantType: string | undefined, reply: { kind: string; status?: number; body?: unknown }): void {
     if (reply.kind !== 'reply') return metrics.token(grantType, 'temporarily_unavailable');
     const status = reply.status ?? 0;

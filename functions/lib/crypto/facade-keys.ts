@@ -3,10 +3,10 @@
  * `KeyGroup`), each bound to this deployment's issuer (keys.ts `bindKeyring`). Asking for a group the
  * function was not given is a configuration error, never a silent fallback to another key.
  */
-import { ConfigError, KEY_GROUP_VARIABLES, type KeyGroup, type OAuthConfig } from './config';
+import { ConfigError, KEY_GROUP_VARIABLES, type KeyGroup, type OAuthConfig } from '../config';
 import { bindKeyring, parseKeyring, type Keyring } from './keys';
-import { log } from './log';
-import { readSecretStages, type SecretStages } from './secrets';
+import { log } from '../observability/log';
+import { readSecretStages, type SecretStages } from '../secrets';
 
 export type FacadeKeys = Readonly<Partial<Record<KeyGroup, Keyring>>>;
 

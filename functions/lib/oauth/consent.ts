@@ -9,13 +9,13 @@
  *   so a flow approved in one browser cannot be completed in another.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { OAuthConfig } from './config';
-import type { Params } from './http';
-import type { Keyring } from './keys';
-import { flowCookie, flowCookieName, type CookieJar } from './flow-cookie';
+import type { OAuthConfig } from '../config';
+import type { Params } from '../http/api-gateway';
+import type { Keyring } from '../crypto/keys';
+import { flowCookie, flowCookieName, type CookieJar } from '../http/flow-cookie';
 import { isLoopbackRedirect } from './redirect';
 import type { VerifiedClient } from './registration';
-import { sign, verify } from './signed';
+import { sign, verify } from '../crypto/signed';
 
 /**
  * Whether current policy asks the user before a code goes to this redirect URI: always, except
@@ -84,7 +84,7 @@ export function checkConsent(
   return { ok: true, nonce: verified.value.n };
 }
 
-// ---- the browser-binding cookie (flow-cookie.ts) ----
+// ---- the browser-binding cookie (http/flow-cookie.ts) ----
 
 export function consentCookie(baseUrl: string, nonce: string): string {
   return flowCookie(baseUrl, 'consent', nonce, nonce, CONSENT_TTL_SECONDS);

@@ -3,7 +3,7 @@
  * response shapes every route uses. No OAuth logic here.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { CommonConfig } from './config';
+import type { CommonConfig } from '../config';
 
 export type ApiEvent = APIGatewayProxyEvent;
 export type ApiResult = APIGatewayProxyResult;

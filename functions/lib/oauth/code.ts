@@ -1,14 +1,14 @@
 /**
  * The authorization code handed to the client wraps the IdP's code with the client_id, redirect URI
- * and PKCE challenge it was issued for, sealed (AES-256-GCM, sealed.ts): only the token function
+ * and PKCE challenge it was issued for, sealed (AES-256-GCM, crypto/sealed.ts): only the token function
  * can read the IdP's code out of it. The token endpoint can then enforce RFC 6749 §4.1.3 (code
  * issued to this client; `redirect_uri` identical to the one in the authorization request), which
  * the IdP cannot, since it only ever sees the façade's single callback, and check PKCE itself
  * (RFC 9700 §2.1.1, §4.8.2) before it calls the IdP.
  */
 import { createHash } from 'node:crypto';
-import type { Keyring } from './keys';
-import { seal, unseal } from './sealed';
+import type { Keyring } from '../crypto/keys';
+import { seal, unseal } from '../crypto/sealed';
 
 /** Cognito codes are valid for 5 minutes; the wrapper never outlives that. */
 export const CODE_TTL_SECONDS = 300;

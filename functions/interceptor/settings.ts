@@ -10,7 +10,7 @@
  *   CLOCK_SKEW_SECONDS  optional  0–300, default 60: tolerance for `exp`/`nbf`
  *   JWKS_TIMEOUT_MS     optional  100–10000, default 3000: time allowed to fetch the JWKS
  */
-import { ConfigError, integer, optional, parseEndpointUrl } from './config';
+import { ConfigError, integer, optional, parseEndpointUrl } from '../lib/config';
 import type { VerifierSettings } from './access-token';
 import { parseToolPolicyJson, type ToolPolicy } from './tool-policy';
 
