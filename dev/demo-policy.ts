@@ -1,7 +1,7 @@
 /**
  * The tool policy of the local system (`npm run dev`, the end-to-end tests): the one place it is
  * configured. The gateway stand-in runs the real interceptor handler with it (TOOL_POLICY), unless
- * TOOL_POLICY is set in the environment. Format: README "Tool authorization".
+ * TOOL_POLICY is set in the environment. Format: docs/tool-authorization.md.
  *
  * - `demo___*`: any caller whose token has the resource-server scope `mcp/tools` (every local login).
  * - `admin___*`: also needs Cognito group `mcp-admins`: user `admin` has it, user `demo` does not,

@@ -41,7 +41,7 @@ export interface LocalSystemOptions {
   readonly publicHost?: string;
   /** Like a REST API stage: `/prod`. Default '' (a custom domain's root mapping). */
   readonly basePath?: string;
-  /** Environment: real Cognito/gateway settings and façade options (see README). Default process.env. */
+  /** Environment: real Cognito/gateway settings and façade options (see docs/architecture.md). Default process.env. */
   readonly env?: NodeJS.ProcessEnv;
   /** How the gateway stand-in answers: application/json (like the real gateway by default) or SSE. */
   readonly gatewayResponseMode?: 'json' | 'sse';

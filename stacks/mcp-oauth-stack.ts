@@ -273,7 +273,7 @@ export class McpOAuthStack extends TerraformStack {
       output('gateway_workload_identity', { arn: this.gateway.workloadIdentityArn, name: this.gateway.workloadIdentityName },
         config.gateway.kind === 'create' && config.gateway.returnUrlRegistration === 'aws-cli'
           ? "The gateway's workload identity (its return URLs are set by terraform_data through the AWS CLI)"
-          : "The gateway's workload identity: register oauth_return_urls on it (README, Deploy with Terraform, 3-legged OAuth)");
+          : "The gateway's workload identity: register oauth_return_urls on it (docs/three-legged.md, After apply)");
       output('return_client_id', this.identity.returnClient?.id, 'The public Cognito client the return route re-authenticates users with');
       output('return_keys_secret_arn', this.secrets.returnKeys?.arn, 'Secrets Manager secret with the 3-legged OAuth return keys');
     }

@@ -1,6 +1,6 @@
 /**
  * The AgentCore Gateway interceptor (one Lambda attached at both interception points): per-caller
- * tool authorization by scopes and Cognito groups, from the tool policy (README "Tool authorization").
+ * tool authorization by scopes and Cognito groups, from the tool policy (docs/tool-authorization.md).
  * - REQUEST: a `tools/call` of a tool the caller may not use is answered, in place of the gateway,
  *   with HTTP 403 and a JSON-RPC error naming what is missing, plus an RFC 6750 §3.1
  *   `insufficient_scope` challenge when more scopes would help (MCP SEP-2350 step-up). Every other

@@ -4,7 +4,7 @@
  *
  *   IDP_ISSUER          required  the Cognito issuer, `https://cognito-idp.<region>.amazonaws.com/<pool>`
  *   IDP_JWKS_URI        optional  default `${IDP_ISSUER}/.well-known/jwks.json` (Cognito's layout)
- *   TOOL_POLICY         required  the JSON tool policy (tool-policy.ts, README "Tool authorization")
+ *   TOOL_POLICY         required  the JSON tool policy (tool-policy.ts, docs/tool-authorization.md)
  *   ALLOWED_CLIENTS     required  the app client ids whose access tokens are accepted (space or comma
  *                                 separated): the gateway's `allowed_clients`, the façade's and the M2M clients
  *   CLOCK_SKEW_SECONDS  optional  0–300, default 60: tolerance for `exp`/`nbf`

@@ -4,7 +4,7 @@
  * (`cognito:groups`). Pure: no I/O, no clock; parsed and validated once at cold start, and every
  * problem is a ConfigError naming the exact field (`TOOL_POLICY.tools["admin___*"][0].groups[0]`).
  *
- * Format (README "Tool authorization"):
+ * Format (docs/tool-authorization.md):
  *   { "default": "deny" | "allow",                 // tools no pattern matches; default "deny"
  *     "tools": { "<pattern>": "allow" | "deny" | Requirement | Requirement[] } }
  *   Requirement = { "scopes"?: string[], "groups"?: string[] }   // all of them (AND)
@@ -146,7 +146,7 @@ export function parseToolPolicy(document: Json, field = 'TOOL_POLICY'): ToolPoli
 
 /** Parses the policy from its JSON text (an environment variable). */
 export function parseToolPolicyJson(text: string | undefined, field = 'TOOL_POLICY'): ToolPolicy {
-  if (text === undefined || !text.trim()) throw new ConfigError(field, 'is required but not set (a JSON tool policy; see README "Tool authorization")');
+  if (text === undefined || !text.trim()) throw new ConfigError(field, 'is required but not set (a JSON tool policy; see docs/tool-authorization.md)');
   let document: Json;
   try {
     document = JSON.parse(text);

@@ -3,7 +3,7 @@
  *
  * Everything here is non-secret. Secrets (federated IdP client secrets, API keys, the signing key
  * when it is supplied rather than generated) are Terraform input variables, declared by the stack
- * and named in `README "Deploy with Terraform"`; the validator rejects a config that tries to carry one.
+ * and named in docs/configuration.md ("Terraform inputs"); the validator rejects a config that tries to carry one.
  *
  * Shapes with alternatives use a single discriminating key (`create` / `existing`, `type`, `kind`)
  * so a config reads as what it does. Every optional field documents its default; `validate.ts`
@@ -315,9 +315,9 @@ export interface NewGateway {
      * 3-legged OAuth targets only: how the façade's return URL (`<façade base>/oauth/return`, plus any
      * target's own `defaultReturnUrl`) gets onto the gateway's workload identity
      * (`allowedResourceOauth2ReturnUrls`). The gateway creates that identity itself and no Terraform
-     * resource can adopt it in the same apply (README "Deploy with Terraform", "3-legged OAuth").
+     * resource can adopt it in the same apply (docs/three-legged.md, "After apply").
      * `manual`: nothing is run; the outputs `gateway_workload_identity` and `oauth_return_urls` name
-     * the identity and the URLs, and README "Deploy with Terraform" has the one `aws` CLI command to run.
+     * the identity and the URLs, and docs/three-legged.md has the one `aws` CLI command to run.
      * `aws-cli`: a `terraform_data` resource runs that command (`local-exec`) whenever the identity or
      * the URLs change; it needs the AWS CLI v2 and credentials where `terraform apply` runs.
      * @default 'manual'
@@ -481,7 +481,7 @@ export type TargetConfig =
        * bare array). Required with `grantType: 'AUTHORIZATION_CODE'` and only allowed there (an
        * AgentCore rule): without it, creating the target starts a tool sync that needs a user's
        * consent, the target stays in CREATE_PENDING_AUTH and `terraform apply` fails
-       * (terraform-provider-aws #48114). Keep it in step with the server; README "3-legged OAuth".
+       * (terraform-provider-aws #48114). Keep it in step with the server; docs/three-legged.md.
        */
       readonly toolSchema?: SchemaSource;
     };
@@ -527,7 +527,7 @@ export interface OAuthCredentials {
   readonly customParameters?: Readonly<Record<string, string>>;
   /**
    * `AUTHORIZATION_CODE` (3-legged, per-user consent) adds the façade's return route, its function,
-   * the return-keys secret and a public Cognito client for re-authentication (README "Deploy with Terraform",
+   * the return-keys secret and a public Cognito client for re-authentication (docs/three-legged.md,
    * "3-legged OAuth"); it needs a gateway on MCP 2025-11-25 or later and an aws provider with the
    * target's `grant_type` (terraform-provider-aws PR #46217; the synthesized constraint then says
    * `>= 6.32.0`).

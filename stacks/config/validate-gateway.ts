@@ -113,7 +113,7 @@ export function readGateway(r: Reader, value: unknown, ctx: GatewayContext): Res
 
 
 /**
- * The interceptor in functions/interceptor reads its policy from TOOL_POLICY (README "Tool authorization");
+ * The interceptor in functions/interceptor reads its policy from TOOL_POLICY (docs/tool-authorization.md);
  * checking it here with the interceptor's own parser turns a cold-start failure into a synth error.
  */
 function checkToolPolicy(r: Reader, text: string, p: string): void {
