@@ -196,7 +196,9 @@ export class McpOAuthStack extends TerraformStack {
       const interceptor = this.gateway?.interceptorFunction;
       this.observability = new Observability(this, 'observability', {
         namePrefix,
-        config: observability,
+        metricsNamespace: observability.metricsNamespace,
+        alarms: observability.alarms,
+        dashboard: observability.dashboard,
         region: config.region,
         service: metrics.service,
         api: { name: this.endpoint.name, stageName: facade.stageName, routes: [...ROUTES, ...OPTIONAL_ROUTES.filter((r) => optional.includes(r.fn))] },
