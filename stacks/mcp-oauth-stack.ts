@@ -85,8 +85,14 @@ export class McpOAuthStack extends TerraformStack {
     // The 3-legged OAuth return route: the public client's only callback, the targets' default return URL.
     this.oauthReturnUrl = threeLegged ? `${this.endpoint.baseUrl}${PATHS.oauthReturn}` : undefined;
 
+    const { identity } = config;
     this.identity = new Identity(this, 'identity', {
-      config: config.identity,
+      userPool: identity.userPool,
+      resourceServer: identity.resourceServer,
+      identityProviders: identity.identityProviders,
+      allowCognitoUsers: identity.allowCognitoUsers,
+      userFlowClient: identity.userFlowClient,
+      machineClients: identity.machineClients,
       namePrefix,
       callbackUrl: this.endpoint.callbackUrl,
       defaultLogoutUrl: `${this.endpoint.baseUrl}/`,
