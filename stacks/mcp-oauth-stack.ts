@@ -102,8 +102,18 @@ export class McpOAuthStack extends TerraformStack {
     });
 
     if (config.gateway.kind === 'create') {
+      const gateway = config.gateway;
       this.gateway = new AgentCoreGateway(this, 'gateway', {
-        config: config.gateway,
+        gatewayName: gateway.name,
+        description: gateway.description,
+        supportedMcpVersions: gateway.supportedMcpVersions,
+        searchType: gateway.searchType,
+        instructions: gateway.instructions,
+        exceptionLevel: gateway.exceptionLevel,
+        additionalAllowedClients: gateway.additionalAllowedClients,
+        interceptor: gateway.interceptor,
+        targets: gateway.targets,
+        returnUrlRegistration: gateway.returnUrlRegistration,
         namePrefix,
         discoveryUrl: this.identity.endpoints.discovery,
         idp: { issuer: this.identity.endpoints.issuer, jwksUri: this.identity.endpoints.jwks },
