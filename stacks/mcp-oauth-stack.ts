@@ -85,8 +85,14 @@ export class McpOAuthStack extends TerraformStack {
     // The 3-legged OAuth return route: the public client's only callback, the targets' default return URL.
     this.oauthReturnUrl = threeLegged ? `${this.endpoint.baseUrl}${PATHS.oauthReturn}` : undefined;
 
+    const { identity } = config;
     this.identity = new Identity(this, 'identity', {
-      config: config.identity,
+      userPool: identity.userPool,
+      resourceServer: identity.resourceServer,
+      identityProviders: identity.identityProviders,
+      allowCognitoUsers: identity.allowCognitoUsers,
+      userFlowClient: identity.userFlowClient,
+      machineClients: identity.machineClients,
       namePrefix,
       callbackUrl: this.endpoint.callbackUrl,
       defaultLogoutUrl: `${this.endpoint.baseUrl}/`,
@@ -96,8 +102,18 @@ export class McpOAuthStack extends TerraformStack {
     });
 
     if (config.gateway.kind === 'create') {
+      const gateway = config.gateway;
       this.gateway = new AgentCoreGateway(this, 'gateway', {
-        config: config.gateway,
+        gatewayName: gateway.name,
+        description: gateway.description,
+        supportedMcpVersions: gateway.supportedMcpVersions,
+        searchType: gateway.searchType,
+        instructions: gateway.instructions,
+        exceptionLevel: gateway.exceptionLevel,
+        additionalAllowedClients: gateway.additionalAllowedClients,
+        interceptor: gateway.interceptor,
+        targets: gateway.targets,
+        returnUrlRegistration: gateway.returnUrlRegistration,
         namePrefix,
         discoveryUrl: this.identity.endpoints.discovery,
         idp: { issuer: this.identity.endpoints.issuer, jwksUri: this.identity.endpoints.jwks },
@@ -196,7 +212,9 @@ export class McpOAuthStack extends TerraformStack {
       const interceptor = this.gateway?.interceptorFunction;
       this.observability = new Observability(this, 'observability', {
         namePrefix,
-        config: observability,
+        metricsNamespace: observability.metricsNamespace,
+        alarms: observability.alarms,
+        dashboard: observability.dashboard,
         region: config.region,
         service: metrics.service,
         api: { name: this.endpoint.name, stageName: facade.stageName, routes: [...ROUTES, ...OPTIONAL_ROUTES.filter((r) => optional.includes(r.fn))] },

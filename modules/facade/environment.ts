@@ -23,8 +23,13 @@
  */
 import { FUNCTION_KEY_GROUPS, KEY_GROUP_VARIABLES, type KeyGroup } from '../../functions/lib/config';
 import type { FunctionName, OptionalFunctionName } from '../../functions/lib/http/routes';
-import type { ResourceToIdpSetting } from '../../stacks/config/types';
 import type { IdpEndpointSet } from '../identity/endpoints';
+
+/**
+ * What the façade sends to Cognito as RFC 8707 `resource` after validating the client's
+ * (RESOURCE_TO_IDP): nothing (`strip`), the client's value (`forward`), or this URI.
+ */
+export type ResourceToIdp = 'strip' | 'forward' | { readonly uri: string };
 
 /** Every façade function, including those deployed only for a feature. */
 export type FacadeFunctionName = FunctionName | OptionalFunctionName;
@@ -45,7 +50,7 @@ export interface FacadeEnvironmentInputs {
   readonly consentRememberDays: number;
   readonly clientSecretSecretArn: string;
   readonly defaultScopes: readonly string[];
-  readonly resourceToIdp: ResourceToIdpSetting;
+  readonly resourceToIdp: ResourceToIdp;
   readonly redirectAllowlist: readonly string[];
   readonly stateTtlSeconds: number;
   readonly clockSkewSeconds: number;

@@ -34,7 +34,6 @@ import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy-attachment';
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission';
 import { ROUTES, WELL_KNOWN, type HttpMethod, type OptionalRoute, type Route } from '../../functions/lib/http/routes';
-import type { ResolvedRateLimit, ResolvedThrottling, ThrottledRoute } from '../../stacks/config/types';
 import type { BundledFunction } from '../bundled-function';
 import { terraformJson } from '../terraform-json';
 import { assumeRolePolicy } from '../iam';
@@ -46,6 +45,7 @@ import {
 import type { FacadeEndpoint } from './endpoint';
 import type { FacadeFunctions } from './functions';
 import { pathSlug, resourceTree } from './resource-tree';
+import type { RateLimit, RouteThrottling, ThrottledRoute } from './throttling';
 
 /** API Gateway's default (and, before aws provider 6.26 with streaming, maximum) integration timeout. */
 export const DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000;
@@ -58,7 +58,7 @@ export interface FacadeRoutesProps {
   /** Integration timeout of streaming routes (up to 15 minutes for response streaming). */
   readonly streamingTimeoutMs: number;
   /** Stage-wide, and per route for the OAuth endpoints. */
-  readonly throttling: ResolvedThrottling;
+  readonly throttling: RouteThrottling;
   readonly corsAllowedOrigins: readonly string[];
   readonly logRetentionDays: number;
   /**
@@ -306,8 +306,8 @@ export class FacadeRoutes extends Construct {
    * `aws_api_gateway_method_settings` is an UpdateStage call on the same stage; they are chained
    * with `depends_on` so Terraform applies them one at a time instead of racing on the stage.
    */
-  private throttle(throttling: ResolvedThrottling, routes: readonly (Route | OptionalRoute)[]): void {
-    const settings = (limit: ResolvedRateLimit) => ({
+  private throttle(throttling: RouteThrottling, routes: readonly (Route | OptionalRoute)[]): void {
+    const settings = (limit: RateLimit) => ({
       throttlingRateLimit: limit.rateLimit,
       throttlingBurstLimit: limit.burstLimit,
       metricsEnabled: true,
@@ -316,7 +316,7 @@ export class FacadeRoutes extends Construct {
       dataTraceEnabled: false,
     });
     const all = this.methodSettings as ApiGatewayMethodSettings[];
-    const add = (id: string, methodPath: string, limit: ResolvedRateLimit) =>
+    const add = (id: string, methodPath: string, limit: RateLimit) =>
       all.push(
         new ApiGatewayMethodSettings(this, id, {
           restApiId: this.stage.restApiId,

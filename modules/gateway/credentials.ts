@@ -10,7 +10,7 @@ import {
   BedrockagentcoreOauth2CredentialProvider,
   type BedrockagentcoreOauth2CredentialProviderOauth2ProviderConfig as Oauth2ProviderConfig,
 } from '@cdktn/provider-aws/lib/bedrockagentcore-oauth2-credential-provider';
-import type { ResolvedCredentials } from '../../stacks/config/types';
+import type { OutboundCredentials } from './target-props';
 import type { StackInputs } from '../inputs';
 
 /** A credential provider as the gateway role's policy needs it. */
@@ -22,7 +22,7 @@ export interface CredentialProviderRef {
 }
 
 export interface TargetCredentialsProps {
-  readonly credentials: Extract<ResolvedCredentials, { type: 'apiKey' | 'oauth' }>;
+  readonly credentials: Extract<OutboundCredentials, { type: 'apiKey' | 'oauth' }>;
   /** Provider name (unique per account and region). */
   readonly providerName: string;
   readonly inputs: StackInputs;
@@ -58,7 +58,7 @@ export class TargetCredentials extends Construct {
       this.provider = { kind: 'apiKey', arn: provider.credentialProviderArn, secretArn: provider.apiKeySecretArn.get(0).secretArn };
       return;
     }
-    const create = (c.provider as Extract<Extract<ResolvedCredentials, { type: 'oauth' }>['provider'], { create: unknown }>).create;
+    const create = (c.provider as Extract<Extract<OutboundCredentials, { type: 'oauth' }>['provider'], { create: unknown }>).create;
     const block = VENDOR_BLOCK[create.vendor];
     const config = {
       // client_id and client_secret go together through the write-only pair (one version counter).

@@ -24,54 +24,17 @@ import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktn/provider-aws/lib/data-aws-region';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
-import type { ResolvedFunctionSource, ResolvedGateway, ResolvedTarget } from '../../stacks/config/types';
-import type { CognitoUserPoolClient } from '@cdktn/provider-aws/lib/cognito-user-pool-client';
-import { BundledFunction, type BundledFunctionProps, type LogLevel } from '../bundled-function';
-import { isThreeLegged } from '../../stacks/config/features';
+import { BundledFunction } from '../bundled-function';
 import { assumeRolePolicy, policyDocument } from '../iam';
 import { terraformJson } from '../terraform-json';
-import type { StackInputs } from '../inputs';
 import { TargetCredentials, type CredentialProviderRef } from './credentials';
 import { completeResourceTokenAuthStatement, gatewayRoleStatements } from './role-policy';
 import { GatewayTarget, targetSchemaReadStatements } from './target';
 import { ConsentPortal } from './consent-portal';
+import type { AgentCoreGatewayProps } from './gateway-props';
+import { isThreeLeggedTarget, type FunctionSource, type GatewayTargetDefinition } from './target-props';
 
-export interface AgentCoreGatewayProps {
-  readonly config: Extract<ResolvedGateway, { kind: 'create' }>;
-  readonly namePrefix: string;
-  /** The Cognito pool's OIDC discovery URL. */
-  readonly discoveryUrl: string;
-  /**
-   * The pool's issuer and keys: an interceptor built here gets them as IDP_ISSUER / IDP_JWKS_URI,
-   * because the interceptor event carries no caller identity and the JWT must be verified.
-   */
-  readonly idp: { readonly issuer: string; readonly jwksUri: string };
-  /** Cognito app clients whose access tokens the gateway accepts. */
-  readonly allowedClients: readonly string[];
-  readonly projectRoot: string;
-  /** @default '<projectRoot>/dist/functions' */
-  readonly bundleDir?: string;
-  readonly logRetentionDays: number;
-  /** Log level of the Lambda targets and interceptor this construct bundles. @default 'info' */
-  readonly logLevel?: LogLevel;
-  /** X-Ray active tracing on those functions. @default false */
-  readonly tracing?: boolean;
-  /** EMF metric settings of those functions. @default the code's defaults */
-  readonly metrics?: BundledFunctionProps['metrics'];
-  readonly inputs: StackInputs;
-  /**
-   * The façade's 3-legged OAuth return route (`<base>/oauth/return`): the default return URL of
-   * AUTHORIZATION_CODE targets without their own, and always an allowed return URL. Required when
-   * such a target exists.
-   */
-  readonly oauthReturnUrl?: string;
-  /**
-   * 3-legged OAuth through the AWS-managed consent portal instead of the façade's return route:
-   * its Cognito client, name and (once known) the return URL its targets get. Without `returnUrl`
-   * the 3-legged targets are held back ({@link AgentCoreGateway.heldBackTargets}).
-   */
-  readonly consentPortal?: { readonly name: string; readonly client: CognitoUserPoolClient; readonly returnUrl?: string };
-}
+export type { AgentCoreGatewayProps } from './gateway-props';
 
 export class AgentCoreGateway extends Construct {
   readonly gateway: BedrockagentcoreGateway;
@@ -97,14 +60,13 @@ export class AgentCoreGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: AgentCoreGatewayProps) {
     super(scope, id);
-    const { config } = props;
     const account = new DataAwsCallerIdentity(this, 'account');
     const partition = new DataAwsPartition(this, 'partition');
     const region = new DataAwsRegion(this, 'region');
 
     this.role = new IamRole(this, 'role', {
       name: `${props.namePrefix}-gateway`,
-      description: `Service role of AgentCore gateway ${config.name}`,
+      description: `Service role of AgentCore gateway ${props.gatewayName}`,
       assumeRolePolicy: assumeRolePolicy('bedrock-agentcore.amazonaws.com', {
         StringEquals: { 'aws:SourceAccount': account.accountId },
         ArnLike: { 'aws:SourceArn': `arn:${partition.partition}:bedrock-agentcore:${region.region}:${account.accountId}:gateway/*` },
@@ -112,7 +74,7 @@ export class AgentCoreGateway extends Construct {
     });
 
     const functions: BundledFunction[] = [];
-    const functionArn = (source: ResolvedFunctionSource, stem: string, environment: Record<string, string> = {}): string => {
+    const functionArn = (source: FunctionSource, stem: string, environment: Record<string, string> = {}): string => {
       if (source.kind === 'arn') return source.arn;
       const fn = new BundledFunction(this, `function-${stem}`, {
         functionName: `${props.namePrefix}-${stem}`,
@@ -131,16 +93,16 @@ export class AgentCoreGateway extends Construct {
       return fn.arn;
     };
 
-    const interceptor = config.interceptor;
-    const allowedClients = [...props.allowedClients, ...config.additionalAllowedClients];
+    const interceptor = props.interceptor;
+    const allowedClients = [...props.allowedClients, ...props.additionalAllowedClients];
     // ALLOWED_CLIENTS: the interceptor refuses tokens of other app clients of the pool, like the authorizer.
     const interceptorArn = interceptor
       ? functionArn(interceptor.function, 'interceptor', { IDP_ISSUER: props.idp.issuer, IDP_JWKS_URI: props.idp.jwksUri, ALLOWED_CLIENTS: allowedClients.join(' ') })
       : undefined;
     // An existing function in another account needs a resource policy for this role, which the
-    // stack cannot write there: unless the config says it exists (`crossAccount: true`), the plan
+    // stack cannot write there: unless the props say it exists (`crossAccount: true`), the plan
     // stops with the reason once the deployment's account is known (types.ts FunctionSource).
-    const sameAccount = (source: ResolvedFunctionSource, what: string): Precondition[] =>
+    const sameAccount = (source: FunctionSource, what: string): Precondition[] =>
       source.kind === 'arn' && !source.crossAccount
         ? [{
             condition: Op.eq(source.arn.split(':')[4], account.accountId),
@@ -151,14 +113,14 @@ export class AgentCoreGateway extends Construct {
     this.interceptorFunction = interceptor && interceptor.function.kind !== 'arn' ? functions.at(-1) : undefined;
 
     this.gateway = new BedrockagentcoreGateway(this, 'gateway', {
-      name: config.name,
-      description: config.description,
+      name: props.gatewayName,
+      description: props.description,
       roleArn: this.role.arn,
       protocolType: 'MCP',
       authorizerType: 'CUSTOM_JWT',
       authorizerConfiguration: [{ customJwtAuthorizer: [{ discoveryUrl: props.discoveryUrl, allowedClients }] }],
-      protocolConfiguration: [{ mcp: [{ supportedVersions: [...config.supportedMcpVersions], searchType: config.searchType, instructions: config.instructions }] }],
-      exceptionLevel: config.exceptionLevel,
+      protocolConfiguration: [{ mcp: [{ supportedVersions: [...props.supportedMcpVersions], searchType: props.searchType, instructions: props.instructions }] }],
+      exceptionLevel: props.exceptionLevel,
       interceptorConfiguration:
         interceptor && interceptorArn
           ? [
@@ -178,7 +140,7 @@ export class AgentCoreGateway extends Construct {
 
     const lambdaArns = new Map<string, string>();
     const providers = new Map<string, CredentialProviderRef>();
-    for (const t of config.targets) {
+    for (const t of props.targets) {
       if (t.kind === 'lambda') lambdaArns.set(t.name, functionArn(t.function, `target-${t.name.toLowerCase()}`));
       if (t.credentials.type === 'apiKey' || t.credentials.type === 'oauth') {
         const credentials = new TargetCredentials(this, `credentials-${t.name}`, {
@@ -196,9 +158,9 @@ export class AgentCoreGateway extends Construct {
       workloadIdentityArn: this.workloadIdentityArn,
       agentCoreArnPrefix: this.agentCoreArnPrefix,
       // Smithy targets call their AWS service with this role (GATEWAY_IAM_ROLE).
-      smithyPermissions: config.targets.flatMap((t) => (t.kind === 'smithy' ? [{ target: t.name, permissions: t.permissions }] : [])),
+      smithyPermissions: props.targets.flatMap((t) => (t.kind === 'smithy' ? [{ target: t.name, permissions: t.permissions }] : [])),
       // Target creation and synchronization read S3-hosted schemas with this role.
-      schemaReads: config.targets.flatMap((t) => targetSchemaReadStatements(t, { partition: partition.partition })),
+      schemaReads: props.targets.flatMap((t) => targetSchemaReadStatements(t, { partition: partition.partition })),
     });
     const policy = statements.length
       ? new IamRolePolicy(this, 'policy', { name: 'gateway-targets', role: this.role.id, policy: policyDocument(statements) })
@@ -207,10 +169,10 @@ export class AgentCoreGateway extends Construct {
     // Through the consent portal, a 3-legged target's return URL derives from the portal's URL,
     // which exists only after the portal is created (after this apply): such targets wait for it.
     const portal = props.consentPortal;
-    const waiting = (t: ResolvedTarget) => portal !== undefined && portal.returnUrl === undefined && isThreeLegged(t);
-    this.heldBackTargets = config.targets.filter(waiting).map((t) => t.name);
+    const waiting = (t: GatewayTargetDefinition) => portal !== undefined && portal.returnUrl === undefined && isThreeLeggedTarget(t);
+    this.heldBackTargets = props.targets.filter(waiting).map((t) => t.name);
     const threeLeggedReturnUrl = portal ? portal.returnUrl : props.oauthReturnUrl;
-    this.targets = config.targets.filter((t) => !waiting(t)).map(
+    this.targets = props.targets.filter((t) => !waiting(t)).map(
       (t) =>
         new GatewayTarget(this, `target-${t.name}`, {
           gatewayId: this.gateway.gatewayId,
@@ -225,7 +187,7 @@ export class AgentCoreGateway extends Construct {
     );
     this.functions = functions;
 
-    const threeLegged = config.targets.filter(isThreeLegged);
+    const threeLegged = props.targets.filter(isThreeLeggedTarget);
     this.threeLeggedProviders = threeLegged.map((t) => {
       const provider = providers.get(t.name);
       if (!provider) throw new Error(`target ${t.name}: a 3-legged OAuth target needs a credential provider`);
@@ -250,7 +212,7 @@ export class AgentCoreGateway extends Construct {
       const own = threeLegged.flatMap((t) => (t.credentials.type === 'oauth' && t.credentials.defaultReturnUrl ? [t.credentials.defaultReturnUrl] : []));
       this.returnUrls = [...new Set([props.oauthReturnUrl, ...own])];
     }
-    if (this.returnUrls.length && config.returnUrlRegistration === 'aws-cli') this.registerReturnUrlsWithCli(region.region);
+    if (this.returnUrls.length && props.returnUrlRegistration === 'aws-cli') this.registerReturnUrlsWithCli(region.region);
   }
 
   /**

@@ -16,7 +16,7 @@
  *   source declares for its own read (schema-source.ts: `s3:GetObject` on the object, `kms:Decrypt`
  *   on an SSE-KMS key), as aws-cdk-lib's AgentCore schemas grant them to the gateway role.
  */
-import type { TargetPermission } from '../../stacks/config/types';
+import type { TargetPermission } from './target-props';
 import { sid, type PolicyStatement } from '../iam';
 import type { CredentialProviderRef } from './credentials';
 

@@ -8,7 +8,7 @@
  * GetObject of an SSE-KMS object needs kms:Decrypt), limited to decryption through S3
  * (`kms:ViaService`, AWS KMS developer guide "kms:ViaService").
  */
-import type { ResolvedSchemaSource, S3SchemaObject } from '../../stacks/config/types';
+import type { S3SchemaObject, SchemaDocument } from './target-props';
 import { sid, type PolicyStatement } from '../iam';
 
 /** The `{ inline_payload | s3 }` block every schema-carrying target takes. */
@@ -88,7 +88,7 @@ export class S3Schema implements SchemaSource {
   }
 }
 
-export function schemaSource(source: ResolvedSchemaSource | S3SchemaObject): SchemaSource {
+export function schemaSource(source: SchemaDocument | S3SchemaObject): SchemaSource {
   if ('s3Uri' in source) return new S3Schema(source);
   return source.kind === 'inline' ? new InlineSchema(source.text) : new S3Schema({ s3Uri: source.uri, bucketOwnerAccountId: source.bucketOwnerAccountId, kmsKeyArn: source.kmsKeyArn });
 }

@@ -11,15 +11,15 @@ import {
   type BedrockagentcoreGatewayTargetCredentialProviderConfiguration as CredentialConfig,
   type BedrockagentcoreGatewayTargetTargetConfigurationMcp as McpConfig,
 } from '@cdktn/provider-aws/lib/bedrockagentcore-gateway-target';
-import type { ResolvedTarget } from '../../stacks/config/types';
 import type { PolicyStatement } from '../iam';
 import type { CredentialProviderRef } from './credentials';
 import { schemaSource, type SchemaReadContext, type SchemaSource } from './schema-source';
 import { inlineToolPayload } from './tool-schema';
+import type { GatewayTargetDefinition } from './target-props';
 
 export interface GatewayTargetProps {
   readonly gatewayId: string;
-  readonly target: ResolvedTarget;
+  readonly target: GatewayTargetDefinition;
   /** The function ARN of a Lambda target (existing, or built from its entry). */
   readonly lambdaArn?: string;
   /** The credential provider of an apiKey/oauth target. */
@@ -51,7 +51,7 @@ export class GatewayTarget extends Construct {
 }
 
 /** The schema documents of a target other than inline Lambda tool definitions. */
-function schemaSources(t: ResolvedTarget): { lambdaTools?: SchemaSource; schema?: SchemaSource } {
+function schemaSources(t: GatewayTargetDefinition): { lambdaTools?: SchemaSource; schema?: SchemaSource } {
   switch (t.kind) {
     case 'lambda':
       return Array.isArray(t.tools) ? {} : { lambdaTools: schemaSource(t.tools as Exclude<typeof t.tools, readonly unknown[]>) };
@@ -67,12 +67,12 @@ function schemaSources(t: ResolvedTarget): { lambdaTools?: SchemaSource; schema?
  * What the gateway role needs to read this target's schema documents (`s3:GetObject` on S3
  * objects, `kms:Decrypt` on their SSE-KMS keys); `[]` for inline ones.
  */
-export function targetSchemaReadStatements(t: ResolvedTarget, context: SchemaReadContext): PolicyStatement[] {
+export function targetSchemaReadStatements(t: GatewayTargetDefinition, context: SchemaReadContext): PolicyStatement[] {
   const { lambdaTools, schema } = schemaSources(t);
   return [...(lambdaTools?.readStatements(t.name, context) ?? []), ...(schema?.readStatements(t.name, context) ?? [])];
 }
 
-function mcpConfiguration(t: ResolvedTarget, lambdaArn: string | undefined): McpConfig {
+function mcpConfiguration(t: GatewayTargetDefinition, lambdaArn: string | undefined): McpConfig {
   const { lambdaTools, schema } = schemaSources(t);
   switch (t.kind) {
     case 'lambda': {
@@ -91,7 +91,7 @@ function mcpConfiguration(t: ResolvedTarget, lambdaArn: string | undefined): Mcp
   }
 }
 
-function credentialConfiguration(t: ResolvedTarget, provider: CredentialProviderRef | undefined, fallbackReturnUrl: string | undefined): CredentialConfig[] | undefined {
+function credentialConfiguration(t: GatewayTargetDefinition, provider: CredentialProviderRef | undefined, fallbackReturnUrl: string | undefined): CredentialConfig[] | undefined {
   const c = t.credentials;
   switch (c.type) {
     case 'none':
@@ -117,7 +117,7 @@ function credentialConfiguration(t: ResolvedTarget, provider: CredentialProvider
   }
 }
 
-function need(provider: CredentialProviderRef | undefined, t: ResolvedTarget): CredentialProviderRef {
+function need(provider: CredentialProviderRef | undefined, t: GatewayTargetDefinition): CredentialProviderRef {
   if (!provider) throw new Error(`target ${t.name}: ${t.credentials.type} credentials need a credential provider`);
   return provider;
 }

@@ -5,7 +5,7 @@
  * `properties_json` / `items_json` (aws provider 6.25 schema).
  */
 import type { BedrockagentcoreGatewayTargetTargetConfigurationMcpLambdaToolSchemaInlinePayload as InlinePayload } from '@cdktn/provider-aws/lib/bedrockagentcore-gateway-target';
-import type { JsonSchema, ToolDefinition } from '../../stacks/config/types';
+import type { JsonSchema, ToolDefinition } from './target-props';
 
 type Block = Record<string, unknown>;
 

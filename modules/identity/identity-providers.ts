@@ -5,7 +5,7 @@
  * `attributes_url`, `jwks_uri` (OIDC); `MetadataURL`/`MetadataFile`, `IDPSignout` (SAML);
  * `team_id`, `key_id`, `private_key` (Apple).
  */
-import type { ResolvedIdentityProvider } from '../../stacks/config/types';
+import type { IdentityProviderProps } from './identity-props';
 
 export interface IdentityProviderArgs {
   readonly providerName: string;
@@ -19,7 +19,7 @@ export interface IdentityProviderArgs {
  * @param secret the expression holding the IdP's secret (client secret, or Apple's private key);
  *   only called for kinds that have one.
  */
-export function identityProviderArgs(idp: ResolvedIdentityProvider, secret: (variable: string) => string): IdentityProviderArgs {
+export function identityProviderArgs(idp: IdentityProviderProps, secret: (variable: string) => string): IdentityProviderArgs {
   const attributeMapping = { ...idp.attributeMapping };
   switch (idp.type) {
     case 'oidc':
@@ -83,7 +83,7 @@ export function identityProviderArgs(idp: ResolvedIdentityProvider, secret: (var
 }
 
 /** Whether an IdP kind carries a secret, and what it is called in the docs. */
-export function identityProviderSecretDescription(idp: ResolvedIdentityProvider): string | undefined {
+export function identityProviderSecretDescription(idp: IdentityProviderProps): string | undefined {
   if (idp.type === 'saml') return undefined;
   return idp.type === 'apple' ? `Sign in with Apple private key (.p8 contents) for ${idp.clientId}` : `${idp.name} client secret for client ${idp.clientId}`;
 }
@@ -97,7 +97,7 @@ export function identityProviderSecretDescription(idp: ResolvedIdentityProvider)
  * Cognito adds is inferred from its DescribeIdentityProvider output (deploy-review.md item 8), so a
  * key configured here is never in the list.
  */
-export function computedProviderDetailKeys(idp: ResolvedIdentityProvider): string[] {
+export function computedProviderDetailKeys(idp: IdentityProviderProps): string[] {
   switch (idp.type) {
     case 'oidc':
       return ['attributes_url_add_attributes', ...(idp.endpoints ? [] : ['authorize_url', 'token_url', 'attributes_url', 'jwks_uri'])];

@@ -19,29 +19,12 @@ import { CognitoResourceServer } from '@cdktn/provider-aws/lib/cognito-resource-
 import { CognitoIdentityProvider } from '@cdktn/provider-aws/lib/cognito-identity-provider';
 import { CognitoUserPoolClient, type CognitoUserPoolClientConfig } from '@cdktn/provider-aws/lib/cognito-user-pool-client';
 import { CognitoManagedLoginBranding } from '@cdktn/provider-aws/lib/cognito-managed-login-branding';
-import type { ResolvedIdentity } from '../../stacks/config/types';
-import type { StackInputs } from '../inputs';
 import { arnRegion } from '../terraform-paths';
 import { cognitoEndpoints, issuerForPoolId, type IdpEndpointSet } from './endpoints';
 import { computedProviderDetailKeys, identityProviderArgs, identityProviderSecretDescription } from './identity-providers';
+import type { IdentityProps } from './identity-props';
 
-export interface IdentityProps {
-  readonly config: ResolvedIdentity;
-  /** Prefix of the pool and client names. */
-  readonly namePrefix: string;
-  /** The façade's callback (`<base>/callback`): the client's only redirect URI. */
-  readonly callbackUrl: string;
-  /** Used when the config names no logout URLs: `<base>/`. */
-  readonly defaultLogoutUrl: string;
-  readonly inputs: StackInputs;
-  /** Create the return route's public client with this as its only callback URL (3-legged OAuth). */
-  readonly returnCallbackUrl?: string;
-  /**
-   * Create the AgentCore consent portal's app client (3-legged OAuth through the consent portal):
-   * `callbackUrl` is `<portalUrl>/callback`, unknown before the portal exists.
-   */
-  readonly consentPortalClient?: { readonly callbackUrl?: string };
-}
+export type { IdentityProps } from './identity-props';
 
 /**
  * Token lifetimes of the return client, at Cognito's minimums (UpdateUserPoolClient: access and ID
@@ -68,8 +51,8 @@ export class Identity extends Construct {
 
   constructor(scope: Construct, id: string, props: IdentityProps) {
     super(scope, id);
-    const { config, namePrefix } = props;
-    const pool = config.userPool;
+    const { namePrefix } = props;
+    const pool = props.userPool;
 
     let issuer: string;
     let domain: CognitoUserPoolDomain | undefined;
@@ -111,16 +94,16 @@ export class Identity extends Construct {
     }
     this.endpoints = cognitoEndpoints(issuer, this.domainHost);
 
-    const resourceServer = config.resourceServer
+    const resourceServer = props.resourceServer
       ? new CognitoResourceServer(this, 'resource-server', {
           userPoolId: this.userPoolId,
-          identifier: config.resourceServer.identifier,
-          name: config.resourceServer.name,
-          scope: config.resourceServer.scopes.map((s) => ({ scopeName: s.name, scopeDescription: s.description })),
+          identifier: props.resourceServer.identifier,
+          name: props.resourceServer.name,
+          scope: props.resourceServer.scopes.map((s) => ({ scopeName: s.name, scopeDescription: s.description })),
         })
       : undefined;
 
-    const providers = config.identityProviders.map((idp) => {
+    const providers = props.identityProviders.map((idp) => {
       const args = identityProviderArgs(idp, (variable) =>
         // provider_details is not write-only, so the secret is sensitive but not ephemeral: it is
         // kept out of the synthesized files and masked in plans, and stored (encrypted) in state.
@@ -138,8 +121,8 @@ export class Identity extends Construct {
     });
 
     // Provider names are references, so the clients are created after the IdPs they list.
-    const supportedIdentityProviders = [...(config.allowCognitoUsers ? ['COGNITO'] : []), ...providers.map((p) => p.providerName)];
-    const flow = config.userFlowClient;
+    const supportedIdentityProviders = [...(props.allowCognitoUsers ? ['COGNITO'] : []), ...providers.map((p) => p.providerName)];
+    const flow = props.userFlowClient;
     const rotation = flow.refreshTokenRotation;
     this.scopes = flow.scopes;
     this.userFlowClient = new CognitoUserPoolClient(this, 'user-flow-client', {
@@ -228,7 +211,7 @@ export class Identity extends Construct {
     // Managed login (v2) renders each app client with that client's branding style and shows an
     // error page for a client without one (Amazon Cognito developer guide, "Apply branding to managed
     // login pages" / CreateManagedLoginBranding). The clients created here are new, so they get a
-    // style here: for a new v2 domain, and for an existing pool whose domain the config says is v2.
+    // style here: for a new v2 domain, and for an existing pool whose domain the props say is v2.
     const managedLogin = pool.kind === 'create' ? pool.domain.managedLoginVersion === 2 : pool.managedLogin;
     if (managedLogin) {
       for (const [id, client] of [['branding', this.userFlowClient], ['return-client-branding', this.returnClient], ['consent-portal-client-branding', this.consentPortalClient]] as const) {
@@ -239,8 +222,8 @@ export class Identity extends Construct {
     }
 
     const machineClients = new Map<string, CognitoUserPoolClient>();
-    for (const m of config.machineClients) {
-      const identifier = config.resourceServer?.identifier as string; // validated: machine clients need one
+    for (const m of props.machineClients) {
+      const identifier = props.resourceServer?.identifier as string; // validated: machine clients need one
       machineClients.set(
         m.name,
         new CognitoUserPoolClient(this, `machine-${m.name}`, {

@@ -19,8 +19,8 @@ import { CloudwatchDashboard } from '@cdktn/provider-aws/lib/cloudwatch-dashboar
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktn/provider-aws/lib/cloudwatch-metric-alarm';
 import { SnsTopic } from '@cdktn/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktn/provider-aws/lib/sns-topic-subscription';
-import type { ResolvedObservability } from '../../stacks/config/types';
-import { dashboardBody, type DashboardInputs } from './dashboard';
+import { dashboardBody } from './dashboard';
+import type { ObservabilityProps } from './observability-props';
 import { terraformJson } from '../terraform-json';
 
 /** Seconds per alarm evaluation period. */
@@ -31,11 +31,7 @@ export const RATE_EVALUATION_PERIODS = 3;
 /** Rate alarms ignore periods with fewer requests than this (one failed request of two is no outage). */
 export const RATE_MIN_REQUESTS = 10;
 
-export interface ObservabilityProps extends DashboardInputs {
-  /** Prefix of the topic, alarm and dashboard names (the deployment name). */
-  readonly namePrefix: string;
-  readonly config: ResolvedObservability;
-}
+export type { ObservabilityProps } from './observability-props';
 
 export class Observability extends Construct {
   /** The topic alarms notify: created for an email subscription, or the existing one. */
@@ -45,10 +41,10 @@ export class Observability extends Construct {
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
-    const { config, namePrefix } = props;
+    const { namePrefix } = props;
     const alarms: CloudwatchMetricAlarm[] = [];
-    if (config.alarms) {
-      const spec = config.alarms;
+    if (props.alarms) {
+      const spec = props.alarms;
       let topicArn: string;
       if (spec.topic.kind === 'email') {
         const topic = new SnsTopic(this, 'alarm-topic', { name: `${namePrefix}-alarms` });
@@ -59,7 +55,7 @@ export class Observability extends Construct {
         topicArn = spec.topic.arn;
       }
       this.topicArn = topicArn;
-      const ns = config.metricsNamespace;
+      const ns = props.metricsNamespace;
       const service = { Service: props.service };
       const alarm = (name: string, description: string, rest: Omit<CloudwatchMetricAlarmConfig, 'alarmName' | 'alarmDescription'>) => {
         const a = new CloudwatchMetricAlarm(this, `alarm-${name}`, {
@@ -111,12 +107,12 @@ export class Observability extends Construct {
       }
     }
     this.alarms = alarms;
-    if (config.dashboard) {
+    if (props.dashboard) {
       this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
         dashboardName: `${namePrefix}-mcp-oauth`,
         // jsonencode, not JSON.stringify: names are Terraform references in module usage, and a
         // token inside a pre-serialized string breaks the HCL output (terraform-cdk #3911).
-        dashboardBody: terraformJson(dashboardBody({ ...props, namespace: config.metricsNamespace })),
+        dashboardBody: terraformJson(dashboardBody({ ...props, namespace: props.metricsNamespace })),
       });
     }
   }
