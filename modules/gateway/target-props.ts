@@ -23,8 +23,11 @@ export interface ToolDefinition {
 }
 
 /**
- * A schema document in S3, read by the gateway's service role (schema-source.ts grants
- * `s3:GetObject` on it and `kms:Decrypt` on `kmsKeyArn`).
+ * A schema document in S3. The gateway reads it with its service role when the target is created
+ * or synchronized, so the role gets `s3:GetObject` on exactly this object, and `kms:Decrypt` on
+ * `kmsKeyArn` when the object is encrypted with a customer-managed KMS key (SSE-KMS)
+ * (schema-source.ts). A bucket in another account must also allow the gateway role in its bucket
+ * policy (and key policy).
  */
 export interface S3SchemaObject {
   /** `s3://<bucket>/<key>`. */

@@ -9,6 +9,9 @@
  * so a config reads as what it does. Every optional field documents its default; `validate.ts`
  * applies them and turns the input into a {@link ResolvedConfig} where nothing is optional any more.
  */
+import type { JsonSchema, S3SchemaObject, ToolDefinition } from '../../modules/gateway/target-props';
+
+export type { JsonSchema, S3SchemaObject, ToolDefinition };
 
 // ---------------------------------------------------------------------------------------------
 // Input (what the user writes)
@@ -403,35 +406,8 @@ export interface InterceptorConfig {
   readonly passRequestHeaders?: boolean;
 }
 
-/** A JSON Schema subset the gateway accepts for Lambda tool input/output. */
-export interface JsonSchema {
-  readonly type: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
-  readonly description?: string;
-  readonly properties?: Readonly<Record<string, JsonSchema>>;
-  readonly required?: readonly string[];
-  readonly items?: JsonSchema;
-}
-
-export interface ToolDefinition {
-  readonly name: string;
-  readonly description: string;
-  readonly inputSchema: JsonSchema;
-  readonly outputSchema?: JsonSchema;
-}
-
-/**
- * A schema document in S3. The gateway reads it with its service role when the target is created
- * or synchronized, so the role gets `s3:GetObject` on exactly this object, and `kms:Decrypt` on
- * `kmsKeyArn` when the object is encrypted with a customer-managed KMS key (SSE-KMS). A bucket in
- * another account must also allow the gateway role in its bucket policy (and key policy).
- */
-export interface S3SchemaObject {
-  /** `s3://<bucket>/<key>`. */
-  readonly s3Uri: string;
-  readonly bucketOwnerAccountId?: string;
-  /** The KMS key the object is encrypted with (SSE-KMS). @default none (SSE-S3 or unencrypted) */
-  readonly kmsKeyArn?: string;
-}
+// JsonSchema, ToolDefinition and S3SchemaObject are the gateway constructs' own types, used here
+// as they are (modules/gateway/target-props.ts).
 
 /** A schema document: a file read at synth time, inline text, or an S3 object. */
 export type SchemaSource = { readonly file: string } | { readonly inline: string } | S3SchemaObject;
