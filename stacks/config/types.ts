@@ -9,9 +9,12 @@
  * so a config reads as what it does. Every optional field documents its default; `validate.ts`
  * applies them and turns the input into a {@link ResolvedConfig} where nothing is optional any more.
  */
-import type { JsonSchema, S3SchemaObject, ToolDefinition } from '../../modules/gateway/target-props';
+import type {
+  ExistingCredentialProvider, JsonSchema, OutboundCredentials, S3SchemaObject, SchemaDocument, ToolDefinition,
+} from '../../modules/gateway/target-props';
+import type { RateLimit, RouteThrottling as FacadeRouteThrottling, ThrottledRoute } from '../../modules/facade/throttling';
 
-export type { JsonSchema, S3SchemaObject, ToolDefinition };
+export type { ExistingCredentialProvider, JsonSchema, S3SchemaObject, ToolDefinition };
 
 // ---------------------------------------------------------------------------------------------
 // Input (what the user writes)
@@ -470,13 +473,6 @@ export interface TargetPermission {
   readonly resources: readonly string[];
 }
 
-/** An existing AgentCore Identity credential provider. */
-export interface ExistingCredentialProvider {
-  readonly arn: string;
-  /** The provider's Secrets Manager secret (`client_secret_arn` / `api_key_secret_arn`). */
-  readonly secretArn: string;
-}
-
 /**
  * API key sent to the target. With no `provider`, an API-key credential provider is created whose key
  * is the ephemeral Terraform variable `target_<name>_api_key` (write-only; bump
@@ -829,39 +825,10 @@ export type ResolvedFunctionSource =
       readonly timeoutSeconds: number;
     };
 
-export type ResolvedSchemaSource =
-  | { readonly kind: 'inline'; readonly text: string }
-  | { readonly kind: 's3'; readonly uri: string; readonly bucketOwnerAccountId?: string; readonly kmsKeyArn?: string };
+// Schema documents and outbound credentials as the gateway constructs take them (target-props.ts).
+export type ResolvedSchemaSource = SchemaDocument;
 
-export type ResolvedCredentials =
-  | { readonly type: 'gatewayIamRole' }
-  | { readonly type: 'none' }
-  | {
-      readonly type: 'apiKey';
-      readonly location: 'HEADER' | 'QUERY_PARAMETER';
-      readonly parameterName: string;
-      readonly prefix?: string;
-      readonly provider: ExistingCredentialProvider | { readonly create: { readonly keyVariable: string; readonly versionVariable: string } };
-    }
-  | {
-      readonly type: 'oauth';
-      readonly scopes: readonly string[];
-      readonly customParameters: Readonly<Record<string, string>>;
-      readonly grantType: 'CLIENT_CREDENTIALS' | 'AUTHORIZATION_CODE';
-      /** AUTHORIZATION_CODE only; undefined: the façade's return route. */
-      readonly defaultReturnUrl?: string;
-      readonly provider:
-        | ExistingCredentialProvider
-        | {
-            readonly create: {
-              readonly vendor: string;
-              readonly clientId: string;
-              readonly discoveryUrl?: string;
-              readonly secretVariable: string;
-              readonly versionVariable: string;
-            };
-          };
-    };
+export type ResolvedCredentials = OutboundCredentials;
 
 export type ResolvedTarget =
   | {
@@ -917,17 +884,10 @@ export type ResolvedGateway =
 
 export type ResourceToIdpSetting = 'strip' | 'forward' | { readonly uri: string };
 
-export interface ResolvedRateLimit {
-  readonly rateLimit: number;
-  readonly burstLimit: number;
-}
-
-/** The OAuth endpoints with their own throttling, named after the function that serves them. */
-export type ThrottledRoute = 'register' | 'authorize' | 'token';
-
-export interface ResolvedThrottling extends ResolvedRateLimit {
-  readonly routes: Readonly<Record<ThrottledRoute, ResolvedRateLimit>>;
-}
+// The façade's throttling as FacadeRoutes takes it (modules/facade/throttling.ts).
+export type ResolvedRateLimit = RateLimit;
+export type ResolvedThrottling = FacadeRouteThrottling;
+export type { ThrottledRoute };
 
 /** How `/mcp` reaches the gateway (FacadeConfig.mcpProxy). */
 export type McpProxyMode = 'lambda' | 'direct';
