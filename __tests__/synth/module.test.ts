@@ -85,11 +85,16 @@ describeTerraform('npm run build:module', () => {
       const cli = path.join(work, 'terraform.rc');
       writeCliConfig(cli, provider);
       const env = { TF_CLI_CONFIG_FILE: cli };
-      const rootDir = path.join(work, 'examples', 'module-root');
+      // Its own copy of the built module, adapted to the offline provider, so the other tests (in any
+      // order) keep reading the module as built.
+      const planDir = path.join(work, 'plan');
+      const planModuleDir = path.join(planDir, 'terraform-module');
+      fs.cpSync(moduleDir, planModuleDir, { recursive: true });
+      const rootDir = path.join(planDir, 'examples', 'module-root');
       fs.mkdirSync(rootDir, { recursive: true });
       fs.copyFileSync(path.join(PROJECT_ROOT, 'examples', 'module-root', 'main.tf'), path.join(rootDir, 'main.tf'));
-      const changes = adaptHclToLocalProvider(moduleDir, provider, { fakeCredentials: false, file: 'main.tf' });
-      writeOverride(moduleDir, provider, false);
+      const changes = adaptHclToLocalProvider(planModuleDir, provider, { fakeCredentials: false, file: 'main.tf' });
+      writeOverride(planModuleDir, provider, false);
       writeOverride(rootDir, provider, true);
 
       terraform(['init', '-no-color'], rootDir, env);
@@ -126,7 +131,7 @@ describeTerraform('npm run build:module', () => {
       expect(stage.change.after.settings[0]).toMatchObject({ throttling_rate_limit: 50, throttling_burst_limit: 100 });
 
       // Another provider region is refused at plan time.
-      const other = path.join(work, 'examples', 'other-region');
+      const other = path.join(planDir, 'examples', 'other-region');
       fs.mkdirSync(other, { recursive: true });
       fs.writeFileSync(path.join(other, 'main.tf'), fs.readFileSync(path.join(rootDir, 'main.tf'), 'utf8').replace('region = "eu-west-1"', 'region = "us-east-1"'));
       writeOverride(other, provider, true);
