@@ -17,7 +17,7 @@ import { declareModuleInputs, requireRegion, tagEverything } from './module-inpu
 import { configureTerraform, withRequiredVersion } from './terraform-settings';
 import { withRequiredVersionHcl } from './hcl-output';
 import { preventDestroyOfUsersAndKeys } from './stages';
-import { directAuthorizationScopes } from './config/validate-facade';
+import { directAuthorizationScopes } from './config/features';
 import {
   MAX_LAMBDA_TIMEOUT_SECONDS, MCP_PROXY_OVERHEAD_SECONDS, MAX_UPSTREAM_TIMEOUT_SECONDS, consentPortalOf, consentPortalReturnUrl, hasFacadeReturnRoute, hasThreeLeggedTargets,
 } from './config/features';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ConfigError } from '../../stacks/config/errors';
 import { PROJECT_ROOT, loadConfig, readConfigFile } from '../../stacks/config/load';
 import { validateConfig } from '../../stacks/config/validate';
-import { defaultResourceServerName } from '../../stacks/config/validate-identity';
+import { defaultResourceServerName } from '../../stacks/config/schema/identity';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ConfigError } from '../../stacks/config/errors';
 import { PROJECT_ROOT, loadConfig, readConfigFile } from '../../stacks/config/load';
 import { validateConfig } from '../../stacks/config/validate';
-import { directAuthorizationScopes } from '../../stacks/config/validate-facade';
+import { directAuthorizationScopes } from '../../stacks/config/features';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;

@@ -2,7 +2,7 @@
  * Questions about a resolved config that several parts of the stack ask (the validator, the
  * gateway, the stack composition).
  */
-import type { ResolvedGateway, ResolvedTarget } from './types';
+import type { ResolvedGateway, ResolvedIdentity, ResolvedTarget } from './types';
 
 /** Lambda's maximum timeout, and the longest response stream API Gateway allows (15 min). */
 export const MAX_LAMBDA_TIMEOUT_SECONDS = 900;
@@ -40,4 +40,21 @@ export function consentPortalOf(gateway: ResolvedGateway): Extract<ResolvedGatew
 /** The return URL 3-legged targets get from the consent portal (undefined until the portal URL is known). */
 export function consentPortalReturnUrl(portal: { readonly portalUrl?: string; readonly returnUrl?: string }): string | undefined {
   return portal.returnUrl ?? portal.portalUrl;
+}
+
+/**
+ * The authorization scopes of the direct-mode Cognito authorizer (a token needs at least one):
+ * the user-flow client's resource-server scopes, those of `identity.resourceServer` when it is
+ * declared here, else (an existing pool's resource server) every `<identifier>/<scope>` one (OIDC
+ * scopes have no `/`); plus the machine clients' scopes (`<identifier>/<scope>`), so that
+ * client-credentials callers the gateway allows are not refused before it. Without authorization
+ * scopes the authorizer also accepts ID tokens (API Gateway developer guide, "Integrate a REST API
+ * with an Amazon Cognito user pool"), which the gateway then refuses with its own challenge.
+ */
+export function directAuthorizationScopes(identity: ResolvedIdentity): string[] {
+  const rs = identity.resourceServer;
+  const scopes = identity.userFlowClient.scopes;
+  const userFlow = rs ? scopes.filter((s) => s.startsWith(`${rs.identifier}/`)) : scopes.filter((s) => s.includes('/'));
+  const machine = rs ? identity.machineClients.flatMap((m) => m.scopes.map((s) => `${rs.identifier}/${s}`)) : [];
+  return [...new Set([...userFlow, ...machine])];
 }

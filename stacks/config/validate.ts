@@ -1,17 +1,21 @@
 /**
  * Turns an untrusted deployment config (a TS module's default export or parsed JSON) into a
  * {@link ResolvedConfig}, or throws one {@link ConfigError} listing every problem by field path.
+ *
+ * The schema (schema/) checks each part and applies its own defaults; what relates one part to
+ * another (the facade's scopes to the identity's, regions, names derived from the deployment name,
+ * the stage) is resolved here, for every part that parsed, so one run still shows every problem.
  */
-import type { ResolvedBackend, ResolvedConfig, ResolvedGateway, ResolvedIdentity } from './types';
-import { Reader, join } from './reader';
-import { DEPLOYMENT_NAME, REGION } from './patterns';
-import { readIdentity } from './validate-identity';
-import { readGateway } from './validate-gateway';
-import { readFacade } from './validate-facade';
-import { isThreeLegged } from './features';
-import { KNOWN_REGIONS, gatewayUrlRegion, partitionOf } from './regions';
-import { readObservability } from './validate-observability';
-import { DEFAULT_PROTECTED_STAGES, MAX_STAGED_NAME, STAGE_NAME, applyStage, type StageSettings } from '../stages';
+import type { ConfigIssue } from './errors';
+import { ConfigError } from './errors';
+import type { ResolvedBackend, ResolvedConfig, ResolvedFacade, ResolvedGateway, ResolvedIdentity, ResourceToIdpSetting } from './types';
+import { deploymentConfigSchema, type ParsedConfig } from './schema';
+import { issueCollector } from './schema/issues';
+import { DEFAULT_MCP_VERSIONS } from './schema/gateway';
+import { MIN_MCP_VERSION_FOR_3LO, directAuthorizationScopes, isThreeLegged } from './features';
+import { gatewayUrlRegion } from './regions';
+import { arnRegion } from './patterns';
+import { MAX_STAGED_NAME, STAGE_NAME, applyStage, type StageSettings } from '../stages';
 
 export interface ValidateOptions {
   /** Directory that relative paths in the config (entries, schema and metadata files) resolve against. */
@@ -20,137 +24,195 @@ export interface ValidateOptions {
   readonly stage?: string;
 }
 
-export function validateConfig(input: unknown, options: ValidateOptions): ResolvedConfig {
-  const r = new Reader();
-  const o = r.object(input, '', ['name', 'region', 'tags', 'terraform', 'identity', 'gateway', 'facade', 'observability']) ?? {};
-  const name = r.string(o.name, 'name', DEPLOYMENT_NAME);
-  const region = readRegion(r, o.region);
-  const tags = r.stringMap(o.tags, 'tags') ?? {};
-  for (const [k, v] of Object.entries(tags)) {
-    if (k.length > 128 || v.length > 256 || k.startsWith('aws:')) r.fail(join('tags', k), 'tag keys are at most 128 characters, values 256, and "aws:" is reserved');
-  }
-  const terraform = readTerraform(r, o.terraform, region ?? '');
-  const stage = readStage(r, o.terraform, options.stage, name);
-  const identity = readIdentity(r, o.identity, { projectRoot: options.projectRoot });
-  const gateway = readGateway(r, o.gateway, { deploymentName: name ?? 'x', projectRoot: options.projectRoot });
-  const facade = readFacade(r, o.facade, { region: region ?? '', identity });
-  const observability = readObservability(r, o.observability, { region: region ?? '' });
+type Parts = Partial<ParsedConfig>;
 
-  if (facade.mcpProxy === 'direct' && gateway) {
+/** Lambda function names are at most 64 characters. */
+const MAX_FUNCTION_NAME = 64;
+
+export function validateConfig(input: unknown, options: ValidateOptions): ResolvedConfig {
+  const schema = deploymentConfigSchema({ projectRoot: options.projectRoot });
+  const { errorMap, toConfigIssues } = issueCollector();
+  const result = schema.safeParse(input, { error: errorMap });
+  const issues: ConfigIssue[] = result.success ? [] : toConfigIssues(result.error.issues, input);
+  const parts: Parts = result.success ? result.data : parsedParts(schema, input, issues);
+  const fail = (path: string, problem: string): undefined => void issues.push({ path, problem });
+
+  const resolved = resolve(parts, options, fail);
+  if (issues.length || !resolved) throw new ConfigError(issues);
+  return resolved;
+}
+
+/** The top-level parts of a failed parse that have no problem of their own. */
+function parsedParts(schema: ReturnType<typeof deploymentConfigSchema>, input: unknown, issues: readonly ConfigIssue[]): Parts {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return {};
+  const parts: Record<string, unknown> = {};
+  for (const [key, part] of Object.entries(schema.shape)) {
+    if (issues.some((i) => i.path === key || i.path.startsWith(`${key}.`) || i.path.startsWith(`${key}[`))) continue;
+    const parsed = part.safeParse((input as Record<string, unknown>)[key]);
+    if (parsed.success) parts[key] = parsed.data;
+  }
+  return parts as Parts;
+}
+
+type Fail = (path: string, problem: string) => undefined;
+
+function resolve(parts: Parts, options: ValidateOptions, fail: Fail): ResolvedConfig | undefined {
+  const { name, region, tags, terraform, identity, gateway: parsedGateway, facade: parsedFacade, observability } = parts;
+  const gateway = parsedGateway && resolveGateway(parsedGateway, name, fail);
+  const facade = parsedFacade && resolveFacade(parsedFacade, identity, region, fail);
+  const stage = terraform && readStage(terraform, options.stage, name, fail);
+  const backend = terraform && region ? resolveBackend(terraform, region) : undefined;
+
+  if (facade?.mcpProxy === 'direct' && gateway?.kind === 'create' && gateway.threeLeggedReturn === 'facade') {
     // A 3-legged OAuth tools/call needs the façade's per-call return URL in its _meta, which only
     // the mcp-proxy Lambda writes (functions/lib/oauth/return-ref.ts). API Gateway routes by path and
     // method, not by JSON-RPC method or tool, so no deployment can keep the Lambda for just those calls.
     // The AWS-managed consent portal needs no injection: its targets return to the portal.
-    const targets = gateway.kind === 'create' && gateway.threeLeggedReturn === 'facade' ? gateway.targets : [];
-    targets.forEach((t, i) => {
+    gateway.targets.forEach((t, i) => {
       if (isThreeLegged(t)) {
-        r.fail('facade.mcpProxy', `"direct" cannot serve 3-legged OAuth target gateway.create.targets[${i}] (${t.name}): its per-call return URL is injected by the mcp-proxy Lambda; use "lambda", or gateway.create.threeLeggedReturn: "consentPortal"`);
+        fail('facade.mcpProxy', `"direct" cannot serve 3-legged OAuth target gateway.create.targets[${i}] (${t.name}): its per-call return URL is injected by the mcp-proxy Lambda; use "lambda", or gateway.create.threeLeggedReturn: "consentPortal"`);
       }
     });
   }
-  if (region) checkRegions(r, region, identity, gateway);
+  if (region) checkRegions(region, parts, fail);
 
-  r.throwIfFailed();
-  // throwIfFailed() guarantees every part parsed; the checks narrow the types.
-  if (!name || !region || !identity || !gateway || !terraform) throw new Error('unreachable: config parsed without issues but incomplete');
-  const config: ResolvedConfig = { name, region, tags, terraform, identity, gateway, facade, observability };
+  if (!name || !region || !tags || !terraform || !identity || !gateway || !facade || !observability || stage === null) return undefined;
+  const config: ResolvedConfig = {
+    name,
+    region,
+    tags,
+    terraform: terraform.usage === 'module' ? { usage: 'module' } : { usage: 'root', backend },
+    identity,
+    gateway,
+    facade,
+    observability,
+  };
   return stage ? applyStage(config, stage) : config;
 }
 
-/** `STAGE` (option) or `terraform.stage`, and whether `terraform.protectedStages` lists it. */
-function readStage(r: Reader, value: unknown, fromEnv: string | undefined, name: string | undefined): StageSettings | undefined {
-  const o = r.record(value ?? {}, 'terraform') ?? {};
-  const listed = o.protectedStages === undefined ? DEFAULT_PROTECTED_STAGES : o.protectedStages;
-  if (!Array.isArray(listed) || listed.some((s) => typeof s !== 'string' || !STAGE_NAME.pattern.test(s))) {
-    return r.fail('terraform.protectedStages', `must be a list of stage names: ${STAGE_NAME.hint}`);
+function resolveBackend(terraform: NonNullable<Parts['terraform']>, region: string): ResolvedBackend | undefined {
+  if (terraform.usage === 'module') return undefined;
+  const backend = terraform.backend ?? { type: 'local' as const };
+  switch (backend.type) {
+    case 'local':
+      return backend.path === undefined ? { type: 'local' } : backend;
+    case 's3':
+      return { ...backend, region: backend.region ?? region };
+    case 'cloud':
+      return { ...backend, workspace: typeof backend.workspace === 'string' ? { name: backend.workspace } : backend.workspace };
   }
-  const stage = fromEnv !== undefined && fromEnv !== ''
-    ? r.string(fromEnv, 'STAGE', STAGE_NAME)
-    : r.optionalString(o.stage, 'terraform.stage', STAGE_NAME);
+}
+
+/** `STAGE` (option) or `terraform.stage`, and whether `terraform.protectedStages` lists it; null when invalid. */
+function readStage(terraform: NonNullable<Parts['terraform']>, fromEnv: string | undefined, name: string | undefined, fail: Fail): StageSettings | undefined | null {
+  let stage = terraform.stage;
+  const field = fromEnv !== undefined && fromEnv !== '' ? 'STAGE' : 'terraform.stage';
+  if (field === 'STAGE') {
+    if (!STAGE_NAME.pattern.test(fromEnv as string)) return fail('STAGE', STAGE_NAME.hint) ?? null;
+    stage = fromEnv;
+  }
   if (!stage) return undefined;
   if (name && name.length + 1 + stage.length > MAX_STAGED_NAME) {
-    return r.fail(fromEnv ? 'STAGE' : 'terraform.stage', `"${name}-${stage}" is longer than ${MAX_STAGED_NAME} characters; shorten name or the stage`);
+    return fail(field, `"${name}-${stage}" is longer than ${MAX_STAGED_NAME} characters; shorten name or the stage`) ?? null;
   }
-  return { stage, protected: listed.includes(stage) };
+  return { stage, protected: terraform.protectedStages.includes(stage) };
 }
 
-function readTerraform(r: Reader, value: unknown, region: string): ResolvedConfig['terraform'] | undefined {
-  const p = 'terraform';
-  const o = r.object(value ?? {}, p, ['usage', 'backend', 'stage', 'protectedStages']);
-  if (!o) return undefined;
-  const usage = r.choice(o.usage, join(p, 'usage'), ['root', 'module'] as const, 'root');
-  if (usage === 'module') {
-    if (o.backend !== undefined) r.fail(join(p, 'backend'), 'a module has no backend (the consuming root module has one); remove it or set terraform.usage to "root"');
-    return { usage };
-  }
-  const backend = readBackend(r, o.backend ?? { type: 'local' }, join(p, 'backend'), region);
-  return backend ? { usage, backend } : undefined;
+/** Defaults that derive from the deployment name or from the targets, and names that must fit. */
+function resolveGateway(g: NonNullable<Parts['gateway']>, deploymentName: string | undefined, fail: Fail): ResolvedGateway | undefined {
+  if ('existing' in g) return { kind: 'existing', url: g.existing.url };
+  const c = g.create;
+  const name = deploymentName ?? 'x';
+  const checkFunctionName = (fn: { kind: string }, path: string, stem: string) => {
+    const functionName = `${name}-${stem}`;
+    if (fn.kind === 'entry' && functionName.length > MAX_FUNCTION_NAME) fail(path, `the function name ${functionName} would exceed ${MAX_FUNCTION_NAME} characters; shorten the name`);
+  };
+  if (c.interceptor) checkFunctionName(c.interceptor.function, 'gateway.create.interceptor.function', 'interceptor');
+  c.targets.forEach((t, i) => {
+    if (t.kind === 'lambda') checkFunctionName(t.function, `gateway.create.targets[${i}].function`, `target-${t.name.toLowerCase()}`);
+  });
+
+  const threeLegged = c.targets.some(isThreeLegged);
+  // The default lists the revisions aws-cdk-lib's Gateway construct uses (2025-06-18, 2025-03-26),
+  // and 2025-11-25 only where it is needed: 3-legged OAuth targets answer with URL elicitation,
+  // which that revision introduced (agentcore-gateway.md, "3-legged OAuth").
+  const supportedMcpVersions = c.supportedMcpVersions ?? (threeLegged ? [MIN_MCP_VERSION_FOR_3LO, ...DEFAULT_MCP_VERSIONS] : [...DEFAULT_MCP_VERSIONS]);
+  const threeLeggedReturn = c.threeLeggedReturn ?? 'facade';
+  const portal = threeLeggedReturn === 'consentPortal' && threeLegged ? { name: `${name}-consent`.slice(0, 50), ...c.consentPortal } : undefined;
+  return {
+    kind: 'create',
+    name: c.name ?? `${name}-gateway`,
+    description: c.description,
+    supportedMcpVersions,
+    searchType: c.searchType,
+    instructions: c.instructions,
+    exceptionLevel: c.exceptionLevel,
+    additionalAllowedClients: c.additionalAllowedClients,
+    interceptor: c.interceptor,
+    targets: c.targets,
+    returnUrlRegistration: c.returnUrlRegistration ?? 'manual',
+    threeLeggedReturn,
+    ...(portal ? { consentPortal: portal } : {}),
+  };
 }
 
-function readBackend(r: Reader, value: unknown, p: string, region: string): ResolvedBackend | undefined {
-  const typed = r.record(value, p);
-  const type = typed && r.choice(typed.type, join(p, 'type'), ['local', 's3', 'cloud'] as const);
-  if (!type) return undefined;
-  switch (type) {
-    case 'local': {
-      const o = r.object(value, p, ['type', 'path']);
-      const path = r.optionalString(o?.path, join(p, 'path'), { pattern: /^[^\0]+\.tfstate$/, hint: 'must end in .tfstate' });
-      return path === undefined ? { type } : { type, path };
-    }
-    case 's3': {
-      const o = r.object(value, p, ['type', 'bucket', 'key', 'region', 'kmsKeyId'], { dynamodbTable: 'state locking uses the S3 lock file (use_lockfile); no DynamoDB table is needed' });
-      if (!o) return undefined;
-      const bucket = r.string(o.bucket, join(p, 'bucket'), { pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, hint: 'must be an S3 bucket name' });
-      const key = r.string(o.key, join(p, 'key'), { pattern: /^[^/].{0,1023}$/s, hint: 'must be an object key not starting with "/"' });
-      const bucketRegion = r.optionalString(o.region, join(p, 'region'), REGION) ?? region;
-      const kmsKeyId = r.optionalString(o.kmsKeyId, join(p, 'kmsKeyId'));
-      return bucket && key ? { type, bucket, key, region: bucketRegion, kmsKeyId } : undefined;
-    }
-    case 'cloud': {
-      const o = r.object(value, p, ['type', 'organization', 'workspace', 'project', 'hostname'], { token: 'use `terraform login` or TF_TOKEN_<host>; tokens do not belong in the config' });
-      if (!o) return undefined;
-      const organization = r.string(o.organization, join(p, 'organization'), { pattern: /^[A-Za-z0-9_-]{1,90}$/, hint: 'must be a Terraform Cloud organization name' });
-      const wp = join(p, 'workspace');
-      let workspace: { name: string } | { tags: string[] } | undefined;
-      if (typeof o.workspace === 'string') {
-        const name = r.string(o.workspace, wp, { pattern: /^[A-Za-z0-9_-]{1,90}$/, hint: 'must be letters, digits, "-" or "_" (at most 90)' });
-        workspace = name ? { name } : undefined;
-      } else {
-        const w = r.object(o.workspace, wp, ['tags']);
-        const tags = w && r.array(w.tags, join(wp, 'tags'), (t, tp) => r.string(t, tp), { min: 1 });
-        workspace = tags ? { tags } : undefined;
-      }
-      const project = r.optionalString(o.project, join(p, 'project'));
-      const hostname = r.optionalString(o.hostname, join(p, 'hostname'), { pattern: /^[a-z0-9.-]+(?::\d+)?$/, hint: 'must be a host name' }) ?? 'app.terraform.io';
-      return organization && workspace ? { type, organization, workspace, project, hostname } : undefined;
-    }
+/** The façade's settings that depend on the identity (scopes, the resource server). */
+function resolveFacade(f: NonNullable<Parts['facade']>, identity: ResolvedIdentity | undefined, region: string | undefined, fail: Fail): ResolvedFacade {
+  const supported = identity?.userFlowClient.scopes ?? [];
+  f.defaultScopes?.forEach((s, i) => {
+    if (identity && !supported.includes(s)) fail(`facade.defaultScopes[${i}]`, `"${s}" is not in identity.userFlowClient.scopes`);
+  });
+  let resourceToIdp: ResourceToIdpSetting = 'strip';
+  if (f.resourceToIdp === 'forward') resourceToIdp = 'forward';
+  else if (f.resourceToIdp === 'resource-server') {
+    if (identity && !identity.resourceServer) fail('facade.resourceToIdp', '"resource-server" needs identity.resourceServer');
+    if (identity?.resourceServer) resourceToIdp = { uri: identity.resourceServer.identifier };
+  } else if (f.resourceToIdp !== 'strip') resourceToIdp = { uri: f.resourceToIdp };
+  // `direct` has no code on the path of a call, so what only the mcp-proxy Lambda does is refused
+  // by field, never silently dropped (docs/mcp-modes.md).
+  if (f.mcpProxy === 'direct' && f.mcp.mergeToolsListPages > 0) {
+    fail('facade.mcp.mergeToolsListPages', 'needs facade.mcpProxy "lambda" (direct mode has no proxy to merge tools/list pages); set it to 0 or use "lambda"');
   }
-}
-
-/** A region of the commercial, GovCloud (US) or China partition (regions.ts). */
-function readRegion(r: Reader, value: unknown): string | undefined {
-  const region = r.string(value, 'region', REGION);
-  if (region === undefined) return undefined;
-  if (!partitionOf(region)) {
-    const near = Object.values(KNOWN_REGIONS).flat().filter((k) => k.split('-')[0] === region.split('-')[0]);
-    return r.fail('region', `"${region}" is not an AWS region${near.length ? ` (known in this partition: ${near.join(', ')})` : ''}; if AWS opened it recently, add it to stacks/config/regions.ts`);
+  if (f.mcpProxy === 'direct' && f.mcp.maxBodyBytes !== undefined) {
+    fail('facade.mcp.maxBodyBytes', 'applies only with facade.mcpProxy "lambda" (direct mode: API Gateway\'s 10 MB payload limit); remove it or use "lambda"');
   }
-  return region;
+  if (f.mcpProxy === 'direct' && identity && directAuthorizationScopes(identity).length === 0) {
+    fail('facade.mcpProxy', '"direct" needs a resource-server scope (<identifier>/<scope>) in identity.userFlowClient.scopes: the API Gateway authorizer checks it');
+  }
+  // Regional API Gateway custom domains use a certificate from the API's own region.
+  if (f.customDomain && region && arnRegion(f.customDomain.certificateArn) !== region) {
+    fail('facade.customDomain.certificateArn', `must be in ${region} (regional API Gateway domains use a certificate from their own region)`);
+  }
+  // Logs are on by default only where this stack sets the account's CloudWatch Logs role itself;
+  // `accessLogs: true` alone asserts it is set.
+  const accessLogs = f.accessLogs ?? f.manageApiGatewayAccountRole;
+  return {
+    ...f,
+    resourceToIdp,
+    defaultScopes: f.defaultScopes ?? [...supported],
+    mcp: { ...f.mcp, maxBodyBytes: f.mcp.maxBodyBytes ?? 1_048_576 },
+    accessLogs,
+  };
 }
 
 /**
- * Resources named by id or URL must be in the deployment's region: the façade, the gateway's JWT
- * authorizer and its outputs are built for `region`, and a user pool id or gateway URL from another
- * region is almost always a copy-paste mistake.
+ * Resources named by id, ARN or URL must be in the deployment's region: the façade, the gateway's
+ * JWT authorizer, the alarms and the outputs are built for `region`, and an id from another region
+ * is almost always a copy-paste mistake.
  */
-function checkRegions(r: Reader, region: string, identity: ResolvedIdentity | undefined, gateway: ResolvedGateway | undefined): void {
-  if (identity?.userPool.kind === 'existing') {
-    const poolRegion = identity.userPool.userPoolId.split('_')[0];
-    if (poolRegion !== region) r.fail('identity.userPool.existing.userPoolId', `is in ${poolRegion}, not in region ${region}`);
+function checkRegions(region: string, parts: Parts, fail: Fail): void {
+  const pool = parts.identity?.userPool;
+  if (pool?.kind === 'existing') {
+    const poolRegion = pool.userPoolId.split('_')[0];
+    if (poolRegion !== region) fail('identity.userPool.existing.userPoolId', `is in ${poolRegion}, not in region ${region}`);
   }
-  if (gateway?.kind === 'existing') {
-    const gatewayRegion = gatewayUrlRegion(gateway.url);
+  const gateway = parts.gateway;
+  if (gateway && 'existing' in gateway) {
+    const gatewayRegion = gatewayUrlRegion(gateway.existing.url);
     // Only AgentCore's own host names carry a region (a custom domain in front of a gateway does not).
-    if (gatewayRegion && gatewayRegion !== region) r.fail('gateway.existing.url', `is in ${gatewayRegion}, not in region ${region}`);
+    if (gatewayRegion && gatewayRegion !== region) fail('gateway.existing.url', `is in ${gatewayRegion}, not in region ${region}`);
   }
+  // CloudWatch alarm actions notify topics in the alarm's own region.
+  const topic = parts.observability?.alarms?.topic;
+  if (topic?.kind === 'existing' && arnRegion(topic.arn) !== region) fail('observability.alarms.snsTopicArn', `must be a topic in ${region} (alarms notify topics in their own region)`);
 }
