@@ -11,7 +11,7 @@
  * `facade.keyOverlapDays` (docs/security.md, "Keys"):
  *   TF_VAR_signing_keys="$(openssl rand -base64 48)" terraform apply -var signing_keys_version=2
  */
-import { defineConfig } from '../stacks/config/types';
+import { defineConfig } from '../stacks/config/schema';
 
 export default defineConfig({
   name: 'mcp-facade',

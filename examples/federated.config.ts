@@ -9,7 +9,7 @@
  * Register https://acme-mcp-login.auth.eu-central-1.amazoncognito.com/oauth2/idpresponse (and
  * /saml2/idpresponse for SAML) as the redirect/ACS URL at each IdP.
  */
-import { defineConfig } from '../stacks/config/types';
+import { defineConfig } from '../stacks/config/schema';
 
 export default defineConfig({
   name: 'acme-mcp',

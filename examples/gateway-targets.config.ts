@@ -23,7 +23,7 @@
  * constraint becomes >= 6.32.0 (`grant_type`, terraform-provider-aws PR #46217). See
  * examples/three-legged.config.ts and README "Deploy with Terraform" ("3-legged OAuth").
  */
-import { defineConfig } from '../stacks/config/types';
+import { defineConfig } from '../stacks/config/schema';
 
 export default defineConfig({
   name: 'mcp-tools',

@@ -6,7 +6,7 @@
  *   cd cdktf.out/stacks/mcp-oauth-demo && terraform init && terraform apply
  *   terraform output mcp_url      → paste into Claude Code / Cursor / MCP Inspector
  */
-import { defineConfig } from '../stacks/config/types';
+import { defineConfig } from '../stacks/config/schema';
 
 export default defineConfig({
   name: 'mcp-oauth-demo',

@@ -6,7 +6,7 @@
  *   npm run build:module                     # writes terraform-module/ (docs/deploy.md)
  *   cd examples/module-root && terraform init && terraform plan
  */
-import { defineConfig } from '../stacks/config/types';
+import { defineConfig } from '../stacks/config/schema';
 
 export default defineConfig({
   name: 'mcp-oauth-module',

@@ -25,7 +25,7 @@
  * Needs an aws provider with the gateway target's grant_type (the synthesized constraint says
  * >= 6.32.0; terraform-provider-aws PR #46217).
  */
-import { defineConfig } from '../stacks/config/types';
+import { defineConfig } from '../stacks/config/schema';
 
 export default defineConfig({
   name: 'mcp-gh',

@@ -101,7 +101,7 @@ export class AgentCoreGateway extends Construct {
       : undefined;
     // An existing function in another account needs a resource policy for this role, which the
     // stack cannot write there: unless the props say it exists (`crossAccount: true`), the plan
-    // stops with the reason once the deployment's account is known (types.ts FunctionSource).
+    // stops with the reason once the deployment's account is known (the gateway schema's function source, stacks/config/schema/gateway.ts).
     const sameAccount = (source: FunctionSource, what: string): Precondition[] =>
       source.kind === 'arn' && !source.crossAccount
         ? [{

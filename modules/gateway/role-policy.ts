@@ -8,7 +8,7 @@
  *   the model's AWS service with this role (credential provider type GATEWAY_IAM_ROLE; AgentCore
  *   developer guide, "Smithy model targets" and "Set up permissions for AgentCore Gateway": the
  *   service role needs the permissions for the services its targets call), so nothing else can
- *   grant them. They are validated in stacks/config/validate-gateway.ts (no `*` actions/resources).
+ *   grant them. They are validated in stacks/config/schema/gateway.ts (no `*` actions/resources).
  * Action sets follow the AgentCore guide ("Scope down access to credential providers by workload
  * identity") and aws-cdk's gateway permissions: OAuth additionally needs the JWT- and user-id-based
  * workload token calls.

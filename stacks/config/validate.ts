@@ -29,8 +29,17 @@ type Parts = Partial<ParsedConfig>;
 /** Lambda function names are at most 64 characters. */
 const MAX_FUNCTION_NAME = 64;
 
+/** One schema per project root: building one (and zod's compiled parsers) costs far more than a parse. */
+const schemas = new Map<string, ReturnType<typeof deploymentConfigSchema>>();
+
+function schemaFor(projectRoot: string): ReturnType<typeof deploymentConfigSchema> {
+  let schema = schemas.get(projectRoot);
+  if (!schema) schemas.set(projectRoot, (schema = deploymentConfigSchema({ projectRoot })));
+  return schema;
+}
+
 export function validateConfig(input: unknown, options: ValidateOptions): ResolvedConfig {
-  const schema = deploymentConfigSchema({ projectRoot: options.projectRoot });
+  const schema = schemaFor(options.projectRoot);
   const { errorMap, toConfigIssues } = issueCollector();
   const result = schema.safeParse(input, { error: errorMap });
   const issues: ConfigIssue[] = result.success ? [] : toConfigIssues(result.error.issues, input);

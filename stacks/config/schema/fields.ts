@@ -54,6 +54,7 @@ export function strict<S extends z.core.$ZodLooseShape>(shape: S, hints?: KeyHin
 export function text(rule?: Partial<Rule>) {
   let s = z
     .string({ error: (iss) => `must be a string, got ${got(iss.input)}` })
+    .min(1, { error: 'must not be empty' })
     .refine((v) => v.trim() !== '', { error: 'must not be empty' });
   if (rule?.max !== undefined) s = s.max(rule.max, { error: `must be at most ${rule.max} characters` });
   if (rule?.pattern) s = s.regex(rule.pattern, { error: rule.hint ?? `must match ${rule.pattern}` });

@@ -87,7 +87,7 @@ const jsonSchema: z.ZodType<JsonSchema, JsonSchema> = z.lazy(() =>
     if (s.items !== undefined && s.type !== 'array') c.addIssue({ code: 'custom', path: ['items'], message: 'only applies to type "array"' });
     if (s.items === undefined && s.type === 'array') c.addIssue({ code: 'custom', path: ['items'], message: 'is required for type "array"' });
   }, whenValid),
-);
+).meta({ id: 'ToolJsonSchema', title: 'ToolJsonSchema', description: 'The JSON Schema subset of tool definitions: `type`, `description`, `properties`, `required`, `items`.' });
 
 function toolsSchema() {
   const tool = strict({
@@ -368,7 +368,9 @@ function newGatewaySchema(ctx: SchemaContext) {
     searchType: choice(['SEMANTIC']).optional().describe('Adds the gateway\'s semantic tool search. Default: none.'),
     instructions: prose(2048).optional(),
     // CreateGateway accepts exceptionLevel DEBUG only.
-    exceptionLevel: choice(['DEBUG']).optional().describe('Return detailed errors to callers (development only). Default: off.'),
+    exceptionLevel: choice(['DEBUG']).optional().describe(
+      'Return detailed errors to callers: `\'DEBUG\'` (the only value the API accepts). For development only: callers then see internal error details of targets and the gateway. Default: off.',
+    ),
     additionalAllowedClients: list(text({ pattern: /^[a-z0-9]{1,128}$/, hint: 'must be a Cognito app client id' })).default([])
       .describe('App client ids besides the user-flow and machine clients that may call the gateway.'),
     interceptor: interceptorSchema(ctx).optional(),
