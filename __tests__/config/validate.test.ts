@@ -421,3 +421,30 @@ describe('facade.mcpProxy: what direct mode cannot do is refused by field', () =
     expect(validateConfig(input, { projectRoot: PROJECT_ROOT }).facade.mcpProxy).toBe('direct');
   });
 });
+
+describe('alternatives and unions report the problems of the form the input means', () => {
+  const withTarget = (target: Json) => ({ ...base(), gateway: { create: { targets: [target] } } });
+  const openApi = (schema: Json) => withTarget({ kind: 'openApi', name: 'x', schema, credentials: { type: 'apiKey' } });
+  const problems = (input: unknown) => errorOf(input).issues.map((i) => `${i.path}: ${i.problem}`);
+
+  test('keyed alternatives: the chosen one\'s problems, or which keys to set', () => {
+    expect(problems(openApi({ file: 5 }))).toEqual(['gateway.create.targets[0].schema.file: must be a string, got number 5']);
+    expect(problems(openApi({ file: 'a', inline: 'b' }))).toEqual(['gateway.create.targets[0].schema: set only one of file, inline']);
+    expect(problems(openApi({}))).toEqual(['gateway.create.targets[0].schema: must set one of file, inline, s3Uri']);
+    expect(problems(openApi({ inline: '{}', bucketOwnerAccountId: '123456789012' }))).toEqual(['gateway.create.targets[0].schema.bucketOwnerAccountId: only applies to s3Uri']);
+  });
+
+  test('an object\'s unknown keys come before its fields\' problems; a missing discriminator lists the kinds', () => {
+    const fn = { arn: 'arn:aws:lambda:eu-west-1:123456789012:function:f' };
+    expect(problems(withTarget({ kind: 'lambda', name: 'x', function: fn, tools: [{ name: 'a', descripton: 'd', inputSchema: { type: 'object' } }] }))).toEqual([
+      'gateway.create.targets[0].tools[0].descripton: unknown field (did you mean description?)',
+      'gateway.create.targets[0].tools[0].description: must be a string, got nothing',
+    ]);
+    expect(problems(withTarget({ name: 'x' }))).toEqual(['gateway.create.targets[0].kind: must be one of "lambda", "openApi", "smithy", "mcpServer"']);
+  });
+
+  test('a config that is not an object says so', () => {
+    expect(errorOf('hello').message).toBe('(the config): must be an object, got string "hello"');
+    expect(problems({ ...base(), gateway: null })).toEqual(['gateway: must be an object, got null']);
+  });
+});

@@ -12,8 +12,8 @@ export class ConfigError extends Error {
   constructor(readonly issues: readonly ConfigIssue[]) {
     super(
       issues.length === 1
-        ? `${issues[0].path}: ${issues[0].problem}`
-        : `${issues.length} problems:\n${issues.map((i) => `  ${i.path}: ${i.problem}`).join('\n')}`,
+        ? `${issues[0].path || '(the config)'}: ${issues[0].problem}`
+        : `${issues.length} problems:\n${issues.map((i) => `  ${i.path || '(the config)'}: ${i.problem}`).join('\n')}`,
     );
     this.name = 'ConfigError';
   }
