@@ -4,7 +4,8 @@
  * Secret inputs are `sensitive` and, where the consuming argument is write-only, `ephemeral`
  * (Terraform >= 1.10), so they reach neither the synthesized files nor state nor the plan.
  */
-import { TerraformStack, TerraformVariable } from 'cdktn';
+import { TerraformStack, type TerraformVariable } from 'cdktn';
+import { Variable } from './terraform-variable';
 
 export interface SecretInputOptions {
   readonly description: string;
@@ -20,7 +21,7 @@ export class StackInputs {
   /** A sensitive string with no default (a default would be a literal secret in the synthesized JSON). */
   secret(name: string, options: SecretInputOptions): string {
     const variable = this.declare(name, () => {
-      const v = new TerraformVariable(this.stack, name, { type: 'string', sensitive: true, nullable: false, description: options.description });
+      const v = new Variable(this.stack, name, { type: 'string', sensitive: true, nullable: false, description: options.description });
       if (options.ephemeral) v.addOverride('ephemeral', true);
       return v;
     });
@@ -29,7 +30,7 @@ export class StackInputs {
 
   /** A version counter for a write-only value: bump it to have Terraform write the value again. */
   version(name: string, description: string): number {
-    return this.declare(name, () => new TerraformVariable(this.stack, name, { type: 'number', default: 1, nullable: false, description })).numberValue;
+    return this.declare(name, () => new Variable(this.stack, name, { type: 'number', default: 1, nullable: false, description })).numberValue;
   }
 
   private declare(name: string, create: () => TerraformVariable): TerraformVariable {

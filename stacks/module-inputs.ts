@@ -16,7 +16,8 @@
  * Each defaults to the config's value. The region stays the config's: {@link requireRegion} refuses
  * a caller whose provider is configured for another one, at plan time.
  */
-import { Fn, Op, TerraformResource, TerraformStack, TerraformVariable, Token, type TerraformVariableConfig } from 'cdktn';
+import { Fn, Op, TerraformResource, TerraformStack, Token, type TerraformVariableConfig } from 'cdktn';
+import { Variable } from '../modules/terraform-variable';
 import { DataAwsRegion } from '@cdktn/provider-aws/lib/data-aws-region';
 import type { ApiGatewayRestApi } from '@cdktn/provider-aws/lib/api-gateway-rest-api';
 import type { ResolvedConfig } from './config/types';
@@ -33,7 +34,7 @@ export interface ModuleInputs {
 
 export function declareModuleInputs(stack: TerraformStack, config: ResolvedConfig): ModuleInputs {
   const variable = (name: string, props: TerraformVariableConfig) => {
-    const v = new TerraformVariable(stack, `module-input-${name}`, { nullable: false, ...props });
+    const v = new Variable(stack, `module-input-${name}`, { nullable: false, ...props });
     v.overrideLogicalId(name);
     return v;
   };
