@@ -443,6 +443,22 @@ describe('alternatives and unions report the problems of the form the input mean
     expect(problems(withTarget({ name: 'x' }))).toEqual(['gateway.create.targets[0].kind: must be one of "lambda", "openApi", "smithy", "mcpServer"']);
   });
 
+  test('keys no alternative declares are named next to "must set one of"', () => {
+    const c = withChange((x) => (x.gateway = { exsting: { url: 'https://gw.example.com/mcp' } }));
+    expect(problems(c)).toEqual(['gateway.exsting: unknown field (did you mean existing?)', 'gateway: must set one of create, existing']);
+  });
+
+  test('a rule across identity fields still runs when an unrelated identity field is wrong', () => {
+    const c = withChange((x) => {
+      x.identity.machineClients = [{ name: 'etl', scopes: ['read'] }];
+      x.identity.userFlowClient = { accessTokenValidityMinutes: 'long' };
+    });
+    expect(problems(c)).toEqual([
+      'identity.userFlowClient.accessTokenValidityMinutes: must be a whole number, got string "long"',
+      'identity.machineClients[0].scopes[0]: machine clients need identity.resourceServer: client_credentials tokens carry only resource-server scopes',
+    ]);
+  });
+
   test('a config that is not an object says so', () => {
     expect(errorOf('hello').message).toBe('(the config): must be an object, got string "hello"');
     expect(problems({ ...base(), gateway: null })).toEqual(['gateway: must be an object, got null']);

@@ -83,7 +83,7 @@ function throttlingSchema() {
       register: rateLimit(5, 10).describe('POST /register. A client registers once per installation; a steady stream is an attack.'),
       authorize: rateLimit(20, 40).describe('GET and POST /authorize (each method its own bucket): one or two requests per interactive sign-in.'),
       token: rateLimit(20, 40).describe(
-        'POST /token and POST /revoke (each its own bucket). Each request is one call to Cognito, whose request-rate quotas are per account and region: keep these below them.',
+        'POST /token and POST /revoke (each its own bucket). Each request is one call to Cognito, whose request-rate quotas are per account and region: keep these below them ([Rate limits](deploy.md#rate-limits)).',
       ),
     }).prefault({}),
   }).prefault({}).describe(
@@ -112,8 +112,8 @@ export function facadeSchema() {
       domainName: text(HOSTNAME),
       certificateArn: text(ACM_CERTIFICATE_ARN).describe('ACM certificate in the deployment region.'),
       hostedZoneId: text({ pattern: /^Z[A-Z0-9]{1,31}$/, hint: 'must be a Route 53 hosted zone id' }).optional().describe('With it, an alias record is created.'),
-    }).optional().describe('Serve the façade at `https://<domainName>` (recommended: RFC 8414/9728 path-inserted metadata URLs only work at a host root).'),
-    redirectAllowlist: list(checked(redirectProblem)).default([]).describe('Exact non-loopback redirect URIs registrations may use (https or private-use schemes).'),
+    }).optional().describe('Serve the façade at `https://<domainName>`: a regional API Gateway domain (TLS 1.2, root base-path mapping, a Route 53 alias with `hostedZoneId`). Recommended: RFC 8414/9728 path-inserted metadata URLs need the API at a host root. Sets `PUBLIC_BASE_URL` and disables the default execute-api endpoint.'),
+    redirectAllowlist: list(checked(redirectProblem)).default([]).describe('Exact https or private-use-scheme redirect URIs registrations may use (web clients such as `https://claude.ai/api/mcp/auth_callback`). Loopback redirects need no entry (any port, RFC 8252 §7.3).'),
     resourceToIdp: checked(resourceProblem).default('strip').describe(
       'What the façade sends to Cognito as RFC 8707 `resource` after validating the client\'s: `strip`, `forward`, `resource-server` (the resource server\'s identifier) or an absolute URI.',
     ),
@@ -123,37 +123,37 @@ export function facadeSchema() {
       .default(['*']),
     throttling: throttlingSchema(),
     clientIdMetadataDocuments: bool().default(false).describe(
-      'Accept https `client_id` URLs (OAuth Client ID Metadata Documents) and advertise `client_id_metadata_document_supported`; the functions then fetch those documents (https, public addresses only, no redirects, size and time limits).',
+      'Accept https `client_id` URLs (OAuth Client ID Metadata Documents) and advertise `client_id_metadata_document_supported`; the functions then fetch those documents (https, public addresses only, no redirects, 5 KB / 3 s).',
     ),
     consentForLoopback: bool().default(true).describe(
-      'Show the consent page to loopback (native) clients too. The MCP Security Best Practices require consent per registered client of a proxy with a static upstream client (RFC 8252 §8.6); see docs/security.md before turning it off.',
+      'Show the consent page to loopback (CLI, desktop) clients too; web clients always get it. The MCP Security Best Practices require consent per registered client of a proxy with a static upstream client (RFC 8252 §8.6); `false` is a documented risk ([security.md](security.md#consent)).',
     ),
     // Cookies live at most 400 days (RFC 6265bis §5.5); the functions accept the same range.
     consentRememberDays: int(0, 400).default(30).describe('How long an approval is remembered per browser and client identity (0: ask at every login).'),
-    keyOverlapDays: int(0, 400).default(30).describe('After a key rotation (`signing_keys_version` bumped), how long the previous key still verifies.'),
+    keyOverlapDays: int(0, 400).default(30).describe('After a key rotation (`signing_keys_version` bumped), how long the previous key still verifies ([security.md](security.md#keys)).'),
     // IDP_TIMEOUT_MS accepts up to 28 s (functions/lib/config.ts); the function needs 5 s more and
     // API Gateway answers 504 after 29 s, so 24 s is the useful maximum.
-    idpTimeoutSeconds: int(1, 24).default(10).describe('How long token (and the 3-legged return route) wait for Cognito; their function timeout is this + 5 s.'),
+    idpTimeoutSeconds: int(1, 24).default(10).describe('How long token (and the 3-legged return route) wait for Cognito; their function timeout is this + 5 s, at least 20 s.'),
     secretCacheSeconds: int(0, 3600).default(300).describe('How long a function keeps a secret it read: a rotated value reaches warm containers within this time.'),
     stateTtlSeconds: int(60, 3600).default(600).describe('Lifetime of the signed authorization `state`.'),
     clockSkewSeconds: int(0, 300).default(60).describe('Allowed clock skew when verifying signed values.'),
     mcpProxy: choice(['lambda', 'direct']).default('lambda').describe(
-      'How `/mcp` reaches the gateway (docs/mcp-modes.md). `lambda`: the mcp-proxy Lambda (response streaming), which rewrites challenges, answers CORS and serves 3-legged OAuth targets. `direct`: API Gateway integrates `/mcp` with the gateway itself behind a Cognito authorizer; needs a resource-server scope in `identity.userFlowClient.scopes`, no 3-legged targets through the façade, no `mcp.mergeToolsListPages` or `mcp.maxBodyBytes`.',
+      'How `/mcp` reaches the gateway (docs/mcp-modes.md). `lambda`: the mcp-proxy Lambda (response streaming), which rewrites challenges, answers CORS and serves 3-legged OAuth targets. `direct`: API Gateway integrates `/mcp` with the gateway itself behind a Cognito authorizer; needs a resource-server scope in `identity.userFlowClient.scopes`, no 3-legged targets through the façade, no `mcp.mergeToolsListPages` or `mcp.maxBodyBytes`, no browser clients ([mcp-modes.md](mcp-modes.md)).',
     ),
     mcp,
-    logLevel: choice(['debug', 'info', 'warn', 'error']).default('info'),
+    logLevel: choice(['debug', 'info', 'warn', 'error']).default('info').describe('Also `LOG_LEVEL` of the gateway\'s functions built here.'),
     logRetentionDays: numberChoice(LOG_RETENTION_DAYS).default(30).describe('CloudWatch Logs retention for functions and access logs.'),
     memoryMb: int(128, 10240).default(256).describe('Memory of every façade function.'),
     signingKeys: choice(['generate', 'variable']).default('generate').describe(
-      'The façade\'s keys, one secret per key group. `generate`: random keys from Secrets Manager\'s GetRandomPassword (ephemeral; never in state). `variable`: derived from the ephemeral variable `signing_keys`. Bump `signing_keys_version` to rotate.',
+      'The façade\'s keys, one secret per key group (registration, flow, token; [security.md](security.md#keys)). `generate`: 64 random characters per group from Secrets Manager\'s GetRandomPassword (ephemeral, never in state or plan). `variable`: derived from the ephemeral variable `signing_keys` (>= 32 random characters). Bump `signing_keys_version` to rotate: the new keys sign, the previous ones verify for `keyOverlapDays`. The 3-legged return keys are always generated (`return_keys_version` rotates them).',
     ),
     secretRecoveryWindowDays: int(0, 30).refine((d) => d === 0 || d >= 7, { error: 'must be 0 or between 7 and 30' }).default(7)
-      .describe('Days a deleted secret can be restored (0 = immediately, else 7–30).'),
+      .describe('Days a deleted secret can be restored (0 = immediately, else 7–30); its name stays reserved that long.'),
     accessLogs: bool().optional().describe(
-      'JSON access logs of the stage. API Gateway refuses them while the account has no CloudWatch Logs role in the region, so `true` needs that role set (`aws apigateway get-account`), or `manageApiGatewayAccountRole`. Default: `manageApiGatewayAccountRole`.',
+      'JSON access logs of the stage (log group `/aws/apigateway/<api>/access`, `logRetentionDays`). API Gateway refuses them while the account has no CloudWatch Logs role in the region, so `true` alone needs that role set (`aws apigateway get-account`). Upgrading from a version that always wrote them: set `true` to keep the log group. Default: `manageApiGatewayAccountRole`.',
     ),
     manageApiGatewayAccountRole: bool().default(false).describe(
-      'Create and set API Gateway\'s account-wide (per region) CloudWatch Logs role, which turns `accessLogs` on by default. Only one stack per account and region may do this.',
+      'Create and set API Gateway\'s account-wide (per region) CloudWatch Logs role (`aws_api_gateway_account`), which turns `accessLogs` on by default. Only one stack per account and region may do this: it replaces whatever role is set. `true` with `accessLogs: false` is refused.',
     ),
   }, {
     signingKey: 'the signing key is generated, or is the Terraform variable signing_keys (facade.signingKeys: "variable")',

@@ -29,6 +29,21 @@ const got = (input: unknown) => describeValue(input);
  */
 export const whenValid = { when: (payload: z.core.ParsePayload) => payload.issues.length === 0 };
 
+/**
+ * For a rule on an object that reads only `keys`: run when those fields parsed, whatever else is
+ * wrong with the object (so one run still shows it next to the other problems).
+ */
+export function whenFieldsValid(...keys: string[]) {
+  return {
+    when: (payload: z.core.ParsePayload) =>
+      typeof payload.value === 'object' && payload.value !== null
+      && !payload.issues.some((i) => (i.path?.length ? keys.includes(String(i.path[0])) : i.code !== 'unrecognized_keys')),
+  };
+}
+
+/** For a rule on a list that reads only its string items: run whenever it is a list. */
+export const whenList = { when: (payload: z.core.ParsePayload) => Array.isArray(payload.value) };
+
 /** A hint shown after "unknown field", or a problem that replaces it ("only applies to s3Uri"). */
 export type KeyHint = string | { readonly problem: string };
 /** Hints for an object's unknown keys; a function when they depend on the value or its parents (nearest first), e.g. a variable named after the target. */
@@ -41,7 +56,7 @@ export type KeyHints =
  * means (its index) or the problem when it means none. A zod registry, so clones (`.describe()`,
  * `.superRefine()`) inherit the entry.
  */
-export const issueHelp = z.registry<{ keyHints?: KeyHints; unionChoice?: (input: unknown) => number | string }>();
+export const issueHelp = z.registry<{ keyHints?: KeyHints; unionChoice?: (input: unknown) => number | string; knownKeys?: readonly string[] }>();
 
 /** An object whose keys are all declared: an unknown key is a problem (catches typos and smuggled secrets). */
 export function strict<S extends z.core.$ZodLooseShape>(shape: S, hints?: KeyHints) {
@@ -158,7 +173,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  */
 export function exclusive<const T extends readonly [z.ZodObject, ...z.ZodObject[]]>(keys: { readonly [I in keyof T]: string }, options: T) {
   const schema = z.union(options);
-  issueHelp.add(schema, { unionChoice: (input) => {
+  const knownKeys = [...new Set(options.flatMap((o) => Object.keys(o.shape)))];
+  issueHelp.add(schema, { knownKeys, unionChoice: (input) => {
     if (!isRecord(input)) return `must be an object, got ${got(input)}`;
     const present = keys.filter((k) => input[k] !== undefined);
     if (present.length === 1) return keys.indexOf(present[0]);

@@ -7,7 +7,7 @@ import { ACCOUNT_ID, AGENTCORE_NAME, CREDENTIAL_PROVIDER_ARN, KMS_KEY_ARN, LAMBD
 import { MIN_MCP_VERSION_FOR_3LO, isThreeLegged } from '../features';
 import { ConfigError as FunctionConfigError } from '../../../functions/lib/config';
 import { parseToolPolicyJson } from '../../../functions/interceptor/tool-policy';
-import { bool, choice, either, exclusive, httpsUrl, int, list, prose, strict, stringMap, text, unique, type KeyHint, whenValid } from './fields';
+import { bool, choice, describeValue, either, exclusive, httpsUrl, int, list, prose, strict, stringMap, text, unique, type KeyHint, whenValid } from './fields';
 import { SECRET_HINT, type SchemaContext } from './identity';
 
 /** MCP protocol revisions (YYYY-MM-DD). */
@@ -76,7 +76,7 @@ const jsonSchema: z.ZodType<JsonSchema, JsonSchema> = z.lazy(() =>
   strict({
     type: choice(JSON_TYPES),
     description: text().optional(),
-    properties: z.record(z.string(), jsonSchema, { error: (iss) => (iss.code === 'invalid_type' ? 'must be an object' : undefined) }).optional(),
+    properties: z.record(z.string(), jsonSchema, { error: (iss) => (iss.code === 'invalid_type' ? `must be an object, got ${describeValue(iss.input)}` : undefined) }).optional(),
     required: list(text()).optional(),
     items: jsonSchema.optional(),
   }).superRefine((s, c) => {
@@ -151,7 +151,7 @@ function permissionsSchema() {
     error: (iss) => (iss.input === undefined
       ? "is required: the gateway calls the model's AWS service with its own role; list the IAM actions and resources the tools need, " +
         "e.g. [{ actions: ['dynamodb:GetItem'], resources: ['arn:aws:dynamodb:<region>:<account>:table/<name>'] }] ([] only if resource policies grant them)"
-      : 'must be a list'),
+      : `must be a list, got ${describeValue(iss.input)}`),
   }).describe(
     'What the gateway\'s role may do in the AWS service the model describes (the gateway calls it with that role): one Allow statement each. No `*` or service-wide action, no `*` or account-wide resource. `[]` only when resource policies grant the role access instead.',
   );
@@ -337,7 +337,9 @@ function interceptorSchema(ctx: SchemaContext) {
       .refine((points) => new Set(points).size === points.length, { error: 'must not repeat a point' })
       .describe('At most one REQUEST and one RESPONSE interceptor per gateway.'),
     passRequestHeaders: bool().default(true).describe('Pass request headers (needed to see `Authorization`).'),
-  }).superRefine((i, c) => {
+  }).describe(
+    'A gateway interceptor. One built from an entry gets `IDP_ISSUER`, `IDP_JWKS_URI` and `ALLOWED_CLIENTS` (the event carries no identity: it must verify the JWT). For this repository\'s interceptor (`functions/interceptor/index.ts`, [tool-authorization.md](tool-authorization.md)) set `environment.TOOL_POLICY`; it is checked at synth with the interceptor\'s own parser.',
+  ).superRefine((i, c) => {
     if (i.function.kind === 'entry' && i.function.environment.TOOL_POLICY !== undefined) checkToolPolicy(i.function.environment.TOOL_POLICY, c, ['function', 'environment']);
   }, whenValid);
 }
@@ -354,7 +356,7 @@ function consentPortalSchema() {
   }).superRefine((p, c) => {
     if (p.returnUrl && !p.portalUrl) c.addIssue({ code: 'custom', path: ['returnUrl'], message: 'needs portalUrl (it derives from the ACTIVE portal)' });
   }, whenValid).describe(
-    '`threeLeggedReturn: "consentPortal"` only. No Terraform resource exists for the portal, so it is created with the AWS CLI between two applies (output `consent_portal`); docs/three-legged.md.',
+    '`threeLeggedReturn: "consentPortal"` only. No Terraform resource exists for the portal, so it is created with the AWS CLI between two applies (output `consent_portal`); 3-legged targets are held back until `portalUrl` is set ([three-legged.md](three-legged.md#setting-up-the-consent-portal)).',
   );
 }
 
@@ -363,7 +365,7 @@ function newGatewaySchema(ctx: SchemaContext) {
     name: text(AGENTCORE_NAME).optional().describe('Default: `<name>-gateway`.'),
     description: prose(200).optional(),
     supportedMcpVersions: list(text(MCP_VERSION), { min: 1 }).optional().describe(
-      'MCP revisions the gateway accepts. Default: `2025-06-18`, `2025-03-26`; with a 3-legged OAuth target also `2025-11-25` (URL elicitation), which such targets need.',
+      'MCP revisions the gateway accepts. Default: `2025-06-18`, `2025-03-26`; with a 3-legged OAuth target also `2025-11-25` (URL elicitation), which such targets need. Add `2026-07-28` where your provider and the API accept it.',
     ),
     searchType: choice(['SEMANTIC']).optional().describe('Adds the gateway\'s semantic tool search. Default: none.'),
     instructions: prose(2048).optional(),
@@ -372,14 +374,14 @@ function newGatewaySchema(ctx: SchemaContext) {
       'Return detailed errors to callers: `\'DEBUG\'` (the only value the API accepts). For development only: callers then see internal error details of targets and the gateway. Default: off.',
     ),
     additionalAllowedClients: list(text({ pattern: /^[a-z0-9]{1,128}$/, hint: 'must be a Cognito app client id' })).default([])
-      .describe('App client ids besides the user-flow and machine clients that may call the gateway.'),
+      .describe('App client ids besides the user-flow and machine clients that may call the gateway (the 3-legged return client is never added).'),
     interceptor: interceptorSchema(ctx).optional(),
     targets: list(targetSchema(ctx), { min: 1, max: 100 }).superRefine(unique('target name', (t: ResolvedTarget) => t.name)),
     returnUrlRegistration: choice(['manual', 'aws-cli']).optional().describe(
-      '3-legged OAuth targets only: how the façade\'s return URL gets onto the gateway\'s workload identity. `manual`: outputs name the identity and URLs and docs/three-legged.md has the `aws` command; `aws-cli`: a `terraform_data` runs it (needs the AWS CLI v2 where `terraform apply` runs). Default: `manual`.',
+      '3-legged OAuth targets only: how the façade\'s return URL gets onto the gateway\'s workload identity. `manual`: outputs name the identity and URLs and docs/three-legged.md has the `aws` command; `aws-cli`: a `terraform_data` runs it through `local-exec` (needs the AWS CLI v2, a POSIX shell and credentials where Terraform runs; [three-legged.md](three-legged.md#deploying-with-the-return-route)). Default: `manual`.',
     ),
     threeLeggedReturn: choice(['facade', 'consentPortal']).optional().describe(
-      '3-legged OAuth targets only: where the browser returns after consent. `facade`: the façade\'s own `/oauth/return`; `consentPortal`: the AWS-managed AgentCore Identity consent portal. Default: `facade`.',
+      '3-legged OAuth targets only: where the browser returns after consent. `facade`: the façade\'s own `/oauth/return`; `consentPortal`: the AWS-managed AgentCore Identity consent portal (no return route, function or return keys); [three-legged.md](three-legged.md) compares them. Default: `facade`.',
     ),
     consentPortal: consentPortalSchema().optional(),
   }).superRefine((g, c) => {

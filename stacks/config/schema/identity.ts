@@ -7,7 +7,7 @@ import {
   ACM_CERTIFICATE_ARN, COGNITO_DOMAIN_PREFIX, COGNITO_OIDC_SCOPES, COGNITO_RESERVED_WORDS, HOSTNAME, IDP_NAME, MACHINE_CLIENT_NAME,
   RESOURCE_SERVER_SCOPE, SCOPE_TOKEN, USER_POOL_ID, arnRegion, snakeName,
 } from '../patterns';
-import { bool, choice, exclusive, httpsUrl, int, list, numberChoice, prose, strict, stringMap, text, unique, type KeyHint, whenValid } from './fields';
+import { bool, choice, exclusive, httpsUrl, int, list, numberChoice, prose, strict, stringMap, text, unique, type KeyHint, whenFieldsValid, whenList, whenValid } from './fields';
 
 export interface SchemaContext {
   /** Directory relative paths (entries, schema and metadata files) resolve against. */
@@ -158,7 +158,7 @@ function identityProviderSchema(ctx: SchemaContext) {
       .refine((s) => s.includes('openid'), { error: 'must include openid (Cognito federates OIDC IdPs through their ID token)' }),
     attributeRequestMethod: choice(['GET', 'POST']).default('GET').describe('How Cognito calls the userinfo endpoint.'),
     endpoints: strict({ authorization: httpsUrl(), token: httpsUrl(), userInfo: httpsUrl(), jwks: httpsUrl() }).optional()
-      .describe('For IdPs without usable discovery (all four are then required).'),
+      .describe('For IdPs without usable discovery, such as some Feishu/Lark setups (all four are then required).'),
     attributeMapping: attributeMapping.describe('Cognito attribute → IdP claim. Default: `{ email: "email", username: "sub" }`.'),
     identifiers,
   }, idpSecretHints);
@@ -244,7 +244,7 @@ function userFlowClientSchema() {
         if (scopes.some((s) => ['email', 'phone', 'profile'].includes(s)) && !scopes.includes('openid')) {
           ctx.addIssue({ code: 'custom', message: 'must include openid when email, phone or profile is requested' });
         }
-      }, whenValid)
+      }, whenList)
       .optional()
       .describe('Scopes the client may request; also the façade\'s `scopes_supported`. Default: `openid email profile` plus every resource-server scope.'),
     accessTokenValidityMinutes: minutes(60).describe('5–1440.'),
@@ -255,7 +255,7 @@ function userFlowClientSchema() {
       // RefreshTokenRotationType.RetryGracePeriodSeconds: 0–60.
       retryGracePeriodSeconds: int(0, 60).default(60),
     }).prefault({}).describe(
-      'Every refresh returns a new refresh token; the old one stays valid for `retryGracePeriodSeconds` (0–60) so a client that retries or refreshes twice is not logged out. `enabled: false` is written as `feature = "DISABLED"`.',
+      'Every refresh returns a new refresh token; the old one stays valid for `retryGracePeriodSeconds` (0–60) so a client that retries or refreshes twice is not logged out. `enabled: false` is written as `feature = "DISABLED"` ([deploy-notes.md](deploy-notes.md#cognito)).',
     ),
     authSessionValidityMinutes: int(3, 15).default(3).describe('Hosted-UI session lifetime.'),
     logoutUrls: list(httpsUrl({ allowQuery: true }), { min: 1, max: 100 }).optional().describe('Where Cognito\'s `/logout` may send the browser. Default: `<façade base URL>/`.'),
@@ -287,6 +287,7 @@ export function identitySchema(ctx: SchemaContext) {
     if (!o.allowCognitoUsers && o.identityProviders.length === 0) {
       c.addIssue({ code: 'custom', path: ['allowCognitoUsers'], message: 'cannot be false without identityProviders: nobody could sign in' });
     }
+  }, whenFieldsValid('allowCognitoUsers', 'identityProviders')).superRefine((o, c) => {
     const rs = o.resourceServer;
     const rsScopes = rs ? rs.scopes.map((s) => `${rs.identifier}/${s.name}`) : [];
     o.userFlowClient.scopes?.forEach((scope, i) => {
@@ -294,12 +295,14 @@ export function identitySchema(ctx: SchemaContext) {
         c.addIssue({ code: 'custom', path: ['userFlowClient', 'scopes', i], message: `is not a scope of identity.resourceServer (${rsScopes.join(', ')})` });
       }
     });
+  }, whenFieldsValid('resourceServer', 'userFlowClient')).superRefine((o, c) => {
+    const rs = o.resourceServer;
     o.machineClients.forEach((m, i) => m.scopes.forEach((scope, j) => {
       const at = ['machineClients', i, 'scopes', j];
       if (!rs) c.addIssue({ code: 'custom', path: at, message: 'machine clients need identity.resourceServer: client_credentials tokens carry only resource-server scopes' });
       else if (!rs.scopes.some((x) => x.name === scope)) c.addIssue({ code: 'custom', path: at, message: `is not a scope of identity.resourceServer (${rs.scopes.map((x) => x.name).join(', ')})` });
     }));
-  }, whenValid).transform((o): ResolvedIdentity => {
+  }, whenFieldsValid('resourceServer', 'machineClients')).transform((o): ResolvedIdentity => {
     const rs = o.resourceServer;
     const rsScopes = rs ? rs.scopes.map((s) => `${rs.identifier}/${s.name}`) : [];
     const { scopes, ...client } = o.userFlowClient;

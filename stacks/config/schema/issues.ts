@@ -28,6 +28,9 @@ interface Parked {
 
 const PARKED = '\u0000parked:';
 
+/** zod's expected types as the config errors say them. */
+const EXPECTED: Record<string, string> = { object: 'an object', array: 'a list', string: 'a string', number: 'a number', int: 'a whole number', boolean: 'true or false', record: 'an object' };
+
 /** One parse's error map and the expansion of what it parked. */
 export function issueCollector() {
   const parked: Parked[] = [];
@@ -45,9 +48,9 @@ export function issueCollector() {
           const values = ((iss as { options?: readonly unknown[] }).options ?? []).map((o) => JSON.stringify(o)).join(', ');
           return `must be one of ${values}${value === undefined ? '' : `, got ${describeValue(value)}`}`;
         }
-        return help?.unionChoice ? park({ union: iss.errors, choose: help.unionChoice, input: iss.input }) : undefined;
+        return help?.unionChoice ? park({ union: iss.errors, choose: help.unionChoice, known: help.knownKeys, input: iss.input }) : undefined;
       case 'invalid_type':
-        return `must be ${iss.expected}, got ${describeValue(iss.input)}`;
+        return `must be ${EXPECTED[iss.expected] ?? iss.expected}, got ${describeValue(iss.input)}`;
       default:
         return undefined;
     }
@@ -67,8 +70,17 @@ export function issueCollector() {
           for (const key of p.keys) flat.push({ path: [...path, key], problem: unknownKeyProblem(key, p, parentsOf(root, path)), unknownKey: true });
         } else if (p.union) {
           const choice = p.choose?.(p.input);
-          if (typeof choice === 'number' && p.union[choice]) expand(p.union[choice], path);
-          else flat.push({ path, problem: typeof choice === 'string' ? choice : `must match one of the documented forms, got ${describeValue(p.input)}` });
+          if (typeof choice === 'number' && p.union[choice]) {
+            expand(p.union[choice], path);
+          } else {
+            // Keys no alternative declares are reported too (a typo is often why none matched).
+            if (p.known && isRecord(p.input)) {
+              for (const key of Object.keys(p.input)) {
+                if (!p.known.includes(key)) flat.push({ path: [...path, key], problem: unknownKeyProblem(key, p, parentsOf(root, path)), unknownKey: true });
+              }
+            }
+            flat.push({ path, problem: typeof choice === 'string' ? choice : `must match one of the documented forms, got ${describeValue(p.input)}` });
+          }
         }
       }
     };
@@ -82,7 +94,9 @@ export function issueCollector() {
         continue;
       }
       const objectPath = issue.path.slice(0, -1);
-      const at = ordered.findIndex((o) => !o.unknownKey && startsWith(o.path, objectPath));
+      // Before everything else inside that object, after its unknown keys already placed.
+      const siblingUnknown = (o: (typeof flat)[number]) => o.unknownKey && o.path.length === issue.path.length && startsWith(o.path, objectPath);
+      const at = ordered.findIndex((o) => startsWith(o.path, objectPath) && !siblingUnknown(o));
       ordered.splice(at === -1 ? ordered.length : at, 0, issue);
     }
     // A value's first problem only (a blank string is not also reported as not matching its pattern).
@@ -118,6 +132,8 @@ function valueAt(root: unknown, path: Path): unknown {
   for (const k of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined;
   return v;
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function startsWith(path: Path, prefix: Path): boolean {
   return prefix.every((k, i) => path[i] === k);
