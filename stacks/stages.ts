@@ -10,6 +10,10 @@
  * is a preview that `terraform destroy` removes completely: deletion protection off and the secrets
  * deleted without a recovery window (`recovery_window_in_days = 0`), so the same names can be
  * created again at once.
+ *
+ * Custom domains exist once (an API Gateway domain name, a Cognito custom domain and their DNS
+ * records cannot be created twice), so they belong to the protected stage: a preview serves the
+ * façade at its default execute-api URL and Cognito at the prefix domain `<name>-<stage>`.
  */
 import type { TerraformStack } from 'cdktn';
 import { CognitoUserPool } from '@cdktn/provider-aws/lib/cognito-user-pool';
@@ -37,16 +41,30 @@ export function applyStage(config: ResolvedConfig, settings: StageSettings): Res
       ? {
           ...pool,
           deletionProtection: settings.protected,
-          domain: pool.domain.kind === 'prefix' ? { ...pool.domain, prefix: `${pool.domain.prefix}-${stage}` } : pool.domain,
+          domain: pool.domain.kind === 'prefix'
+            ? { ...pool.domain, prefix: `${pool.domain.prefix}-${stage}` }
+            : settings.protected ? pool.domain : { kind: 'prefix' as const, prefix: previewCognitoPrefix(config.name, stage), managedLoginVersion: pool.domain.managedLoginVersion },
         }
       : pool;
+  const { customDomain: _previewHasNone, ...facadeWithoutDomain } = config.facade;
   return {
     ...config,
     name,
     terraform: { ...config.terraform, stage, protected: settings.protected, backend: config.terraform.backend && stagedBackend(config.terraform.backend, stage) },
     identity: { ...config.identity, userPool },
-    facade: settings.protected ? config.facade : { ...config.facade, secretRecoveryWindowDays: 0 },
+    facade: settings.protected ? config.facade : { ...facadeWithoutDomain, secretRecoveryWindowDays: 0 },
   };
+}
+
+/** The Cognito prefix domain of a preview whose config has a custom one: the staged name. */
+export function previewCognitoPrefix(name: string, stage: string): string {
+  return `${name}-${stage}`;
+}
+
+/** Whether the config has a domain of its own that only one stage can hold. */
+export function hasCustomDomains(config: Pick<ResolvedConfig, 'identity' | 'facade'>): boolean {
+  const pool = config.identity.userPool;
+  return config.facade.customDomain !== undefined || (pool.kind === 'create' && pool.domain.kind === 'custom');
 }
 
 /** Each stage's own state: the local default file follows the name; S3 keys and workspaces get the stage. */

@@ -111,3 +111,59 @@ test('bad stages are config errors naming the field', () => {
   expect(error(() => validateConfig(input, { projectRoot: PROJECT_ROOT, stage: 'preview-1234' }))).toContain('longer than 24 characters');
   expect(error(() => validateConfig({ ...input, terraform: { protectedStages: 'prod' } }, { projectRoot: PROJECT_ROOT }))).toContain('terraform.protectedStages: must be a list of stage names');
 });
+
+describe('custom domains exist once: the protected stage keeps them, previews use the default endpoints', () => {
+  const cognitoCustom = (c: Json) => {
+    c.identity.userPool = { create: { domain: { customDomain: 'login.acme.example', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789' } } };
+  };
+
+  test('a preview drops the façade domain and its DNS record, and serves Cognito at the prefix domain <name>-<stage>', () => {
+    const s = synthExample('examples/three-legged.config.ts', cognitoCustom, { stage: 'pr-7' });
+    try {
+      expect(s.config.facade.customDomain).toBeUndefined();
+      expect(resources(s.json, 'aws_api_gateway_domain_name')).toEqual({});
+      expect(resources(s.json, 'aws_route53_record')).toEqual({});
+      const [domain] = Object.values(resources(s.json, 'aws_cognito_user_pool_domain'));
+      expect(domain.domain).toBe(s.config.name);
+      expect(s.config.name).toMatch(/-pr-7$/);
+      expect(domain.certificate_arn).toBeUndefined();
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test('the protected stage keeps both custom domains', () => {
+    const s = synthExample('examples/three-legged.config.ts', cognitoCustom, { stage: 'prod' });
+    try {
+      expect(Object.values(resources(s.json, 'aws_api_gateway_domain_name')).map((d) => d.domain_name)).toEqual(['mcp.acme.example']);
+      const [domain] = Object.values(resources(s.json, 'aws_cognito_user_pool_domain'));
+      expect(domain.domain).toBe('login.acme.example');
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test('custom domains with more than one protected stage, or a preview prefix Cognito refuses, are config errors', () => {
+    const input = readConfigFile('examples/three-legged.config.ts') as Json;
+    const problems = (config: Json, stage: string) => {
+      try {
+        validateConfig(config, { projectRoot: PROJECT_ROOT, stage });
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as ConfigError).issues.map((i) => `${i.path}: ${i.problem}`);
+      }
+      throw new Error('expected a ConfigError');
+    };
+    expect(problems({ ...input, terraform: { protectedStages: ['prod', 'staging'] } }, 'prod')).toEqual([
+      'terraform.protectedStages: lists prod, staging, but the custom domains of this config can serve only one protected stage; list one, or give each stage its own config',
+    ]);
+    const aws = structuredClone(input);
+    aws.name = 'aws-mcp';
+    cognitoCustom(aws);
+    expect(problems(aws, 'pr-7')).toEqual([
+      'terraform.stage: a preview serves Cognito at the prefix domain "aws-mcp-pr-7" instead of the custom domain, and Cognito refuses the word "aws" in it; change name',
+    ]);
+    // Without custom domains, several protected stages are fine.
+    expect(() => validateConfig({ ...readConfigFile('examples/minimal.config.ts') as Json, terraform: { protectedStages: ['prod', 'staging'] } }, { projectRoot: PROJECT_ROOT, stage: 'prod' })).not.toThrow();
+  });
+});

@@ -14,8 +14,8 @@ import { issueCollector } from './schema/issues';
 import { DEFAULT_MCP_VERSIONS } from './schema/gateway';
 import { MIN_MCP_VERSION_FOR_3LO, directAuthorizationScopes, isThreeLegged } from './features';
 import { gatewayUrlRegion } from './regions';
-import { arnRegion } from './patterns';
-import { MAX_STAGED_NAME, STAGE_NAME, applyStage, type StageSettings } from '../stages';
+import { COGNITO_RESERVED_WORDS, arnRegion } from './patterns';
+import { MAX_STAGED_NAME, STAGE_NAME, applyStage, hasCustomDomains, previewCognitoPrefix, type StageSettings } from '../stages';
 
 export interface ValidateOptions {
   /** Directory that relative paths in the config (entries, schema and metadata files) resolve against. */
@@ -96,7 +96,30 @@ function resolve(parts: Parts, options: ValidateOptions, fail: Fail): ResolvedCo
     facade,
     observability,
   };
+  if (stage && !checkStageDomains(config, stage, terraform.protectedStages, fail)) return undefined;
   return stage ? applyStage(config, stage) : config;
+}
+
+/**
+ * Custom domains exist once, so they belong to the one protected stage (previews use the default
+ * endpoints, stacks/stages.ts). The prefix domain a preview gets instead must be one Cognito accepts.
+ */
+function checkStageDomains(config: ResolvedConfig, stage: StageSettings, protectedStages: readonly string[], fail: Fail): boolean {
+  if (!hasCustomDomains(config)) return true;
+  if (stage.protected && protectedStages.length > 1) {
+    fail('terraform.protectedStages', `lists ${protectedStages.join(', ')}, but the custom domains of this config can serve only one protected stage; list one, or give each stage its own config`);
+    return false;
+  }
+  const pool = config.identity.userPool;
+  if (!stage.protected && pool.kind === 'create' && pool.domain.kind === 'custom') {
+    const prefix = previewCognitoPrefix(config.name, stage.stage);
+    const reserved = COGNITO_RESERVED_WORDS.find((w) => prefix.includes(w));
+    if (reserved) {
+      fail('terraform.stage', `a preview serves Cognito at the prefix domain "${prefix}" instead of the custom domain, and Cognito refuses the word "${reserved}" in it; change name`);
+      return false;
+    }
+  }
+  return true;
 }
 
 function resolveBackend(terraform: NonNullable<Parts['terraform']>, region: string): ResolvedBackend | undefined {
