@@ -464,3 +464,10 @@ describe('alternatives and unions report the problems of the form the input mean
     expect(problems({ ...base(), gateway: null })).toEqual(['gateway: must be an object, got null']);
   });
 });
+
+test("allowlisted redirect URIs pass the façade's own redirect policy too (no entry that registration would refuse)", () => {
+  const problemOf = (uri: string) => errorOf(withChange((c) => (c.facade = { redirectAllowlist: [uri] }))).message;
+  expect(problemOf('https://user:pw@app.example.com/cb')).toBe('facade.redirectAllowlist[0]: must not contain user information');
+  expect(problemOf(`https://app.example.com/${'a'.repeat(2000)}`)).toBe('facade.redirectAllowlist[0]: is too long');
+  expect(() => validate(withChange((c) => (c.facade = { redirectAllowlist: ['https://claude.ai/api/mcp/auth_callback', 'com.example.app:/callback'] })))).not.toThrow();
+});

@@ -2,7 +2,8 @@
  * Questions about a resolved config that several parts of the stack ask (the validator, the
  * gateway, the stack composition).
  */
-import type { ResolvedGateway, ResolvedIdentity, ResolvedTarget } from './types';
+import type { ResolvedGateway, ResolvedIdentity } from './types';
+import { isThreeLeggedTarget } from '../../modules/gateway/target-props';
 
 /** Lambda's maximum timeout, and the longest response stream API Gateway allows (15 min). */
 export const MAX_LAMBDA_TIMEOUT_SECONDS = 900;
@@ -17,14 +18,9 @@ export const MAX_UPSTREAM_TIMEOUT_SECONDS = MAX_LAMBDA_TIMEOUT_SECONDS - MCP_PRO
 /** The first MCP revision with URL elicitation, which 3-legged OAuth targets answer a first tools/call with. */
 export const MIN_MCP_VERSION_FOR_3LO = '2025-11-25';
 
-/** A target whose OAuth credentials use the authorization-code grant (per-user consent, "3-legged"). */
-export function isThreeLegged(t: ResolvedTarget): boolean {
-  return t.credentials.type === 'oauth' && t.credentials.grantType === 'AUTHORIZATION_CODE';
-}
-
 /** A new gateway with at least one 3-legged OAuth target: the façade then deploys its return route. */
 export function hasThreeLeggedTargets(gateway: ResolvedGateway): boolean {
-  return gateway.kind === 'create' && gateway.targets.some(isThreeLegged);
+  return gateway.kind === 'create' && gateway.targets.some(isThreeLeggedTarget);
 }
 
 /** 3-legged OAuth through the façade's own return route (`threeLeggedReturn: 'facade'`). */

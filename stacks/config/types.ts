@@ -5,8 +5,12 @@
  * other.
  */
 import type {
-  ExistingCredentialProvider, JsonSchema, OutboundCredentials, S3SchemaObject, SchemaDocument, TargetPermission, ToolDefinition,
+  ExistingCredentialProvider, FunctionSource, GatewayTargetDefinition, JsonSchema, OutboundCredentials, S3SchemaObject, SchemaDocument, TargetPermission, ToolDefinition,
 } from '../../modules/gateway/target-props';
+import type { GatewayInterceptorProps } from '../../modules/gateway/gateway-props';
+import type {
+  IdentityProviderProps, MachineClientProps, ResourceServerProps, UserFlowClientProps, UserPoolDomainProps, UserPoolProps,
+} from '../../modules/identity/identity-props';
 import type { RateLimit, RouteThrottling as FacadeRouteThrottling, ThrottledRoute } from '../../modules/facade/throttling';
 
 export type { ExistingCredentialProvider, JsonSchema, S3SchemaObject, TargetPermission, ToolDefinition };
@@ -27,134 +31,30 @@ export type ResolvedBackend =
       readonly hostname: string;
     };
 
-export type ResolvedDomain =
-  | { readonly kind: 'prefix'; readonly prefix: string; readonly managedLoginVersion: 1 | 2 }
-  | { readonly kind: 'custom'; readonly domainName: string; readonly certificateArn: string; readonly managedLoginVersion: 1 | 2 };
-
-export type ResolvedUserPool =
-  | {
-      readonly kind: 'create';
-      readonly domain: ResolvedDomain;
-      readonly selfSignUp: boolean;
-      readonly mfa: 'OFF' | 'OPTIONAL' | 'ON';
-      readonly deletionProtection: boolean;
-      readonly tier: 'LITE' | 'ESSENTIALS' | 'PLUS';
-    }
-  | {
-      readonly kind: 'existing';
-      readonly userPoolId: string;
-      /** The hosted-UI host name, e.g. `auth.example.com` or `<prefix>.auth.<region>.amazoncognito.com`. */
-      readonly domainHost: string;
-      /** The domain serves managed login (v2): the clients created here get a branding style. */
-      readonly managedLogin: boolean;
-    };
-
-export type ResolvedIdentityProvider =
-  | {
-      readonly type: 'oidc';
-      readonly name: string;
-      readonly clientId: string;
-      readonly issuer: string;
-      readonly scopes: readonly string[];
-      readonly attributeRequestMethod: 'GET' | 'POST';
-      readonly endpoints?: { readonly authorization: string; readonly token: string; readonly userInfo: string; readonly jwks: string };
-      readonly attributeMapping: Readonly<Record<string, string>>;
-      readonly identifiers: readonly string[];
-      /** Terraform variable holding the client secret. */
-      readonly secretVariable: string;
-    }
-  | {
-      readonly type: 'saml';
-      readonly name: string;
-      readonly metadata: { readonly url: string } | { readonly document: string };
-      readonly attributeMapping: Readonly<Record<string, string>>;
-      readonly identifiers: readonly string[];
-      readonly signOut: boolean;
-    }
-  | {
-      readonly type: 'google' | 'facebook' | 'amazon';
-      readonly name: 'Google' | 'Facebook' | 'LoginWithAmazon';
-      readonly clientId: string;
-      readonly scopes: readonly string[];
-      readonly attributeMapping: Readonly<Record<string, string>>;
-      readonly secretVariable: string;
-    }
-  | {
-      readonly type: 'apple';
-      readonly name: 'SignInWithApple';
-      readonly clientId: string;
-      readonly teamId: string;
-      readonly keyId: string;
-      readonly scopes: readonly string[];
-      readonly attributeMapping: Readonly<Record<string, string>>;
-      readonly secretVariable: string;
-    };
+// The identity as the Identity construct takes it (modules/identity/identity-props.ts).
+export type ResolvedDomain = UserPoolDomainProps;
+export type ResolvedUserPool = UserPoolProps;
+export type ResolvedIdentityProvider = IdentityProviderProps;
 
 export interface ResolvedIdentity {
   readonly userPool: ResolvedUserPool;
-  readonly resourceServer?: {
-    readonly identifier: string;
-    readonly name: string;
-    readonly scopes: readonly { readonly name: string; readonly description: string }[];
-  };
+  readonly resourceServer?: ResourceServerProps;
   readonly identityProviders: readonly ResolvedIdentityProvider[];
   readonly allowCognitoUsers: boolean;
-  readonly userFlowClient: {
-    readonly scopes: readonly string[];
-    readonly accessTokenValidityMinutes: number;
-    readonly idTokenValidityMinutes: number;
-    readonly refreshTokenValidityDays: number;
-    readonly refreshTokenRotation: { readonly enabled: boolean; readonly retryGracePeriodSeconds: number };
-    readonly authSessionValidityMinutes: number;
-    /** Undefined: the façade base URL + '/'. */
-    readonly logoutUrls?: readonly string[];
-  };
-  readonly machineClients: readonly { readonly name: string; readonly scopes: readonly string[]; readonly accessTokenValidityMinutes: number }[];
+  /** `logoutUrls` undefined: the façade base URL + '/'. */
+  readonly userFlowClient: UserFlowClientProps;
+  readonly machineClients: readonly MachineClientProps[];
 }
 
-export type ResolvedFunctionSource =
-  | { readonly kind: 'arn'; readonly arn: string; readonly crossAccount: boolean }
-  | {
-      readonly kind: 'entry';
-      readonly entry: string;
-      readonly environment: Readonly<Record<string, string>>;
-      readonly memoryMb: number;
-      readonly timeoutSeconds: number;
-    };
+// Functions, targets and the interceptor as the gateway constructs take them (modules/gateway/).
+export type ResolvedFunctionSource = FunctionSource;
 
 // Schema documents and outbound credentials as the gateway constructs take them (target-props.ts).
 export type ResolvedSchemaSource = SchemaDocument;
 
 export type ResolvedCredentials = OutboundCredentials;
 
-export type ResolvedTarget =
-  | {
-      readonly kind: 'lambda';
-      readonly name: string;
-      readonly description?: string;
-      readonly function: ResolvedFunctionSource;
-      readonly tools: readonly ToolDefinition[] | S3SchemaObject;
-      readonly credentials: { readonly type: 'gatewayIamRole' };
-    }
-  | { readonly kind: 'openApi'; readonly name: string; readonly description?: string; readonly schema: ResolvedSchemaSource; readonly credentials: ResolvedCredentials }
-  | {
-      readonly kind: 'smithy';
-      readonly name: string;
-      readonly description?: string;
-      readonly schema: ResolvedSchemaSource;
-      readonly credentials: { readonly type: 'gatewayIamRole' };
-      /** Appended to the gateway role's policy, one statement each. */
-      readonly permissions: readonly TargetPermission[];
-    }
-  | {
-      readonly kind: 'mcpServer';
-      readonly name: string;
-      readonly description?: string;
-      readonly endpoint: string;
-      readonly credentials: ResolvedCredentials;
-      /** Predefined tools (AUTHORIZATION_CODE targets only). */
-      readonly toolSchema?: ResolvedSchemaSource;
-    };
+export type ResolvedTarget = GatewayTargetDefinition;
 
 export type ResolvedGateway =
   | {
@@ -166,11 +66,7 @@ export type ResolvedGateway =
       readonly instructions?: string;
       readonly exceptionLevel?: 'DEBUG';
       readonly additionalAllowedClients: readonly string[];
-      readonly interceptor?: {
-        readonly function: ResolvedFunctionSource;
-        readonly interceptionPoints: readonly ('REQUEST' | 'RESPONSE')[];
-        readonly passRequestHeaders: boolean;
-      };
+      readonly interceptor?: GatewayInterceptorProps;
       readonly targets: readonly ResolvedTarget[];
       readonly returnUrlRegistration: 'manual' | 'aws-cli';
       readonly threeLeggedReturn: 'facade' | 'consentPortal';

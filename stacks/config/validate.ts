@@ -12,7 +12,8 @@ import type { ResolvedBackend, ResolvedConfig, ResolvedFacade, ResolvedGateway, 
 import { deploymentConfigSchema, type ParsedConfig } from './schema';
 import { issueCollector } from './schema/issues';
 import { DEFAULT_MCP_VERSIONS } from './schema/gateway';
-import { MIN_MCP_VERSION_FOR_3LO, directAuthorizationScopes, isThreeLegged } from './features';
+import { MIN_MCP_VERSION_FOR_3LO, directAuthorizationScopes } from './features';
+import { isThreeLeggedTarget } from '../../modules/gateway/target-props';
 import { gatewayUrlRegion } from './regions';
 import { COGNITO_RESERVED_WORDS, arnRegion } from './patterns';
 import { MAX_STAGED_NAME, STAGE_NAME, applyStage, hasCustomDomains, previewCognitoPrefix, type StageSettings } from '../stages';
@@ -78,7 +79,7 @@ function resolve(parts: Parts, options: ValidateOptions, fail: Fail): ResolvedCo
     // method, not by JSON-RPC method or tool, so no deployment can keep the Lambda for just those calls.
     // The AWS-managed consent portal needs no injection: its targets return to the portal.
     gateway.targets.forEach((t, i) => {
-      if (isThreeLegged(t)) {
+      if (isThreeLeggedTarget(t)) {
         fail('facade.mcpProxy', `"direct" cannot serve 3-legged OAuth target gateway.create.targets[${i}] (${t.name}): its per-call return URL is injected by the mcp-proxy Lambda; use "lambda", or gateway.create.threeLeggedReturn: "consentPortal"`);
       }
     });
@@ -164,7 +165,7 @@ function resolveGateway(g: NonNullable<Parts['gateway']>, deploymentName: string
     if (t.kind === 'lambda') checkFunctionName(t.function, `gateway.create.targets[${i}].function`, `target-${t.name.toLowerCase()}`);
   });
 
-  const threeLegged = c.targets.some(isThreeLegged);
+  const threeLegged = c.targets.some(isThreeLeggedTarget);
   // The default lists the revisions aws-cdk-lib's Gateway construct uses (2025-06-18, 2025-03-26),
   // and 2025-11-25 only where it is needed: 3-legged OAuth targets answer with URL elicitation,
   // which that revision introduced (agentcore-gateway.md, "3-legged OAuth").

@@ -1,17 +1,18 @@
 /** `facade`: the API Gateway stage, the OAuth functions' settings and the redirect/CORS policy. */
 import { ACM_CERTIFICATE_ARN, API_GATEWAY_STAGE, HOSTNAME, LOG_RETENTION_DAYS } from '../patterns';
 import { MAX_UPSTREAM_TIMEOUT_SECONDS } from '../features';
+import { checkRedirectUri, isLoopbackRedirect } from '../../../functions/lib/oauth/redirect';
 import { bool, choice, int, list, numberChoice, strict, text, whenValid } from './fields';
 
-/** Schemes that must never be redirect targets (script execution or local file access). */
+/** Schemes named in their own message; the façade's policy (checkRedirectUri) refuses more. */
 const FORBIDDEN_REDIRECT_SCHEMES = ['javascript:', 'data:', 'file:', 'vbscript:', 'blob:'];
-
-export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 /**
  * Allowlisted redirect URIs are for web clients and native apps with private-use schemes
  * (RFC 8252 §7.1). Loopback redirects need no entry: the façade accepts any port on them
- * (RFC 8252 §7.3). No fragments (RFC 6749 §3.1.2).
+ * (RFC 8252 §7.3). No fragments (RFC 6749 §3.1.2). Whatever the façade's own redirect policy
+ * refuses at registration (functions/lib/oauth/redirect.ts: user information, control characters,
+ * length, more schemes) is refused here too, so no entry can be one that never works.
  */
 function redirectProblem(text: string): string | undefined {
   let url: URL;
@@ -22,7 +23,7 @@ function redirectProblem(text: string): string | undefined {
   }
   if (FORBIDDEN_REDIRECT_SCHEMES.includes(url.protocol)) return `must not use the ${url.protocol} scheme`;
   if (url.protocol === 'http:') {
-    return LOOPBACK_HOSTS.includes(url.hostname)
+    return isLoopbackRedirect(url)
       ? 'must be https; loopback redirects are always allowed on any port (RFC 8252 §7.3) and need no entry'
       : 'must be https (or a private-use scheme such as com.example.app:/callback, RFC 8252 §7.1)';
   }
@@ -30,7 +31,8 @@ function redirectProblem(text: string): string | undefined {
   if (url.protocol !== 'https:' && !/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol)) {
     return 'must be https or a reverse-domain private-use scheme such as com.example.app: (RFC 8252 §7.1)';
   }
-  return undefined;
+  const policy = checkRedirectUri(text);
+  return policy.ok ? undefined : policy.problem.replace(/^redirect URI /, '');
 }
 
 /** An origin is scheme://host[:port] (RFC 6454 §6.2), without path, query or trailing slash. */
@@ -43,7 +45,7 @@ function originProblem(text: string): string | undefined {
     return `must be "*" or an origin such as https://app.example.com, got ${JSON.stringify(text)}`;
   }
   if (url.origin !== text) return `must be an origin such as ${url.origin} (no path or trailing slash)`;
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname))) return 'must be https (http only for loopback)';
+  if (url.protocol !== 'https:' && !isLoopbackRedirect(url)) return 'must be https (http only for loopback)';
   return undefined;
 }
 

@@ -165,7 +165,8 @@ export function httpsUrl(opts: { allowQuery?: boolean } = {}) {
   });
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A plain object (not null, not a list). */
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Alternatives told apart by which key is present (`create` or `existing`; `file`, `inline` or

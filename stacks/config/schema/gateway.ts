@@ -4,10 +4,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { JsonSchema, ResolvedCredentials, ResolvedFunctionSource, ResolvedSchemaSource, ResolvedTarget, S3SchemaObject, ToolDefinition } from '../types';
 import { ACCOUNT_ID, AGENTCORE_NAME, CREDENTIAL_PROVIDER_ARN, KMS_KEY_ARN, LAMBDA_ARN, S3_URI, SCOPE_TOKEN, SECRET_ARN, TOOL_NAME, snakeName } from '../patterns';
-import { MIN_MCP_VERSION_FOR_3LO, isThreeLegged } from '../features';
+import { MIN_MCP_VERSION_FOR_3LO } from '../features';
+import { isThreeLeggedTarget } from '../../../modules/gateway/target-props';
 import { ConfigError as FunctionConfigError } from '../../../functions/lib/config';
 import { parseToolPolicyJson } from '../../../functions/interceptor/tool-policy';
-import { bool, choice, describeValue, either, exclusive, httpsUrl, int, list, prose, strict, stringMap, text, unique, type KeyHint, whenValid } from './fields';
+import { bool, choice, describeValue, either, isRecord, exclusive, httpsUrl, int, list, prose, strict, stringMap, text, unique, type KeyHint, whenValid } from './fields';
 import { SECRET_HINT, type SchemaContext } from './identity';
 
 /** MCP protocol revisions (YYYY-MM-DD). */
@@ -15,8 +16,6 @@ const MCP_VERSION = { pattern: /^\d{4}-\d{2}-\d{2}$/, hint: 'must be an MCP prot
 
 /** `supportedMcpVersions` without 3-legged OAuth targets. */
 export const DEFAULT_MCP_VERSIONS = ['2025-06-18', '2025-03-26'] as const;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A file relative to the project root that must exist. */
 function existingFile(ctx: SchemaContext, rule?: { pattern: RegExp; hint: string }) {
@@ -386,7 +385,7 @@ function newGatewaySchema(ctx: SchemaContext) {
     consentPortal: consentPortalSchema().optional(),
   }).superRefine((g, c) => {
     const issue = (path: PropertyKey[], message: string) => c.addIssue({ code: 'custom', path, message });
-    const threeLegged = g.targets.flatMap((t, i) => (isThreeLegged(t) ? [i] : []));
+    const threeLegged = g.targets.flatMap((t, i) => (isThreeLeggedTarget(t) ? [i] : []));
     const only3lo = 'only applies when a target uses grantType AUTHORIZATION_CODE';
     // URL elicitation (-32042), which 3-legged OAuth targets answer a first tools/call with, exists
     // from MCP 2025-11-25 (agentcore-gateway.md, "3-legged OAuth").

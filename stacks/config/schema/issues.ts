@@ -12,7 +12,7 @@
  */
 import type { z } from 'zod';
 import type { ConfigIssue } from '../errors';
-import { describeValue, issueHelp, type KeyHint, type KeyHints } from './fields';
+import { describeValue, isRecord, issueHelp, type KeyHint, type KeyHints } from './fields';
 
 type Path = readonly PropertyKey[];
 
@@ -132,8 +132,6 @@ function valueAt(root: unknown, path: Path): unknown {
   for (const k of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined;
   return v;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function startsWith(path: Path, prefix: Path): boolean {
   return prefix.every((k, i) => path[i] === k);
