@@ -34,10 +34,21 @@ export function streamifyResponse(handler: StreamingHandler): StreamingHandler {
   return aws ? aws.streamifyResponse(handler) : handler;
 }
 
-/** Sends status and headers, returning the stream to write the body to. */
+/**
+ * Sends status and headers, returning the stream to write the body to. In Lambda the runtime's
+ * `HttpResponseStream` sends the prelude (status and headers) only from the stream's first `write()`;
+ * `end()` without one delivers 200 without headers (aws-lambda-nodejs-runtime-interface-client
+ * src/ResponseStream.js `_onBeforeFirstWrite`, its issue #97). An empty write sends the prelude now,
+ * so an answer without a body (a 204 preflight, a 202 for a notification) keeps its status and
+ * headers, and a streamed answer's head reaches the client before its first event.
+ */
 export function startResponse(stream: ResponseStream, metadata: HttpResponseMetadata): Writable {
   const aws = runtime();
-  if (aws) return aws.HttpResponseStream.from(stream, metadata);
+  if (aws) {
+    const out = aws.HttpResponseStream.from(stream, metadata);
+    out.write('');
+    return out;
+  }
   stream.writeHead?.(metadata.statusCode, metadata.headers);
   return stream;
 }
