@@ -17,7 +17,7 @@ export interface LoggedIn {
 
 /** `userBrowser`: log in with this browser (default: a new one), e.g. to reuse its IdP session later. */
 export async function connectAs(
-  system: LocalSystem, user: { username: string; password: string }, redirect = 'http://127.0.0.1:43123/callback', userBrowser = new Browser(),
+  system: Pick<LocalSystem, 'mcpUrl'>, user: { username: string; password: string }, redirect = 'http://127.0.0.1:43123/callback', userBrowser = new Browser(),
 ): Promise<LoggedIn> {
   const oauth = new InMemoryOAuthClient(redirect, `test client for ${user.username}`);
   const first = new StreamableHTTPClientTransport(new URL(system.mcpUrl), { authProvider: oauth });
