@@ -21,17 +21,27 @@ interface Variant {
   readonly example: string;
   readonly change?: (config: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
   readonly stage?: string;
-  readonly pathShape?: 'stage' | 'root';
+  /** The stack maps a custom domain: served at its root, not under the stage. */
+  readonly root?: boolean;
   readonly direct?: boolean;
+  readonly policyDeniesDemoTools?: boolean;
 }
 
 const VARIANTS: Variant[] = [
   { name: 'minimal example', example: 'examples/minimal.config.ts' },
-  { name: 'minimal example, STAGE=prod, at a custom domain root', example: 'examples/minimal.config.ts', stage: 'prod', pathShape: 'root' },
+  { name: 'minimal example, STAGE=prod', example: 'examples/minimal.config.ts', stage: 'prod' },
+  {
+    name: 'minimal example at a custom domain (base path mapping at the root)', example: 'examples/minimal.config.ts',
+    change: (c) => { c.facade = { ...c.facade, customDomain: { domainName: 'mcp.example.org', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789', hostedZoneId: 'Z0123456789ABCDEFGHIJ' } }; },
+    root: true,
+  },
+  // Its interceptor (the stack's zip, with the stack's TOOL_POLICY: default deny) hides and refuses
+  // the gateway stand-in's demo tools, which no rule of that policy names.
+  { name: 'gateway-targets example (its interceptor and tool policy)', example: 'examples/gateway-targets.config.ts', policyDeniesDemoTools: true },
   { name: 'minimal example, direct mode', example: 'examples/minimal.config.ts', change: (c) => { c.facade = { ...c.facade, mcpProxy: 'direct' }; }, direct: true },
 ];
 
-describe.each(VARIANTS)('the synthesized stack run locally: $name', ({ example, change, stage, pathShape, direct }) => {
+describe.each(VARIANTS)('the synthesized stack run locally: $name', ({ example, change, stage, root, direct, policyDeniesDemoTools }) => {
   let synth: Synthesized;
   let run: StackRun;
   const logs: string[] = [];
@@ -40,7 +50,7 @@ describe.each(VARIANTS)('the synthesized stack run locally: $name', ({ example, 
   beforeAll(async () => {
     synth = synthExample(example, change, { stage });
     run = await runStack({
-      stackDir: synth.dir, port: 0, publicHost: '127.0.0.1', pathShape,
+      stackDir: synth.dir, port: 0, publicHost: '127.0.0.1',
       onLog: (fn, line) => logs.push(`${fn} ${line}`),
       onGatewayResponse: (type, detail) => gatewayResponses.push({ type, detail }),
     });
@@ -51,12 +61,22 @@ describe.each(VARIANTS)('the synthesized stack run locally: $name', ({ example, 
   });
 
   test('the MCP SDK client logs in and calls tools through the stack\'s own functions', async () => {
+    const stageName = run.model.api.stageName;
+    expect(new URL(run.baseUrl).pathname).toBe(root ? '/' : `/${stageName}`);
     const { client, oauth } = await connectAs(run, DEMO);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toContain('demo___add');
-    expect(textOf(await client.callTool({ name: 'demo___add', arguments: { a: 2, b: 40 } }))).toBe('42');
-    const who = JSON.parse(textOf(await client.callTool({ name: 'demo___whoami', arguments: {} })));
-    expect(who).toMatchObject({ username: 'demo' });
+    if (policyDeniesDemoTools) {
+      expect(tools.map((t) => t.name).filter((n) => n.startsWith('demo___'))).toEqual([]);
+      const refused = await client.callTool({ name: 'demo___add', arguments: { a: 2, b: 40 } }).then((r) => r, (e: unknown) => e);
+      expect(refused instanceof Error ? refused.message : JSON.stringify(refused)).toMatch(/not allowed|denied|forbidden|not authorized/i);
+      const interceptor = [...run.functions.keys()].find((name) => name.endsWith('interceptor'))!;
+      expect(logs.some((line) => line.startsWith(`${interceptor} `))).toBe(true);
+    } else {
+      expect(tools.map((t) => t.name)).toContain('demo___add');
+      expect(textOf(await client.callTool({ name: 'demo___add', arguments: { a: 2, b: 40 } }))).toBe('42');
+      const who = JSON.parse(textOf(await client.callTool({ name: 'demo___whoami', arguments: {} })));
+      expect(who).toMatchObject({ username: 'demo' });
+    }
     // The issuer the client saw is the stack's own URL shape.
     expect(oauth.authorizationUrl!.toString().startsWith(`${run.baseUrl}/authorize?`)).toBe(true);
     await client.close();

@@ -102,6 +102,11 @@ export function localAttributes(json: TerraformJson, options: LocalAttributeOpti
         if (attr === 'id') return address;
         if (attr === 'http_method') return b.http_method;
         break;
+      case 'aws_api_gateway_domain_name':
+        if (attr === 'domain_name') return evaluate(b.domain_name);
+        if (attr === 'regional_domain_name') return `d-${id}.execute-api.${region}.amazonaws.com`;
+        if (attr === 'regional_zone_id') return 'Z1UJRXOUMOOFQ8';
+        break;
       case 'aws_api_gateway_stage':
         if (attr === 'stage_name') return b.stage_name;
         break;

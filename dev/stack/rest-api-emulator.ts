@@ -38,7 +38,7 @@ export interface RestApiEmulatorOptions {
   readonly lambdaOf: (arn: string) => LocalLambda | undefined;
   /** The Cognito authorizer of a method. */
   readonly authorizerOf: (authorizer: StackAuthorizer, scopes: readonly string[]) => LocalAuthorizer;
-  /** Maps an HTTP_PROXY integration URI (an AWS URL) to the stand-in serving it. */
+  /** Maps an AWS URL (an HTTP_PROXY integration URI, a URL in a gateway response) to the local one. */
   readonly mapUrl: (url: string) => string;
   /** Every answer API Gateway gives itself (tests, logs). */
   readonly onGatewayResponse?: (type: GatewayResponseType, detail: string) => void;
@@ -77,7 +77,7 @@ export function createRestApiListener(options: RestApiEmulatorOptions): (req: In
     const headers: Record<string, string> = { 'Content-Type': 'application/json', 'x-amzn-ErrorType': type === 'DEFAULT_5XX' ? 'InternalServerErrorException' : type };
     for (const [name, expression] of Object.entries({ ...general?.headers, ...specific?.headers })) {
       const value = evaluateMapping(expression, req);
-      if (value !== undefined) headers[name] = value;
+      if (value !== undefined) headers[name] = options.mapUrl(value);
     }
     if (res.headersSent) {
       res.destroy();

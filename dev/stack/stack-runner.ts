@@ -30,8 +30,9 @@ export interface StackRunOptions {
   /** Host name in the URLs: `localhost` (default) or `127.0.0.1`. */
   readonly publicHost?: string;
   /**
-   * `stage`: the execute-api shape, everything under `/<stage>` (default). `root`: a custom domain
-   * whose base path mapping puts the stage at the root.
+   * `stage`: the execute-api shape, everything under `/<stage>`. `root`: the stack's custom domain,
+   * under its base path mapping's path (the root when it has none). Default: `root` when the stack
+   * maps a custom domain, else `stage`.
    */
   readonly pathShape?: 'stage' | 'root';
   /** Values for the stack's input variables. */
@@ -118,7 +119,9 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
     }, options.port ?? 8787);
     servers.push(apiServer);
     const origin = `http://${host}:${portOf(apiServer)}`;
-    const basePath = (options.pathShape ?? 'stage') === 'stage' ? `/${api.stageName}` : '';
+    const domain = api.customDomains[0];
+    const shape = options.pathShape ?? (domain ? 'root' : 'stage');
+    const basePath = shape === 'stage' ? `/${api.stageName}` : domain?.basePath ? `/${domain.basePath}` : '';
     const baseUrl = `${origin}${basePath}`;
 
     let idp: LocalIdp | undefined;
@@ -137,6 +140,7 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
     const mappings: UrlMapping[] = [
       { from: `${executeApi}/${api.stageName}`, to: baseUrl },
       { from: executeApi, to: origin },
+      ...api.customDomains.map((d) => ({ from: `https://${d.domainName}${d.basePath ? `/${d.basePath}` : ''}`, to: baseUrl })),
     ];
     for (const g of model.gateways) mappings.push({ from: g.url, to: `http://127.0.0.1:${portOf(gatewayServer)}/mcp` });
     const mapUrl = (value: string) => mapUrls(value, mappings);

@@ -72,6 +72,8 @@ export interface StackApi {
   readonly permissions: readonly StackPermission[];
   /** Requests larger than this fail with 413 (API Gateway's payload limit). */
   readonly maxPayloadBytes: number;
+  /** Custom domains mapped to the stage (aws_api_gateway_base_path_mapping): the API is also at `https://<domain>/<basePath>`. */
+  readonly customDomains: readonly { readonly domainName: string; readonly basePath: string }[];
 }
 
 export interface StackUserPoolClient {
@@ -283,6 +285,10 @@ export function readStack(dir: string, options: { variables?: Record<string, unk
       gatewayResponses,
       permissions,
       maxPayloadBytes: MAX_PAYLOAD_BYTES,
+      customDomains: entries(json, 'aws_api_gateway_base_path_mapping').map(([, b]) => ({
+        domainName: evaluate(b.domain_name) as string,
+        basePath: b.base_path ? String(evaluate(b.base_path)) : '',
+      })),
     },
     userPools,
     userPoolClients,
