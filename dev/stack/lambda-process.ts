@@ -64,11 +64,17 @@ export class LocalLambda {
   private taskRoot?: string;
   private nextId = 1;
   private closed = false;
+  private everStarted = false;
 
   constructor(private readonly options: LocalLambdaOptions) {}
 
   get functionName(): string {
     return this.options.fn.functionName;
+  }
+
+  /** True once an execution environment was started (the function was invoked). */
+  get started(): boolean {
+    return this.everStarted;
   }
 
   /** Invokes a function whose result is returned (RequestResponse). */
@@ -158,6 +164,7 @@ export class LocalLambda {
       });
     });
     const environment: Environment = { child, ready, busy: false, listeners };
+    this.everStarted = true;
     this.all.add(environment);
     return environment;
   }
