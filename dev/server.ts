@@ -3,15 +3,26 @@
  * machine (with the gateway stand-in: a third-party service and an AgentCore Identity stand-in for
  * the OAuth-protected target `github`, docs/three-legged-local.md). Set PORT, BASE_PATH, or real
  * IdP/gateway variables (README) to change what runs.
+ * `npm run dev -- --stack [dir]` (`npm run dev:stack`): a synthesized stack from its own artifacts
+ * instead (dev/stack/serve.ts, docs/development.md).
  */
 import { ConfigError } from '../functions/lib/config';
 import { DEMO_USERS } from './idp';
 import { startLocalSystem } from './system';
+import { serveStack, stackDirFromArgs, stopStack } from './stack/serve';
 import { THIRD_PARTY_USERS } from './third-party';
 
 async function main(): Promise<void> {
   const rawPort = process.env.PORT ?? '8787';
   if (!/^\d+$/.test(rawPort) || Number(rawPort) > 65535) throw new ConfigError('PORT', `must be a port number, got ${JSON.stringify(rawPort)}`);
+  const stackArgs = stackDirFromArgs(process.argv.slice(2));
+  if (stackArgs.stack) {
+    const run = await serveStack({ stackDir: stackArgs.dir, port: Number(rawPort) });
+    const stopRun = () => { void stopStack(run).then(() => process.exit(0)); };
+    process.on('SIGINT', stopRun);
+    process.on('SIGTERM', stopRun);
+    return;
+  }
   const system = await startLocalSystem({ port: Number(rawPort) });
   const lines = [
     '',
