@@ -42,6 +42,16 @@ export interface GatewayStandInOptions {
   readonly toolsPageSize?: number;
   /** An OAuth-protected target (authorization-code grant through AgentCore Identity). */
   readonly oauthTarget?: OAuthTargetOptions;
+  /** Further tools, e.g. a synthesized stack's Lambda targets (dev/stack/gateway-targets.ts). */
+  readonly tools?: readonly StandInTool[];
+}
+
+/** A tool the stand-in serves besides its demo tools: `<target>___<tool>`, as the gateway names them. */
+export interface StandInTool {
+  readonly name: string;
+  readonly description?: string;
+  readonly inputSchema: z.ZodRawShape;
+  call(args: Record<string, unknown>): Promise<{ content: Array<{ type: 'text'; text: string }>; isError?: boolean }>;
 }
 
 export interface GatewayStandIn {
@@ -58,7 +68,7 @@ interface DemoState {
   served: number;
 }
 
-function buildServer(state: DemoState, oauthTarget: OAuthTargetOptions | undefined): McpServer {
+function buildServer(state: DemoState, oauthTarget: OAuthTargetOptions | undefined, tools: readonly StandInTool[] = []): McpServer {
   const server = new McpServer({ name: 'agentcore-gateway-stand-in', version: '1.0.0' });
   server.registerTool('demo___echo', {
     description: 'Echoes the message back.',
@@ -90,6 +100,9 @@ function buildServer(state: DemoState, oauthTarget: OAuthTargetOptions | undefin
     return { content: [{ type: 'text', text: `reset: ${forgotten} demo tool calls forgotten` }] };
   });
   if (oauthTarget) registerOAuthTarget(server, oauthTarget);
+  for (const tool of tools) {
+    server.registerTool(tool.name, { description: tool.description, inputSchema: tool.inputSchema }, async (args: Record<string, unknown>) => tool.call(args));
+  }
   return server;
 }
 
@@ -243,7 +256,7 @@ export async function createGatewayStandIn(options: GatewayStandInOptions): Prom
       if (next && 'body' in next) body = next.body;
     }
 
-    const server = buildServer(state, options.oauthTarget);
+    const server = buildServer(state, options.oauthTarget, options.tools);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => { void transport.close(); void server.close(); });
     await server.connect(transport);

@@ -68,8 +68,8 @@ const VARIANTS: Variant[] = [
     change: (c) => { c.facade = { ...c.facade, customDomain: { domainName: 'mcp.example.org', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789', hostedZoneId: 'Z0123456789ABCDEFGHIJ' } }; },
     root: true,
   },
-  // Its interceptor (the stack's zip, with the stack's TOOL_POLICY: default deny) hides and refuses
-  // the gateway stand-in's demo tools, which no rule of that policy names.
+  // Its interceptor (the stack's zip, with the stack's TOOL_POLICY: default deny) lets clock___* through
+  // and hides and refuses the gateway stand-in's demo tools, which no rule of that policy names.
   { name: 'gateway-targets example (its interceptor and tool policy)', example: 'examples/gateway-targets.config.ts', policyDeniesDemoTools: true, checkEnvironment: true },
   { name: 'minimal example, direct mode', example: 'examples/minimal.config.ts', change: (c) => { c.facade = { ...c.facade, mcpProxy: 'direct' }; }, direct: true },
 ];
@@ -98,6 +98,11 @@ describe.each(VARIANTS)('the synthesized stack run locally: $name', ({ example, 
     expect(new URL(run.baseUrl).pathname).toBe(root ? '/' : `/${stageName}`);
     const { client, oauth } = await connectAs(run, DEMO);
     const { tools } = await client.listTools();
+    // The stack's Lambda target, run from its own zip behind the gateway stand-in.
+    expect(tools.map((t) => t.name)).toContain('clock___now');
+    const now = JSON.parse(textOf(await client.callTool({ name: 'clock___now', arguments: { timeZone: 'Europe/Berlin' } })));
+    expect(now).toMatchObject({ timeZone: 'Europe/Berlin' });
+    expect(Date.parse(now.iso)).not.toBeNaN();
     if (policyDeniesDemoTools) {
       expect(tools.map((t) => t.name).filter((n) => n.startsWith('demo___'))).toEqual([]);
       const refused = await client.callTool({ name: 'demo___add', arguments: { a: 2, b: 40 } }).then((r) => r, (e: unknown) => e);

@@ -77,9 +77,9 @@ export class LocalLambda {
     return this.everStarted;
   }
 
-  /** Invokes a function whose result is returned (RequestResponse). */
-  async invoke(event: unknown): Promise<InvokeOutcome> {
-    return this.run(event, undefined);
+  /** Invokes a function whose result is returned (RequestResponse); `clientContext` as the Invoke API's ClientContext. */
+  async invoke(event: unknown, options: { clientContext?: unknown } = {}): Promise<InvokeOutcome> {
+    return this.run(event, undefined, options.clientContext);
   }
 
   /** Invokes a streaming function (InvokeWithResponseStream): its bytes go to `sink` as they come. */
@@ -179,7 +179,7 @@ export class LocalLambda {
     await exited;
   }
 
-  private async run(event: unknown, sink: ResponseSink | undefined): Promise<InvokeOutcome> {
+  private async run(event: unknown, sink: ResponseSink | undefined, clientContext?: unknown): Promise<InvokeOutcome> {
     if (this.closed) return { kind: 'crash', message: 'the function was stopped' };
     const env = this.idle.pop() ?? this.start();
     env.busy = true;
@@ -217,7 +217,7 @@ export class LocalLambda {
           default: return;
         }
       });
-      const invoke: ParentMessage = { type: 'invoke', id, event, deadline, requestId: randomUUID(), functionArn: this.options.fn.arn };
+      const invoke: ParentMessage = { type: 'invoke', id, event, deadline, requestId: randomUUID(), functionArn: this.options.fn.arn, clientContext };
       env.child.send(invoke);
     });
     env.listeners.delete(id);

@@ -1,7 +1,7 @@
 /** The messages between a local Lambda execution environment (lambda-child.ts) and its parent (lambda-process.ts). */
 
 export type ParentMessage =
-  | { readonly type: 'invoke'; readonly id: number; readonly event: unknown; readonly deadline: number; readonly requestId: string; readonly functionArn: string }
+  | { readonly type: 'invoke'; readonly id: number; readonly event: unknown; readonly deadline: number; readonly requestId: string; readonly functionArn: string; readonly clientContext?: unknown }
   | { readonly type: 'env-reads' };
 
 export type ChildMessage =

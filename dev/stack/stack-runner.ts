@@ -3,7 +3,8 @@
  * timeouts and streaming mode (lambda-process.ts), behind an API Gateway REST emulation built from
  * its Terraform (rest-api-emulator.ts), with local stand-ins for what the Terraform points at: the
  * Cognito user pool (dev/idp.ts, configured from the pool's app clients), the AgentCore gateway
- * (dev/gateway.ts, with the stack's interceptor function when it has one) and Secrets Manager
+ * (dev/gateway.ts, with the stack's interceptor function when it has one, and its Lambda targets'
+ * tools running the targets' zips) and Secrets Manager
  * (secrets-manager.ts, holding the values the stack writes). Every `${…}` of the Terraform is
  * evaluated (local-attributes.ts) and every AWS URL in it mapped to its stand-in (local-endpoints.ts).
  */
@@ -16,6 +17,7 @@ import type { InterceptorHandler } from '../../functions/interceptor';
 import { createLocalAuthorizer, type LocalAuthorizer } from '../direct-mcp';
 import { createGatewayStandIn, type GatewayStandIn } from '../gateway';
 import { createLocalIdp, DEMO_USERS, type LocalIdp } from '../idp';
+import { lambdaTargetTools } from './gateway-targets';
 import { LocalLambda } from './lambda-process';
 import { mapUrls, unmappedAwsUrls, type UrlMapping } from './local-endpoints';
 import { createRestApiListener, type GatewayResponseType } from './rest-api-emulator';
@@ -217,6 +219,7 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
         discoveryUrl: mapUrl(stackGateway.discoveryUrl ?? `${pool.issuer}/.well-known/openid-configuration`),
         allowedClients: stackGateway.allowedClients,
         interceptor,
+        tools: lambdaTargetTools(stackGateway, (arn) => byArn.get(arn)),
       });
     }
 

@@ -92,7 +92,24 @@ export interface StackSecret {
   readonly value?: string;
 }
 
+/** One property of a tool's input schema (the gateway target's `input_schema.property`). */
+export interface StackToolProperty {
+  readonly name: string;
+  readonly type: string;
+  readonly description?: string;
+  readonly required: boolean;
+}
+
+/** A Lambda target of the gateway whose tool schema is inline. */
+export interface StackLambdaTarget {
+  readonly targetName: string;
+  readonly lambdaArn: string;
+  readonly tools: readonly { readonly name: string; readonly description?: string; readonly properties: readonly StackToolProperty[] }[];
+}
+
 export interface StackGateway {
+  readonly gatewayId: string;
+  readonly lambdaTargets: readonly StackLambdaTarget[];
   readonly url: string;
   readonly discoveryUrl?: string;
   readonly allowedClients: readonly string[];
@@ -264,7 +281,28 @@ export function readStack(dir: string, options: { variables?: Record<string, unk
     const jwt = b.authorizer_configuration?.[0]?.custom_jwt_authorizer?.[0];
     const interceptor = b.interceptor_configuration?.[0];
     const interceptorArn = interceptor ? (evaluate(interceptor.interceptor?.[0]?.lambda?.[0]?.arn) as string | undefined) : undefined;
+    const gatewayId = resolve(['aws_bedrockagentcore_gateway', name, 'gateway_id']) as string;
+    const lambdaTargets: StackLambdaTarget[] = entries(json, 'aws_bedrockagentcore_gateway_target')
+      .filter(([, t]) => evaluate(t.gateway_identifier) === gatewayId)
+      .flatMap(([, t]) => {
+        const lambda = t.target_configuration?.[0]?.mcp?.[0]?.lambda?.[0];
+        const inline = lambda?.tool_schema?.[0]?.inline_payload as Body[] | undefined;
+        if (!lambda || !inline) return [];
+        return [{
+          targetName: evaluate(t.name) as string,
+          lambdaArn: evaluate(lambda.lambda_arn) as string,
+          tools: inline.map((tool) => ({
+            name: evaluate(tool.name) as string,
+            description: tool.description === undefined ? undefined : (evaluate(tool.description) as string),
+            properties: ((tool.input_schema?.[0]?.property ?? []) as Body[]).map((p) => ({
+              name: p.name, type: p.type, description: p.description, required: p.required === true,
+            })),
+          })),
+        }];
+      });
     return {
+      gatewayId,
+      lambdaTargets,
       url: resolve(['aws_bedrockagentcore_gateway', name, 'gateway_url']) as string,
       discoveryUrl: jwt ? evaluate(jwt.discovery_url) : undefined,
       allowedClients: jwt ? evaluate(jwt.allowed_clients ?? []) : [],
