@@ -115,6 +115,14 @@ describe.each(VARIANTS)('the synthesized stack run locally: $name', ({ example, 
       const who = JSON.parse(textOf(await client.callTool({ name: 'demo___whoami', arguments: {} })));
       expect(who).toMatchObject({ username: 'demo' });
     }
+    if (!direct) {
+      // The gateway refuses the access token from now on: the SDK refreshes through the stack's
+      // token function (mcp-proxy relays the gateway's challenge) and the call succeeds again.
+      const before = oauth.tokens()!.access_token;
+      run.gateway!.rejectTokensSeenSoFar();
+      expect(JSON.parse(textOf(await client.callTool({ name: 'clock___now', arguments: {} })))).toMatchObject({ timeZone: 'UTC' });
+      expect(oauth.tokens()!.access_token).not.toBe(before);
+    }
     // The issuer the client saw is the stack's own URL shape.
     expect(oauth.authorizationUrl!.toString().startsWith(`${run.baseUrl}/authorize?`)).toBe(true);
     await client.close();
