@@ -4,6 +4,7 @@
  * REST API emulated from its Terraform. The real MCP SDK client registers, logs in at the Cognito
  * stand-in, gets tokens and calls tools, for each variant the issue names.
  */
+import { UrlElicitationRequiredError } from '@modelcontextprotocol/sdk/types.js';
 import { connectAs } from '../helpers/login';
 import { synthExample, type Synthesized } from '../synth/helpers';
 import { runStack, type StackRun } from '../../dev/stack/stack-runner';
@@ -58,6 +59,8 @@ interface Variant {
   readonly policyDeniesDemoTools?: boolean;
   /** Run the environment check (the variants together cover every function). */
   readonly checkEnvironment?: boolean;
+  /** The stack has a 3-legged target named `github`. */
+  readonly threeLegged?: boolean;
 }
 
 const VARIANTS: Variant[] = [
@@ -70,11 +73,11 @@ const VARIANTS: Variant[] = [
   },
   // Its interceptor (the stack's zip, with the stack's TOOL_POLICY: default deny) lets clock___* through
   // and hides and refuses the gateway stand-in's demo tools, which no rule of that policy names.
-  { name: 'gateway-targets example (its interceptor and tool policy)', example: 'examples/gateway-targets.config.ts', policyDeniesDemoTools: true, checkEnvironment: true },
+  { name: 'gateway-targets example (its interceptor and tool policy)', example: 'examples/gateway-targets.config.ts', policyDeniesDemoTools: true, checkEnvironment: true, threeLegged: true },
   { name: 'minimal example, direct mode', example: 'examples/minimal.config.ts', change: (c) => { c.facade = { ...c.facade, mcpProxy: 'direct' }; }, direct: true },
 ];
 
-describe.each(VARIANTS)('the synthesized stack run locally: $name', ({ example, change, stage, root, direct, policyDeniesDemoTools, checkEnvironment }) => {
+describe.each(VARIANTS)('the synthesized stack run locally: $name', ({ example, change, stage, root, direct, policyDeniesDemoTools, checkEnvironment, threeLegged }) => {
   let synth: Synthesized;
   let run: StackRun;
   const logs: string[] = [];
@@ -169,5 +172,25 @@ describe.each(VARIANTS)('the synthesized stack run locally: $name', ({ example, 
   (checkEnvironment ? test.failing : test.skip)('every variable a function reads is set by the Terraform', async () => {
     await exerciseEveryRoute(run);
     expect(await unsetReads(run)).toEqual({});
+  }, 60_000);
+
+  (threeLegged ? test : test.skip)('3-legged target: consent at the third party, back through the stack\'s return route, then the call succeeds', async () => {
+    const demo = await connectAs(run, DEMO);
+    const error = await demo.client.callTool({ name: 'github___whoami', arguments: {} }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(UrlElicitationRequiredError);
+    const url = (error as UrlElicitationRequiredError).elicitations[0]!.url;
+    expect(url.startsWith(`${run.identity!.endpoint}/identities/oauth2/authorize?`)).toBe(true);
+    const result = await demo.userBrowser.browse(url, { login: { username: 'octocat', password: 'octocat-password' }, consent: 'allow' });
+    // The stack's oauth-return function: re-authentication at the Cognito stand-in with the stack's
+    // public return client, then CompleteResourceTokenAuth with the AWS SDK at the Identity stand-in.
+    const back = result.hops.findIndex((h) => h.url.startsWith(`${run.baseUrl}/oauth/return?ref=`));
+    expect(back).toBeGreaterThanOrEqual(0);
+    const returnClient = run.model.userPoolClients.find((c) => c.clientSecret === undefined)!;
+    expect(new URL(result.hops[back]!.location!).searchParams.get('client_id')).toBe(returnClient.id);
+    expect(result.finalPage?.status).toBe(200);
+    expect(result.finalPage?.body).toContain('Account connected');
+    const who = JSON.parse(textOf(await demo.client.callTool({ name: 'github___whoami', arguments: {} })));
+    expect(who).toMatchObject({ user: 'demo', github: { login: 'octocat' } });
+    await demo.client.close();
   }, 60_000);
 });

@@ -140,6 +140,14 @@ export function localAttributes(json: TerraformJson, options: LocalAttributeOpti
           gateway_url: `https://${gatewayId}.gateway.bedrock-agentcore.${region}.amazonaws.com/mcp`,
         } as Record<string, string>)[attr];
       }
+      case 'aws_bedrockagentcore_oauth2_credential_provider':
+      case 'aws_bedrockagentcore_api_key_credential_provider': {
+        const providerName = String(evaluate(b.name));
+        const kind = type.includes('oauth2') ? 'oauth2credentialprovider' : 'apikeycredentialprovider';
+        if (attr === 'credential_provider_arn') return `arn:aws:bedrock-agentcore:${region}:${LOCAL_ACCOUNT}:token-vault/default/${kind}/${providerName}`;
+        if (attr === 'name') return providerName;
+        break;
+      }
       case 'aws_iam_role':
         if (attr === 'arn') return `arn:aws:iam::${LOCAL_ACCOUNT}:role/${b.name ?? id}`;
         if (attr === 'name' || attr === 'id') return b.name ?? id;

@@ -8,6 +8,7 @@
  * (secrets-manager.ts, holding the values the stack writes). Every `${…}` of the Terraform is
  * evaluated (local-attributes.ts) and every AWS URL in it mapped to its stand-in (local-endpoints.ts).
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +18,8 @@ import type { InterceptorHandler } from '../../functions/interceptor';
 import { createLocalAuthorizer, type LocalAuthorizer } from '../direct-mcp';
 import { createGatewayStandIn, type GatewayStandIn } from '../gateway';
 import { createLocalIdp, DEMO_USERS, type LocalIdp } from '../idp';
+import { createIdentityStandIn, type IdentityStandIn } from '../identity';
+import { createThirdPartyService, THIRD_PARTY_SCOPE, thirdPartyEndpoints, type ThirdPartyService } from '../third-party';
 import { lambdaTargetTools } from './gateway-targets';
 import { LocalLambda } from './lambda-process';
 import { mapUrls, unmappedAwsUrls, type UrlMapping } from './local-endpoints';
@@ -51,6 +54,9 @@ export interface StackRun {
   readonly mcpUrl: string;
   readonly idp: LocalIdp;
   readonly gateway?: GatewayStandIn;
+  /** With a 3-legged target: the AgentCore Identity stand-in and the third party (GitHub-like) behind it. */
+  readonly identity?: IdentityStandIn;
+  readonly thirdParty?: ThirdPartyService;
   readonly secretsManager: LocalSecretsManager;
   /** The local functions by function name. */
   readonly functions: ReadonlyMap<string, LocalLambda>;
@@ -84,6 +90,11 @@ async function listen(listener: (req: IncomingMessage, res: ServerResponse) => v
 }
 
 const portOf = (server: Server) => (server.address() as AddressInfo).port;
+
+/** A client secret for the third party's OAuth app (the credential provider's, written only to the stand-ins). */
+function alphanumericSecret(): string {
+  return randomBytes(24).toString('base64url');
+}
 
 async function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
@@ -187,6 +198,32 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
     }
     if (problems.length) throw new StackRunError(`the local run cannot serve every URL the stack sets:\n  ${problems.join('\n  ')}`);
 
+    // A 3-legged target: AgentCore Identity (the return route's SDK client reaches it through
+    // AWS_ENDPOINT_URL_BEDROCK_AGENTCORE) and a GitHub-like third party with its own scope.
+    const threeLegged = model.gateways[0]?.threeLeggedTargets[0];
+    let identity: IdentityStandIn | undefined;
+    let thirdParty: ThirdPartyService | undefined;
+    if (threeLegged) {
+      const identityServer = await listen((req, res) => identity!.listener(req, res), 0);
+      const thirdPartyServer = await listen((req, res) => thirdParty!.listener(req, res), 0);
+      servers.push(identityServer, thirdPartyServer);
+      const thirdPartyIssuer = `http://127.0.0.1:${portOf(thirdPartyServer)}`;
+      const thirdPartySecret = alphanumericSecret();
+      identity = createIdentityStandIn({
+        url: `http://127.0.0.1:${portOf(identityServer)}`,
+        region,
+        provider: {
+          name: threeLegged.providerName, clientId: threeLegged.clientId, clientSecret: thirdPartySecret,
+          authorizationEndpoint: thirdPartyEndpoints(thirdPartyIssuer).authorization, tokenEndpoint: thirdPartyEndpoints(thirdPartyIssuer).token,
+          scopes: [THIRD_PARTY_SCOPE],
+        },
+        allowedReturnUrls: [mapUrl(threeLegged.defaultReturnUrl)],
+      });
+      thirdParty = await createThirdPartyService({
+        issuer: thirdPartyIssuer, clientId: threeLegged.clientId, clientSecret: thirdPartySecret, redirectUri: identity.callbackUrl,
+      });
+    }
+
     const platformEnvironment = {
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
@@ -195,6 +232,7 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
       AWS_SECRET_ACCESS_KEY: 'local-stack-run-secret-access-key',
       AWS_SESSION_TOKEN: 'local-stack-run-session-token',
       AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${portOf(secretsServer)}`,
+      ...(identity ? { AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: identity.endpoint } : {}),
     };
     for (const fn of model.functions) {
       functions.set(fn.functionName, new LocalLambda({
@@ -220,6 +258,9 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
         allowedClients: stackGateway.allowedClients,
         interceptor,
         tools: lambdaTargetTools(stackGateway, (arn) => byArn.get(arn)),
+        ...(identity && thirdParty && threeLegged
+          ? { oauthTarget: { identity, defaultReturnUrl: mapUrl(threeLegged.defaultReturnUrl), apiUrl: thirdParty.endpoints.api } }
+          : {}),
       });
     }
 
@@ -245,7 +286,7 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
     });
 
     return {
-      model, baseUrl, mcpUrl: `${baseUrl}/mcp`, idp, gateway, secretsManager, functions, environments,
+      model, baseUrl, mcpUrl: `${baseUrl}/mcp`, idp, gateway, identity, thirdParty, secretsManager, functions, environments,
       close: stop,
     };
   } catch (error) {

@@ -107,8 +107,17 @@ export interface StackLambdaTarget {
   readonly tools: readonly { readonly name: string; readonly description?: string; readonly properties: readonly StackToolProperty[] }[];
 }
 
+/** A target whose credentials are each user's own (OAuth authorization code through AgentCore Identity). */
+export interface StackThreeLeggedTarget {
+  readonly targetName: string;
+  readonly defaultReturnUrl: string;
+  readonly providerName: string;
+  readonly clientId: string;
+}
+
 export interface StackGateway {
   readonly gatewayId: string;
+  readonly threeLeggedTargets: readonly StackThreeLeggedTarget[];
   readonly lambdaTargets: readonly StackLambdaTarget[];
   readonly url: string;
   readonly discoveryUrl?: string;
@@ -300,8 +309,26 @@ export function readStack(dir: string, options: { variables?: Record<string, unk
           })),
         }];
       });
+    const providers = entries(json, 'aws_bedrockagentcore_oauth2_credential_provider').map(([pname, p]) => {
+      const vendorConfig = Object.values((p.oauth2_provider_config?.[0] ?? {}) as Record<string, Body[]>)[0]?.[0] ?? {};
+      return {
+        arn: resolve(['aws_bedrockagentcore_oauth2_credential_provider', pname, 'credential_provider_arn']) as string,
+        name: evaluate(p.name) as string,
+        clientId: String(evaluate(vendorConfig.client_id_wo ?? vendorConfig.client_id ?? '')),
+      };
+    });
+    const threeLeggedTargets: StackThreeLeggedTarget[] = entries(json, 'aws_bedrockagentcore_gateway_target')
+      .filter(([, t]) => evaluate(t.gateway_identifier) === gatewayId)
+      .flatMap(([, t]) => {
+        const oauth = t.credential_provider_configuration?.[0]?.oauth?.[0];
+        if (!oauth || oauth.grant_type !== 'AUTHORIZATION_CODE') return [];
+        const provider = providers.find((p) => p.arn === evaluate(oauth.provider_arn));
+        if (!provider) return [];
+        return [{ targetName: evaluate(t.name) as string, defaultReturnUrl: evaluate(oauth.default_return_url) as string, providerName: provider.name, clientId: provider.clientId }];
+      });
     return {
       gatewayId,
+      threeLeggedTargets,
       lambdaTargets,
       url: resolve(['aws_bedrockagentcore_gateway', name, 'gateway_url']) as string,
       discoveryUrl: jwt ? evaluate(jwt.discovery_url) : undefined,
