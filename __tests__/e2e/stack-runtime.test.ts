@@ -26,6 +26,12 @@ exports.streamEmpty = awslambda.streamifyResponse(async (event, stream) => {
 exports.streamEndBody = awslambda.streamifyResponse(async (event, stream) => {
   awslambda.HttpResponseStream.from(stream, { statusCode: 404, headers: { 'x-prelude': 'yes' } }).end('Not Found');
 });
+exports.streamHold = awslambda.streamifyResponse(async (event, stream) => {
+  const out = awslambda.HttpResponseStream.from(stream, { statusCode: 200, headers: { 'content-type': 'text/event-stream' } });
+  out.write('data: first\\n\\n');
+  await new Promise((resolve) => out.on('close', resolve));
+  require('node:fs').writeFileSync(process.env.CLOSED_MARK, 'closed');
+});
 exports.streamWritten = awslambda.streamifyResponse(async (event, stream) => {
   const out = awslambda.HttpResponseStream.from(stream, { statusCode: 201, headers: { 'x-prelude': 'yes' } });
   out.write('hello ');
@@ -45,6 +51,7 @@ const ROUTES: Array<{ path: string; handler: string; streaming?: boolean; permis
   { path: 'stream-empty', handler: 'streamEmpty', streaming: true },
   { path: 'stream-end-body', handler: 'streamEndBody', streaming: true },
   { path: 'stream-written', handler: 'streamWritten', streaming: true },
+  { path: 'stream-hold', handler: 'streamHold', streaming: true },
 ];
 
 /** A stack directory as the synth writes one: cdk.tf.json and the zip it names under assets/. */
@@ -79,7 +86,7 @@ function writeStack(root: string): string {
     resource.aws_lambda_function![id] = {
       function_name: `tiny-${route.path}`, handler: `index.${route.handler}`, runtime: 'nodejs22.x', timeout: route.timeout ?? 10,
       filename: '${path.module}/assets/code/fn.zip', role: 'arn:aws:iam::000000000000:role/tiny',
-      environment: { variables: { GREETING: `hello from ${route.path}`, ISSUER: 'https://${aws_cognito_user_pool.pool.endpoint}' } },
+      environment: { variables: { GREETING: `hello from ${route.path}`, ISSUER: 'https://${aws_cognito_user_pool.pool.endpoint}', CLOSED_MARK: '${path.module}/closed-mark' } },
     };
     resource.aws_api_gateway_resource![id] = { rest_api_id: `\${${API}.id}`, parent_id: `\${${API}.root_resource_id}`, path_part: route.path };
     resource.aws_api_gateway_method![id] = {
@@ -185,5 +192,18 @@ describe('response streaming as the Node.js runtime does it', () => {
     expect(res.status).toBe(201);
     expect(res.headers.get('x-prelude')).toBe('yes');
     expect(await res.text()).toBe('hello world');
+  });
+
+  test('the client going away closes the function\'s response stream (the handler is not left writing to nobody)', async () => {
+    const mark = path.join(run.model.dir, 'closed-mark');
+    const abort = new AbortController();
+    const res = await fetch(`${run.baseUrl}/stream-hold`, { signal: abort.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: first\n\n');
+    abort.abort();
+    // Waits (bounded) for the handler to see its stream close; it writes the mark then.
+    for (let i = 0; i < 200 && !fs.existsSync(mark); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(fs.readFileSync(mark, 'utf8')).toBe('closed');
   });
 });

@@ -69,9 +69,14 @@ async function main(): Promise<void> {
   const streaming = isStreamingHandler(handler);
   send({ type: 'ready', streaming });
 
+  const streams = new Map<number, LambdaResponseStream>();
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'env-reads') {
       send({ type: 'env-reads', names: [...reads].sort() });
+      return;
+    }
+    if (message.type === 'client-gone') {
+      streams.get(message.id)?.destroy();
       return;
     }
     const { id, event, deadline, requestId } = message;
@@ -94,14 +99,17 @@ async function main(): Promise<void> {
         end: () => send({ type: 'stream-end', id }),
         fail: (reason) => send({ type: 'stream-fail', id, reason }),
       });
+      streams.set(id, stream);
       // Runtime.js handleOnceStreaming: a handler that returns before ending its stream fails.
       Promise.resolve()
         .then(() => handler(event, stream, context))
         .then(() => {
           if (!stream.writableFinished) send({ type: 'stream-fail', id, reason: 'Response stream is not finished.' });
+          streams.delete(id);
           send({ type: 'done', id });
         }, (error: unknown) => {
           send({ type: 'stream-fail', id, reason: errorOf(error).errorMessage });
+          streams.delete(id);
           send({ type: 'done', id });
         });
       return;

@@ -42,15 +42,6 @@ export interface LocalLambdaOptions {
   readonly onLog?: (functionName: string, line: string) => void;
 }
 
-/** Variables the Lambda runtime itself defines for every function. */
-export const RUNTIME_VARIABLES: readonly string[] = [
-  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME',
-  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME',
-  'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API',
-  'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR', 'AWS_LAMBDA_LOG_FORMAT', 'AWS_LAMBDA_LOG_LEVEL', 'NODE_PATH', 'TZ', 'LANG', 'PATH',
-  'LD_LIBRARY_PATH',
-];
-
 interface Environment {
   readonly child: ChildProcess;
   readonly ready: Promise<{ ok: true; streaming: boolean } | { ok: false; message: string }>;
@@ -82,9 +73,12 @@ export class LocalLambda {
     return this.run(event, undefined, options.clientContext);
   }
 
-  /** Invokes a streaming function (InvokeWithResponseStream): its bytes go to `sink` as they come. */
-  async invokeStreaming(event: unknown, sink: ResponseSink): Promise<InvokeOutcome> {
-    return this.run(event, sink);
+  /**
+   * Invokes a streaming function (InvokeWithResponseStream): its bytes go to `sink` as they come.
+   * `clientGone` resolves when the caller's client disconnects: the function's response stream closes.
+   */
+  async invokeStreaming(event: unknown, sink: ResponseSink, clientGone?: Promise<void>): Promise<InvokeOutcome> {
+    return this.run(event, sink, undefined, clientGone);
   }
 
   /** Every variable name read by the code in any environment started so far. */
@@ -179,7 +173,7 @@ export class LocalLambda {
     await exited;
   }
 
-  private async run(event: unknown, sink: ResponseSink | undefined, clientContext?: unknown): Promise<InvokeOutcome> {
+  private async run(event: unknown, sink: ResponseSink | undefined, clientContext?: unknown, clientGone?: Promise<void>): Promise<InvokeOutcome> {
     if (this.closed) return { kind: 'crash', message: 'the function was stopped' };
     const env = this.idle.pop() ?? this.start();
     env.busy = true;
@@ -219,6 +213,9 @@ export class LocalLambda {
       });
       const invoke: ParentMessage = { type: 'invoke', id, event, deadline, requestId: randomUUID(), functionArn: this.options.fn.arn, clientContext };
       env.child.send(invoke);
+      void clientGone?.then(() => {
+        if (env.listeners.has(id) && env.child.connected) env.child.send({ type: 'client-gone', id } satisfies ParentMessage);
+      });
     });
     env.listeners.delete(id);
     if (outcome.kind === 'timeout' || outcome.kind === 'crash') {

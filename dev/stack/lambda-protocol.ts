@@ -2,7 +2,9 @@
 
 export type ParentMessage =
   | { readonly type: 'invoke'; readonly id: number; readonly event: unknown; readonly deadline: number; readonly requestId: string; readonly functionArn: string; readonly clientContext?: unknown }
-  | { readonly type: 'env-reads' };
+  | { readonly type: 'env-reads' }
+  /** The client of a streamed response went away: the response stream closes. */
+  | { readonly type: 'client-gone'; readonly id: number };
 
 export type ChildMessage =
   | { readonly type: 'ready'; readonly streaming: boolean }

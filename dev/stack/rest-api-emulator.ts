@@ -144,7 +144,8 @@ export function createRestApiListener(options: RestApiEmulatorOptions): (req: In
         gatewayResponse(req, res, 'INTEGRATION_TIMEOUT');
       }
     }, timeoutMs);
-    const outcome = await fn.invokeStreaming(event, decoder);
+    const clientGone = new Promise<void>((resolve) => res.once('close', () => { if (!res.writableFinished) resolve(); }));
+    const outcome = await fn.invokeStreaming(event, decoder, clientGone);
     clearTimeout(timer);
     if (!res.writableEnded && !res.destroyed) {
       if (!headSent) gatewayResponse(req, res, 'DEFAULT_5XX', `${fn.functionName}: ${describe(outcome)}`);
