@@ -45,7 +45,7 @@ export interface RestApiEmulatorOptions {
 }
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1): each hop sets its own. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 
 /** Methods of the API without an integration (API Gateway refuses to deploy those). */
 export function methodsWithoutIntegration(api: StackApi): string[] {
@@ -74,7 +74,7 @@ export function createRestApiListener(options: RestApiEmulatorOptions): (req: In
     const general = api.gatewayResponses.find((r) => r.responseType === group);
     const status = specific?.statusCode ?? fallback.status;
     const template = specific?.templates['application/json'] ?? general?.templates['application/json'] ?? '{"message":$context.error.messageString}';
-    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'x-amzn-ErrorType': type === 'DEFAULT_5XX' ? 'InternalServerErrorException' : type };
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     for (const [name, expression] of Object.entries({ ...general?.headers, ...specific?.headers })) {
       const value = evaluateMapping(expression, req);
       if (value !== undefined) headers[name] = options.mapUrl(value);
@@ -128,7 +128,7 @@ export function createRestApiListener(options: RestApiEmulatorOptions): (req: In
         clearTimeout(timer);
         headSent = true;
         const headers: Record<string, string | string[]> = {};
-        for (const [name, value] of Object.entries(e.head.headers)) if (!HOP_BY_HOP.has(name) || name === 'content-length') headers[name] = value;
+        for (const [name, value] of Object.entries(e.head.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
         if (e.head.cookies.length) headers['set-cookie'] = [...e.head.cookies];
         res.writeHead(e.head.statusCode, headers);
         if (typeof res.flushHeaders === 'function') res.flushHeaders();
