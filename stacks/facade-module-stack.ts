@@ -333,13 +333,20 @@ export class FacadeModuleStack extends TerraformStack {
  * Local workaround for a cdktn 0.24 HCL renderer bug (issue 20, "HCL that is not quite HCL"): a string
  * that holds `${…}` is written without escaping its literal `"` (the direct mode's `WWW-Authenticate`
  * challenge, `Bearer error="…", resource_metadata="${…}"`), which Terraform refuses ("Invalid
- * character"). For every `name = "…"` line this escapes the quotes of the template's literal parts
- * and leaves the expressions inside `${…}` (and their own quoted strings) as they are; a correct line
- * is unchanged. (To be replaced by the renderer fix in stacks/hcl-output.ts.)
+ * character"). For every `name = "…"` line (and list item `"…",`) this escapes the quotes of the
+ * template's literal parts and leaves the expressions inside `${…}` (and their own quoted strings) as
+ * they are, and writes a string that is only `"${expression}"` as the expression; other lines are
+ * unchanged. (To be replaced by the renderer fix in stacks/hcl-output.ts.)
  */
 export function escapeLiteralQuotes(hcl: string): string {
-  return hcl.replace(/^(\s*(?:"[^"\n]*"|[A-Za-z0-9_-]+)\s*=\s*)"(.*)"(,?)$/gm, (line, head: string, body: string, comma: string) => {
+  return hcl.replace(/^(\s*(?:(?:"[^"\n]*"|[A-Za-z0-9_-]+)\s*=\s*)?)"(.*)"(,?)$/gm, (line, head: string, body: string, comma: string) => {
     try {
+      // A string that is one interpolation and nothing else is written as the bare expression
+      // (Terraform: "interpolation-only expressions are deprecated"); the value is the same.
+      if (body.startsWith('${')) {
+        const [expression, end] = expressionText(body, 2);
+        if (end === body.length) return `${head}${expression}${comma}`;
+      }
       return `${head}"${template(body, 0, false)[0]}"${comma}`;
     } catch {
       return line;

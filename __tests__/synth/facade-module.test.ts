@@ -85,6 +85,8 @@ describeTerraform('terraform/modules/facade', () => {
     expect(read('versions.tf')).toMatch(/required_version = ">= 1\.11\.0"/);
     expect(read('versions.tf')).toMatch(/version = ">= 6\.26\.0, < 7\.0\.0"/);
     expect(all).not.toMatch(/schema-?defaults|us-east-1|eu-west-1|cognito-idp\.[a-z0-9-]+\.amazonaws/);
+    // HCL a person writes: no interpolation-only strings ("${x}" where x would do).
+    expect(all.split('\n').filter((l) => /^\s*(?:[A-Za-z0-9_"./-]+\s*=\s*)?"\$\{[^"]*\}",?$/.test(l))).toEqual([]);
     expect(read('main.tf')).toMatch(/^data "aws_region" "current"/m);
     expect(read('main.tf')).toMatch(/^data "aws_partition" "current"/m);
     // Readable addresses: no cdktn hash suffix anywhere.

@@ -197,7 +197,7 @@ resource "aws_lambda_function" "functions_mcp_proxy_when_mcp_proxy_function" {
       SCOPES_SUPPORTED           = join(" ", var.scopes)
       CORS_ALLOWED_ORIGINS       = join(" ", var.cors_allowed_origins)
       LOG_LEVEL                  = var.log_level
-      PUBLIC_BASE_URL            = "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : ""}"
+      PUBLIC_BASE_URL            = (var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : ""
       GATEWAY_URL                = var.gateway_url
       MCP_MAX_BODY_BYTES         = "1048576"
       MCP_UPSTREAM_TIMEOUT_MS    = "60000"
@@ -257,7 +257,7 @@ resource "aws_lambda_function" "functions_discovery_function" {
       SCOPES_SUPPORTED             = join(" ", var.scopes)
       CORS_ALLOWED_ORIGINS         = join(" ", var.cors_allowed_origins)
       LOG_LEVEL                    = var.log_level
-      PUBLIC_BASE_URL              = "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : ""}"
+      PUBLIC_BASE_URL              = (var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : ""
       CLIENT_ID_METADATA_DOCUMENTS = var.client_id_metadata_documents
       IDP_ISSUER                   = local.issuer
       IDP_AUTHORIZATION_ENDPOINT   = "https://${local.cognito_domain_host}/oauth2/authorize"
@@ -319,7 +319,7 @@ resource "aws_lambda_function" "functions_register_function" {
       SCOPES_SUPPORTED             = join(" ", var.scopes)
       CORS_ALLOWED_ORIGINS         = join(" ", var.cors_allowed_origins)
       LOG_LEVEL                    = var.log_level
-      PUBLIC_BASE_URL              = "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : ""}"
+      PUBLIC_BASE_URL              = (var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : ""
       CLIENT_ID_METADATA_DOCUMENTS = var.client_id_metadata_documents
       IDP_ISSUER                   = local.issuer
       IDP_AUTHORIZATION_ENDPOINT   = "https://${local.cognito_domain_host}/oauth2/authorize"
@@ -390,7 +390,7 @@ resource "aws_lambda_function" "functions_authorize_function" {
       SCOPES_SUPPORTED             = join(" ", var.scopes)
       CORS_ALLOWED_ORIGINS         = join(" ", var.cors_allowed_origins)
       LOG_LEVEL                    = var.log_level
-      PUBLIC_BASE_URL              = "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : ""}"
+      PUBLIC_BASE_URL              = (var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : ""
       CLIENT_ID_METADATA_DOCUMENTS = var.client_id_metadata_documents
       CONSENT_FOR_LOOPBACK         = var.consent.for_loopback
       CONSENT_REMEMBER_DAYS        = var.consent.remember_days
@@ -464,7 +464,7 @@ resource "aws_lambda_function" "functions_callback_function" {
       SCOPES_SUPPORTED             = join(" ", var.scopes)
       CORS_ALLOWED_ORIGINS         = join(" ", var.cors_allowed_origins)
       LOG_LEVEL                    = var.log_level
-      PUBLIC_BASE_URL              = "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : ""}"
+      PUBLIC_BASE_URL              = (var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : ""
       CLIENT_ID_METADATA_DOCUMENTS = var.client_id_metadata_documents
       IDP_ISSUER                   = local.issuer
       IDP_AUTHORIZATION_ENDPOINT   = "https://${local.cognito_domain_host}/oauth2/authorize"
@@ -537,7 +537,7 @@ resource "aws_lambda_function" "functions_token_function" {
       SCOPES_SUPPORTED             = join(" ", var.scopes)
       CORS_ALLOWED_ORIGINS         = join(" ", var.cors_allowed_origins)
       LOG_LEVEL                    = var.log_level
-      PUBLIC_BASE_URL              = "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : ""}"
+      PUBLIC_BASE_URL              = (var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : ""
       CLIENT_ID_METADATA_DOCUMENTS = var.client_id_metadata_documents
       IDP_ISSUER                   = local.issuer
       IDP_AUTHORIZATION_ENDPOINT   = "https://${local.cognito_domain_host}/oauth2/authorize"
@@ -770,7 +770,7 @@ resource "aws_api_gateway_gateway_response" "api_direct_mcp_response_unauthorize
     "gatewayresponse.header.Access-Control-Allow-Headers"  = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID'"
     "gatewayresponse.header.Access-Control-Allow-Methods"  = "'GET,POST,DELETE,OPTIONS'"
     "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate'"
-    "gatewayresponse.header.Access-Control-Allow-Origin"   = "${(length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin"}"
+    "gatewayresponse.header.Access-Control-Allow-Origin"   = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin"
     "gatewayresponse.header.Vary"                          = "'Origin'"
     "gatewayresponse.header.WWW-Authenticate"              = "'Bearer error=\"invalid_token\", error_description=\"The access token is missing, invalid or expired\", resource_metadata=\"${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.endpoint_api.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.endpoint_api.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/.well-known/oauth-protected-resource/mcp\"'"
   }
@@ -788,7 +788,7 @@ resource "aws_api_gateway_gateway_response" "api_direct_mcp_response_access_deni
     "gatewayresponse.header.Access-Control-Allow-Headers"  = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID'"
     "gatewayresponse.header.Access-Control-Allow-Methods"  = "'GET,POST,DELETE,OPTIONS'"
     "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate'"
-    "gatewayresponse.header.Access-Control-Allow-Origin"   = "${(length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin"}"
+    "gatewayresponse.header.Access-Control-Allow-Origin"   = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin"
     "gatewayresponse.header.Vary"                          = "'Origin'"
     "gatewayresponse.header.WWW-Authenticate"              = "'Bearer error=\"insufficient_scope\", scope=\"${join(" ", local.authorization_scopes)}\", resource_metadata=\"${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.endpoint_api.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.endpoint_api.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/.well-known/oauth-protected-resource/mcp\"'"
   }
@@ -1330,7 +1330,7 @@ resource "aws_api_gateway_gateway_response" "api_response_default_4xx" {
     "gatewayresponse.header.Access-Control-Allow-Headers"  = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID'"
     "gatewayresponse.header.Access-Control-Allow-Methods"  = "'GET,POST,DELETE,OPTIONS'"
     "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate'"
-    "gatewayresponse.header.Access-Control-Allow-Origin"   = "${(length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin"}"
+    "gatewayresponse.header.Access-Control-Allow-Origin"   = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin"
     "gatewayresponse.header.Vary"                          = "'Origin'"
   }
   response_type = "DEFAULT_4XX"
@@ -1342,7 +1342,7 @@ resource "aws_api_gateway_gateway_response" "api_response_default_5xx" {
     "gatewayresponse.header.Access-Control-Allow-Headers"  = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID'"
     "gatewayresponse.header.Access-Control-Allow-Methods"  = "'GET,POST,DELETE,OPTIONS'"
     "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate'"
-    "gatewayresponse.header.Access-Control-Allow-Origin"   = "${(length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin"}"
+    "gatewayresponse.header.Access-Control-Allow-Origin"   = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin"
     "gatewayresponse.header.Vary"                          = "'Origin'"
   }
   response_type = "DEFAULT_5XX"
@@ -1354,7 +1354,7 @@ resource "aws_api_gateway_gateway_response" "api_response_not_found" {
     "gatewayresponse.header.Access-Control-Allow-Headers"  = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID'"
     "gatewayresponse.header.Access-Control-Allow-Methods"  = "'GET,POST,DELETE,OPTIONS'"
     "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate'"
-    "gatewayresponse.header.Access-Control-Allow-Origin"   = "${(length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin"}"
+    "gatewayresponse.header.Access-Control-Allow-Origin"   = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin"
     "gatewayresponse.header.Vary"                          = "'Origin'"
   }
   response_templates = {
@@ -1369,7 +1369,7 @@ resource "aws_api_gateway_deployment" "api_deployment" {
   description = "Managed by Terraform; replaced whenever a route, integration or gateway response changes"
   rest_api_id = aws_api_gateway_rest_api.endpoint_api.id
   triggers = {
-    redeployment = "${sha1(jsonencode(["666547a497f737dff541a6fcfc8a331dd95c80d4e88ea42bd69505b79fdb7982", one(aws_api_gateway_authorizer.api_direct_mcp_mcp_authorizer[*].id), (var.custom_domain != null) ? true : false, [{ "responseType" = "DEFAULT_4XX", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'" } }, { "responseType" = "DEFAULT_5XX", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'" } }, { "responseType" = "MISSING_AUTHENTICATION_TOKEN", "statusCode" = "404", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'" }, "responseTemplates" = { "application/json" = "{\"error\":\"not_found\",\"error_description\":\"no such route\"}" } }, { "responseType" = "UNAUTHORIZED", "statusCode" = "401", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'", "gatewayresponse.header.WWW-Authenticate" = "'Bearer error=\"invalid_token\", error_description=\"The access token is missing, invalid or expired\", resource_metadata=\"${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.endpoint_api.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.endpoint_api.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/.well-known/oauth-protected-resource/mcp\"'" }, "responseTemplates" = { "application/json" = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,\"message\":\"Unauthorized: the access token is missing, invalid or expired\"}}" } }, { "responseType" = "ACCESS_DENIED", "statusCode" = "403", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'", "gatewayresponse.header.WWW-Authenticate" = "'Bearer error=\"insufficient_scope\", scope=\"${join(" ", local.authorization_scopes)}\", resource_metadata=\"${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.endpoint_api.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.endpoint_api.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/.well-known/oauth-protected-resource/mcp\"'" }, "responseTemplates" = { "application/json" = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,\"message\":\"Forbidden: the access token lacks the required scope\"}}" } }], local.authorization_scopes, (var.mcp_mode == "direct"), aws_api_gateway_method.api_method_get_well_known_oauth_protected_resource.id, aws_api_gateway_integration.api_integration_get_well_known_oauth_protected_resource.id, aws_api_gateway_integration.api_integration_get_well_known_oauth_protected_resource.uri, aws_api_gateway_method.api_method_options_well_known_oauth_protected_resource.id, aws_api_gateway_integration.api_integration_options_well_known_oauth_protected_resource.id, aws_api_gateway_integration.api_integration_options_well_known_oauth_protected_resource.uri, aws_api_gateway_method.api_method_get_well_known_oauth_protected_resource_mcp.id, aws_api_gateway_integration.api_integration_get_well_known_oauth_protected_resource_mcp.id, aws_api_gateway_integration.api_integration_get_well_known_oauth_protected_resource_mcp.uri, aws_api_gateway_method.api_method_options_well_known_oauth_protected_resource_mcp.id, aws_api_gateway_integration.api_integration_options_well_known_oauth_protected_resource_mcp.id, aws_api_gateway_integration.api_integration_options_well_known_oauth_protected_resource_mcp.uri, aws_api_gateway_method.api_method_get_well_known_oauth_authorization_server.id, aws_api_gateway_integration.api_integration_get_well_known_oauth_authorization_server.id, aws_api_gateway_integration.api_integration_get_well_known_oauth_authorization_server.uri, aws_api_gateway_method.api_method_options_well_known_oauth_authorization_server.id, aws_api_gateway_integration.api_integration_options_well_known_oauth_authorization_server.id, aws_api_gateway_integration.api_integration_options_well_known_oauth_authorization_server.uri, aws_api_gateway_method.api_method_get_well_known_openid_configuration.id, aws_api_gateway_integration.api_integration_get_well_known_openid_configuration.id, aws_api_gateway_integration.api_integration_get_well_known_openid_configuration.uri, aws_api_gateway_method.api_method_options_well_known_openid_configuration.id, aws_api_gateway_integration.api_integration_options_well_known_openid_configuration.id, aws_api_gateway_integration.api_integration_options_well_known_openid_configuration.uri, aws_api_gateway_method.api_method_post_register.id, aws_api_gateway_integration.api_integration_post_register.id, aws_api_gateway_integration.api_integration_post_register.uri, aws_api_gateway_method.api_method_options_register.id, aws_api_gateway_integration.api_integration_options_register.id, aws_api_gateway_integration.api_integration_options_register.uri, aws_api_gateway_method.api_method_get_authorize.id, aws_api_gateway_integration.api_integration_get_authorize.id, aws_api_gateway_integration.api_integration_get_authorize.uri, aws_api_gateway_method.api_method_post_authorize.id, aws_api_gateway_integration.api_integration_post_authorize.id, aws_api_gateway_integration.api_integration_post_authorize.uri, aws_api_gateway_method.api_method_get_callback.id, aws_api_gateway_integration.api_integration_get_callback.id, aws_api_gateway_integration.api_integration_get_callback.uri, aws_api_gateway_method.api_method_post_token.id, aws_api_gateway_integration.api_integration_post_token.id, aws_api_gateway_integration.api_integration_post_token.uri, aws_api_gateway_method.api_method_options_token.id, aws_api_gateway_integration.api_integration_options_token.id, aws_api_gateway_integration.api_integration_options_token.uri, aws_api_gateway_method.api_method_post_revoke.id, aws_api_gateway_integration.api_integration_post_revoke.id, aws_api_gateway_integration.api_integration_post_revoke.uri, aws_api_gateway_method.api_method_options_revoke.id, aws_api_gateway_integration.api_integration_options_revoke.id, aws_api_gateway_integration.api_integration_options_revoke.uri, one(aws_api_gateway_method.api_direct_mcp_method_post_mcp[*].id), one(aws_api_gateway_integration.api_direct_mcp_integration_post_mcp[*].id), one(aws_api_gateway_integration.api_direct_mcp_integration_post_mcp[*].uri), one(aws_api_gateway_method.api_direct_mcp_method_get_mcp[*].id), one(aws_api_gateway_integration.api_direct_mcp_integration_get_mcp[*].id), one(aws_api_gateway_integration.api_direct_mcp_integration_get_mcp[*].uri), one(aws_api_gateway_method.api_direct_mcp_method_delete_mcp[*].id), one(aws_api_gateway_integration.api_direct_mcp_integration_delete_mcp[*].id), one(aws_api_gateway_integration.api_direct_mcp_integration_delete_mcp[*].uri), one(aws_api_gateway_method.api_lambda_mcp_method_post_mcp[*].id), one(aws_api_gateway_integration.api_lambda_mcp_integration_post_mcp[*].id), one(aws_api_gateway_integration.api_lambda_mcp_integration_post_mcp[*].uri), one(aws_api_gateway_method.api_lambda_mcp_method_get_mcp[*].id), one(aws_api_gateway_integration.api_lambda_mcp_integration_get_mcp[*].id), one(aws_api_gateway_integration.api_lambda_mcp_integration_get_mcp[*].uri), one(aws_api_gateway_method.api_lambda_mcp_method_delete_mcp[*].id), one(aws_api_gateway_integration.api_lambda_mcp_integration_delete_mcp[*].id), one(aws_api_gateway_integration.api_lambda_mcp_integration_delete_mcp[*].uri), one(aws_api_gateway_method.api_lambda_mcp_method_options_mcp[*].id), one(aws_api_gateway_integration.api_lambda_mcp_integration_options_mcp[*].id), one(aws_api_gateway_integration.api_lambda_mcp_integration_options_mcp[*].uri), aws_api_gateway_gateway_response.api_response_default_4xx.id, aws_api_gateway_gateway_response.api_response_default_5xx.id, aws_api_gateway_gateway_response.api_response_not_found.id, one(aws_api_gateway_gateway_response.api_direct_mcp_response_unauthorized[*].id), one(aws_api_gateway_gateway_response.api_direct_mcp_response_access_denied[*].id)]))}"
+    redeployment = sha1(jsonencode(["666547a497f737dff541a6fcfc8a331dd95c80d4e88ea42bd69505b79fdb7982", one(aws_api_gateway_authorizer.api_direct_mcp_mcp_authorizer[*].id), (var.custom_domain != null) ? true : false, [{ "responseType" = "DEFAULT_4XX", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'" } }, { "responseType" = "DEFAULT_5XX", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'" } }, { "responseType" = "MISSING_AUTHENTICATION_TOKEN", "statusCode" = "404", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'" }, "responseTemplates" = { "application/json" = "{\"error\":\"not_found\",\"error_description\":\"no such route\"}" } }, { "responseType" = "UNAUTHORIZED", "statusCode" = "401", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'", "gatewayresponse.header.WWW-Authenticate" = "'Bearer error=\"invalid_token\", error_description=\"The access token is missing, invalid or expired\", resource_metadata=\"${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.endpoint_api.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.endpoint_api.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/.well-known/oauth-protected-resource/mcp\"'" }, "responseTemplates" = { "application/json" = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,\"message\":\"Unauthorized: the access token is missing, invalid or expired\"}}" } }, { "responseType" = "ACCESS_DENIED", "statusCode" = "403", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'", "gatewayresponse.header.WWW-Authenticate" = "'Bearer error=\"insufficient_scope\", scope=\"${join(" ", local.authorization_scopes)}\", resource_metadata=\"${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.endpoint_api.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.endpoint_api.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/.well-known/oauth-protected-resource/mcp\"'" }, "responseTemplates" = { "application/json" = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,\"message\":\"Forbidden: the access token lacks the required scope\"}}" } }], local.authorization_scopes, (var.mcp_mode == "direct"), aws_api_gateway_method.api_method_get_well_known_oauth_protected_resource.id, aws_api_gateway_integration.api_integration_get_well_known_oauth_protected_resource.id, aws_api_gateway_integration.api_integration_get_well_known_oauth_protected_resource.uri, aws_api_gateway_method.api_method_options_well_known_oauth_protected_resource.id, aws_api_gateway_integration.api_integration_options_well_known_oauth_protected_resource.id, aws_api_gateway_integration.api_integration_options_well_known_oauth_protected_resource.uri, aws_api_gateway_method.api_method_get_well_known_oauth_protected_resource_mcp.id, aws_api_gateway_integration.api_integration_get_well_known_oauth_protected_resource_mcp.id, aws_api_gateway_integration.api_integration_get_well_known_oauth_protected_resource_mcp.uri, aws_api_gateway_method.api_method_options_well_known_oauth_protected_resource_mcp.id, aws_api_gateway_integration.api_integration_options_well_known_oauth_protected_resource_mcp.id, aws_api_gateway_integration.api_integration_options_well_known_oauth_protected_resource_mcp.uri, aws_api_gateway_method.api_method_get_well_known_oauth_authorization_server.id, aws_api_gateway_integration.api_integration_get_well_known_oauth_authorization_server.id, aws_api_gateway_integration.api_integration_get_well_known_oauth_authorization_server.uri, aws_api_gateway_method.api_method_options_well_known_oauth_authorization_server.id, aws_api_gateway_integration.api_integration_options_well_known_oauth_authorization_server.id, aws_api_gateway_integration.api_integration_options_well_known_oauth_authorization_server.uri, aws_api_gateway_method.api_method_get_well_known_openid_configuration.id, aws_api_gateway_integration.api_integration_get_well_known_openid_configuration.id, aws_api_gateway_integration.api_integration_get_well_known_openid_configuration.uri, aws_api_gateway_method.api_method_options_well_known_openid_configuration.id, aws_api_gateway_integration.api_integration_options_well_known_openid_configuration.id, aws_api_gateway_integration.api_integration_options_well_known_openid_configuration.uri, aws_api_gateway_method.api_method_post_register.id, aws_api_gateway_integration.api_integration_post_register.id, aws_api_gateway_integration.api_integration_post_register.uri, aws_api_gateway_method.api_method_options_register.id, aws_api_gateway_integration.api_integration_options_register.id, aws_api_gateway_integration.api_integration_options_register.uri, aws_api_gateway_method.api_method_get_authorize.id, aws_api_gateway_integration.api_integration_get_authorize.id, aws_api_gateway_integration.api_integration_get_authorize.uri, aws_api_gateway_method.api_method_post_authorize.id, aws_api_gateway_integration.api_integration_post_authorize.id, aws_api_gateway_integration.api_integration_post_authorize.uri, aws_api_gateway_method.api_method_get_callback.id, aws_api_gateway_integration.api_integration_get_callback.id, aws_api_gateway_integration.api_integration_get_callback.uri, aws_api_gateway_method.api_method_post_token.id, aws_api_gateway_integration.api_integration_post_token.id, aws_api_gateway_integration.api_integration_post_token.uri, aws_api_gateway_method.api_method_options_token.id, aws_api_gateway_integration.api_integration_options_token.id, aws_api_gateway_integration.api_integration_options_token.uri, aws_api_gateway_method.api_method_post_revoke.id, aws_api_gateway_integration.api_integration_post_revoke.id, aws_api_gateway_integration.api_integration_post_revoke.uri, aws_api_gateway_method.api_method_options_revoke.id, aws_api_gateway_integration.api_integration_options_revoke.id, aws_api_gateway_integration.api_integration_options_revoke.uri, one(aws_api_gateway_method.api_direct_mcp_method_post_mcp[*].id), one(aws_api_gateway_integration.api_direct_mcp_integration_post_mcp[*].id), one(aws_api_gateway_integration.api_direct_mcp_integration_post_mcp[*].uri), one(aws_api_gateway_method.api_direct_mcp_method_get_mcp[*].id), one(aws_api_gateway_integration.api_direct_mcp_integration_get_mcp[*].id), one(aws_api_gateway_integration.api_direct_mcp_integration_get_mcp[*].uri), one(aws_api_gateway_method.api_direct_mcp_method_delete_mcp[*].id), one(aws_api_gateway_integration.api_direct_mcp_integration_delete_mcp[*].id), one(aws_api_gateway_integration.api_direct_mcp_integration_delete_mcp[*].uri), one(aws_api_gateway_method.api_lambda_mcp_method_post_mcp[*].id), one(aws_api_gateway_integration.api_lambda_mcp_integration_post_mcp[*].id), one(aws_api_gateway_integration.api_lambda_mcp_integration_post_mcp[*].uri), one(aws_api_gateway_method.api_lambda_mcp_method_get_mcp[*].id), one(aws_api_gateway_integration.api_lambda_mcp_integration_get_mcp[*].id), one(aws_api_gateway_integration.api_lambda_mcp_integration_get_mcp[*].uri), one(aws_api_gateway_method.api_lambda_mcp_method_delete_mcp[*].id), one(aws_api_gateway_integration.api_lambda_mcp_integration_delete_mcp[*].id), one(aws_api_gateway_integration.api_lambda_mcp_integration_delete_mcp[*].uri), one(aws_api_gateway_method.api_lambda_mcp_method_options_mcp[*].id), one(aws_api_gateway_integration.api_lambda_mcp_integration_options_mcp[*].id), one(aws_api_gateway_integration.api_lambda_mcp_integration_options_mcp[*].uri), aws_api_gateway_gateway_response.api_response_default_4xx.id, aws_api_gateway_gateway_response.api_response_default_5xx.id, aws_api_gateway_gateway_response.api_response_not_found.id, one(aws_api_gateway_gateway_response.api_direct_mcp_response_unauthorized[*].id), one(aws_api_gateway_gateway_response.api_direct_mcp_response_access_denied[*].id)]))
   }
   depends_on = [
     aws_api_gateway_method.api_method_get_well_known_oauth_protected_resource,
@@ -1553,7 +1553,7 @@ resource "aws_sns_topic_subscription" "alarms_email_subscription" {
 
 resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_api_5xx_rate" {
   alarm_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   alarm_description   = "API Gateway 5xx responses (docs/troubleshooting.md)"
   alarm_name          = "${var.name}-api-5xx-rate"
@@ -1561,7 +1561,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_api_5xx_rate"
   datapoints_to_alarm = 2
   evaluation_periods  = 3
   ok_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   tags               = var.tags
   threshold          = var.alarms.api_5xx_rate_percent
@@ -1605,7 +1605,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_api_5xx_rate"
 
 resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors_discovery" {
   alarm_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   alarm_description   = "Lambda errors of ${var.name}-discovery (docs/troubleshooting.md)"
   alarm_name          = "${var.name}-lambda-errors-discovery"
@@ -1617,7 +1617,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors
   metric_name        = "Errors"
   namespace          = "AWS/Lambda"
   ok_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   period             = 300
   statistic          = "Sum"
@@ -1629,7 +1629,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors
 
 resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_throttles_discovery" {
   alarm_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   alarm_description   = "Lambda throttles of ${var.name}-discovery (docs/troubleshooting.md)"
   alarm_name          = "${var.name}-lambda-throttles-discovery"
@@ -1641,7 +1641,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_thrott
   metric_name        = "Throttles"
   namespace          = "AWS/Lambda"
   ok_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   period             = 300
   statistic          = "Sum"
@@ -1653,7 +1653,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_thrott
 
 resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors_register" {
   alarm_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   alarm_description   = "Lambda errors of ${var.name}-register (docs/troubleshooting.md)"
   alarm_name          = "${var.name}-lambda-errors-register"
@@ -1665,7 +1665,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors
   metric_name        = "Errors"
   namespace          = "AWS/Lambda"
   ok_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   period             = 300
   statistic          = "Sum"
@@ -1677,7 +1677,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors
 
 resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_throttles_register" {
   alarm_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   alarm_description   = "Lambda throttles of ${var.name}-register (docs/troubleshooting.md)"
   alarm_name          = "${var.name}-lambda-throttles-register"
@@ -1689,7 +1689,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_thrott
   metric_name        = "Throttles"
   namespace          = "AWS/Lambda"
   ok_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   period             = 300
   statistic          = "Sum"
@@ -1701,7 +1701,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_thrott
 
 resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors_authorize" {
   alarm_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   alarm_description   = "Lambda errors of ${var.name}-authorize (docs/troubleshooting.md)"
   alarm_name          = "${var.name}-lambda-errors-authorize"
@@ -1713,7 +1713,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors
   metric_name        = "Errors"
   namespace          = "AWS/Lambda"
   ok_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   period             = 300
   statistic          = "Sum"
@@ -1725,7 +1725,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors
 
 resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_throttles_authorize" {
   alarm_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   alarm_description   = "Lambda throttles of ${var.name}-authorize (docs/troubleshooting.md)"
   alarm_name          = "${var.name}-lambda-throttles-authorize"
@@ -1737,7 +1737,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_thrott
   metric_name        = "Throttles"
   namespace          = "AWS/Lambda"
   ok_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   period             = 300
   statistic          = "Sum"
@@ -1749,7 +1749,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_thrott
 
 resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors_callback" {
   alarm_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   alarm_description   = "Lambda errors of ${var.name}-callback (docs/troubleshooting.md)"
   alarm_name          = "${var.name}-lambda-errors-callback"
@@ -1761,7 +1761,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors
   metric_name        = "Errors"
   namespace          = "AWS/Lambda"
   ok_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   period             = 300
   statistic          = "Sum"
@@ -1773,7 +1773,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors
 
 resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_throttles_callback" {
   alarm_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   alarm_description   = "Lambda throttles of ${var.name}-callback (docs/troubleshooting.md)"
   alarm_name          = "${var.name}-lambda-throttles-callback"
@@ -1785,7 +1785,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_thrott
   metric_name        = "Throttles"
   namespace          = "AWS/Lambda"
   ok_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   period             = 300
   statistic          = "Sum"
@@ -1797,7 +1797,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_thrott
 
 resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors_token" {
   alarm_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   alarm_description   = "Lambda errors of ${var.name}-token (docs/troubleshooting.md)"
   alarm_name          = "${var.name}-lambda-errors-token"
@@ -1809,7 +1809,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors
   metric_name        = "Errors"
   namespace          = "AWS/Lambda"
   ok_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   period             = 300
   statistic          = "Sum"
@@ -1821,7 +1821,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors
 
 resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_throttles_token" {
   alarm_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   alarm_description   = "Lambda throttles of ${var.name}-token (docs/troubleshooting.md)"
   alarm_name          = "${var.name}-lambda-throttles-token"
@@ -1833,7 +1833,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_thrott
   metric_name        = "Throttles"
   namespace          = "AWS/Lambda"
   ok_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   period             = 300
   statistic          = "Sum"
@@ -1845,7 +1845,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_thrott
 
 resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors_mcp_proxy" {
   alarm_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   alarm_description   = "Lambda errors of ${var.name}-mcp-proxy (docs/troubleshooting.md)"
   alarm_name          = "${var.name}-lambda-errors-mcp-proxy"
@@ -1857,7 +1857,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors
   metric_name        = "Errors"
   namespace          = "AWS/Lambda"
   ok_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   period             = 300
   statistic          = "Sum"
@@ -1869,7 +1869,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_errors
 
 resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_throttles_mcp_proxy" {
   alarm_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   alarm_description   = "Lambda throttles of ${var.name}-mcp-proxy (docs/troubleshooting.md)"
   alarm_name          = "${var.name}-lambda-throttles-mcp-proxy"
@@ -1881,7 +1881,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_thrott
   metric_name        = "Throttles"
   namespace          = "AWS/Lambda"
   ok_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   period             = 300
   statistic          = "Sum"
@@ -1893,7 +1893,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_lambda_thrott
 
 resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_token_error_rate" {
   alarm_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   alarm_description   = "Token endpoint errors (docs/troubleshooting.md)"
   alarm_name          = "${var.name}-token-error-rate"
@@ -1901,7 +1901,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_token_error_r
   datapoints_to_alarm = 2
   evaluation_periods  = 3
   ok_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   tags               = var.tags
   threshold          = var.alarms.token_error_rate_percent
@@ -1943,7 +1943,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_token_error_r
 
 resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_proxy_upstream_5xx_rate" {
   alarm_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   alarm_description   = "Gateway calls failing (5xx, unreachable, timeout) (docs/troubleshooting.md)"
   alarm_name          = "${var.name}-proxy-upstream-5xx-rate"
@@ -1951,7 +1951,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_proxy_upstrea
   datapoints_to_alarm = 2
   evaluation_periods  = 3
   ok_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   tags               = var.tags
   threshold          = var.alarms.proxy_upstream_5xx_rate_percent
@@ -1993,7 +1993,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_proxy_upstrea
 
 resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_proxy_p99_latency" {
   alarm_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   alarm_description   = "p99 of the gateway answer time through /mcp (docs/troubleshooting.md)"
   alarm_name          = "${var.name}-proxy-p99-latency"
@@ -2008,7 +2008,7 @@ resource "aws_cloudwatch_metric_alarm" "alarms_observability_alarm_proxy_p99_lat
   metric_name                           = "ProxyLatency"
   namespace                             = "AgentCoreMcpOAuth"
   ok_actions = [
-    "${coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))}"
+    coalesce(var.alarms.sns_topic_arn, one(aws_sns_topic.alarms_email_topic[*].arn))
   ]
   period             = 300
   tags               = var.tags
