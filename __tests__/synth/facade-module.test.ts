@@ -98,6 +98,13 @@ describeTerraform('terraform/modules/facade', () => {
     }
   });
 
+  test('terraform fmt -check: the committed modules, their tests and the examples are formatted (HCL that parses)', () => {
+    const provider = findLocalAwsProvider()!;
+    const cli = path.join(work, 'fmt.rc');
+    writeCliConfig(cli, provider);
+    terraform(['fmt', '-check', '-recursive', '-no-color', path.join(PROJECT_ROOT, 'terraform')], work, { TF_CLI_CONFIG_FILE: cli });
+  });
+
   test('the README: terraform-docs tables of every input and output, usage pinned to the release', () => {
     const readme = read('README.md');
     expect(readme).toContain(`//terraform/modules/facade?ref=${MODULE_RELEASE}"`);

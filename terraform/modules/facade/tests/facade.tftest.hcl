@@ -272,6 +272,43 @@ run "no_alarms_by_default" {
   }
 }
 
+run "inputs_reach_the_functions" {
+  command = plan
+
+  variables {
+    redirect_allowlist           = ["https://app.acme.example/callback", "com.acme.app:/cb"]
+    consent                      = { remember_days = 7 }
+    client_id_metadata_documents = true
+    cors_allowed_origins         = ["https://app.acme.example"]
+    log_level                    = "debug"
+  }
+
+  assert {
+    condition     = aws_lambda_function.functions_authorize_function.environment[0].variables["REDIRECT_ALLOWLIST"] == "https://app.acme.example/callback com.acme.app:/cb"
+    error_message = "the allowlist reaches the functions, space-separated"
+  }
+  assert {
+    condition     = aws_lambda_function.functions_authorize_function.environment[0].variables["CONSENT_REMEMBER_DAYS"] == "7" && aws_lambda_function.functions_authorize_function.environment[0].variables["CONSENT_FOR_LOOPBACK"] == "true"
+    error_message = "consent settings (and the for_loopback default) reach authorize"
+  }
+  assert {
+    condition     = aws_lambda_function.functions_discovery_function.environment[0].variables["CLIENT_ID_METADATA_DOCUMENTS"] == "true"
+    error_message = "CIMD reaches the functions"
+  }
+  assert {
+    condition     = aws_api_gateway_gateway_response.api_response_default_4xx.response_parameters["gatewayresponse.header.Access-Control-Allow-Origin"] == "'https://app.acme.example'"
+    error_message = "one allowed origin is answered literally"
+  }
+  assert {
+    condition     = aws_lambda_function.functions_token_function.logging_config[0].application_log_level == "DEBUG"
+    error_message = "log_level debug lowers Lambda's filter"
+  }
+  assert {
+    condition     = aws_lambda_function.functions_token_function.environment[0].variables["DEFAULT_SCOPES"] == "openid email https://mcp.test.example/tools"
+    error_message = "default_scopes defaults to all scopes"
+  }
+}
+
 run "tags_reach_every_resource" {
   command = plan
 
