@@ -6,7 +6,7 @@
  * granted with {@link BundledFunction.addToRolePolicy} (e.g. `secret.grantRead(fn)`).
  */
 import { Construct } from 'constructs';
-import { AssetType, Fn, Lazy, TerraformAsset } from 'cdktn';
+import { AssetType, Fn, Lazy, Op, TerraformAsset, Token } from 'cdktn';
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
@@ -54,6 +54,16 @@ export interface BundledFunctionProps {
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * Lambda's application log-level filter for a function log level: DEBUG for debug, else INFO (see
+ * {@link BundledFunctionProps.logLevel}). A level known only to Terraform (a module variable) is
+ * decided by Terraform.
+ */
+export function applicationLogLevel(logLevel: string): string {
+  if (Token.isUnresolved(logLevel)) return Token.asString(Fn.conditional(Op.eq(logLevel, 'debug'), 'DEBUG', 'INFO'));
+  return logLevel === 'debug' ? 'DEBUG' : 'INFO';
+}
 
 export class BundledFunction extends Construct {
   /** The physical function name, as given (a literal, for alarms and dashboards). */
@@ -120,7 +130,7 @@ export class BundledFunction extends Construct {
       // platform records (START/REPORT) as JSON too, and filters by the `level` key.
       loggingConfig: {
         logFormat: 'JSON', logGroup: this.logGroup.name,
-        applicationLogLevel: logLevel === 'debug' ? 'DEBUG' : 'INFO', systemLogLevel: 'INFO',
+        applicationLogLevel: applicationLogLevel(logLevel), systemLogLevel: 'INFO',
       },
       tracingConfig: props.tracing ? { mode: 'Active' } : undefined,
       // The role must be able to log before the first invocation.

@@ -135,6 +135,15 @@ class TaggedWorkspaces extends TaggedCloudWorkspaces {
   }
 }
 
+/**
+ * A stack written as a reusable module (terraform/modules/*): `required_providers.aws` = `awsVersion`,
+ * no provider block and no backend (the caller has both).
+ */
+export function configureModuleTerraform(stack: TerraformStack, awsVersion: string): void {
+  new AwsProviderRequirement(stack, 'aws', {}, { version: awsVersion, providerBlock: false });
+  new NoBackend(stack);
+}
+
 /** `required_version` in the synthesized JSON's terraform block. */
 export function withRequiredVersion(json: Fragment): Fragment {
   json.terraform = { required_version: REQUIRED_TERRAFORM, ...json.terraform };
