@@ -28,7 +28,7 @@ import { Variable } from '../modules/terraform-variable';
 import { tagEverything } from './module-inputs';
 import { configureModuleTerraform, withRequiredVersion } from './terraform-settings';
 import { withRequiredVersionHcl } from './hcl-output';
-import { DEPLOYMENT_NAME, LOG_RETENTION_DAYS, USER_POOL_ID } from './config/patterns';
+import { DEPLOYMENT_NAME, LOG_RETENTION_DAYS } from './config/patterns';
 import { DEFAULT_METRICS_NAMESPACE } from './config/schema/observability';
 
 /**
@@ -40,7 +40,7 @@ export const INTERCEPTOR_MODULE_AWS_VERSION = '>= 5.32.0, < 7.0.0';
 
 /** The deployment-name rule ({@link DEPLOYMENT_NAME}) in RE2 (no lookahead) plus its length bounds. */
 export const DEPLOYMENT_NAME_RE2 = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$';
-/** {@link USER_POOL_ID} in RE2. */
+/** The config's USER_POOL_ID rule (stacks/config/patterns.ts) in RE2. */
 export const USER_POOL_ID_RE2 = '^[a-z]{2}(-gov)?-[a-z]+-[0-9]_[0-9A-Za-z]+$';
 /** Cognito app client ids (ClientIdType: `[\w+]+`, 1–128 characters). */
 export const CLIENT_ID_RE2 = '^[A-Za-z0-9_+]{1,128}$';
@@ -76,13 +76,13 @@ export class InterceptorModuleStack extends TerraformStack {
 
     const name = variable('name', {
       type: 'string',
-      description: `Prefix of the physical names: the function and its role are \`<name>-interceptor\`, its log group \`/aws/lambda/<name>-interceptor\`. ${DEPLOYMENT_NAME.hint}.`,
+      description: `Prefix of the physical names: the function and its role are \`<name>-interceptor\`, its log group \`/aws/lambda/<name>-interceptor\`; it ${DEPLOYMENT_NAME.hint}.`,
       validation: [{ condition: `\${length(var.name) >= 3 && length(var.name) <= 24 && can(regex("${DEPLOYMENT_NAME_RE2}", var.name))}`, errorMessage: `name ${DEPLOYMENT_NAME.hint}.` }],
     });
     const userPoolId = variable('user_pool_id', {
       type: 'string',
       description: "Id of the Cognito user pool whose access tokens the gateway accepts (`<region>_<id>`); the interceptor verifies each caller's JWT against this pool's issuer and keys.",
-      validation: [{ condition: `\${can(regex("${USER_POOL_ID_RE2}", var.user_pool_id))}`, errorMessage: `user_pool_id ${USER_POOL_ID.hint}.` }],
+      validation: [{ condition: `\${can(regex("${USER_POOL_ID_RE2}", var.user_pool_id))}`, errorMessage: 'user_pool_id must be a Cognito user pool id, `<region>_<id>`.' }],
     });
     const allowedClients = variable('allowed_clients', {
       type: 'list(string)',

@@ -1,5 +1,5 @@
 variable "name" {
-  description = "Prefix of the physical names: the function and its role are `<name>-interceptor`, its log group `/aws/lambda/<name>-interceptor`. must be 3–24 lowercase letters, digits or single hyphens, starting with a letter and not ending with a hyphen."
+  description = "Prefix of the physical names: the function and its role are `<name>-interceptor`, its log group `/aws/lambda/<name>-interceptor`; it must be 3–24 lowercase letters, digits or single hyphens, starting with a letter and not ending with a hyphen."
   type        = string
   validation {
     error_message = "name must be 3–24 lowercase letters, digits or single hyphens, starting with a letter and not ending with a hyphen."
@@ -12,7 +12,7 @@ variable "user_pool_id" {
   description = "Id of the Cognito user pool whose access tokens the gateway accepts (`<region>_<id>`); the interceptor verifies each caller's JWT against this pool's issuer and keys."
   type        = string
   validation {
-    error_message = "user_pool_id must be a user pool id such as eu-west-1_AbCdEf123."
+    error_message = "user_pool_id must be a Cognito user pool id, `<region>_<id>`."
     condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]_[0-9A-Za-z]+$", var.user_pool_id))
   }
   nullable = false
