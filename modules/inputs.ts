@@ -4,13 +4,15 @@
  * Secret inputs are `sensitive` and, where the consuming argument is write-only, `ephemeral`
  * (Terraform >= 1.10), so they reach neither the synthesized files nor state nor the plan.
  */
-import { TerraformStack, type TerraformVariable } from 'cdktn';
+import { TerraformStack, type TerraformVariable, type TerraformVariableValidationConfig } from 'cdktn';
 import { Variable } from './terraform-variable';
 
 export interface SecretInputOptions {
   readonly description: string;
   /** Only for write-only arguments: the value is then kept out of the plan and state too. */
   readonly ephemeral: boolean;
+  /** Rules Terraform checks before planning. @default none */
+  readonly validation?: TerraformVariableValidationConfig[];
 }
 
 export class StackInputs {
@@ -21,7 +23,7 @@ export class StackInputs {
   /** A sensitive string with no default (a default would be a literal secret in the synthesized JSON). */
   secret(name: string, options: SecretInputOptions): string {
     const variable = this.declare(name, () => {
-      const v = new Variable(this.stack, name, { type: 'string', sensitive: true, nullable: false, description: options.description });
+      const v = new Variable(this.stack, name, { type: 'string', sensitive: true, nullable: false, description: options.description, validation: options.validation });
       if (options.ephemeral) v.addOverride('ephemeral', true);
       return v;
     });

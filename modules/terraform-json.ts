@@ -9,13 +9,15 @@
  * contain neither character and pass through unchanged. A literal `${` or `%{` would still be read
  * as a template: no caller writes one.
  */
-import { Fn } from 'cdktn';
+import { Fn, Tokenization } from 'cdktn';
 
 export function terraformJson(value: unknown): string {
   return Fn.jsonencode(escapeStrings(value));
 }
 
 function escapeStrings(value: unknown): unknown {
+  // A Terraform expression object (Fn.*, a reference) is rendered by cdktn itself.
+  if (Tokenization.isResolvable(value)) return value;
   if (typeof value === 'string') return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
   if (Array.isArray(value)) return value.map(escapeStrings);
   if (value !== null && typeof value === 'object') {

@@ -4,6 +4,7 @@
  * instead of the status. The functions answer CORS themselves for everything they serve, including
  * preflight (`OPTIONS` routes reach the Lambda through the proxy integration).
  */
+import { Fn, Op, Token } from 'cdktn';
 
 /** Request headers MCP clients send (MCP transports: Streamable HTTP, authorization). */
 export const CORS_ALLOW_HEADERS = ['Authorization', 'Content-Type', 'Accept', 'MCP-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-ID'];
@@ -25,7 +26,12 @@ export function corsGatewayResponseParameters(allowedOrigins: readonly string[])
     [h('Access-Control-Allow-Methods')]: literal(CORS_ALLOW_METHODS.join(',')),
     [h('Access-Control-Expose-Headers')]: literal(CORS_EXPOSE_HEADERS.join(',')),
   };
-  if (allowedOrigins.length === 1) {
+  if (Token.isUnresolved(allowedOrigins)) {
+    // A Terraform list (general modules): the same choice, made by Terraform. `Vary: Origin` is
+    // always sent then; with one literal origin it is merely redundant.
+    params[h('Access-Control-Allow-Origin')] = Fn.conditional(Op.eq(Fn.lengthOf(allowedOrigins), 1), literal(Fn.element(allowedOrigins, 0)), 'method.request.header.origin');
+    params[h('Vary')] = literal('Origin');
+  } else if (allowedOrigins.length === 1) {
     params[h('Access-Control-Allow-Origin')] = literal(allowedOrigins[0]);
   } else {
     params[h('Access-Control-Allow-Origin')] = 'method.request.header.origin';

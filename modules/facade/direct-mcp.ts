@@ -17,6 +17,7 @@
  *   a preflight gets the JSON 404 (with CORS headers) and fails visibly. Browser clients need `lambda`.
  */
 import type { GatewayResponseDefinition } from './routes';
+import { spaceSeparated } from './environment';
 
 /** The MCP Streamable HTTP request headers (MCP transports; functions/mcp-proxy/mcp-forward.ts REQUEST_HEADERS). */
 export const MCP_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'Accept', 'MCP-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-ID'] as const;
@@ -45,7 +46,7 @@ export function integrationRequestParameters(): Record<string, string> {
 export function directChallenge(status: 401 | 403, resourceMetadataUrl: string, scopes: readonly string[]): string {
   return status === 401
     ? `Bearer error="invalid_token", error_description="The access token is missing, invalid or expired", resource_metadata="${resourceMetadataUrl}"`
-    : `Bearer error="insufficient_scope", scope="${scopes.join(' ')}", resource_metadata="${resourceMetadataUrl}"`;
+    : `Bearer error="insufficient_scope", scope="${spaceSeparated(scopes)}", resource_metadata="${resourceMetadataUrl}"`;
 }
 
 /** JSON-RPC error bodies like the gateway's own (-32001, agentcore-gateway.md "Gateway behaviour on the wire"). */

@@ -21,6 +21,7 @@
  * | IDP_ISSUER, IDP_JWKS_URI      | mcp-proxy (3-legged OAuth only)                   | Cognito |
  * | IDP_ISSUER, IDP_AUTHORIZATION_ENDPOINT, IDP_TOKEN_ENDPOINT, RETURN_CLIENT_ID, CLOCK_SKEW_SECONDS | oauth-return | Cognito, return client |
  */
+import { Fn, Token } from 'cdktn';
 import { FUNCTION_KEY_GROUPS, KEY_GROUP_VARIABLES, type KeyGroup } from '../../functions/lib/config';
 import type { FunctionName, OptionalFunctionName } from '../../functions/lib/http/routes';
 import type { IdpEndpointSet } from '../identity/endpoints';
@@ -83,17 +84,30 @@ const SIGNING: readonly FacadeFunctionName[] = ['register', 'authorize', 'callba
  */
 const CIMD_AWARE: readonly FacadeFunctionName[] = ['discovery', 'register', 'authorize', 'callback', 'token'];
 
+/**
+ * A list as one space-separated value: JavaScript's join for a literal list, Terraform's `join` for a
+ * list that is a Terraform value (a module variable), whose elements are known only at plan time.
+ */
+export function spaceSeparated(list: readonly string[]): string {
+  return Token.isUnresolved(list) ? Fn.join(' ', list as string[]) : list.join(' ');
+}
+
+/** A number or boolean as an environment value; a Terraform value (number, bool) stays an expression. */
+export function envText(value: number | boolean | string): string {
+  return Token.isUnresolved(value) ? Token.asString(value) : String(value);
+}
+
 export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironmentInputs): Record<string, string> {
   const env: Record<string, string> = {
-    SCOPES_SUPPORTED: i.scopesSupported.join(' '),
-    CORS_ALLOWED_ORIGINS: i.corsAllowedOrigins.join(' '),
+    SCOPES_SUPPORTED: spaceSeparated(i.scopesSupported),
+    CORS_ALLOWED_ORIGINS: spaceSeparated(i.corsAllowedOrigins),
     LOG_LEVEL: i.logLevel,
   };
   if (i.publicBaseUrl !== undefined) env.PUBLIC_BASE_URL = i.publicBaseUrl;
-  if (CIMD_AWARE.includes(fn)) env.CLIENT_ID_METADATA_DOCUMENTS = String(i.clientIdMetadataDocuments);
+  if (CIMD_AWARE.includes(fn)) env.CLIENT_ID_METADATA_DOCUMENTS = envText(i.clientIdMetadataDocuments);
   if (fn === 'authorize') {
-    env.CONSENT_FOR_LOOPBACK = String(i.consentForLoopback);
-    env.CONSENT_REMEMBER_DAYS = String(i.consentRememberDays);
+    env.CONSENT_FOR_LOOPBACK = envText(i.consentForLoopback);
+    env.CONSENT_REMEMBER_DAYS = envText(i.consentRememberDays);
   }
 
   if (IDP_AWARE.includes(fn)) {
@@ -110,9 +124,9 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
     Object.assign(env, {
       IDP_CLIENT_ID: i.idpClientId,
       KEY_OVERLAP_DAYS: String(i.keyOverlapDays),
-      DEFAULT_SCOPES: i.defaultScopes.join(' '),
+      DEFAULT_SCOPES: spaceSeparated(i.defaultScopes),
       RESOURCE_TO_IDP: typeof i.resourceToIdp === 'string' ? i.resourceToIdp : i.resourceToIdp.uri,
-      REDIRECT_ALLOWLIST: i.redirectAllowlist.join(' '),
+      REDIRECT_ALLOWLIST: spaceSeparated(i.redirectAllowlist),
       STATE_TTL_SECONDS: String(i.stateTtlSeconds),
       CLOCK_SKEW_SECONDS: String(i.clockSkewSeconds),
       SECRET_CACHE_SECONDS: String(i.secretCacheSeconds),

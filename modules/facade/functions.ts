@@ -22,6 +22,7 @@
  * function can open a return reference.
  */
 import { Construct } from 'constructs';
+import { Conditional } from '../conditional';
 import { FUNCTION_KEY_GROUPS, type KeyGroup } from '../../functions/lib/config';
 import { FUNCTION_NAMES, type OptionalFunctionName } from '../../functions/lib/http/routes';
 import { BundledFunction, type BundledFunctionProps, type LogLevel } from '../bundled-function';
@@ -68,10 +69,11 @@ export interface FacadeFunctionsProps {
   readonly optional?: readonly OptionalFunctionName[];
   /**
    * Deploy mcp-proxy. False in direct mode (facade.mcpProxy 'direct'): API Gateway integrates
-   * `/mcp` with the gateway itself, and no function or role for it exists.
+   * `/mcp` with the gateway itself, and no function or role for it exists. `{ when }`: decided by
+   * Terraform, mcp-proxy exists only when that boolean expression holds (general modules, modules/conditional.ts).
    * @default true
    */
-  readonly mcpProxy?: boolean;
+  readonly mcpProxy?: boolean | { readonly when: string };
 }
 
 /** Enough for a Cognito round trip (IdP timeout 10 s in functions/lib/config.ts) plus a cold start. */
@@ -99,8 +101,9 @@ export class FacadeFunctions extends Construct {
       return DEFAULT_TIMEOUT_SECONDS[name];
     };
     const names = FUNCTION_NAMES.filter((n) => n !== 'mcp-proxy' || props.mcpProxy !== false);
+    const proxyWhen = typeof props.mcpProxy === 'object' ? new Conditional(this, 'mcp-proxy-when', props.mcpProxy.when) : undefined;
     for (const name of [...names, ...(props.optional ?? [])]) {
-      const fn = new BundledFunction(this, name, {
+      const fn = new BundledFunction(name === 'mcp-proxy' && proxyWhen ? proxyWhen : this, name, {
         functionName: `${props.namePrefix}-${name}`,
         entry: `functions/${name}/index.ts`,
         bundleName: name,

@@ -18,7 +18,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { Fn, Token, type ITerraformDependable } from 'cdktn';
+import { Construct as Scope } from 'constructs';
+import { Fn, Op, Token, type ITerraformDependable } from 'cdktn';
 import { ApiGatewayAuthorizer } from '@cdktn/provider-aws/lib/api-gateway-authorizer';
 import { ApiGatewayResource } from '@cdktn/provider-aws/lib/api-gateway-resource';
 import { ApiGatewayMethod } from '@cdktn/provider-aws/lib/api-gateway-method';
@@ -37,6 +38,7 @@ import { ROUTES, WELL_KNOWN, type HttpMethod, type OptionalRoute, type Route } f
 import type { BundledFunction } from '../bundled-function';
 import { terraformJson } from '../terraform-json';
 import { assumeRolePolicy } from '../iam';
+import { Conditional } from '../conditional';
 import { arnPartition, arnRegion } from '../terraform-paths';
 import { corsGatewayResponseParameters } from './cors';
 import {
@@ -85,6 +87,14 @@ export interface DirectMcpProps {
   readonly userPoolArn: string;
   /** A token needs at least one of these (the user-flow and machine clients' resource-server scopes). */
   readonly authorizationScopes: readonly string[];
+  /**
+   * Decided by Terraform (general modules): `/mcp` is direct when this boolean expression holds and
+   * served by mcp-proxy otherwise. Both variants are declared, each counted on its condition
+   * (modules/conditional.ts); `functions` then has a (conditional) mcp-proxy.
+   */
+  readonly when?: string;
+  /** With `when`: the direct integration's timeout (`streamingTimeoutMs` is then mcp-proxy's). @default streamingTimeoutMs */
+  readonly timeoutMs?: number;
 }
 
 /** One `aws_api_gateway_gateway_response`, as data: created from it and hashed into the trigger. */
@@ -145,8 +155,12 @@ export class FacadeRoutes extends Construct {
       ...(direct ? authorizerGatewayResponses(cors, `${baseUrl}${WELL_KNOWN.protectedResourceMcp}`, direct.authorizationScopes) : []),
     ];
     const responseDefinitions = withChallenges(endpoint.baseUrl);
+    // Terraform decides the mode: the direct variant's resources under one condition, mcp-proxy's under its negation.
+    const decided = direct?.when;
+    const directScope: Scope = decided !== undefined ? new Conditional(this, 'direct-mcp', decided) : this;
+    const lambdaScope: Scope = decided !== undefined ? new Conditional(this, 'lambda-mcp', Op.not(decided)) : this;
     if (direct) {
-      this.authorizer = new ApiGatewayAuthorizer(this, 'mcp-authorizer', {
+      this.authorizer = new ApiGatewayAuthorizer(directScope, 'mcp-authorizer', {
         restApiId: api.id,
         name: 'mcp-cognito',
         type: 'COGNITO_USER_POOLS',
@@ -167,22 +181,30 @@ export class FacadeRoutes extends Construct {
     // (A digest, not the JSON itself: quotes inside a Terraform expression would need escaping.)
     // Without a custom domain the challenges' URL holds the API id, known only at apply: the digest
     // takes the stage in its place (the API id changes only with a new API, hence a new deployment).
+    // In a general module other inputs are Terraform values too (CORS origins, scopes, the custom
+    // domain): those go into the trigger as values, and the digest gets only the literal rest.
     const literalResponses = Token.isUnresolved(endpoint.baseUrl) ? withChallenges(`https://<api>.execute-api/${endpoint.stageName}`) : responseDefinitions;
+    const terraformValues = containsToken(literalResponses) || (direct !== undefined && containsToken(direct.authorizationScopes)) || typeof endpoint.disableExecuteApiEndpoint !== 'boolean';
     const literalInputs = deploymentLiteralDigest({
       routes,
       streamingTimeoutMs: props.streamingTimeoutMs,
-      disableExecuteApiEndpoint: endpoint.disableExecuteApiEndpoint,
-      gatewayResponses: literalResponses,
-      directMcp: direct ? { authorizationScopes: [...direct.authorizationScopes], integrationRequestParameters: integrationRequestParameters() } : undefined,
+      disableExecuteApiEndpoint: typeof endpoint.disableExecuteApiEndpoint === 'boolean' ? endpoint.disableExecuteApiEndpoint : false,
+      gatewayResponses: terraformValues ? withoutTokens(literalResponses) : literalResponses,
+      directMcp: direct
+        ? { authorizationScopes: containsToken(direct.authorizationScopes) ? [] : [...direct.authorizationScopes], integrationRequestParameters: integrationRequestParameters(), ...(decided !== undefined ? { timeoutMs: direct.timeoutMs } : {}) }
+        : undefined,
     });
-    const triggerInputs: string[] = [literalInputs, ...(this.authorizer ? [this.authorizer.id] : [])];
+    const triggerInputs: unknown[] = [literalInputs, ...(this.authorizer ? [this.authorizer.id] : [])];
+    if (terraformValues) {
+      triggerInputs.push(endpoint.disableExecuteApiEndpoint, responseDefinitions, ...(direct ? [direct.authorizationScopes] : []), ...(decided !== undefined ? [decided] : []));
+    }
     const methodsAndIntegrations: ITerraformDependable[] = [];
     for (const route of routes) {
       const resource = resources.get(route.path) as ApiGatewayResource;
       if (direct && this.authorizer && route.fn === 'mcp-proxy') {
         for (const httpMethod of DIRECT_MCP_METHODS) {
           const slug = `${httpMethod.toLowerCase()}-${pathSlug(route.path)}`;
-          const method = new ApiGatewayMethod(this, `method-${slug}`, {
+          const method = new ApiGatewayMethod(directScope, `method-${slug}`, {
             restApiId: api.id,
             resourceId: resource.id,
             httpMethod,
@@ -191,7 +213,7 @@ export class FacadeRoutes extends Construct {
             authorizationScopes: [...direct.authorizationScopes],
             requestParameters: methodRequestParameters(),
           });
-          const integration = new ApiGatewayIntegration(this, `integration-${slug}`, {
+          const integration = new ApiGatewayIntegration(directScope, `integration-${slug}`, {
             restApiId: api.id,
             resourceId: resource.id,
             httpMethod: method.httpMethod,
@@ -199,26 +221,27 @@ export class FacadeRoutes extends Construct {
             integrationHttpMethod: httpMethod,
             uri: direct.gatewayUrl,
             responseTransferMode: 'STREAM',
-            timeoutMilliseconds: props.streamingTimeoutMs,
+            timeoutMilliseconds: decided !== undefined ? direct.timeoutMs ?? props.streamingTimeoutMs : props.streamingTimeoutMs,
             requestParameters: integrationRequestParameters(),
           });
           (this.integrations as ApiGatewayIntegration[]).push(integration);
           methodsAndIntegrations.push(method, integration);
           triggerInputs.push(method.id, integration.id, integration.uri);
         }
-        continue;
+        if (decided === undefined) continue;
       }
       const fn = functions.get(route.fn);
+      const scope = route.fn === 'mcp-proxy' ? lambdaScope : this;
       for (const httpMethod of route.methods) {
         const slug = `${httpMethod.toLowerCase()}-${pathSlug(route.path)}`;
-        const method = new ApiGatewayMethod(this, `method-${slug}`, {
+        const method = new ApiGatewayMethod(scope, `method-${slug}`, {
           restApiId: api.id,
           resourceId: resource.id,
           httpMethod,
           // The façade is the authorization server; /mcp bearer tokens are checked by the gateway.
           authorization: 'NONE',
         });
-        const integration = new ApiGatewayIntegration(this, `integration-${slug}`, {
+        const integration = new ApiGatewayIntegration(scope, `integration-${slug}`, {
           restApiId: api.id,
           resourceId: resource.id,
           httpMethod: method.httpMethod,
@@ -233,7 +256,7 @@ export class FacadeRoutes extends Construct {
         triggerInputs.push(method.id, integration.id, integration.uri);
 
         (this.permissions as LambdaPermission[]).push(
-          new LambdaPermission(this, `permission-${slug}`, {
+          new LambdaPermission(scope, `permission-${slug}`, {
             statementId: `apigw-${slug}`.slice(0, 100),
             action: 'lambda:InvokeFunction',
             functionName: fn.function.functionName,
@@ -247,7 +270,7 @@ export class FacadeRoutes extends Construct {
 
     const responses = responseDefinitions.map(
       (r) =>
-        new ApiGatewayGatewayResponse(this, RESPONSE_CONSTRUCT_IDS[r.responseType] ?? `response-${r.responseType.toLowerCase().replace(/_/g, '-')}`, {
+        new ApiGatewayGatewayResponse(AUTHORIZER_RESPONSE_TYPES.includes(r.responseType) ? directScope : this, RESPONSE_CONSTRUCT_IDS[r.responseType] ?? `response-${r.responseType.toLowerCase().replace(/_/g, '-')}`, {
           restApiId: api.id,
           responseType: r.responseType,
           statusCode: r.statusCode,
@@ -289,9 +312,11 @@ export class FacadeRoutes extends Construct {
     this.throttle(props.throttling, routes);
 
     if (endpoint.domain) {
+      // (With a custom domain decided by Terraform, the mapping exists when the domain does.)
+      const mappingScope = endpoint.domainWhen !== undefined ? new Conditional(this, 'custom-domain', endpoint.domainWhen) : this;
       // No base_path: the API is mapped at the domain root, so RFC 8414/9728 path-inserted
       // well-known URLs (https://host/.well-known/…) reach it.
-      new ApiGatewayBasePathMapping(this, 'base-path-mapping', {
+      new ApiGatewayBasePathMapping(mappingScope, 'base-path-mapping', {
         apiId: api.id,
         domainName: endpoint.domain.domainName,
         stageName: this.stage.stageName,
@@ -351,6 +376,28 @@ export class FacadeRoutes extends Construct {
     // attached before the role is set: the role ARN alone gives Terraform no such ordering.
     return new ApiGatewayAccount(this, 'account', { cloudwatchRoleArn: role.arn, dependsOn: [attachment] });
   }
+}
+
+/** The authorizer's gateway responses (direct mode, direct-mcp.ts). */
+const AUTHORIZER_RESPONSE_TYPES = ['UNAUTHORIZED', 'ACCESS_DENIED'];
+
+/** Whether plain data holds a Terraform value (a token) anywhere. */
+export function containsToken(value: unknown): boolean {
+  if (Token.isUnresolved(value)) return true;
+  if (Array.isArray(value)) return value.some(containsToken);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => Token.isUnresolved(k) || containsToken(v));
+  return false;
+}
+
+/** The same data with every Terraform value replaced by a fixed placeholder (token strings differ per process). */
+function withoutTokens<T>(value: T): T {
+  const strip = (v: unknown): unknown => {
+    if (Token.isUnresolved(v)) return '<terraform value>';
+    if (Array.isArray(v)) return v.map(strip);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [Token.isUnresolved(k) ? '<terraform value>' : k, strip(x)]));
+    return v;
+  };
+  return strip(value) as T;
 }
 
 /**

@@ -27,8 +27,16 @@ export type UserPoolProps =
       readonly userPoolId: string;
       /** The hosted-UI host name, e.g. `auth.example.com` or `<prefix>.auth.<region>.amazoncognito.com`. */
       readonly domainHost: string;
-      /** The domain serves managed login (v2): the clients created here get a branding style. */
-      readonly managedLogin: boolean;
+      /**
+       * The domain serves managed login (v2): the clients created here get a branding style.
+       * `{ when }`: decided by Terraform (general modules), the styles exist when that expression holds.
+       */
+      readonly managedLogin: boolean | { readonly when: string };
+      /**
+       * The pool's issuer. @default `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`, the
+       * region taken from the id (general modules pass one built with the partition's DNS suffix)
+       */
+      readonly issuer?: string;
     };
 
 export interface ResourceServerProps {

@@ -19,7 +19,9 @@ import { CognitoResourceServer } from '@cdktn/provider-aws/lib/cognito-resource-
 import { CognitoIdentityProvider } from '@cdktn/provider-aws/lib/cognito-identity-provider';
 import { CognitoUserPoolClient, type CognitoUserPoolClientConfig } from '@cdktn/provider-aws/lib/cognito-user-pool-client';
 import { CognitoManagedLoginBranding } from '@cdktn/provider-aws/lib/cognito-managed-login-branding';
+import { Token } from 'cdktn';
 import { arnRegion } from '../terraform-paths';
+import { Conditional } from '../conditional';
 import { cognitoEndpoints, issuerForPoolId, type IdpEndpointSet } from './endpoints';
 import { computedProviderDetailKeys, identityProviderArgs, identityProviderSecretDescription } from './identity-providers';
 import type { IdentityProps } from './identity-props';
@@ -89,7 +91,7 @@ export class Identity extends Construct {
       if (pool.domain.kind === 'custom') this.customDomainTarget = domain.cloudfrontDistribution;
     } else {
       this.userPoolId = pool.userPoolId;
-      issuer = issuerForPoolId(pool.userPoolId);
+      issuer = pool.issuer ?? issuerForPoolId(pool.userPoolId);
       this.domainHost = pool.domainHost;
     }
     this.endpoints = cognitoEndpoints(issuer, this.domainHost);
@@ -133,7 +135,8 @@ export class Identity extends Construct {
       generateSecret: true,
       allowedOauthFlows: ['code'],
       allowedOauthFlowsUserPoolClient: true,
-      allowedOauthScopes: [...flow.scopes],
+      // (A Terraform list, in a general module, is passed as it is.)
+      allowedOauthScopes: Token.isUnresolved(flow.scopes) ? (flow.scopes as string[]) : [...flow.scopes],
       callbackUrls: [props.callbackUrl],
       logoutUrls: flow.logoutUrls ? [...flow.logoutUrls] : [props.defaultLogoutUrl],
       supportedIdentityProviders,
@@ -214,10 +217,11 @@ export class Identity extends Construct {
     // style here: for a new v2 domain, and for an existing pool whose domain the props say is v2.
     const managedLogin = pool.kind === 'create' ? pool.domain.managedLoginVersion === 2 : pool.managedLogin;
     if (managedLogin) {
+      const scope = typeof managedLogin === 'object' ? new Conditional(this, 'managed-login', managedLogin.when) : this;
       for (const [id, client] of [['branding', this.userFlowClient], ['return-client-branding', this.returnClient], ['consent-portal-client-branding', this.consentPortalClient]] as const) {
         if (!client) continue;
         // (Both clients already depend on a new pool's domain, so styles come after it.)
-        new CognitoManagedLoginBranding(this, id, { userPoolId: this.userPoolId, clientId: client.id, useCognitoProvidedValues: true });
+        new CognitoManagedLoginBranding(scope, id, { userPoolId: this.userPoolId, clientId: client.id, useCognitoProvidedValues: true });
       }
     }
 

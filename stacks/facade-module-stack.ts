@@ -1,0 +1,565 @@
+/**
+ * The `facade` module (terraform/modules/facade, `npm run build:modules`): the façade in front of an
+ * EXISTING Cognito user pool and an EXISTING AgentCore Gateway, from the same constructs as
+ * {@link McpOAuthStack} (modules/facade/*, modules/identity for the user-flow app client,
+ * modules/observability, modules/secrets), with every per-instance value a Terraform variable
+ * (the interface: /work/briefs/contract.md, documented in the module README).
+ *
+ * What a config decides at synth time, Terraform decides here at plan time (modules/conditional.ts):
+ * the custom domain (`custom_domain`), the `/mcp` mode (`mcp_mode`: mcp-proxy, or the direct
+ * integration behind a Cognito authorizer), the managed-login branding style (`managed_login`),
+ * alarms (`alarms`) and the dashboard (`dashboard`). Region, partition and DNS suffix come from the
+ * caller's provider (`data "aws_region"`, `data "aws_partition"`), never from the build, so one
+ * release serves every region. Settings without an input keep the config schema's defaults
+ * (stacks/config/schema), read from the schema itself.
+ *
+ * No provider block and no backend: the caller supplies both (count, for_each and depends_on work).
+ */
+import { Node, type Construct } from 'constructs';
+import {
+  Fn, Lazy, TerraformElement, TerraformLocal, TerraformOutput, TerraformResource, TerraformStack, Token, ref,
+  type TerraformVariableConfig, type TerraformVariableValidationConfig,
+} from 'cdktn';
+import { DataAwsRegion } from '@cdktn/provider-aws/lib/data-aws-region';
+import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
+import { SnsTopic } from '@cdktn/provider-aws/lib/sns-topic';
+import { SnsTopicSubscription } from '@cdktn/provider-aws/lib/sns-topic-subscription';
+import { ROUTES } from '../functions/lib/http/routes';
+import { Variable } from '../modules/terraform-variable';
+import { StackInputs } from '../modules/inputs';
+import { Conditional, applyConditions } from '../modules/conditional';
+import { Identity } from '../modules/identity/identity';
+import { FacadeEndpoint } from '../modules/facade/endpoint';
+import { FacadeSecrets } from '../modules/facade/secrets';
+import { FacadeFunctions } from '../modules/facade/functions';
+import { FacadeRoutes } from '../modules/facade/routes';
+import { Observability } from '../modules/observability/observability';
+import type { LogLevel } from '../modules/bundled-function';
+import { validateConfig } from './config/validate';
+import type { ResolvedConfig } from './config/types';
+import { ACM_CERTIFICATE_ARN, COGNITO_DOMAIN_PREFIX, COGNITO_RESERVED_WORDS, DEPLOYMENT_NAME, HOSTNAME, LOG_RETENTION_DAYS, USER_POOL_ID } from './config/patterns';
+import { MCP_PROXY_OVERHEAD_SECONDS } from './config/features';
+import { configureModuleTerraform, withRequiredVersion } from './terraform-settings';
+import { withRequiredVersionHcl } from './hcl-output';
+
+/**
+ * The aws provider range the module needs: `response_transfer_mode` on `aws_api_gateway_integration`
+ * (6.25.0) and a streaming integration timeout above 29 s (6.26.0: mcp-proxy's is the upstream
+ * timeout + 5 s, 65 s by default); `data.aws_region.region` and `aws_cognito_managed_login_branding`
+ * are 6.x. Below the next major, which may rename arguments. (stacks/terraform-settings.ts has the
+ * CHANGELOG entries; 6.36.0's bug concerns only `aws_bedrockagentcore_gateway`, not used here.)
+ */
+export const FACADE_MODULE_AWS_PROVIDER = '>= 6.26.0, < 7.0.0';
+
+/** The API Gateway stage of every instance (the config schema's default). */
+export const FACADE_MODULE_STAGE = 'prod';
+
+/** Variables with no input of their own take the schema's defaults, read from a config that sets none. */
+function schemaDefaults(projectRoot: string): ResolvedConfig {
+  // Only the defaults are read; these required values are never written anywhere.
+  return validateConfig(
+    {
+      name: 'schema-defaults',
+      region: 'us-east-1',
+      identity: { userPool: { existing: { userPoolId: 'us-east-1_schemadefaults', domain: { prefix: 'schema-defaults' } } } },
+      gateway: { existing: { url: 'https://schema-defaults.gateway.bedrock-agentcore.us-east-1.amazonaws.com/mcp' } },
+    },
+    { projectRoot },
+  );
+}
+
+/**
+ * A Terraform expression as a string token (`expression("var.x != null")`), parenthesized unless it
+ * is a plain reference, so that operators cdktn wraps around it (`Op.not`, `Op.and`) bind to all of it.
+ */
+const expression = (text: string): string => Token.asString(ref(/^[A-Za-z0-9_.]+$/.test(text) ? text : `(${text})`));
+const numberExpression = (text: string): number => Token.asNumber(ref(text));
+
+/** RE2 (Terraform's regex has no lookahead) forms of the config validator's patterns (stacks/config/patterns.ts). */
+export const RE2 = {
+  deploymentName: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$',
+  userPoolId: '^[a-z]{2}(-gov)?-[a-z]+-[0-9]_[0-9A-Za-z]+$',
+  cognitoPrefix: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$',
+  hostname: '^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?[.])+[a-z]{2,63}$',
+  acmCertificateArn: '^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$',
+  snsTopicArn: '^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}([.]fifo)?$',
+  /** RFC 6749 §3.3 scope-token: printable ASCII without space (`"` and `\` are refused beside it). */
+  scopeToken: '^[[:graph:]]+$',
+} as const;
+
+export interface FacadeModuleStackOptions {
+  /** Directory with package.json, node_modules and functions/. */
+  readonly projectRoot: string;
+  /** Where function bundles are written. @default '<projectRoot>/dist/functions' */
+  readonly bundleDir?: string;
+}
+
+export class FacadeModuleStack extends TerraformStack {
+  readonly identity: Identity;
+  readonly endpoint: FacadeEndpoint;
+  readonly functions: FacadeFunctions;
+  readonly routes: FacadeRoutes;
+  readonly secrets: FacadeSecrets;
+
+  constructor(scope: Construct, id: string, options: FacadeModuleStackOptions) {
+    super(scope, id);
+    const defaults = schemaDefaults(options.projectRoot);
+    const facadeDefaults = defaults.facade;
+    configureModuleTerraform(this, FACADE_MODULE_AWS_PROVIDER);
+    const inputs = new StackInputs(this);
+    const v = declareVariables(this);
+
+    const region = new DataAwsRegion(this, 'region', {});
+    region.overrideLogicalId('current');
+    const partition = new DataAwsPartition(this, 'partition', {});
+    partition.overrideLogicalId('current');
+    const local = (name: string, value: unknown) => {
+      const l = new TerraformLocal(this, `local-${name}`, value);
+      l.overrideLogicalId(name);
+      return l;
+    };
+    // Cognito's prefix domains: `<prefix>.auth.<region>.amazoncognito.com`; in AWS GovCloud (US) the
+    // hosted UI is FIPS only, `<prefix>.auth-fips.<region>.amazoncognito.com` (AWS GovCloud (US)
+    // user guide, "Amazon Cognito"). A value with a dot is the pool's custom domain, used as is.
+    const cognitoHost = local('cognito_domain_host', expression(
+      `strcontains(var.cognito_domain, ".") ? var.cognito_domain : "\${var.cognito_domain}.\${data.aws_partition.current.partition == "aws-us-gov" ? "auth-fips" : "auth"}.\${data.aws_region.current.region}.amazoncognito.com"`,
+    )).asString;
+    // The pool's issuer (`iss` of its tokens, base of its JWKS): `https://cognito-idp.<region>.<dns suffix>/<pool id>`
+    // (amazonaws.com.cn in the China partition).
+    const issuer = local('issuer', expression('"https://cognito-idp.${data.aws_region.current.region}.${data.aws_partition.current.dns_suffix}/${var.user_pool_id}"')).asString;
+    const defaultScopes = local('default_scopes', expression('var.default_scopes != null ? var.default_scopes : var.scopes')).asList;
+    // Direct mode's authorizer accepts a token with one of the resource-server scopes (<identifier>/<scope>).
+    const authorizationScopes = local('authorization_scopes', expression('[for s in var.scopes : s if strcontains(s, "/")]')).asList;
+
+    const name = v.name.stringValue;
+    const logLevel = v.logLevel.stringValue as LogLevel;
+    const logRetentionDays = v.logRetentionDays.numberValue;
+    const metrics = { namespace: defaults.observability.metricsNamespace, service: name };
+    const lambdaMode = expression('var.mcp_mode == "lambda"');
+    const directMode = expression('var.mcp_mode == "direct"');
+    const upstreamTimeoutSeconds = facadeDefaults.mcp.upstreamTimeoutSeconds;
+    const mcpProxyTimeoutSeconds = upstreamTimeoutSeconds + MCP_PROXY_OVERHEAD_SECONDS;
+
+    this.endpoint = new FacadeEndpoint(this, 'endpoint', {
+      name: `${name}-facade`,
+      stageName: FACADE_MODULE_STAGE,
+      dnsSuffix: partition.dnsSuffix,
+      customDomain: {
+        when: expression('var.custom_domain != null'),
+        domainName: expression('var.custom_domain.domain_name'),
+        certificateArn: expression('var.custom_domain.certificate_arn'),
+        hostedZoneId: expression('var.custom_domain.hosted_zone_id'),
+        hostedZoneWhen: expression('try(var.custom_domain.hosted_zone_id, null) != null'),
+      },
+    });
+
+    // The signing keys' input, declared before FacadeSecrets asks for it, with the rule the functions' keyring enforces.
+    inputs.secret('signing_keys', {
+      description: 'Façade key material: at least 32 random characters (e.g. `openssl rand -base64 48`); each key group gets its own key derived from it. Ephemeral: never in plan or state.',
+      ephemeral: true,
+      validation: [{ condition: '${length(var.signing_keys) >= 32}', errorMessage: 'signing_keys must be at least 32 characters (functions/lib/crypto/keys.ts).' }],
+    });
+
+    const flow = defaults.identity.userFlowClient;
+    this.identity = new Identity(this, 'identity', {
+      userPool: { kind: 'existing', userPoolId: v.userPoolId.stringValue, domainHost: cognitoHost, managedLogin: { when: expression('var.managed_login') }, issuer },
+      identityProviders: [],
+      allowCognitoUsers: false,
+      userFlowClient: { ...flow, scopes: v.scopes.listValue },
+      machineClients: [],
+      namePrefix: name,
+      callbackUrl: this.endpoint.callbackUrl,
+      defaultLogoutUrl: `${this.endpoint.baseUrl}/`,
+      inputs,
+    });
+    // The sign-in options are the pool's own: COGNITO and/or IdPs that exist in it already.
+    this.identity.userFlowClient.supportedIdentityProviders = v.identityProviders.listValue;
+
+    this.secrets = new FacadeSecrets(this, 'secrets', {
+      namePrefix: name,
+      signingKeys: 'variable',
+      userFlowClient: this.identity.userFlowClient,
+      recoveryWindowDays: facadeDefaults.secretRecoveryWindowDays,
+      inputs,
+    });
+
+    const gatewayUrl = v.gatewayUrl.stringValue;
+    this.functions = new FacadeFunctions(this, 'functions', {
+      namePrefix: name,
+      projectRoot: options.projectRoot,
+      bundleDir: options.bundleDir,
+      memoryMb: facadeDefaults.memoryMb,
+      logRetentionDays,
+      metrics,
+      mcpProxyTimeoutSeconds,
+      idpTimeoutSeconds: facadeDefaults.idpTimeoutSeconds,
+      mcpProxy: { when: lambdaMode },
+      secrets: {
+        registrationKeys: this.secrets.keys.registration, flowKeys: this.secrets.keys.flow, tokenKeys: this.secrets.keys.token,
+        clientSecret: this.secrets.clientSecret,
+      },
+      environment: {
+        publicBaseUrl: this.endpoint.publicBaseUrl,
+        scopesSupported: this.identity.scopes,
+        corsAllowedOrigins: v.corsAllowedOrigins.listValue,
+        logLevel,
+        idp: this.identity.endpoints,
+        idpClientId: this.identity.userFlowClient.id,
+        keySecretArns: { registration: this.secrets.keys.registration.arn, flow: this.secrets.keys.flow.arn, token: this.secrets.keys.token.arn },
+        keyOverlapDays: facadeDefaults.keyOverlapDays,
+        consentRememberDays: numberExpression('var.consent.remember_days'),
+        clientSecretSecretArn: this.secrets.clientSecret.arn,
+        defaultScopes,
+        resourceToIdp: 'strip',
+        redirectAllowlist: v.redirectAllowlist.listValue,
+        stateTtlSeconds: facadeDefaults.stateTtlSeconds,
+        clockSkewSeconds: facadeDefaults.clockSkewSeconds,
+        gatewayUrl,
+        mcpMaxBodyBytes: facadeDefaults.mcp.maxBodyBytes ?? DEFAULT_MCP_MAX_BODY_BYTES,
+        mcpUpstreamTimeoutMs: upstreamTimeoutSeconds * 1000,
+        mcpMergeToolsListPages: facadeDefaults.mcp.mergeToolsListPages,
+        clientIdMetadataDocuments: Token.asAny(ref('var.client_id_metadata_documents')) as unknown as boolean,
+        consentForLoopback: Token.asAny(ref('var.consent.for_loopback')) as unknown as boolean,
+        idpTimeoutMs: facadeDefaults.idpTimeoutSeconds * 1000,
+        secretCacheSeconds: facadeDefaults.secretCacheSeconds,
+      },
+    });
+
+    const { routes: routeThrottling } = facadeDefaults.throttling;
+    this.routes = new FacadeRoutes(this, 'api', {
+      endpoint: this.endpoint,
+      functions: this.functions,
+      routes: ROUTES,
+      streamingTimeoutMs: mcpProxyTimeoutSeconds * 1000,
+      throttling: { rateLimit: numberExpression('var.throttling.rate_limit'), burstLimit: numberExpression('var.throttling.burst_limit'), routes: routeThrottling },
+      corsAllowedOrigins: v.corsAllowedOrigins.listValue,
+      logRetentionDays,
+      accessLogs: false,
+      manageAccountRole: false,
+      directMcp: {
+        when: directMode,
+        gatewayUrl,
+        userPoolArn: `arn:${partition.partition}:cognito-idp:${region.region}:${Fn.element(Fn.split(':', this.endpoint.restApi.executionArn), 4)}:userpool/${v.userPoolId.stringValue}`,
+        authorizationScopes,
+        timeoutMs: upstreamTimeoutSeconds * 1000,
+      },
+    });
+
+    this.observe({ name, region: region.region, metricsNamespace: metrics.namespace });
+
+    // The pool must be in the provider's region: the app client is created there, and the issuer names it.
+    const api = this.endpoint.restApi;
+    api.lifecycle = {
+      precondition: [{
+        condition: expression('startswith(var.user_pool_id, "${data.aws_region.current.region}_")'),
+        errorMessage: 'user_pool_id must be a pool in the region of the aws provider passed to this module (its id starts with that region).',
+      }],
+    };
+
+    this.addOutputs(cognitoHost);
+    tagEverything(this, v.tags.value);
+    applyConditions(this);
+  }
+
+  override toTerraform(): { [key: string]: unknown } {
+    return withRequiredVersion(super.toTerraform());
+  }
+
+  override toHclTerraform(): { [key: string]: unknown } {
+    const result = withRequiredVersionHcl(super.toHclTerraform() as { hcl: string; metadata: { [key: string]: unknown } });
+    return { ...result, hcl: escapeLiteralQuotes(result.hcl) };
+  }
+
+  /**
+   * Readable addresses: the construct path below the stack in snake_case
+   * (`functions/discovery/function` → `functions_discovery_function`), no hash suffix. Paths are
+   * unique, so the ids are.
+   */
+  protected override allocateLogicalId(element: TerraformElement | Node): string {
+    const node = element instanceof Node ? element : element.node;
+    const components = node.scopes.slice(node.scopes.indexOf(this) + 1).map((c) => c.node.id);
+    return components.join('_').toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/_+/g, '_').replace(/^_|_$/g, '');
+  }
+
+  /** Alarms (`alarms`, notifying an existing topic or a new one with an email subscription) and the dashboard (`dashboard`). */
+  private observe(props: { name: string; region: string; metricsNamespace: string }): void {
+    const common = {
+      namePrefix: props.name,
+      metricsNamespace: props.metricsNamespace,
+      region: props.region,
+      service: props.name,
+      api: { name: this.endpoint.name, stageName: FACADE_MODULE_STAGE, routes: ROUTES },
+      functions: Object.fromEntries([...this.functions.byName].map(([fn, f]) => [fn, f.name])),
+    };
+    const alarms = new Conditional(this, 'alarms', expression('var.alarms != null'));
+    const email = new Conditional(alarms, 'email', expression('try(var.alarms.email, null) != null'));
+    const topic = new SnsTopic(email, 'topic', { name: `${props.name}-alarms` });
+    // The address receives a confirmation email; nothing is delivered until it is confirmed.
+    new SnsTopicSubscription(email, 'subscription', { topicArn: topic.arn, protocol: 'email', endpoint: expression('var.alarms.email') });
+    new Observability(alarms, 'observability', {
+      ...common,
+      alarms: {
+        topic: { kind: 'existing', arn: Token.asString(Fn.coalesce([expression('var.alarms.sns_topic_arn'), topic.arn])) },
+        api5xxRatePercent: numberExpression('var.alarms.api_5xx_rate_percent'),
+        tokenErrorRatePercent: numberExpression('var.alarms.token_error_rate_percent'),
+        proxyUpstream5xxRatePercent: numberExpression('var.alarms.proxy_upstream_5xx_rate_percent'),
+        proxyP99LatencyMs: numberExpression('var.alarms.proxy_p99_latency_ms'),
+        interceptorErrorRatePercent: 0, // no interceptor in this module (the interceptor module has its own)
+      },
+    });
+    new Observability(new Conditional(this, 'dashboard', expression('var.dashboard')), 'observability', { ...common, dashboard: true });
+  }
+
+  private addOutputs(cognitoHost: string): void {
+    const output = (name: string, value: unknown, description: string) => new TerraformOutput(this, `output-${name}`, { value, description }).overrideLogicalId(name);
+    output('mcp_url', this.endpoint.mcpUrl, 'Paste this into your MCP client');
+    output('issuer', this.endpoint.baseUrl, "The façade's OAuth issuer (RFC 8414) and base URL");
+    output('callback_url', this.endpoint.callbackUrl, "The user-flow app client's only callback URL (the façade's /callback)");
+    output('user_flow_client_id', this.identity.userFlowClient.id, "The façade's Cognito app client: add it to the gateway's allowed_clients (CUSTOM_JWT authorizer)");
+    output('cognito_domain', `https://${cognitoHost}`, 'The hosted UI / managed login base URL users sign in at (from cognito_domain)');
+    output('key_secret_arns', {
+      registration: this.secrets.keys.registration.arn, flow: this.secrets.keys.flow.arn, token: this.secrets.keys.token.arn,
+    }, 'Secrets Manager secrets with the façade keys, one per key group (docs/security.md)');
+    output('api_id', this.endpoint.restApi.id, "The façade's REST API id");
+    const domain = this.endpoint.domain;
+    if (!domain) throw new Error('the facade module declares its (conditional) custom domain');
+    output('facade_domain_target', Lazy.anyValue({
+      produce: () => ref(`one([for d in ${domain.terraformResourceType}.${domain.friendlyUniqueId} : { name = d.regional_domain_name, zone_id = d.regional_zone_id }])`),
+    }), 'Alias target (name, zone_id) for the façade custom domain; null without custom_domain');
+  }
+}
+
+/**
+ * Local workaround for a cdktn 0.24 HCL renderer bug (issue 20, "HCL that is not quite HCL"): a string
+ * that holds `${…}` is written without escaping its literal `"` (the direct mode's `WWW-Authenticate`
+ * challenge, `Bearer error="…", resource_metadata="${…}"`), which Terraform refuses ("Invalid
+ * character"). For every `name = "…"` line this escapes the quotes of the template's literal parts
+ * and leaves the expressions inside `${…}` (and their own quoted strings) as they are; a correct line
+ * is unchanged. (To be replaced by the renderer fix in stacks/hcl-output.ts.)
+ */
+export function escapeLiteralQuotes(hcl: string): string {
+  return hcl.replace(/^(\s*(?:"[^"\n]*"|[A-Za-z0-9_-]+)\s*=\s*)"(.*)"(,?)$/gm, (line, head: string, body: string, comma: string) => {
+    try {
+      return `${head}"${template(body, 0, false)[0]}"${comma}`;
+    } catch {
+      return line;
+    }
+  });
+}
+
+/** A template's text from `i`: literal quotes escaped (at the top level), `${…}` copied. Ends at an unescaped `"` when `nested`. */
+function template(s: string, start: number, nested: boolean): [string, number] {
+  let out = '';
+  let i = start;
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '\\') { out += s.slice(i, i + 2); i += 2; continue; }
+    if (c === '$' && s[i + 1] === '$' && s[i + 2] === '{') { out += '$${'; i += 3; continue; }
+    if ((c === '$' || c === '%') && s[i + 1] === '{') {
+      const [inner, next] = expressionText(s, i + 2);
+      out += `${c}{${inner}}`;
+      i = next;
+      continue;
+    }
+    if (c === '"') {
+      if (nested) return [out, i];
+      out += '\\"';
+      i++;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  if (nested) throw new Error('unterminated string');
+  return [out, i];
+}
+
+/** An expression's text from `i` up to its closing `}` (returned index is past it); quoted strings inside are templates. */
+function expressionText(s: string, start: number): [string, number] {
+  let out = '';
+  let depth = 0;
+  let i = start;
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '"') {
+      const [inner, end] = template(s, i + 1, true);
+      out += `"${inner}"`;
+      i = end + 1;
+      continue;
+    }
+    if (c === '}' && depth === 0) return [out, i + 1];
+    if (c === '{' || c === '(' || c === '[') depth++;
+    if (c === '}' || c === ')' || c === ']') depth--;
+    out += c;
+    i++;
+  }
+  throw new Error('unterminated expression');
+}
+
+/** mcp-proxy's body limit when the config sets none (functions/lib/config.ts MCP_MAX_BODY_BYTES default). */
+const DEFAULT_MCP_MAX_BODY_BYTES = 1_048_576;
+
+/** `tags` on every resource that has them (a module has no provider-level default tags). */
+export function tagEverything(stack: TerraformStack, tags: unknown): number {
+  let tagged = 0;
+  const all = Token.asStringMap(tags);
+  for (const node of stack.node.findAll()) {
+    if (!(node instanceof TerraformResource) || !('tagsInput' in node)) continue;
+    const resource = node as TerraformResource & { tags: { [key: string]: string }; tagsInput?: { [key: string]: string } };
+    resource.tags = resource.tagsInput ? Token.asStringMap(Fn.merge([all, resource.tagsInput])) : all;
+    tagged++;
+  }
+  return tagged;
+}
+
+type Variables = ReturnType<typeof declareVariables>;
+
+/** The module's inputs (contract.md), in README order, each with the config validator's rules and messages. */
+function declareVariables(stack: TerraformStack) {
+  const variable = (name: string, props: TerraformVariableConfig) => {
+    // cdktn cannot take `default: null`; it is written as an override (an optional object or list).
+    const nullDefault = props.default === null;
+    const v = new Variable(stack, `input-${name}`, { nullable: false, ...props, default: nullDefault ? undefined : props.default });
+    if (nullDefault) v.addOverride('default', null);
+    v.overrideLogicalId(name);
+    return v;
+  };
+  const rule = (condition: string, errorMessage: string): TerraformVariableValidationConfig => ({ condition: `\${${condition}}`, errorMessage });
+  const reserved = COGNITO_RESERVED_WORDS.map((w) => `!strcontains(var.cognito_domain, "${w}")`).join(' && ');
+  return {
+    name: variable('name', {
+      type: 'string',
+      description: `Prefix of every physical name (functions, roles, secrets, log groups, API, app client, alarms); unique per instance in an account and region. ${DEPLOYMENT_NAME.hint}.`,
+      validation: [rule(`length(var.name) >= 3 && length(var.name) <= 24 && can(regex("${RE2.deploymentName}", var.name))`, `name ${DEPLOYMENT_NAME.hint}.`)],
+    }),
+    userPoolId: variable('user_pool_id', {
+      type: 'string',
+      description: 'Id of the existing Cognito user pool (`<region>_<id>`), in the region of the aws provider.',
+      validation: [rule(`can(regex("${RE2.userPoolId}", var.user_pool_id))`, `user_pool_id ${USER_POOL_ID.hint}.`)],
+    }),
+    cognitoDomain: variable('cognito_domain', {
+      type: 'string',
+      description: "The pool's sign-in domain: its Cognito prefix (`acme-login`, served at `<prefix>.auth.<region>.amazoncognito.com`; `auth-fips` in AWS GovCloud (US)) or its custom domain (`login.acme.example`, contains a dot). The façade sends users there to sign in.",
+      validation: [
+        rule(
+          `strcontains(var.cognito_domain, ".") ? (length(var.cognito_domain) <= 253 && can(regex("${RE2.hostname}", var.cognito_domain))) : (can(regex("${RE2.cognitoPrefix}", var.cognito_domain)) && ${reserved})`,
+          `cognito_domain must be the pool's prefix (${COGNITO_DOMAIN_PREFIX.hint}, without the reserved words ${COGNITO_RESERVED_WORDS.join(', ')}) or its custom domain (${HOSTNAME.hint}).`,
+        ),
+      ],
+    }),
+    managedLogin: variable('managed_login', {
+      type: 'bool',
+      default: true,
+      description: 'The domain serves managed login (version 2): the app client gets a default branding style (managed login shows an error page for a client without one). `false` for the classic hosted UI.',
+    }),
+    identityProviders: variable('identity_providers', {
+      type: 'list(string)',
+      default: ['COGNITO'],
+      description: "Sign-in options of the façade's app client (`supported_identity_providers`): `COGNITO` (the pool's own users) and/or provider names of IdPs that exist in the pool (pass the `aws_cognito_identity_provider`'s `provider_name` to order the client after it).",
+      validation: [rule('length(var.identity_providers) >= 1', 'identity_providers must name at least one sign-in option (COGNITO or an IdP of the pool).')],
+    }),
+    scopes: variable('scopes', {
+      type: 'list(string)',
+      description: "Scopes the façade's app client may request and advertises (`openid`, `email`, `profile`, `<resource-server identifier>/<scope>`); the resource-server scopes must exist in the pool.",
+      validation: [
+        rule('length(var.scopes) >= 1', 'scopes must list at least one scope.'),
+        rule(`alltrue([for s in var.scopes : can(regex("${RE2.scopeToken}", s)) && !strcontains(s, "\\"") && !strcontains(s, "\\\\")])`, 'scopes entries must be RFC 6749 scope-tokens (printable ASCII, no spaces, quotes or backslashes).'),
+      ],
+    }),
+    defaultScopes: variable('default_scopes', {
+      type: 'list(string)',
+      default: null,
+      nullable: true,
+      description: 'Scopes used when a client asks for none; a subset of `scopes`. Default (null): all of `scopes`.',
+      validation: [rule('var.default_scopes == null ? true : length(var.default_scopes) >= 1 && length(setsubtract(var.default_scopes, var.scopes)) == 0', 'default_scopes must be a non-empty subset of scopes.')],
+    }),
+    gatewayUrl: variable('gateway_url', {
+      type: 'string',
+      description: "MCP URL of the existing AgentCore Gateway (`https://<id>.gateway.bedrock-agentcore.<region>.amazonaws.com/mcp`). Add `user_flow_client_id` to its allowed_clients.",
+      validation: [rule('startswith(var.gateway_url, "https://")', 'gateway_url must be an https URL (the gateway\'s MCP endpoint).')],
+    }),
+    mcpMode: variable('mcp_mode', {
+      type: 'string',
+      default: 'lambda',
+      description: 'How `/mcp` reaches the gateway (docs/mcp-modes.md): `lambda` (the mcp-proxy function: challenges rewritten, CORS, streaming) or `direct` (API Gateway integrates with the gateway behind a Cognito authorizer; needs a resource-server scope in `scopes`; no browser clients).',
+      validation: [
+        rule('contains(["lambda", "direct"], var.mcp_mode)', 'mcp_mode must be "lambda" or "direct".'),
+        rule('var.mcp_mode != "direct" || anytrue([for s in var.scopes : strcontains(s, "/")])', 'mcp_mode "direct" needs a resource-server scope (<identifier>/<scope>) in scopes: the API Gateway authorizer checks it.'),
+      ],
+    }),
+    redirectAllowlist: variable('redirect_allowlist', {
+      type: 'list(string)',
+      default: [],
+      description: 'Exact https or private-use-scheme redirect URIs registrations may use (web clients such as `https://claude.ai/api/mcp/auth_callback`). Loopback redirects need no entry (any port, RFC 8252 §7.3).',
+      validation: [rule(
+        'alltrue([for u in var.redirect_allowlist : !strcontains(u, "#") && (startswith(u, "https://") || can(regex("^[a-z][a-z0-9+.-]*[.][a-z0-9+.-]+:", u)))])',
+        'redirect_allowlist entries must be https (or a reverse-domain private-use scheme such as com.example.app:/callback, RFC 8252 §7.1) without a fragment (RFC 6749 §3.1.2).',
+      )],
+    }),
+    corsAllowedOrigins: variable('cors_allowed_origins', {
+      type: 'list(string)',
+      default: [],
+      description: 'Browser origins allowed to call the façade (`https://app.example.com`); empty or `["*"]`: any.',
+      validation: [
+        rule('alltrue([for o in var.cors_allowed_origins : o == "*" || can(regex("^(https://[^/]+|http://(localhost|127[.]0[.]0[.]1|\\\\[::1\\\\])(:[0-9]+)?)$", o))])', 'cors_allowed_origins entries must be "*" or origins such as https://app.example.com (no path or trailing slash; http only for loopback).'),
+        rule('!contains(var.cors_allowed_origins, "*") || length(var.cors_allowed_origins) == 1', 'cors_allowed_origins: "*" must be the only entry.'),
+      ],
+    }),
+    consent: variable('consent', {
+      type: 'object({ for_loopback = optional(bool, true), remember_days = optional(number, 30) })',
+      default: {},
+      description: 'The consent page: `for_loopback` shows it to loopback (CLI, desktop) clients too (web clients always get it; docs/security.md); `remember_days` is how long an approval is remembered per browser and client (0: ask every time, at most 400).',
+      validation: [rule('var.consent.remember_days >= 0 && var.consent.remember_days <= 400 && floor(var.consent.remember_days) == var.consent.remember_days', 'consent.remember_days must be a whole number of days, 0–400.')],
+    }),
+    clientIdMetadataDocuments: variable('client_id_metadata_documents', {
+      type: 'bool',
+      default: false,
+      description: 'Accept https `client_id` URLs (OAuth Client ID Metadata Documents); the functions then fetch those documents (https, public addresses only).',
+    }),
+    throttling: variable('throttling', {
+      type: 'object({ rate_limit = optional(number, 50), burst_limit = optional(number, 100) })',
+      default: {},
+      description: 'Stage-wide API Gateway throttling (requests per second, bucket size); the OAuth endpoints keep their own tighter limits.',
+      validation: [rule(
+        'var.throttling.rate_limit >= 1 && var.throttling.rate_limit <= 10000 && var.throttling.burst_limit >= 1 && var.throttling.burst_limit <= 5000 && floor(var.throttling.burst_limit) == var.throttling.burst_limit',
+        'throttling.rate_limit must be 1–10000 and throttling.burst_limit a whole number 1–5000.',
+      )],
+    }),
+    customDomain: variable('custom_domain', {
+      type: 'object({ domain_name = string, certificate_arn = string, hosted_zone_id = optional(string) })',
+      default: null,
+      nullable: true,
+      description: 'Serve the façade at `https://<domain_name>` (a regional API Gateway domain, TLS 1.2, the API at the root; the execute-api endpoint is then disabled). `certificate_arn`: ACM, in the module\'s region. With `hosted_zone_id` an alias record is created; otherwise point DNS at `facade_domain_target`.',
+      validation: [rule(
+        `var.custom_domain == null ? true : (can(regex("${RE2.hostname}", var.custom_domain.domain_name)) && can(regex("${RE2.acmCertificateArn}", var.custom_domain.certificate_arn)))`,
+        `custom_domain.domain_name ${HOSTNAME.hint}; custom_domain.certificate_arn ${ACM_CERTIFICATE_ARN.hint}.`,
+      )],
+    }),
+    alarms: variable('alarms', {
+      type: 'object({ sns_topic_arn = optional(string), email = optional(string), api_5xx_rate_percent = optional(number, 5), token_error_rate_percent = optional(number, 25), proxy_upstream_5xx_rate_percent = optional(number, 5), proxy_p99_latency_ms = optional(number, 10000) })',
+      default: null,
+      nullable: true,
+      description: 'CloudWatch alarms (API 5xx rate, Lambda errors and throttles per function, token error rate, proxy upstream 5xx and p99 latency; docs/observability.md), notifying `sns_topic_arn` or a new topic `<name>-alarms` with an `email` subscription. Default (null): none.',
+      validation: [
+        rule('var.alarms == null ? true : (try(var.alarms.sns_topic_arn, null) == null) != (try(var.alarms.email, null) == null)', 'alarms must set one of sns_topic_arn, email (not both).'),
+        rule(`var.alarms == null ? true : (var.alarms.sns_topic_arn == null || can(regex("${RE2.snsTopicArn}", var.alarms.sns_topic_arn)))`, 'alarms.sns_topic_arn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>).'),
+      ],
+    }),
+    dashboard: variable('dashboard', { type: 'bool', default: false, description: 'A CloudWatch dashboard `<name>-mcp-oauth`: login funnel, consent, token outcomes, proxy latency, per-route latency and errors.' }),
+    logRetentionDays: variable('log_retention_days', {
+      type: 'number',
+      default: 30,
+      description: 'CloudWatch Logs retention of the functions, in days.',
+      validation: [rule(`contains([${LOG_RETENTION_DAYS.join(', ')}], var.log_retention_days)`, `log_retention_days must be one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs).`)],
+    }),
+    logLevel: variable('log_level', {
+      type: 'string',
+      default: 'info',
+      description: 'Log level of the functions: debug, info, warn or error.',
+      validation: [rule('contains(["debug", "info", "warn", "error"], var.log_level)', 'log_level must be one of debug, info, warn, error.')],
+    }),
+    tags: variable('tags', { type: 'map(string)', default: {}, description: 'Tags for every taggable resource of this instance (merged over any the resource sets).' }),
+  };
+}
+
+export type { Variables as FacadeModuleVariables };
