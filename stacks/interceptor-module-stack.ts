@@ -1,7 +1,7 @@
 /**
  * The tool-policy interceptor (functions/interceptor, docs/tool-authorization.md) as a reusable
  * Terraform module, for a team that declares its AgentCore Gateway in its own Terraform:
- * terraform/modules/interceptor, written by `npm run build:modules` (scripts/build-interceptor-module.ts).
+ * terraform/modules/interceptor, written by `npm run build:modules` (scripts/interceptor-module.ts).
  *
  * The same constructs as the CDK path: {@link BundledFunction} (bundle, zip, role, log group,
  * function) and the gateway's {@link interceptorEnvironment}; every per-instance value is a variable,

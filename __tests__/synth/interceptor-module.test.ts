@@ -1,5 +1,5 @@
 /**
- * terraform/modules/interceptor (stacks/interceptor-module-stack.ts, `npm run build:modules:interceptor`):
+ * terraform/modules/interceptor (stacks/interceptor-module-stack.ts, `npm run build:modules`):
  * the committed folder is exactly a fresh build (zip included), reads as hand-written HCL, runs the
  * CDK path's interceptor code, and its `tests/*.tftest.hcl` pass with real Terraform against the
  * local aws provider mirror (mocked provider: no AWS account).
@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { synthExample, functionsByName, type Json } from './helpers';
-import { buildInterceptorModule, INTERCEPTOR_MODULE_DIR } from '../../scripts/build-interceptor-module';
+import { buildTerraformModule, MODULES_DIR } from '../../scripts/build-modules';
+import { INTERCEPTOR_MODULE } from '../../scripts/interceptor-module';
 import { topLevelBlocks } from '../../scripts/hcl-module';
 import { findLocalAwsProvider, terraform, terraformAvailable, terraformTest, writeCliConfig } from './terraform-offline';
 
@@ -21,6 +22,8 @@ const skip = process.env.SKIP_TERRAFORM_TESTS === '1' || (missing !== undefined 
 if (skip && missing) console.warn(`interceptor module tests skipped: ${missing} not found`);
 const describeTerraform = skip ? describe.skip : describe;
 const TIMEOUT = 240_000;
+const INTERCEPTOR_MODULE_DIR = path.join(MODULES_DIR, 'interceptor');
+const buildInterceptorModule = (outDir: string) => buildTerraformModule(INTERCEPTOR_MODULE, outDir);
 
 /** Every file under `dir`, relative, sorted; `tests/` (hand-written) left out unless asked. */
 function files(dir: string, withTests = false): string[] {
@@ -41,11 +44,11 @@ describeTerraform('terraform/modules/interceptor', () => {
 
   const read = (file: string) => fs.readFileSync(path.join(INTERCEPTOR_MODULE_DIR, file), 'utf8');
 
-  test('the committed module is a fresh build, byte for byte (run `npm run build:modules:interceptor` after changing its sources)', () => {
+  test('the committed module is a fresh build, byte for byte (run `npm run build:modules` after changing its sources)', () => {
     expect(files(INTERCEPTOR_MODULE_DIR)).toEqual(files(fresh));
     for (const file of files(fresh)) {
       const same = fs.readFileSync(path.join(fresh, file)).equals(fs.readFileSync(path.join(INTERCEPTOR_MODULE_DIR, file)));
-      if (!same) throw new Error(`terraform/modules/interceptor/${file} differs from a fresh build: run npm run build:modules:interceptor`);
+      if (!same) throw new Error(`terraform/modules/interceptor/${file} differs from a fresh build: run npm run build:modules interceptor`);
     }
   });
 
