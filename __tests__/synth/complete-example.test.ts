@@ -148,20 +148,20 @@ describeTerraform('terraform/examples/complete offline (aws 5.100, AgentCore res
       expect([...facadeClients[0].change.after.supported_identity_providers].sort()).toEqual(['AcmeOkta', 'COGNITO']);
       expect(facadeClients[0].change.after.allowed_oauth_scopes).toEqual(expect.arrayContaining(['openid', 'https://tools.acme.example/tools']));
 
-      // The interceptor: named after the stack, its policy the tools scope, its clients known after apply.
+      // The interceptor: named after the stack; its environment (the façade's client id among it) is known after apply.
       const interceptor = at('module.interceptor.aws_lambda_function.interceptor');
       expect(interceptor.after.function_name).toBe('mcp-complete-interceptor');
-      expect(JSON.parse(interceptor.after.environment[0].variables.TOOL_POLICY)).toEqual({
-        default: 'deny', tools: { 'tools___*': { scopes: ['https://tools.acme.example/tools'] }, x_amz_bedrock_agentcore_search: 'allow' },
-      });
-      expect(interceptor.after_unknown.environment[0].variables.ALLOWED_CLIENTS).toBe(true);
+      expect(interceptor.after_unknown.environment).toBeTruthy();
 
       // Both directions of the gateway ↔ façade wiring are in the graph that planned without a cycle.
       const config = plan.configuration.root_module;
       const gatewayRefs: string[] = config.resources.find((r: Json) => r.address === 'terraform_data.bedrockagentcore_gateway_main').expressions.input.references;
-      expect(gatewayRefs).toEqual(expect.arrayContaining(['module.facade.user_flow_client_id', 'module.interceptor.interceptor_configuration', 'aws_iam_role.gateway.arn']));
+      expect(gatewayRefs).toEqual(expect.arrayContaining(['local.allowed_clients', 'module.interceptor.interceptor_configuration', 'aws_iam_role.gateway.arn']));
+      const locals = readHclFile(mainTf()).find((b) => b.kind === 'locals')!.body.attributes;
+      expect(locals.get('allowed_clients')).toBe('[module.facade.user_flow_client_id, aws_cognito_user_pool_client.machine.id]');
       expect(config.module_calls.facade.expressions.gateway_url.references).toContain('terraform_data.bedrockagentcore_gateway_main.id');
-      expect(config.module_calls.interceptor.expressions.allowed_clients.references).toContain('module.facade.user_flow_client_id');
+      expect(config.module_calls.interceptor.expressions.allowed_clients.references).toContain('local.allowed_clients');
+      expect(config.module_calls.interceptor.expressions.tool_policy.references).toContain('local.tool_policy');
 
       console.log(`terraform/examples/complete offline: ${changed.length} to add (${changes.join('; ')})`);
     },

@@ -2,7 +2,7 @@
 # resource server and one federated OIDC identity provider; an AgentCore Gateway (CUSTOM_JWT
 # authorizer) with one MCP-server target; the tool-policy interceptor module attached to it; and
 # the façade module in front. Why an example that composes modules with plain resources rather
-# than one root module with map inputs: docs/deploy.md, "Terraform only: the complete example".
+# than one root module with map inputs: docs/terraform-only.md.
 #
 #   cp terraform.tfvars.example terraform.tfvars   # then fill in names, the IdP and the target
 #   terraform init
