@@ -82,6 +82,40 @@ describe('terraform/examples/complete: the AgentCore blocks against the typed 6.
   });
 });
 
+test('stand-ins: every expression of the replaced block in input, depends_on kept, references read the stand-in', () => {
+  const hcl = [
+    'data "aws_region" "current" {}',
+    '',
+    'resource "aws_bedrockagentcore_gateway" "main" {',
+    '  name = "${var.name}-gateway"',
+    '  authorizer_configuration {',
+    '    custom_jwt_authorizer {',
+    '      allowed_clients = [',
+    '        module.facade.user_flow_client_id,',
+    '      ]',
+    '    }',
+    '  }',
+    '  depends_on = [aws_iam_role_policy.x]',
+    '}',
+    '',
+    'module "facade" {',
+    '  gateway_url = aws_bedrockagentcore_gateway.main.gateway_url',
+    '  note        = "${aws_bedrockagentcore_gateway.main.gateway_id}/x"',
+    '}',
+    '',
+  ].join('\n');
+  const { text, replaced } = standInResources(hcl, AGENTCORE);
+  expect(replaced).toEqual(['aws_bedrockagentcore_gateway.main']);
+  const blocks = readHclFile(text);
+  expect(blocks.map((b) => `${b.kind} ${b.labels.join('.')}`)).toEqual(['data aws_region.current', 'resource terraform_data.bedrockagentcore_gateway_main', 'module facade']);
+  expect(blocks[1].body.attributes.get('input')).toBe('[\n    "${var.name}-gateway",\n    [\n        module.facade.user_flow_client_id,\n      ],\n  ]');
+  expect(blocks[1].body.attributes.get('depends_on')).toBe('[aws_iam_role_policy.x]');
+  expect(Object.fromEntries(blocks[2].body.attributes)).toEqual({
+    gateway_url: 'terraform_data.bedrockagentcore_gateway_main.id',
+    note: '"${terraform_data.bedrockagentcore_gateway_main.id}/x"',
+  });
+});
+
 describeTerraform('terraform/examples/complete offline (aws 5.100, AgentCore resources as stand-ins)', () => {
   let work: string;
   afterAll(() => work && fs.rmSync(work, { recursive: true, force: true }));

@@ -87,9 +87,26 @@ function parseBody(lines: string[], start: number): { body: HclBody; next: numbe
   throw new Error('unterminated block');
 }
 
+/** Top-level blocks, one-line ones (`data "aws_partition" "current" {}`) on their own, with the comments before each. */
+function splitBlocks(text: string): string[] {
+  const blocks: string[] = [];
+  for (const chunk of topLevelBlocks(text)) {
+    let pending: string[] = [];
+    for (const line of chunk.split('\n')) {
+      pending.push(line);
+      if (/^[a-z]+(?:\s+"[^"]*")*\s*\{\s*\}$/.test(line)) {
+        blocks.push(pending.join('\n'));
+        pending = [];
+      }
+    }
+    if (pending.some((l) => l.trim())) blocks.push(pending.join('\n'));
+  }
+  return blocks;
+}
+
 /** Every top-level block of a formatted file, read. */
 export function readHclFile(text: string): HclTopBlock[] {
-  return topLevelBlocks(text).map((block) => {
+  return splitBlocks(text).map((block) => {
     // Comments before the block belong to it (topLevelBlocks splits at closing braces).
     const lines = block.split('\n').filter((l, i, all) => !all.slice(0, i + 1).every((x) => x.startsWith('#') || x.trim() === ''));
     const head = /^([a-z]+)((?:\s+"[^"]*")*)\s*\{\s*(\}?)$/.exec(lines[0] ?? '');
