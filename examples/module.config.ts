@@ -1,10 +1,12 @@
 /**
- * The façade as a Terraform module (no provider, no backend) for examples/module-root, a root module
- * that adds its own provider, backend and inputs and instantiates it twice. The values here are the
- * defaults of the module's per-instance variables (name_prefix, user_pool_id, gateway_url, …).
+ * `terraform.usage: 'module'` on the CDK path: this one config synthesized without provider block and
+ * backend, for a root module (or a cdktn app) that adds both and uses it once. Every value is the
+ * config's, the region included; replace the example values with yours.
  *
- *   npm run build:module                     # writes terraform-module/ (docs/deploy.md)
- *   cd examples/module-root && terraform init && terraform plan
+ *   CONFIG=examples/module.config.ts SYNTH_HCL_OUTPUT=true npm run synth   # cdktf.out/stacks/mcp-oauth-module/cdk.tf
+ *
+ * For a reusable module with per-instance inputs (name, pool, sign-in domain, gateway, …) that needs
+ * no Node at all, use the released terraform/modules/facade instead (docs/deploy.md, "Terraform modules").
  */
 import { defineConfig } from '../stacks/config/schema';
 

@@ -1,6 +1,6 @@
 /**
  * Synthesizes one deployment config into `<outdir>/stacks/<name>/` (cdk.tf.json, or cdk.tf with
- * `hcl`, + assets/). Used by main.ts (`npm run synth`, `cdktn synth|deploy`), scripts/build-module.ts
+ * `hcl`, + assets/). Used by main.ts (`npm run synth`, `cdktn synth|deploy`)
  * and the synth tests.
  */
 import fs from 'node:fs';

@@ -37,7 +37,7 @@ import { Observability } from '../modules/observability/observability';
 import type { LogLevel } from '../modules/bundled-function';
 import { validateConfig } from './config/validate';
 import type { ResolvedConfig } from './config/types';
-import { ACM_CERTIFICATE_ARN, COGNITO_DOMAIN_PREFIX, COGNITO_RESERVED_WORDS, DEPLOYMENT_NAME, HOSTNAME, LOG_RETENTION_DAYS, USER_POOL_ID } from './config/patterns';
+import { ACM_CERTIFICATE_ARN, COGNITO_DOMAIN_PREFIX, COGNITO_RESERVED_WORDS, DEPLOYMENT_NAME, HOSTNAME, LOG_RETENTION_DAYS } from './config/patterns';
 import { MCP_PROXY_OVERHEAD_SECONDS } from './config/features';
 import { configureModuleTerraform, withRequiredVersion } from './terraform-settings';
 import { withRequiredVersionHcl } from './hcl-output';
@@ -435,7 +435,7 @@ function declareVariables(stack: TerraformStack) {
     userPoolId: variable('user_pool_id', {
       type: 'string',
       description: 'Id of the existing Cognito user pool (`<region>_<id>`), in the region of the aws provider.',
-      validation: [rule(`can(regex("${RE2.userPoolId}", var.user_pool_id))`, `user_pool_id ${USER_POOL_ID.hint}.`)],
+      validation: [rule(`can(regex("${RE2.userPoolId}", var.user_pool_id))`, 'user_pool_id must be a user pool id: <region>_<id>, such as the id shown in the Cognito console.')],
     }),
     cognitoDomain: variable('cognito_domain', {
       type: 'string',

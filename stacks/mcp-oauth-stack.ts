@@ -13,7 +13,6 @@
 import type { Construct } from 'constructs';
 import { Fn, TerraformOutput, TerraformStack } from 'cdktn';
 import type { ResolvedConfig } from './config/types';
-import { declareModuleInputs, requireRegion, tagEverything } from './module-inputs';
 import { configureTerraform, withRequiredVersion } from './terraform-settings';
 import { withRequiredVersionHcl } from './hcl-output';
 import { preventDestroyOfUsersAndKeys } from './stages';
@@ -56,10 +55,10 @@ export class McpOAuthStack extends TerraformStack {
 
   constructor(scope: Construct, synthesized: ResolvedConfig, options: McpOAuthStackOptions) {
     super(scope, synthesized.name);
-    // Module usage: per-instance values are Terraform variables (stacks/module-inputs.ts).
-    const moduleInputs = synthesized.terraform.usage === 'module' ? declareModuleInputs(this, synthesized) : undefined;
-    const config = moduleInputs?.config ?? synthesized;
-    const namePrefix = moduleInputs?.namePrefix ?? config.name;
+    // Module usage renders this config without provider and backend (stacks/terraform-settings.ts);
+    // the reusable module with per-instance inputs is terraform/modules/facade (facade-module-stack.ts).
+    const config = synthesized;
+    const namePrefix = config.name;
     const { facade } = config;
     // mcp-proxy runs MCP_PROXY_OVERHEAD_SECONDS longer than one upstream exchange may take; the
     // validator keeps that within Lambda's maximum (upstreamTimeoutSeconds <= 895).
@@ -225,10 +224,6 @@ export class McpOAuthStack extends TerraformStack {
 
     this.addOutputs(config, gatewayUrl);
     if (config.terraform.protected) preventDestroyOfUsersAndKeys(this);
-    if (moduleInputs) {
-      requireRegion(this, this.endpoint.restApi, config.region);
-      tagEverything(this, moduleInputs.tags);
-    }
   }
 
   override toTerraform(): { [key: string]: unknown } {

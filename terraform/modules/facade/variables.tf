@@ -12,7 +12,7 @@ variable "user_pool_id" {
   description = "Id of the existing Cognito user pool (`<region>_<id>`), in the region of the aws provider."
   type        = string
   validation {
-    error_message = "user_pool_id must be a user pool id such as eu-west-1_AbCdEf123."
+    error_message = "user_pool_id must be a user pool id: <region>_<id>, such as the id shown in the Cognito console."
     condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]_[0-9A-Za-z]+$", var.user_pool_id))
   }
   nullable = false
