@@ -18,14 +18,14 @@
  * Addresses are fixed, readable names (`aws_lambda_function.interceptor`, `data.aws_partition.current`).
  */
 import type { Construct, Node } from 'constructs';
-import { TerraformLocal, TerraformOutput, TerraformStack, Token, type TerraformElement, type TerraformVariableConfig } from 'cdktn';
+import { TerraformLocal, TerraformOutput, TerraformStack, type TerraformElement, type TerraformVariableConfig } from 'cdktn';
 import { DataAwsPartition } from '@cdktn/provider-aws/lib/data-aws-partition';
 import { BundledFunction } from '../modules/bundled-function';
 import { policyDocument } from '../modules/iam';
 import { issuerForPoolId } from '../modules/identity/endpoints';
 import { INTERCEPTION_POINTS, INTERCEPTOR_ENTRY, interceptorEnvironment } from '../modules/gateway/interceptor';
 import { Variable } from '../modules/terraform-variable';
-import { tagEverything } from './module-inputs';
+import { tagEverything } from './facade-module-stack';
 import { configureModuleTerraform, withRequiredVersion } from './terraform-settings';
 import { withRequiredVersionHcl } from './hcl-output';
 import { DEPLOYMENT_NAME, LOG_RETENTION_DAYS } from './config/patterns';
@@ -148,7 +148,7 @@ export class InterceptorModuleStack extends TerraformStack {
       metrics: { namespace: metricsNamespace.stringValue, service: name.stringValue },
     });
     const fn = this.interceptor;
-    tagEverything(this, Token.asStringMap(tags.value));
+    tagEverything(this, tags.value);
 
     const output = (id: string, value: unknown, description: string) => new TerraformOutput(this, `output-${id}`, { value, description }).overrideLogicalId(id);
     output('function_arn', fn.arn, 'ARN of the interceptor function.');
