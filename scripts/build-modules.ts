@@ -18,6 +18,7 @@ import type { App, TerraformStack } from 'cdktn';
 import { PROJECT_ROOT } from '../stacks/config/load';
 import { FacadeModuleStack } from '../stacks/facade-module-stack';
 import { buildHclModule, type BuiltHclModule, type Json } from './hcl-module';
+import { INTERCEPTOR_MODULE } from './interceptor-module';
 
 /** The release the READMEs' usage blocks pin (bump with package.json; docs/release.md). */
 export const MODULE_RELEASE = 'v0.2.0';
@@ -80,6 +81,7 @@ export const MODULES: readonly ModuleDefinition[] = [
       'Pin a release with `?ref=`; upgrade notes are in CHANGELOG.md. Run the module\'s tests with `terraform test` in this folder (tests/*.tftest.hcl; a mock provider, no AWS account needed).',
     ],
   },
+  INTERCEPTOR_MODULE,
 ];
 
 const cell = (text: unknown) => String(text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -201,3 +201,32 @@ export function adaptHclToLocalProvider(stackDir: string, provider: LocalProvide
   changes.push(`required_providers.aws → "${provider.version}" (override file)`);
   return changes;
 }
+
+export interface TerraformTestResult {
+  readonly summary: { readonly status: string; readonly passed: number; readonly failed: number; readonly errored: number; readonly skipped: number };
+  /** `<file>/<run>` → pass | fail | error | skip, for every run block. */
+  readonly runs: ReadonlyMap<string, string>;
+  readonly stdout: string;
+}
+
+/**
+ * `terraform test -json` in `dir` (already initialized), read from its machine-readable output: the
+ * summary and each run block's result. Does not throw on failed runs (the caller asserts them);
+ * throws when Terraform itself cannot run the tests.
+ */
+export function terraformTest(dir: string, env: Record<string, string>): TerraformTestResult {
+  const result = spawnSync('terraform', ['test', '-json', '-no-color'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 180_000,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', AWS_EC2_METADATA_DISABLED: 'true', ...env },
+  });
+  if (result.error) throw result.error;
+  const lines = result.stdout.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Json);
+  const summary = lines.find((l) => l.type === 'test_summary')?.test_summary;
+  if (!summary) throw new Error(`terraform test gave no summary in ${dir}:\n${result.stderr}\n${result.stdout}`.slice(0, 8000));
+  const runs = new Map<string, string>();
+  for (const l of lines) if (l.type === 'test_run' && l.test_run.progress === 'complete') runs.set(`${l.test_run.path}/${l.test_run.run}`, l.test_run.status);
+  return { summary, runs, stdout: result.stdout };
+}

@@ -31,6 +31,7 @@ import { TargetCredentials, type CredentialProviderRef } from './credentials';
 import { completeResourceTokenAuthStatement, gatewayRoleStatements } from './role-policy';
 import { GatewayTarget, targetSchemaReadStatements } from './target';
 import { ConsentPortal } from './consent-portal';
+import { interceptorEnvironment } from './interceptor';
 import type { AgentCoreGatewayProps } from './gateway-props';
 import { isThreeLeggedTarget, type FunctionSource, type GatewayTargetDefinition } from './target-props';
 
@@ -97,7 +98,7 @@ export class AgentCoreGateway extends Construct {
     const allowedClients = [...props.allowedClients, ...props.additionalAllowedClients];
     // ALLOWED_CLIENTS: the interceptor refuses tokens of other app clients of the pool, like the authorizer.
     const interceptorArn = interceptor
-      ? functionArn(interceptor.function, 'interceptor', { IDP_ISSUER: props.idp.issuer, IDP_JWKS_URI: props.idp.jwksUri, ALLOWED_CLIENTS: allowedClients.join(' ') })
+      ? functionArn(interceptor.function, 'interceptor', interceptorEnvironment({ issuer: props.idp.issuer, jwksUri: props.idp.jwksUri, allowedClients }))
       : undefined;
     // An existing function in another account needs a resource policy for this role, which the
     // stack cannot write there: unless the props say it exists (`crossAccount: true`), the plan

@@ -29,9 +29,13 @@ export function cognitoEndpoints(issuer: string, domainHost: string): IdpEndpoin
   };
 }
 
-/** Issuer of a pool known only by id: the id is `<region>_<suffix>`. */
-export function issuerForPoolId(userPoolId: string): string {
+/**
+ * Issuer of a pool known only by id: the id is `<region>_<suffix>`, and the issuer is in the pool's
+ * own region wherever its users are. `dnsSuffix`: the partition's (`data.aws_partition.dns_suffix`:
+ * `amazonaws.com.cn` in China).
+ */
+export function issuerForPoolId(userPoolId: string, dnsSuffix = 'amazonaws.com'): string {
   // A Terraform variable (module usage) is split by Terraform.
   const region = Token.isUnresolved(userPoolId) ? Fn.element(Fn.split('_', userPoolId), 0) : userPoolId.split('_')[0];
-  return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+  return `https://cognito-idp.${region}.${dnsSuffix}/${userPoolId}`;
 }
