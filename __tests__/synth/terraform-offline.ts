@@ -106,6 +106,8 @@ export function writeOverride(dir: string, provider: LocalProvider, fakeCredenti
 
 export interface TerraformRun {
   readonly stdout: string;
+  /** Terraform writes warnings to either stream, depending on the command. */
+  readonly stderr: string;
   readonly ms: number;
 }
 
@@ -120,7 +122,7 @@ export function terraform(args: string[], cwd: string, env: Record<string, strin
   });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`terraform ${args.join(' ')} failed in ${cwd}:\n${result.stderr}\n${result.stdout}`.slice(0, 8000));
-  return { stdout: result.stdout, ms: Date.now() - started };
+  return { stdout: result.stdout, stderr: result.stderr, ms: Date.now() - started };
 }
 
 export function terraformAvailable(): boolean {
