@@ -32,7 +32,7 @@ import { startLocalSystem, type LocalSystem } from '../dev/system';
 import { apiEvent, CHALLENGE, FORM, form, JSON_CT, keyring, TEST_ENV } from '../__tests__/helpers/events';
 import { invokeStreaming } from '../__tests__/helpers/stream';
 import { connectAs } from '../__tests__/helpers/login';
-import { bundle } from '../scripts/bundle';
+import { bundle } from '../modules/bundling/bundle';
 import { DEFAULT_CONFIG, loadConfig } from '../stacks/config/load';
 import type { McpProxyMode } from '../stacks/config/types';
 import {

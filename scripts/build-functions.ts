@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { bundle } from './bundle';
+import { bundle } from '../modules/bundling/bundle';
 
 const projectRoot = path.resolve(__dirname, '..');
 const functionsDir = path.join(projectRoot, 'functions');
