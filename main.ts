@@ -8,6 +8,7 @@
  * Config problems are reported by field (`ConfigError: facade.redirectAllowlist[0]: must be https`)
  * and exit with status 1 before anything is written.
  */
+import './bin/require-node.cjs'; // first: refuses an unsupported Node.js with one line
 import path from 'node:path';
 import { ConfigError } from './stacks/config/errors';
 import { DEFAULT_CONFIG, PROJECT_ROOT, loadConfig } from './stacks/config/load';

@@ -6,6 +6,7 @@
  * concurrency held (bench/cost-model.ts). Prints a table and writes bench/results/latest.json.
  * Set BENCH_SKIP_TESTS=1 to skip timing the full test suite.
  */
+import '../bin/require-node.cjs'; // first: refuses an unsupported Node.js with one line
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';

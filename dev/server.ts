@@ -4,6 +4,7 @@
  * the OAuth-protected target `github`, docs/three-legged-local.md). Set PORT, BASE_PATH, or real
  * IdP/gateway variables (README) to change what runs.
  */
+import '../bin/require-node.cjs'; // first: refuses an unsupported Node.js with one line
 import { ConfigError } from '../functions/lib/config';
 import { DEMO_USERS } from './idp';
 import { startLocalSystem } from './system';

@@ -4,6 +4,7 @@
  * metafile and deterministic zip, exactly as `npm run synth` does, and prints size, digest and what
  * each bundle leaves to the Lambda runtime.
  */
+import '../bin/require-node.cjs'; // first: refuses an unsupported Node.js with one line
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundle } from '../modules/bundling/bundle';

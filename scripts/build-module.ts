@@ -9,6 +9,7 @@
  * The config must have `terraform.usage: "module"`; its region is checked against the caller's
  * provider at plan time (stacks/module-inputs.ts). Needs the terraform CLI (`terraform fmt`).
  */
+import '../bin/require-node.cjs'; // first: refuses an unsupported Node.js with one line
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
