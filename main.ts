@@ -13,12 +13,14 @@ import path from 'node:path';
 import { ConfigError } from './stacks/config/errors';
 import { DEFAULT_CONFIG, PROJECT_ROOT, loadConfig } from './stacks/config/load';
 import { synthesize } from './stacks/app';
+import { deployNotesSummary } from './stacks/deploy-notes';
 
 const file = process.env.CONFIG ?? DEFAULT_CONFIG;
 const started = Date.now();
 try {
-  const { stackDir } = synthesize(loadConfig(file));
+  const { stackDir, deployNotes, deployFile } = synthesize(loadConfig(file));
   console.log(`synthesized ${file} → ${path.relative(PROJECT_ROOT, stackDir) || stackDir} in ${Date.now() - started} ms`);
+  for (const line of deployNotesSummary(deployNotes, path.relative(PROJECT_ROOT, deployFile))) console.log(`  ${line}`);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(`${file}: ${error.name}: ${error.message}`);
