@@ -154,8 +154,10 @@ export function tokenize(src: string): Token[] {
       i = end + 1;
       line++;
     }
+    // `<<-` strips the lines' common leading whitespace (HCL spec "Template Expressions", heredocs).
+    const indent = head[1] ? Math.min(...lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length)) : 0;
     // The heredoc body as a quoted template: literal quotes and backslashes escaped, line breaks as \n.
-    const body = lines.join('\n');
+    const body = lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n');
     out.push({ type: 'oquote', text: '"' });
     const parts = tokenize(`"${escapeTemplateLiterals(body)}"`);
     out.push(...parts.slice(1, -1));

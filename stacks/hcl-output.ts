@@ -14,11 +14,11 @@ import { formatHcl } from './hcl-format';
 type Fragment = { [key: string]: any };
 
 /**
- * `required_version` in the HCL terraform block: cdktn's HCL renderer writes only required_providers,
- * backend and cloud there (other attributes come out as `0 = "<name>"`), so it is added to the
- * rendered block.
+ * The rendered stack with every correction: `required_version` in the terraform block (cdktn's HCL
+ * renderer writes only required_providers, backend and cloud there; other attributes come out as
+ * `0 = "<name>"`), then {@link correctHcl}.
  */
-export function withRequiredVersionHcl(result: { hcl: string; metadata: Fragment }): { hcl: string; metadata: Fragment } {
+export function correctedHclStack(result: { hcl: string; metadata: Fragment }): { hcl: string; metadata: Fragment } {
   const hcl = result.hcl.replace(/^terraform \{\n/, `terraform {\n  required_version = ${JSON.stringify(REQUIRED_TERRAFORM)}\n`);
   if (hcl === result.hcl) throw new Error('synthesized HCL has no terraform block to add required_version to');
   return { ...result, hcl: correctHcl(hcl) };

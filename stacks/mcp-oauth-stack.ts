@@ -15,7 +15,7 @@ import { Fn, TerraformOutput, TerraformStack } from 'cdktn';
 import type { ResolvedConfig } from './config/types';
 import { declareModuleInputs, requireRegion, tagEverything } from './module-inputs';
 import { configureTerraform, withRequiredVersion } from './terraform-settings';
-import { withRequiredVersionHcl } from './hcl-output';
+import { correctedHclStack } from './hcl-output';
 import { preventDestroyOfUsersAndKeys } from './stages';
 import { directAuthorizationScopes } from './config/features';
 import {
@@ -236,7 +236,7 @@ export class McpOAuthStack extends TerraformStack {
   }
 
   override toHclTerraform(): { [key: string]: unknown } {
-    return withRequiredVersionHcl(super.toHclTerraform() as { hcl: string; metadata: { [key: string]: unknown } });
+    return correctedHclStack(super.toHclTerraform() as { hcl: string; metadata: { [key: string]: unknown } });
   }
 
   /**

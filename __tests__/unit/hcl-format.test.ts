@@ -52,6 +52,10 @@ test('a heredoc becomes the quoted string of its lines, interpolations kept, wit
   expect(formatHcl('d = <<EOF\nline "one" \\ ${var.x}\nline ${f("two")}\nEOF\n')).toBe('d = "line \\"one\\" \\\\ ${var.x}\\nline ${f("two")}"\n');
 });
 
+test('an indented heredoc (<<-) loses its common indentation', () => {
+  expect(formatHcl('d = <<-EOT\n    a\n      b\n    EOT\n')).toBe('d = "a\\n  b"\n');
+});
+
 test('input that is not HCL is an error naming the line', () => {
   expect(() => tokenize('a = 1\nb = "open\n')).toThrow(HclSyntaxError);
   expect(() => tokenize('a = 1\nb = "open\n')).toThrow(/line 2: line break in a quoted string/);

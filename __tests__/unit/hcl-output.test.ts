@@ -1,7 +1,7 @@
 /**
  * stacks/hcl-output.ts: the corrections to cdktn's HCL rendering, on the exact shapes cdktn 0.24 writes.
  */
-import { conditionBlocks, dropBlankLinesBeforeClose, unquoteDependsOn, withRequiredVersionHcl } from '../../stacks/hcl-output';
+import { conditionBlocks, dropBlankLinesBeforeClose, unquoteDependsOn, correctedHclStack } from '../../stacks/hcl-output';
 
 test('precondition lists become one block per condition', () => {
   const rendered = [
@@ -38,6 +38,6 @@ test('blank lines right before a closing brace go; others stay', () => {
 });
 
 test('required_version goes into the terraform block, laid out as terraform fmt does; a rendering without one is an error', () => {
-  expect(withRequiredVersionHcl({ hcl: 'terraform {\nrequired_providers {\n}\n\n\n}\n', metadata: {} }).hcl).toBe('terraform {\n  required_version = ">= 1.11.0"\n  required_providers {\n  }\n}\n');
-  expect(() => withRequiredVersionHcl({ hcl: 'provider "aws" {\n}\n', metadata: {} })).toThrow(/no terraform block/);
+  expect(correctedHclStack({ hcl: 'terraform {\nrequired_providers {\n}\n\n\n}\n', metadata: {} }).hcl).toBe('terraform {\n  required_version = ">= 1.11.0"\n  required_providers {\n  }\n}\n');
+  expect(() => correctedHclStack({ hcl: 'provider "aws" {\n}\n', metadata: {} })).toThrow(/no terraform block/);
 });

@@ -74,6 +74,20 @@ describe('every entry point refuses Node 20 with one line and exit status 1, wri
   }, 60_000);
 });
 
+test("the project's .npmrc node-options run the check (as npm passes them, with $npm_package_json set)", () => {
+  const line = fs.readFileSync(path.join(PROJECT_ROOT, '.npmrc'), 'utf8').split('\n').find((l) => l.startsWith('node-options='));
+  expect(line).toBeDefined();
+  const nodeOptions = line!.slice('node-options='.length);
+  const run = (env: Record<string, string>) =>
+    spawnSync(process.execPath, ['-e', 'console.log("ran")'], { cwd: os.tmpdir(), encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+  const old = run({ NODE_OPTIONS: `--require ${OLD_NODE} ${nodeOptions}`, npm_package_json: path.join(PROJECT_ROOT, 'package.json') });
+  expect({ status: old.status, stdout: old.stdout, stderr: old.stderr }).toEqual({ status: 1, stdout: '', stderr: REFUSAL });
+  // Supported Node: nothing printed; and outside this project (another package.json, or none) it does nothing.
+  expect(run({ NODE_OPTIONS: nodeOptions, npm_package_json: path.join(PROJECT_ROOT, 'package.json') })).toMatchObject({ status: 0, stdout: 'ran\n', stderr: '' });
+  expect(run({ NODE_OPTIONS: `--require ${OLD_NODE} ${nodeOptions}`, npm_package_json: path.join(os.tmpdir(), 'package.json') })).toMatchObject({ status: 0, stdout: 'ran\n', stderr: '' });
+  expect(run({ NODE_OPTIONS: `--require ${OLD_NODE} ${nodeOptions}`, npm_package_json: '' })).toMatchObject({ status: 0, stdout: 'ran\n', stderr: '' });
+}, 60_000);
+
 /** The machine's own `node` when it is older than the floor (the system Node 20 of this CI image). */
 function realOldNode(): string | undefined {
   for (const candidate of ['/usr/bin/node', '/usr/local/bin/node']) {
