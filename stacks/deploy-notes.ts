@@ -33,7 +33,7 @@ export interface AfterApplyStep {
   /** What to do, in one sentence. */
   readonly action: string;
   /** The values the step needs: the output carrying each, and the value when the synth already knows it. */
-  readonly values: readonly { readonly label: string; readonly output: string; readonly known?: string }[];
+  readonly values: readonly { readonly label: string; readonly output: string; readonly known?: string; /** An object or list: `terraform output <name>` (no -raw). */ readonly structured?: boolean }[];
 }
 
 export interface DeployNotes {
@@ -94,6 +94,33 @@ export function deployNotes(config: ResolvedConfig, terraform: Json): DeployNote
     });
   }
 
+  const facadeDomain = config.facade.customDomain;
+  if (facadeDomain && !facadeDomain.hostedZoneId && outputs.facade_domain_target) {
+    afterApply.push({
+      action: `Point DNS for ${facadeDomain.domainName} at the façade's regional domain name (an alias record, or a CNAME to its name).`,
+      values: [{ label: 'alias target (name, zone_id)', output: 'facade_domain_target', structured: true }],
+    });
+  }
+  const pool = config.identity.userPool;
+  if (pool.kind === 'create' && pool.domain.kind === 'custom' && outputs.cognito_domain_target) {
+    afterApply.push({
+      action: `Alias ${pool.domain.domainName} to the CloudFront distribution of the Cognito custom domain.`,
+      values: [{ label: 'CloudFront domain name', output: 'cognito_domain_target' }],
+    });
+  }
+  if (outputs.consent_portal) {
+    afterApply.push({ action: `${outputs.consent_portal.description}.`, values: [{ label: 'create command and ARNs', output: 'consent_portal', structured: true }] });
+  }
+  if (outputs.oauth_return_urls && /register oauth_return_urls/.test(String(outputs.gateway_workload_identity?.description))) {
+    afterApply.push({
+      action: "Register every 3-legged OAuth return URL on the gateway's workload identity (allowedResourceOauth2ReturnUrls; docs/three-legged.md, After apply).",
+      values: [
+        { label: 'return URLs', output: 'oauth_return_urls', structured: true },
+        { label: 'workload identity', output: 'gateway_workload_identity', structured: true },
+      ],
+    });
+  }
+
   const backend = config.terraform.backend;
   const variablesHow =
     config.terraform.usage === 'module'
@@ -118,8 +145,8 @@ function list(names: readonly string[]): string {
 
 const flags = (v: DeployVariable) => [v.required ? 'required' : `default ${JSON.stringify(v.default)}`, ...(v.sensitive ? ['sensitive'] : []), ...(v.ephemeral ? ['ephemeral'] : [])];
 
-function outputCommand(notes: DeployNotes, output: string): string {
-  return notes.usage === 'module' ? `module.<name>.${output}` : `terraform output -raw ${output}`;
+function outputCommand(notes: DeployNotes, value: AfterApplyStep['values'][number]): string {
+  return notes.usage === 'module' ? `module.<name>.${value.output}` : `terraform output ${value.structured ? '' : '-raw '}${value.output}`;
 }
 
 /** DEPLOY.md: the variables and the after-apply steps. */
@@ -145,7 +172,7 @@ export function deployNotesMarkdown(notes: DeployNotes): string {
   notes.afterApply.forEach((step, i) => {
     lines.push(`${i + 1}. ${step.action}`);
     for (const value of step.values) {
-      const command = `\`${outputCommand(notes, value.output)}\``;
+      const command = `\`${outputCommand(notes, value)}\``;
       lines.push(`   - ${value.label}: ${value.known ? `\`${value.known}\` (${command})` : command}`);
     }
   });
@@ -158,7 +185,7 @@ export function deployNotesSummary(notes: DeployNotes, file: string): string[] {
   const required = notes.variables.filter((v) => v.required);
   if (required.length) lines.push(`before apply, set ${required.map((v) => `${notes.usage === 'root' ? 'TF_VAR_' : ''}${v.name}${v.sensitive || v.ephemeral ? ` (${[...(v.sensitive ? ['sensitive'] : []), ...(v.ephemeral ? ['ephemeral'] : [])].join(', ')})` : ''}`).join(', ')}`);
   for (const step of notes.afterApply) {
-    lines.push(`after apply: ${step.action} ${step.values.map((v) => `${v.label}: ${v.known ?? outputCommand(notes, v.output)}`).join('; ')}`);
+    lines.push(`after apply: ${step.action} ${step.values.map((v) => `${v.label}: ${v.known ?? outputCommand(notes, v)}`).join('; ')}`);
   }
   lines.push(`details: ${file}`);
   return lines;

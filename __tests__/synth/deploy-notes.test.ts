@@ -85,6 +85,31 @@ test('existing gateway: signing_keys is required, sensitive and ephemeral; after
   expect(md).toContain('- app client id: `terraform output -raw user_flow_client_id`');
 });
 
+test('a custom façade domain without a hosted zone: DNS to point at facade_domain_target (with a zone the stack writes the record)', () => {
+  const noZone = synthExample('examples/existing-gateway.config.ts', (c) => delete c.facade.customDomain.hostedZoneId);
+  try {
+    const steps = deployNotes(noZone.config, noZone.json).afterApply;
+    expect(steps.map((s) => s.values[0].output)).toEqual(['user_flow_client_id', 'facade_domain_target']);
+    expect(steps[1].action).toMatch(/^Point DNS for mcp\.acme\.example at the façade's regional domain name/);
+    expect(deployMd(noZone)).toContain('- alias target (name, zone_id): `terraform output facade_domain_target`');
+    expect(noZone.json.resource.aws_route53_record).toBeUndefined();
+    expect(Object.keys(existing.json.resource.aws_route53_record)).toHaveLength(1);
+  } finally {
+    noZone.cleanup();
+  }
+});
+
+test('3-legged OAuth with manual registration: the return URLs to register on the workload identity', () => {
+  const threeLegged = synthExample('examples/three-legged.config.ts');
+  try {
+    const step = deployNotes(threeLegged.config, threeLegged.json).afterApply.find((s) => s.values.some((v) => v.output === 'oauth_return_urls'));
+    expect(step?.action).toMatch(/^Register every 3-legged OAuth return URL on the gateway's workload identity/);
+    expect(deployMd(threeLegged)).toContain('- return URLs: `terraform output oauth_return_urls`');
+  } finally {
+    threeLegged.cleanup();
+  }
+});
+
 test('a stack that needs nothing after apply says so', () => {
   expect(deployNotes(minimal.config, minimal.json).afterApply).toEqual([]);
   expect(deployMd(minimal)).toContain('Nothing to do: `terraform output mcp_url`');
