@@ -76,11 +76,11 @@ export function tokenize(src: string): Token[] {
         out.push({ type: 'comment', text });
         i = end + 2;
       } else if (/[A-Za-z_]/.test(c)) {
-        const word = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(src.slice(i, i + 256))![0];
+        const word = sticky(/[A-Za-z_][A-Za-z0-9_-]*/y, src, i);
         out.push({ type: 'ident', text: word });
         i += word.length;
       } else if (/[0-9]/.test(c)) {
-        const num = /^[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(src.slice(i, i + 64))![0];
+        const num = sticky(/[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y, src, i);
         out.push({ type: 'number', text: num });
         i += num.length;
       } else if (c === '"') {
@@ -166,6 +166,12 @@ export function tokenize(src: string): Token[] {
 
   expression(false);
   return out;
+}
+
+/** The match of a sticky pattern at `at` (the caller has checked its first character). */
+function sticky(pattern: RegExp, src: string, at: number): string {
+  pattern.lastIndex = at;
+  return pattern.exec(src)![0];
 }
 
 /**
@@ -296,6 +302,8 @@ function spaceAfter(subject: Token, before: Token | undefined, after: Token | un
   if (['quotedlit', 'oquote'].includes(subject.type) || ['quotedlit', 'cquote'].includes(after.type)) return false;
   if (subject.type === 'ident' && subject.text === 'in' && before?.type === 'ident') return true;
   if (after.type === 'obrack' && (subject.type === 'ident' || subject.type === 'number' || bracketChange(subject) < 0)) return false;
+  // Logical not is unary: `!var.x` (what terraform fmt writes).
+  if (subject.type === 'op' && subject.text === '!') return false;
   if (subject.type === 'minus') {
     if (!before) return false;
     if (['oparen', 'obrace', 'obrack', 'equal', 'colon', 'comma', 'question', 'minus'].includes(before.type)) return false;

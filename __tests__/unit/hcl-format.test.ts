@@ -32,6 +32,7 @@ test('indents by nesting and aligns = over consecutive one-line attributes; a mu
 test('spacing inside one-line expressions follows hclwrite: braces padded, brackets and calls not', () => {
   expect(formatHcl('p = jsonencode({"A" = ["x","y"], "B" = {}})\n')).toBe('p = jsonencode({ "A" = ["x", "y"], "B" = {} })\n');
   expect(formatHcl('c = a[0].b  ==  -1 ? "${x}-y" : null\n')).toBe('c = a[0].b == -1 ? "${x}-y" : null\n');
+  expect(formatHcl('n = !var.x && var.y[*].id != null\nf = {for k, v in var.m : k => v}\n')).toBe('n = !var.x && var.y[*].id != null\nf = { for k, v in var.m : k => v }\n');
 });
 
 test('interpolation-only strings are unwrapped as values and tuple elements, not as call arguments or with literal parts', () => {
