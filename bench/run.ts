@@ -6,6 +6,7 @@
  * concurrency held (bench/cost-model.ts). Prints a table and writes bench/results/latest.json.
  * Set BENCH_SKIP_TESTS=1 to skip timing the full test suite.
  */
+import '../bin/require-node.cjs'; // first: refuses an unsupported Node.js with one line
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
@@ -32,7 +33,7 @@ import { startLocalSystem, type LocalSystem } from '../dev/system';
 import { apiEvent, CHALLENGE, FORM, form, JSON_CT, keyring, TEST_ENV } from '../__tests__/helpers/events';
 import { invokeStreaming } from '../__tests__/helpers/stream';
 import { connectAs } from '../__tests__/helpers/login';
-import { bundle } from '../scripts/bundle';
+import { bundle } from '../modules/bundling/bundle';
 import { DEFAULT_CONFIG, loadConfig } from '../stacks/config/load';
 import type { McpProxyMode } from '../stacks/config/types';
 import {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `npx agentcore-mcp-oauth-doctor <mcp-url>`: runs scripts/doctor/cli.ts through tsx (no build step).
+require('./require-node.cjs'); // first: refuses an unsupported Node.js with one line
 try {
   require('tsx/cjs');
 } catch {

@@ -17,7 +17,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type 
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { corsGatewayResponseParameters } from '../modules/facade/cors';
 import { authorizerGatewayResponses, DIRECT_MCP_METHODS, MCP_REQUEST_HEADERS } from '../modules/facade/direct-mcp';
-import type { GatewayResponseDefinition } from '../modules/facade/routes';
+import type { GatewayResponseDefinition } from '../modules/facade/gateway-response';
 
 export interface LocalAuthorizerOptions {
   /** The user pool's issuer (Cognito: `https://cognito-idp.<region>.amazonaws.com/<pool>`). */

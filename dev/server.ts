@@ -6,6 +6,7 @@
  * `npm run dev -- --stack [dir]` (`npm run dev:stack`): a synthesized stack from its own artifacts
  * instead (dev/stack/serve.ts, docs/development.md).
  */
+import '../bin/require-node.cjs'; // first: refuses an unsupported Node.js with one line
 import { ConfigError } from '../functions/lib/config';
 import { DEMO_USERS } from './idp';
 import { startLocalSystem } from './system';

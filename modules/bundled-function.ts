@@ -1,6 +1,6 @@
 /**
  * A Lambda function built from a TypeScript/JavaScript entry file: esbuild bundle and deterministic
- * zip (scripts/bundle.ts, scripts/zip.ts) → TerraformAsset (copied into the stack's assets/, referenced
+ * zip (modules/bundling/bundle.ts, modules/bundling/zip.ts) → TerraformAsset (copied into the stack's assets/, referenced
  * from `path.module`) → `aws_lambda_function` (nodejs22.x, arm64, `index.handler`), with its own
  * IAM role and its own log group. The role can only write to that log group until something is
  * granted with {@link BundledFunction.addToRolePolicy} (e.g. `secret.grantRead(fn)`).
@@ -11,11 +11,11 @@ import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktn/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktn/provider-aws/lib/lambda-function';
-import { bundle, type BundleResult } from '../scripts/bundle';
+import { bundle, type BundleResult } from './bundling/bundle';
 import { assumeRolePolicy, policyDocument, type PolicyStatement } from './iam';
 import { moduleRelativePath } from './terraform-paths';
 
-/** Lambda runtime; the bundle targets the same Node.js major (scripts/bundle.ts NODE_TARGET). */
+/** Lambda runtime; the bundle targets the same Node.js major (modules/bundling/bundle.ts NODE_TARGET). */
 export const LAMBDA_RUNTIME = 'nodejs22.x';
 export const LAMBDA_ARCHITECTURE = 'arm64';
 export const LAMBDA_HANDLER = 'index.handler';
@@ -78,7 +78,7 @@ export class BundledFunction extends Construct {
     super(scope, id);
     this.name = props.functionName;
     this.bundle = bundle({ entry: props.entry, name: props.bundleName ?? props.functionName, projectRoot: props.projectRoot, outRoot: props.bundleDir });
-    // The zip is built by scripts/zip.ts rather than by cdktf's archiver: byte-for-byte reproducible
+    // The zip is built by modules/bundling/zip.ts rather than by cdktf's archiver: byte-for-byte reproducible
     // by construction, and no child process per asset at synth time.
     const asset = new TerraformAsset(this, 'code', { path: this.bundle.zip, type: AssetType.FILE });
     const zip = moduleRelativePath(asset);

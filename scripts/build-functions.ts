@@ -4,9 +4,10 @@
  * metafile and deterministic zip, exactly as `npm run synth` does, and prints size, digest and what
  * each bundle leaves to the Lambda runtime.
  */
+import '../bin/require-node.cjs'; // first: refuses an unsupported Node.js with one line
 import fs from 'node:fs';
 import path from 'node:path';
-import { bundle } from './bundle';
+import { bundle } from '../modules/bundling/bundle';
 
 const projectRoot = path.resolve(__dirname, '..');
 const functionsDir = path.join(projectRoot, 'functions');

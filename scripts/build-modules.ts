@@ -5,7 +5,7 @@
  *   versions.tf   the terraform block (required_version, required_providers; no provider, no backend)
  *   variables.tf  the inputs          outputs.tf  the outputs
  *   main.tf       data sources, locals and resources
- *   assets/       the Lambda zips (scripts/zip.ts: byte-for-byte reproducible), read through path.module
+ *   assets/       the Lambda zips (modules/bundling/zip.ts: byte-for-byte reproducible), read through path.module
  *   README.md     in terraform-docs' layout, generated from the synthesized variables, outputs and resources
  *
  * {@link buildTerraformModule} is generic: a module is a stack factory plus its README text

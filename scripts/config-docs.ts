@@ -4,6 +4,7 @@
  * `<!-- config-reference:end -->`, both generated from the config's zod schema.
  * `npm run config:docs -- --check`: writes nothing; exit 1 naming each file that is out of date.
  */
+import '../bin/require-node.cjs'; // first: refuses an unsupported Node.js with one line
 import fs from 'node:fs';
 import path from 'node:path';
 import { configJsonSchema } from '../stacks/config/json-schema';

@@ -8,6 +8,7 @@
  *   npx tsx scripts/lib-graph.ts           the table
  *   npx tsx scripts/lib-graph.ts --check   exit 1 if a lib file is reached by fewer than two functions
  */
+import '../bin/require-node.cjs'; // first: refuses an unsupported Node.js with one line
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';

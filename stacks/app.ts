@@ -1,6 +1,6 @@
 /**
  * Synthesizes one deployment config into `<outdir>/stacks/<name>/` (cdk.tf.json, or cdk.tf with
- * `hcl`, + assets/). Used by main.ts (`npm run synth`, `cdktn synth|deploy`)
+ * `hcl`, + assets/ + DEPLOY.md, what a deployment needs: stacks/deploy-notes.ts). Used by main.ts (`npm run synth`, `cdktn synth|deploy`)
  * and the synth tests.
  */
 import fs from 'node:fs';
@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from './config/load';
 import { McpOAuthStack } from './mcp-oauth-stack';
 import { dropBinaryVersionProbes } from './binary-probes';
 import { TARGET_VERSIONS, TARGET_VERSIONS_CONTEXT } from './terraform-settings';
+import { deployNotes, deployNotesMarkdown, type DeployNotes } from './deploy-notes';
 
 export interface SynthResult {
   readonly stack: McpOAuthStack;
@@ -18,6 +19,10 @@ export interface SynthResult {
   readonly stackDir: string;
   /** The file written: `cdk.tf.json`, or `cdk.tf` for HCL. */
   readonly stackFile: string;
+  /** What a deployment of this stack needs (variables, after-apply steps), also written to {@link deployFile}. */
+  readonly deployNotes: DeployNotes;
+  /** `<stackDir>/DEPLOY.md`. */
+  readonly deployFile: string;
 }
 
 export interface SynthOptions {
@@ -54,5 +59,8 @@ export function synthesize(config: ResolvedConfig, options: SynthOptions = {}): 
   // The other format from an earlier synth would be read by Terraform too (duplicate resources).
   const [written, stale] = hcl ? ['cdk.tf', 'cdk.tf.json'] : ['cdk.tf.json', 'cdk.tf'];
   fs.rmSync(path.join(stackDir, stale), { force: true });
-  return { stack, stackDir, stackFile: path.join(stackDir, written) };
+  const notes = deployNotes(config, stack.toTerraform());
+  const deployFile = path.join(stackDir, 'DEPLOY.md');
+  fs.writeFileSync(deployFile, deployNotesMarkdown(notes));
+  return { stack, stackDir, stackFile: path.join(stackDir, written), deployNotes: notes, deployFile };
 }

@@ -40,7 +40,7 @@ import type { ResolvedConfig } from './config/types';
 import { ACM_CERTIFICATE_ARN, COGNITO_DOMAIN_PREFIX, COGNITO_RESERVED_WORDS, DEPLOYMENT_NAME, HOSTNAME, LOG_RETENTION_DAYS } from './config/patterns';
 import { MCP_PROXY_OVERHEAD_SECONDS } from './config/features';
 import { configureModuleTerraform, withRequiredVersion } from './terraform-settings';
-import { withRequiredVersionHcl } from './hcl-output';
+import { correctedHclStack } from './hcl-output';
 
 /**
  * The aws provider range the module needs: `response_transfer_mode` on `aws_api_gateway_integration`
@@ -266,8 +266,8 @@ export class FacadeModuleStack extends TerraformStack {
   }
 
   override toHclTerraform(): { [key: string]: unknown } {
-    const result = withRequiredVersionHcl(super.toHclTerraform() as { hcl: string; metadata: { [key: string]: unknown } });
-    return { ...result, hcl: escapeLiteralQuotes(result.hcl) };
+    const rendered = super.toHclTerraform() as { hcl: string; metadata: { [key: string]: unknown } };
+    return correctedHclStack(rendered);
   }
 
   /**
@@ -327,80 +327,6 @@ export class FacadeModuleStack extends TerraformStack {
       produce: () => ref(`one([for d in ${domain.terraformResourceType}.${domain.friendlyUniqueId} : { name = d.regional_domain_name, zone_id = d.regional_zone_id }])`),
     }), 'Alias target (name, zone_id) for the façade custom domain; null without custom_domain');
   }
-}
-
-/**
- * Local workaround for a cdktn 0.24 HCL renderer bug (issue 20, "HCL that is not quite HCL"): a string
- * that holds `${…}` is written without escaping its literal `"` (the direct mode's `WWW-Authenticate`
- * challenge, `Bearer error="…", resource_metadata="${…}"`), which Terraform refuses ("Invalid
- * character"). For every `name = "…"` line (and list item `"…",`) this escapes the quotes of the
- * template's literal parts and leaves the expressions inside `${…}` (and their own quoted strings) as
- * they are, and writes a string that is only `"${expression}"` as the expression; other lines are
- * unchanged. (To be replaced by the renderer fix in stacks/hcl-output.ts.)
- */
-export function escapeLiteralQuotes(hcl: string): string {
-  return hcl.replace(/^(\s*(?:(?:"[^"\n]*"|[A-Za-z0-9_-]+)\s*=\s*)?)"(.*)"(,?)$/gm, (line, head: string, body: string, comma: string) => {
-    try {
-      // A string that is one interpolation and nothing else is written as the bare expression
-      // (Terraform: "interpolation-only expressions are deprecated"); the value is the same.
-      if (body.startsWith('${')) {
-        const [expression, end] = expressionText(body, 2);
-        if (end === body.length) return `${head}${expression}${comma}`;
-      }
-      return `${head}"${template(body, 0, false)[0]}"${comma}`;
-    } catch {
-      return line;
-    }
-  });
-}
-
-/** A template's text from `i`: literal quotes escaped (at the top level), `${…}` copied. Ends at an unescaped `"` when `nested`. */
-function template(s: string, start: number, nested: boolean): [string, number] {
-  let out = '';
-  let i = start;
-  while (i < s.length) {
-    const c = s[i];
-    if (c === '\\') { out += s.slice(i, i + 2); i += 2; continue; }
-    if (c === '$' && s[i + 1] === '$' && s[i + 2] === '{') { out += '$${'; i += 3; continue; }
-    if ((c === '$' || c === '%') && s[i + 1] === '{') {
-      const [inner, next] = expressionText(s, i + 2);
-      out += `${c}{${inner}}`;
-      i = next;
-      continue;
-    }
-    if (c === '"') {
-      if (nested) return [out, i];
-      out += '\\"';
-      i++;
-      continue;
-    }
-    out += c;
-    i++;
-  }
-  if (nested) throw new Error('unterminated string');
-  return [out, i];
-}
-
-/** An expression's text from `i` up to its closing `}` (returned index is past it); quoted strings inside are templates. */
-function expressionText(s: string, start: number): [string, number] {
-  let out = '';
-  let depth = 0;
-  let i = start;
-  while (i < s.length) {
-    const c = s[i];
-    if (c === '"') {
-      const [inner, end] = template(s, i + 1, true);
-      out += `"${inner}"`;
-      i = end + 1;
-      continue;
-    }
-    if (c === '}' && depth === 0) return [out, i + 1];
-    if (c === '{' || c === '(' || c === '[') depth++;
-    if (c === '}' || c === ')' || c === ']') depth--;
-    out += c;
-    i++;
-  }
-  throw new Error('unterminated expression');
 }
 
 /** mcp-proxy's body limit when the config sets none (functions/lib/config.ts MCP_MAX_BODY_BYTES default). */

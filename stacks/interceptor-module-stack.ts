@@ -27,7 +27,7 @@ import { INTERCEPTION_POINTS, INTERCEPTOR_ENTRY, interceptorEnvironment } from '
 import { Variable } from '../modules/terraform-variable';
 import { tagEverything } from './facade-module-stack';
 import { configureModuleTerraform, withRequiredVersion } from './terraform-settings';
-import { withRequiredVersionHcl } from './hcl-output';
+import { correctedHclStack } from './hcl-output';
 import { DEPLOYMENT_NAME, LOG_RETENTION_DAYS } from './config/patterns';
 import { DEFAULT_METRICS_NAMESPACE } from './config/schema/observability';
 
@@ -183,6 +183,6 @@ export class InterceptorModuleStack extends TerraformStack {
   }
 
   override toHclTerraform(): { [key: string]: unknown } {
-    return withRequiredVersionHcl(super.toHclTerraform() as { hcl: string; metadata: { [key: string]: unknown } });
+    return correctedHclStack(super.toHclTerraform() as { hcl: string; metadata: { [key: string]: unknown } });
   }
 }

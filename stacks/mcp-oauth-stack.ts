@@ -14,7 +14,7 @@ import type { Construct } from 'constructs';
 import { Fn, TerraformOutput, TerraformStack } from 'cdktn';
 import type { ResolvedConfig } from './config/types';
 import { configureTerraform, withRequiredVersion } from './terraform-settings';
-import { withRequiredVersionHcl } from './hcl-output';
+import { correctedHclStack } from './hcl-output';
 import { preventDestroyOfUsersAndKeys } from './stages';
 import { directAuthorizationScopes } from './config/features';
 import {
@@ -231,7 +231,7 @@ export class McpOAuthStack extends TerraformStack {
   }
 
   override toHclTerraform(): { [key: string]: unknown } {
-    return withRequiredVersionHcl(super.toHclTerraform() as { hcl: string; metadata: { [key: string]: unknown } });
+    return correctedHclStack(super.toHclTerraform() as { hcl: string; metadata: { [key: string]: unknown } });
   }
 
   /**
@@ -256,6 +256,18 @@ export class McpOAuthStack extends TerraformStack {
     output('user_flow_client_id', this.identity.userFlowClient.id, config.gateway.kind === 'existing'
       ? "The façade's Cognito app client: add it to the existing gateway's allowed_clients"
       : "The façade's Cognito app client (allowed by the gateway)");
+    // Cognito's endpoints for federated sign-in (Amazon Cognito Developer Guide: "Using OIDC identity
+    // providers with a user pool" and "Using social identity providers": the IdP's redirect URI is
+    // <domain>/oauth2/idpresponse; "Things to know about SAML IdPs": the ACS URL is
+    // <domain>/saml2/idpresponse and the SP entity ID (audience) urn:amazon:cognito:sp:<user pool id>).
+    const idps = config.identity.identityProviders;
+    if (idps.some((idp) => idp.type !== 'saml')) {
+      output('idp_redirect_url', `${this.identity.hostedUiUrl}/oauth2/idpresponse`, `Register as the redirect (callback) URI at each OIDC and social IdP: ${idps.filter((i) => i.type !== 'saml').map((i) => i.name).join(', ')}`);
+    }
+    if (idps.some((idp) => idp.type === 'saml')) {
+      output('saml_acs_url', `${this.identity.hostedUiUrl}/saml2/idpresponse`, `Register as the assertion consumer service (ACS) URL at each SAML IdP: ${idps.filter((i) => i.type === 'saml').map((i) => i.name).join(', ')}`);
+      output('saml_entity_id', `urn:amazon:cognito:sp:${this.identity.userPoolId}`, 'Register as the service provider entity ID (audience) at each SAML IdP');
+    }
     output('machine_client_ids', Object.fromEntries([...this.identity.machineClients].map(([name, c]) => [name, c.id])), 'Client-credentials app clients by name');
     output('key_secret_arns', {
       registration: this.secrets.keys.registration.arn, flow: this.secrets.keys.flow.arn, token: this.secrets.keys.token.arn,

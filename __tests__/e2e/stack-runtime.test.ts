@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { zipDirectory } from '../../scripts/zip';
+import { zipDirectory } from '../../modules/bundling/zip';
 import { runStack, type StackRun } from '../../dev/stack/stack-runner';
 import { methodsWithoutIntegration } from '../../dev/stack/rest-api-emulator';
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FUNCTION_NAMES } from '../../functions/lib/http/routes';
 import zlib from 'node:zlib';
-import { BUNDLED_SDK_PACKAGE, buildOptions, bundle, clearBundleCache, runtimeProvidedSdkPackages } from '../../scripts/bundle';
+import { BUNDLED_SDK_PACKAGE, buildOptions, bundle, clearBundleCache, runtimeProvidedSdkPackages } from '../../modules/bundling/bundle';
 import { PROJECT_ROOT, resources, synthExample, type Synthesized } from './helpers';
 
 let first: Synthesized;

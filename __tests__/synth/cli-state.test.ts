@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from './helpers';
 
 const TIMEOUT = 240_000;
 /** What the copy needs to synthesize: sources, examples and the CLI's configuration. */
-const PROJECT_FILES = ['cdktf.json', 'package.json', 'tsconfig.json', 'main.ts', 'stacks', 'modules', 'functions', 'examples', 'scripts'];
+const PROJECT_FILES = ['cdktf.json', 'package.json', '.npmrc', 'tsconfig.json', 'main.ts', 'bin', 'stacks', 'modules', 'functions', 'examples', 'scripts'];
 
 function copyProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-state-'));

@@ -118,10 +118,12 @@ test("UNAUTHORIZED and ACCESS_DENIED carry the façade's challenge, CORS and a J
     });
     expect(JSON.parse(r.response_templates['application/json'])).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32001 } });
   }
-  // Without a custom domain the URL is the stage URL of this API.
+  // Without a custom domain the URL is the stage URL of this API, put into the challenge by
+  // format() (a literal `"` next to `${…}` does not survive cdktn's HCL renderer).
   const stageChallenge = Object.values(resources(direct.json, 'aws_api_gateway_gateway_response')).find((r) => r.response_type === 'UNAUTHORIZED');
+  const challenge = `'Bearer error=\\"invalid_token\\", error_description=\\"The access token is missing, invalid or expired\\", resource_metadata=\\"%s\\"'`;
   expect(stageChallenge.response_parameters['gatewayresponse.header.WWW-Authenticate']).toMatch(
-    /resource_metadata="https:\/\/\$\{aws_api_gateway_rest_api\.[^.]+\.id\}\.execute-api\..*\.amazonaws\.com\/prod\/\.well-known\/oauth-protected-resource\/mcp"'$/,
+    new RegExp(`^\\$\\{format\\("${challenge.replace(/[\\$()]/g, '\\$&')}", "https://\\$\\{aws_api_gateway_rest_api\\.[^.]+\\.id\\}\\.execute-api\\..*\\.amazonaws\\.com/prod/\\.well-known/oauth-protected-resource/mcp"\\)\\}$`),
   );
   expect(Object.values(resources(lambda.json, 'aws_api_gateway_gateway_response')).map((r) => r.response_type)).not.toContain('UNAUTHORIZED');
 });

@@ -12,7 +12,7 @@ import { Variable } from '../../modules/terraform-variable';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
 
-/** The text of `variable "<name>" { … }` in rendered HCL, up to the next top-level block (cdktn does not indent nested blocks). */
+/** The text of `variable "<name>" { … }` in rendered HCL, up to the next top-level block . */
 function variableBlock(hcl: string, name: string): string {
   const start = hcl.indexOf(`variable "${name}" {\n`);
   expect(start).toBeGreaterThanOrEqual(0);
@@ -30,9 +30,9 @@ test.each(['examples/module.config.ts', 'examples/three-legged.config.ts'])('%s:
     const text = fs.readFileSync(path.join(hcl.dir, 'cdk.tf'), 'utf8');
     for (const [name, v] of variables) {
       const block = variableBlock(text, name);
-      if (v.nullable === false) expect({ name, nullable: /^nullable = false$/m.test(block) }).toEqual({ name, nullable: true });
-      if (v.sensitive === true) expect({ name, sensitive: /^sensitive = true$/m.test(block) }).toEqual({ name, sensitive: true });
-      if (typeof v.default === 'number') expect({ name, default: new RegExp(`^default = ${v.default}$`, 'm').test(block) }).toEqual({ name, default: true });
+      if (v.nullable === false) expect({ name, nullable: /^ {2}nullable += false$/m.test(block) }).toEqual({ name, nullable: true });
+      if (v.sensitive === true) expect({ name, sensitive: /^ {2}sensitive += true$/m.test(block) }).toEqual({ name, sensitive: true });
+      if (typeof v.default === 'number') expect({ name, default: new RegExp(`^ {2}default += ${v.default}$`, 'm').test(block) }).toEqual({ name, default: true });
     }
   } finally {
     json.cleanup();

@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { readConfigFile, PROJECT_ROOT } from '../../stacks/config/load';
 import { validateConfig } from '../../stacks/config/validate';
-import type { DeploymentConfig, ResolvedConfig } from '../../stacks/config/types';
+import type { ResolvedConfig } from '../../stacks/config/types';
+import type { DeploymentConfig } from '../../stacks/config/schema';
 import { synthesize } from '../../stacks/app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

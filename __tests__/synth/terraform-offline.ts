@@ -106,6 +106,8 @@ export function writeOverride(dir: string, provider: LocalProvider, fakeCredenti
 
 export interface TerraformRun {
   readonly stdout: string;
+  /** Terraform writes warnings to either stream, depending on the command. */
+  readonly stderr: string;
   readonly ms: number;
 }
 
@@ -120,7 +122,7 @@ export function terraform(args: string[], cwd: string, env: Record<string, strin
   });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`terraform ${args.join(' ')} failed in ${cwd}:\n${result.stderr}\n${result.stdout}`.slice(0, 8000));
-  return { stdout: result.stdout, ms: Date.now() - started };
+  return { stdout: result.stdout, stderr: result.stderr, ms: Date.now() - started };
 }
 
 export function terraformAvailable(): boolean {
@@ -229,4 +231,39 @@ export function terraformTest(dir: string, env: Record<string, string>): Terrafo
   const runs = new Map<string, string>();
   for (const l of lines) if (l.type === 'test_run' && l.test_run.progress === 'complete') runs.set(`${l.test_run.path}/${l.test_run.run}`, l.test_run.status);
   return { summary, runs, stdout: result.stdout };
+}
+
+/**
+ * The HCL counterpart of {@link stubForOlderProvider} for a synthesized (terraform fmt-formatted)
+ * `cdk.tf`: removes the top-level `resource` blocks of types aws 5.x lacks, drops the
+ * `depends_on`/`replace_triggered_by` entries naming them and replaces every other reference to
+ * them with a literal ARN. Returns the changes made.
+ */
+export function stubHclForOlderProvider(stackDir: string, provider: LocalProvider, file = 'cdk.tf'): string[] {
+  if (compareVersions(provider.version, '6.0.0') >= 0) return [];
+  const target = path.join(stackDir, file);
+  const removed: string[] = [];
+  const kept: string[] = [];
+  let skipping = false;
+  for (const line of fs.readFileSync(target, 'utf8').split('\n')) {
+    if (skipping) {
+      if (line === '}') skipping = false;
+      continue;
+    }
+    const block = /^resource "([a-z0-9_]+)" "([A-Za-z0-9_-]+)" \{$/.exec(line);
+    if (block && NEWER_THAN_5X.test(block[1])) {
+      removed.push(`${block[1]}.${block[2]}`);
+      skipping = true;
+      continue;
+    }
+    kept.push(line);
+  }
+  const reference = /\baws_(?:bedrockagentcore_[a-z0-9_]+|cognito_managed_login_branding)\.[A-Za-z0-9_-]+(?:\.[a-z_]+|\[\d+\])*/g;
+  const hcl = kept
+    .filter((line) => !/^\s*aws_(?:bedrockagentcore_[a-z0-9_]+|cognito_managed_login_branding)\.[A-Za-z0-9_-]+(?:\.[a-z_]+)?,?$/.test(line))
+    .join('\n')
+    .replace(reference, JSON.stringify(STUB_ARN));
+  fs.writeFileSync(target, hcl);
+  const types = [...new Set(removed.map((a) => a.split('.')[0]))].sort();
+  return [`removed ${removed.length} resources of types aws ${provider.version} lacks (${types.join(', ')}) and replaced references to them with a literal ARN`];
 }

@@ -2,7 +2,7 @@
  * Extracts a Lambda deployment package (a zip) the way the Lambda service does before it starts
  * the runtime: every file under the task root. Reads the central directory (PKWARE APPNOTE.TXT
  * 6.3: end of central directory 4.3.16, central directory header 4.3.12, local file header 4.3.7);
- * entries are stored (method 0) or DEFLATE (method 8), as scripts/zip.ts and common zip tools write.
+ * entries are stored (method 0) or DEFLATE (method 8), as modules/bundling/zip.ts and common zip tools write.
  */
 import fs from 'node:fs';
 import path from 'node:path';

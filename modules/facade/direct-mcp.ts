@@ -16,7 +16,8 @@
  *   Gateway cannot add CORS headers to them, so a browser client could not read the answers anyway;
  *   a preflight gets the JSON 404 (with CORS headers) and fails visibly. Browser clients need `lambda`.
  */
-import type { GatewayResponseDefinition } from './routes';
+import { Fn, Token } from 'cdktn';
+import type { GatewayResponseDefinition } from './gateway-response';
 import { spaceSeparated } from './environment';
 
 /** The MCP Streamable HTTP request headers (MCP transports; functions/mcp-proxy/mcp-forward.ts REQUEST_HEADERS). */
@@ -49,6 +50,27 @@ export function directChallenge(status: 401 | 403, resourceMetadataUrl: string, 
     : `Bearer error="insufficient_scope", scope="${spaceSeparated(scopes)}", resource_metadata="${resourceMetadataUrl}"`;
 }
 
+/**
+ * The challenge as a static mapping value (single-quoted). When the URL is a reference (no custom
+ * domain: it holds the API id), the value is `format("'Bearer …resource_metadata=\"%s\"'", url)`:
+ * cdktn 0.24's HCL renderer writes a string mixing `${…}` with literal `"` unescaped, which does
+ * not parse ("Missing attribute separator"); a format string it writes as an escaped literal.
+ */
+function challengeMapping(status: 401 | 403, resourceMetadataUrl: string, scopes: readonly string[]): string {
+  const scope = spaceSeparated(scopes);
+  if (!Token.isUnresolved(resourceMetadataUrl) && !Token.isUnresolved(scope)) return `'${directChallenge(status, resourceMetadataUrl, scopes)}'`;
+  // Every value that may be a reference (the URL; the scopes in the general module) becomes a `%s`
+  // slot of the format string, filled in the order the slots appear.
+  const slots = { url: '\u0001', scope: '\u0002' } as const;
+  const text = `'${directChallenge(status, slots.url, [slots.scope])}'`.replace(/%/g, '%%');
+  const args: string[] = [];
+  const template = text.replace(/[\u0001\u0002]/g, (slot) => {
+    args.push(slot === slots.url ? resourceMetadataUrl : scope);
+    return '%s';
+  });
+  return Fn.format(Fn.rawString(template), args);
+}
+
 /** JSON-RPC error bodies like the gateway's own (-32001, agentcore-gateway.md "Gateway behaviour on the wire"). */
 export const DIRECT_ERROR_BODIES = {
   401: '{"jsonrpc":"2.0","id":null,"error":{"code":-32001,"message":"Unauthorized: the access token is missing, invalid or expired"}}',
@@ -64,7 +86,7 @@ export function authorizerGatewayResponses(cors: Readonly<Record<string, string>
   const response = (responseType: string, status: 401 | 403): GatewayResponseDefinition => ({
     responseType,
     statusCode: String(status),
-    responseParameters: { ...cors, 'gatewayresponse.header.WWW-Authenticate': `'${directChallenge(status, resourceMetadataUrl, scopes)}'` },
+    responseParameters: { ...cors, 'gatewayresponse.header.WWW-Authenticate': challengeMapping(status, resourceMetadataUrl, scopes) },
     responseTemplates: { 'application/json': DIRECT_ERROR_BODIES[status] },
   });
   return [response('UNAUTHORIZED', 401), response('ACCESS_DENIED', 403)];

@@ -36,6 +36,7 @@ import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission';
 import { ROUTES, WELL_KNOWN, type HttpMethod, type OptionalRoute, type Route } from '../../functions/lib/http/routes';
 import type { BundledFunction } from '../bundled-function';
+import type { GatewayResponseDefinition } from './gateway-response';
 import { terraformJson } from '../terraform-json';
 import { assumeRolePolicy } from '../iam';
 import { Conditional } from '../conditional';
@@ -95,14 +96,6 @@ export interface DirectMcpProps {
   readonly when?: string;
   /** With `when`: the direct integration's timeout (`streamingTimeoutMs` is then mcp-proxy's). @default streamingTimeoutMs */
   readonly timeoutMs?: number;
-}
-
-/** One `aws_api_gateway_gateway_response`, as data: created from it and hashed into the trigger. */
-export interface GatewayResponseDefinition {
-  readonly responseType: string;
-  readonly statusCode?: string;
-  readonly responseParameters: Readonly<Record<string, string>>;
-  readonly responseTemplates?: Readonly<Record<string, string>>;
 }
 
 /** The literal (non-reference) inputs of the deployment trigger. */

@@ -3,6 +3,7 @@
  * Walks what MCP clients do against a façade and prints what each step saw and how to fix it.
  * Exit code: 0 no problem, 1 a problem, 2 bad usage.
  */
+import '../../bin/require-node.cjs'; // first: refuses an unsupported Node.js with one line
 import { hasProblem, toJson, toTable } from './report';
 import { DEFAULT_ORIGIN, runDoctor, type DoctorOptions } from './steps';
 

@@ -2,7 +2,7 @@
  * The resolved deployment configuration: what the stacks consume, every default applied and every
  * alternative tagged. What a config file holds is the schema's input (`DeploymentConfig`,
  * schema/index.ts), the one place the configuration is described; `validate.ts` turns one into the
- * other.
+ * other. The schema builds these types, so this file imports nothing from it (no import cycle).
  */
 import type {
   ExistingCredentialProvider, FunctionSource, GatewayTargetDefinition, JsonSchema, OutboundCredentials, S3SchemaObject, SchemaDocument, TargetPermission, ToolDefinition,
@@ -14,7 +14,6 @@ import type {
 import type { RateLimit, RouteThrottling as FacadeRouteThrottling, ThrottledRoute } from '../../modules/facade/throttling';
 
 export type { ExistingCredentialProvider, JsonSchema, S3SchemaObject, TargetPermission, ToolDefinition };
-export { defineConfig, type DeploymentConfig } from './schema';
 
 // ---------------------------------------------------------------------------------------------
 // Resolved (what the stacks consume): every default applied, every alternative tagged.

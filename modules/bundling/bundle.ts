@@ -5,7 +5,7 @@
  * Output layout, per bundle name `<name>`:
  *   dist/functions/<name>/index.js        the bundle: the package contents
  *   dist/functions/<name>.meta.json       esbuild metafile (inputs, sizes, external imports)
- *   dist/functions/<name>.zip             the Lambda package (scripts/zip.ts, deterministic)
+ *   dist/functions/<name>.zip             the Lambda package (modules/bundling/zip.ts, deterministic)
  *
  * The AWS SDK rule: every `@aws-sdk/*` package is left to the Lambda runtime's own SDK, except
  * `@aws-sdk/client-bedrock-agentcore` (too new to rely on in the runtime), which is bundled together
