@@ -14,36 +14,18 @@
  * terraform CLI (`terraform fmt`). Consumers of a released module need neither Node nor this script.
  */
 import path from 'node:path';
-import type { App, TerraformStack } from 'cdktn';
 import { PROJECT_ROOT } from '../stacks/config/load';
 import { FacadeModuleStack } from '../stacks/facade-module-stack';
 import { buildHclModule, type BuiltHclModule, type Json } from './hcl-module';
 import { INTERCEPTOR_MODULE } from './interceptor-module';
+import type { ModuleDefinition } from './module-definition';
 
 /** The release the READMEs' usage blocks pin (bump with package.json; docs/release.md). */
 export const MODULE_RELEASE = 'v0.2.0';
 export const MODULE_SOURCE = (name: string) => `git::https://github.com/<org>/agentcore-mcp-oauth.git//terraform/modules/${name}?ref=${MODULE_RELEASE}`;
 export const MODULES_DIR = path.join(PROJECT_ROOT, 'terraform', 'modules');
 
-export interface StackFactoryOptions {
-  readonly projectRoot: string;
-  readonly bundleDir: string;
-}
-
-export interface ModuleDefinition {
-  /** Folder name under terraform/modules/ and the stack id. */
-  readonly name: string;
-  /** Builds the module's stack in `app` with id `name`. */
-  readonly stack: (app: App, id: string, options: StackFactoryOptions) => TerraformStack;
-  /** README title (`# …`). */
-  readonly title: string;
-  /** Markdown paragraphs after the title. */
-  readonly intro: readonly string[];
-  /** The module block of the usage example, without `source` (added, pinned to {@link MODULE_RELEASE}). */
-  readonly usage: string;
-  /** Markdown after the usage block (after-apply steps, notes). @default none */
-  readonly notes?: readonly string[];
-}
+export type { ModuleDefinition, StackFactoryOptions } from './module-definition';
 
 export const MODULES: readonly ModuleDefinition[] = [
   {

@@ -3,7 +3,7 @@
  * tool-policy interceptor (stacks/interceptor-module-stack.ts) for a gateway declared elsewhere,
  * written to terraform/modules/interceptor with its README.
  */
-import type { ModuleDefinition } from './build-modules';
+import type { ModuleDefinition } from './module-definition';
 import { InterceptorModuleStack } from '../stacks/interceptor-module-stack';
 
 const WIRING = `# The gateway's service role calls the interceptor.
