@@ -201,15 +201,15 @@ describe('environment contract', () => {
     expect(env(minimal, 'mcp-proxy').GATEWAY_URL).toMatch(/^\$\{aws_bedrockagentcore_gateway\.[^}]+\.gateway_url\}$/);
   });
 
-  test('client settings: CIMD off, no tools/list merging, 10 s IdP timeout, 5-minute secret cache by default; each follows the config', () => {
-    for (const fn of ['discovery', 'register', 'authorize', 'callback', 'token']) expect(env(minimal, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('false');
+  test('client settings: CIMD on, no tools/list merging, 10 s IdP timeout, 5-minute secret cache by default; each follows the config', () => {
+    for (const fn of ['discovery', 'register', 'authorize', 'callback', 'token']) expect(env(minimal, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('true');
     expect(env(minimal, 'mcp-proxy').MCP_MERGE_TOOLS_LIST_PAGES).toBe('0');
     expect(env(minimal, 'token')).toMatchObject({ IDP_TIMEOUT_MS: '10000', SECRET_CACHE_SECONDS: '300' });
     const other = synthExample('examples/existing-gateway.config.ts', (c) => {
-      c.facade = { ...c.facade, clientIdMetadataDocuments: true, idpTimeoutSeconds: 20, secretCacheSeconds: 60, mcp: { mergeToolsListPages: 5 } };
+      c.facade = { ...c.facade, clientIdMetadataDocuments: false, idpTimeoutSeconds: 20, secretCacheSeconds: 60, mcp: { mergeToolsListPages: 5 } };
     });
     try {
-      for (const fn of ['discovery', 'register', 'authorize', 'callback', 'token']) expect(env(other, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('true');
+      for (const fn of ['discovery', 'register', 'authorize', 'callback', 'token']) expect(env(other, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('false');
       expect(env(other, 'mcp-proxy').MCP_MERGE_TOOLS_LIST_PAGES).toBe('5');
       expect(env(other, 'mcp-proxy').CLIENT_ID_METADATA_DOCUMENTS).toBeUndefined();
       expect(env(other, 'token')).toMatchObject({ IDP_TIMEOUT_MS: '20000', SECRET_CACHE_SECONDS: '60' });

@@ -185,7 +185,7 @@ export function readCommonConfig(env: Env): CommonConfig {
     publicBaseUrl: optionalUrl(env, 'PUBLIC_BASE_URL'),
     scopesSupported: scopes,
     corsAllowedOrigins: origins.length ? origins : ['*'],
-    clientIdMetadataDocuments: boolean(env, 'CLIENT_ID_METADATA_DOCUMENTS', false),
+    clientIdMetadataDocuments: boolean(env, 'CLIENT_ID_METADATA_DOCUMENTS', true),
   };
 }
 

@@ -124,8 +124,8 @@ export function facadeSchema() {
       .refine((o) => !(o.includes('*') && o.length > 1), { error: '"*" must be the only entry' })
       .default(['*']),
     throttling: throttlingSchema(),
-    clientIdMetadataDocuments: bool().default(false).describe(
-      'Accept https `client_id` URLs (OAuth Client ID Metadata Documents) and advertise `client_id_metadata_document_supported`; the functions then fetch those documents (https, public addresses only, no redirects, 5 KB / 3 s).',
+    clientIdMetadataDocuments: bool().default(true).describe(
+      'Accept https `client_id` URLs (OAuth Client ID Metadata Documents, the registration MCP 2026-07-28 prefers) and advertise `client_id_metadata_document_supported`; the functions then fetch those documents (https, public addresses only, no redirects, 5 KB / 3 s) and keep the last good one through an outage of its host for up to 24 hours ([security.md](security.md#client-id-metadata-documents)). Dynamic registration stays available either way. `false` turns it off.',
     ),
     consentForLoopback: bool().default(true).describe(
       'Show the consent page to loopback (CLI, desktop) clients too; web clients always get it. The MCP Security Best Practices require consent per registered client of a proxy with a static upstream client (RFC 8252 §8.6); `false` is a documented risk ([security.md](security.md#consent)).',
