@@ -1,5 +1,5 @@
 /**
- * POST /token (RFC 6749 §4.1.3, §6) and POST /revoke (RFC 7009). The client is public toward the
+ * POST /token (RFC 6749 §4.1.3, §6; §4.4 for machine clients, client-credentials.ts) and POST /revoke (RFC 7009). The client is public toward the
  * façade; the façade authenticates to the IdP with the app client's secret, which it alone holds,
  * rewrites `redirect_uri` to its callback, validates `resource` (RFC 8707) and returns the IdP's
  * tokens, or its OAuth error with the meaning intact.
@@ -21,6 +21,7 @@ import { isValidCodeVerifier } from '../lib/oauth/pkce';
 import { checkResource, resourceForIdp } from '../lib/oauth/resource';
 import type { VerifiedClient } from '../lib/oauth/registration';
 import { PATHS } from '../lib/http/routes';
+import { CLIENT_CREDENTIALS, decideClientCredentials, type PresentedCredentials } from './client-credentials';
 import { readSecret } from '../lib/secrets';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -44,7 +45,7 @@ function err(status: number, error: string, description: string, challenge = fal
 /** Identifies the (public) client: client_id in the body or in HTTP Basic, never two methods at once (RFC 6749 §2.3). */
 export function identifyClient(
   params: Params, authorization: string | undefined,
-): { ok: true; clientId: string; basic: boolean } | { ok: false; decision: TokenDecision } {
+): { ok: true; clientId: string; basic: boolean; clientSecret?: string } | { ok: false; decision: TokenDecision } {
   let basicId: string | undefined;
   let basicSecret = '';
   if (authorization !== undefined) {
@@ -70,7 +71,9 @@ export function identifyClient(
   }
   const clientId = basicId ?? bodyId.value;
   if (!clientId) return { ok: false, decision: err(401, 'invalid_client', 'client_id is required', basicId !== undefined) };
-  return { ok: true, clientId, basic: basicId !== undefined };
+  // Public clients' secrets are ignored; machine clients' are relayed (client-credentials.ts).
+  const clientSecret = basicId !== undefined ? basicSecret || undefined : bodySecret.value;
+  return { ok: true, clientId, basic: basicId !== undefined, ...(clientSecret === undefined ? {} : { clientSecret }) };
 }
 
 export function decideToken(
@@ -159,7 +162,7 @@ function decideForClient(
       };
     }
     default:
-      return err(400, 'unsupported_grant_type', 'supported grant types are authorization_code and refresh_token');
+      return err(400, 'unsupported_grant_type', 'supported grant types are authorization_code, refresh_token and, for machine clients, client_credentials');
   }
 }
 
@@ -202,6 +205,9 @@ export async function token(event: ApiEvent, config: TokenConfig): Promise<ApiRe
   const path = event.path.replace(/\/+$/, '');
   const now = nowSeconds();
   const identified = identifyClient(params, header(event, 'authorization'));
+  if (identified.ok && path === PATHS.token && single(params, 'grant_type').value === CLIENT_CREDENTIALS) {
+    return clientCredentials(params, identified, config, mcpResourceOf(baseUrl));
+  }
   let decision: TokenDecision;
   if (identified.ok) {
     const registrationKeys = keysFor(keys, 'registration');
@@ -227,6 +233,25 @@ export async function token(event: ApiEvent, config: TokenConfig): Promise<ApiRe
   metrics.tokenReply(grant, reply);
   const binding = decision.binding ?? decision.clientId;
   return shapeIdpReply(reply, decision.endpoint, (idpToken) => wrapRefreshToken(keysFor(keys, 'token'), idpToken, binding, now), decision.rewrapRefresh);
+}
+
+/** Relays a machine client's client_credentials request to the IdP with its own credentials. */
+async function clientCredentials(params: Params, credentials: PresentedCredentials, config: TokenConfig, mcpResource: string): Promise<ApiResult> {
+  const decision = decideClientCredentials(params, credentials, config, mcpResource);
+  if (decision.kind === 'error') {
+    log.info('token request rejected', { fn: 'token', error: decision.error, reason: decision.description });
+    metrics.token(CLIENT_CREDENTIALS, decision.error);
+    return oauthError(decision.status, decision.error, decision.description, decision.challenge ? { 'WWW-Authenticate': 'Basic realm="token"' } : {});
+  }
+  const reply = await postToIdp(config.idp.tokenEndpoint, decision.form, decision.clientId, decision.clientSecret, config.upstreamTimeoutMs);
+  if (reply.kind !== 'reply') log.warn('identity provider call failed', { fn: 'token', grant: CLIENT_CREDENTIALS, outcome: reply.kind });
+  else log.info('identity provider answered', { fn: 'token', grant: CLIENT_CREDENTIALS, status: reply.status, error: (reply.body as { error?: string } | undefined)?.error });
+  metrics.tokenReply(CLIENT_CREDENTIALS, reply);
+  // Here the credentials the IdP refused are the client's own (RFC 6749 §5.2), not the façade's.
+  if (reply.kind === 'reply' && reply.status >= 400 && reply.status < 500 && (reply.body as { error?: unknown } | undefined)?.error === 'invalid_client') {
+    return oauthError(401, 'invalid_client', 'client authentication failed', credentials.basic ? { 'WWW-Authenticate': 'Basic realm="token"' } : {});
+  }
+  return shapeIdpReply(reply, 'token');
 }
 
 /** A refresh (or its revocation): the requests a client_id signed with a retired key may still make. */
