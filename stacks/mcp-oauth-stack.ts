@@ -186,6 +186,7 @@ export class McpOAuthStack extends TerraformStack {
         consentForLoopback: facade.consentForLoopback,
         idpTimeoutMs: facade.idpTimeoutSeconds * 1000,
         secretCacheSeconds: facade.secretCacheSeconds,
+        machineClients: this.machineClientGrants(config.identity),
         oauthReturn: returnKeys && returnClient ? { returnKeysSecretArn: returnKeys.arn, returnClientId: returnClient.id } : undefined,
       },
     });
@@ -237,6 +238,16 @@ export class McpOAuthStack extends TerraformStack {
 
   override toHclTerraform(): { [key: string]: unknown } {
     return withRequiredVersionHcl(super.toHclTerraform() as { hcl: string; metadata: { [key: string]: unknown } });
+  }
+
+  /** Each machine client's Cognito id and full scopes, for the façade's client_credentials relay. */
+  private machineClientGrants(identity: ResolvedConfig['identity']): { clientId: string; scopes: string[] }[] {
+    const rs = identity.resourceServer;
+    return identity.machineClients.map((m) => ({
+      clientId: this.identity.machineClients.get(m.name)!.id,
+      // Validated: machine clients need the resource server (stacks/config/schema/identity.ts).
+      scopes: m.scopes.map((s) => `${rs!.identifier}/${s}`),
+    }));
   }
 
   /**

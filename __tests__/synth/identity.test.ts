@@ -170,6 +170,14 @@ describe('environment contract', () => {
     expect(Object.keys(env(existing, fn)).sort()).toEqual([...EXPECTED[fn], 'PUBLIC_BASE_URL'].sort());
   });
 
+  test('machine clients: discovery and token get MACHINE_CLIENTS (each client id and its full scopes), no other function does', () => {
+    const address = (name: string) => `\${aws_cognito_user_pool_client.${Object.keys((federated.json.resource as Json).aws_cognito_user_pool_client).find((k) => k.includes(name))}.id}`;
+    const expected = `${address('nightly-reports')}=https://mcp.acme.example/tools.read ${address('ticket-sync')}=https://mcp.acme.example/tools.read,https://mcp.acme.example/tools.write`;
+    expect(env(federated, 'token').MACHINE_CLIENTS).toBe(expected);
+    expect(env(federated, 'discovery').MACHINE_CLIENTS).toBe(expected);
+    for (const fn of FUNCTION_NAMES.filter((f) => f !== 'token' && f !== 'discovery')) expect(env(federated, fn).MACHINE_CLIENTS).toBeUndefined();
+  });
+
   test('consent is on by default for every client, remembered 30 days; keys overlap 30 days after a rotation', () => {
     expect(env(minimal, 'authorize')).toMatchObject({ CONSENT_FOR_LOOPBACK: 'true', CONSENT_REMEMBER_DAYS: '30', KEY_OVERLAP_DAYS: '30' });
   });
