@@ -18,6 +18,7 @@ import { configureTerraform, withRequiredVersion } from './terraform-settings';
 import { withRequiredVersionHcl } from './hcl-output';
 import { preventDestroyOfUsersAndKeys } from './stages';
 import { directAuthorizationScopes } from './config/features';
+import { presetRedirectUris } from './config/client-presets';
 import {
   MAX_LAMBDA_TIMEOUT_SECONDS, MCP_PROXY_OVERHEAD_SECONDS, MAX_UPSTREAM_TIMEOUT_SECONDS, consentPortalOf, consentPortalReturnUrl, hasFacadeReturnRoute, hasThreeLeggedTargets,
 } from './config/features';
@@ -175,7 +176,7 @@ export class McpOAuthStack extends TerraformStack {
         clientSecretSecretArn: this.secrets.clientSecret.arn,
         defaultScopes: facade.defaultScopes,
         resourceToIdp: facade.resourceToIdp,
-        redirectAllowlist: facade.redirectAllowlist,
+        redirectAllowlist: [...presetRedirectUris(facade.clients), ...facade.redirectAllowlist],
         stateTtlSeconds: facade.stateTtlSeconds,
         clockSkewSeconds: facade.clockSkewSeconds,
         gatewayUrl,

@@ -74,6 +74,7 @@ describe('defaults', () => {
     expect(c.facade).toMatchObject({
       stageName: 'prod',
       redirectAllowlist: [],
+      clients: [],
       resourceToIdp: 'strip',
       defaultScopes: ['openid', 'email', 'profile'],
       corsAllowedOrigins: ['*'],

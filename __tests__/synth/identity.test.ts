@@ -170,6 +170,23 @@ describe('environment contract', () => {
     expect(Object.keys(env(existing, fn)).sort()).toEqual([...EXPECTED[fn], 'PUBLIC_BASE_URL'].sort());
   });
 
+  test('facade.clients presets are allowlisted before the explicit entries, for register, authorize, callback and token', () => {
+    const s = synthExample('examples/existing-gateway.config.ts', (c) => {
+      c.facade = { ...c.facade, clients: ['chatgpt', 'cursor'] };
+    });
+    try {
+      for (const fn of ['register', 'authorize', 'callback', 'token']) {
+        expect(env(s, fn).REDIRECT_ALLOWLIST).toBe([
+          'https://chatgpt.com/connector/oauth/*', 'https://chatgpt.com/connector_platform_oauth_redirect',
+          'cursor://anysphere.cursor-mcp/oauth/callback', 'https://www.cursor.com/agents/mcp/oauth/callback',
+          'https://claude.ai/api/mcp/auth_callback',
+        ].join(' '));
+      }
+    } finally {
+      s.cleanup();
+    }
+  });
+
   test('machine clients: discovery and token get MACHINE_CLIENTS (each client id and its full scopes), no other function does', () => {
     const address = (name: string) => `\${aws_cognito_user_pool_client.${Object.keys((federated.json.resource as Json).aws_cognito_user_pool_client).find((k) => k.includes(name))}.id}`;
     const expected = `${address('nightly-reports')}=https://mcp.acme.example/tools.read ${address('ticket-sync')}=https://mcp.acme.example/tools.read,https://mcp.acme.example/tools.write`;

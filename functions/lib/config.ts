@@ -222,6 +222,10 @@ function readResourceToIdp(env: Env): ResourceToIdp {
 function readRedirectAllowlist(env: Env): string[] {
   const uris = list(env, 'REDIRECT_ALLOWLIST');
   for (const uri of uris) {
+    // `https://host/path/*`: that prefix and one path segment (oauth/redirect.ts).
+    if (uri.includes('*') && (!uri.startsWith('https://') || !uri.endsWith('/*') || uri.indexOf('*') !== uri.length - 1 || uri.includes('?'))) {
+      throw new ConfigError('REDIRECT_ALLOWLIST', `${uri}: a wildcard entry must be https://<host>/<path>/* (one final path segment)`);
+    }
     let parsed: URL;
     try {
       parsed = new URL(uri);

@@ -30,6 +30,8 @@ export function decideClientCredentials(
 ): ClientCredentialsDecision {
   const error = (status: number, code: string, description: string, challenge = false): ClientCredentialsDecision =>
     ({ kind: 'error', status, error: code, description, challenge });
+  // No machine clients declared: the grant is not offered at all (nor advertised).
+  if (config.machineClients.size === 0) return error(400, 'unsupported_grant_type', 'this server has no machine clients; supported grant types are authorization_code and refresh_token');
   const allowed = config.machineClients.get(credentials.clientId);
   // RFC 6749 §5.2: a client that cannot authenticate is invalid_client (401 with a challenge after Basic).
   if (!allowed) return error(401, 'invalid_client', 'client_credentials is only for the machine clients this server declares', credentials.basic);

@@ -91,9 +91,12 @@ export function validateRegistration(
 
   // OIDC Dynamic Client Registration §2 (application_type), as adopted by MCP SEP-837: native
   // clients use loopback or private-use scheme redirects; web clients use https and never loopback.
-  const allNative = parsed.every((u) => isLoopbackRedirect(u) || isPrivateUseScheme(u));
+  // Unstated, a client with any loopback or private-use redirect is native; its https redirects
+  // are then claimed https redirects of a native app (RFC 8252 §7.2). Cursor registers all three
+  // kinds at once without application_type.
+  const anyNative = parsed.some((u) => isLoopbackRedirect(u) || isPrivateUseScheme(u));
   let applicationType: ApplicationType;
-  if (m.application_type === undefined) applicationType = allNative ? 'native' : 'web';
+  if (m.application_type === undefined) applicationType = anyNative ? 'native' : 'web';
   else if (m.application_type === 'native' || m.application_type === 'web') applicationType = m.application_type;
   else return { ok: false, error: metadataError('application_type must be "native" or "web"') };
   if (applicationType === 'web' && parsed.some((u) => isLoopbackRedirect(u) || isPrivateUseScheme(u))) {

@@ -2,6 +2,7 @@
 import { ACM_CERTIFICATE_ARN, API_GATEWAY_STAGE, HOSTNAME, LOG_RETENTION_DAYS } from '../patterns';
 import { MAX_UPSTREAM_TIMEOUT_SECONDS } from '../features';
 import { checkRedirectUri, isLoopbackRedirect } from '../../../functions/lib/oauth/redirect';
+import { CLIENT_PRESET_NAMES } from '../client-presets';
 import { bool, choice, int, list, numberChoice, strict, text, whenValid } from './fields';
 
 /** Schemes named in their own message; the façade's policy (checkRedirectUri) refuses more. */
@@ -116,6 +117,9 @@ export function facadeSchema() {
       hostedZoneId: text({ pattern: /^Z[A-Z0-9]{1,31}$/, hint: 'must be a Route 53 hosted zone id' }).optional().describe('With it, an alias record is created.'),
     }).optional().describe('Serve the façade at `https://<domainName>`: a regional API Gateway domain (TLS 1.2, root base-path mapping, a Route 53 alias with `hostedZoneId`). Recommended: RFC 8414/9728 path-inserted metadata URLs need the API at a host root. Sets `PUBLIC_BASE_URL` and disables the default execute-api endpoint.'),
     redirectAllowlist: list(checked(redirectProblem)).default([]).describe('Exact https or private-use-scheme redirect URIs registrations may use (web clients such as `https://claude.ai/api/mcp/auth_callback`). Loopback redirects need no entry (any port, RFC 8252 §7.3).'),
+    clients: list(choice(CLIENT_PRESET_NAMES)).default([]).describe(
+      `Named presets that allowlist the redirect URIs of well-known web and desktop clients (${CLIENT_PRESET_NAMES.map((n) => `\`${n}\``).join(', ')}), added to \`redirectAllowlist\`; each URI and its source: [clients.md](clients.md).`,
+    ),
     resourceToIdp: checked(resourceProblem).default('strip').describe(
       'What the façade sends to Cognito as RFC 8707 `resource` after validating the client\'s: `strip`, `forward`, `resource-server` (the resource server\'s identifier) or an absolute URI.',
     ),
