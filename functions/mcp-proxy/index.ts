@@ -1,5 +1,5 @@
 /**
- * /mcp (POST, GET, DELETE): forwards MCP Streamable HTTP to the AgentCore Gateway and streams the
+ * /mcp (POST, GET, HEAD as GET without the body, DELETE): forwards MCP Streamable HTTP to the AgentCore Gateway and streams the
  * answer back (SSE included), with the header allowlists, the `WWW-Authenticate` rewrite, a body
  * size limit, JSON shape limits (json-guard.ts) and deadlines on the gateway's headers and body
  * (relay.ts). Failures the proxy answers itself are JSON-RPC errors carrying the request's id.
