@@ -183,7 +183,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       clientId: LOCAL_CLIENT_ID,
       clientSecret: process.env[secretVar]!,
       redirectUri: `${baseUrl}/callback`,
-      resourceScopes: ['mcp/tools'],
+      // The resource-server scopes among SCOPES_SUPPORTED (`<identifier>/<scope>`), as Cognito's resource server defines them.
+      resourceScopes: (env.SCOPES_SUPPORTED ?? LOCAL_SCOPES.join(' ')).split(/\s+/).filter((s) => s.includes('/')),
       resourceIndicator: LOCAL_RESOURCE_SERVER,
       users: DEMO_USERS,
       publicClients: [{ clientId: LOCAL_RETURN_CLIENT_ID, redirectUri: returnUrl, scopes: ['openid'] }],
