@@ -1,5 +1,6 @@
 /**
- * POST /token (RFC 6749 §4.1.3, §6; §4.4 for machine clients, client-credentials.ts) and POST /revoke (RFC 7009). The client is public toward the
+ * POST /token (RFC 6749 §4.1.3, §6; §4.4 for machine clients, client-credentials.ts) and POST
+ * /revoke (RFC 7009). The client is public toward the
  * façade; the façade authenticates to the IdP with the app client's secret, which it alone holds,
  * rewrites `redirect_uri` to its callback, validates `resource` (RFC 8707) and returns the IdP's
  * tokens, or its OAuth error with the meaning intact.
