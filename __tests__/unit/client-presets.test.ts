@@ -6,7 +6,7 @@
 import { route as authorizeRoute } from '../../functions/authorize';
 import { route as registerRoute } from '../../functions/register';
 import { createHandler } from '../../functions/lib/http/handler';
-import { ConfigError, readOAuthConfig } from '../../functions/lib/config';
+import { ConfigError, readMachineClients, readOAuthConfig } from '../../functions/lib/config';
 import { CLIENT_PRESETS, presetRedirectUris } from '../../stacks/config/client-presets';
 import { apiEvent, BASE, CHALLENGE, JSON_CT, TEST_ENV } from '../helpers/events';
 
@@ -79,5 +79,15 @@ describe('client presets', () => {
 
   test('presets are listed once each, in order', () => {
     expect(presetRedirectUris(['cursor', 'claude.ai', 'cursor'])).toEqual([...CLIENT_PRESETS.cursor, ...CLIENT_PRESETS['claude.ai']]);
+  });
+});
+
+describe('MACHINE_CLIENTS', () => {
+  test('entries are <client id>=<scope>,<scope>; anything else is a configuration error naming the variable', () => {
+    expect([...readMachineClients({ MACHINE_CLIENTS: 'abc=mcp/tools,mcp/admin  def=mcp/tools' })]).toEqual([['abc', ['mcp/tools', 'mcp/admin']], ['def', ['mcp/tools']]]);
+    expect(readMachineClients({}).size).toBe(0);
+    for (const bad of ['abc', 'abc=', '=mcp/tools', 'abc=mcp/tools abc=mcp/admin', 'a b=c']) {
+      expect(() => readMachineClients({ MACHINE_CLIENTS: bad })).toThrow(/^MACHINE_CLIENTS: /);
+    }
   });
 });
