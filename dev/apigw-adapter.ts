@@ -2,7 +2,7 @@
  * A local stand-in for API Gateway REST with Lambda proxy integrations: turns Node HTTP requests
  * into v1 proxy events (`path` without the stage, `requestContext.path` with it), routes them by
  * the same table as Terraform, and writes back proxy results or a streaming handler's output.
- * With `directMcp` (facade.mcpProxy 'direct'), `/mcp` POST/GET/DELETE go to that integration
+ * With `directMcp` (facade.mcpProxy 'direct'), `/mcp` POST/GET/HEAD/DELETE go to that integration
  * (dev/direct-mcp.ts: authorizer + HTTP proxy to the gateway) instead of the mcp-proxy handler, and
  * `/mcp` has no OPTIONS method, as deployed.
  */
@@ -24,7 +24,7 @@ export interface AdapterOptions {
   /** Path prefix like a REST API stage (`/prod`), or '' for a custom domain's root mapping. */
   readonly basePath: string;
   readonly handlers: FunctionHandlers;
-  /** Direct mode: serves `/mcp` POST, GET and DELETE without the mcp-proxy handler. */
+  /** Direct mode: serves `/mcp` POST, GET, HEAD and DELETE without the mcp-proxy handler. */
   readonly directMcp?: DirectMcpIntegration;
 }
 

@@ -16,7 +16,9 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { corsGatewayResponseParameters } from '../modules/facade/cors';
-import { authorizerGatewayResponses, DIRECT_MCP_METHODS, MCP_REQUEST_HEADERS } from '../modules/facade/direct-mcp';
+import {
+  authorizerGatewayResponses, DIRECT_MCP_METHODS, integrationHttpMethod, MCP_REQUEST_HEADERS, type DirectMcpMethod,
+} from '../modules/facade/direct-mcp';
 import type { GatewayResponseDefinition } from '../modules/facade/gateway-response';
 
 export interface LocalAuthorizerOptions {
@@ -90,7 +92,8 @@ export function createDirectMcpIntegration(options: DirectMcpOptions): DirectMcp
   const [unauthorized] = authorizerGatewayResponses(cors, options.resourceMetadataUrl, options.authorizationScopes);
 
   return async (req, res, body) => {
-    if (!(DIRECT_MCP_METHODS as readonly string[]).includes(req.method ?? '')) throw new Error('the adapter routes only POST, GET and DELETE here');
+    if (!(DIRECT_MCP_METHODS as readonly string[]).includes(req.method ?? '')) throw new Error('the adapter routes only POST, GET, HEAD and DELETE here');
+    const method = integrationHttpMethod(req.method as DirectMcpMethod);
     if (!(await options.authorizer.allows(req.headers.authorization))) return sendGatewayResponse(req, res, unauthorized!);
 
     const headers: Record<string, string> = {};
@@ -106,10 +109,20 @@ export function createDirectMcpIntegration(options: DirectMcpOptions): DirectMcp
     // `timeout` is the socket's idle timeout: like API Gateway's idle limit on a streamed response.
     await new Promise<void>((resolve) => {
       let done = false;
-      const upstream = httpRequest(target, { method: req.method, headers, agent, timeout: options.timeoutMs }, (answer) => {
+      const upstream = httpRequest(target, { method, headers, agent, timeout: options.timeoutMs }, (answer) => {
         const out: Record<string, string | string[]> = {};
         for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !NOT_PASSED_BACK.has(name)) out[name] = value;
         res.writeHead(answer.statusCode ?? 502, out);
+        // Streamed (response_transfer_mode STREAM): the headers pass on before the body.
+        res.flushHeaders();
+        if (req.method === 'HEAD') {
+          // GET's status and headers only: the gateway's body (perhaps a stream) is not relayed.
+          done = true;
+          res.end();
+          upstream.destroy();
+          resolve();
+          return;
+        }
         answer.pipe(res);
         answer.on('end', () => { done = true; resolve(); });
         answer.on('error', () => { res.destroy(); resolve(); });

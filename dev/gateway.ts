@@ -179,6 +179,8 @@ function send(res: ServerResponse, answer: TransformedResponse, mode: 'json' | '
 
 async function pipe(response: Response, res: ServerResponse): Promise<void> {
   res.writeHead(response.status, Object.fromEntries(response.headers));
+  // Headers go out at once, as a server opening an SSE stream sends them (GET's stream may stay silent).
+  res.flushHeaders();
   if (response.body) for await (const chunk of response.body) res.write(chunk);
   res.end();
 }

@@ -2,7 +2,8 @@
  * A real OpenID provider (panva's `oidc-provider`) standing in for a Cognito user pool, configured
  * the Cognito way (see ../shared/reference/local-idp.md): one static confidential app client with
  * exactly one redirect URI, no registration endpoint, PKCE S256, JWT access tokens carrying
- * `client_id`, `scope`, `token_use` and `username`, and a refresh token on every code grant.
+ * `client_id`, `scope`, `token_use` and `username`, and a refresh token on every code grant; and,
+ * like Cognito's machine app clients, confidential clients with the `client_credentials` grant.
  * Login is a plain HTML form (no JavaScript); there is no consent screen, as in Cognito.
  */
 import { randomBytes } from 'node:crypto';
@@ -40,6 +41,18 @@ export interface LocalIdpOptions {
   readonly users?: readonly DemoUser[];
   /** Further app clients without a secret (PKCE only), each with exactly one redirect URI. */
   readonly publicClients?: readonly PublicAppClient[];
+  /** Client-credentials app clients with a secret (identity.machineClients). */
+  readonly machineClients?: readonly MachineAppClient[];
+}
+
+/**
+ * A Cognito machine app client: a generated secret, HTTP Basic at the token endpoint, the
+ * `client_credentials` grant only and the resource-server scopes it may ask for.
+ */
+export interface MachineAppClient {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly scopes: readonly string[];
 }
 
 /**
@@ -86,6 +99,14 @@ export async function createLocalIdp(options: LocalIdpOptions): Promise<LocalIdp
       response_types: ['code' as const],
       token_endpoint_auth_method: 'none' as const,
       scope: c.scopes.join(' '),
+    })), ...(options.machineClients ?? []).map((c) => ({
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+      redirect_uris: [],
+      grant_types: ['client_credentials'],
+      response_types: [],
+      token_endpoint_auth_method: 'client_secret_basic' as const,
+      scope: c.scopes.join(' '),
     }))],
     jwks: { keys: [jwk] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
@@ -94,6 +115,7 @@ export async function createLocalIdp(options: LocalIdpOptions): Promise<LocalIdp
     pkce: { required: () => true },
     features: {
       devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
       resourceIndicators: {

@@ -84,6 +84,8 @@ export interface LocalSystem {
   readonly mcpProxy: McpProxyMode;
   /** Direct mode: the stand-in for the API Gateway Cognito authorizer in front of `/mcp`. */
   readonly authorizer?: LocalAuthorizer;
+  /** With the local IdP: a machine client (identity.machineClients) for the client_credentials grant. */
+  readonly machineClient?: { readonly clientId: string; readonly clientSecret: string; readonly scopes: readonly string[] };
   close(): Promise<void>;
 }
 
@@ -95,6 +97,8 @@ const LOCAL_RETURN_CLIENT_ID = 'local-return-client';
 /** The OAuth app behind the credential provider, registered at the third party. */
 const LOCAL_THIRD_PARTY_CLIENT_ID = 'agentcore-identity-local';
 const LOCAL_REGION = 'us-east-1';
+/** A machine client (client_credentials), like one of identity.machineClients. */
+const LOCAL_MACHINE_CLIENT_ID = 'local-machine-client';
 
 async function listen(listener: (req: IncomingMessage, res: ServerResponse) => void, port: number): Promise<Server> {
   const server = createServer((req, res) => {
@@ -167,7 +171,9 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const returnUrl = `${baseUrl}${PATHS.oauthReturn}`;
 
   let idp: LocalIdp | undefined;
+  let machineClient: LocalSystem['machineClient'];
   if (!env.IDP_ISSUER) {
+    machineClient = { clientId: LOCAL_MACHINE_CLIENT_ID, clientSecret: randomBytes(24).toString('base64url'), scopes: ['mcp/tools'] };
     const secretVar = `AGENTCORE_MCP_OAUTH_CLIENT_SECRET_${id}`;
     process.env[secretVar] = randomBytes(24).toString('base64url');
     const idpServer = await listen((req, res) => idp!.listener(req, res), 0);
@@ -177,10 +183,12 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       clientId: LOCAL_CLIENT_ID,
       clientSecret: process.env[secretVar]!,
       redirectUri: `${baseUrl}/callback`,
-      resourceScopes: ['mcp/tools'],
+      // The resource-server scopes among SCOPES_SUPPORTED (`<identifier>/<scope>`), as Cognito's resource server defines them.
+      resourceScopes: (env.SCOPES_SUPPORTED ?? LOCAL_SCOPES.join(' ')).split(/\s+/).filter((s) => s.includes('/')),
       resourceIndicator: LOCAL_RESOURCE_SERVER,
       users: DEMO_USERS,
       publicClients: [{ clientId: LOCAL_RETURN_CLIENT_ID, redirectUri: returnUrl, scopes: ['openid'] }],
+      machineClients: [machineClient],
     });
     Object.assign(env, {
       IDP_ISSUER: idp.issuer,
@@ -193,6 +201,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       IDP_CLIENT_SECRET: `env:${secretVar}`,
       RETURN_CLIENT_ID: LOCAL_RETURN_CLIENT_ID,
       SCOPES_SUPPORTED: env.SCOPES_SUPPORTED ?? LOCAL_SCOPES.join(' '),
+      MACHINE_CLIENTS: env.MACHINE_CLIENTS ?? `${machineClient.clientId}=${machineClient.scopes.join(',')}`,
     });
   }
 
@@ -234,12 +243,13 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       IDP_ISSUER: env.IDP_ISSUER,
       IDP_JWKS_URI: env.IDP_JWKS_URI,
       TOOL_POLICY: env.TOOL_POLICY ?? JSON.stringify(DEMO_TOOL_POLICY),
-      ALLOWED_CLIENTS: env.IDP_CLIENT_ID ?? LOCAL_CLIENT_ID,
+      // The gateway's allowed_clients: the user-flow client and every machine client (identity.allowedClientIds).
+      ALLOWED_CLIENTS: [env.IDP_CLIENT_ID ?? LOCAL_CLIENT_ID, ...(machineClient ? [machineClient.clientId] : [])].join(' '),
     })));
     gateway = await createGatewayStandIn({
       url: `http://127.0.0.1:${portOf(gatewayServer)}`,
       discoveryUrl: `${env.IDP_ISSUER}/.well-known/openid-configuration`,
-      allowedClients: [env.IDP_CLIENT_ID ?? LOCAL_CLIENT_ID],
+      allowedClients: [env.IDP_CLIENT_ID ?? LOCAL_CLIENT_ID, ...(machineClient ? [machineClient.clientId] : [])],
       responseMode: options.gatewayResponseMode ?? (env.GATEWAY_RESPONSE_MODE === 'sse' ? 'sse' : 'json'),
       interceptor,
       toolsPageSize: options.gatewayToolsPageSize,
@@ -293,6 +303,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     thirdParty,
     mcpProxy,
     authorizer,
+    machineClient,
     async close() {
       await Promise.all(servers.map(close));
       // Every local secret this system put in the process environment, and only those.

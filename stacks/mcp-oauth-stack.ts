@@ -17,6 +17,7 @@ import { configureTerraform, withRequiredVersion } from './terraform-settings';
 import { correctedHclStack } from './hcl-output';
 import { preventDestroyOfUsersAndKeys } from './stages';
 import { directAuthorizationScopes } from './config/features';
+import { presetRedirectUris } from './config/client-presets';
 import {
   MAX_LAMBDA_TIMEOUT_SECONDS, MCP_PROXY_OVERHEAD_SECONDS, MAX_UPSTREAM_TIMEOUT_SECONDS, consentPortalOf, consentPortalReturnUrl, hasFacadeReturnRoute, hasThreeLeggedTargets,
 } from './config/features';
@@ -174,7 +175,7 @@ export class McpOAuthStack extends TerraformStack {
         clientSecretSecretArn: this.secrets.clientSecret.arn,
         defaultScopes: facade.defaultScopes,
         resourceToIdp: facade.resourceToIdp,
-        redirectAllowlist: facade.redirectAllowlist,
+        redirectAllowlist: [...presetRedirectUris(facade.clients), ...facade.redirectAllowlist],
         stateTtlSeconds: facade.stateTtlSeconds,
         clockSkewSeconds: facade.clockSkewSeconds,
         gatewayUrl,
@@ -185,6 +186,7 @@ export class McpOAuthStack extends TerraformStack {
         consentForLoopback: facade.consentForLoopback,
         idpTimeoutMs: facade.idpTimeoutSeconds * 1000,
         secretCacheSeconds: facade.secretCacheSeconds,
+        machineClients: this.machineClientGrants(config.identity),
         oauthReturn: returnKeys && returnClient ? { returnKeysSecretArn: returnKeys.arn, returnClientId: returnClient.id } : undefined,
       },
     });
@@ -232,6 +234,16 @@ export class McpOAuthStack extends TerraformStack {
 
   override toHclTerraform(): { [key: string]: unknown } {
     return correctedHclStack(super.toHclTerraform() as { hcl: string; metadata: { [key: string]: unknown } });
+  }
+
+  /** Each machine client's Cognito id and full scopes, for the façade's client_credentials relay. */
+  private machineClientGrants(identity: ResolvedConfig['identity']): { clientId: string; scopes: string[] }[] {
+    const rs = identity.resourceServer;
+    return identity.machineClients.map((m) => ({
+      clientId: this.identity.machineClients.get(m.name)!.id,
+      // Validated: machine clients need the resource server (stacks/config/schema/identity.ts).
+      scopes: m.scopes.map((s) => `${rs!.identifier}/${s}`),
+    }));
   }
 
   /**

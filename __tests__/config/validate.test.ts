@@ -74,6 +74,7 @@ describe('defaults', () => {
     expect(c.facade).toMatchObject({
       stageName: 'prod',
       redirectAllowlist: [],
+      clients: [],
       resourceToIdp: 'strip',
       defaultScopes: ['openid', 'email', 'profile'],
       corsAllowedOrigins: ['*'],
@@ -82,7 +83,7 @@ describe('defaults', () => {
         burstLimit: 100,
         routes: { register: { rateLimit: 5, burstLimit: 10 }, authorize: { rateLimit: 20, burstLimit: 40 }, token: { rateLimit: 20, burstLimit: 40 } },
       },
-      clientIdMetadataDocuments: false,
+      clientIdMetadataDocuments: true,
       consentForLoopback: true,
       consentRememberDays: 30,
       keyOverlapDays: 30,

@@ -3,7 +3,9 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { route as authorizeRoute } from '../../functions/authorize';
 import { route as discoveryRoute } from '../../functions/discovery';
-import { CimdError, clearCimdCache, pinnedHttpsFetch, resolveMetadataDocument, systemResolver, type CimdDeps } from '../../functions/lib/oauth/cimd';
+import {
+  CimdError, clearCimdCache, pinnedHttpsFetch, resolveMetadataDocument, STALE_IF_ERROR_SECONDS, systemResolver, type CimdDeps,
+} from '../../functions/lib/oauth/cimd';
 import { createHandler } from '../../functions/lib/http/handler';
 import { isPublicAddress } from '../../functions/lib/http/public-address';
 import { apiEvent, TEST_ENV } from '../helpers/events';
@@ -24,7 +26,20 @@ const routes: Record<string, (res: import('node:http').ServerResponse) => void> 
   '/secret': (res) => { res.writeHead(200); res.end(JSON.stringify({ ...DOC, token_endpoint_auth_method: 'client_secret_basic' })); },
   '/evil-redirect': (res) => { res.writeHead(200); res.end(JSON.stringify({ ...DOC, redirect_uris: ['https://evil.example/cb'] })); },
   '/not-json': (res) => { res.writeHead(200); res.end('<html>'); },
+  '/flaky': (res) => flaky(res),
 };
+/** What `/flaky` answers: the document (fresh for 60 s), an outage, a withdrawal, or a no-store document. */
+let flakyMode: 'ok' | '503' | '429' | '404' | 'silent' | 'no-store' = 'ok';
+function flaky(res: import('node:http').ServerResponse): void {
+  if (flakyMode === 'silent') return; // accepted, never answered: the fetch times out
+  if (flakyMode === 'ok' || flakyMode === 'no-store') {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': flakyMode === 'ok' ? 'max-age=60' : 'no-store' });
+    res.end(JSON.stringify(DOC));
+    return;
+  }
+  res.writeHead(Number(flakyMode), { 'Content-Type': 'text/plain' });
+  res.end('unavailable');
+}
 
 beforeAll(async () => {
   server = createServer((req, res) => { requests++; (routes[req.url ?? ''] ?? ((r) => { r.writeHead(404); r.end(); }))(res); });
@@ -35,12 +50,12 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
-beforeEach(() => { clearCimdCache(); requests = 0; });
+beforeEach(() => { clearCimdCache(); requests = 0; flakyMode = 'ok'; });
 
 /** Resolves every host to a chosen address; fetches over loopback http from the local document server. */
-function deps(addresses: string[], path: string, timeoutMs = 500): CimdDeps {
+function deps(addresses: string[], path: string, timeoutMs = 500, now = () => Date.now()): CimdDeps {
   const pinned = pinnedHttpsFetch(httpRequest as never, timeoutMs);
-  return { resolve: async () => addresses, fetch: (_url, _address) => pinned(new URL(`${origin}${path}`), '127.0.0.1'), now: () => Date.now() };
+  return { resolve: async () => addresses, fetch: (_url, _address) => pinned(new URL(`${origin}${path}`), '127.0.0.1'), now };
 }
 
 describe('SSRF protection', () => {
@@ -131,14 +146,91 @@ describe('validation', () => {
   });
 });
 
+describe('stale-if-error (RFC 5861 §4): the last good document survives an outage of its host, for a bounded time', () => {
+  /** A clock the test moves; the document server is real. */
+  function clock() {
+    let t = 1_800_000_000_000;
+    return { now: () => t, advance: (seconds: number) => { t += seconds * 1000; } };
+  }
+
+  test.each(['503', '429', 'silent'] as const)('host answering %s after freshness ran out: the last good document, until the bound', async (mode) => {
+    const c = clock();
+    let addresses = ['93.184.216.34'];
+    const d = { ...deps(addresses, '/flaky', 200, c.now), resolve: async () => addresses };
+    expect((await resolveMetadataDocument(DOC_URL, POLICY, d)).client_name).toBe('Example CLI');
+    flakyMode = mode;
+    c.advance(61);
+    expect((await resolveMetadataDocument(DOC_URL, POLICY, d)).client_name).toBe('Example CLI');
+    expect(requests).toBe(2); // it did try the host again
+    c.advance(STALE_IF_ERROR_SECONDS - 2); // 59 s past freshness + the bound - 1 s
+    expect((await resolveMetadataDocument(DOC_URL, POLICY, d)).client_name).toBe('Example CLI');
+    c.advance(2);
+    await expect(resolveMetadataDocument(DOC_URL, POLICY, d)).rejects.toMatchObject({ reason: mode === 'silent' ? 'timeout' : 'http_error' });
+    // A DNS failure is an outage too.
+    clearCimdCache();
+    flakyMode = 'ok';
+    await resolveMetadataDocument(DOC_URL, POLICY, d);
+    c.advance(61);
+    addresses = [];
+    const failingDns = { ...d, resolve: async (): Promise<string[]> => { throw new Error('ENOTFOUND'); } };
+    expect((await resolveMetadataDocument(DOC_URL, POLICY, failingDns)).client_name).toBe('Example CLI');
+  });
+
+  test('a document its host withdrew (404) is never served stale, nor after a later outage', async () => {
+    const c = clock();
+    const d = deps(['93.184.216.34'], '/flaky', 200, c.now);
+    await resolveMetadataDocument(DOC_URL, POLICY, d);
+    c.advance(61);
+    flakyMode = '404';
+    await expect(resolveMetadataDocument(DOC_URL, POLICY, d)).rejects.toMatchObject({ reason: 'http_error' });
+    flakyMode = '503';
+    await expect(resolveMetadataDocument(DOC_URL, POLICY, d)).rejects.toMatchObject({ reason: 'http_error' });
+  });
+
+  test('the SSRF guard is as strict as before: a host that now resolves to a private address gets no stale document and no request', async () => {
+    const c = clock();
+    let addresses = ['93.184.216.34'];
+    const d = { ...deps(addresses, '/flaky', 200, c.now), resolve: async () => addresses };
+    await resolveMetadataDocument(DOC_URL, POLICY, d);
+    c.advance(61);
+    addresses = ['169.254.169.254'];
+    await expect(resolveMetadataDocument(DOC_URL, POLICY, d)).rejects.toMatchObject({ reason: 'private_address' });
+    expect(requests).toBe(1);
+    // And the document is gone: a later outage does not bring it back.
+    addresses = ['93.184.216.34'];
+    flakyMode = '503';
+    await expect(resolveMetadataDocument(DOC_URL, POLICY, d)).rejects.toMatchObject({ reason: 'http_error' });
+  });
+
+  test('Cache-Control: no-store keeps a document out of the cache: nothing to fall back on', async () => {
+    const c = clock();
+    const d = deps(['93.184.216.34'], '/flaky', 200, c.now);
+    flakyMode = 'no-store';
+    await resolveMetadataDocument(DOC_URL, POLICY, d);
+    await resolveMetadataDocument(DOC_URL, POLICY, d);
+    expect(requests).toBe(2);
+    flakyMode = '503';
+    await expect(resolveMetadataDocument(DOC_URL, POLICY, d)).rejects.toMatchObject({ reason: 'http_error' });
+  });
+});
+
 describe('through the handlers', () => {
   const env = { ...TEST_ENV, CLIENT_ID_METADATA_DOCUMENTS: 'true' };
 
   test('AS metadata advertises client_id_metadata_document_supported only when enabled', async () => {
     const on = await createHandler(discoveryRoute, env)(apiEvent({ path: '/.well-known/oauth-authorization-server' }));
     expect(JSON.parse(on.body).client_id_metadata_document_supported).toBe(true);
-    const off = await createHandler(discoveryRoute, TEST_ENV)(apiEvent({ path: '/.well-known/oauth-authorization-server' }));
+    const off = await createHandler(discoveryRoute, { ...TEST_ENV, CLIENT_ID_METADATA_DOCUMENTS: 'false' })(apiEvent({ path: '/.well-known/oauth-authorization-server' }));
     expect(JSON.parse(off.body).client_id_metadata_document_supported).toBe(false);
+  });
+
+  test('on by default, advertised as claude.ai requires: the flag and "none" among the token endpoint auth methods', async () => {
+    const res = await createHandler(discoveryRoute, TEST_ENV)(apiEvent({ path: '/.well-known/oauth-authorization-server' }));
+    const metadata = JSON.parse(res.body);
+    expect(metadata.client_id_metadata_document_supported).toBe(true);
+    expect(metadata.token_endpoint_auth_methods_supported).toContain('none');
+    // Dynamic registration stays.
+    expect(metadata.registration_endpoint).toBe('https://abc123.execute-api.eu-west-1.amazonaws.com/prod/register');
   });
 
   test('a client_id URL on a loopback host (real DNS) gets an error page and no redirect', async () => {
@@ -150,7 +242,7 @@ describe('through the handlers', () => {
   });
 
   test('with CIMD disabled an https client_id is just an unknown client', async () => {
-    const res = await createHandler(authorizeRoute, TEST_ENV)(apiEvent({ path: '/authorize', query: { client_id: DOC_URL, response_type: 'code' } }));
+    const res = await createHandler(authorizeRoute, { ...TEST_ENV, CLIENT_ID_METADATA_DOCUMENTS: 'false' })(apiEvent({ path: '/authorize', query: { client_id: DOC_URL, response_type: 'code' } }));
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('invalid_client');
   });

@@ -52,14 +52,16 @@ test('no mcp-proxy Lambda, role, log group or permission; every other function s
   expect(Object.values(resources(lambda.json, 'aws_lambda_permission')).some((p) => /\/[A-Z]+\/mcp$/.test(String(p.source_arn)))).toBe(true);
 });
 
-test('POST, GET and DELETE /mcp are HTTP_PROXY integrations with the gateway URL that stream; no OPTIONS', () => {
+test('POST, GET, HEAD and DELETE /mcp are HTTP_PROXY integrations with the gateway URL that stream; HEAD goes out as GET; no OPTIONS', () => {
   const gatewayAddress = `aws_bedrockagentcore_gateway.${Object.keys(resources(direct.json, 'aws_bedrockagentcore_gateway'))[0]}`;
   const entries = mcp(direct.json);
-  expect(entries.map(([k]) => k).sort()).toEqual(['DELETE /mcp', 'GET /mcp', 'POST /mcp']);
+  expect(entries.map(([k]) => k).sort()).toEqual(['DELETE /mcp', 'GET /mcp', 'HEAD /mcp', 'POST /mcp']);
   for (const [key, { integration }] of entries) {
+    const method = key.split(' ')[0];
     expect(integration).toMatchObject({
       type: 'HTTP_PROXY',
-      integration_http_method: key.split(' ')[0],
+      // RFC 9110 §9.3.2: HEAD is GET without the body.
+      integration_http_method: method === 'HEAD' ? 'GET' : method,
       uri: ref(gatewayAddress, 'gateway_url'),
       response_transfer_mode: 'STREAM',
       // The upstream timeout (60 s default) itself: no function overhead in between.

@@ -170,6 +170,31 @@ describe('environment contract', () => {
     expect(Object.keys(env(existing, fn)).sort()).toEqual([...EXPECTED[fn], 'PUBLIC_BASE_URL'].sort());
   });
 
+  test('facade.clients presets are allowlisted before the explicit entries, for register, authorize, callback and token', () => {
+    const s = synthExample('examples/existing-gateway.config.ts', (c) => {
+      c.facade = { ...c.facade, clients: ['chatgpt', 'cursor'] };
+    });
+    try {
+      for (const fn of ['register', 'authorize', 'callback', 'token']) {
+        expect(env(s, fn).REDIRECT_ALLOWLIST).toBe([
+          'https://chatgpt.com/connector/oauth/*', 'https://chatgpt.com/connector_platform_oauth_redirect',
+          'cursor://anysphere.cursor-mcp/oauth/callback', 'https://www.cursor.com/agents/mcp/oauth/callback',
+          'https://claude.ai/api/mcp/auth_callback',
+        ].join(' '));
+      }
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test('machine clients: discovery and token get MACHINE_CLIENTS (each client id and its full scopes), no other function does', () => {
+    const address = (name: string) => `\${aws_cognito_user_pool_client.${Object.keys((federated.json.resource as Json).aws_cognito_user_pool_client).find((k) => k.includes(name))}.id}`;
+    const expected = `${address('nightly-reports')}=https://mcp.acme.example/tools.read ${address('ticket-sync')}=https://mcp.acme.example/tools.read,https://mcp.acme.example/tools.write`;
+    expect(env(federated, 'token').MACHINE_CLIENTS).toBe(expected);
+    expect(env(federated, 'discovery').MACHINE_CLIENTS).toBe(expected);
+    for (const fn of FUNCTION_NAMES.filter((f) => f !== 'token' && f !== 'discovery')) expect(env(federated, fn).MACHINE_CLIENTS).toBeUndefined();
+  });
+
   test('consent is on by default for every client, remembered 30 days; keys overlap 30 days after a rotation', () => {
     expect(env(minimal, 'authorize')).toMatchObject({ CONSENT_FOR_LOOPBACK: 'true', CONSENT_REMEMBER_DAYS: '30', KEY_OVERLAP_DAYS: '30' });
   });
@@ -201,15 +226,15 @@ describe('environment contract', () => {
     expect(env(minimal, 'mcp-proxy').GATEWAY_URL).toMatch(/^\$\{aws_bedrockagentcore_gateway\.[^}]+\.gateway_url\}$/);
   });
 
-  test('client settings: CIMD off, no tools/list merging, 10 s IdP timeout, 5-minute secret cache by default; each follows the config', () => {
-    for (const fn of ['discovery', 'register', 'authorize', 'callback', 'token']) expect(env(minimal, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('false');
+  test('client settings: CIMD on, no tools/list merging, 10 s IdP timeout, 5-minute secret cache by default; each follows the config', () => {
+    for (const fn of ['discovery', 'register', 'authorize', 'callback', 'token']) expect(env(minimal, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('true');
     expect(env(minimal, 'mcp-proxy').MCP_MERGE_TOOLS_LIST_PAGES).toBe('0');
     expect(env(minimal, 'token')).toMatchObject({ IDP_TIMEOUT_MS: '10000', SECRET_CACHE_SECONDS: '300' });
     const other = synthExample('examples/existing-gateway.config.ts', (c) => {
-      c.facade = { ...c.facade, clientIdMetadataDocuments: true, idpTimeoutSeconds: 20, secretCacheSeconds: 60, mcp: { mergeToolsListPages: 5 } };
+      c.facade = { ...c.facade, clientIdMetadataDocuments: false, idpTimeoutSeconds: 20, secretCacheSeconds: 60, mcp: { mergeToolsListPages: 5 } };
     });
     try {
-      for (const fn of ['discovery', 'register', 'authorize', 'callback', 'token']) expect(env(other, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('true');
+      for (const fn of ['discovery', 'register', 'authorize', 'callback', 'token']) expect(env(other, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('false');
       expect(env(other, 'mcp-proxy').MCP_MERGE_TOOLS_LIST_PAGES).toBe('5');
       expect(env(other, 'mcp-proxy').CLIENT_ID_METADATA_DOCUMENTS).toBeUndefined();
       expect(env(other, 'token')).toMatchObject({ IDP_TIMEOUT_MS: '20000', SECRET_CACHE_SECONDS: '60' });

@@ -128,10 +128,10 @@ describeTerraform('terraform (offline)', () => {
         );
         expect(planned('aws_api_gateway_authorizer')).toEqual([expect.objectContaining({ type: 'COGNITO_USER_POOLS', authorizer_result_ttl_in_seconds: 0 })]);
         const proxied = planned('aws_api_gateway_integration').filter((i) => i.type === 'HTTP_PROXY');
-        expect(proxied.map((i) => i.integration_http_method).sort()).toEqual(['DELETE', 'GET', 'POST']);
+        expect(proxied.map((i) => i.integration_http_method).sort()).toEqual(['DELETE', 'GET', 'GET', 'POST']);
         for (const i of proxied) expect(i.uri).toBe((s.config.gateway as { url: string }).url);
         const methods = planned('aws_api_gateway_method').filter((m) => m.authorization === 'COGNITO_USER_POOLS');
-        expect(methods.map((m) => m.authorization_scopes)).toEqual([['https://gateway.acme.example/invoke'], ['https://gateway.acme.example/invoke'], ['https://gateway.acme.example/invoke']]);
+        expect(methods.map((m) => m.authorization_scopes)).toEqual(Array(4).fill(['https://gateway.acme.example/invoke']));
         expect(planned('aws_api_gateway_gateway_response').map((r) => r.response_type).sort()).toEqual(
           ['ACCESS_DENIED', 'DEFAULT_4XX', 'DEFAULT_5XX', 'MISSING_AUTHENTICATION_TOKEN', 'UNAUTHORIZED'],
         );

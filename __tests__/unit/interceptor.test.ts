@@ -126,8 +126,9 @@ describe('REQUEST: tools/call', () => {
     const out = denial(await interceptor()(requestEvent(call('admin___reset_demo'), bearer(await sign(USER)))));
     expect(out.statusCode).toBe(403);
     expect(out.headers['Content-Type']).toBe('application/json');
-    // RFC 6750 §3.1: more scopes (mcp/admin) would do, so clients that support step-up can re-authorize.
-    expect(out.headers['WWW-Authenticate']).toBe('Bearer error="insufficient_scope", scope="mcp/admin", error_description="the tool needs more scopes"');
+    // RFC 6750 §3.1: more scopes (mcp/admin) would do, so clients that support step-up can re-authorize,
+    // for what they have and what the call needs (MCP SEP-2350 scope accumulation).
+    expect(out.headers['WWW-Authenticate']).toBe('Bearer error="insufficient_scope", scope="openid mcp/tools mcp/admin", error_description="the tool needs more scopes"');
     expect(out.body).toEqual({
       jsonrpc: '2.0', id: 7,
       error: {

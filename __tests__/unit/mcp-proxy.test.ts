@@ -67,6 +67,23 @@ describe('mcp-proxy', () => {
     expect((await call({ method: 'DELETE', path: '/mcp', headers: { 'Mcp-Session-Id': 's9' } })).statusCode).toBe(204);
   });
 
+  test('HEAD is GET without the body (RFC 9110 §9.3.2): the gateway gets a GET, the client its status and headers', async () => {
+    const challenge = `Bearer error="invalid_token", resource_metadata="${GW}/.well-known/oauth-protected-resource"`;
+    const gw = nock(GW, { reqheaders: { authorization: 'Bearer tok' } }).get('/mcp')
+      .reply(401, { jsonrpc: '2.0', id: null, error: { code: -32001, message: 'Unauthorized' } }, { 'Content-Type': 'application/json', 'WWW-Authenticate': challenge });
+    const res = await call({ method: 'HEAD', path: '/mcp', headers: { Authorization: 'Bearer tok', Accept: 'text/event-stream' } });
+    expect(gw.isDone()).toBe(true);
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toBe(`Bearer error="invalid_token", resource_metadata="${BASE}/.well-known/oauth-protected-resource/mcp"`);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.body).toBe('');
+    nock(GW).get('/mcp').reply(200, 'event: message\ndata: {}\n\n', { 'Content-Type': 'text/event-stream' });
+    const stream = await call({ method: 'HEAD', path: '/mcp', headers: { Authorization: 'Bearer tok' } });
+    expect(stream.statusCode).toBe(200);
+    expect(stream.headers['content-type']).toBe('text/event-stream');
+    expect(stream.body).toBe('');
+  });
+
   test('a body over the limit is 413 with a JSON-RPC error and never reaches the gateway', async () => {
     const res = await call({ method: 'POST', path: '/mcp', headers: JSON_CT, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'x', params: { p: 'x'.repeat(3000) } }) });
     expect(res.statusCode).toBe(413);
@@ -82,7 +99,7 @@ describe('mcp-proxy', () => {
   test('an unsupported method is 405 with Allow', async () => {
     const res = await call({ method: 'PUT', path: '/mcp', headers: JSON_CT, body: '{}' });
     expect(res.statusCode).toBe(405);
-    expect(res.headers.allow).toBe('POST, GET, DELETE');
+    expect(res.headers.allow).toBe('POST, GET, HEAD, DELETE');
   });
 
   test('CORS preflight allows the MCP headers and exposes the session and challenge', async () => {

@@ -1,5 +1,6 @@
 import { createHandler } from '../../functions/lib/http/handler';
-import { decodeClientId } from '../../functions/lib/oauth/registration';
+import { sign } from '../../functions/lib/crypto/signed';
+import { decodeClientId, registrationResponse } from '../../functions/lib/oauth/registration';
 import { route } from '../../functions/register';
 import { apiEvent, JSON_CT, keyring, KEYS_JSON, TEST_ENV } from '../helpers/events';
 
@@ -24,8 +25,29 @@ describe('register (RFC 7591)', () => {
     });
     expect(body.client_secret).toBeUndefined();
     expect(res.headers!['Cache-Control']).toBe('no-store');
-    const decoded = decodeClientId(keyring, body.client_id, body.client_id_issued_at, 0);
+    const decoded = decodeClientId(keyring, body.client_id, Math.floor(Date.now() / 1000), 0);
     expect(decoded.ok && decoded.client.redirect_uris).toEqual(CLAUDE_CODE.redirect_uris);
+  });
+
+  test('identical metadata gives the identical client_id (stateless, deterministic); other metadata another', async () => {
+    const first = JSON.parse((await register(CLAUDE_CODE)).body);
+    // Later: the clock in another second.
+    const start = Math.floor(Date.now() / 1000);
+    while (Math.floor(Date.now() / 1000) === start) await new Promise((resolve) => setTimeout(resolve, 50));
+    const again = JSON.parse((await register({ ...CLAUDE_CODE })).body);
+    expect(again.client_id).toBe(first.client_id);
+    const otherPort = JSON.parse((await register({ ...CLAUDE_CODE, redirect_uris: ['http://localhost:53683/callback'] })).body);
+    const otherName = JSON.parse((await register({ ...CLAUDE_CODE, client_name: 'Claude Code (other)' })).body);
+    expect(new Set([first.client_id, otherPort.client_id, otherName.client_id]).size).toBe(3);
+    // RFC 7591 §3.2.1: client_id_issued_at is OPTIONAL; the identical id may have been issued
+    // before, so the façade does not claim a time it cannot know.
+    expect(first.client_id_issued_at).toBeUndefined();
+  });
+
+  test('a client_id signed with an issue time (before deterministic registration) still verifies and reports it', () => {
+    const legacy = sign(keyring, 'client', { r: ['http://127.0.0.1/cb'], a: 'native', g: ['authorization_code'] }, 1_700_000_000);
+    const decoded = decodeClientId(keyring, legacy, 1_800_000_000, 0);
+    expect(decoded.ok && registrationResponse(decoded.client)).toMatchObject({ client_id: legacy, client_id_issued_at: 1_700_000_000 });
   });
 
   test('claude.ai asks for client_secret_post with an allowlisted web redirect: answered with none', async () => {

@@ -2,14 +2,15 @@ import nock from 'nock';
 import { useNock } from '../helpers/nock';
 import { unwrapRefreshToken, wrapCode, wrapRefreshToken } from '../../functions/lib/oauth/code';
 import { createHandler } from '../../functions/lib/http/handler';
-import { encodeClientId } from '../../functions/lib/oauth/registration';
+import { encodeClientId, registrationIdentity } from '../../functions/lib/oauth/registration';
 import { route } from '../../functions/token';
 import { apiEvent, BASE, CHALLENGE, FORM, form, IDP, keyring, TEST_ENV } from '../helpers/events';
 
 const handler = createHandler(route, TEST_ENV);
 const NOW = Math.floor(Date.now() / 1000);
 const REDIRECT = 'http://127.0.0.1:5555/cb';
-const CLIENT_ID = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/cb'], application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] }, NOW)!;
+const REGISTRATION = { redirect_uris: ['http://127.0.0.1/cb'], application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] } as const;
+const CLIENT_ID = encodeClientId(keyring, REGISTRATION)!;
 const CODE = wrapCode(keyring, 'cognito-code', CLIENT_ID, REDIRECT, CHALLENGE, NOW);
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const BASIC = `Basic ${Buffer.from('cognito-app-client:idp-secret-value-never-leaks').toString('base64')}`;
@@ -35,8 +36,8 @@ describe('token: authorization_code', () => {
     expect(res.statusCode).toBe(200);
     const body = JSON.parse(res.body);
     expect({ ...body, refresh_token: 'rt' }).toEqual(TOKENS);
-    // The refresh token is bound to this client (RFC 6749 §10.4).
-    expect(unwrapRefreshToken(keyring, body.refresh_token, CLIENT_ID, NOW, 60)).toEqual({ ok: true, idpToken: 'rt' });
+    // The refresh token is bound to this client (RFC 6749 §10.4): to its registration's content.
+    expect(unwrapRefreshToken(keyring, body.refresh_token, registrationIdentity(REGISTRATION), NOW, 60)).toEqual({ ok: true, idpToken: 'rt' });
     expect(res.headers!['Cache-Control']).toBe('no-store');
     expect(res.body).not.toContain('idp-secret');
     expect(idp.isDone()).toBe(true);

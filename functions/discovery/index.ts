@@ -1,5 +1,5 @@
 /** GET /.well-known/{oauth-protected-resource[/mcp], oauth-authorization-server, openid-configuration}. */
-import { readCommonConfig, readIdpEndpoints, type CommonConfig, type IdpEndpoints } from '../lib/config';
+import { readCommonConfig, readIdpEndpoints, readMachineClients, type CommonConfig, type IdpEndpoints } from '../lib/config';
 import { createHandler, type RouteDefinition } from '../lib/http/handler';
 import { baseUrlOf, json, oauthError, type ApiEvent } from '../lib/http/api-gateway';
 import { authorizationServerMetadata, protectedResourceMetadata } from '../lib/oauth/metadata';
@@ -7,6 +7,8 @@ import { WELL_KNOWN } from '../lib/http/routes';
 
 interface DiscoveryConfig extends CommonConfig {
   readonly idp: IdpEndpoints;
+  /** Machine clients are declared (MACHINE_CLIENTS): client_credentials is advertised. */
+  readonly clientCredentials: boolean;
 }
 
 const CACHE = { 'Cache-Control': 'public, max-age=300' };
@@ -21,7 +23,7 @@ export async function discover(event: ApiEvent, config: DiscoveryConfig) {
       return json(200, protectedResourceMetadata(base, config), CACHE);
     case WELL_KNOWN.authorizationServer:
     case WELL_KNOWN.openidConfiguration:
-      return json(200, authorizationServerMetadata(base, config, config.idp), CACHE);
+      return json(200, authorizationServerMetadata(base, config, config.idp, config.clientCredentials), CACHE);
     default:
       return oauthError(404, 'invalid_request', 'unknown metadata document');
   }
@@ -30,7 +32,7 @@ export async function discover(event: ApiEvent, config: DiscoveryConfig) {
 export const route: RouteDefinition<DiscoveryConfig> = {
   name: 'discovery',
   methods: ['GET'],
-  readConfig: (env) => ({ ...readCommonConfig(env), idp: readIdpEndpoints(env) }),
+  readConfig: (env) => ({ ...readCommonConfig(env), idp: readIdpEndpoints(env), clientCredentials: readMachineClients(env).size > 0 }),
   handle: discover,
 };
 

@@ -3,7 +3,8 @@
  * tool authorization by scopes and Cognito groups, from the tool policy (docs/tool-authorization.md).
  * - REQUEST: a `tools/call` of a tool the caller may not use is answered, in place of the gateway,
  *   with HTTP 403 and a JSON-RPC error naming what is missing, plus an RFC 6750 §3.1
- *   `insufficient_scope` challenge when more scopes would help (MCP SEP-2350 step-up). Every other
+ *   `insufficient_scope` challenge when more scopes would help (MCP SEP-2350 step-up; its `scope` is
+ *   what the caller has and what the call needs). Every other
  *   method passes through unchanged.
  * - RESPONSE: `tools/list` results and semantic-search results are filtered to the tools the
  *   caller may use (tool-visibility.ts); every other response passes through unchanged.
@@ -92,6 +93,11 @@ function answerId(event: InterceptorEvent): unknown {
   return event.requestMessages?.length === 1 ? event.requestMessages[0]!.id : null;
 }
 
+/** What the caller has ∪ what the call needs, in that order, each once. */
+function stepUpScope(has: ReadonlySet<string>, needs: readonly string[]): string {
+  return [...new Set([...has, ...needs])].join(' ');
+}
+
 function refuse(event: InterceptorEvent, status: number, code: number, message: string, headers: Record<string, string> = {}, data?: unknown): InterceptorOutput {
   return respond(status, jsonRpcErrorBody(answerId(event), code, message, data), { ...JSON_HEADERS, ...headers });
 }
@@ -128,8 +134,9 @@ async function onRequest(event: InterceptorEvent, settings: () => SettingsResult
     metrics.interceptorDenial(decision.matched);
     log.info('tool call denied', { fn: 'interceptor', tool: loggable(name), matched: decision.matched, reason: decision.reason, ...callerFields(who.caller) });
     const challenge: Record<string, string> = decision.stepUpScopes
-      // RFC 6750 §3.1; MCP SEP-2350: the scopes this operation needs; the client adds what it has.
-      ? { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${decision.stepUpScopes.join(' ')}", error_description="the tool needs more scopes"` }
+      // RFC 6750 §3.1; MCP SEP-835/SEP-2350 (scope accumulation): the scopes the client has and
+      // those this call needs, so authorizing again for them loses nothing the token already carries.
+      ? { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${stepUpScope(who.caller.scopes, decision.stepUpScopes)}", error_description="the tool needs more scopes"` }
       : {};
     return refuse(event, 403, RPC.forbidden, `Forbidden: ${description}`, challenge, {
       tool: name,

@@ -92,7 +92,12 @@ export interface TokenConfig extends OAuthConfig {
   /** Secret reference for the IdP app client's secret. */
   readonly idpClientSecretRef: string;
   readonly upstreamTimeoutMs: number;
+  /** The client-credentials app clients (MACHINE_CLIENTS): client id → the scopes it may ask for. */
+  readonly machineClients: MachineClients;
 }
+
+/** Cognito app client id → the resource-server scopes it may ask for (identity.machineClients). */
+export type MachineClients = ReadonlyMap<string, readonly string[]>;
 
 export interface ProxyConfig extends CommonConfig {
   readonly gatewayUrl: string;
@@ -185,7 +190,7 @@ export function readCommonConfig(env: Env): CommonConfig {
     publicBaseUrl: optionalUrl(env, 'PUBLIC_BASE_URL'),
     scopesSupported: scopes,
     corsAllowedOrigins: origins.length ? origins : ['*'],
-    clientIdMetadataDocuments: boolean(env, 'CLIENT_ID_METADATA_DOCUMENTS', false),
+    clientIdMetadataDocuments: boolean(env, 'CLIENT_ID_METADATA_DOCUMENTS', true),
   };
 }
 
@@ -217,6 +222,10 @@ function readResourceToIdp(env: Env): ResourceToIdp {
 function readRedirectAllowlist(env: Env): string[] {
   const uris = list(env, 'REDIRECT_ALLOWLIST');
   for (const uri of uris) {
+    // `https://host/path/*`: that prefix and one path segment (oauth/redirect.ts).
+    if (uri.includes('*') && (!uri.startsWith('https://') || !uri.endsWith('/*') || uri.indexOf('*') !== uri.length - 1 || uri.includes('?'))) {
+      throw new ConfigError('REDIRECT_ALLOWLIST', `${uri}: a wildcard entry must be https://<host>/<path>/* (one final path segment)`);
+    }
     let parsed: URL;
     try {
       parsed = new URL(uri);
@@ -271,7 +280,24 @@ export function readTokenConfig(env: Env): TokenConfig {
     ...readOAuthConfig(env, FUNCTION_KEY_GROUPS.token),
     idpClientSecretRef: secretRef(env, 'IDP_CLIENT_SECRET'),
     upstreamTimeoutMs: integer(env, 'IDP_TIMEOUT_MS', 10_000, 100, 28_000),
+    machineClients: readMachineClients(env),
   };
+}
+
+/**
+ * MACHINE_CLIENTS: the client-credentials app clients the façade's token endpoint relays for,
+ * space-separated `<client id>=<scope>,<scope>` entries (unset: none).
+ */
+export function readMachineClients(env: Env): MachineClients {
+  const out = new Map<string, readonly string[]>();
+  for (const entry of (optional(env, 'MACHINE_CLIENTS') ?? '').split(/\s+/).filter(Boolean)) {
+    const match = /^([A-Za-z0-9_+-]{1,128})=([^\s=]+)$/.exec(entry);
+    const scopes = match ? match[2]!.split(',').filter(Boolean) : [];
+    if (!match || scopes.length === 0) throw new ConfigError('MACHINE_CLIENTS', `entries must look like <client id>=<scope>,<scope>, got ${JSON.stringify(entry)}`);
+    if (out.has(match[1]!)) throw new ConfigError('MACHINE_CLIENTS', `client ${match[1]} is listed twice`);
+    out.set(match[1]!, scopes);
+  }
+  return out;
 }
 
 export function readProxyConfig(env: Env): ProxyConfig {

@@ -1,5 +1,5 @@
 /**
- * /mcp (POST, GET, DELETE): forwards MCP Streamable HTTP to the AgentCore Gateway and streams the
+ * /mcp (POST, GET, HEAD as GET without the body, DELETE): forwards MCP Streamable HTTP to the AgentCore Gateway and streams the
  * answer back (SSE included), with the header allowlists, the `WWW-Authenticate` rewrite, a body
  * size limit, JSON shape limits (json-guard.ts) and deadlines on the gateway's headers and body
  * (relay.ts). Failures the proxy answers itself are JSON-RPC errors carrying the request's id.
@@ -19,14 +19,15 @@ import { injectReturnUrl, sealReturnRef } from '../lib/oauth/return-ref';
 import { PATHS, WELL_KNOWN } from '../lib/http/routes';
 import { mergeToolsListPages, toolsListRequestOf } from './tools-list-merge';
 import {
-  abortStream, endStream, onClientGone, startResponse, StreamClosedError, streamifyResponse, writeChunk, type ResponseStream, type StreamingHandler,
+  abortStream, endStream, flushHeaders, onClientGone, startResponse, StreamClosedError, streamifyResponse, writeChunk, type ResponseStream, type StreamingHandler,
 } from './streaming';
 import { jsonShapeProblem, MAX_JSON_DEPTH } from './json-guard';
 import { BodyDeadlines, bufferBody, relayBytes, relaySse } from './relay';
 import { readMcpProxySettings, type McpProxySettings } from './settings';
 import { verifiedSubject } from './token-subject';
 
-const METHODS = ['POST', 'GET', 'DELETE'];
+/** HEAD is answered as GET without the body (RFC 9110 §9.3.2): the gateway receives a GET. */
+const METHODS = ['POST', 'GET', 'HEAD', 'DELETE'];
 
 export { readMcpProxySettings, type McpProxySettings } from './settings';
 
@@ -40,6 +41,8 @@ export interface ProxyResponse {
   readonly headers: Record<string, string>;
   /** A string or buffer goes out in one piece with its Content-Length. */
   readonly body: string | Buffer | AsyncIterable<Uint8Array> | StreamedBody;
+  /** The answer to a HEAD: the headers GET would have, and no body (RFC 9110 §9.3.2). */
+  readonly headOnly?: boolean;
 }
 
 function rpcFailure(status: number, id: JsonRpcId, code: number, message: string, headers: Record<string, string>): ProxyResponse {
@@ -189,7 +192,7 @@ async function forwardChecked(
   const forwardHeaders = pickRequestHeaders(event.headers as Record<string, string | undefined>);
   const send = async (requestBody: string | undefined, pageSignal?: AbortSignal): Promise<UpstreamResponse> => asUpstreamResponse(
     await sendRequest(config.gatewayUrl, {
-      method: event.httpMethod, headers: forwardHeaders, body: requestBody, timeoutMs: config.upstreamTimeoutMs,
+      method: event.httpMethod === 'HEAD' ? 'GET' : event.httpMethod, headers: forwardHeaders, body: requestBody, timeoutMs: config.upstreamTimeoutMs,
       signal: pageSignal, onStart: abort.attach,
     }),
   );
@@ -221,6 +224,13 @@ async function forwardChecked(
   if (challenge) headers['www-authenticate'] = challenge;
   // Debug only: API Gateway's access log already records every request's status and latency.
   log.debug('gateway answered', { fn: 'mcp-proxy', method: event.httpMethod, status: upstream.status, ms: Date.now() - started });
+  if (event.httpMethod === 'HEAD') {
+    // GET's status and headers; the body (perhaps an SSE stream) is not read: the request ends here.
+    abort.cancel();
+    const length = upstream.headers.get('content-length');
+    if (length !== null && /^\d+$/.test(length)) headers['content-length'] = length;
+    return { statusCode: upstream.status, headers, body: '', headOnly: true };
+  }
 
   const listRequest = config.mergeToolsListPages ? toolsListRequestOf(parsed) : undefined;
   if (listRequest && upstream.status === 200) {
@@ -268,6 +278,10 @@ function isStreamed(body: ProxyResponse['body']): body is StreamedBody {
 /** Writes a proxy response to a (Lambda or Node) response stream. */
 export async function writeResponse(response: ProxyResponse, responseStream: ResponseStream): Promise<void> {
   const { body } = response;
+  if (response.headOnly) {
+    await endStream(startResponse(responseStream, { statusCode: response.statusCode, headers: response.headers }));
+    return;
+  }
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     // One piece with its length: no chunked encoding (and a cut is visible against Content-Length).
     // RFC 9110 §8.6: no Content-Length on 1xx and 204 answers (304 does not occur here).
@@ -279,6 +293,7 @@ export async function writeResponse(response: ProxyResponse, responseStream: Res
     return;
   }
   const out = startResponse(responseStream, { statusCode: response.statusCode, headers: response.headers });
+  flushHeaders(out);
   if (isStreamed(body)) {
     const outcome = body.relay === 'sse'
       ? await relaySse(body.source, out, body.requestId, body.deadlines)

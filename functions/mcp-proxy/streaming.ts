@@ -53,6 +53,15 @@ export function startResponse(stream: ResponseStream, metadata: HttpResponseMeta
   return stream;
 }
 
+/**
+ * Sends the status and headers now, before any body: a stream (GET's SSE stream may stay silent for
+ * long) must not keep the client waiting for its headers. Node's ServerResponse (the local system)
+ * holds them until the first write otherwise; the Lambda runtime's stream has no such call.
+ */
+export function flushHeaders(stream: Writable): void {
+  (stream as { flushHeaders?: () => void }).flushHeaders?.();
+}
+
 /** The response stream closed before the whole body was written: the client is gone. */
 export class StreamClosedError extends Error {
   constructor() {

@@ -28,7 +28,7 @@ export async function register(event: ApiEvent, config: OAuthConfig) {
   }
   const keyring = keysFor(await loadFacadeKeys(config, baseUrlOf(event, config)), 'registration');
   const now = nowSeconds();
-  const clientId = encodeClientId(keyring, validated.registration, now);
+  const clientId = encodeClientId(keyring, validated.registration);
   if (!clientId) return oauthError(400, 'invalid_client_metadata', 'the client metadata is too large to register');
   const decoded = decodeClientId(keyring, clientId, now, 0);
   if (!decoded.ok) throw new Error('freshly signed client_id did not verify');

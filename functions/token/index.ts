@@ -1,10 +1,11 @@
 /**
- * POST /token (RFC 6749 §4.1.3, §6) and POST /revoke (RFC 7009). The client is public toward the
+ * POST /token (RFC 6749 §4.1.3, §6; §4.4 for machine clients, client-credentials.ts) and POST
+ * /revoke (RFC 7009). The client is public toward the
  * façade; the façade authenticates to the IdP with the app client's secret, which it alone holds,
  * rewrites `redirect_uri` to its callback, validates `resource` (RFC 8707) and returns the IdP's
  * tokens, or its OAuth error with the meaning intact.
  */
-import { resolveClient, type ClientResolution } from '../lib/oauth/clients';
+import { clientBindings, resolveClient, resolveRetiredClient, type ClientResolution } from '../lib/oauth/clients';
 import { readTokenConfig, type TokenConfig } from '../lib/config';
 import { unwrapCode, unwrapRefreshToken, wrapRefreshToken } from '../lib/oauth/code';
 import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/crypto/facade-keys';
@@ -19,7 +20,9 @@ import { metrics } from '../lib/observability/metrics';
 import { mcpResourceOf } from '../lib/oauth/metadata';
 import { isValidCodeVerifier } from '../lib/oauth/pkce';
 import { checkResource, resourceForIdp } from '../lib/oauth/resource';
+import type { VerifiedClient } from '../lib/oauth/registration';
 import { PATHS } from '../lib/http/routes';
+import { CLIENT_CREDENTIALS, decideClientCredentials, type PresentedCredentials } from './client-credentials';
 import { readSecret } from '../lib/secrets';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -32,7 +35,7 @@ export type TokenDecision =
    * when the IdP issues no new refresh token, the client gets this one sealed with the current key
    * (RFC 6749 §6 allows a new refresh token), so it survives the end of the rotation overlap.
    */
-  | { kind: 'forward'; endpoint: 'token' | 'revoke'; form: Record<string, string | undefined>; clientId: string; rewrapRefresh?: string }
+  | { kind: 'forward'; endpoint: 'token' | 'revoke'; form: Record<string, string | undefined>; clientId: string; binding?: string; rewrapRefresh?: string }
   /** RFC 7009 §2.2: a token this client may not revoke is answered 200, without revoking anything. */
   | { kind: 'revoked' };
 
@@ -43,7 +46,7 @@ function err(status: number, error: string, description: string, challenge = fal
 /** Identifies the (public) client: client_id in the body or in HTTP Basic, never two methods at once (RFC 6749 §2.3). */
 export function identifyClient(
   params: Params, authorization: string | undefined,
-): { ok: true; clientId: string; basic: boolean } | { ok: false; decision: TokenDecision } {
+): { ok: true; clientId: string; basic: boolean; clientSecret?: string } | { ok: false; decision: TokenDecision } {
   let basicId: string | undefined;
   let basicSecret = '';
   if (authorization !== undefined) {
@@ -69,15 +72,29 @@ export function identifyClient(
   }
   const clientId = basicId ?? bodyId.value;
   if (!clientId) return { ok: false, decision: err(401, 'invalid_client', 'client_id is required', basicId !== undefined) };
-  return { ok: true, clientId, basic: basicId !== undefined };
+  // Public clients' secrets are ignored; machine clients' are relayed (client-credentials.ts).
+  const clientSecret = basicId !== undefined ? basicSecret || undefined : bodySecret.value;
+  return { ok: true, clientId, basic: basicId !== undefined, ...(clientSecret === undefined ? {} : { clientSecret }) };
 }
 
 export function decideToken(
   path: string, params: Params, resolved: ClientResolution, basic: boolean, config: TokenConfig, keys: FacadeKeys, baseUrl: string, now: number,
 ): TokenDecision {
+  const unknownClient = err(401, 'invalid_client', 'unknown or altered client_id; register again', basic);
+  if (!resolved.ok) return unknownClient;
+  const decision = decideForClient(path, params, resolved.client, config, keys, baseUrl, now);
+  // A client_id signed with a retired key stands only with a refresh token sealed for it (with a
+  // current key): anything short of a refresh it vouches for is the unknown client it otherwise is.
+  const vouched = decision.kind === 'forward' && (decision.endpoint === 'revoke' || decision.form.grant_type === 'refresh_token');
+  if (resolved.retired && !vouched) return unknownClient;
+  return decision;
+}
+
+function decideForClient(
+  path: string, params: Params, client: VerifiedClient, config: TokenConfig, keys: FacadeKeys, baseUrl: string, now: number,
+): TokenDecision {
   const keyring = keysFor(keys, 'token');
-  if (!resolved.ok) return err(401, 'invalid_client', 'unknown or altered client_id; register again', basic);
-  const client = resolved.client;
+  const bindings = clientBindings(client);
   const mcpResource = mcpResourceOf(baseUrl);
 
   if (path === PATHS.revoke) {
@@ -88,7 +105,7 @@ export function decideToken(
     // token sealed for this client is forwarded; anything else (another client's wrapper, a raw IdP
     // token, an access token) is answered 200 without revoking anything (§2.2). Cognito revokes
     // refresh tokens only, and revoking one revokes the access tokens issued from it.
-    const unwrapped = unwrapRefreshToken(keyring, token.value, client.client_id, now, config.clockSkewSeconds);
+    const unwrapped = unwrapRefreshToken(keyring, token.value, bindings, now, config.clockSkewSeconds);
     if (!unwrapped.ok) return { kind: 'revoked' };
     return { kind: 'forward', endpoint: 'revoke', clientId: client.client_id, form: { token: unwrapped.idpToken, ...(hint ? { token_type_hint: hint } : {}), client_id: config.idpClientId } };
   }
@@ -120,7 +137,7 @@ export function decideToken(
         return err(400, 'invalid_grant', why);
       }
       return {
-        kind: 'forward', endpoint: 'token', clientId: client.client_id,
+        kind: 'forward', endpoint: 'token', clientId: client.client_id, binding: bindings[0],
         form: {
           grant_type: 'authorization_code', code: unwrapped.idpCode, code_verifier: verifier,
           redirect_uri: `${baseUrl}${PATHS.callback}`, client_id: config.idpClientId, resource,
@@ -131,19 +148,22 @@ export function decideToken(
       if (!client.grant_types.includes('refresh_token')) return err(400, 'unauthorized_client', 'this client did not register the refresh_token grant');
       const refreshToken = single(params, 'refresh_token').value;
       if (!refreshToken) return err(400, 'invalid_request', 'refresh_token is required');
-      const unwrapped = unwrapRefreshToken(keyring, refreshToken, client.client_id, now, config.clockSkewSeconds);
+      const unwrapped = unwrapRefreshToken(keyring, refreshToken, bindings, now, config.clockSkewSeconds);
       if (!unwrapped.ok) {
         return err(400, 'invalid_grant', unwrapped.reason === 'client_mismatch' ? 'the refresh token was issued to another client' : 'the refresh token is invalid');
       }
-      const rotated = refreshToken.split('.')[0] !== keyring.currentKid;
+      // Sealed with a key that is no longer current, or bound to the client in an older form: the
+      // client gets it back sealed with the current key and bound to the registration's content, so
+      // it outlives the rotation overlap and a re-registration (docs/security.md, "Rotation").
+      const outdated = refreshToken.split('.')[0] !== keyring.currentKid || unwrapped.olderBinding === true;
       return {
-        kind: 'forward', endpoint: 'token', clientId: client.client_id,
+        kind: 'forward', endpoint: 'token', clientId: client.client_id, binding: bindings[0],
         form: { grant_type: 'refresh_token', refresh_token: unwrapped.idpToken, client_id: config.idpClientId, resource },
-        ...(rotated ? { rewrapRefresh: unwrapped.idpToken } : {}),
+        ...(outdated ? { rewrapRefresh: unwrapped.idpToken } : {}),
       };
     }
     default:
-      return err(400, 'unsupported_grant_type', 'supported grant types are authorization_code and refresh_token');
+      return err(400, 'unsupported_grant_type', 'supported grant types are authorization_code, refresh_token and, for machine clients, client_credentials');
   }
 }
 
@@ -186,9 +206,18 @@ export async function token(event: ApiEvent, config: TokenConfig): Promise<ApiRe
   const path = event.path.replace(/\/+$/, '');
   const now = nowSeconds();
   const identified = identifyClient(params, header(event, 'authorization'));
-  const decision = identified.ok
-    ? decideToken(path, params, await resolveClient(identified.clientId, config, keysFor(keys, 'registration'), now), identified.basic, config, keys, baseUrl, now)
-    : identified.decision;
+  if (identified.ok && path === PATHS.token && single(params, 'grant_type').value === CLIENT_CREDENTIALS) {
+    return clientCredentials(params, identified, config, mcpResourceOf(baseUrl));
+  }
+  let decision: TokenDecision;
+  if (identified.ok) {
+    const registrationKeys = keysFor(keys, 'registration');
+    let resolved = await resolveClient(identified.clientId, config, registrationKeys, now);
+    if (!resolved.ok && usesRefreshToken(path, params)) resolved = resolveRetiredClient(identified.clientId, config, registrationKeys);
+    decision = decideToken(path, params, resolved, identified.basic, config, keys, baseUrl, now);
+  } else {
+    decision = identified.decision;
+  }
   if (decision.kind === 'revoked') return { statusCode: 200, headers: { ...NO_STORE }, body: '' };
   if (decision.kind === 'error') {
     log.info('token request rejected', { fn: 'token', error: decision.error, reason: decision.description });
@@ -203,7 +232,32 @@ export async function token(event: ApiEvent, config: TokenConfig): Promise<ApiRe
   if (reply.kind !== 'reply') log.warn('identity provider call failed', { fn: 'token', grant, outcome: reply.kind });
   else log.info('identity provider answered', { fn: 'token', grant, status: reply.status, error: (reply.body as { error?: string } | undefined)?.error });
   metrics.tokenReply(grant, reply);
-  return shapeIdpReply(reply, decision.endpoint, (idpToken) => wrapRefreshToken(keysFor(keys, 'token'), idpToken, decision.clientId, now), decision.rewrapRefresh);
+  const binding = decision.binding ?? decision.clientId;
+  return shapeIdpReply(reply, decision.endpoint, (idpToken) => wrapRefreshToken(keysFor(keys, 'token'), idpToken, binding, now), decision.rewrapRefresh);
+}
+
+/** Relays a machine client's client_credentials request to the IdP with its own credentials. */
+async function clientCredentials(params: Params, credentials: PresentedCredentials, config: TokenConfig, mcpResource: string): Promise<ApiResult> {
+  const decision = decideClientCredentials(params, credentials, config, mcpResource);
+  if (decision.kind === 'error') {
+    log.info('token request rejected', { fn: 'token', error: decision.error, reason: decision.description });
+    metrics.token(CLIENT_CREDENTIALS, decision.error);
+    return oauthError(decision.status, decision.error, decision.description, decision.challenge ? { 'WWW-Authenticate': 'Basic realm="token"' } : {});
+  }
+  const reply = await postToIdp(config.idp.tokenEndpoint, decision.form, decision.clientId, decision.clientSecret, config.upstreamTimeoutMs);
+  if (reply.kind !== 'reply') log.warn('identity provider call failed', { fn: 'token', grant: CLIENT_CREDENTIALS, outcome: reply.kind });
+  else log.info('identity provider answered', { fn: 'token', grant: CLIENT_CREDENTIALS, status: reply.status, error: (reply.body as { error?: string } | undefined)?.error });
+  metrics.tokenReply(CLIENT_CREDENTIALS, reply);
+  // Here the credentials the IdP refused are the client's own (RFC 6749 §5.2), not the façade's.
+  if (reply.kind === 'reply' && reply.status >= 400 && reply.status < 500 && (reply.body as { error?: unknown } | undefined)?.error === 'invalid_client') {
+    return oauthError(401, 'invalid_client', 'client authentication failed', credentials.basic ? { 'WWW-Authenticate': 'Basic realm="token"' } : {});
+  }
+  return shapeIdpReply(reply, 'token');
+}
+
+/** A refresh (or its revocation): the requests a client_id signed with a retired key may still make. */
+function usesRefreshToken(path: string, params: Params): boolean {
+  return path === PATHS.revoke || single(params, 'grant_type').value === 'refresh_token';
 }
 
 export const route: RouteDefinition<TokenConfig> = { name: 'token', methods: ['POST'], readConfig: readTokenConfig, handle: token };

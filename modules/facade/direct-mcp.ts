@@ -3,7 +3,7 @@
  * API declares instead of the mcp-proxy Lambda, shared by the Terraform (routes.ts) and the local
  * system (dev/direct-mcp.ts), so both answer alike.
  *
- * - POST, GET and DELETE `/mcp` are `HTTP_PROXY` integrations with the gateway URL,
+ * - POST, GET, HEAD and DELETE `/mcp` are `HTTP_PROXY` integrations with the gateway URL,
  *   `response_transfer_mode = STREAM` (API Gateway developer guide, "Set up an HTTP proxy
  *   integration with payload response streaming"), behind a Cognito user-pool authorizer whose
  *   authorization scopes are the resource-server scopes: it checks signature, issuer, expiry and
@@ -23,8 +23,22 @@ import { spaceSeparated } from './environment';
 /** The MCP Streamable HTTP request headers (MCP transports; functions/mcp-proxy/mcp-forward.ts REQUEST_HEADERS). */
 export const MCP_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'Accept', 'MCP-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-ID'] as const;
 
-/** The methods direct mode forwards (MCP Streamable HTTP: POST messages, GET stream, DELETE session). */
-export const DIRECT_MCP_METHODS = ['POST', 'GET', 'DELETE'] as const;
+/**
+ * The methods direct mode forwards (MCP Streamable HTTP: POST messages, GET stream, DELETE session)
+ * and HEAD, which clients probe for the challenge (RFC 9110 §9.3.2: GET without the body).
+ */
+export const DIRECT_MCP_METHODS = ['POST', 'GET', 'HEAD', 'DELETE'] as const;
+
+export type DirectMcpMethod = (typeof DIRECT_MCP_METHODS)[number];
+
+/**
+ * The method the gateway receives: HEAD goes out as GET, the method the gateway is known to serve
+ * (the MCP transport defines no HEAD), so HEAD is answered with GET's status and headers; API
+ * Gateway sends no body in the answer to a HEAD request.
+ */
+export function integrationHttpMethod(method: DirectMcpMethod): Exclude<DirectMcpMethod, 'HEAD'> {
+  return method === 'HEAD' ? 'GET' : method;
+}
 
 /** The authorizer's identity source: the header the gateway receives unchanged. */
 export const AUTHORIZER_IDENTITY_SOURCE = 'method.request.header.Authorization';

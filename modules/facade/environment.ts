@@ -14,6 +14,7 @@
  * | IDP_CLIENT_ID, DEFAULT_SCOPES, RESOURCE_TO_IDP, REDIRECT_ALLOWLIST, STATE_TTL_SECONDS, CLOCK_SKEW_SECONDS, KEY_OVERLAP_DAYS | register, authorize, callback, token | facade |
  * | REGISTRATION_KEYS, FLOW_KEYS, TOKEN_KEYS | the functions of FUNCTION_KEY_GROUPS (functions/lib/config.ts) | secret ARNs |
  * | IDP_CLIENT_SECRET             | token                                             | secret ARN |
+ * | MACHINE_CLIENTS               | discovery, token (only with machine clients)      | identity.machineClients |
  * | IDP_TIMEOUT_MS                | token, oauth-return                               | facade.idpTimeoutSeconds |
  * | SECRET_CACHE_SECONDS          | every function that reads a secret                | facade.secretCacheSeconds |
  * | GATEWAY_URL, MCP_MAX_BODY_BYTES, MCP_UPSTREAM_TIMEOUT_MS, MCP_MERGE_TOOLS_LIST_PAGES | mcp-proxy | gateway, facade.mcp |
@@ -64,6 +65,12 @@ export interface FacadeEnvironmentInputs {
   readonly consentForLoopback: boolean;
   readonly idpTimeoutMs: number;
   readonly secretCacheSeconds: number;
+  /**
+   * The client-credentials app clients: their ids and full scopes (`<identifier>/<scope>`). The
+   * token function relays their client_credentials requests; discovery advertises the grant.
+   * @default none
+   */
+  readonly machineClients?: readonly { readonly clientId: string; readonly scopes: readonly string[] }[];
   /** Set with 3-legged OAuth targets: the return route's inputs. */
   readonly oauthReturn?: {
     readonly returnKeysSecretArn: string;
@@ -138,6 +145,10 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
   if (fn === 'token') {
     env.IDP_CLIENT_SECRET = i.clientSecretSecretArn;
     env.IDP_TIMEOUT_MS = String(i.idpTimeoutMs);
+  }
+  if ((fn === 'token' || fn === 'discovery') && i.machineClients?.length) {
+    // functions/lib/config.ts readMachineClients: `<client id>=<scope>,<scope>` entries.
+    env.MACHINE_CLIENTS = i.machineClients.map((m) => `${m.clientId}=${m.scopes.join(',')}`).join(' ');
   }
   if (fn === 'mcp-proxy') {
     Object.assign(env, {

@@ -10,7 +10,7 @@
  *   of the OAuth endpoints (`aws_api_gateway_method_settings`, `method_path` `<path>/<METHOD>`;
  *   issue 6 point 4) and, when enabled, JSON access logs;
  * - gateway responses carrying CORS headers and a JSON 404;
- * - with `directMcp` (facade.mcpProxy 'direct', direct-mcp.ts): `/mcp` POST/GET/DELETE as
+ * - with `directMcp` (facade.mcpProxy 'direct', direct-mcp.ts): `/mcp` POST/GET/HEAD/DELETE as
  *   `HTTP_PROXY` integrations with the gateway URL (`STREAM`) behind a Cognito user-pool
  *   authorizer, the MCP headers mapped from the method request, no OPTIONS method, no Lambda
  *   permission, and the authorizer's 401/403 gateway responses carrying the façade's challenge;
@@ -43,7 +43,7 @@ import { Conditional } from '../conditional';
 import { arnPartition, arnRegion } from '../terraform-paths';
 import { corsGatewayResponseParameters } from './cors';
 import {
-  AUTHORIZER_IDENTITY_SOURCE, DIRECT_MCP_METHODS, authorizerGatewayResponses, integrationRequestParameters, methodRequestParameters,
+  AUTHORIZER_IDENTITY_SOURCE, DIRECT_MCP_METHODS, authorizerGatewayResponses, integrationHttpMethod, integrationRequestParameters, methodRequestParameters,
 } from './direct-mcp';
 import type { FacadeEndpoint } from './endpoint';
 import type { FacadeFunctions } from './functions';
@@ -211,7 +211,7 @@ export class FacadeRoutes extends Construct {
             resourceId: resource.id,
             httpMethod: method.httpMethod,
             type: 'HTTP_PROXY',
-            integrationHttpMethod: httpMethod,
+            integrationHttpMethod: integrationHttpMethod(httpMethod),
             uri: direct.gatewayUrl,
             responseTransferMode: 'STREAM',
             timeoutMilliseconds: decided !== undefined ? direct.timeoutMs ?? props.streamingTimeoutMs : props.streamingTimeoutMs,

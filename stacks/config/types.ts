@@ -12,6 +12,7 @@ import type {
   IdentityProviderProps, MachineClientProps, ResourceServerProps, UserFlowClientProps, UserPoolDomainProps, UserPoolProps,
 } from '../../modules/identity/identity-props';
 import type { RateLimit, RouteThrottling as FacadeRouteThrottling, ThrottledRoute } from '../../modules/facade/throttling';
+import type { ClientPreset } from './client-presets';
 
 export type { ExistingCredentialProvider, JsonSchema, S3SchemaObject, TargetPermission, ToolDefinition };
 
@@ -88,6 +89,8 @@ export interface ResolvedFacade {
   readonly stageName: string;
   readonly customDomain?: { readonly domainName: string; readonly certificateArn: string; readonly hostedZoneId?: string };
   readonly redirectAllowlist: readonly string[];
+  /** Client presets whose redirect URIs are allowlisted too (stacks/config/client-presets.ts). */
+  readonly clients: readonly ClientPreset[];
   readonly resourceToIdp: ResourceToIdpSetting;
   readonly defaultScopes: readonly string[];
   readonly corsAllowedOrigins: readonly string[];

@@ -11,7 +11,8 @@ export type SignedPurpose = 'client' | 'state' | 'consent' | 'remembered-consent
 export interface SignedClaims {
   readonly typ: SignedPurpose;
   readonly kid: string;
-  readonly iat: number;
+  /** Absent from a timeless value (`signTimeless`): one that must come out the same every time. */
+  readonly iat?: number;
   readonly exp?: number;
 }
 
@@ -39,6 +40,28 @@ export function sign<T extends object>(
   return `${body}.${mac(keyring, keyring.currentKid, purpose, body)!.toString('base64url')}`;
 }
 
+/**
+ * A signed value without `iat` or `exp`: equal payloads signed with the same key give equal values
+ * (a stateless registration is the same client every time it is registered with the same metadata).
+ */
+export function signTimeless<T extends object>(keyring: Keyring, purpose: SignedPurpose, payload: T): string {
+  const body = Buffer.from(JSON.stringify({ typ: purpose, kid: keyring.currentKid, ...payload })).toString('base64url');
+  return `${body}.${mac(keyring, keyring.currentKid, purpose, body)!.toString('base64url')}`;
+}
+
+/** The payload of a signed value, read without checking its MAC: only for values another proof vouches for. */
+export function unverifiedPayload(token: unknown): Record<string, unknown> | undefined {
+  if (typeof token !== 'string' || token.length > MAX_SIGNED_LENGTH) return undefined;
+  const parts = token.split('.');
+  if (parts.length !== 2 || !/^[A-Za-z0-9_-]+$/.test(parts[0]!)) return undefined;
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
+    return payload && typeof payload === 'object' && !Array.isArray(payload) ? payload as Record<string, unknown> : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function verify<T extends object>(
   keyring: Keyring, purpose: SignedPurpose, token: unknown, nowSeconds: number, skewSeconds: number,
 ): VerifyResult<T> {
@@ -63,7 +86,9 @@ export function verify<T extends object>(
   // Canonical encoding only: the last base64url character has unused bits, so a signature is otherwise malleable.
   if (presented.toString('base64url') !== signature || !timingSafeEqual(expected, presented)) return { ok: false, reason: 'bad_signature' };
   if (payload.typ !== purpose) return { ok: false, reason: 'wrong_type' };
-  if (typeof payload.iat !== 'number' || payload.iat > nowSeconds + skewSeconds) return { ok: false, reason: 'not_yet_valid' };
+  // A timeless value (signTimeless) has neither iat nor exp; anything else must say when it was made.
+  const timeless = payload.iat === undefined && payload.exp === undefined;
+  if (!timeless && (typeof payload.iat !== 'number' || payload.iat > nowSeconds + skewSeconds)) return { ok: false, reason: 'not_yet_valid' };
   if (payload.exp !== undefined && (typeof payload.exp !== 'number' || payload.exp + skewSeconds < nowSeconds)) {
     return { ok: false, reason: 'expired' };
   }

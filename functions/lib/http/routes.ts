@@ -6,7 +6,7 @@
  */
 export type FunctionName = 'discovery' | 'register' | 'authorize' | 'callback' | 'token' | 'mcp-proxy';
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'OPTIONS';
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'DELETE' | 'OPTIONS';
 
 export interface Route {
   readonly path: string;
@@ -48,7 +48,9 @@ export const ROUTES: readonly Route[] = [
   { path: PATHS.callback, methods: ['GET'], fn: 'callback' },
   { path: PATHS.token, methods: ['POST', 'OPTIONS'], fn: 'token' },
   { path: PATHS.revoke, methods: ['POST', 'OPTIONS'], fn: 'token' },
-  { path: PATHS.mcp, methods: ['POST', 'GET', 'DELETE', 'OPTIONS'], fn: 'mcp-proxy', streaming: true },
+  // HEAD: RFC 9110 §9.3.2, GET without the body. Clients (Gemini CLI, Qwen Code) probe `HEAD /mcp`
+  // after the 401 for the challenge; a 404 there sends them to host-root metadata outside a stage.
+  { path: PATHS.mcp, methods: ['POST', 'GET', 'HEAD', 'DELETE', 'OPTIONS'], fn: 'mcp-proxy', streaming: true },
 ];
 
 /** Functions deployed only when a feature needs them. */

@@ -5,6 +5,15 @@
  * fragments in the URL, every resolved address public (the connection is pinned to the checked
  * address, so DNS cannot change between check and use), no redirects, a size and a time limit;
  * successful results are cached.
+ *
+ * Stale-if-error (RFC 5861 §4): a document whose freshness ran out is fetched again; when that
+ * fails because its host is down (no DNS answer, no connection, a timeout, HTTP 5xx or 429), the
+ * last good document stays in use for up to STALE_IF_ERROR_SECONDS past its freshness. A document
+ * the host withdrew or changed (any other status, an invalid document) is never served stale, and
+ * `Cache-Control: no-store` keeps a document out of the cache altogether. Serving a cached
+ * document makes no request, so the SSRF guard is unaffected: every fetch passes it as before.
+ * The cache lives in one function container (no database): a cold container has nothing to fall
+ * back on.
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { request as httpsRequest } from 'node:https';
@@ -17,6 +26,8 @@ export const FETCH_TIMEOUT_MS = 3000;
 const DEFAULT_CACHE_SECONDS = 300;
 const MAX_CACHE_SECONDS = 86_400;
 const MAX_CACHE_ENTRIES = 200;
+/** How long past its freshness the last good document serves while its host is down (docs/security.md). */
+export const STALE_IF_ERROR_SECONDS = 86_400;
 
 export type CimdFailure =
   | 'not_https' | 'bad_url' | 'dns_failed' | 'private_address' | 'redirect' | 'http_error'
@@ -54,7 +65,8 @@ export function checkDocumentUrl(clientId: string): URL {
 }
 
 export type Resolver = (hostname: string) => Promise<string[]>;
-export type PinnedFetch = (url: URL, address: string) => Promise<{ status: number; body: string; maxAgeSeconds?: number }>;
+/** `maxAgeSeconds`: the document's freshness (Cache-Control max-age; 0 for no-cache); `noStore`: never keep it. */
+export type PinnedFetch = (url: URL, address: string) => Promise<{ status: number; body: string; maxAgeSeconds?: number; noStore?: boolean }>;
 
 export const systemResolver: Resolver = async (hostname) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
 
@@ -99,7 +111,8 @@ export function pinnedHttpsFetch(request: typeof httpsRequest = httpsRequest, ti
         }
         chunks.push(chunk);
       });
-      res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8'), maxAgeSeconds: maxAgeOf(res) }));
+      const noStore = /no-store/i.test(res.headers['cache-control'] ?? '');
+      res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8'), maxAgeSeconds: maxAgeOf(res), noStore }));
       res.on('error', () => reject(new CimdError('http_error', 'the client metadata document could not be read')));
     });
     const deadline = setTimeout(() => {
@@ -133,16 +146,41 @@ function resolveWithin(resolve: Resolver, hostname: string, ms: number): Promise
   return Promise.race([resolve(hostname), deadline]).finally(() => clearTimeout(timer));
 }
 
-const cache = new Map<string, { client: VerifiedClient; expires: number }>();
+/** `expires`: end of freshness; `staleUntil`: end of use while the host is down (ms). */
+const cache = new Map<string, { client: VerifiedClient; expires: number; staleUntil: number }>();
 
 export function clearCimdCache(): void {
   cache.clear();
 }
 
-/** Fetches, validates and caches the metadata document a client_id URL names. */
+/** The host answered, with a status that withdraws the document (not 200, not 5xx or 429). */
+class DocumentRefused extends CimdError {}
+
+/** A failure that says the document's host is unavailable, not that the document changed (RFC 5861 §4). */
+function isOutage(error: unknown): boolean {
+  return error instanceof CimdError && !(error instanceof DocumentRefused)
+    && (error.reason === 'dns_failed' || error.reason === 'timeout' || error.reason === 'http_error');
+}
+
+/**
+ * Fetches, validates and caches the metadata document a client_id URL names; while the host is
+ * down, a document that went stale less than STALE_IF_ERROR_SECONDS ago is used instead.
+ */
 export async function resolveMetadataDocument(clientId: string, policy: RegistrationPolicy, deps: CimdDeps): Promise<VerifiedClient> {
   const hit = cache.get(clientId);
-  if (hit && hit.expires > deps.now()) return hit.client;
+  const now = deps.now();
+  if (hit && hit.expires > now) return hit.client;
+  try {
+    return await fetchMetadataDocument(clientId, policy, deps);
+  } catch (error) {
+    if (hit && hit.staleUntil > deps.now() && isOutage(error)) return hit.client;
+    // Withdrawn, changed or invalid: the old document is no longer the client's.
+    if (hit && !isOutage(error)) cache.delete(clientId);
+    throw error;
+  }
+}
+
+async function fetchMetadataDocument(clientId: string, policy: RegistrationPolicy, deps: CimdDeps): Promise<VerifiedClient> {
   const url = checkDocumentUrl(clientId);
   let addresses: string[];
   try {
@@ -155,7 +193,8 @@ export async function resolveMetadataDocument(clientId: string, policy: Registra
     throw new CimdError('private_address', 'the client_id URL does not resolve to public addresses only');
   }
   const res = await deps.fetch(url, addresses[0]!);
-  if (res.status !== 200) throw new CimdError('http_error', `the client metadata document answered HTTP ${res.status}`);
+  if (res.status >= 500 || res.status === 429) throw new CimdError('http_error', `the client metadata document answered HTTP ${res.status}`);
+  if (res.status !== 200) throw new DocumentRefused('http_error', `the client metadata document answered HTTP ${res.status}`);
   let doc: unknown;
   try {
     doc = JSON.parse(res.body);
@@ -172,9 +211,11 @@ export async function resolveMetadataDocument(clientId: string, policy: Registra
   const now = deps.now();
   const client: VerifiedClient = { ...validated.registration, client_id: clientId, client_id_issued_at: Math.floor(now / 1000) };
   const ttl = Math.min(res.maxAgeSeconds ?? DEFAULT_CACHE_SECONDS, MAX_CACHE_SECONDS);
-  if (ttl > 0) {
+  cache.delete(clientId);
+  if (!res.noStore) {
     if (cache.size >= MAX_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-    cache.set(clientId, { client, expires: now + ttl * 1000 });
+    const expires = now + ttl * 1000;
+    cache.set(clientId, { client, expires, staleUntil: expires + STALE_IF_ERROR_SECONDS * 1000 });
   }
   return client;
 }

@@ -7,9 +7,30 @@ import { CimdError, isMetadataDocumentUrl, pinnedHttpsFetch, resolveMetadataDocu
 import type { OAuthConfig } from '../config';
 import type { Keyring } from '../crypto/keys';
 import { log } from '../observability/log';
-import { decodeClientId, type VerifiedClient } from './registration';
+import { decodeClientId, decodeRetiredClientId, registrationIdentity, type VerifiedClient } from './registration';
 
-export type ClientResolution = { ok: true; client: VerifiedClient } | { ok: false; description: string };
+/**
+ * `retired`: the client_id was signed with a key that no longer verifies; it names a registration
+ * that passes today's policy, but only a refresh token sealed for it may vouch for it (token/index.ts).
+ */
+export type ClientResolution = { ok: true; client: VerifiedClient; retired?: true } | { ok: false; description: string };
+
+/**
+ * What refresh tokens are bound to, current form first: a metadata document client is its URL; a
+ * registered client is its registration's content (the same after a key rotation or a
+ * re-registration with identical metadata), then its client_id (refresh tokens sealed before
+ * bindings were by content).
+ */
+export function clientBindings(client: VerifiedClient): readonly string[] {
+  if (isMetadataDocumentUrl(client.client_id)) return [client.client_id];
+  return [registrationIdentity(client), client.client_id];
+}
+
+/** A client_id whose signing key was retired, read as the registration it names (see ClientResolution). */
+export function resolveRetiredClient(clientId: string, config: OAuthConfig, keyring: Keyring): ClientResolution {
+  const client = isMetadataDocumentUrl(clientId) ? undefined : decodeRetiredClientId(keyring, clientId, config);
+  return client ? { ok: true, client, retired: true } : { ok: false, description: 'unknown or altered client_id; register again' };
+}
 
 export const defaultCimdDeps: CimdDeps = { resolve: systemResolver, fetch: pinnedHttpsFetch(), now: () => Date.now() };
 

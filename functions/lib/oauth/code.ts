@@ -59,18 +59,25 @@ export function unwrapCode(
 /**
  * Refresh tokens handed to clients are sealed the same way, bound to the client they were issued
  * to: RFC 6749 §10.4 and RFC 9700 §4.14.2 require that binding for public clients, and the IdP
- * cannot keep it because every client reaches it as the façade's one app client.
+ * cannot keep it because every client reaches it as the façade's one app client. `binding` names
+ * the client (oauth/clients.ts `clientBindings`: a registration's content, independent of the key
+ * that signed its client_id, or a metadata document's URL).
  */
-export function wrapRefreshToken(keyring: Keyring, idpToken: string, clientId: string, nowSeconds: number): string {
-  return seal(keyring, 'refresh', { x: idpToken, c: clientDigest(clientId) }, nowSeconds, REFRESH_WRAPPER_TTL_SECONDS);
+export function wrapRefreshToken(keyring: Keyring, idpToken: string, binding: string, nowSeconds: number): string {
+  return seal(keyring, 'refresh', { x: idpToken, c: clientDigest(binding) }, nowSeconds, REFRESH_WRAPPER_TTL_SECONDS);
 }
 
+/**
+ * Opens a refresh wrapper sealed for one of `bindings` (the client's current binding first, then
+ * older forms); `olderBinding` when it was sealed for one of the older forms.
+ */
 export function unwrapRefreshToken(
-  keyring: Keyring, token: unknown, clientId: string, nowSeconds: number, skewSeconds: number,
-): { ok: true; idpToken: string } | { ok: false; reason: UnwrapFailure } {
+  keyring: Keyring, token: unknown, bindings: string | readonly string[], nowSeconds: number, skewSeconds: number,
+): { ok: true; idpToken: string; olderBinding?: true } | { ok: false; reason: UnwrapFailure } {
   const result = unseal<{ x: string; c: string }>(keyring, 'refresh', token, nowSeconds, skewSeconds);
   if (!result.ok) return result;
   if (typeof result.value.x !== 'string' || typeof result.value.c !== 'string') return { ok: false, reason: 'malformed' };
-  if (result.value.c !== clientDigest(clientId)) return { ok: false, reason: 'client_mismatch' };
-  return { ok: true, idpToken: result.value.x };
+  const binding = (typeof bindings === 'string' ? [bindings] : bindings).findIndex((b) => clientDigest(b) === result.value.c);
+  if (binding < 0) return { ok: false, reason: 'client_mismatch' };
+  return binding === 0 ? { ok: true, idpToken: result.value.x } : { ok: true, idpToken: result.value.x, olderBinding: true };
 }

@@ -25,8 +25,9 @@ export function protectedResourceMetadata(baseUrl: string, config: CommonConfig,
  * RFC 8414 §2. `issuer` is the façade's base URL (§3.3: it must equal the URL the metadata was
  * derived from); endpoints are the façade's own. `jwks_uri` and `userinfo_endpoint` are the IdP's:
  * the tokens are Cognito's, unchanged. Served as OIDC Discovery too, for clients that try it first.
+ * `clientCredentials`: machine clients are declared (token/client-credentials.ts).
  */
-export function authorizationServerMetadata(baseUrl: string, config: CommonConfig, idp: IdpEndpoints) {
+export function authorizationServerMetadata(baseUrl: string, config: CommonConfig, idp: IdpEndpoints, clientCredentials = false) {
   return {
     issuer: baseUrl,
     authorization_endpoint: `${baseUrl}${PATHS.authorize}`,
@@ -39,9 +40,12 @@ export function authorizationServerMetadata(baseUrl: string, config: CommonConfi
     scopes_supported: [...config.scopesSupported, 'offline_access'],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token'],
+    // client_credentials for the declared machine clients (MCP extension
+    // io.modelcontextprotocol/oauth-client-credentials: the metadata lists client_secret_basic).
+    grant_types_supported: ['authorization_code', 'refresh_token', ...(clientCredentials ? ['client_credentials'] : [])],
     code_challenge_methods_supported: ['S256'],
-    token_endpoint_auth_methods_supported: ['none'],
+    // `none` first: every registered or metadata-document client is public (claude.ai uses CIMD only with `none` here).
+    token_endpoint_auth_methods_supported: ['none', ...(clientCredentials ? ['client_secret_basic', 'client_secret_post'] : [])],
     authorization_response_iss_parameter_supported: true,
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],

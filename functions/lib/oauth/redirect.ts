@@ -2,7 +2,10 @@
  * Redirect URI policy.
  * - Loopback `http` redirects (`localhost`, `127.0.0.1`, `[::1]`) match on any port (RFC 8252 §7.3).
  * - Anything else must be on the operator's allowlist, compared exactly (RFC 6749 §3.1.2.3,
- *   OAuth 2.1 §2.3.1 / RFC 9700 §4.1.3 exact string matching).
+ *   OAuth 2.1 §2.3.1 / RFC 9700 §4.1.3 exact string matching). An entry ending in `/*` (client
+ *   presets with per-connector paths, stacks/config/client-presets.ts) allows exactly that text
+ *   followed by one path segment of unreserved characters: the scheme, host and path prefix are
+ *   still compared exactly, and what a client registers is then matched exactly at /authorize.
  * - No fragments (RFC 6749 §3.1.2), no userinfo, no dangerous schemes.
  */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -46,7 +49,16 @@ export function isLoopbackRedirect(url: URL): boolean {
 export function isPermittedRedirect(raw: string, allowlist: readonly string[]): boolean {
   const checked = checkRedirectUri(raw);
   if (!checked.ok) return false;
-  return isLoopbackRedirect(checked.url) || allowlist.includes(raw);
+  return isLoopbackRedirect(checked.url) || allowlist.some((entry) => allowlistEntryMatches(entry, raw));
+}
+
+/** One path segment of RFC 3986 unreserved characters, not a dot segment. */
+const CONNECTOR_SEGMENT = /^(?!\.\.?$)[A-Za-z0-9._~-]{1,128}$/;
+
+function allowlistEntryMatches(entry: string, raw: string): boolean {
+  if (!entry.endsWith('/*')) return entry === raw;
+  const prefix = entry.slice(0, -1);
+  return raw.startsWith(prefix) && CONNECTOR_SEGMENT.test(raw.slice(prefix.length));
 }
 
 /** The raw text after `scheme://authority` (path and query as written, never normalised). */

@@ -1,12 +1,15 @@
 /**
  * Stateless dynamic client registration (RFC 7591). The `client_id` handed out *is* the
- * registration: a signed, self-contained record of the redirect URIs, name, application type and
- * issue time. Nothing is stored, so registrations survive restarts and work on every instance,
- * and an unauthenticated `/register` cannot grow anything (no per-registration Cognito clients).
+ * registration: a signed, self-contained record of the redirect URIs, name, application type,
+ * grants and scope. Nothing is stored, so registrations survive restarts and work on every
+ * instance, and an unauthenticated `/register` cannot grow anything (no per-registration Cognito
+ * clients). Nothing else goes into it (no issue time, no nonce): the same metadata registered
+ * again, with the same key, is the same `client_id`, so a client that registers on every login
+ * (Claude Code) keeps its refresh tokens. Client ids signed before this carry `iat` and still verify.
  */
 import type { Keyring } from '../crypto/keys';
 import { checkRedirectUri, isLoopbackRedirect, isPermittedRedirect } from './redirect';
-import { sign, verify, type VerifyFailure } from '../crypto/signed';
+import { signTimeless, unverifiedPayload, verify, type VerifyFailure } from '../crypto/signed';
 
 export type ApplicationType = 'native' | 'web';
 
@@ -88,9 +91,12 @@ export function validateRegistration(
 
   // OIDC Dynamic Client Registration §2 (application_type), as adopted by MCP SEP-837: native
   // clients use loopback or private-use scheme redirects; web clients use https and never loopback.
-  const allNative = parsed.every((u) => isLoopbackRedirect(u) || isPrivateUseScheme(u));
+  // Unstated, a client with any loopback or private-use redirect is native; its https redirects
+  // are then claimed https redirects of a native app (RFC 8252 §7.2). Cursor registers all three
+  // kinds at once without application_type.
+  const anyNative = parsed.some((u) => isLoopbackRedirect(u) || isPrivateUseScheme(u));
   let applicationType: ApplicationType;
-  if (m.application_type === undefined) applicationType = allNative ? 'native' : 'web';
+  if (m.application_type === undefined) applicationType = anyNative ? 'native' : 'web';
   else if (m.application_type === 'native' || m.application_type === 'web') applicationType = m.application_type;
   else return { ok: false, error: metadataError('application_type must be "native" or "web"') };
   if (applicationType === 'web' && parsed.some((u) => isLoopbackRedirect(u) || isPrivateUseScheme(u))) {
@@ -134,20 +140,40 @@ interface ClientPayload {
   readonly s?: string;
 }
 
-/** Encodes a registration into a signed `client_id`; undefined when it would be too long to use in URLs. */
-export function encodeClientId(keyring: Keyring, reg: Registration, nowSeconds: number): string | undefined {
-  const payload: ClientPayload = {
-    r: reg.redirect_uris, a: reg.application_type, g: reg.grant_types,
+/** The signed payload of a registration, its members always in this order. */
+function clientPayload(reg: Registration): ClientPayload {
+  return {
+    r: [...reg.redirect_uris], a: reg.application_type, g: [...reg.grant_types],
     ...(reg.client_name === undefined ? {} : { n: reg.client_name }),
     ...(reg.scope === undefined ? {} : { s: reg.scope }),
   };
-  const id = sign(keyring, 'client', payload, nowSeconds);
+}
+
+/**
+ * Encodes a registration into a signed `client_id`; undefined when it would be too long to use in
+ * URLs. Deterministic: equal registrations and key give equal client ids. (`_nowSeconds` is
+ * ignored, kept only so existing callers compile; client ids carry no issue time.)
+ */
+export function encodeClientId(keyring: Keyring, reg: Registration, _nowSeconds?: number): string | undefined {
+  const id = signTimeless(keyring, 'client', clientPayload(reg));
   return id.length <= MAX_CLIENT_ID_LENGTH ? id : undefined;
+}
+
+/**
+ * What a registration is, independent of the key that signed its `client_id`: the same metadata
+ * registered before and after a key rotation is the same client (refresh tokens are bound to this).
+ */
+export function registrationIdentity(reg: Registration): string {
+  return `registration:${JSON.stringify(clientPayload(reg))}`;
 }
 
 export interface VerifiedClient extends Registration {
   readonly client_id: string;
-  readonly client_id_issued_at: number;
+  /**
+   * RFC 7591 §3.2.1 (OPTIONAL): when the identifier was issued. Unknown for a deterministic
+   * registration (the identical id may have been issued before), so then absent.
+   */
+  readonly client_id_issued_at?: number;
 }
 
 /** Verifies a `client_id` and returns the registration it carries. */
@@ -164,7 +190,7 @@ export function decodeClientId(
     ok: true,
     client: {
       client_id: clientId as string,
-      client_id_issued_at: p.iat,
+      ...(p.iat === undefined ? {} : { client_id_issued_at: p.iat }),
       redirect_uris: p.r,
       application_type: p.a,
       grant_types: p.g,
@@ -174,11 +200,34 @@ export function decodeClientId(
   };
 }
 
+/**
+ * A `client_id` whose signing key has been retired (it no longer verifies: `unknown_key`), read
+ * as the registration it names and checked again against today's policy. Never a client on its
+ * own: only the token endpoint uses it, and only together with a refresh token sealed with a
+ * current key for this very registration (token/index.ts), which vouches for it.
+ */
+export function decodeRetiredClientId(keyring: Keyring, clientId: unknown, policy: RegistrationPolicy): VerifiedClient | undefined {
+  const p = unverifiedPayload(clientId);
+  // Only a key this keyring does not hold: a client_id of a current key must verify, or it is altered.
+  if (!p || p.typ !== 'client' || typeof p.kid !== 'string' || keyring.keys.has(p.kid)) return undefined;
+  const validated = validateRegistration({
+    redirect_uris: p.r, application_type: p.a, grant_types: p.g,
+    ...(p.n === undefined ? {} : { client_name: p.n }), ...(p.s === undefined ? {} : { scope: p.s }),
+  }, policy);
+  if (!validated.ok) return undefined;
+  // Re-validation must not have changed it (e.g. scopes no longer supported).
+  if (JSON.stringify(clientPayload(validated.registration)) !== JSON.stringify(clientPayload({
+    redirect_uris: p.r as string[], application_type: p.a as ApplicationType, grant_types: p.g as string[],
+    ...(p.n === undefined ? {} : { client_name: p.n as string }), ...(p.s === undefined ? {} : { scope: p.s as string }),
+  }))) return undefined;
+  return { ...validated.registration, client_id: clientId as string };
+}
+
 /** The RFC 7591 §3.2.1 response for a registration. Public client: no secret, ever. */
 export function registrationResponse(client: VerifiedClient): Record<string, unknown> {
   return {
     client_id: client.client_id,
-    client_id_issued_at: client.client_id_issued_at,
+    ...(client.client_id_issued_at === undefined ? {} : { client_id_issued_at: client.client_id_issued_at }),
     redirect_uris: client.redirect_uris,
     grant_types: client.grant_types,
     response_types: ['code'],

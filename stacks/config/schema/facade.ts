@@ -2,6 +2,7 @@
 import { ACM_CERTIFICATE_ARN, API_GATEWAY_STAGE, HOSTNAME, LOG_RETENTION_DAYS } from '../patterns';
 import { MAX_UPSTREAM_TIMEOUT_SECONDS } from '../features';
 import { checkRedirectUri, isLoopbackRedirect } from '../../../functions/lib/oauth/redirect';
+import { CLIENT_PRESET_NAMES } from '../client-presets';
 import { bool, choice, int, list, numberChoice, strict, text, whenValid } from './fields';
 
 /** Schemes named in their own message; the façade's policy (checkRedirectUri) refuses more. */
@@ -116,6 +117,9 @@ export function facadeSchema() {
       hostedZoneId: text({ pattern: /^Z[A-Z0-9]{1,31}$/, hint: 'must be a Route 53 hosted zone id' }).optional().describe('With it, an alias record is created.'),
     }).optional().describe('Serve the façade at `https://<domainName>`: a regional API Gateway domain (TLS 1.2, root base-path mapping, a Route 53 alias with `hostedZoneId`). Recommended: RFC 8414/9728 path-inserted metadata URLs need the API at a host root. Sets `PUBLIC_BASE_URL` and disables the default execute-api endpoint.'),
     redirectAllowlist: list(checked(redirectProblem)).default([]).describe('Exact https or private-use-scheme redirect URIs registrations may use (web clients such as `https://claude.ai/api/mcp/auth_callback`). Loopback redirects need no entry (any port, RFC 8252 §7.3).'),
+    clients: list(choice(CLIENT_PRESET_NAMES)).default([]).describe(
+      `Named presets that allowlist the redirect URIs of well-known web and desktop clients (${CLIENT_PRESET_NAMES.map((n) => `\`${n}\``).join(', ')}), added to \`redirectAllowlist\`; each URI and its source: [clients.md](clients.md).`,
+    ),
     resourceToIdp: checked(resourceProblem).default('strip').describe(
       'What the façade sends to Cognito as RFC 8707 `resource` after validating the client\'s: `strip`, `forward`, `resource-server` (the resource server\'s identifier) or an absolute URI.',
     ),
@@ -124,8 +128,8 @@ export function facadeSchema() {
       .refine((o) => !(o.includes('*') && o.length > 1), { error: '"*" must be the only entry' })
       .default(['*']),
     throttling: throttlingSchema(),
-    clientIdMetadataDocuments: bool().default(false).describe(
-      'Accept https `client_id` URLs (OAuth Client ID Metadata Documents) and advertise `client_id_metadata_document_supported`; the functions then fetch those documents (https, public addresses only, no redirects, 5 KB / 3 s).',
+    clientIdMetadataDocuments: bool().default(true).describe(
+      'Accept https `client_id` URLs (OAuth Client ID Metadata Documents, the registration MCP 2026-07-28 prefers) and advertise `client_id_metadata_document_supported`; the functions then fetch those documents (https, public addresses only, no redirects, 5 KB / 3 s) and keep the last good one through an outage of its host for up to 24 hours ([security.md](security.md#client-id-metadata-documents)). Dynamic registration stays available either way. `false` turns it off.',
     ),
     consentForLoopback: bool().default(true).describe(
       'Show the consent page to loopback (CLI, desktop) clients too; web clients always get it. The MCP Security Best Practices require consent per registered client of a proxy with a static upstream client (RFC 8252 §8.6); `false` is a documented risk ([security.md](security.md#consent)).',

@@ -282,7 +282,7 @@ export function identitySchema(ctx: SchemaContext) {
     }, { clientSecret: 'Cognito generates machine client secrets; read them from the console or API' }))
       .superRefine(unique('name', (m) => m.name))
       .default([])
-      .describe('Client-credentials clients for machine-to-machine callers of the gateway.'),
+      .describe('Client-credentials clients for machine-to-machine callers of the gateway. They get tokens at the façade\'s `/token` (`grant_type=client_credentials` with their Cognito client id and secret, relayed to Cognito; MCP extension `io.modelcontextprotocol/oauth-client-credentials`), or at Cognito\'s token endpoint directly.'),
   }).superRefine((o, c) => {
     if (!o.allowCognitoUsers && o.identityProviders.length === 0) {
       c.addIssue({ code: 'custom', path: ['allowCognitoUsers'], message: 'cannot be false without identityProviders: nobody could sign in' });
