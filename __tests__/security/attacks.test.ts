@@ -271,7 +271,7 @@ describe('second security review (issue 12)', () => {
   const PORT_REDIRECT = 'http://127.0.0.1:5000/callback';
   const OTHER_DEPLOYMENT = bindKeyring(rawKeyring, 'https://other-deployment.example');
   const cookieFor = (nonce: string) => ({ Cookie: `__Host-mcp-oauth-consent-${nonce}=${nonce}` });
-  const consentIdentityOf = () => consentIdentity({ client_id: CLIENT, application_type: 'native' }, PORT_REDIRECT, false);
+  const consentIdentityOf = () => consentIdentity({ client_id: CLIENT, application_type: 'native', redirect_uris: [LOOPBACK] }, false);
 
   test('a loopback client registered by anyone gets the consent page, never a silent code (MCP confused deputy, RFC 8252 §8.6)', async () => {
     const attacker = await register(apiEvent({ method: 'POST', path: '/register', headers: JSON_CT, body: JSON.stringify({ client_name: 'Claude Code', redirect_uris: ['http://127.0.0.1/callback'] }) }));

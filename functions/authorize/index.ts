@@ -105,7 +105,7 @@ export function decideAuthorize(input: AuthorizeInput, config: OAuthConfig, keys
   if (consentRequired(config, redirectUri)) {
     const flowKeys = keysFor(keys, 'flow');
     const isMetadataDocument = config.clientIdMetadataDocuments && isMetadataDocumentUrl(client.client_id);
-    const identity = consentIdentity(client, redirectUri, isMetadataDocument);
+    const identity = consentIdentity(client, isMetadataDocument);
     if (!input.isConsentAnswer) {
       const n = nonce();
       if (config.consentRememberSeconds > 0 && isRemembered(flowKeys, input.cookies, baseUrl, identity, scopeList, now, config.clockSkewSeconds)) {

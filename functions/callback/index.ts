@@ -16,6 +16,10 @@ import { log } from '../lib/observability/log';
 import { metrics } from '../lib/observability/metrics';
 import { matchRegisteredRedirect, withQuery } from '../lib/oauth/redirect';
 import { verifyState, type AuthorizationState } from '../lib/oauth/state';
+import { SpentStates } from './spent-states';
+
+/** States this instance answered (single-use /callback, see spent-states.ts). */
+const spentStates = new SpentStates();
 
 /** RFC 6749 §4.1.2.1 error codes; anything else from the IdP is reported as server_error. */
 const AUTHORIZATION_ERRORS = new Set([
@@ -82,10 +86,14 @@ export async function callback(event: ApiEvent, config: OAuthConfig): Promise<Ap
   const baseUrl = baseUrlOf(event, config);
   const keys = await loadFacadeKeys(config, baseUrl);
   const read = readCallbackState(params, config, keys, now);
-  const outcome = read.ok
+  let outcome = read.ok
     ? decideCallback(params, read.state, await resolveClient(read.state.clientId, config, keysFor(keys, 'registration'), now), config, keys, baseUrl, now,
       cookieJar(header(event, 'cookie')))
     : read.outcome;
+  // A state answers once: a replayed /callback URL (even with the browser's cookie) mints no second code.
+  const replayed = outcome.kind === 'redirect'
+    && !spentStates.spend(single(params, 'state').value!, now + config.stateTtlSeconds + 2 * config.clockSkewSeconds, now);
+  if (replayed) outcome = page('This sign-in response was already used. Start the connection again.');
   metrics.callback(outcome);
   if (outcome.kind === 'page') {
     log.info('callback refused', { fn: 'callback', error: outcome.error, reason: outcome.description });

@@ -13,7 +13,7 @@ import type { OAuthConfig } from '../config';
 import type { Params } from '../http/api-gateway';
 import type { Keyring } from '../crypto/keys';
 import { flowCookie, flowCookieName, type CookieJar } from '../http/flow-cookie';
-import { isLoopbackRedirect } from './redirect';
+import { isLoopbackRedirect, loopbackWithoutPort } from './redirect';
 import type { VerifiedClient } from './registration';
 import { sign, verify } from '../crypto/signed';
 
@@ -32,19 +32,22 @@ export function consentRequired(config: Pick<OAuthConfig, 'consentForLoopback'>,
 }
 
 /**
- * What an approval is remembered for: the client's identity as far as the façade can tell it.
- * - a Client ID Metadata Document client: its `client_id` URL (the document is fetched from there);
- * - a dynamically registered client: its name, application type and the redirect URI's scheme and
- *   host (without the port for loopback), which stay the same when a client registers again (Claude
- *   Code registers anew, on a new port, at every login). Anyone can register the same name; the
- *   redirect host is what binds it (an exact allowlisted URI for web clients, this computer for
- *   loopback). See docs/security.md.
+ * What an approval is remembered for: the client's exact registration, so that an approval never
+ * carries over to another client (MCP Security Best Practices: consent is bound to the specific
+ * client).
+ * - a Client ID Metadata Document client: its `client_id` URL and the redirect URIs its document lists;
+ * - a dynamically registered client: its name, application type and every registered redirect URI
+ *   as written, where a loopback URI is taken without its port. The port is what RFC 8252 §7.3 lets
+ *   vary at /authorize anyway (a registration on one port redirects to any port), and Claude Code
+ *   registers anew, on a new port, at every login; scheme, host, path and query are exact, so another
+ *   path on the loopback host or on an allowlisted web host is another client. See docs/security.md.
  */
-export function consentIdentity(client: Pick<VerifiedClient, 'client_id' | 'client_name' | 'application_type'>, redirectUri: string, isMetadataDocument: boolean): string {
-  if (isMetadataDocument) return digest(['cimd', client.client_id]);
-  const url = new URL(redirectUri);
-  const host = isLoopbackRedirect(url) ? url.hostname : url.host;
-  return digest(['dcr', client.client_name ?? '', client.application_type, url.protocol, host]);
+export function consentIdentity(
+  client: Pick<VerifiedClient, 'client_id' | 'client_name' | 'application_type' | 'redirect_uris'>, isMetadataDocument: boolean,
+): string {
+  const redirects = [...new Set(client.redirect_uris.map((uri) => loopbackWithoutPort(uri) ?? uri))].sort();
+  if (isMetadataDocument) return digest(['cimd', client.client_id, ...redirects]);
+  return digest(['dcr', client.client_name ?? '', client.application_type, ...redirects]);
 }
 
 function digest(parts: readonly string[]): string {

@@ -1,0 +1,155 @@
+/**
+ * Third security review (issue 22): consent bound to the exact client, loopback hosts matched as
+ * written, no response parameters in registered redirect URIs, a /callback URL answers once.
+ */
+import { route as authorizeRoute } from '../../functions/authorize';
+import { route as callbackRoute } from '../../functions/callback';
+import { createHandler } from '../../functions/lib/http/handler';
+import type { ApiResult } from '../../functions/lib/http/api-gateway';
+import { encodeClientId } from '../../functions/lib/oauth/registration';
+import { signState } from '../../functions/lib/oauth/state';
+import { route as registerRoute } from '../../functions/register';
+import { apiEvent, BASE, CHALLENGE, JSON_CT, keyring, TEST_ENV } from '../helpers/events';
+
+const WEB_A = 'https://app.example.test/cb';
+const WEB_B = 'https://app.example.test/cb2';
+const ENV = { ...TEST_ENV, REDIRECT_ALLOWLIST: `${WEB_A} ${WEB_B}` };
+const register = createHandler(registerRoute, ENV);
+const authorize = createHandler(authorizeRoute, ENV);
+const callback = createHandler(callbackRoute, ENV);
+const NOW = Math.floor(Date.now() / 1000);
+
+async function registered(metadata: Record<string, unknown>): Promise<string> {
+  const res = await register(apiEvent({ method: 'POST', path: '/register', headers: JSON_CT, body: JSON.stringify(metadata) }));
+  expect(res.statusCode).toBe(201);
+  return JSON.parse(res.body).client_id as string;
+}
+
+async function registrationError(redirectUri: string): Promise<{ status: number; error: string }> {
+  const res = await register(apiEvent({ method: 'POST', path: '/register', headers: JSON_CT, body: JSON.stringify({ redirect_uris: [redirectUri] }) }));
+  return { status: res.statusCode, error: JSON.parse(res.body).error };
+}
+
+function authorizeEvent(clientId: string, redirectUri: string, cookie?: string) {
+  return apiEvent({
+    path: '/authorize',
+    query: {
+      response_type: 'code', client_id: clientId, redirect_uri: redirectUri, state: 's',
+      code_challenge: CHALLENGE, code_challenge_method: 'S256', resource: `${BASE}/mcp`,
+    },
+    headers: cookie === undefined ? {} : { Cookie: cookie },
+  });
+}
+
+const isConsentPage = (res: ApiResult) => res.statusCode === 200 && res.body.includes('name="decision"');
+const goesToIdp = (res: ApiResult) => res.statusCode === 302 && String(res.headers!.Location).startsWith('https://idp.example.test/');
+
+/** Approves on the consent page as a browser would; answers the remembered-approval cookie. */
+async function approve(clientId: string, redirectUri: string): Promise<string> {
+  const page = await authorize(authorizeEvent(clientId, redirectUri));
+  expect(isConsentPage(page)).toBe(true);
+  const fields = [...page.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)]
+    .map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"')] as [string, string]);
+  const res = await authorize(apiEvent({
+    method: 'POST', path: '/authorize', body: new URLSearchParams([...fields, ['decision', 'approve']]).toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: String(page.headers!['Set-Cookie']).split(';')[0]! },
+  }));
+  expect(goesToIdp(res)).toBe(true);
+  const cookies = res.multiValueHeaders?.['Set-Cookie'] ?? [res.headers!['Set-Cookie']];
+  const remembered = cookies.map(String).find((c) => c.startsWith('__Host-mcp-oauth-consents='));
+  expect(remembered).toBeDefined();
+  return remembered!.split(';')[0]!;
+}
+
+describe('a remembered approval is bound to the exact client registration (issue 22 item 1)', () => {
+  test('the same client_name with another loopback path gets the consent page', async () => {
+    const a = await registered({ client_name: 'Claude Code', redirect_uris: ['http://127.0.0.1:5000/callback'] });
+    const cookie = await approve(a, 'http://127.0.0.1:5000/callback');
+    const b = await registered({ client_name: 'Claude Code', redirect_uris: ['http://127.0.0.1:6666/evil'] });
+    expect(isConsentPage(await authorize(authorizeEvent(b, 'http://127.0.0.1:6666/evil', cookie)))).toBe(true);
+  });
+
+  test('the same client_name with an extra redirect URI gets the consent page', async () => {
+    const a = await registered({ client_name: 'Claude Code', redirect_uris: ['http://127.0.0.1:5000/callback'] });
+    const cookie = await approve(a, 'http://127.0.0.1:5000/callback');
+    const b = await registered({ client_name: 'Claude Code', redirect_uris: ['http://127.0.0.1:5000/callback', 'http://localhost:5000/steal'] });
+    expect(isConsentPage(await authorize(authorizeEvent(b, 'http://127.0.0.1:5001/callback', cookie)))).toBe(true);
+  });
+
+  test('two allowlisted web apps on one host with different paths do not share approvals', async () => {
+    const a = await registered({ client_name: 'App', redirect_uris: [WEB_A] });
+    const cookie = await approve(a, WEB_A);
+    const b = await registered({ client_name: 'App', redirect_uris: [WEB_B] });
+    expect(isConsentPage(await authorize(authorizeEvent(b, WEB_B, cookie)))).toBe(true);
+  });
+
+  test('the same client registering again on another port (Claude Code at every login) is remembered: no second page', async () => {
+    const first = await registered({ client_name: 'Claude Code', redirect_uris: ['http://localhost:5000/callback'] });
+    const cookie = await approve(first, 'http://localhost:5000/callback');
+    const again = await registered({ client_name: 'Claude Code', redirect_uris: ['http://localhost:61234/callback'] });
+    expect(goesToIdp(await authorize(authorizeEvent(again, 'http://localhost:61234/callback', cookie)))).toBe(true);
+  });
+});
+
+describe('loopback hosts are matched as written; only the port may vary (issue 22 item 3)', () => {
+  const LOOSE_HOSTS = [
+    'http://127.1:6000/callback', 'http://0x7f.0.0.1:6000/callback', 'http://0177.0.0.1:6000/callback', 'http://2130706433:6000/callback',
+    'http://１２７.０.０.１:6000/callback', 'http://127.0.0.1.:6000/callback', 'HTTP://127.0.0.1:6000/callback', 'http://LOCALHOST:6000/callback',
+    'http://[0:0:0:0:0:0:0:1]:6000/callback', 'http://[::0001]:6000/callback', 'http://127.0.0.1:/callback',
+  ];
+
+  test.each(LOOSE_HOSTS)('registration of %s is refused with invalid_redirect_uri', async (uri) => {
+    expect(await registrationError(uri)).toEqual({ status: 400, error: 'invalid_redirect_uri' });
+  });
+
+  test.each(LOOSE_HOSTS)('%s does not match a registered http://127.0.0.1:5000/callback or http://[::1]:5000/callback', async (uri) => {
+    const client = encodeClientId(keyring, {
+      redirect_uris: ['http://127.0.0.1:5000/callback', 'http://[::1]:5000/callback'], application_type: 'native', grant_types: ['authorization_code'],
+    }, NOW)!;
+    const res = await authorize(authorizeEvent(client, uri));
+    expect(res.statusCode).toBe(400);
+    expect(res.headers!.Location).toBeUndefined();
+    expect(res.body).toContain('redirect_uri is not one this client registered');
+  });
+
+  test.each([
+    ['http://127.0.0.1:5000/callback', 'http://127.0.0.1:6000/callback'],
+    ['http://[::1]:5000/callback', 'http://[::1]:6000/callback'],
+    ['http://localhost/callback', 'http://localhost:6000/callback'],
+    ['http://127.0.0.1:5000/callback?x=1', 'http://127.0.0.1/callback?x=1'],
+  ])('registered %s matches %s (the port is free)', async (registeredUri, presented) => {
+    const client = encodeClientId(keyring, { redirect_uris: [registeredUri], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+    expect(isConsentPage(await authorize(authorizeEvent(client, presented)))).toBe(true);
+  });
+});
+
+describe('registered redirect URIs carry no response parameters (issue 22 item 4)', () => {
+  test.each([
+    'http://127.0.0.1:5002/cb?iss=https%3A%2F%2Fevil.example&state=evil', 'http://127.0.0.1:5002/cb?code=x', 'http://127.0.0.1:5002/cb?a=1&state=',
+    'http://127.0.0.1:5002/cb?error=access_denied', 'http://127.0.0.1:5002/cb?error_description=x', 'http://127.0.0.1:5002/cb?error_uri=x',
+    'http://127.0.0.1:5002/cb?cod%65=x', 'http://127.0.0.1:5002/cb?iss',
+  ])('%s is refused with invalid_redirect_uri (RFC 6749 §3.1, RFC 9207 §2)', async (uri) => {
+    expect(await registrationError(uri)).toEqual({ status: 400, error: 'invalid_redirect_uri' });
+  });
+
+  test('a query of its own is still accepted and kept', async () => {
+    expect((await register(apiEvent({ method: 'POST', path: '/register', headers: JSON_CT, body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:5002/cb?tenant=a'] }) }))).statusCode).toBe(201);
+  });
+});
+
+describe('a /callback URL answers once (issue 22 item 5)', () => {
+  test('replaying the callback with the same cookie mints no second code', async () => {
+    const client = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/callback'], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+    const nonce = `replay${Math.random().toString(36).slice(2, 8)}`;
+    const state = signState(keyring, { codeChallenge: CHALLENGE, clientId: client, redirectUri: 'http://127.0.0.1:5000/callback', browserNonce: nonce }, NOW, 600);
+    const event = apiEvent({ path: '/callback', query: { code: 'idp-code-1', state }, headers: { Cookie: `__Host-mcp-oauth-consent-${nonce.slice(0, 12)}=${nonce}` } });
+    const first = await callback(event);
+    expect(first.statusCode).toBe(302);
+    expect(new URL(String(first.headers!.Location)).searchParams.get('code')).toBeTruthy();
+    expect(String(first.headers!['Set-Cookie'])).toMatch(/Max-Age=0/);
+    const second = await callback(event);
+    expect(second.statusCode).toBe(400);
+    expect(second.headers!.Location).toBeUndefined();
+    expect(second.body).toContain('already used');
+  });
+});
