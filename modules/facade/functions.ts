@@ -56,6 +56,8 @@ export interface FacadeFunctionsProps {
   };
   readonly memoryMb: number;
   readonly logRetentionDays: number;
+  /** KMS key ARN for every function's log group. @default CloudWatch Logs' own encryption */
+  readonly logKmsKeyArn?: string;
   /** X-Ray active tracing on every façade function. @default false */
   readonly tracing?: boolean;
   /** EMF metric settings of every façade function. @default the code's defaults */
@@ -111,6 +113,7 @@ export class FacadeFunctions extends Construct {
         memoryMb: props.memoryMb,
         timeoutSeconds: timeout(name),
         logRetentionDays: props.logRetentionDays,
+        logKmsKeyArn: props.logKmsKeyArn,
         logLevel: props.environment.logLevel as LogLevel,
         tracing: props.tracing,
         metrics: props.metrics,

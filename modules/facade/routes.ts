@@ -30,6 +30,8 @@ import { ApiGatewayGatewayResponse } from '@cdktn/provider-aws/lib/api-gateway-g
 import { ApiGatewayBasePathMapping } from '@cdktn/provider-aws/lib/api-gateway-base-path-mapping';
 import { ApiGatewayAccount } from '@cdktn/provider-aws/lib/api-gateway-account';
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
+import { Wafv2WebAclAssociation } from '@cdktn/provider-aws/lib/wafv2-web-acl-association';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy-attachment';
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission';
@@ -66,8 +68,17 @@ export interface FacadeRoutesProps {
    * have no CloudWatch Logs role, so this needs that role to exist already, or `manageAccountRole`.
    */
   readonly accessLogs: boolean;
-  /** Create and set the account-wide API Gateway CloudWatch Logs role (only with `accessLogs`). */
+  /**
+   * Execution logs at ERROR, never data traces (AWS Foundational Security Best Practices
+   * APIGateway.1); like access logs they need the region's CloudWatch Logs role. @default false
+   */
+  readonly executionLogging?: boolean;
+  /** Create and set the account-wide API Gateway CloudWatch Logs role (only with access or execution logs). */
   readonly manageAccountRole: boolean;
+  /** KMS key ARN that encrypts the access log group. @default CloudWatch Logs' own encryption */
+  readonly logKmsKeyArn?: string;
+  /** A regional AWS WAF web ACL associated with the stage (APIGateway.4). @default none */
+  readonly webAclArn?: string;
   /** X-Ray tracing on the stage. @default false */
   readonly tracing?: boolean;
   /**
@@ -118,6 +129,8 @@ export class FacadeRoutes extends Construct {
   readonly account?: ApiGatewayAccount;
   /** Direct mode: the Cognito user-pool authorizer of `/mcp`. */
   readonly authorizer?: ApiGatewayAuthorizer;
+  /** With `webAclArn`: the stage's web ACL association. */
+  readonly webAclAssociation?: Wafv2WebAclAssociation;
 
   constructor(scope: Construct, id: string, props: FacadeRoutesProps) {
     super(scope, id);
@@ -137,7 +150,9 @@ export class FacadeRoutes extends Construct {
       );
     }
 
-    if (props.manageAccountRole && !props.accessLogs) throw new Error('manageAccountRole only serves access logs; enable accessLogs');
+    if (props.manageAccountRole && !props.accessLogs && !props.executionLogging) {
+      throw new Error('manageAccountRole only serves access and execution logs; enable accessLogs or executionLogging');
+    }
     const direct = props.directMcp;
     const cors = corsGatewayResponseParameters(props.corsAllowedOrigins);
     const withChallenges = (baseUrl: string) => [
@@ -269,6 +284,7 @@ export class FacadeRoutes extends Construct {
       this.accessLogGroup = new CloudwatchLogGroup(this, 'access-logs', {
         name: `/aws/apigateway/${api.name}/access`,
         retentionInDays: props.logRetentionDays,
+        kmsKeyId: props.logKmsKeyArn,
       });
     }
     this.account = props.manageAccountRole ? this.accountLoggingRole(api.arn) : undefined;
@@ -286,7 +302,10 @@ export class FacadeRoutes extends Construct {
       xrayTracingEnabled: props.tracing || undefined,
     });
 
-    this.throttle(props.throttling, routes);
+    this.throttle(props.throttling, routes, props.executionLogging ?? false);
+    if (props.webAclArn) {
+      this.webAclAssociation = new Wafv2WebAclAssociation(this, 'web-acl', { resourceArn: this.stage.arn, webAclArn: props.webAclArn });
+    }
 
     if (endpoint.domain) {
       // No base_path: the API is mapped at the domain root, so RFC 8414/9728 path-inserted
@@ -306,13 +325,14 @@ export class FacadeRoutes extends Construct {
    * `aws_api_gateway_method_settings` is an UpdateStage call on the same stage; they are chained
    * with `depends_on` so Terraform applies them one at a time instead of racing on the stage.
    */
-  private throttle(throttling: RouteThrottling, routes: readonly (Route | OptionalRoute)[]): void {
+  private throttle(throttling: RouteThrottling, routes: readonly (Route | OptionalRoute)[], executionLogging: boolean): void {
     const settings = (limit: RateLimit) => ({
       throttlingRateLimit: limit.rateLimit,
       throttlingBurstLimit: limit.burstLimit,
       metricsEnabled: true,
-      // Execution logs (and data traces) could contain tokens and codes: keep them off.
-      loggingLevel: 'OFF',
+      // APIGateway.1: execution logs at ERROR (integration failures, authorizer errors). Never INFO
+      // or data traces: those log request and response bodies, i.e. tokens and codes.
+      loggingLevel: executionLogging ? 'ERROR' : 'OFF',
       dataTraceEnabled: false,
     });
     const all = this.methodSettings as ApiGatewayMethodSettings[];
@@ -338,9 +358,12 @@ export class FacadeRoutes extends Construct {
    * have one AWS::ApiGateway::Account resource per region per account", CloudFormation reference).
    */
   private accountLoggingRole(apiArn: string): ApiGatewayAccount {
+    // Confused-deputy guard (IAM user guide, "The confused deputy problem"): API Gateway may assume
+    // the role only on behalf of this account.
+    const caller = new DataAwsCallerIdentity(this, 'account-id');
     const role = new IamRole(this, 'account-logging-role', {
       namePrefix: 'apigateway-cloudwatch-',
-      assumeRolePolicy: assumeRolePolicy('apigateway.amazonaws.com'),
+      assumeRolePolicy: assumeRolePolicy('apigateway.amazonaws.com', { StringEquals: { 'aws:SourceAccount': caller.accountId } }),
     });
     const attachment = new IamRolePolicyAttachment(this, 'account-logging-policy', {
       role: role.name,

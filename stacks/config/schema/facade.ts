@@ -1,5 +1,5 @@
 /** `facade`: the API Gateway stage, the OAuth functions' settings and the redirect/CORS policy. */
-import { ACM_CERTIFICATE_ARN, API_GATEWAY_STAGE, HOSTNAME, LOG_RETENTION_DAYS } from '../patterns';
+import { ACM_CERTIFICATE_ARN, API_GATEWAY_STAGE, HOSTNAME, KMS_KEY_ARN, LOG_RETENTION_DAYS, WAF_WEB_ACL_ARN } from '../patterns';
 import { MAX_UPSTREAM_TIMEOUT_SECONDS } from '../features';
 import { checkRedirectUri, isLoopbackRedirect } from '../../../functions/lib/oauth/redirect';
 import { bool, choice, int, list, numberChoice, strict, text, whenValid } from './fields';
@@ -145,6 +145,18 @@ export function facadeSchema() {
     mcp,
     logLevel: choice(['debug', 'info', 'warn', 'error']).default('info').describe('Also `LOG_LEVEL` of the gateway\'s functions built here.'),
     logRetentionDays: numberChoice(LOG_RETENTION_DAYS).default(30).describe('CloudWatch Logs retention for functions and access logs.'),
+    protectedStageLogRetentionDays: numberChoice(LOG_RETENTION_DAYS).optional().describe(
+      'Log retention of a protected stage (`terraform.protectedStages`, e.g. `prod`) instead of `logRetentionDays`, for audit trails that must outlive 30 days (CloudWatch Logs storage is billed). Default: `logRetentionDays`.',
+    ),
+    logsKmsKeyArn: text(KMS_KEY_ARN).optional().describe(
+      'Encrypt every log group of the deployment (functions, access logs) with this KMS key (same region). The key policy must let `logs.<region>.amazonaws.com` use it ([security.md](security.md#aws-security-controls)). Default: CloudWatch Logs\' own encryption.',
+    ),
+    webAclArn: text(WAF_WEB_ACL_ARN).optional().describe(
+      'Associate this regional AWS WAF web ACL with the API stage (AWS Foundational Security Best Practices APIGateway.4): per-client rate limits, IP and managed rule sets. WAF is billed per web ACL, rule and request.',
+    ),
+    executionLogging: bool().optional().describe(
+      'API Gateway execution logs at level ERROR, never data traces (APIGateway.1). Like access logs they need the account\'s CloudWatch Logs role in the region. Default: on wherever access logs are on.',
+    ),
     memoryMb: int(128, 10240).default(256).describe('Memory of every façade function.'),
     signingKeys: choice(['generate', 'variable']).default('generate').describe(
       'The façade\'s keys, one secret per key group (registration, flow, token; [security.md](security.md#keys)). `generate`: 64 random characters per group from Secrets Manager\'s GetRandomPassword (ephemeral, never in state or plan). `variable`: derived from the ephemeral variable `signing_keys` (>= 32 random characters). Bump `signing_keys_version` to rotate: the new keys sign, the previous ones verify for `keyOverlapDays`. The 3-legged return keys are always generated (`return_keys_version` rotates them).',
@@ -164,8 +176,8 @@ export function facadeSchema() {
     const issue = (path: PropertyKey[], message: string) => c.addIssue({ code: 'custom', path, message });
     // A stage with access logging is refused while the region has no API Gateway CloudWatch Logs role
     // (API Gateway developer guide, "Set up CloudWatch logging for REST APIs").
-    if (f.manageApiGatewayAccountRole && f.accessLogs === false) {
-      issue(['manageApiGatewayAccountRole'], 'only serves access logs (the stage has execution logging off): remove it, or set accessLogs to true');
+    if (f.manageApiGatewayAccountRole && f.accessLogs === false && f.executionLogging !== true) {
+      issue(['manageApiGatewayAccountRole'], 'only serves access and execution logs: remove it, or set accessLogs or executionLogging to true');
     }
   }, whenValid).prefault({});
 }
