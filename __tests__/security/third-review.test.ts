@@ -9,6 +9,7 @@ import type { ApiResult } from '../../functions/lib/http/api-gateway';
 import { encodeClientId } from '../../functions/lib/oauth/registration';
 import { signState } from '../../functions/lib/oauth/state';
 import { route as registerRoute } from '../../functions/register';
+import { SpentStates } from '../../functions/callback/spent-states';
 import { apiEvent, BASE, CHALLENGE, JSON_CT, keyring, TEST_ENV } from '../helpers/events';
 
 const WEB_A = 'https://app.example.test/cb';
@@ -152,4 +153,29 @@ describe('a /callback URL answers once (issue 22 item 5)', () => {
     expect(second.headers!.Location).toBeUndefined();
     expect(second.body).toContain('already used');
   });
+});
+
+describe('SpentStates (functions/callback/spent-states.ts)', () => {
+  test('a state is spent once; a different state is not affected', () => {
+    const spent = new SpentStates();
+    expect(spent.spend('body-a.sig', NOW + 600, NOW)).toBe(true);
+    expect(spent.spend('body-a.sig', NOW + 600, NOW + 1)).toBe(false);
+    expect(spent.spend('body-a.other-encoding-of-sig', NOW + 600, NOW + 2)).toBe(false);
+    expect(spent.spend('body-b.sig', NOW + 600, NOW + 2)).toBe(true);
+  });
+
+  test('memory is bounded: entries are forgotten when they expire, and the oldest when full', () => {
+    const spent = new SpentStates(2);
+    expect(spent.spend('a.s', NOW + 10, NOW)).toBe(true);
+    expect(spent.spend('b.s', NOW + 20, NOW)).toBe(true);
+    expect(spent.spend('c.s', NOW + 30, NOW)).toBe(true); // full: 'a' is forgotten
+    expect(spent.spend('a.s', NOW + 40, NOW)).toBe(true);
+    expect(spent.spend('c.s', NOW + 30, NOW + 25)).toBe(false); // 'b' made room for 'a'; 'c' is still remembered
+  });
+});
+
+test('an expired entry is forgotten', () => {
+  const spent = new SpentStates();
+  expect(spent.spend('x.s', NOW + 10, NOW)).toBe(true);
+  expect(spent.spend('x.s', NOW + 20, NOW + 11)).toBe(true);
 });

@@ -5,10 +5,12 @@
  * controls with the same status.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT, readConfigFile } from '../../stacks/config/load';
 import type { ResolvedConfig } from '../../stacks/config/types';
 import { resources, synthExample, type Json } from './helpers';
+import { adaptToLocalProvider, findLocalAwsProvider, stubForOlderProvider, terraform, terraformAvailable, writeCliConfig } from './terraform-offline';
 
 type Status = 'on by default' | 'input' | 'not applicable' | 'accepted';
 
@@ -158,10 +160,11 @@ const ROWS: Readonly<Record<string, Row>> = {
       const account = Object.entries(resources(s.json, 'aws_iam_role')).filter(([, r]) => String(r.name_prefix ?? '').startsWith('apigateway-cloudwatch-'));
       expect(account).toHaveLength(s.config.facade.manageApiGatewayAccountRole ? 1 : 0);
       for (const [, role] of account) {
-        // jsonencode({... "Condition" = {"StringEquals" = {"aws:SourceAccount" = data.aws_caller_identity.<id>.account_id}}})
-        const condition = /"Condition" = \{"StringEquals" = \{"aws:SourceAccount" = data\.aws_caller_identity\.([A-Za-z0-9_-]+)\.account_id\}\}/.exec(String(role.assume_role_policy));
+        // jsonencode({... "Condition" = {"StringEquals" = {"aws:SourceAccount" = element(split(":", <rest api>.execution_arn), 4)}}})
+        const condition = /"Condition" = \{"StringEquals" = \{"aws:SourceAccount" = element\(split\(":", aws_api_gateway_rest_api\.([A-Za-z0-9_-]+)\.execution_arn\), 4\)\}\}/
+          .exec(String(role.assume_role_policy));
         expect(condition).not.toBeNull();
-        expect(s.json.data.aws_caller_identity[condition![1]!]).toBeDefined();
+        expect(resources(s.json, 'aws_api_gateway_rest_api')[condition![1]!]).toBeDefined();
       }
     },
   },
@@ -203,3 +206,25 @@ describe.each(EXAMPLES)('%s', (example) => {
     for (const s of synths) ROWS[id]!.check(s);
   });
 });
+
+/** The inputs render to Terraform the provider accepts (offline validate; skipped like terraform.test.ts without Terraform). */
+const provider = process.env.SKIP_TERRAFORM_TESTS === '1' || !terraformAvailable() ? undefined : findLocalAwsProvider();
+(provider ? test : test.skip)('with every security input, a stack that creates its pool validates (terraform validate, offline)', () => {
+  const s = synthExample('examples/three-legged.config.ts', withInputs, { stage: 'prod' });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-controls-'));
+  try {
+    const cli = path.join(work, 'terraform.rc');
+    writeCliConfig(cli, provider!);
+    const env = { TF_CLI_CONFIG_FILE: cli };
+    stubForOlderProvider(s.dir, provider!);
+    adaptToLocalProvider(s.dir, provider!, { fakeCredentials: true });
+    terraform(['init', '-backend=false', '-no-color'], s.dir, env);
+    const validation = JSON.parse(terraform(['validate', '-json', '-no-color'], s.dir, env).stdout);
+    expect(validation).toMatchObject({ valid: true, error_count: 0 });
+    const json = JSON.parse(fs.readFileSync(path.join(s.dir, 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(json.resource.aws_wafv2_web_acl_association)).toHaveLength(1);
+  } finally {
+    s.cleanup();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}, 240_000);

@@ -30,7 +30,6 @@ import { ApiGatewayGatewayResponse } from '@cdktn/provider-aws/lib/api-gateway-g
 import { ApiGatewayBasePathMapping } from '@cdktn/provider-aws/lib/api-gateway-base-path-mapping';
 import { ApiGatewayAccount } from '@cdktn/provider-aws/lib/api-gateway-account';
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group';
-import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
 import { Wafv2WebAclAssociation } from '@cdktn/provider-aws/lib/wafv2-web-acl-association';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy-attachment';
@@ -287,7 +286,7 @@ export class FacadeRoutes extends Construct {
         kmsKeyId: props.logKmsKeyArn,
       });
     }
-    this.account = props.manageAccountRole ? this.accountLoggingRole(api.arn) : undefined;
+    this.account = props.manageAccountRole ? this.accountLoggingRole(api.arn, api.executionArn) : undefined;
 
     this.stage = new ApiGatewayStage(this, 'stage', {
       restApiId: api.id,
@@ -357,13 +356,14 @@ export class FacadeRoutes extends Construct {
    * stack per account and region should set it ("To avoid overwriting other roles, you should only
    * have one AWS::ApiGateway::Account resource per region per account", CloudFormation reference).
    */
-  private accountLoggingRole(apiArn: string): ApiGatewayAccount {
+  private accountLoggingRole(apiArn: string, executionArn: string): ApiGatewayAccount {
     // Confused-deputy guard (IAM user guide, "The confused deputy problem"): API Gateway may assume
-    // the role only on behalf of this account.
-    const caller = new DataAwsCallerIdentity(this, 'account-id');
+    // the role only on behalf of this account. The account id is read from the API's execute-api ARN
+    // (arn:<partition>:execute-api:<region>:<account>:<api id>), not from data.aws_caller_identity:
+    // nothing in the façade stack calls AWS at plan time.
     const role = new IamRole(this, 'account-logging-role', {
       namePrefix: 'apigateway-cloudwatch-',
-      assumeRolePolicy: assumeRolePolicy('apigateway.amazonaws.com', { StringEquals: { 'aws:SourceAccount': caller.accountId } }),
+      assumeRolePolicy: assumeRolePolicy('apigateway.amazonaws.com', { StringEquals: { 'aws:SourceAccount': Fn.element(Fn.split(':', executionArn), 4) } }),
     });
     const attachment = new IamRolePolicyAttachment(this, 'account-logging-policy', {
       role: role.name,
