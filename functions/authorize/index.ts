@@ -1,7 +1,7 @@
 /**
  * GET /authorize (and POST, the consent form's answer): validates the client's authorization
  * request (RFC 6749 §4.1.1, RFC 7636, RFC 8707), asks the user to approve the client (once per
- * browser and client identity, functions/lib/oauth/consent.ts), and sends the browser to the IdP with the façade's single registered callback and
+ * browser and client registration, functions/lib/oauth/consent.ts), and sends the browser to the IdP with the façade's single registered callback and
  * a signed state.
  */
 import { resolveClient, type ClientResolution } from '../lib/oauth/clients';
@@ -98,7 +98,7 @@ export function decideAuthorize(input: AuthorizeInput, config: OAuthConfig, keys
   const scopeList = scopes.scope.split(' ');
 
   // Confused-deputy protection (MCP Security Best Practices): the user approves every client, once
-  // per browser and client identity (remembered in a signed cookie); loopback clients skip it only
+  // per browser and client registration (remembered in a signed cookie); loopback clients skip it only
   // with CONSENT_FOR_LOOPBACK=false (RFC 8252 §8.6: a loopback client's identity is unproven).
   let browserNonce: string | undefined;
   const cookies: string[] = [];

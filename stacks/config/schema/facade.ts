@@ -131,7 +131,7 @@ export function facadeSchema() {
       'Show the consent page to loopback (CLI, desktop) clients too; web clients always get it. The MCP Security Best Practices require consent per registered client of a proxy with a static upstream client (RFC 8252 §8.6); `false` is a documented risk ([security.md](security.md#consent)).',
     ),
     // Cookies live at most 400 days (RFC 6265bis §5.5); the functions accept the same range.
-    consentRememberDays: int(0, 400).default(30).describe('How long an approval is remembered per browser and client identity (0: ask at every login).'),
+    consentRememberDays: int(0, 400).default(30).describe('How long an approval is remembered per browser and client registration (0: ask at every login).'),
     keyOverlapDays: int(0, 400).default(30).describe('After a key rotation (`signing_keys_version` bumped), how long the previous key still verifies ([security.md](security.md#keys)).'),
     // IDP_TIMEOUT_MS accepts up to 28 s (functions/lib/config.ts); the function needs 5 s more and
     // API Gateway answers 504 after 29 s, so 24 s is the useful maximum.
