@@ -129,6 +129,8 @@ describe('bad input names the field and the problem', () => {
     ['loopback redirect', (c) => (c.facade = { redirectAllowlist: ['http://127.0.0.1:3000/cb'] }), 'facade.redirectAllowlist[0]: must be https; loopback redirects are always allowed'],
     ['fragment in redirect', (c) => (c.facade = { redirectAllowlist: ['https://app.example.com/cb#x'] }), 'facade.redirectAllowlist[0]: must not contain a fragment'],
     ['javascript: redirect', (c) => (c.facade = { redirectAllowlist: ['javascript:alert(1)'] }), 'facade.redirectAllowlist[0]: must not use the javascript: scheme'],
+    // RFC 6749 §3.1, RFC 9207 §2: the façade appends these; a redirect URI carrying one would send it twice.
+    ['response parameter in an allowlisted redirect', (c) => (c.facade = { redirectAllowlist: ['https://app.example.com/cb?iss=https%3A%2F%2Fevil.example'] }), 'facade.redirectAllowlist[0]: must not carry the response parameter iss in its query'],
     ['bad name', (c) => (c.name = 'Acme_MCP'), 'name: must be 3–24 lowercase letters'],
     ['bad region', (c) => (c.region = 'europe'), 'region: must be an AWS region'],
     ['pool id', (c) => (c.identity.userPool.existing.userPoolId = 'AbC123'), 'identity.userPool.existing.userPoolId: must be a user pool id'],
