@@ -7,7 +7,8 @@ import { route as callbackRoute } from '../../functions/callback';
 import { createHandler } from '../../functions/lib/http/handler';
 import type { ApiResult } from '../../functions/lib/http/api-gateway';
 import { encodeClientId } from '../../functions/lib/oauth/registration';
-import { signState } from '../../functions/lib/oauth/state';
+import { signState, verifyState } from '../../functions/lib/oauth/state';
+import { rememberCookie } from '../../functions/lib/oauth/consent';
 import { route as registerRoute } from '../../functions/register';
 import { SpentStates } from '../../functions/callback/spent-states';
 import { apiEvent, BASE, CHALLENGE, JSON_CT, keyring, TEST_ENV } from '../helpers/events';
@@ -45,7 +46,10 @@ function authorizeEvent(clientId: string, redirectUri: string, cookie?: string) 
 const isConsentPage = (res: ApiResult) => res.statusCode === 200 && res.body.includes('name="decision"');
 const goesToIdp = (res: ApiResult) => res.statusCode === 302 && String(res.headers!.Location).startsWith('https://idp.example.test/');
 
-/** Approves on the consent page as a browser would; answers the remembered-approval cookie. */
+/**
+ * Approves on the consent page as a browser would; answers the remembered-approval cookie the
+ * callback then sets for the user who signs in (callback/identify.ts; the e2e tests run that leg).
+ */
 async function approve(clientId: string, redirectUri: string): Promise<string> {
   const page = await authorize(authorizeEvent(clientId, redirectUri));
   expect(isConsentPage(page)).toBe(true);
@@ -56,10 +60,10 @@ async function approve(clientId: string, redirectUri: string): Promise<string> {
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: String(page.headers!['Set-Cookie']).split(';')[0]! },
   }));
   expect(goesToIdp(res)).toBe(true);
-  const cookies = res.multiValueHeaders?.['Set-Cookie'] ?? [res.headers!['Set-Cookie']];
-  const remembered = cookies.map(String).find((c) => c.startsWith('__Host-mcp-oauth-consents='));
-  expect(remembered).toBeDefined();
-  return remembered!.split(';')[0]!;
+  const state = verifyState(keyring, new URL(String(res.headers!.Location)).searchParams.get('state'), NOW, 60);
+  const consent = state.ok ? state.state.consent : undefined;
+  expect(consent?.fresh).toBe(true);
+  return rememberCookie(keyring, () => undefined, BASE, consent!.identity, consent!.scopes.split(' '), 'user-1', NOW, 60, 3600).split(';')[0]!;
 }
 
 describe('a remembered approval is bound to the exact client registration (issue 22 item 1)', () => {

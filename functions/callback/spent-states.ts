@@ -42,7 +42,12 @@ export class SpentStates {
   }
 }
 
-/** The signed body identifies the state (its MAC covers it; the signature's encoding may vary). */
-function digestOf(state: string): string {
-  return createHash('sha256').update(state.split('.')[0]!).digest('base64url');
+/**
+ * What identifies a value regardless of how its last base64url character is written: a signed
+ * state's body (`body.mac`: the MAC covers the body), a sealed value's random IV (`kid.iv.data`:
+ * 12 bytes, exactly 16 characters, no spare bits).
+ */
+function digestOf(value: string): string {
+  const parts = value.split('.');
+  return createHash('sha256').update(parts.length === 3 ? `iv:${parts[1]!}` : parts[0]!).digest('base64url');
 }

@@ -99,11 +99,15 @@ export function clearConsentCookie(baseUrl: string, nonce: string): string {
 
 // ---- remembered approvals: one signed cookie per browser ----
 
-/** At most this many clients are remembered per browser (the oldest is forgotten first). */
+/** At most this many approvals are remembered per browser (the oldest is forgotten first). */
 export const MAX_REMEMBERED = 20;
 
-/** [identity, approved scopes (space-separated), expiry in epoch seconds] */
-type Remembered = [string, string, number];
+/**
+ * [identity, approved scopes (space-separated), expiry in epoch seconds, the IdP `sub` of the user
+ * who approved]. An approval is the user's, not the browser's: another user signing in on the same
+ * browser is asked again (docs/security.md, "Bound to the user").
+ */
+type Remembered = [string, string, number, string];
 
 export function rememberedCookieName(baseUrl: string): string {
   return `${baseUrl.startsWith('https://') ? '__Host-' : ''}mcp-oauth-consents`;
@@ -112,26 +116,37 @@ export function rememberedCookieName(baseUrl: string): string {
 function readRemembered(keyring: Keyring, cookies: CookieJar, baseUrl: string, nowSeconds: number, skewSeconds: number): Remembered[] {
   const verified = verify<{ a: unknown }>(keyring, 'remembered-consent', cookies(rememberedCookieName(baseUrl)), nowSeconds, skewSeconds);
   if (!verified.ok || !Array.isArray(verified.value.a)) return [];
-  return verified.value.a.filter((e): e is Remembered => Array.isArray(e) && e.length === 3
-    && typeof e[0] === 'string' && typeof e[1] === 'string' && typeof e[2] === 'number' && e[2] > nowSeconds);
+  // Entries without a user (written before approvals were bound to users) are not approvals of anyone.
+  return verified.value.a.filter((e): e is Remembered => Array.isArray(e) && e.length === 4
+    && typeof e[0] === 'string' && typeof e[1] === 'string' && typeof e[2] === 'number' && typeof e[3] === 'string' && e[2] > nowSeconds);
 }
 
-/** Whether this browser approved this client identity for at least these scopes, and the approval is still valid. */
-export function isRemembered(
-  keyring: Keyring, cookies: CookieJar, baseUrl: string, identity: string, scopes: readonly string[], nowSeconds: number, skewSeconds: number,
-): boolean {
-  const entry = readRemembered(keyring, cookies, baseUrl, nowSeconds, skewSeconds).find(([id]) => id === identity);
-  if (!entry) return false;
+const covers = (entry: Remembered, scopes: readonly string[]) => {
   const approved = new Set(entry[1].split(' '));
   return scopes.every((s) => approved.has(s));
+};
+
+/**
+ * Whether this browser holds a valid approval of this client identity for at least these scopes:
+ * by the user `sub`, or (before sign-in, `sub` undefined) by anyone. Before sign-in the façade cannot
+ * know who will sign in, so an approval by anyone only skips the page; the callback then checks
+ * that the user who signed in is one who approved.
+ */
+export function isRemembered(
+  keyring: Keyring, cookies: CookieJar, baseUrl: string, identity: string, scopes: readonly string[], nowSeconds: number, skewSeconds: number,
+  sub?: string,
+): boolean {
+  return readRemembered(keyring, cookies, baseUrl, nowSeconds, skewSeconds)
+    .some((entry) => entry[0] === identity && (sub === undefined || entry[3] === sub) && covers(entry, scopes));
 }
 
-/** The Set-Cookie value remembering one more approval (signed, `__Host-` on https, HttpOnly, SameSite=Lax). */
+/** The Set-Cookie value remembering one more approval by the user `sub` (signed, `__Host-` on https, HttpOnly, SameSite=Lax). */
 export function rememberCookie(
-  keyring: Keyring, cookies: CookieJar, baseUrl: string, identity: string, scopes: readonly string[], nowSeconds: number, skewSeconds: number, ttlSeconds: number,
+  keyring: Keyring, cookies: CookieJar, baseUrl: string, identity: string, scopes: readonly string[], sub: string,
+  nowSeconds: number, skewSeconds: number, ttlSeconds: number,
 ): string {
-  const kept = readRemembered(keyring, cookies, baseUrl, nowSeconds, skewSeconds).filter(([id]) => id !== identity);
-  const entries: Remembered[] = [...kept, [identity, [...scopes].join(' '), nowSeconds + ttlSeconds] as Remembered].slice(-MAX_REMEMBERED);
+  const kept = readRemembered(keyring, cookies, baseUrl, nowSeconds, skewSeconds).filter(([id, , , user]) => id !== identity || user !== sub);
+  const entries: Remembered[] = [...kept, [identity, [...scopes].join(' '), nowSeconds + ttlSeconds, sub] as Remembered].slice(-MAX_REMEMBERED);
   const value = sign(keyring, 'remembered-consent', { a: entries }, nowSeconds, ttlSeconds);
   const secure = baseUrl.startsWith('https://') ? '; Secure' : '';
   return `${rememberedCookieName(baseUrl)}=${value}; Path=/; Max-Age=${ttlSeconds}; HttpOnly; SameSite=Lax${secure}`;

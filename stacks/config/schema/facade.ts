@@ -135,7 +135,7 @@ export function facadeSchema() {
     keyOverlapDays: int(0, 400).default(30).describe('After a key rotation (`signing_keys_version` bumped), how long the previous key still verifies ([security.md](security.md#keys)).'),
     // IDP_TIMEOUT_MS accepts up to 28 s (functions/lib/config.ts); the function needs 5 s more and
     // API Gateway answers 504 after 29 s, so 24 s is the useful maximum.
-    idpTimeoutSeconds: int(1, 24).default(10).describe('How long token (and the 3-legged return route) wait for Cognito; their function timeout is this + 5 s, at least 20 s.'),
+    idpTimeoutSeconds: int(1, 24).default(10).describe('How long token, callback (identifying the user of a remembered approval) and the 3-legged return route wait for Cognito; their function timeout is this + 5 s, at least 20 s.'),
     secretCacheSeconds: int(0, 3600).default(300).describe('How long a function keeps a secret it read: a rotated value reaches warm containers within this time.'),
     stateTtlSeconds: int(60, 3600).default(600).describe('Lifetime of the signed authorization `state`.'),
     clockSkewSeconds: int(0, 300).default(60).describe('Allowed clock skew when verifying signed values.'),
