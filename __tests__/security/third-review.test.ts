@@ -183,3 +183,60 @@ test('an expired entry is forgotten', () => {
   expect(spent.spend('x.s', NOW + 10, NOW)).toBe(true);
   expect(spent.spend('x.s', NOW + 20, NOW + 11)).toBe(true);
 });
+
+describe('a remembered approval is bound to the user: the callback identifies who signed in (issue 22 item 2)', () => {
+  // The IdP token endpoint is a closed port: the identifying code cannot be redeemed here (the e2e
+  // tests, e2e/consent-user.test.ts, run the whole leg against the real stand-in IdP).
+  const closed = createHandler(callbackRoute, { ...ENV, IDP_TOKEN_ENDPOINT: 'http://127.0.0.1:9/oauth2/token' });
+  const client = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/callback'], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+  const flow = (fresh: boolean) => {
+    const nonce = `who${Math.random().toString(36).slice(2, 8)}`;
+    const state = signState(keyring, {
+      codeChallenge: CHALLENGE, clientId: client, redirectUri: 'http://127.0.0.1:5000/callback', clientState: 'cs', browserNonce: nonce,
+      consent: { identity: 'identity-of-the-client', scopes: 'openid mcp/tools', fresh },
+    }, NOW, 600);
+    return { state, headers: { Cookie: `__Host-mcp-oauth-consent-${nonce.slice(0, 12)}=${nonce}` } };
+  };
+
+  test.each([true, false])('with a remembered approval (fresh: %s) the client\'s code is held, not delivered: the IdP is asked who signed in', async (fresh) => {
+    const { state, headers } = flow(fresh);
+    const res = await closed(apiEvent({ path: '/callback', query: { code: 'client-idp-code', state }, headers }));
+    expect(res.statusCode).toBe(302);
+    const to = new URL(String(res.headers!.Location));
+    expect(`${to.origin}${to.pathname}`).toBe('https://idp.example.test/oauth2/authorize');
+    expect(Object.fromEntries([...to.searchParams].filter(([k]) => k !== 'state' && k !== 'code_challenge'))).toEqual({
+      response_type: 'code', client_id: 'cognito-app-client', redirect_uri: `${BASE}/callback`, scope: 'openid mcp/tools', code_challenge_method: 'S256',
+    });
+    // The held code travels sealed, never readable, and the browser binding is kept for the second leg.
+    expect(res.headers!.Location).not.toContain('client-idp-code');
+    expect(res.headers!['Set-Cookie']).toBeUndefined();
+  });
+
+  test('when the user cannot be identified the client gets an error, never the held code', async () => {
+    const { state, headers } = flow(false);
+    const held = new URL(String((await closed(apiEvent({ path: '/callback', query: { code: 'client-idp-code', state }, headers }))).headers!.Location)).searchParams.get('state')!;
+    const res = await closed(apiEvent({ path: '/callback', query: { code: 'identify-code', state: held }, headers }));
+    const to = new URL(String(res.headers!.Location));
+    expect(`${to.origin}${to.pathname}`).toBe('http://127.0.0.1:5000/callback');
+    expect(to.searchParams.get('error')).toBe('temporarily_unavailable');
+    expect(to.searchParams.has('code')).toBe(false);
+    expect(to.searchParams.get('state')).toBe('cs');
+  });
+
+  test('the identifying leg is bound to the browser, single-use and unforgeable', async () => {
+    const { state, headers } = flow(true);
+    const held = new URL(String((await closed(apiEvent({ path: '/callback', query: { code: 'c', state }, headers }))).headers!.Location)).searchParams.get('state')!;
+    const elsewhere = await closed(apiEvent({ path: '/callback', query: { code: 'identify-code', state: held } }));
+    expect(elsewhere.statusCode).toBe(400);
+    const tampered = await closed(apiEvent({ path: '/callback', query: { code: 'identify-code', state: `${held.slice(0, -2)}AA` }, headers }));
+    expect(tampered.statusCode).toBe(400);
+    // Presented as the answer of the page after sign-in, an identifying state is refused.
+    const asAnswer = await closed(apiEvent({ path: '/callback', query: { consent: held, decision: 'approve' }, headers }));
+    expect(asAnswer.statusCode).toBe(400);
+    expect(asAnswer.headers!.Location).toBeUndefined();
+    expect((await closed(apiEvent({ path: '/callback', query: { code: 'identify-code', state: held }, headers }))).statusCode).toBe(302);
+    const replay = await closed(apiEvent({ path: '/callback', query: { code: 'identify-code', state: held }, headers }));
+    expect(replay.statusCode).toBe(400);
+    expect(replay.body).toContain('already used');
+  });
+});

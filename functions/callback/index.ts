@@ -124,10 +124,16 @@ export function decideIdentified(
   const consent = held.state.consent!;
   const flowKeys = keysFor(keys, 'flow');
   const scopes = consent.scopes.split(' ');
-  if (consent.fresh || isRemembered(flowKeys, cookies, baseUrl, consent.identity, scopes, now, config.clockSkewSeconds, user.sub)) {
-    const outcome = deliver(keys, held.state, held.idpCode, baseUrl, now);
-    return { ...outcome, cookies: [rememberCookie(flowKeys, cookies, baseUrl, consent.identity, scopes, user.sub, now, config.clockSkewSeconds, config.consentRememberSeconds)] };
+  if (consent.fresh) {
+    // Given in this flow, by whoever then signed in: remembered for this user (consentRememberDays from now).
+    const remember = rememberCookie(flowKeys, cookies, baseUrl, consent.identity, scopes, user.sub, now, config.clockSkewSeconds, config.consentRememberSeconds);
+    return { ...deliver(keys, held.state, held.idpCode, baseUrl, now), cookies: [remember] };
   }
+  // Recalled: only this user's own approval counts (and its expiry stays as it was).
+  if (isRemembered(flowKeys, cookies, baseUrl, consent.identity, scopes, now, config.clockSkewSeconds, user.sub)) {
+    return deliver(keys, held.state, held.idpCode, baseUrl, now);
+  }
+  log.info('remembered approval is another user\'s: asking the signed-in user', { fn: 'callback' });
   const isMetadataDocument = config.clientIdMetadataDocuments && isMetadataDocumentUrl(client.client_id);
   return {
     kind: 'consent', signedInAs: user.displayName, clientName: client.client_name ?? 'An unnamed application', redirectUri: held.state.redirectUri,
@@ -214,6 +220,7 @@ async function resumeHeld(
     return { outcome: respond(held.state, baseUrl, { error: 'server_error', error_description: 'the identity provider returned no authorization code' }), flow };
   }
   const user = await identify(config, baseUrl, code.value, opened.verifier);
+  if (!user.ok) log.info('could not identify the signed-in user', { fn: 'callback', error: user.error, reason: user.description });
   if (!user.ok) return { outcome: respond(held.state, baseUrl, { error: user.error, error_description: user.description }), flow };
   return { outcome: decideIdentified(held, user, resolved.client, config, keys, baseUrl, now, cookies), flow };
 }
