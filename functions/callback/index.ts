@@ -101,9 +101,9 @@ function checkFlow(state: AuthorizationState, client: ClientResolution, config: 
   return undefined;
 }
 
-/** The authorization response to the client: its redirect URI with its own state and our `iss` (RFC 9207 §2). */
 type Delivery = Extract<CallbackOutcome, { kind: 'redirect' }>;
 
+/** The authorization response to the client: its redirect URI with its own state and our `iss` (RFC 9207 §2). */
 function respond(state: AuthorizationState, baseUrl: string, fields: Record<string, string | undefined>): Delivery {
   return { kind: 'redirect', location: withQuery(state.redirectUri, { ...fields, state: state.clientState, iss: baseUrl }) };
 }
