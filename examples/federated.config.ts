@@ -22,7 +22,9 @@ export default defineConfig({
     userPool: {
       create: {
         domain: { prefix: 'acme-mcp-login' },
-        mfa: 'OFF', // MFA is enforced by the IdPs
+        // Federated users get MFA from their IdP; Cognito users (administrators, break-glass) sign in
+        // with a password, so TOTP stays available to them (AWS Foundational Security Best Practices).
+        mfa: 'OPTIONAL',
       },
     },
     resourceServer: {

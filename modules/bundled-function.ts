@@ -40,6 +40,8 @@ export interface BundledFunctionProps {
   readonly timeoutSeconds?: number;
   /** CloudWatch Logs retention of the function's log group. */
   readonly logRetentionDays: number;
+  /** KMS key ARN that encrypts the function's log group. @default CloudWatch Logs' own encryption */
+  readonly logKmsKeyArn?: string;
   /**
    * The function's log level: sets `LOG_LEVEL` (functions/lib/observability/log.ts) and Lambda's JSON log-level
    * filter. Lambda's filter stays at INFO for warn/error so that metric (EMF) lines, which carry no
@@ -86,6 +88,7 @@ export class BundledFunction extends Construct {
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKmsKeyArn,
     });
 
     this.role = new IamRole(this, 'role', {

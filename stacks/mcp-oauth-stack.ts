@@ -121,6 +121,7 @@ export class McpOAuthStack extends TerraformStack {
         projectRoot: options.projectRoot,
         bundleDir: options.bundleDir,
         logRetentionDays: facade.logRetentionDays,
+        logKmsKeyArn: facade.logsKmsKeyArn,
         logLevel: facade.logLevel,
         tracing: config.observability.tracing,
         metrics,
@@ -152,6 +153,7 @@ export class McpOAuthStack extends TerraformStack {
       bundleDir: options.bundleDir,
       memoryMb: facade.memoryMb,
       logRetentionDays: facade.logRetentionDays,
+      logKmsKeyArn: facade.logsKmsKeyArn,
       tracing: config.observability.tracing,
       metrics,
       mcpProxyTimeoutSeconds,
@@ -201,7 +203,10 @@ export class McpOAuthStack extends TerraformStack {
       corsAllowedOrigins: facade.corsAllowedOrigins,
       logRetentionDays: facade.logRetentionDays,
       accessLogs: facade.accessLogs,
+      executionLogging: facade.executionLogging,
       manageAccountRole: facade.manageApiGatewayAccountRole,
+      logKmsKeyArn: facade.logsKmsKeyArn,
+      webAclArn: facade.webAclArn,
       directMcp: direct
         ? { gatewayUrl, userPoolArn: this.userPoolArn(), authorizationScopes: directAuthorizationScopes(config.identity) }
         : undefined,

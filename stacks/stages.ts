@@ -52,7 +52,9 @@ export function applyStage(config: ResolvedConfig, settings: StageSettings): Res
     name,
     terraform: { ...config.terraform, stage, protected: settings.protected, backend: config.terraform.backend && stagedBackend(config.terraform.backend, stage) },
     identity: { ...config.identity, userPool },
-    facade: settings.protected ? config.facade : { ...facadeWithoutDomain, secretRecoveryWindowDays: 0 },
+    facade: settings.protected
+      ? { ...config.facade, logRetentionDays: config.facade.protectedStageLogRetentionDays ?? config.facade.logRetentionDays }
+      : { ...facadeWithoutDomain, secretRecoveryWindowDays: 0 },
   };
 }
 

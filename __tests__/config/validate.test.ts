@@ -100,11 +100,13 @@ describe('defaults', () => {
       secretRecoveryWindowDays: 7,
       // Off unless the account's API Gateway CloudWatch role is known to exist (first apply).
       accessLogs: false,
+      executionLogging: false,
       manageApiGatewayAccountRole: false,
     });
     expect(c.identity.userFlowClient).toMatchObject({
       scopes: ['openid', 'email', 'profile'],
-      accessTokenValidityMinutes: 60,
+      // Short-lived: also the window in which a revoked session's access token still works (docs/security.md#revocation).
+      accessTokenValidityMinutes: 15,
       refreshTokenRotation: { enabled: true, retryGracePeriodSeconds: 60 },
     });
     expect(c.identity.userPool).toEqual({ kind: 'existing', userPoolId: 'eu-west-1_AbC123', domainHost: 'acme-login.auth.eu-west-1.amazoncognito.com', managedLogin: false });
@@ -128,6 +130,8 @@ describe('bad input names the field and the problem', () => {
     ['loopback redirect', (c) => (c.facade = { redirectAllowlist: ['http://127.0.0.1:3000/cb'] }), 'facade.redirectAllowlist[0]: must be https; loopback redirects are always allowed'],
     ['fragment in redirect', (c) => (c.facade = { redirectAllowlist: ['https://app.example.com/cb#x'] }), 'facade.redirectAllowlist[0]: must not contain a fragment'],
     ['javascript: redirect', (c) => (c.facade = { redirectAllowlist: ['javascript:alert(1)'] }), 'facade.redirectAllowlist[0]: must not use the javascript: scheme'],
+    // RFC 6749 §3.1, RFC 9207 §2: the façade appends these; a redirect URI carrying one would send it twice.
+    ['response parameter in an allowlisted redirect', (c) => (c.facade = { redirectAllowlist: ['https://app.example.com/cb?iss=https%3A%2F%2Fevil.example'] }), 'facade.redirectAllowlist[0]: must not carry the response parameter iss in its query'],
     ['bad name', (c) => (c.name = 'Acme_MCP'), 'name: must be 3–24 lowercase letters'],
     ['bad region', (c) => (c.region = 'europe'), 'region: must be an AWS region'],
     ['pool id', (c) => (c.identity.userPool.existing.userPoolId = 'AbC123'), 'identity.userPool.existing.userPoolId: must be a user pool id'],
@@ -148,7 +152,21 @@ describe('bad input names the field and the problem', () => {
     // mcp-proxy runs 5 s longer than the upstream exchange, and Lambda stops at 900 s.
     ['upstream timeout without the 5 s headroom', (c) => (c.facade = { mcp: { upstreamTimeoutSeconds: 896 } }), 'facade.mcp.upstreamTimeoutSeconds: must be between 1 and 895, got 896'],
     ['upstream timeout beyond Lambda', (c) => (c.facade = { mcp: { upstreamTimeoutSeconds: 900 } }), 'facade.mcp.upstreamTimeoutSeconds: must be between 1 and 895, got 900'],
-    ['account role without access logs', (c) => (c.facade = { manageApiGatewayAccountRole: true, accessLogs: false }), 'facade.manageApiGatewayAccountRole: only serves access logs'],
+    ['account role without access logs', (c) => (c.facade = { manageApiGatewayAccountRole: true, accessLogs: false }), 'facade.manageApiGatewayAccountRole: only serves access and execution logs'],
+    // AWS security controls (docs/security.md#aws-security-controls).
+    [
+      'threat protection without the Plus plan',
+      (c) => (c.identity.userPool = { create: { domain: { prefix: 'acme-login' }, threatProtection: 'AUDIT' } }),
+      'identity.userPool.create.threatProtection: needs tier "PLUS"',
+    ],
+    [
+      'a topic key for an existing topic',
+      (c) => (c.observability = { alarms: { snsTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops', topicKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' } }),
+      'observability.alarms.topicKmsKeyArn: applies only to the topic created for email',
+    ],
+    ['a log key in another region', (c) => (c.facade = { logsKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' }), 'facade.logsKmsKeyArn: must be in eu-west-1'],
+    ['a global (CloudFront) web ACL', (c) => (c.facade = { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/a1b2c3d4-5678-90ab-cdef-1234567890ab' }), 'facade.webAclArn: must be a regional WAFv2 web ACL ARN'],
+    ['a protected-stage retention CloudWatch does not offer', (c) => (c.facade = { protectedStageLogRetentionDays: 100 }), 'facade.protectedStageLogRetentionDays: must be one of'],
     ['access logs flag as a string', (c) => (c.facade = { accessLogs: 'on' }), 'facade.accessLogs: must be true or false, got string "on"'],
     ['managed login flag as a string', (c) => (c.identity.userPool.existing.managedLogin = 'v2'), 'identity.userPool.existing.managedLogin: must be true or false, got string "v2"'],
     [

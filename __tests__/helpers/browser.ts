@@ -39,12 +39,12 @@ function unescapeHtml(text: string): string {
   return text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
-/** The first POST form of a page: its action and its hidden fields. */
-function formOf(body: string): { action: string; fields: [string, string][] } | undefined {
-  const form = /<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(body);
+/** The first form of a page: its method, action and hidden fields. */
+function formOf(body: string): { method: 'post' | 'get'; action: string; fields: [string, string][] } | undefined {
+  const form = /<form method="(post|get)" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(body);
   if (!form) return undefined;
-  const fields = [...form[2]!.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((m) => [unescapeHtml(m[1]!), unescapeHtml(m[2]!)] as [string, string]);
-  return { action: unescapeHtml(form[1]!), fields };
+  const fields = [...form[3]!.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((m) => [unescapeHtml(m[1]!), unescapeHtml(m[2]!)] as [string, string]);
+  return { method: form[1] as 'post' | 'get', action: unescapeHtml(form[2]!), fields };
 }
 
 export class Browser {
@@ -77,6 +77,11 @@ export class Browser {
     return this.browse(startUrl, { stopAt: clientRedirectPrefix, login, consent: 'approve' });
   }
 
+  /** Forgets the cookies whose names match (e.g. the IdP's session: another user signs in next). */
+  forgetCookies(matches: (name: string) => boolean): void {
+    for (const name of [...this.cookies.keys()]) if (matches(name)) this.cookies.delete(name);
+  }
+
   /** The value of a cookie this browser holds. */
   cookie(name: string): string | undefined {
     return this.cookies.get(name);
@@ -99,10 +104,14 @@ export class Browser {
         continue;
       }
       const form = body ? formOf(body) : undefined;
-      const post = (fields: [string, string][]) => ({
-        url: new URL(form!.action, next!.url).toString(),
-        init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() },
-      });
+      const post = (fields: [string, string][]) => {
+        const action = new URL(form!.action, next!.url);
+        if (form!.method === 'get') {
+          action.search = new URLSearchParams(fields).toString();
+          return { url: action.toString() };
+        }
+        return { url: action.toString(), init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() } };
+      };
       if (form && login && body!.includes('name="password"')) {
         next = post([...form.fields, ['username', login.username], ['password', login.password]]);
         login = undefined; // submit once; a second form means the login failed

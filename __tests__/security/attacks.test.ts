@@ -6,7 +6,7 @@
 import { route as authorizeRoute } from '../../functions/authorize';
 import { route as callbackRoute } from '../../functions/callback';
 import { wrapCode, wrapRefreshToken } from '../../functions/lib/oauth/code';
-import { consentIdentity } from '../../functions/lib/oauth/consent';
+import { consentIdentity, rememberCookie } from '../../functions/lib/oauth/consent';
 import { createHandler, type ApiHandler } from '../../functions/lib/http/handler';
 import type { ApiResult } from '../../functions/lib/http/api-gateway';
 import { bindKeyring, parseKeyring } from '../../functions/lib/crypto/keys';
@@ -271,7 +271,7 @@ describe('second security review (issue 12)', () => {
   const PORT_REDIRECT = 'http://127.0.0.1:5000/callback';
   const OTHER_DEPLOYMENT = bindKeyring(rawKeyring, 'https://other-deployment.example');
   const cookieFor = (nonce: string) => ({ Cookie: `__Host-mcp-oauth-consent-${nonce}=${nonce}` });
-  const consentIdentityOf = () => consentIdentity({ client_id: CLIENT, application_type: 'native' }, PORT_REDIRECT, false);
+  const consentIdentityOf = () => consentIdentity({ client_id: CLIENT, application_type: 'native', redirect_uris: [LOOPBACK] }, false);
 
   test('a loopback client registered by anyone gets the consent page, never a silent code (MCP confused deputy, RFC 8252 §8.6)', async () => {
     const attacker = await register(apiEvent({ method: 'POST', path: '/register', headers: JSON_CT, body: JSON.stringify({ client_name: 'Claude Code', redirect_uris: ['http://127.0.0.1/callback'] }) }));
@@ -337,17 +337,12 @@ describe('second security review (issue 12)', () => {
 
   test.each([
     ['forged', (c: string) => `${c.slice(0, -3)}AAA`],
-    ['of another deployment sharing the secret', (_c: string) => `__Host-mcp-oauth-consents=${sign(OTHER_DEPLOYMENT, 'remembered-consent', { a: [[consentIdentityOf(), 'openid email mcp/tools', NOW + 3600]] }, NOW, 3600)}`],
+    ['of another deployment sharing the secret', (_c: string) => `__Host-mcp-oauth-consents=${sign(OTHER_DEPLOYMENT, 'remembered-consent', { a: [[consentIdentityOf(), 'openid email mcp/tools', NOW + 3600, 'user-1']] }, NOW, 3600)}`],
+    ['without the user who approved (before approvals were bound to users)', (_c: string) => `__Host-mcp-oauth-consents=${sign(keyring, 'remembered-consent', { a: [[consentIdentityOf(), 'openid email mcp/tools', NOW + 3600]] }, NOW, 3600)}`],
     ['signed as another artefact (a state)', (_c: string) => `__Host-mcp-oauth-consents=${signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: PORT_REDIRECT }, NOW, 600)}`],
   ])('a remembered-consent cookie %s does not skip the consent page', async (_name, change) => {
-    const page = await authorize(authorizeQuery({}));
-    const approve = new URLSearchParams([...[...page.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)]
-      .map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"')] as [string, string]), ['decision', 'approve']]);
-    const approved = await authorize(apiEvent({
-      method: 'POST', path: '/authorize', body: approve.toString(),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: String(page.headers!['Set-Cookie']).split(';')[0]! },
-    }));
-    const genuine = String(approved.headers!['Set-Cookie']).split(';')[0]!;
+    // What the callback sets once it knows who approved (functions/callback/identify.ts).
+    const genuine = rememberCookie(keyring, () => undefined, BASE, consentIdentityOf(), ['openid', 'email', 'mcp/tools'], 'user-1', NOW, 60, 3600).split(';')[0]!;
     expect((await authorize({ ...authorizeQuery({}), headers: { ...authorizeQuery({}).headers, Cookie: genuine } })).statusCode).toBe(302);
     const res = await authorize({ ...authorizeQuery({}), headers: { ...authorizeQuery({}).headers, Cookie: change(genuine) } });
     expect(res.statusCode).toBe(200);

@@ -24,7 +24,8 @@ const EXPECTED_SECRETS: Record<string, SecretKind[]> = {
   // The anonymous /register can sign client_ids and nothing else: no state, code or refresh token.
   register: ['registration-keys'],
   authorize: ['registration-keys', 'flow-keys'],
-  callback: ['registration-keys', 'flow-keys', 'token-keys'],
+  // callback redeems the façade's own sign-in that identifies the user of a remembered approval.
+  callback: ['registration-keys', 'flow-keys', 'token-keys', 'client-secret'],
   token: ['registration-keys', 'token-keys', 'client-secret'],
   'mcp-proxy': [],
 };

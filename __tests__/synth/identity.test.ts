@@ -159,7 +159,9 @@ describe('environment contract', () => {
     // Key groups (least privilege of keys): register only the registration keys, and so on.
     register: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS'],
     authorize: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS', 'FLOW_KEYS', 'CONSENT_FOR_LOOPBACK', 'CONSENT_REMEMBER_DAYS'],
-    callback: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS', 'FLOW_KEYS', 'TOKEN_KEYS'],
+    // callback re-checks the consent policy, remembers approvals for the user who signed in and
+    // redeems the façade's own identifying sign-in (functions/callback/identify.ts).
+    callback: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS', 'FLOW_KEYS', 'TOKEN_KEYS', 'CONSENT_FOR_LOOPBACK', 'CONSENT_REMEMBER_DAYS', 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS'],
     token: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS', 'TOKEN_KEYS', 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS'],
     // RETURN_KEYS (+ SECRET_CACHE_SECONDS) only with 3-legged OAuth targets: three-legged.test.ts.
     'mcp-proxy': [...COMMON, 'GATEWAY_URL', 'MCP_MAX_BODY_BYTES', 'MCP_UPSTREAM_TIMEOUT_MS', 'MCP_MERGE_TOOLS_LIST_PAGES'],

@@ -1,6 +1,7 @@
 import { route } from '../../functions/authorize';
 import { createHandler } from '../../functions/lib/http/handler';
 import { consentPage } from '../../functions/lib/http/html';
+import { rememberCookie } from '../../functions/lib/oauth/consent';
 import { encodeClientId } from '../../functions/lib/oauth/registration';
 import { verifyState } from '../../functions/lib/oauth/state';
 import { apiEvent, BASE, CHALLENGE, IDP, keyring, TEST_ENV } from '../helpers/events';
@@ -224,6 +225,18 @@ describe('consent page content and remembered approvals', () => {
     return { page, res };
   }
 
+  /**
+   * The remembered-approval cookie the callback sets once it knows who signed in (callback/identify.ts):
+   * the approval is not remembered at the consent POST, before sign-in, when the user is unknown.
+   */
+  function rememberedBy(res: Parameters<typeof location>[0], sub = 'user-1'): string {
+    expect(cookiesOf(res).some((c) => c.includes('mcp-oauth-consents='))).toBe(false);
+    const state = verifyState(keyring, location(res).searchParams.get('state'), NOW, 60);
+    const consent = state.ok ? state.state.consent : undefined;
+    expect(consent?.fresh).toBe(true);
+    return rememberCookie(keyring, () => undefined, BASE, consent!.identity, consent!.scopes.split(' '), sub, NOW, 60, 30 * 86_400);
+  }
+
   test('the page shows the full redirect URI with the host emphasised and says the identity is unverified', async () => {
     const page = await handler(apiEvent({ path: '/authorize', query: query(NAMED, 40001) }));
     expect(page.body).toContain('http://<strong>localhost:40001</strong>/callback');
@@ -242,7 +255,7 @@ describe('consent page content and remembered approvals', () => {
 
   test('an approval is remembered in a signed __Host- cookie for the same name and host, on any port, for the approved scopes', async () => {
     const { res } = await approve(NAMED, 40001);
-    const remembered = cookiesOf(res).find((c) => c.startsWith('__Host-mcp-oauth-consents='))!;
+    const remembered = rememberedBy(res);
     expect(remembered).toMatch(/; Path=\/; Max-Age=2592000; HttpOnly; SameSite=Lax; Secure$/);
     const jar = remembered.split(';')[0]!;
     // Claude Code registers again, on a new port: same identity, no page, but still bound to this browser.
@@ -251,6 +264,8 @@ describe('consent page content and remembered approvals', () => {
     expect(next.statusCode).toBe(302);
     const state = verifyState(keyring, location(next).searchParams.get('state'), NOW, 60);
     expect(state.ok && state.state.browserNonce).toBeTruthy();
+    // Recalled, not given now: the callback checks that the user who signs in is one who approved.
+    expect(state.ok && state.state.consent).toEqual({ identity: expect.any(String), scopes: 'openid mcp/tools', fresh: false });
     expect(String(next.headers!['Set-Cookie'])).toContain(`mcp-oauth-consent-${String(state.ok && state.state.browserNonce).slice(0, 12)}`);
     // Another name, or more scopes than approved: the page again.
     const other = encodeClientId(keyring, { redirect_uris: ['http://localhost/callback'], client_name: 'Something Else', application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
@@ -260,7 +275,7 @@ describe('consent page content and remembered approvals', () => {
 
   test('a forged, expired or other-deployment remembered cookie asks again', async () => {
     const { res } = await approve(NAMED, 40001);
-    const jar = cookiesOf(res).find((c) => c.startsWith('__Host-mcp-oauth-consents='))!.split(';')[0]!;
+    const jar = rememberedBy(res).split(';')[0]!;
     const forged = `${jar.slice(0, -3)}AAA`;
     expect((await handler(apiEvent({ path: '/authorize', query: query(NAMED, 40002), headers: { Cookie: forged } }))).statusCode).toBe(200);
     const shortLived = createHandler(route, { ...TEST_ENV, CONSENT_REMEMBER_DAYS: '0' });

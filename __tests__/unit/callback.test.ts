@@ -11,7 +11,9 @@ const NOW = Math.floor(Date.now() / 1000);
 const REDIRECT = 'http://localhost:40000/callback';
 const CLIENT_ID = encodeClientId(keyring, { redirect_uris: ['http://localhost/callback'], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
 const NONCE = 'nonce-0';
-const STATE = signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: REDIRECT, clientState: 'abc', browserNonce: NONCE }, NOW, 600);
+let minted = 0;
+/** A state answers once (issue 22 item 5): every test uses a fresh one (another iat). */
+const freshState = () => signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: REDIRECT, clientState: 'abc', browserNonce: NONCE }, NOW - ++minted, 600);
 
 /** The browser that approved the consent page: it has the flow cookie of NONCE. */
 const callback = (query: Record<string, string | string[]>) => handler(apiEvent({ path: '/callback', query, headers: { Cookie: `__Host-mcp-oauth-consent-${NONCE}=${NONCE}` } }));
@@ -19,7 +21,7 @@ const locationOf = (res: { headers?: Record<string, unknown> }) => new URL(Strin
 
 describe('callback', () => {
   test('delivers a code bound to the client and redirect, with the client state and iss', async () => {
-    const res = await callback({ code: 'cognito-code', state: STATE });
+    const res = await callback({ code: 'cognito-code', state: freshState() });
     expect(res.statusCode).toBe(302);
     const to = locationOf(res);
     expect(`${to.origin}${to.pathname}`).toBe(REDIRECT);
@@ -29,13 +31,13 @@ describe('callback', () => {
   });
 
   test('forwards the IdP error and description to the client', async () => {
-    const res = await callback({ error: 'access_denied', error_description: 'User cancelled login', state: STATE });
+    const res = await callback({ error: 'access_denied', error_description: 'User cancelled login', state: freshState() });
     const to = locationOf(res);
     expect(Object.fromEntries(to.searchParams)).toEqual({ error: 'access_denied', error_description: 'User cancelled login', state: 'abc', iss: BASE });
   });
 
   test('an unknown IdP error code becomes server_error and odd characters are cleaned', async () => {
-    const to = locationOf(await callback({ error: 'weird<error>', error_description: 'bad "quote"\r\nSet-Cookie: x', state: STATE }));
+    const to = locationOf(await callback({ error: 'weird<error>', error_description: 'bad "quote"\r\nSet-Cookie: x', state: freshState() }));
     expect(to.searchParams.get('error')).toBe('server_error');
     expect(to.searchParams.get('error_description')).not.toMatch(/["\r\n]/);
   });
@@ -56,12 +58,12 @@ describe('callback', () => {
 
   test.each([
     ['missing state', { code: 'c' }],
-    ['tampered state', { code: 'c', state: `${STATE.slice(0, -2)}xx` }],
+    ['tampered state', { code: 'c', state: `${freshState().slice(0, -2)}xx` }],
     ['expired state', { code: 'c', state: signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: REDIRECT }, NOW - 700, 600) }],
     ['state from the future', { code: 'c', state: signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: REDIRECT }, NOW + 120, 600) }],
     ['state signed by an unknown key', { code: 'c', state: signState(parseKeyring(JSON.stringify({ current: 'k9', keys: { k9: Buffer.alloc(32, 9).toString('base64url') } })), { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: REDIRECT }, NOW, 600) }],
     ['state whose redirect is not registered', { code: 'c', state: signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT_ID, redirectUri: 'https://evil.example/cb' }, NOW, 600) }],
-    ['repeated state', { code: 'c', state: [STATE, STATE] }],
+    ['repeated state', { code: 'c', state: [freshState(), freshState()] }],
   ])('%s: an error page, no redirect, no code', async (_name, query) => {
     const res = await callback(query);
     expect(res.statusCode).toBe(400);
@@ -70,7 +72,7 @@ describe('callback', () => {
   });
 
   test('neither code nor error: server_error to the client', async () => {
-    expect(locationOf(await callback({ state: STATE })).searchParams.get('error')).toBe('server_error');
+    expect(locationOf(await callback({ state: freshState() })).searchParams.get('error')).toBe('server_error');
   });
 });
 

@@ -1,14 +1,14 @@
 /**
  * GET /authorize (and POST, the consent form's answer): validates the client's authorization
  * request (RFC 6749 §4.1.1, RFC 7636, RFC 8707), asks the user to approve the client (once per
- * browser and client identity, functions/lib/oauth/consent.ts), and sends the browser to the IdP with the façade's single registered callback and
+ * browser and client registration, functions/lib/oauth/consent.ts), and sends the browser to the IdP with the façade's single registered callback and
  * a signed state.
  */
 import { resolveClient, type ClientResolution } from '../lib/oauth/clients';
 import { FUNCTION_KEY_GROUPS, readOAuthConfig, type OAuthConfig } from '../lib/config';
 import { isMetadataDocumentUrl } from '../lib/oauth/cimd';
 import {
-  checkConsent, consentCookie, consentIdentity, consentRequired, isRemembered, newNonce, rememberCookie, signConsent,
+  checkConsent, consentCookie, consentIdentity, consentRequired, isRemembered, newNonce, signConsent,
 } from '../lib/oauth/consent';
 import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/crypto/facade-keys';
 import { cookieJar, type CookieJar } from '../lib/http/flow-cookie';
@@ -28,7 +28,7 @@ import { checkResource, resourceForIdp } from '../lib/oauth/resource';
 import { PATHS } from '../lib/http/routes';
 import { mapScopes } from './scopes';
 import { MAX_SIGNED_LENGTH } from '../lib/crypto/signed';
-import { signState } from '../lib/oauth/state';
+import { signState, type RememberedConsent } from '../lib/oauth/state';
 
 /** IdP parameters a client may pass through (Cognito: federated IdP selection, language, login hint; OIDC nonce). */
 const PASS_THROUGH = ['login_hint', 'identity_provider', 'idp_identifier', 'lang', 'nonce'] as const;
@@ -98,20 +98,23 @@ export function decideAuthorize(input: AuthorizeInput, config: OAuthConfig, keys
   const scopeList = scopes.scope.split(' ');
 
   // Confused-deputy protection (MCP Security Best Practices): the user approves every client, once
-  // per browser and client identity (remembered in a signed cookie); loopback clients skip it only
+  // per browser and client registration (remembered in a signed cookie); loopback clients skip it only
   // with CONSENT_FOR_LOOPBACK=false (RFC 8252 §8.6: a loopback client's identity is unproven).
   let browserNonce: string | undefined;
+  let remembered: RememberedConsent | undefined;
   const cookies: string[] = [];
   if (consentRequired(config, redirectUri)) {
     const flowKeys = keysFor(keys, 'flow');
     const isMetadataDocument = config.clientIdMetadataDocuments && isMetadataDocumentUrl(client.client_id);
-    const identity = consentIdentity(client, redirectUri, isMetadataDocument);
+    const identity = consentIdentity(client, isMetadataDocument);
     if (!input.isConsentAnswer) {
       const n = nonce();
       if (config.consentRememberSeconds > 0 && isRemembered(flowKeys, input.cookies, baseUrl, identity, scopeList, now, config.clockSkewSeconds)) {
-        // Approved before in this browser: no page, but the flow is still bound to this browser.
+        // Approved before in this browser: no page, but the flow is still bound to this browser, and
+        // the callback checks that the user who signs in is one who approved.
         browserNonce = n;
         cookies.push(consentCookie(baseUrl, n));
+        remembered = { identity, scopes: scopes.scope, fresh: false };
       } else {
         return {
           kind: 'consent', clientName: client.client_name ?? 'An unnamed application', redirectUri, scopes: scopeList,
@@ -124,9 +127,8 @@ export function decideAuthorize(input: AuthorizeInput, config: OAuthConfig, keys
       if (!consent.ok) return { kind: 'page', status: 400, error: 'access_denied', description: consent.description };
       if (single(params, 'decision').value !== 'approve') return fail('access_denied', 'the user denied the request');
       browserNonce = consent.nonce;
-      if (config.consentRememberSeconds > 0) {
-        cookies.push(rememberCookie(flowKeys, input.cookies, baseUrl, identity, scopeList, now, config.clockSkewSeconds, config.consentRememberSeconds));
-      }
+      // Remembered by the callback, for the user who signs in (the user is unknown before sign-in).
+      if (config.consentRememberSeconds > 0) remembered = { identity, scopes: scopes.scope, fresh: true };
     }
   }
 
@@ -134,6 +136,7 @@ export function decideAuthorize(input: AuthorizeInput, config: OAuthConfig, keys
     clientId: client.client_id, redirectUri, codeChallenge: single(params, 'code_challenge').value!,
     ...(clientState === undefined ? {} : { clientState }),
     ...(browserNonce === undefined ? {} : { browserNonce }),
+    ...(remembered === undefined ? {} : { consent: remembered }),
   }, now, config.stateTtlSeconds);
   if (state.length > MAX_SIGNED_LENGTH) return fail('invalid_request', 'the authorization request is too large (client_id, redirect_uri and state together)');
   const passThrough: Record<string, string | undefined> = {};

@@ -275,9 +275,10 @@ export function readOAuthConfig(env: Env, groups: readonly KeyGroup[] = KEY_GROU
   };
 }
 
-export function readTokenConfig(env: Env): TokenConfig {
+/** The token function's configuration; the callback reads the same (it identifies the user, docs/security.md). */
+export function readTokenConfig(env: Env, groups: readonly KeyGroup[] = FUNCTION_KEY_GROUPS.token): TokenConfig {
   return {
-    ...readOAuthConfig(env, FUNCTION_KEY_GROUPS.token),
+    ...readOAuthConfig(env, groups),
     idpClientSecretRef: secretRef(env, 'IDP_CLIENT_SECRET'),
     upstreamTimeoutMs: integer(env, 'IDP_TIMEOUT_MS', 10_000, 100, 28_000),
     machineClients: readMachineClients(env),

@@ -9,13 +9,13 @@
  * |-------------------------------|---------------------------------------------------|------|
  * | SCOPES_SUPPORTED, CORS_ALLOWED_ORIGINS, LOG_LEVEL, PUBLIC_BASE_URL | all          | identity, facade |
  * | CLIENT_ID_METADATA_DOCUMENTS  | discovery, register, authorize, callback, token   | facade.clientIdMetadataDocuments |
- * | CONSENT_FOR_LOOPBACK, CONSENT_REMEMBER_DAYS | authorize                           | facade.consentForLoopback, facade.consentRememberDays |
+ * | CONSENT_FOR_LOOPBACK, CONSENT_REMEMBER_DAYS | authorize, callback                 | facade.consentForLoopback, facade.consentRememberDays |
  * | IDP_* endpoints               | discovery, register, authorize, callback, token   | Cognito |
  * | IDP_CLIENT_ID, DEFAULT_SCOPES, RESOURCE_TO_IDP, REDIRECT_ALLOWLIST, STATE_TTL_SECONDS, CLOCK_SKEW_SECONDS, KEY_OVERLAP_DAYS | register, authorize, callback, token | facade |
  * | REGISTRATION_KEYS, FLOW_KEYS, TOKEN_KEYS | the functions of FUNCTION_KEY_GROUPS (functions/lib/config.ts) | secret ARNs |
- * | IDP_CLIENT_SECRET             | token                                             | secret ARN |
+ * | IDP_CLIENT_SECRET             | callback, token                                   | secret ARN |
  * | MACHINE_CLIENTS               | discovery, token (only with machine clients)      | identity.machineClients |
- * | IDP_TIMEOUT_MS                | token, oauth-return                               | facade.idpTimeoutSeconds |
+ * | IDP_TIMEOUT_MS                | callback, token, oauth-return                     | facade.idpTimeoutSeconds |
  * | SECRET_CACHE_SECONDS          | every function that reads a secret                | facade.secretCacheSeconds |
  * | GATEWAY_URL, MCP_MAX_BODY_BYTES, MCP_UPSTREAM_TIMEOUT_MS, MCP_MERGE_TOOLS_LIST_PAGES | mcp-proxy | gateway, facade.mcp |
  * | RETURN_KEYS                   | mcp-proxy, oauth-return (3-legged OAuth only)     | secret ARN |
@@ -112,7 +112,8 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
   };
   if (i.publicBaseUrl !== undefined) env.PUBLIC_BASE_URL = i.publicBaseUrl;
   if (CIMD_AWARE.includes(fn)) env.CLIENT_ID_METADATA_DOCUMENTS = envText(i.clientIdMetadataDocuments);
-  if (fn === 'authorize') {
+  // callback re-checks the consent policy and remembers approvals for the user who signed in.
+  if (fn === 'authorize' || fn === 'callback') {
     env.CONSENT_FOR_LOOPBACK = envText(i.consentForLoopback);
     env.CONSENT_REMEMBER_DAYS = envText(i.consentRememberDays);
   }
@@ -142,7 +143,8 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
   if (fn in FUNCTION_KEY_GROUPS) {
     for (const group of FUNCTION_KEY_GROUPS[fn as keyof typeof FUNCTION_KEY_GROUPS]) env[KEY_GROUP_VARIABLES[group]] = i.keySecretArns[group];
   }
-  if (fn === 'token') {
+  // callback redeems the façade's own identifying sign-in (functions/callback/identify.ts).
+  if (fn === 'token' || fn === 'callback') {
     env.IDP_CLIENT_SECRET = i.clientSecretSecretArn;
     env.IDP_TIMEOUT_MS = String(i.idpTimeoutMs);
   }

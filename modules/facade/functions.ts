@@ -8,7 +8,7 @@
  * | discovery    |                   |           |            |                       |                              |
  * | register     | read              |           |            |                       |                              |
  * | authorize    | read              | read      |            |                       |                              |
- * | callback     | read              | read      | read       |                       |                              |
+ * | callback     | read              | read      | read       | read                  |                              |
  * | token        | read              |           | read       | read                  |                              |
  * | mcp-proxy    |                   |           |            |                       | read                         |
  * | oauth-return |                   |           |            |                       | read                         |
@@ -16,7 +16,9 @@
  * The key groups follow FUNCTION_KEY_GROUPS (functions/lib/config.ts), the list each function's
  * configuration reads: register signs client_ids and nothing else, so the anonymous endpoint cannot
  * mint a state, a code or a refresh token; authorize and callback sign and verify the state; callback
- * seals codes that only token opens; token verifies client_ids and seals refresh tokens.
+ * seals codes that only token opens; token verifies client_ids and seals refresh tokens. callback
+ * also redeems the façade's own sign-in that identifies the user of a remembered approval
+ * (functions/callback/identify.ts), so it reads the Cognito client secret too.
  * mcp-proxy seals the caller's JWT into each per-call return URL and oauth-return opens it; the
  * return keys are a secret of their own so that neither can read the OAuth keys and no other
  * function can open a return reference.
@@ -38,7 +40,7 @@ export const SECRET_ACCESS: Readonly<Record<FacadeFunctionName, readonly FacadeS
   discovery: [],
   register: keySecrets(FUNCTION_KEY_GROUPS.register),
   authorize: keySecrets(FUNCTION_KEY_GROUPS.authorize),
-  callback: keySecrets(FUNCTION_KEY_GROUPS.callback),
+  callback: [...keySecrets(FUNCTION_KEY_GROUPS.callback), 'clientSecret'],
   token: [...keySecrets(FUNCTION_KEY_GROUPS.token), 'clientSecret'],
   'mcp-proxy': ['returnKeys'],
   'oauth-return': ['returnKeys'],
@@ -57,6 +59,8 @@ export interface FacadeFunctionsProps {
   };
   readonly memoryMb: number;
   readonly logRetentionDays: number;
+  /** KMS key ARN for every function's log group. @default CloudWatch Logs' own encryption */
+  readonly logKmsKeyArn?: string;
   /** X-Ray active tracing on every façade function. @default false */
   readonly tracing?: boolean;
   /** EMF metric settings of every façade function. @default the code's defaults */
@@ -81,7 +85,7 @@ export const DEFAULT_TIMEOUT_SECONDS: Readonly<Record<Exclude<FacadeFunctionName
   discovery: 10,
   register: 10,
   authorize: 10,
-  callback: 10,
+  callback: 20,
   token: 20,
   'oauth-return': 20,
 };
@@ -97,7 +101,7 @@ export class FacadeFunctions extends Construct {
     const byName = new Map<FacadeFunctionName, BundledFunction>();
     const timeout = (name: FacadeFunctionName): number => {
       if (name === 'mcp-proxy') return props.mcpProxyTimeoutSeconds;
-      if (name === 'token' || name === 'oauth-return') return Math.max(DEFAULT_TIMEOUT_SECONDS[name], props.idpTimeoutSeconds + IDP_CALL_OVERHEAD_SECONDS);
+      if (name === 'token' || name === 'callback' || name === 'oauth-return') return Math.max(DEFAULT_TIMEOUT_SECONDS[name], props.idpTimeoutSeconds + IDP_CALL_OVERHEAD_SECONDS);
       return DEFAULT_TIMEOUT_SECONDS[name];
     };
     const names = FUNCTION_NAMES.filter((n) => n !== 'mcp-proxy' || props.mcpProxy !== false);
@@ -114,6 +118,7 @@ export class FacadeFunctions extends Construct {
         memoryMb: props.memoryMb,
         timeoutSeconds: timeout(name),
         logRetentionDays: props.logRetentionDays,
+        logKmsKeyArn: props.logKmsKeyArn,
         logLevel: props.environment.logLevel as LogLevel,
         tracing: props.tracing,
         metrics: props.metrics,

@@ -31,6 +31,7 @@ import { ApiGatewayGatewayResponse } from '@cdktn/provider-aws/lib/api-gateway-g
 import { ApiGatewayBasePathMapping } from '@cdktn/provider-aws/lib/api-gateway-base-path-mapping';
 import { ApiGatewayAccount } from '@cdktn/provider-aws/lib/api-gateway-account';
 import { CloudwatchLogGroup } from '@cdktn/provider-aws/lib/cloudwatch-log-group';
+import { Wafv2WebAclAssociation } from '@cdktn/provider-aws/lib/wafv2-web-acl-association';
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy-attachment';
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission';
@@ -69,8 +70,17 @@ export interface FacadeRoutesProps {
    * have no CloudWatch Logs role, so this needs that role to exist already, or `manageAccountRole`.
    */
   readonly accessLogs: boolean;
-  /** Create and set the account-wide API Gateway CloudWatch Logs role (only with `accessLogs`). */
+  /**
+   * Execution logs at ERROR, never data traces (AWS Foundational Security Best Practices
+   * APIGateway.1); like access logs they need the region's CloudWatch Logs role. @default false
+   */
+  readonly executionLogging?: boolean;
+  /** Create and set the account-wide API Gateway CloudWatch Logs role (only with access or execution logs). */
   readonly manageAccountRole: boolean;
+  /** KMS key ARN that encrypts the access log group. @default CloudWatch Logs' own encryption */
+  readonly logKmsKeyArn?: string;
+  /** A regional AWS WAF web ACL associated with the stage (APIGateway.4). @default none */
+  readonly webAclArn?: string;
   /** X-Ray tracing on the stage. @default false */
   readonly tracing?: boolean;
   /**
@@ -121,6 +131,8 @@ export class FacadeRoutes extends Construct {
   readonly account?: ApiGatewayAccount;
   /** Direct mode: the Cognito user-pool authorizer of `/mcp`. */
   readonly authorizer?: ApiGatewayAuthorizer;
+  /** With `webAclArn`: the stage's web ACL association. */
+  readonly webAclAssociation?: Wafv2WebAclAssociation;
 
   constructor(scope: Construct, id: string, props: FacadeRoutesProps) {
     super(scope, id);
@@ -140,7 +152,9 @@ export class FacadeRoutes extends Construct {
       );
     }
 
-    if (props.manageAccountRole && !props.accessLogs) throw new Error('manageAccountRole only serves access logs; enable accessLogs');
+    if (props.manageAccountRole && !props.accessLogs && !props.executionLogging) {
+      throw new Error('manageAccountRole only serves access and execution logs; enable accessLogs or executionLogging');
+    }
     const direct = props.directMcp;
     const cors = corsGatewayResponseParameters(props.corsAllowedOrigins);
     const withChallenges = (baseUrl: string) => [
@@ -285,9 +299,10 @@ export class FacadeRoutes extends Construct {
       this.accessLogGroup = new CloudwatchLogGroup(this, 'access-logs', {
         name: `/aws/apigateway/${api.name}/access`,
         retentionInDays: props.logRetentionDays,
+        kmsKeyId: props.logKmsKeyArn,
       });
     }
-    this.account = props.manageAccountRole ? this.accountLoggingRole(api.arn) : undefined;
+    this.account = props.manageAccountRole ? this.accountLoggingRole(api.arn, api.executionArn) : undefined;
 
     this.stage = new ApiGatewayStage(this, 'stage', {
       restApiId: api.id,
@@ -302,7 +317,10 @@ export class FacadeRoutes extends Construct {
       xrayTracingEnabled: props.tracing || undefined,
     });
 
-    this.throttle(props.throttling, routes);
+    this.throttle(props.throttling, routes, props.executionLogging ?? false);
+    if (props.webAclArn) {
+      this.webAclAssociation = new Wafv2WebAclAssociation(this, 'web-acl', { resourceArn: this.stage.arn, webAclArn: props.webAclArn });
+    }
 
     if (endpoint.domain) {
       // (With a custom domain decided by Terraform, the mapping exists when the domain does.)
@@ -324,13 +342,14 @@ export class FacadeRoutes extends Construct {
    * `aws_api_gateway_method_settings` is an UpdateStage call on the same stage; they are chained
    * with `depends_on` so Terraform applies them one at a time instead of racing on the stage.
    */
-  private throttle(throttling: RouteThrottling, routes: readonly (Route | OptionalRoute)[]): void {
+  private throttle(throttling: RouteThrottling, routes: readonly (Route | OptionalRoute)[], executionLogging: boolean): void {
     const settings = (limit: RateLimit) => ({
       throttlingRateLimit: limit.rateLimit,
       throttlingBurstLimit: limit.burstLimit,
       metricsEnabled: true,
-      // Execution logs (and data traces) could contain tokens and codes: keep them off.
-      loggingLevel: 'OFF',
+      // APIGateway.1: execution logs at ERROR (integration failures, authorizer errors). Never INFO
+      // or data traces: those log request and response bodies, i.e. tokens and codes.
+      loggingLevel: executionLogging ? 'ERROR' : 'OFF',
       dataTraceEnabled: false,
     });
     const all = this.methodSettings as ApiGatewayMethodSettings[];
@@ -355,10 +374,14 @@ export class FacadeRoutes extends Construct {
    * stack per account and region should set it ("To avoid overwriting other roles, you should only
    * have one AWS::ApiGateway::Account resource per region per account", CloudFormation reference).
    */
-  private accountLoggingRole(apiArn: string): ApiGatewayAccount {
+  private accountLoggingRole(apiArn: string, executionArn: string): ApiGatewayAccount {
+    // Confused-deputy guard (IAM user guide, "The confused deputy problem"): API Gateway may assume
+    // the role only on behalf of this account. The account id is read from the API's execute-api ARN
+    // (arn:<partition>:execute-api:<region>:<account>:<api id>), not from data.aws_caller_identity:
+    // nothing in the façade stack calls AWS at plan time.
     const role = new IamRole(this, 'account-logging-role', {
       namePrefix: 'apigateway-cloudwatch-',
-      assumeRolePolicy: assumeRolePolicy('apigateway.amazonaws.com'),
+      assumeRolePolicy: assumeRolePolicy('apigateway.amazonaws.com', { StringEquals: { 'aws:SourceAccount': Fn.element(Fn.split(':', executionArn), 4) } }),
     });
     const attachment = new IamRolePolicyAttachment(this, 'account-logging-policy', {
       role: role.name,

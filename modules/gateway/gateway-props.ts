@@ -52,6 +52,8 @@ export interface AgentCoreGatewayProps {
   /** @default '<projectRoot>/dist/functions' */
   readonly bundleDir?: string;
   readonly logRetentionDays: number;
+  /** KMS key ARN for the log groups of the functions built here. @default CloudWatch Logs' own encryption */
+  readonly logKmsKeyArn?: string;
   /** Log level of the Lambda targets and interceptor this construct bundles. @default 'info' */
   readonly logLevel?: LogLevel;
   /** X-Ray active tracing on those functions. @default false */

@@ -86,6 +86,7 @@ export class AgentCoreGateway extends Construct {
         memoryMb: source.memoryMb,
         timeoutSeconds: source.timeoutSeconds,
         logRetentionDays: props.logRetentionDays,
+        logKmsKeyArn: props.logKmsKeyArn,
         logLevel: props.logLevel,
         tracing: props.tracing,
         metrics: props.metrics,

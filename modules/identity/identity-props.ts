@@ -21,6 +21,8 @@ export type UserPoolProps =
       readonly mfa: 'OFF' | 'OPTIONAL' | 'ON';
       readonly deletionProtection: boolean;
       readonly tier: 'LITE' | 'ESSENTIALS' | 'PLUS';
+      /** Threat protection (`advanced_security_mode`), Plus plan only. @default 'OFF' */
+      readonly threatProtection?: 'OFF' | 'AUDIT' | 'ENFORCED';
     }
   | {
       readonly kind: 'existing';

@@ -67,6 +67,8 @@ export class Identity extends Construct {
         autoVerifiedAttributes: ['email'],
         adminCreateUserConfig: { allowAdminCreateUserOnly: !pool.selfSignUp },
         mfaConfiguration: pool.mfa,
+        // AWS Foundational Security Best Practices Cognito.1: threat protection, where the plan has it.
+        userPoolAddOns: pool.threatProtection && pool.threatProtection !== 'OFF' ? { advancedSecurityMode: pool.threatProtection } : undefined,
         softwareTokenMfaConfiguration: pool.mfa === 'OFF' ? undefined : { enabled: true },
         accountRecoverySetting: { recoveryMechanism: [{ name: 'verified_email', priority: 1 }] },
         passwordPolicy: {
@@ -74,7 +76,8 @@ export class Identity extends Construct {
           requireLowercase: true,
           requireUppercase: true,
           requireNumbers: true,
-          requireSymbols: false,
+          // Cognito.3 (AWS Foundational Security Best Practices): the password policy requires symbols.
+          requireSymbols: true,
           temporaryPasswordValidityDays: 7,
         },
       });

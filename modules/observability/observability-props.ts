@@ -5,7 +5,10 @@
 import type { DashboardInputs } from './dashboard';
 
 /** Where alarms notify: an existing SNS topic, or a new topic with one email subscription. */
-export type AlarmTopic = { readonly kind: 'existing'; readonly arn: string } | { readonly kind: 'email'; readonly address: string };
+export type AlarmTopic =
+  | { readonly kind: 'existing'; readonly arn: string }
+  /** `kmsKeyArn`: the created topic is encrypted with it (SNS.1). */
+  | { readonly kind: 'email'; readonly address: string; readonly kmsKeyArn?: string };
 
 /** Alarm thresholds (docs/observability.md). */
 export interface AlarmThresholds {

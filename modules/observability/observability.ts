@@ -47,7 +47,7 @@ export class Observability extends Construct {
       const spec = props.alarms;
       let topicArn: string;
       if (spec.topic.kind === 'email') {
-        const topic = new SnsTopic(this, 'alarm-topic', { name: `${namePrefix}-alarms` });
+        const topic = new SnsTopic(this, 'alarm-topic', { name: `${namePrefix}-alarms`, kmsMasterKeyId: spec.topic.kmsKeyArn });
         // The address receives a confirmation email; nothing is delivered until it is confirmed.
         new SnsTopicSubscription(this, 'alarm-email', { topicArn: topic.arn, protocol: 'email', endpoint: spec.topic.address });
         topicArn = topic.arn;

@@ -108,6 +108,12 @@ export const API_GATEWAY_STAGE: Rule = {
   hint: 'must be 1–128 letters, digits, "-" or "_"',
 };
 
+/** A regional AWS WAF web ACL (API Gateway stages take regional web ACLs only). */
+export const WAF_WEB_ACL_ARN: Rule = {
+  pattern: /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[A-Za-z0-9_-]{1,128}\/[0-9a-f-]{36}$/,
+  hint: 'must be a regional WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)',
+};
+
 /** Values CloudWatch Logs accepts for `retention_in_days` (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 

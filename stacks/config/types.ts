@@ -107,10 +107,16 @@ export interface ResolvedFacade {
   readonly mcp: { readonly maxBodyBytes: number; readonly upstreamTimeoutSeconds: number; readonly mergeToolsListPages: number };
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly logRetentionDays: number;
+  /** A protected stage's retention (stacks/stages.ts applies it). */
+  readonly protectedStageLogRetentionDays?: number;
+  readonly logsKmsKeyArn?: string;
+  readonly webAclArn?: string;
   readonly memoryMb: number;
   readonly signingKeys: 'generate' | 'variable';
   readonly secretRecoveryWindowDays: number;
   readonly accessLogs: boolean;
+  /** Execution logs at ERROR (no data trace); resolved: default `accessLogs`. */
+  readonly executionLogging: boolean;
   readonly manageApiGatewayAccountRole: boolean;
 }
 
@@ -133,7 +139,7 @@ export interface ResolvedConfig {
 }
 
 export interface ResolvedAlarms {
-  readonly topic: { readonly kind: 'existing'; readonly arn: string } | { readonly kind: 'email'; readonly address: string };
+  readonly topic: { readonly kind: 'existing'; readonly arn: string } | { readonly kind: 'email'; readonly address: string; readonly kmsKeyArn?: string };
   readonly api5xxRatePercent: number;
   readonly tokenErrorRatePercent: number;
   readonly proxyUpstream5xxRatePercent: number;

@@ -216,6 +216,11 @@ function resolveFacade(f: NonNullable<Parts['facade']>, identity: ResolvedIdenti
   if (f.customDomain && region && arnRegion(f.customDomain.certificateArn) !== region) {
     fail('facade.customDomain.certificateArn', `must be in ${region} (regional API Gateway domains use a certificate from their own region)`);
   }
+  // Log groups use KMS keys of their own region; API Gateway stages take regional web ACLs of theirs.
+  for (const field of ['logsKmsKeyArn', 'webAclArn'] as const) {
+    const arn = f[field];
+    if (arn && region && arnRegion(arn) !== region) fail(`facade.${field}`, `must be in ${region}, the deployment's region`);
+  }
   // Logs are on by default only where this stack sets the account's CloudWatch Logs role itself;
   // `accessLogs: true` alone asserts it is set.
   const accessLogs = f.accessLogs ?? f.manageApiGatewayAccountRole;
@@ -225,6 +230,7 @@ function resolveFacade(f: NonNullable<Parts['facade']>, identity: ResolvedIdenti
     defaultScopes: f.defaultScopes ?? [...supported],
     mcp: { ...f.mcp, maxBodyBytes: f.mcp.maxBodyBytes ?? 1_048_576 },
     accessLogs,
+    executionLogging: f.executionLogging ?? accessLogs,
   };
 }
 

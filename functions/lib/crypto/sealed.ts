@@ -9,7 +9,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { purposeKey, type Keyring } from './keys';
 
-export type SealPurpose = 'return-ref' | 'return-session' | 'code' | 'refresh';
+export type SealPurpose = 'return-ref' | 'return-session' | 'code' | 'refresh' | 'identify';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

@@ -51,6 +51,11 @@ export interface ConsentPageInput {
   readonly verifiedBy?: string;
   readonly action: string;
   readonly fields: ReadonlyArray<readonly [string, string]>;
+  /**
+   * The page shown after sign-in (the callback: this user has not approved the client): names the
+   * user, and the form is a GET to the callback, the one method its route has.
+   */
+  readonly signedInAs?: string;
 }
 
 /** The redirect URI with its host in bold, every part escaped. */
@@ -87,10 +92,11 @@ export function consentPage(input: ConsentPageInput) {
     : '';
   return htmlPage(200, 'Allow access?', `<h1>Allow ${escapeHtml(input.clientName)} to use your MCP tools?</h1>
 ${identity}
-<p>After you sign in, you will be sent to <code>${emphasisedRedirect(input.redirectUri)}</code>, which will be able to call MCP tools as you.</p>
+${input.signedInAs === undefined ? '' : `<p>You are signed in as <strong>${escapeHtml(input.signedInAs)}</strong>; you have not allowed this application before.</p>
+`}<p>${input.signedInAs === undefined ? 'After you sign in, you' : 'You'} will be sent to <code>${emphasisedRedirect(input.redirectUri)}</code>, which will be able to call MCP tools as you.</p>
 ${where}<p>Requested access:</p><ul>${scopes}</ul>
 <p>Only continue if you started this connection yourself. Your answer is remembered in this browser for this application.</p>
-<form method="post" action="${escapeHtml(input.action)}">${hidden}
+<form method="${input.signedInAs === undefined ? 'post' : 'get'}" action="${escapeHtml(input.action)}">${hidden}
 <button type="submit" name="decision" value="approve">Allow</button><button type="submit" name="decision" value="deny">Deny</button>
 </form>`);
 }

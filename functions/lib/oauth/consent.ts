@@ -13,7 +13,7 @@ import type { OAuthConfig } from '../config';
 import type { Params } from '../http/api-gateway';
 import type { Keyring } from '../crypto/keys';
 import { flowCookie, flowCookieName, type CookieJar } from '../http/flow-cookie';
-import { isLoopbackRedirect } from './redirect';
+import { isLoopbackRedirect, loopbackWithoutPort } from './redirect';
 import type { VerifiedClient } from './registration';
 import { sign, verify } from '../crypto/signed';
 
@@ -32,19 +32,22 @@ export function consentRequired(config: Pick<OAuthConfig, 'consentForLoopback'>,
 }
 
 /**
- * What an approval is remembered for: the client's identity as far as the façade can tell it.
- * - a Client ID Metadata Document client: its `client_id` URL (the document is fetched from there);
- * - a dynamically registered client: its name, application type and the redirect URI's scheme and
- *   host (without the port for loopback), which stay the same when a client registers again (Claude
- *   Code registers anew, on a new port, at every login). Anyone can register the same name; the
- *   redirect host is what binds it (an exact allowlisted URI for web clients, this computer for
- *   loopback). See docs/security.md.
+ * What an approval is remembered for: the client's exact registration, so that an approval never
+ * carries over to another client (MCP Security Best Practices: consent is bound to the specific
+ * client).
+ * - a Client ID Metadata Document client: its `client_id` URL and the redirect URIs its document lists;
+ * - a dynamically registered client: its name, application type and every registered redirect URI
+ *   as written, where a loopback URI is taken without its port. The port is what RFC 8252 §7.3 lets
+ *   vary at /authorize anyway (a registration on one port redirects to any port), and Claude Code
+ *   registers anew, on a new port, at every login; scheme, host, path and query are exact, so another
+ *   path on the loopback host or on an allowlisted web host is another client. See docs/security.md.
  */
-export function consentIdentity(client: Pick<VerifiedClient, 'client_id' | 'client_name' | 'application_type'>, redirectUri: string, isMetadataDocument: boolean): string {
-  if (isMetadataDocument) return digest(['cimd', client.client_id]);
-  const url = new URL(redirectUri);
-  const host = isLoopbackRedirect(url) ? url.hostname : url.host;
-  return digest(['dcr', client.client_name ?? '', client.application_type, url.protocol, host]);
+export function consentIdentity(
+  client: Pick<VerifiedClient, 'client_id' | 'client_name' | 'application_type' | 'redirect_uris'>, isMetadataDocument: boolean,
+): string {
+  const redirects = [...new Set(client.redirect_uris.map((uri) => loopbackWithoutPort(uri) ?? uri))].sort();
+  if (isMetadataDocument) return digest(['cimd', client.client_id, ...redirects]);
+  return digest(['dcr', client.client_name ?? '', client.application_type, ...redirects]);
 }
 
 function digest(parts: readonly string[]): string {
@@ -96,11 +99,15 @@ export function clearConsentCookie(baseUrl: string, nonce: string): string {
 
 // ---- remembered approvals: one signed cookie per browser ----
 
-/** At most this many clients are remembered per browser (the oldest is forgotten first). */
+/** At most this many approvals are remembered per browser (the oldest is forgotten first). */
 export const MAX_REMEMBERED = 20;
 
-/** [identity, approved scopes (space-separated), expiry in epoch seconds] */
-type Remembered = [string, string, number];
+/**
+ * [identity, approved scopes (space-separated), expiry in epoch seconds, the IdP `sub` of the user
+ * who approved]. An approval is the user's, not the browser's: another user signing in on the same
+ * browser is asked again (docs/security.md, "Bound to the user").
+ */
+type Remembered = [string, string, number, string];
 
 export function rememberedCookieName(baseUrl: string): string {
   return `${baseUrl.startsWith('https://') ? '__Host-' : ''}mcp-oauth-consents`;
@@ -109,26 +116,37 @@ export function rememberedCookieName(baseUrl: string): string {
 function readRemembered(keyring: Keyring, cookies: CookieJar, baseUrl: string, nowSeconds: number, skewSeconds: number): Remembered[] {
   const verified = verify<{ a: unknown }>(keyring, 'remembered-consent', cookies(rememberedCookieName(baseUrl)), nowSeconds, skewSeconds);
   if (!verified.ok || !Array.isArray(verified.value.a)) return [];
-  return verified.value.a.filter((e): e is Remembered => Array.isArray(e) && e.length === 3
-    && typeof e[0] === 'string' && typeof e[1] === 'string' && typeof e[2] === 'number' && e[2] > nowSeconds);
+  // Entries without a user (written before approvals were bound to users) are not approvals of anyone.
+  return verified.value.a.filter((e): e is Remembered => Array.isArray(e) && e.length === 4
+    && typeof e[0] === 'string' && typeof e[1] === 'string' && typeof e[2] === 'number' && typeof e[3] === 'string' && e[2] > nowSeconds);
 }
 
-/** Whether this browser approved this client identity for at least these scopes, and the approval is still valid. */
-export function isRemembered(
-  keyring: Keyring, cookies: CookieJar, baseUrl: string, identity: string, scopes: readonly string[], nowSeconds: number, skewSeconds: number,
-): boolean {
-  const entry = readRemembered(keyring, cookies, baseUrl, nowSeconds, skewSeconds).find(([id]) => id === identity);
-  if (!entry) return false;
+const covers = (entry: Remembered, scopes: readonly string[]) => {
   const approved = new Set(entry[1].split(' '));
   return scopes.every((s) => approved.has(s));
+};
+
+/**
+ * Whether this browser holds a valid approval of this client identity for at least these scopes:
+ * by the user `sub`, or (before sign-in, `sub` undefined) by anyone. Before sign-in the façade cannot
+ * know who will sign in, so an approval by anyone only skips the page; the callback then checks
+ * that the user who signed in is one who approved.
+ */
+export function isRemembered(
+  keyring: Keyring, cookies: CookieJar, baseUrl: string, identity: string, scopes: readonly string[], nowSeconds: number, skewSeconds: number,
+  sub?: string,
+): boolean {
+  return readRemembered(keyring, cookies, baseUrl, nowSeconds, skewSeconds)
+    .some((entry) => entry[0] === identity && (sub === undefined || entry[3] === sub) && covers(entry, scopes));
 }
 
-/** The Set-Cookie value remembering one more approval (signed, `__Host-` on https, HttpOnly, SameSite=Lax). */
+/** The Set-Cookie value remembering one more approval by the user `sub` (signed, `__Host-` on https, HttpOnly, SameSite=Lax). */
 export function rememberCookie(
-  keyring: Keyring, cookies: CookieJar, baseUrl: string, identity: string, scopes: readonly string[], nowSeconds: number, skewSeconds: number, ttlSeconds: number,
+  keyring: Keyring, cookies: CookieJar, baseUrl: string, identity: string, scopes: readonly string[], sub: string,
+  nowSeconds: number, skewSeconds: number, ttlSeconds: number,
 ): string {
-  const kept = readRemembered(keyring, cookies, baseUrl, nowSeconds, skewSeconds).filter(([id]) => id !== identity);
-  const entries: Remembered[] = [...kept, [identity, [...scopes].join(' '), nowSeconds + ttlSeconds] as Remembered].slice(-MAX_REMEMBERED);
+  const kept = readRemembered(keyring, cookies, baseUrl, nowSeconds, skewSeconds).filter(([id, , , user]) => id !== identity || user !== sub);
+  const entries: Remembered[] = [...kept, [identity, [...scopes].join(' '), nowSeconds + ttlSeconds, sub] as Remembered].slice(-MAX_REMEMBERED);
   const value = sign(keyring, 'remembered-consent', { a: entries }, nowSeconds, ttlSeconds);
   const secure = baseUrl.startsWith('https://') ? '; Secure' : '';
   return `${rememberedCookieName(baseUrl)}=${value}; Path=/; Max-Age=${ttlSeconds}; HttpOnly; SameSite=Lax${secure}`;

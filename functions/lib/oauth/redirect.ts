@@ -1,6 +1,7 @@
 /**
  * Redirect URI policy.
- * - Loopback `http` redirects (`localhost`, `127.0.0.1`, `[::1]`) match on any port (RFC 8252 §7.3).
+ * - Loopback `http` redirects (`localhost`, `127.0.0.1`, `[::1]`, written exactly so) match on any
+ *   port and nothing else (RFC 8252 §7.3, OAuth 2.1 §2.3.1, RFC 9700 §4.1.3).
  * - Anything else must be on the operator's allowlist, compared exactly (RFC 6749 §3.1.2.3,
  *   OAuth 2.1 §2.3.1 / RFC 9700 §4.1.3 exact string matching). An entry ending in `/*` (client
  *   presets with per-connector paths, stacks/config/client-presets.ts) allows exactly that text
@@ -13,6 +14,20 @@ const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'vbscript:',
 export const MAX_REDIRECT_URI_LENGTH = 2000;
 
 export type RedirectProblem = string;
+
+/**
+ * A loopback redirect as written: lower-case `http://`, one of the three loopback hosts spelled
+ * exactly, an optional port, then the path and query. Checked on the raw string because WHATWG URL
+ * parsing rewrites `127.1`, `0x7f.0.0.1`, `2130706433`, fullwidth digits or `[0:0:0:0:0:0:0:1]` into
+ * `127.0.0.1` / `[::1]`, which would let a host other than the registered one match.
+ */
+const RAW_LOOPBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?(?=[/?]|$)(.*)$/;
+
+/**
+ * Authorization-response parameters a redirect URI must not carry in its own query: the façade
+ * appends them, and a parameter must not appear twice (RFC 6749 §3.1, §4.1.2; RFC 9207 §2 `iss`).
+ */
+export const RESPONSE_PARAMETERS = ['code', 'state', 'iss', 'error', 'error_description', 'error_uri'] as const;
 
 /** Parses a redirect URI and says what is wrong with it, if anything, independent of any client. */
 export function checkRedirectUri(raw: unknown): { ok: true; url: URL } | { ok: false; problem: RedirectProblem } {
@@ -34,12 +49,31 @@ export function checkRedirectUri(raw: unknown): { ok: true; url: URL } | { ok: f
   if ((url.protocol === 'http:' || url.protocol === 'https:') && !url.hostname) {
     return { ok: false, problem: 'redirect URI must have a host' };
   }
+  // A URL the parser reads as loopback must be written as loopback: only the port may vary later
+  // (RFC 8252 §7.3, OAuth 2.1 §2.3.1), so the host is compared as written.
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname) && !RAW_LOOPBACK.test(raw)) {
+    return { ok: false, problem: 'a loopback redirect URI must be written http://127.0.0.1, http://[::1] or http://localhost (RFC 8252 §7.3)' };
+  }
+  const carried = RESPONSE_PARAMETERS.find((name) => url.searchParams.has(name));
+  if (carried !== undefined) {
+    return { ok: false, problem: `redirect URI must not carry the response parameter ${carried} in its query (RFC 6749 §3.1, RFC 9207 §2)` };
+  }
   return { ok: true, url };
 }
 
-/** RFC 8252 §7.3: an `http` redirect to a literal loopback host (and `localhost`, §8.3 notwithstanding, as clients use it). */
+/**
+ * RFC 8252 §7.3: an `http` redirect to a literal loopback host (and `localhost`, §8.3 notwithstanding,
+ * as clients use it). Only for URLs that passed checkRedirectUri, which refuses loopback hosts not
+ * written exactly so.
+ */
 export function isLoopbackRedirect(url: URL): boolean {
   return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+}
+
+/** The raw loopback redirect without its port (`http://127.0.0.1/cb` for `http://127.0.0.1:5000/cb`); undefined if not loopback as written. */
+export function loopbackWithoutPort(raw: string): string | undefined {
+  const m = RAW_LOOPBACK.exec(raw);
+  return m ? `http://${m[1]!}${m[3]! || '/'}` : undefined;
 }
 
 /**
@@ -61,25 +95,17 @@ function allowlistEntryMatches(entry: string, raw: string): boolean {
   return raw.startsWith(prefix) && CONNECTOR_SEGMENT.test(raw.slice(prefix.length));
 }
 
-/** The raw text after `scheme://authority` (path and query as written, never normalised). */
-function rawPathAndQuery(raw: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(.*)$/i.exec(raw)?.[1] ?? '';
-}
-
 /**
  * Whether a redirect URI presented at /authorize matches one that was registered: exact string
- * match, or for loopback registrations the same scheme and host on any port with the path and
- * query compared exactly as written (RFC 8252 §7.3; OAuth 2.1 §2.3.1: only the port may vary, so
- * `/x/../cb` or `/%63b` does not match `/cb`).
+ * match, or for loopback registrations the same scheme, host, path and query as written on any port
+ * (RFC 8252 §7.3; OAuth 2.1 §2.3.1, RFC 9700 §4.1.3: only the port may vary, so `/x/../cb` or `/%63b`
+ * does not match `/cb`, nor `127.1` or `[0:0:0:0:0:0:0:1]` the host `127.0.0.1` or `[::1]`).
  */
 export function redirectMatches(presented: string, registered: string): boolean {
   if (presented === registered) return true;
-  const p = checkRedirectUri(presented);
-  const r = checkRedirectUri(registered);
-  if (!p.ok || !r.ok) return false;
-  if (!isLoopbackRedirect(p.url) || !isLoopbackRedirect(r.url)) return false;
-  const path = (raw: string) => rawPathAndQuery(raw) || '/';
-  return p.url.hostname === r.url.hostname && path(presented) === path(registered);
+  if (!checkRedirectUri(presented).ok || !checkRedirectUri(registered).ok) return false;
+  const p = loopbackWithoutPort(presented);
+  return p !== undefined && p === loopbackWithoutPort(registered);
 }
 
 /** Finds the registered redirect URI a presented one matches and that the policy still permits. */

@@ -18,6 +18,20 @@ export interface AuthorizationState {
    * policy asks no consent (loopback clients with CONSENT_FOR_LOOPBACK=false).
    */
   readonly browserNonce?: string;
+  /**
+   * Present when the approval is remembered: what it is remembered for and whether it was given in
+   * this flow (`fresh`) or recalled from the cookie. The callback then identifies the signed-in user
+   * before the code leaves (docs/security.md, "Bound to the user").
+   */
+  readonly consent?: RememberedConsent;
+}
+
+export interface RememberedConsent {
+  /** consentIdentity() of the client. */
+  readonly identity: string;
+  /** The approved scopes, space-separated. */
+  readonly scopes: string;
+  readonly fresh: boolean;
 }
 
 interface StatePayload {
@@ -26,6 +40,8 @@ interface StatePayload {
   readonly k: string;
   readonly s?: string;
   readonly x?: string;
+  /** [identity, scopes, fresh] */
+  readonly a?: [string, string, boolean];
 }
 
 export function signState(keyring: Keyring, state: AuthorizationState, nowSeconds: number, ttlSeconds: number): string {
@@ -33,6 +49,7 @@ export function signState(keyring: Keyring, state: AuthorizationState, nowSecond
     c: state.clientId, r: state.redirectUri, k: state.codeChallenge,
     ...(state.clientState === undefined ? {} : { s: state.clientState }),
     ...(state.browserNonce === undefined ? {} : { x: state.browserNonce }),
+    ...(state.consent === undefined ? {} : { a: [state.consent.identity, state.consent.scopes, state.consent.fresh] as [string, string, boolean] }),
   };
   return sign(keyring, 'state', payload, nowSeconds, ttlSeconds);
 }
@@ -42,12 +59,21 @@ export function verifyState(
 ): { ok: true; state: AuthorizationState } | { ok: false; reason: VerifyFailure } {
   const result = verify<StatePayload>(keyring, 'state', token, nowSeconds, skewSeconds);
   if (!result.ok) return result;
-  const { c, r, k, s, x } = result.value;
+  const { c, r, k, s, x, a } = result.value;
   if (typeof c !== 'string' || typeof r !== 'string' || typeof k !== 'string' || (s !== undefined && typeof s !== 'string') || (x !== undefined && typeof x !== 'string')) {
     return { ok: false, reason: 'malformed' };
   }
+  if (a !== undefined && !(Array.isArray(a) && a.length === 3 && typeof a[0] === 'string' && typeof a[1] === 'string' && typeof a[2] === 'boolean')) {
+    return { ok: false, reason: 'malformed' };
+  }
+  return { ok: true, state: fromPayload(result.value) };
+}
+
+function fromPayload({ c, r, k, s, x, a }: StatePayload): AuthorizationState {
   return {
-    ok: true,
-    state: { clientId: c, redirectUri: r, codeChallenge: k, ...(s === undefined ? {} : { clientState: s }), ...(x === undefined ? {} : { browserNonce: x }) },
+    clientId: c, redirectUri: r, codeChallenge: k,
+    ...(s === undefined ? {} : { clientState: s }),
+    ...(x === undefined ? {} : { browserNonce: x }),
+    ...(a === undefined ? {} : { consent: { identity: a[0], scopes: a[1], fresh: a[2] } }),
   };
 }

@@ -119,8 +119,16 @@ export const metrics = {
     else if (isConsentAnswer && outcome.error === 'access_denied' && outcome.kind === 'client_error') emit({ Consent: 1 }, { Decision: 'denied' });
   },
 
-  /** GET /callback: `code` delivered, the IdP's error passed on, or `refused` (bad state, replay, other browser). */
+  /**
+   * GET /callback: `code` delivered, the IdP's error passed on, or `refused` (bad state, replay, other
+   * browser); `identify` (the user of a remembered approval is identified first) and `consent` (the
+   * page after sign-in) are steps, not errors.
+   */
   callback(outcome: { kind: string; location?: string }): void {
+    if (outcome.kind === 'identify' || outcome.kind === 'consent') {
+      emit(count('Callbacks', 'CallbackErrors', false), { Outcome: outcome.kind });
+      return;
+    }
     let result = 'refused';
     if (outcome.kind === 'redirect' && outcome.location) {
       const params = new URL(outcome.location).searchParams;

@@ -1,5 +1,5 @@
 /** `facade`: the API Gateway stage, the OAuth functions' settings and the redirect/CORS policy. */
-import { ACM_CERTIFICATE_ARN, API_GATEWAY_STAGE, HOSTNAME, LOG_RETENTION_DAYS } from '../patterns';
+import { ACM_CERTIFICATE_ARN, API_GATEWAY_STAGE, HOSTNAME, KMS_KEY_ARN, LOG_RETENTION_DAYS, WAF_WEB_ACL_ARN } from '../patterns';
 import { MAX_UPSTREAM_TIMEOUT_SECONDS } from '../features';
 import { checkRedirectUri, isLoopbackRedirect } from '../../../functions/lib/oauth/redirect';
 import { CLIENT_PRESET_NAMES } from '../client-presets';
@@ -135,11 +135,11 @@ export function facadeSchema() {
       'Show the consent page to loopback (CLI, desktop) clients too; web clients always get it. The MCP Security Best Practices require consent per registered client of a proxy with a static upstream client (RFC 8252 §8.6); `false` is a documented risk ([security.md](security.md#consent)).',
     ),
     // Cookies live at most 400 days (RFC 6265bis §5.5); the functions accept the same range.
-    consentRememberDays: int(0, 400).default(30).describe('How long an approval is remembered per browser and client identity (0: ask at every login).'),
+    consentRememberDays: int(0, 400).default(30).describe('How long an approval is remembered per browser and client registration (0: ask at every login).'),
     keyOverlapDays: int(0, 400).default(30).describe('After a key rotation (`signing_keys_version` bumped), how long the previous key still verifies ([security.md](security.md#keys)).'),
     // IDP_TIMEOUT_MS accepts up to 28 s (functions/lib/config.ts); the function needs 5 s more and
     // API Gateway answers 504 after 29 s, so 24 s is the useful maximum.
-    idpTimeoutSeconds: int(1, 24).default(10).describe('How long token (and the 3-legged return route) wait for Cognito; their function timeout is this + 5 s, at least 20 s.'),
+    idpTimeoutSeconds: int(1, 24).default(10).describe('How long token, callback (identifying the user of a remembered approval) and the 3-legged return route wait for Cognito; their function timeout is this + 5 s, at least 20 s.'),
     secretCacheSeconds: int(0, 3600).default(300).describe('How long a function keeps a secret it read: a rotated value reaches warm containers within this time.'),
     stateTtlSeconds: int(60, 3600).default(600).describe('Lifetime of the signed authorization `state`.'),
     clockSkewSeconds: int(0, 300).default(60).describe('Allowed clock skew when verifying signed values.'),
@@ -149,6 +149,18 @@ export function facadeSchema() {
     mcp,
     logLevel: choice(['debug', 'info', 'warn', 'error']).default('info').describe('Also `LOG_LEVEL` of the gateway\'s functions built here.'),
     logRetentionDays: numberChoice(LOG_RETENTION_DAYS).default(30).describe('CloudWatch Logs retention for functions and access logs.'),
+    protectedStageLogRetentionDays: numberChoice(LOG_RETENTION_DAYS).optional().describe(
+      'Log retention of a protected stage (`terraform.protectedStages`, e.g. `prod`) instead of `logRetentionDays`, for audit trails that must outlive 30 days (CloudWatch Logs storage is billed). Default: `logRetentionDays`.',
+    ),
+    logsKmsKeyArn: text(KMS_KEY_ARN).optional().describe(
+      'Encrypt every log group of the deployment (functions, access logs) with this KMS key (same region). The key policy must let `logs.<region>.amazonaws.com` use it ([security.md](security.md#aws-security-controls)). Default: CloudWatch Logs\' own encryption.',
+    ),
+    webAclArn: text(WAF_WEB_ACL_ARN).optional().describe(
+      'Associate this regional AWS WAF web ACL with the API stage (AWS Foundational Security Best Practices APIGateway.4): per-client rate limits, IP and managed rule sets. WAF is billed per web ACL, rule and request.',
+    ),
+    executionLogging: bool().optional().describe(
+      'API Gateway execution logs at level ERROR, never data traces (APIGateway.1). Like access logs they need the account\'s CloudWatch Logs role in the region. Default: on wherever access logs are on.',
+    ),
     memoryMb: int(128, 10240).default(256).describe('Memory of every façade function.'),
     signingKeys: choice(['generate', 'variable']).default('generate').describe(
       'The façade\'s keys, one secret per key group (registration, flow, token; [security.md](security.md#keys)). `generate`: 64 random characters per group from Secrets Manager\'s GetRandomPassword (ephemeral, never in state or plan). `variable`: derived from the ephemeral variable `signing_keys` (>= 32 random characters). Bump `signing_keys_version` to rotate: the new keys sign, the previous ones verify for `keyOverlapDays`. The 3-legged return keys are always generated (`return_keys_version` rotates them).',
@@ -168,8 +180,8 @@ export function facadeSchema() {
     const issue = (path: PropertyKey[], message: string) => c.addIssue({ code: 'custom', path, message });
     // A stage with access logging is refused while the region has no API Gateway CloudWatch Logs role
     // (API Gateway developer guide, "Set up CloudWatch logging for REST APIs").
-    if (f.manageApiGatewayAccountRole && f.accessLogs === false) {
-      issue(['manageApiGatewayAccountRole'], 'only serves access logs (the stage has execution logging off): remove it, or set accessLogs to true');
+    if (f.manageApiGatewayAccountRole && f.accessLogs === false && f.executionLogging !== true) {
+      issue(['manageApiGatewayAccountRole'], 'only serves access and execution logs: remove it, or set accessLogs or executionLogging to true');
     }
   }, whenValid).prefault({});
 }

@@ -69,7 +69,12 @@ function userPoolSchema() {
     mfa: choice(['OFF', 'OPTIONAL', 'ON']).default('OPTIONAL').describe('TOTP multi-factor authentication.'),
     deletionProtection: bool().default(true),
     tier: choice(['LITE', 'ESSENTIALS', 'PLUS']).default('ESSENTIALS').describe('Cognito feature plan. `LITE` has only the classic hosted UI (domain `managedLoginVersion` 1).'),
+    threatProtection: choice(['OFF', 'AUDIT', 'ENFORCED']).default('OFF').describe(
+      'Cognito threat protection (`user_pool_add_ons.advanced_security_mode`; AWS Foundational Security Best Practices Cognito.1): compromised-credential and adaptive-authentication checks, `AUDIT` logs risks, `ENFORCED` acts on them. Needs `tier: "PLUS"` (billed per monthly active user).',
+    ),
   }).superRefine((c, ctx) => {
+    // Threat protection is a Plus feature plan feature (Amazon Cognito developer guide, "Threat protection").
+    if (c.threatProtection !== 'OFF' && c.tier !== 'PLUS') ctx.addIssue({ code: 'custom', path: ['threatProtection'], message: 'needs tier "PLUS" (threat protection is a feature of the Plus plan)' });
     // The Lite feature plan has only the classic hosted UI; managed login (version 2, with its
     // branding styles) needs Essentials or Plus (Amazon Cognito developer guide, "User pool feature
     // plans" and "Managed login"). Lite therefore defaults to version 1 and refuses version 2.
@@ -247,7 +252,11 @@ function userFlowClientSchema() {
       }, whenList)
       .optional()
       .describe('Scopes the client may request; also the façade\'s `scopes_supported`. Default: `openid email profile` plus every resource-server scope.'),
-    accessTokenValidityMinutes: minutes(60).describe('5–1440.'),
+    // RFC 9700 §2.2.2 / §4.14: short-lived access tokens. The gateway validates them offline, so revoking a
+    // refresh token or disabling a user stops an access token only when it expires (docs/security.md#revocation).
+    accessTokenValidityMinutes: minutes(15).describe(
+      '5–1440. Also the revocation window: the gateway validates access tokens offline, so one keeps working at `/mcp` until it expires, even after its refresh token is revoked or the user is disabled ([security.md](security.md#revocation)). Clients refresh it without the user noticing.',
+    ),
     idTokenValidityMinutes: minutes(60).describe('5–1440.'),
     refreshTokenValidityDays: int(1, 3650).default(30),
     refreshTokenRotation: strict({

@@ -1,5 +1,6 @@
 /** `observability`: the metrics namespace, alarms and where they notify, dashboard, tracing. */
 import type { ResolvedAlarms } from '../types';
+import { KMS_KEY_ARN } from '../patterns';
 import { bool, int, strict, text, whenValid } from './fields';
 
 export const DEFAULT_METRICS_NAMESPACE = 'AgentCoreMcpOAuth';
@@ -15,6 +16,9 @@ function alarmsSchema() {
   return strict({
     snsTopicArn: text(SNS_TOPIC_ARN).optional().describe('An existing SNS topic (same region). Set this or `email`.'),
     email: text(EMAIL).optional().describe('Creates an SNS topic `<name>-alarms` with this email subscription (confirm the email AWS sends).'),
+    topicKmsKeyArn: text(KMS_KEY_ARN).optional().describe(
+      'With `email`: encrypt the created topic with this KMS key (SNS.1). Its key policy must let `cloudwatch.amazonaws.com` use it (kms:Decrypt, kms:GenerateDataKey*), or alarms cannot publish.',
+    ),
     api5xxRatePercent: percent(5).describe('API Gateway 5xx responses, percent of requests per 5 minutes.'),
     tokenErrorRatePercent: percent(25).describe('Token endpoint errors (any grant), percent of token requests per 5 minutes, with at least 10 requests.'),
     proxyUpstream5xxRatePercent: percent(5).describe('Gateway calls answered 5xx, unreachable or timed out, percent of proxy calls per 5 minutes.'),
@@ -23,8 +27,11 @@ function alarmsSchema() {
   }).superRefine((a, c) => {
     const present = (['snsTopicArn', 'email'] as const).filter((k) => a[k] !== undefined);
     if (present.length !== 1) c.addIssue({ code: 'custom', message: present.length ? 'set only one of snsTopicArn, email' : 'must set one of snsTopicArn, email' });
-  }, whenValid).transform(({ snsTopicArn, email, ...thresholds }): ResolvedAlarms => ({
-    topic: snsTopicArn ? { kind: 'existing', arn: snsTopicArn } : { kind: 'email', address: email ?? '' },
+    if (a.topicKmsKeyArn !== undefined && a.email === undefined) {
+      c.addIssue({ code: 'custom', path: ['topicKmsKeyArn'], message: 'applies only to the topic created for email; an existing topic keeps its own encryption' });
+    }
+  }, whenValid).transform(({ snsTopicArn, email, topicKmsKeyArn, ...thresholds }): ResolvedAlarms => ({
+    topic: snsTopicArn ? { kind: 'existing', arn: snsTopicArn } : { kind: 'email', address: email ?? '', ...(topicKmsKeyArn ? { kmsKeyArn: topicKmsKeyArn } : {}) },
     ...thresholds,
   })).describe('CloudWatch alarms (API 5xx rate, Lambda errors and throttles per route, token error rate, proxy upstream 5xx and p99 latency, interceptor error rate), notified through SNS.');
 }
