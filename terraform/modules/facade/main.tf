@@ -55,7 +55,7 @@ resource "aws_route53_record" "endpoint_custom_domain_alias_dns" {
 }
 
 resource "aws_cognito_user_pool_client" "identity_user_flow_client" {
-  access_token_validity = 60
+  access_token_validity = 15
   allowed_oauth_flows = [
     "code"
   ]
@@ -441,7 +441,7 @@ resource "aws_iam_role" "functions_callback_role" {
 
 resource "aws_iam_role_policy" "functions_callback_policy" {
   name   = "least-privilege"
-  policy = jsonencode({ "Version" = "2012-10-17", "Statement" = [{ "Sid" = "WriteOwnLogs", "Effect" = "Allow", "Action" = ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource" = ["${aws_cloudwatch_log_group.functions_callback_logs.arn}:log-stream:*"] }, { "Sid" = "ReadRegistrationKeys", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [aws_secretsmanager_secret.secrets_registration_keys_secret.arn] }, { "Sid" = "ReadFlowKeys", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [aws_secretsmanager_secret.secrets_flow_keys_secret.arn] }, { "Sid" = "ReadTokenKeys", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [aws_secretsmanager_secret.secrets_token_keys_secret.arn] }] })
+  policy = jsonencode({ "Version" = "2012-10-17", "Statement" = [{ "Sid" = "WriteOwnLogs", "Effect" = "Allow", "Action" = ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource" = ["${aws_cloudwatch_log_group.functions_callback_logs.arn}:log-stream:*"] }, { "Sid" = "ReadRegistrationKeys", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [aws_secretsmanager_secret.secrets_registration_keys_secret.arn] }, { "Sid" = "ReadFlowKeys", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [aws_secretsmanager_secret.secrets_flow_keys_secret.arn] }, { "Sid" = "ReadTokenKeys", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [aws_secretsmanager_secret.secrets_token_keys_secret.arn] }, { "Sid" = "ReadClientSecret", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [aws_secretsmanager_secret.secrets_client_secret_secret.arn] }] })
   role   = aws_iam_role.functions_callback_role.id
 }
 
@@ -458,7 +458,7 @@ resource "aws_lambda_function" "functions_callback_function" {
   runtime          = "nodejs22.x"
   source_code_hash = filebase64sha256("${path.module}/assets/callback.zip")
   tags             = var.tags
-  timeout          = 10
+  timeout          = 20
   environment {
     variables = {
       SCOPES_SUPPORTED             = join(" ", var.scopes)
@@ -466,6 +466,8 @@ resource "aws_lambda_function" "functions_callback_function" {
       LOG_LEVEL                    = var.log_level
       PUBLIC_BASE_URL              = (var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : ""
       CLIENT_ID_METADATA_DOCUMENTS = var.client_id_metadata_documents
+      CONSENT_FOR_LOOPBACK         = var.consent.for_loopback
+      CONSENT_REMEMBER_DAYS        = var.consent.remember_days
       IDP_ISSUER                   = local.issuer
       IDP_AUTHORIZATION_ENDPOINT   = "https://${local.cognito_domain_host}/oauth2/authorize"
       IDP_TOKEN_ENDPOINT           = "https://${local.cognito_domain_host}/oauth2/token"
@@ -483,6 +485,8 @@ resource "aws_lambda_function" "functions_callback_function" {
       REGISTRATION_KEYS            = aws_secretsmanager_secret.secrets_registration_keys_secret.arn
       FLOW_KEYS                    = aws_secretsmanager_secret.secrets_flow_keys_secret.arn
       TOKEN_KEYS                   = aws_secretsmanager_secret.secrets_token_keys_secret.arn
+      IDP_CLIENT_SECRET            = aws_secretsmanager_secret.secrets_client_secret_secret.arn
+      IDP_TIMEOUT_MS               = "10000"
       METRICS_NAMESPACE            = "AgentCoreMcpOAuth"
       METRICS_SERVICE              = var.name
     }
