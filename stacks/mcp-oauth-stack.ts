@@ -116,7 +116,7 @@ export class McpOAuthStack extends TerraformStack {
         returnUrlRegistration: gateway.returnUrlRegistration,
         namePrefix,
         discoveryUrl: this.identity.endpoints.discovery,
-        idp: { issuer: this.identity.endpoints.issuer, jwksUri: this.identity.endpoints.jwks },
+        idp: { issuer: this.identity.endpoints.issuer, jwksUri: this.identity.endpoints.jwks, clockSkewSeconds: facade.clockSkewSeconds },
         allowedClients: this.identity.allowedClientIds,
         projectRoot: options.projectRoot,
         bundleDir: options.bundleDir,

@@ -152,17 +152,18 @@ describe('federated identity providers', () => {
 describe('environment contract', () => {
   const COMMON = ['SCOPES_SUPPORTED', 'CORS_ALLOWED_ORIGINS', 'LOG_LEVEL', 'METRICS_NAMESPACE', 'METRICS_SERVICE'];
   const IDP = ['IDP_ISSUER', 'IDP_AUTHORIZATION_ENDPOINT', 'IDP_TOKEN_ENDPOINT', 'IDP_REVOCATION_ENDPOINT', 'IDP_JWKS_URI', 'IDP_USERINFO_ENDPOINT'];
-  const OAUTH = ['IDP_CLIENT_ID', 'KEY_OVERLAP_DAYS', 'DEFAULT_SCOPES', 'RESOURCE_TO_IDP', 'REDIRECT_ALLOWLIST', 'STATE_TTL_SECONDS', 'CLOCK_SKEW_SECONDS', 'SECRET_CACHE_SECONDS'];
+  const OAUTH = ['IDP_CLIENT_ID', 'KEY_OVERLAP_DAYS', 'DEFAULT_SCOPES', 'RESOURCE_TO_IDP', 'REDIRECT_ALLOWLIST', 'STATE_TTL_SECONDS', 'CLOCK_SKEW_SECONDS', 'SECRET_CACHE_SECONDS', 'SECRET_TIMEOUT_MS'];
   const CIMD = ['CLIENT_ID_METADATA_DOCUMENTS'];
   const EXPECTED: Record<string, string[]> = {
     discovery: [...COMMON, ...CIMD, ...IDP],
     // Key groups (least privilege of keys): register only the registration keys, and so on.
     register: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS'],
     authorize: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS', 'FLOW_KEYS', 'CONSENT_FOR_LOOPBACK', 'CONSENT_REMEMBER_DAYS'],
-    callback: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS', 'FLOW_KEYS', 'TOKEN_KEYS'],
+    // callback re-checks the consent policy authorize applied.
+    callback: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS', 'FLOW_KEYS', 'TOKEN_KEYS', 'CONSENT_FOR_LOOPBACK'],
     token: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS', 'TOKEN_KEYS', 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS'],
-    // RETURN_KEYS (+ SECRET_CACHE_SECONDS) only with 3-legged OAuth targets: three-legged.test.ts.
-    'mcp-proxy': [...COMMON, 'GATEWAY_URL', 'MCP_MAX_BODY_BYTES', 'MCP_UPSTREAM_TIMEOUT_MS', 'MCP_MERGE_TOOLS_LIST_PAGES'],
+    // RETURN_KEYS (+ the secret settings, the pool and its deadlines) only with 3-legged OAuth targets: three-legged.test.ts.
+    'mcp-proxy': [...COMMON, 'GATEWAY_URL', 'MCP_MAX_BODY_BYTES', 'MCP_UPSTREAM_TIMEOUT_MS', 'MCP_STREAM_IDLE_TIMEOUT_MS', 'MCP_MERGE_TOOLS_LIST_PAGES'],
   };
 
   test.each(FUNCTION_NAMES)('%s gets exactly its variables', (fn) => {

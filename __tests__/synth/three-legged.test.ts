@@ -101,7 +101,7 @@ describe('the return route', () => {
     const env = fn(gh, 'oauth-return').body.environment.variables;
     expect(Object.keys(env).sort()).toEqual([
       'CLOCK_SKEW_SECONDS', 'CORS_ALLOWED_ORIGINS', 'IDP_AUTHORIZATION_ENDPOINT', 'IDP_ISSUER', 'IDP_TIMEOUT_MS', 'IDP_TOKEN_ENDPOINT', 'LOG_LEVEL',
-      'METRICS_NAMESPACE', 'METRICS_SERVICE', 'PUBLIC_BASE_URL', 'RETURN_CLIENT_ID', 'RETURN_KEYS', 'SCOPES_SUPPORTED', 'SECRET_CACHE_SECONDS',
+      'METRICS_NAMESPACE', 'METRICS_SERVICE', 'PUBLIC_BASE_URL', 'RETURN_CLIENT_ID', 'RETURN_KEYS', 'SCOPES_SUPPORTED', 'SECRET_CACHE_SECONDS', 'SECRET_TIMEOUT_MS',
     ]);
     expect(env).toMatchObject({
       RETURN_CLIENT_ID: ref(returnClient(gh)[0], 'id'),

@@ -4,7 +4,8 @@
  * and the façade's `iss` (RFC 9207 §2), forwarding the IdP's error when there is one.
  */
 import { resolveClient, type ClientResolution } from '../lib/oauth/clients';
-import { FUNCTION_KEY_GROUPS, readOAuthConfig, type OAuthConfig } from '../lib/config';
+import { CALLBACK_VARIABLES, readCallbackConfig, type CallbackConfig } from '../lib/config';
+import { OBSERVABILITY_VARIABLES } from '../lib/environment';
 import { clearConsentCookie, consentRequired } from '../lib/oauth/consent';
 import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/crypto/facade-keys';
 import { cookieJar, flowCookieName, type CookieJar } from '../lib/http/flow-cookie';
@@ -35,7 +36,7 @@ export type CallbackOutcome = { kind: 'page'; status: number; error: string; des
 const page = (description: string): CallbackOutcome => ({ kind: 'page', status: 400, error: 'invalid_request', description });
 
 /** Step 1: the signed state (HMAC, key id, TTL with clock skew). */
-export function readCallbackState(params: Params, config: OAuthConfig, keys: FacadeKeys, now: number): { ok: true; state: AuthorizationState } | { ok: false; outcome: CallbackOutcome } {
+export function readCallbackState(params: Params, config: CallbackConfig, keys: FacadeKeys, now: number): { ok: true; state: AuthorizationState } | { ok: false; outcome: CallbackOutcome } {
   const stateParam = single(params, 'state');
   const verified = stateParam.repeated ? undefined : verifyState(keysFor(keys, 'flow'), stateParam.value, now, config.clockSkewSeconds);
   if (verified?.ok) return verified;
@@ -47,7 +48,7 @@ export function readCallbackState(params: Params, config: OAuthConfig, keys: Fac
 
 /** Step 2: with the client resolved, re-check the redirect and the browser binding, then answer the client. */
 export function decideCallback(
-  params: Params, state: AuthorizationState, client: ClientResolution, config: OAuthConfig, keys: FacadeKeys,
+  params: Params, state: AuthorizationState, client: ClientResolution, config: CallbackConfig, keys: FacadeKeys,
   baseUrl: string, now: number, cookies: CookieJar,
 ): CallbackOutcome {
   const { clientId, redirectUri, clientState, browserNonce, codeChallenge } = state;
@@ -76,7 +77,7 @@ export function decideCallback(
   return respond({ code: wrapCode(keysFor(keys, 'token'), code.value, clientId, redirectUri, codeChallenge, now) });
 }
 
-export async function callback(event: ApiEvent, config: OAuthConfig): Promise<ApiResult> {
+export async function callback(event: ApiEvent, config: CallbackConfig): Promise<ApiResult> {
   const params = queryParams(event);
   const now = nowSeconds();
   const baseUrl = baseUrlOf(event, config);
@@ -95,8 +96,8 @@ export async function callback(event: ApiEvent, config: OAuthConfig): Promise<Ap
   return redirect(outcome.location, headers);
 }
 
-export const route: RouteDefinition<OAuthConfig> = {
-  name: 'callback', methods: ['GET'], readConfig: (env) => readOAuthConfig(env, FUNCTION_KEY_GROUPS.callback), handle: callback,
+export const route: RouteDefinition<CallbackConfig> = {
+  name: 'callback', methods: ['GET'], variables: [...OBSERVABILITY_VARIABLES, ...CALLBACK_VARIABLES], readConfig: readCallbackConfig, handle: callback,
 };
 
 export const handler = createHandler(route);

@@ -57,11 +57,21 @@ export interface CommonConfig {
   readonly publicBaseUrl?: string;
   readonly scopesSupported: readonly string[];
   readonly corsAllowedOrigins: readonly string[];
+}
+
+/** discovery and the OAuth functions: whether https client_ids (Client ID Metadata Documents) are accepted. */
+export interface CimdConfig {
   /** Advertised in AS metadata; the OAuth functions then accept metadata-document client_ids. */
   readonly clientIdMetadataDocuments: boolean;
 }
 
-export interface OAuthConfig extends CommonConfig {
+/** How long secrets are cached and how long one read may take (functions/lib/secrets.ts). */
+export interface SecretSettings {
+  readonly secretCacheSeconds: number;
+  readonly secretTimeoutMs: number;
+}
+
+export interface OAuthConfig extends CommonConfig, CimdConfig, SecretSettings {
   readonly idp: IdpEndpoints;
   readonly idpClientId: string;
   /**
@@ -78,12 +88,23 @@ export interface OAuthConfig extends CommonConfig {
   readonly redirectAllowlist: readonly string[];
   readonly stateTtlSeconds: number;
   readonly clockSkewSeconds: number;
+}
+
+/** authorize asks for consent and callback checks it was asked, by the same policy. */
+export interface ConsentPolicy {
   /**
    * Ask for consent for loopback clients too (MCP Security Best Practices; RFC 8252 §8.6). Default
    * true; false lets any program that registers a loopback client get a code for a signed-in user
    * without a page (docs/security.md).
    */
   readonly consentForLoopback: boolean;
+}
+
+/** callback: the OAuth settings and the consent policy it re-checks. */
+export interface CallbackConfig extends OAuthConfig, ConsentPolicy {}
+
+/** authorize alone remembers approvals. */
+export interface AuthorizeConfig extends OAuthConfig, ConsentPolicy {
   /** How long an approval is remembered in the browser (0: ask every time). Default 30 days. */
   readonly consentRememberSeconds: number;
 }
@@ -94,13 +115,43 @@ export interface TokenConfig extends OAuthConfig {
   readonly upstreamTimeoutMs: number;
 }
 
-export interface ProxyConfig extends CommonConfig {
+export interface ProxyConfig extends CommonConfig, Partial<SecretSettings> {
   readonly gatewayUrl: string;
   /** Set: rewrite `tools/call` to carry the façade's 3-legged OAuth return URL (see oauth/return-ref.ts). */
   readonly returnKeysRef?: string;
   readonly maxBodyBytes: number;
   readonly upstreamTimeoutMs: number;
 }
+
+/*
+ * The variables each reader below consults, for the functions' declarations (RouteDefinition
+ * `variables`, functions/lib/environment.ts): a reader reading a name not in its function's list fails.
+ */
+export const COMMON_VARIABLES = ['PUBLIC_BASE_URL', 'SCOPES_SUPPORTED', 'CORS_ALLOWED_ORIGINS'] as const;
+export const CIMD_VARIABLES = ['CLIENT_ID_METADATA_DOCUMENTS'] as const;
+/** Read by every function that reads a Secrets Manager secret (readSecretSettings). */
+export const SECRET_VARIABLES = ['SECRET_CACHE_SECONDS', 'SECRET_TIMEOUT_MS'] as const;
+export const IDP_ENDPOINT_VARIABLES = [
+  'IDP_ISSUER', 'IDP_AUTHORIZATION_ENDPOINT', 'IDP_TOKEN_ENDPOINT', 'IDP_REVOCATION_ENDPOINT', 'IDP_JWKS_URI', 'IDP_USERINFO_ENDPOINT',
+] as const;
+
+/** What readOAuthConfig consults for these key groups (SIGNING_KEYS: the local fallback keyring). */
+export function oauthVariables(groups: readonly KeyGroup[]): string[] {
+  return [
+    ...COMMON_VARIABLES, ...CIMD_VARIABLES, ...SECRET_VARIABLES, ...IDP_ENDPOINT_VARIABLES,
+    'IDP_CLIENT_ID', ...groups.map((g) => KEY_GROUP_VARIABLES[g]), 'SIGNING_KEYS', 'KEY_OVERLAP_DAYS', 'DEFAULT_SCOPES',
+    'RESOURCE_TO_IDP', 'REDIRECT_ALLOWLIST', 'STATE_TTL_SECONDS', 'CLOCK_SKEW_SECONDS',
+  ];
+}
+
+export const CALLBACK_VARIABLES = [...oauthVariables(FUNCTION_KEY_GROUPS.callback), 'CONSENT_FOR_LOOPBACK'];
+export const AUTHORIZE_VARIABLES = [...oauthVariables(FUNCTION_KEY_GROUPS.authorize), 'CONSENT_FOR_LOOPBACK', 'CONSENT_REMEMBER_DAYS'];
+export const TOKEN_VARIABLES = [...oauthVariables(FUNCTION_KEY_GROUPS.token), 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS'];
+export const PROXY_VARIABLES = [...COMMON_VARIABLES, 'GATEWAY_URL', 'RETURN_KEYS', ...SECRET_VARIABLES, 'MCP_MAX_BODY_BYTES', 'MCP_UPSTREAM_TIMEOUT_MS'];
+export const RETURN_VARIABLES = [
+  'AWS_REGION', ...COMMON_VARIABLES, ...SECRET_VARIABLES, 'IDP_ISSUER', 'IDP_AUTHORIZATION_ENDPOINT', 'IDP_TOKEN_ENDPOINT',
+  'RETURN_CLIENT_ID', 'RETURN_KEYS', 'AGENTCORE_ENDPOINT', 'CLOCK_SKEW_SECONDS', 'IDP_TIMEOUT_MS',
+];
 
 /** A trimmed variable, or undefined when unset or blank. */
 export function optional(env: Env, name: string): string | undefined {
@@ -185,7 +236,21 @@ export function readCommonConfig(env: Env): CommonConfig {
     publicBaseUrl: optionalUrl(env, 'PUBLIC_BASE_URL'),
     scopesSupported: scopes,
     corsAllowedOrigins: origins.length ? origins : ['*'],
-    clientIdMetadataDocuments: boolean(env, 'CLIENT_ID_METADATA_DOCUMENTS', false),
+  };
+}
+
+export function readCimdConfig(env: Env): CimdConfig {
+  return { clientIdMetadataDocuments: boolean(env, 'CLIENT_ID_METADATA_DOCUMENTS', false) };
+}
+
+/**
+ * Read by every function that reads a secret; the values are handed to functions/lib/secrets.ts
+ * (configureSecrets) so that the variables are read once, here, and a bad one is a ConfigError.
+ */
+export function readSecretSettings(env: Env): SecretSettings {
+  return {
+    secretCacheSeconds: integer(env, 'SECRET_CACHE_SECONDS', 300, 0, 3600),
+    secretTimeoutMs: integer(env, 'SECRET_TIMEOUT_MS', 3000, 100, 20_000),
   };
 }
 
@@ -252,6 +317,8 @@ export function readOAuthConfig(env: Env, groups: readonly KeyGroup[] = KEY_GROU
   }
   return {
     ...common,
+    ...readCimdConfig(env),
+    ...readSecretSettings(env),
     idp: readIdpEndpoints(env),
     idpClientId: required(env, 'IDP_CLIENT_ID'),
     keyRefs: readKeyRefs(env, groups),
@@ -261,7 +328,21 @@ export function readOAuthConfig(env: Env, groups: readonly KeyGroup[] = KEY_GROU
     redirectAllowlist: readRedirectAllowlist(env),
     stateTtlSeconds: integer(env, 'STATE_TTL_SECONDS', 600, 60, 3600),
     clockSkewSeconds: integer(env, 'CLOCK_SKEW_SECONDS', 60, 0, 300),
-    consentForLoopback: boolean(env, 'CONSENT_FOR_LOOPBACK', true),
+  };
+}
+
+function readConsentPolicy(env: Env): ConsentPolicy {
+  return { consentForLoopback: boolean(env, 'CONSENT_FOR_LOOPBACK', true) };
+}
+
+export function readCallbackConfig(env: Env): CallbackConfig {
+  return { ...readOAuthConfig(env, FUNCTION_KEY_GROUPS.callback), ...readConsentPolicy(env) };
+}
+
+export function readAuthorizeConfig(env: Env): AuthorizeConfig {
+  return {
+    ...readOAuthConfig(env, FUNCTION_KEY_GROUPS.authorize),
+    ...readConsentPolicy(env),
     consentRememberSeconds: integer(env, 'CONSENT_REMEMBER_DAYS', 30, 0, 400) * 86_400,
   };
 }
@@ -275,17 +356,19 @@ export function readTokenConfig(env: Env): TokenConfig {
 }
 
 export function readProxyConfig(env: Env): ProxyConfig {
+  // The return keys are the proxy's only secret: the secret settings are read with them.
+  const returnKeys = optional(env, 'RETURN_KEYS') === undefined ? {} : { returnKeysRef: secretRef(env, 'RETURN_KEYS'), ...readSecretSettings(env) };
   return {
     ...readCommonConfig(env),
     gatewayUrl: url(env, 'GATEWAY_URL'),
-    ...(optional(env, 'RETURN_KEYS') === undefined ? {} : { returnKeysRef: secretRef(env, 'RETURN_KEYS') }),
+    ...returnKeys,
     maxBodyBytes: integer(env, 'MCP_MAX_BODY_BYTES', 1_048_576, 1024, 6_291_456),
     upstreamTimeoutMs: integer(env, 'MCP_UPSTREAM_TIMEOUT_MS', 60_000, 100, 900_000),
   };
 }
 
 
-export interface ReturnConfig extends CommonConfig {
+export interface ReturnConfig extends CommonConfig, SecretSettings {
   readonly idp: Pick<IdpEndpoints, 'issuer' | 'authorizationEndpoint' | 'tokenEndpoint'>;
   /** The public IdP app client the return route re-authenticates the browser user with. */
   readonly returnClientId: string;
@@ -302,6 +385,7 @@ export function readReturnConfig(env: Env): ReturnConfig {
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new ConfigError('AWS_REGION', `is not an AWS region: ${JSON.stringify(region)}`);
   return {
     ...readCommonConfig(env),
+    ...readSecretSettings(env),
     idp: { issuer: url(env, 'IDP_ISSUER'), authorizationEndpoint: url(env, 'IDP_AUTHORIZATION_ENDPOINT'), tokenEndpoint: url(env, 'IDP_TOKEN_ENDPOINT') },
     returnClientId: required(env, 'RETURN_CLIENT_ID'),
     returnKeysRef: secretRef(env, 'RETURN_KEYS'),

@@ -1,5 +1,6 @@
 /** POST /register: RFC 7591 dynamic client registration, stateless (the client_id is the registration). */
-import { FUNCTION_KEY_GROUPS, readOAuthConfig, type OAuthConfig } from '../lib/config';
+import { FUNCTION_KEY_GROUPS, oauthVariables, readOAuthConfig, type OAuthConfig } from '../lib/config';
+import { OBSERVABILITY_VARIABLES } from '../lib/environment';
 import { keysFor, loadFacadeKeys } from '../lib/crypto/facade-keys';
 import { createHandler, type RouteDefinition, nowSeconds } from '../lib/http/handler';
 import { baseUrlOf, BodyTooLargeError, bodyText, json, mediaType, NO_STORE, oauthError, type ApiEvent } from '../lib/http/api-gateway';
@@ -42,7 +43,7 @@ export async function register(event: ApiEvent, config: OAuthConfig) {
 
 /** register holds only the registration keys: it cannot sign states, codes or refresh tokens. */
 export const route: RouteDefinition<OAuthConfig> = {
-  name: 'register', methods: ['POST'], readConfig: (env) => readOAuthConfig(env, FUNCTION_KEY_GROUPS.register), handle: register,
+  name: 'register', methods: ['POST'], variables: [...OBSERVABILITY_VARIABLES, ...oauthVariables(FUNCTION_KEY_GROUPS.register)], readConfig: (env) => readOAuthConfig(env, FUNCTION_KEY_GROUPS.register), handle: register,
 };
 
 export const handler = createHandler(route);

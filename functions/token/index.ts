@@ -5,7 +5,8 @@
  * tokens, or its OAuth error with the meaning intact.
  */
 import { resolveClient, type ClientResolution } from '../lib/oauth/clients';
-import { readTokenConfig, type TokenConfig } from '../lib/config';
+import { readTokenConfig, TOKEN_VARIABLES, type TokenConfig } from '../lib/config';
+import { OBSERVABILITY_VARIABLES } from '../lib/environment';
 import { unwrapCode, unwrapRefreshToken, wrapRefreshToken } from '../lib/oauth/code';
 import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/crypto/facade-keys';
 import { createHandler, type RouteDefinition, nowSeconds } from '../lib/http/handler';
@@ -206,6 +207,6 @@ export async function token(event: ApiEvent, config: TokenConfig): Promise<ApiRe
   return shapeIdpReply(reply, decision.endpoint, (idpToken) => wrapRefreshToken(keysFor(keys, 'token'), idpToken, decision.clientId, now), decision.rewrapRefresh);
 }
 
-export const route: RouteDefinition<TokenConfig> = { name: 'token', methods: ['POST'], readConfig: readTokenConfig, handle: token };
+export const route: RouteDefinition<TokenConfig> = { name: 'token', methods: ['POST'], variables: [...OBSERVABILITY_VARIABLES, ...TOKEN_VARIABLES], readConfig: readTokenConfig, handle: token };
 
 export const handler = createHandler(route);

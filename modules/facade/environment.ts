@@ -1,7 +1,9 @@
 /**
- * The environment each façade function receives: exactly the variables it reads
- * (functions/lib/config.ts, functions/lib/secrets.ts, functions/mcp-proxy/tools-list-merge.ts), nothing
- * more. Values are non-secret; secrets are passed by ARN and read at run time by the functions
+ * The environment each façade function receives: exactly the variables its configuration reader
+ * consults (each function's route `variables`, functions/lib/environment.ts), nothing more, nothing
+ * less; __tests__/synth/function-environment.test.ts compares the two for every example. Only the
+ * variables of functions/lib/environment.ts UNSET_MEANS are left unset on purpose (PUBLIC_BASE_URL
+ * without a custom domain, RETURN_KEYS without 3-legged targets). Values are non-secret; secrets are passed by ARN and read at run time by the functions
  * allowed to (see SECRET_ACCESS in functions.ts). Lambda's reserved variables (AWS_REGION, …) are
  * set by Lambda itself and never here.
  *
@@ -9,21 +11,23 @@
  * |-------------------------------|---------------------------------------------------|------|
  * | SCOPES_SUPPORTED, CORS_ALLOWED_ORIGINS, LOG_LEVEL, PUBLIC_BASE_URL | all          | identity, facade |
  * | CLIENT_ID_METADATA_DOCUMENTS  | discovery, register, authorize, callback, token   | facade.clientIdMetadataDocuments |
- * | CONSENT_FOR_LOOPBACK, CONSENT_REMEMBER_DAYS | authorize                           | facade.consentForLoopback, facade.consentRememberDays |
+ * | CONSENT_FOR_LOOPBACK          | authorize, callback (re-checks the policy)        | facade.consentForLoopback |
+ * | CONSENT_REMEMBER_DAYS         | authorize                                         | facade.consentRememberDays |
  * | IDP_* endpoints               | discovery, register, authorize, callback, token   | Cognito |
  * | IDP_CLIENT_ID, DEFAULT_SCOPES, RESOURCE_TO_IDP, REDIRECT_ALLOWLIST, STATE_TTL_SECONDS, CLOCK_SKEW_SECONDS, KEY_OVERLAP_DAYS | register, authorize, callback, token | facade |
  * | REGISTRATION_KEYS, FLOW_KEYS, TOKEN_KEYS | the functions of FUNCTION_KEY_GROUPS (functions/lib/config.ts) | secret ARNs |
  * | IDP_CLIENT_SECRET             | token                                             | secret ARN |
  * | IDP_TIMEOUT_MS                | token, oauth-return                               | facade.idpTimeoutSeconds |
- * | SECRET_CACHE_SECONDS          | every function that reads a secret                | facade.secretCacheSeconds |
- * | GATEWAY_URL, MCP_MAX_BODY_BYTES, MCP_UPSTREAM_TIMEOUT_MS, MCP_MERGE_TOOLS_LIST_PAGES | mcp-proxy | gateway, facade.mcp |
+ * | SECRET_CACHE_SECONDS, SECRET_TIMEOUT_MS | every function that reads a secret      | facade.secretCacheSeconds, modules/deadlines.ts |
+ * | GATEWAY_URL, MCP_MAX_BODY_BYTES, MCP_UPSTREAM_TIMEOUT_MS, MCP_STREAM_IDLE_TIMEOUT_MS, MCP_MERGE_TOOLS_LIST_PAGES | mcp-proxy | gateway, facade.mcp (idle = upstream timeout) |
  * | RETURN_KEYS                   | mcp-proxy, oauth-return (3-legged OAuth only)     | secret ARN |
- * | IDP_ISSUER, IDP_JWKS_URI      | mcp-proxy (3-legged OAuth only)                   | Cognito |
+ * | IDP_ISSUER, IDP_JWKS_URI, JWKS_TIMEOUT_MS, CLOCK_SKEW_SECONDS | mcp-proxy (3-legged OAuth only) | Cognito, modules/deadlines.ts, facade.clockSkewSeconds |
  * | IDP_ISSUER, IDP_AUTHORIZATION_ENDPOINT, IDP_TOKEN_ENDPOINT, RETURN_CLIENT_ID, CLOCK_SKEW_SECONDS | oauth-return | Cognito, return client |
  */
 import { FUNCTION_KEY_GROUPS, KEY_GROUP_VARIABLES, type KeyGroup } from '../../functions/lib/config';
 import type { FunctionName, OptionalFunctionName } from '../../functions/lib/http/routes';
 import type { IdpEndpointSet } from '../identity/endpoints';
+import { JWKS_TIMEOUT_MS, SECRET_TIMEOUT_MS } from '../deadlines';
 
 /**
  * What the façade sends to Cognito as RFC 8707 `resource` after validating the client's
@@ -91,10 +95,9 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
   };
   if (i.publicBaseUrl !== undefined) env.PUBLIC_BASE_URL = i.publicBaseUrl;
   if (CIMD_AWARE.includes(fn)) env.CLIENT_ID_METADATA_DOCUMENTS = String(i.clientIdMetadataDocuments);
-  if (fn === 'authorize') {
-    env.CONSENT_FOR_LOOPBACK = String(i.consentForLoopback);
-    env.CONSENT_REMEMBER_DAYS = String(i.consentRememberDays);
-  }
+  // callback re-checks the consent policy authorize applied (functions/lib/oauth/consent.ts).
+  if (fn === 'authorize' || fn === 'callback') env.CONSENT_FOR_LOOPBACK = String(i.consentForLoopback);
+  if (fn === 'authorize') env.CONSENT_REMEMBER_DAYS = String(i.consentRememberDays);
 
   if (IDP_AWARE.includes(fn)) {
     Object.assign(env, {
@@ -115,7 +118,7 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
       REDIRECT_ALLOWLIST: i.redirectAllowlist.join(' '),
       STATE_TTL_SECONDS: String(i.stateTtlSeconds),
       CLOCK_SKEW_SECONDS: String(i.clockSkewSeconds),
-      SECRET_CACHE_SECONDS: String(i.secretCacheSeconds),
+      ...secretSettings(i),
     });
   }
   if (fn in FUNCTION_KEY_GROUPS) {
@@ -130,16 +133,22 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
       GATEWAY_URL: i.gatewayUrl,
       MCP_MAX_BODY_BYTES: String(i.mcpMaxBodyBytes),
       MCP_UPSTREAM_TIMEOUT_MS: String(i.mcpUpstreamTimeoutMs),
+      // The longest silence within a gateway answer: the whole-answer deadline (docs/reliability.md).
+      MCP_STREAM_IDLE_TIMEOUT_MS: String(i.mcpUpstreamTimeoutMs),
       MCP_MERGE_TOOLS_LIST_PAGES: String(i.mcpMergeToolsListPages),
     });
     // With RETURN_KEYS set the proxy gives every tools/call the façade's return URL with a sealed
     // reference to the caller's token (functions/lib/oauth/return-ref.ts); without, it forwards unchanged.
     // The caller's token is verified (pool issuer and JWKS) before its subject is sealed.
     if (i.oauthReturn) {
-      env.RETURN_KEYS = i.oauthReturn.returnKeysSecretArn;
-      env.SECRET_CACHE_SECONDS = String(i.secretCacheSeconds);
-      env.IDP_ISSUER = i.idp.issuer;
-      env.IDP_JWKS_URI = i.idp.jwks;
+      Object.assign(env, {
+        RETURN_KEYS: i.oauthReturn.returnKeysSecretArn,
+        ...secretSettings(i),
+        IDP_ISSUER: i.idp.issuer,
+        IDP_JWKS_URI: i.idp.jwks,
+        JWKS_TIMEOUT_MS: String(JWKS_TIMEOUT_MS),
+        CLOCK_SKEW_SECONDS: String(i.clockSkewSeconds),
+      });
     }
   }
   if (fn === 'oauth-return') {
@@ -153,8 +162,13 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
       RETURN_KEYS: i.oauthReturn.returnKeysSecretArn,
       CLOCK_SKEW_SECONDS: String(i.clockSkewSeconds),
       IDP_TIMEOUT_MS: String(i.idpTimeoutMs),
-      SECRET_CACHE_SECONDS: String(i.secretCacheSeconds),
+      ...secretSettings(i),
     });
   }
   return env;
+}
+
+/** SECRET_CACHE_SECONDS and SECRET_TIMEOUT_MS: every function that reads a secret (readSecretSettings). */
+function secretSettings(i: FacadeEnvironmentInputs): Record<string, string> {
+  return { SECRET_CACHE_SECONDS: String(i.secretCacheSeconds), SECRET_TIMEOUT_MS: String(SECRET_TIMEOUT_MS) };
 }

@@ -33,6 +33,7 @@ import { GatewayTarget, targetSchemaReadStatements } from './target';
 import { ConsentPortal } from './consent-portal';
 import type { AgentCoreGatewayProps } from './gateway-props';
 import { isThreeLeggedTarget, type FunctionSource, type GatewayTargetDefinition } from './target-props';
+import { JWKS_TIMEOUT_MS } from '../deadlines';
 
 export type { AgentCoreGatewayProps } from './gateway-props';
 
@@ -97,7 +98,11 @@ export class AgentCoreGateway extends Construct {
     const allowedClients = [...props.allowedClients, ...props.additionalAllowedClients];
     // ALLOWED_CLIENTS: the interceptor refuses tokens of other app clients of the pool, like the authorizer.
     const interceptorArn = interceptor
-      ? functionArn(interceptor.function, 'interceptor', { IDP_ISSUER: props.idp.issuer, IDP_JWKS_URI: props.idp.jwksUri, ALLOWED_CLIENTS: allowedClients.join(' ') })
+      ? functionArn(interceptor.function, 'interceptor', {
+          IDP_ISSUER: props.idp.issuer, IDP_JWKS_URI: props.idp.jwksUri, ALLOWED_CLIENTS: allowedClients.join(' '),
+          // What functions/interceptor/settings.ts reads besides TOOL_POLICY (INTERCEPTOR_VARIABLES).
+          CLOCK_SKEW_SECONDS: String(props.idp.clockSkewSeconds), JWKS_TIMEOUT_MS: String(JWKS_TIMEOUT_MS),
+        })
       : undefined;
     // An existing function in another account needs a resource policy for this role, which the
     // stack cannot write there: unless the props say it exists (`crossAccount: true`), the plan

@@ -1,5 +1,5 @@
 /** Discovery documents: RFC 9728 protected-resource metadata and RFC 8414 authorization-server metadata. */
-import type { CommonConfig, IdpEndpoints } from '../config';
+import type { CimdConfig, CommonConfig, IdpEndpoints } from '../config';
 import { PATHS } from '../http/routes';
 
 export function mcpResourceOf(baseUrl: string): string {
@@ -26,7 +26,7 @@ export function protectedResourceMetadata(baseUrl: string, config: CommonConfig,
  * derived from); endpoints are the façade's own. `jwks_uri` and `userinfo_endpoint` are the IdP's:
  * the tokens are Cognito's, unchanged. Served as OIDC Discovery too, for clients that try it first.
  */
-export function authorizationServerMetadata(baseUrl: string, config: CommonConfig, idp: IdpEndpoints) {
+export function authorizationServerMetadata(baseUrl: string, config: CommonConfig & CimdConfig, idp: IdpEndpoints) {
   return {
     issuer: baseUrl,
     authorization_endpoint: `${baseUrl}${PATHS.authorize}`,
