@@ -220,6 +220,8 @@ export class McpOAuthStack extends TerraformStack {
         api: { name: this.endpoint.name, stageName: facade.stageName, routes: [...ROUTES, ...OPTIONAL_ROUTES.filter((r) => optional.includes(r.fn))] },
         functions: Object.fromEntries([...[...this.functions.byName].map(([name, fn]) => [name, fn.name]), ...(interceptor ? [['interceptor', interceptor.name]] : [])]),
         interceptorFunctionName: interceptor?.name,
+        mcpProxy: direct ? 'direct' : 'lambda',
+        mcpPath: PATHS.mcp,
       });
     }
 
