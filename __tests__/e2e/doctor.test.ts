@@ -206,3 +206,35 @@ test('the package bin (what npx runs) prints --json and exits 0 healthy, 1 with 
   expect(refused.code).toBe(1);
   expect(refused.stdout).toMatch(/CORS for a browser client \(Origin http:\/\/localhost:6274\)\s+PROBLEM/);
 }));
+
+test('a server answering with terminal escape sequences: the table prints its text without any control character (CWE-150)', async () => {
+  const hostile = '{"error":"invalid_grant\u001b]0;PWNED\u0007\u001b[2J","error_description":"\u009b31mred\u0000\u007f"}';
+  const server = createHttpServer((req, res) => {
+    req.resume();
+    res.writeHead(400, { 'Content-Type': 'application/json' });
+    res.end(hostile);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/mcp`;
+    const steps = await runDoctor(url);
+    // The server's text reaches the steps as sent...
+    expect(steps.some((s) => s.detail.includes('\u001b]0;PWNED\u0007'))).toBe(true);
+    // ...and the table shows it without the control characters; only the table's own line breaks remain.
+    const table = toTable(url, steps);
+    expect(table).toContain('invalid_grant]0;PWNED[2J');
+    expect(table).toContain('31mred');
+    expect(table).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
+    // JSON output escapes them (JSON.stringify writes \u001b), so CI logs are safe too.
+    expect(toJson(url, steps)).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('JSON output keeps the server text exactly, every control character escaped', () => {
+  const steps: Step[] = [{ id: 'token', step: 'x', verdict: 'problem', detail: 'a\u001b[2Jb\u009bc\u007fd' }];
+  const json = toJson('http://127.0.0.1:1/mcp', steps);
+  expect(json).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
+  expect((JSON.parse(json) as { steps: Step[] }).steps[0]!.detail).toBe('a\u001b[2Jb\u009bc\u007fd');
+});

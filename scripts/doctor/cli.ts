@@ -3,7 +3,7 @@
  * Walks what MCP clients do against a façade and prints what each step saw and how to fix it.
  * Exit code: 0 no problem, 1 a problem, 2 bad usage.
  */
-import { hasProblem, toJson, toTable } from './report';
+import { hasProblem, printable, toJson, toTable } from './report';
 import { DEFAULT_ORIGIN, runDoctor, type DoctorOptions } from './steps';
 
 const USAGE = `usage: doctor <mcp-url> [--json] [--origin <origin>] [--token <access-token>] [--timeout <ms>]
@@ -71,7 +71,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
-    process.stderr.write(`doctor failed: ${(error as Error).message}\n`);
+    process.stderr.write(`doctor failed: ${printable((error as Error).message)}\n`);
     process.exitCode = 1;
   });
 }
