@@ -83,7 +83,7 @@ test('each stage has its own remote state: S3 key and Terraform Cloud workspace'
   expect(s3.terraform.backend).toMatchObject({ type: 's3', key: 'pr-42/mcp/facade.tfstate' });
   const federated = readConfigFile('examples/federated.config.ts') as Json;
   const cloud = validateConfig(federated, { projectRoot: PROJECT_ROOT, stage: 'pr-42' });
-  expect(cloud.terraform.backend).toMatchObject({ type: 'cloud', workspace: { name: 'acme-mcp-prod-pr-42' } });
+  expect(cloud.terraform.backend).toMatchObject({ type: 'cloud', workspace: { name: 'acme-mcp-pr-42' } });
 });
 
 test('without a stage nothing changes (no prevent_destroy, names as configured)', () => {

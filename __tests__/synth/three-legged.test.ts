@@ -226,8 +226,10 @@ describe('gateway targets and the workload identity', () => {
     expect(variant.json.output.oauth_return_urls.value).toEqual([`${baseUrl(variant)}/oauth/return`, 'https://apps.acme.example/slack/return']);
   });
 
-  test('the provider constraint demands a provider with grant_type; without 3-legged targets it stays lower', () => {
-    expect(gh.json.terraform.required_providers.aws.version).toBe('>= 6.32.0, != 6.36.0, < 7.0.0');
+  test('the provider constraint demands a provider with grant_type (and, with a tool schema on the MCP server, mcp_tool_schema); without 3-legged targets it stays lower', () => {
+    // The GitHub target has a predefined tool schema: mcp_server.mcp_tool_schema (stacks/provider-floors.ts).
+    expect(gh.json.terraform.required_providers.aws.version).toBe('>= 6.66.0, < 7.0.0');
+    expect(variant.json.terraform.required_providers.aws.version).toMatch(/^>= 6\.(32|66)\.0, /);
     expect(minimal.json.terraform.required_providers.aws.version).toBe('>= 6.26.0, != 6.36.0, < 7.0.0');
   });
 
