@@ -157,7 +157,8 @@ describe('environment contract', () => {
   const EXPECTED: Record<string, string[]> = {
     discovery: [...COMMON, ...CIMD, ...IDP],
     // Key groups (least privilege of keys): register only the registration keys, and so on.
-    register: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS'],
+    // register signs client_ids against the redirect policy; it talks to no IdP and takes no https client_id.
+    register: [...COMMON, 'KEY_OVERLAP_DAYS', 'REDIRECT_ALLOWLIST', 'SECRET_CACHE_SECONDS', 'SECRET_TIMEOUT_MS', 'REGISTRATION_KEYS'],
     authorize: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS', 'FLOW_KEYS', 'CONSENT_FOR_LOOPBACK', 'CONSENT_REMEMBER_DAYS'],
     // callback re-checks the consent policy authorize applied.
     callback: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS', 'FLOW_KEYS', 'TOKEN_KEYS', 'CONSENT_FOR_LOOPBACK'],
@@ -203,14 +204,16 @@ describe('environment contract', () => {
   });
 
   test('client settings: CIMD off, no tools/list merging, 10 s IdP timeout, 5-minute secret cache by default; each follows the config', () => {
-    for (const fn of ['discovery', 'register', 'authorize', 'callback', 'token']) expect(env(minimal, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('false');
+    for (const fn of ['discovery', 'authorize', 'callback', 'token']) expect(env(minimal, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('false');
+    // register issues client_ids and never takes one: CIMD does not concern it.
+    expect(env(minimal, 'register').CLIENT_ID_METADATA_DOCUMENTS).toBeUndefined();
     expect(env(minimal, 'mcp-proxy').MCP_MERGE_TOOLS_LIST_PAGES).toBe('0');
     expect(env(minimal, 'token')).toMatchObject({ IDP_TIMEOUT_MS: '10000', SECRET_CACHE_SECONDS: '300' });
     const other = synthExample('examples/existing-gateway.config.ts', (c) => {
       c.facade = { ...c.facade, clientIdMetadataDocuments: true, idpTimeoutSeconds: 20, secretCacheSeconds: 60, mcp: { mergeToolsListPages: 5 } };
     });
     try {
-      for (const fn of ['discovery', 'register', 'authorize', 'callback', 'token']) expect(env(other, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('true');
+      for (const fn of ['discovery', 'authorize', 'callback', 'token']) expect(env(other, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('true');
       expect(env(other, 'mcp-proxy').MCP_MERGE_TOOLS_LIST_PAGES).toBe('5');
       expect(env(other, 'mcp-proxy').CLIENT_ID_METADATA_DOCUMENTS).toBeUndefined();
       expect(env(other, 'token')).toMatchObject({ IDP_TIMEOUT_MS: '20000', SECRET_CACHE_SECONDS: '60' });

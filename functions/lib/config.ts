@@ -145,6 +145,10 @@ export function oauthVariables(groups: readonly KeyGroup[]): string[] {
 }
 
 export const CALLBACK_VARIABLES = [...oauthVariables(FUNCTION_KEY_GROUPS.callback), 'CONSENT_FOR_LOOPBACK'];
+/** What readRegisterConfig consults: register signs client_ids and talks to no IdP. */
+export const REGISTER_VARIABLES = [
+  ...COMMON_VARIABLES, ...SECRET_VARIABLES, ...FUNCTION_KEY_GROUPS.register.map((g) => KEY_GROUP_VARIABLES[g]), 'SIGNING_KEYS', 'KEY_OVERLAP_DAYS', 'REDIRECT_ALLOWLIST',
+];
 export const AUTHORIZE_VARIABLES = [...oauthVariables(FUNCTION_KEY_GROUPS.authorize), 'CONSENT_FOR_LOOPBACK', 'CONSENT_REMEMBER_DAYS'];
 export const TOKEN_VARIABLES = [...oauthVariables(FUNCTION_KEY_GROUPS.token), 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS'];
 export const PROXY_VARIABLES = [...COMMON_VARIABLES, 'GATEWAY_URL', 'RETURN_KEYS', ...SECRET_VARIABLES, 'MCP_MAX_BODY_BYTES', 'MCP_UPSTREAM_TIMEOUT_MS'];
@@ -308,6 +312,27 @@ function readKeyRefs(env: Env, groups: readonly KeyGroup[]): Partial<Record<KeyG
   return refs;
 }
 
+/** register: the registration keys, the redirect policy and the scopes it validates metadata against. */
+export interface RegisterConfig extends CommonConfig, SecretSettings {
+  readonly keyRefs: Readonly<Partial<Record<KeyGroup, string>>>;
+  readonly keyOverlapSeconds: number;
+  readonly redirectAllowlist: readonly string[];
+}
+
+export function readRegisterConfig(env: Env): RegisterConfig {
+  return {
+    ...readCommonConfig(env),
+    ...readSecretSettings(env),
+    keyRefs: readKeyRefs(env, FUNCTION_KEY_GROUPS.register),
+    keyOverlapSeconds: readKeyOverlapSeconds(env),
+    redirectAllowlist: readRedirectAllowlist(env),
+  };
+}
+
+function readKeyOverlapSeconds(env: Env): number {
+  return integer(env, 'KEY_OVERLAP_DAYS', 30, 0, 400) * 86_400;
+}
+
 /** `groups`: the key groups the calling function needs; the others are neither read nor required. */
 export function readOAuthConfig(env: Env, groups: readonly KeyGroup[] = KEY_GROUPS): OAuthConfig {
   const common = readCommonConfig(env);
@@ -322,7 +347,7 @@ export function readOAuthConfig(env: Env, groups: readonly KeyGroup[] = KEY_GROU
     idp: readIdpEndpoints(env),
     idpClientId: required(env, 'IDP_CLIENT_ID'),
     keyRefs: readKeyRefs(env, groups),
-    keyOverlapSeconds: integer(env, 'KEY_OVERLAP_DAYS', 30, 0, 400) * 86_400,
+    keyOverlapSeconds: readKeyOverlapSeconds(env),
     defaultScopes: defaults.length ? defaults : common.scopesSupported,
     resourceToIdp: readResourceToIdp(env),
     redirectAllowlist: readRedirectAllowlist(env),

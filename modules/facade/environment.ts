@@ -10,11 +10,12 @@
  * | variable                      | functions                                         | from |
  * |-------------------------------|---------------------------------------------------|------|
  * | SCOPES_SUPPORTED, CORS_ALLOWED_ORIGINS, LOG_LEVEL, PUBLIC_BASE_URL | all          | identity, facade |
- * | CLIENT_ID_METADATA_DOCUMENTS  | discovery, register, authorize, callback, token   | facade.clientIdMetadataDocuments |
+ * | CLIENT_ID_METADATA_DOCUMENTS  | discovery, authorize, callback, token             | facade.clientIdMetadataDocuments |
  * | CONSENT_FOR_LOOPBACK          | authorize, callback (re-checks the policy)        | facade.consentForLoopback |
  * | CONSENT_REMEMBER_DAYS         | authorize                                         | facade.consentRememberDays |
- * | IDP_* endpoints               | discovery, register, authorize, callback, token   | Cognito |
- * | IDP_CLIENT_ID, DEFAULT_SCOPES, RESOURCE_TO_IDP, REDIRECT_ALLOWLIST, STATE_TTL_SECONDS, CLOCK_SKEW_SECONDS, KEY_OVERLAP_DAYS | register, authorize, callback, token | facade |
+ * | IDP_* endpoints               | discovery, authorize, callback, token             | Cognito |
+ * | KEY_OVERLAP_DAYS, REDIRECT_ALLOWLIST | register, authorize, callback, token       | facade |
+ * | IDP_CLIENT_ID, DEFAULT_SCOPES, RESOURCE_TO_IDP, STATE_TTL_SECONDS, CLOCK_SKEW_SECONDS | authorize, callback, token | facade |
  * | REGISTRATION_KEYS, FLOW_KEYS, TOKEN_KEYS | the functions of FUNCTION_KEY_GROUPS (functions/lib/config.ts) | secret ARNs |
  * | IDP_CLIENT_SECRET             | token                                             | secret ARN |
  * | IDP_TIMEOUT_MS                | token, oauth-return                               | facade.idpTimeoutSeconds |
@@ -76,16 +77,19 @@ export interface FacadeEnvironmentInputs {
 }
 
 /** Functions that talk to the IdP or describe it (RFC 8414 metadata passes Cognito's endpoints through). */
-const IDP_AWARE: readonly FacadeFunctionName[] = ['discovery', 'register', 'authorize', 'callback', 'token'];
+const IDP_AWARE: readonly FacadeFunctionName[] = ['discovery', 'authorize', 'callback', 'token'];
 
-/** Functions that sign or verify façade values (registrations, state, wrapped codes). */
+/** Functions that sign or verify façade values (registrations, state, wrapped codes), with the redirect policy. */
 const SIGNING: readonly FacadeFunctionName[] = ['register', 'authorize', 'callback', 'token'];
 
+/** The authorization flow's functions (readOAuthConfig): the app client, scopes, resource, state and clock. */
+const OAUTH_FLOW: readonly FacadeFunctionName[] = ['authorize', 'callback', 'token'];
+
 /**
- * Functions for which Client ID Metadata Documents matter: discovery advertises them, the others
- * accept an https client_id (functions/lib/oauth/clients.ts).
+ * Functions for which Client ID Metadata Documents matter: discovery advertises them, the flow's
+ * functions accept an https client_id (functions/lib/oauth/clients.ts); register does not take one.
  */
-const CIMD_AWARE: readonly FacadeFunctionName[] = ['discovery', 'register', 'authorize', 'callback', 'token'];
+const CIMD_AWARE: readonly FacadeFunctionName[] = ['discovery', 'authorize', 'callback', 'token'];
 
 export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironmentInputs): Record<string, string> {
   const env: Record<string, string> = {
@@ -111,14 +115,18 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
   }
   if (SIGNING.includes(fn)) {
     Object.assign(env, {
-      IDP_CLIENT_ID: i.idpClientId,
       KEY_OVERLAP_DAYS: String(i.keyOverlapDays),
+      REDIRECT_ALLOWLIST: i.redirectAllowlist.join(' '),
+      ...secretSettings(i),
+    });
+  }
+  if (OAUTH_FLOW.includes(fn)) {
+    Object.assign(env, {
+      IDP_CLIENT_ID: i.idpClientId,
       DEFAULT_SCOPES: i.defaultScopes.join(' '),
       RESOURCE_TO_IDP: typeof i.resourceToIdp === 'string' ? i.resourceToIdp : i.resourceToIdp.uri,
-      REDIRECT_ALLOWLIST: i.redirectAllowlist.join(' '),
       STATE_TTL_SECONDS: String(i.stateTtlSeconds),
       CLOCK_SKEW_SECONDS: String(i.clockSkewSeconds),
-      ...secretSettings(i),
     });
   }
   if (fn in FUNCTION_KEY_GROUPS) {
