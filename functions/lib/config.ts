@@ -71,9 +71,11 @@ export interface SecretSettings {
   readonly secretTimeoutMs: number;
 }
 
+/**
+ * What authorize, callback and token share: their keys, the client_id kinds they accept (CIMD) and
+ * the clock skew they verify signed values with. Each adds what it alone uses.
+ */
 export interface OAuthConfig extends CommonConfig, CimdConfig, SecretSettings {
-  readonly idp: IdpEndpoints;
-  readonly idpClientId: string;
   /**
    * Secret references of the key groups this function needs (functions/lib/crypto/facade-keys.ts):
    * `REGISTRATION_KEYS`, `FLOW_KEYS`, `TOKEN_KEYS`; each falls back to `SIGNING_KEYS` (one keyring
@@ -82,12 +84,12 @@ export interface OAuthConfig extends CommonConfig, CimdConfig, SecretSettings {
   readonly keyRefs: Readonly<Partial<Record<KeyGroup, string>>>;
   /** How long after a key rotation the previous key still verifies (KEY_OVERLAP_DAYS, default 30; 0: at once not). */
   readonly keyOverlapSeconds: number;
-  readonly defaultScopes: readonly string[];
-  readonly resourceToIdp: ResourceToIdp;
-  /** Exact non-loopback redirect URIs that registrations may use (web clients, private-use schemes). */
-  readonly redirectAllowlist: readonly string[];
-  readonly stateTtlSeconds: number;
   readonly clockSkewSeconds: number;
+  /**
+   * Exact non-loopback redirect URIs that registrations may use (web clients, private-use schemes);
+   * also the policy a Client ID Metadata Document's redirect URIs are checked against (clients.ts).
+   */
+  readonly redirectAllowlist: readonly string[];
 }
 
 /** authorize asks for consent and callback checks it was asked, by the same policy. */
@@ -100,16 +102,25 @@ export interface ConsentPolicy {
   readonly consentForLoopback: boolean;
 }
 
-/** callback: the OAuth settings and the consent policy it re-checks. */
+/** callback: re-checks the redirect and the consent policy authorize applied. */
 export interface CallbackConfig extends OAuthConfig, ConsentPolicy {}
 
-/** authorize alone remembers approvals. */
-export interface AuthorizeConfig extends OAuthConfig, ConsentPolicy {
+/** authorize: sends the browser to the IdP with the app client, scopes and resource it maps, and remembers approvals. */
+export interface AuthorizeConfig extends CallbackConfig {
+  readonly idp: Pick<IdpEndpoints, 'authorizationEndpoint'>;
+  readonly idpClientId: string;
+  readonly defaultScopes: readonly string[];
+  readonly resourceToIdp: ResourceToIdp;
+  readonly stateTtlSeconds: number;
   /** How long an approval is remembered in the browser (0: ask every time). Default 30 days. */
   readonly consentRememberSeconds: number;
 }
 
+/** token: talks to the IdP's token and revocation endpoints as the app client. */
 export interface TokenConfig extends OAuthConfig {
+  readonly idp: Pick<IdpEndpoints, 'tokenEndpoint' | 'revocationEndpoint'>;
+  readonly idpClientId: string;
+  readonly resourceToIdp: ResourceToIdp;
   /** Secret reference for the IdP app client's secret. */
   readonly idpClientSecretRef: string;
   readonly upstreamTimeoutMs: number;
@@ -138,9 +149,8 @@ export const IDP_ENDPOINT_VARIABLES = [
 /** What readOAuthConfig consults for these key groups (SIGNING_KEYS: the local fallback keyring). */
 export function oauthVariables(groups: readonly KeyGroup[]): string[] {
   return [
-    ...COMMON_VARIABLES, ...CIMD_VARIABLES, ...SECRET_VARIABLES, ...IDP_ENDPOINT_VARIABLES,
-    'IDP_CLIENT_ID', ...groups.map((g) => KEY_GROUP_VARIABLES[g]), 'SIGNING_KEYS', 'KEY_OVERLAP_DAYS', 'DEFAULT_SCOPES',
-    'RESOURCE_TO_IDP', 'REDIRECT_ALLOWLIST', 'STATE_TTL_SECONDS', 'CLOCK_SKEW_SECONDS',
+    ...COMMON_VARIABLES, ...CIMD_VARIABLES, ...SECRET_VARIABLES,
+    ...groups.map((g) => KEY_GROUP_VARIABLES[g]), 'SIGNING_KEYS', 'KEY_OVERLAP_DAYS', 'CLOCK_SKEW_SECONDS', 'REDIRECT_ALLOWLIST',
   ];
 }
 
@@ -149,8 +159,13 @@ export const CALLBACK_VARIABLES = [...oauthVariables(FUNCTION_KEY_GROUPS.callbac
 export const REGISTER_VARIABLES = [
   ...COMMON_VARIABLES, ...SECRET_VARIABLES, ...FUNCTION_KEY_GROUPS.register.map((g) => KEY_GROUP_VARIABLES[g]), 'SIGNING_KEYS', 'KEY_OVERLAP_DAYS', 'REDIRECT_ALLOWLIST',
 ];
-export const AUTHORIZE_VARIABLES = [...oauthVariables(FUNCTION_KEY_GROUPS.authorize), 'CONSENT_FOR_LOOPBACK', 'CONSENT_REMEMBER_DAYS'];
-export const TOKEN_VARIABLES = [...oauthVariables(FUNCTION_KEY_GROUPS.token), 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS'];
+export const AUTHORIZE_VARIABLES = [
+  ...oauthVariables(FUNCTION_KEY_GROUPS.authorize), 'CONSENT_FOR_LOOPBACK', 'IDP_AUTHORIZATION_ENDPOINT', 'IDP_CLIENT_ID',
+  'DEFAULT_SCOPES', 'RESOURCE_TO_IDP', 'STATE_TTL_SECONDS', 'CONSENT_REMEMBER_DAYS',
+];
+export const TOKEN_VARIABLES = [
+  ...oauthVariables(FUNCTION_KEY_GROUPS.token), 'IDP_TOKEN_ENDPOINT', 'IDP_REVOCATION_ENDPOINT', 'IDP_CLIENT_ID', 'RESOURCE_TO_IDP', 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS',
+];
 export const PROXY_VARIABLES = [...COMMON_VARIABLES, 'GATEWAY_URL', 'RETURN_KEYS', ...SECRET_VARIABLES, 'MCP_MAX_BODY_BYTES', 'MCP_UPSTREAM_TIMEOUT_MS'];
 export const RETURN_VARIABLES = [
   'AWS_REGION', ...COMMON_VARIABLES, ...SECRET_VARIABLES, 'IDP_ISSUER', 'IDP_AUTHORIZATION_ENDPOINT', 'IDP_TOKEN_ENDPOINT',
@@ -335,24 +350,14 @@ function readKeyOverlapSeconds(env: Env): number {
 
 /** `groups`: the key groups the calling function needs; the others are neither read nor required. */
 export function readOAuthConfig(env: Env, groups: readonly KeyGroup[] = KEY_GROUPS): OAuthConfig {
-  const common = readCommonConfig(env);
-  const defaults = list(env, 'DEFAULT_SCOPES');
-  for (const s of defaults) {
-    if (!common.scopesSupported.includes(s)) throw new ConfigError('DEFAULT_SCOPES', `${s} is not in SCOPES_SUPPORTED`);
-  }
   return {
-    ...common,
+    ...readCommonConfig(env),
     ...readCimdConfig(env),
     ...readSecretSettings(env),
-    idp: readIdpEndpoints(env),
-    idpClientId: required(env, 'IDP_CLIENT_ID'),
     keyRefs: readKeyRefs(env, groups),
     keyOverlapSeconds: readKeyOverlapSeconds(env),
-    defaultScopes: defaults.length ? defaults : common.scopesSupported,
-    resourceToIdp: readResourceToIdp(env),
-    redirectAllowlist: readRedirectAllowlist(env),
-    stateTtlSeconds: integer(env, 'STATE_TTL_SECONDS', 600, 60, 3600),
     clockSkewSeconds: integer(env, 'CLOCK_SKEW_SECONDS', 60, 0, 300),
+    redirectAllowlist: readRedirectAllowlist(env),
   };
 }
 
@@ -365,9 +370,19 @@ export function readCallbackConfig(env: Env): CallbackConfig {
 }
 
 export function readAuthorizeConfig(env: Env): AuthorizeConfig {
+  const flow = readOAuthConfig(env, FUNCTION_KEY_GROUPS.authorize);
+  const defaults = list(env, 'DEFAULT_SCOPES');
+  for (const s of defaults) {
+    if (!flow.scopesSupported.includes(s)) throw new ConfigError('DEFAULT_SCOPES', `${s} is not in SCOPES_SUPPORTED`);
+  }
   return {
-    ...readOAuthConfig(env, FUNCTION_KEY_GROUPS.authorize),
+    ...flow,
     ...readConsentPolicy(env),
+    idp: { authorizationEndpoint: url(env, 'IDP_AUTHORIZATION_ENDPOINT') },
+    idpClientId: required(env, 'IDP_CLIENT_ID'),
+    defaultScopes: defaults.length ? defaults : flow.scopesSupported,
+    resourceToIdp: readResourceToIdp(env),
+    stateTtlSeconds: integer(env, 'STATE_TTL_SECONDS', 600, 60, 3600),
     consentRememberSeconds: integer(env, 'CONSENT_REMEMBER_DAYS', 30, 0, 400) * 86_400,
   };
 }
@@ -375,6 +390,9 @@ export function readAuthorizeConfig(env: Env): AuthorizeConfig {
 export function readTokenConfig(env: Env): TokenConfig {
   return {
     ...readOAuthConfig(env, FUNCTION_KEY_GROUPS.token),
+    idp: { tokenEndpoint: url(env, 'IDP_TOKEN_ENDPOINT'), revocationEndpoint: optionalUrl(env, 'IDP_REVOCATION_ENDPOINT') },
+    idpClientId: required(env, 'IDP_CLIENT_ID'),
+    resourceToIdp: readResourceToIdp(env),
     idpClientSecretRef: secretRef(env, 'IDP_CLIENT_SECRET'),
     upstreamTimeoutMs: integer(env, 'IDP_TIMEOUT_MS', 10_000, 100, 28_000),
   };

@@ -13,9 +13,13 @@
  * | CLIENT_ID_METADATA_DOCUMENTS  | discovery, authorize, callback, token             | facade.clientIdMetadataDocuments |
  * | CONSENT_FOR_LOOPBACK          | authorize, callback (re-checks the policy)        | facade.consentForLoopback |
  * | CONSENT_REMEMBER_DAYS         | authorize                                         | facade.consentRememberDays |
- * | IDP_* endpoints               | discovery, authorize, callback, token             | Cognito |
+ * | IDP_* endpoints (all six)     | discovery                                         | Cognito |
+ * | IDP_AUTHORIZATION_ENDPOINT    | authorize                                         | Cognito |
+ * | IDP_TOKEN_ENDPOINT, IDP_REVOCATION_ENDPOINT | token                               | Cognito |
  * | KEY_OVERLAP_DAYS, REDIRECT_ALLOWLIST | register, authorize, callback, token       | facade |
- * | IDP_CLIENT_ID, DEFAULT_SCOPES, RESOURCE_TO_IDP, STATE_TTL_SECONDS, CLOCK_SKEW_SECONDS | authorize, callback, token | facade |
+ * | CLOCK_SKEW_SECONDS            | authorize, callback, token                        | facade.clockSkewSeconds |
+ * | IDP_CLIENT_ID, RESOURCE_TO_IDP | authorize, token                                 | the app client, facade.resourceToIdp |
+ * | DEFAULT_SCOPES, STATE_TTL_SECONDS | authorize                                     | facade |
  * | REGISTRATION_KEYS, FLOW_KEYS, TOKEN_KEYS | the functions of FUNCTION_KEY_GROUPS (functions/lib/config.ts) | secret ARNs |
  * | IDP_CLIENT_SECRET             | token                                             | secret ARN |
  * | IDP_TIMEOUT_MS                | token, oauth-return                               | facade.idpTimeoutSeconds |
@@ -76,13 +80,13 @@ export interface FacadeEnvironmentInputs {
   };
 }
 
-/** Functions that talk to the IdP or describe it (RFC 8414 metadata passes Cognito's endpoints through). */
-const IDP_AWARE: readonly FacadeFunctionName[] = ['discovery', 'authorize', 'callback', 'token'];
+/** discovery describes the IdP (RFC 8414 metadata passes Cognito's endpoints through); authorize and token name their one or two endpoints below. */
+const IDP_AWARE: readonly FacadeFunctionName[] = ['discovery'];
 
 /** Functions that sign or verify façade values (registrations, state, wrapped codes), with the redirect policy. */
 const SIGNING: readonly FacadeFunctionName[] = ['register', 'authorize', 'callback', 'token'];
 
-/** The authorization flow's functions (readOAuthConfig): the app client, scopes, resource, state and clock. */
+/** The authorization flow's functions (readOAuthConfig): they verify signed values with the clock skew. */
 const OAUTH_FLOW: readonly FacadeFunctionName[] = ['authorize', 'callback', 'token'];
 
 /**
@@ -120,21 +124,31 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
       ...secretSettings(i),
     });
   }
-  if (OAUTH_FLOW.includes(fn)) {
+  if (OAUTH_FLOW.includes(fn)) env.CLOCK_SKEW_SECONDS = String(i.clockSkewSeconds);
+  const resourceToIdp = typeof i.resourceToIdp === 'string' ? i.resourceToIdp : i.resourceToIdp.uri;
+  if (fn === 'authorize') {
+    // Sends the browser to Cognito's authorization endpoint as the app client (readAuthorizeConfig).
     Object.assign(env, {
+      IDP_AUTHORIZATION_ENDPOINT: i.idp.authorization,
       IDP_CLIENT_ID: i.idpClientId,
       DEFAULT_SCOPES: i.defaultScopes.join(' '),
-      RESOURCE_TO_IDP: typeof i.resourceToIdp === 'string' ? i.resourceToIdp : i.resourceToIdp.uri,
+      RESOURCE_TO_IDP: resourceToIdp,
       STATE_TTL_SECONDS: String(i.stateTtlSeconds),
-      CLOCK_SKEW_SECONDS: String(i.clockSkewSeconds),
     });
   }
   if (fn in FUNCTION_KEY_GROUPS) {
     for (const group of FUNCTION_KEY_GROUPS[fn as keyof typeof FUNCTION_KEY_GROUPS]) env[KEY_GROUP_VARIABLES[group]] = i.keySecretArns[group];
   }
   if (fn === 'token') {
-    env.IDP_CLIENT_SECRET = i.clientSecretSecretArn;
-    env.IDP_TIMEOUT_MS = String(i.idpTimeoutMs);
+    // Exchanges and revokes at Cognito's token and revocation endpoints as the app client (readTokenConfig).
+    Object.assign(env, {
+      IDP_TOKEN_ENDPOINT: i.idp.token,
+      IDP_REVOCATION_ENDPOINT: i.idp.revocation,
+      IDP_CLIENT_ID: i.idpClientId,
+      RESOURCE_TO_IDP: resourceToIdp,
+      IDP_CLIENT_SECRET: i.clientSecretSecretArn,
+      IDP_TIMEOUT_MS: String(i.idpTimeoutMs),
+    });
   }
   if (fn === 'mcp-proxy') {
     Object.assign(env, {
