@@ -5,6 +5,12 @@
  * `client_id`, `scope`, `token_use` and `username`, and a refresh token on every code grant; and,
  * like Cognito's machine app clients, confidential clients with the `client_credentials` grant.
  * Login is a plain HTML form (no JavaScript); there is no consent screen, as in Cognito.
+ *
+ * Refresh tokens rotate like the user-flow client the stack deploys (Cognito
+ * RefreshTokenRotationType ENABLED, modules/identity/identity.ts): every refresh returns a new refresh
+ * token, and the one it replaced is still accepted for `retryGracePeriodSeconds` (Cognito: 0–60, the
+ * stack's default 60) so a client that retries is not logged out; after that it is refused
+ * (`invalid_grant`). The grace period is measured on the stand-in's clock (`now`), which tests move.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -43,6 +49,13 @@ export interface LocalIdpOptions {
   readonly publicClients?: readonly PublicAppClient[];
   /** Client-credentials app clients with a secret (identity.machineClients). */
   readonly machineClients?: readonly MachineAppClient[];
+  /**
+   * Refresh-token rotation of the confidential client, like the deployed user-flow client's
+   * `refresh_token_rotation`: off, or on with its retry grace period. Default: on, 60 s (the stack's default).
+   */
+  readonly refreshTokenRotation?: false | { readonly retryGracePeriodSeconds: number };
+  /** The clock the rotation grace period is measured on (epoch ms). Default Date.now. */
+  readonly now?: () => number;
 }
 
 /**
@@ -54,6 +67,9 @@ export interface MachineAppClient {
   readonly clientSecret: string;
   readonly scopes: readonly string[];
 }
+
+/** The stack's default: rotation on with Cognito's longest retry grace period (stacks/config/schema/identity.ts). */
+export const DEFAULT_REFRESH_TOKEN_ROTATION = { retryGracePeriodSeconds: 60 } as const;
 
 /**
  * A Cognito app client without a client secret: `token_endpoint_auth_method: none`, PKCE (required
@@ -81,6 +97,7 @@ function cognitoLoginPage(uid: string, message?: string): string {
 
 export async function createLocalIdp(options: LocalIdpOptions): Promise<LocalIdp> {
   const users = options.users ?? DEMO_USERS;
+  const rotation = options.refreshTokenRotation ?? DEFAULT_REFRESH_TOKEN_ROTATION;
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig', kid: randomBytes(6).toString('hex') };
 
@@ -128,9 +145,10 @@ export async function createLocalIdp(options: LocalIdpOptions): Promise<LocalIdp
         },
       },
     },
-    // Cognito issues a refresh token for every authorization-code grant and does not rotate by default.
+    // Cognito issues a refresh token for every authorization-code grant; it rotates them when the
+    // app client's refresh-token rotation is on (see allowReuseWithinGrace for the grace period).
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
-    rotateRefreshToken: () => false,
+    rotateRefreshToken: () => rotation !== false,
     findAccount: async (_ctx, sub) => {
       const user = users.find((u) => u.username === sub);
       if (!user) return undefined;
@@ -157,6 +175,7 @@ export async function createLocalIdp(options: LocalIdpOptions): Promise<LocalIdp
 
   const provider = new Provider(options.issuer, configuration);
   provider.proxy = false;
+  if (rotation !== false) allowReuseWithinGrace(provider, rotation.retryGracePeriodSeconds * 1000, options.now ?? Date.now);
   const oidc = provider.callback();
 
   async function interaction(req: IncomingMessage, res: ServerResponse, uid: string, action: string | undefined): Promise<void> {
@@ -205,5 +224,39 @@ export async function createLocalIdp(options: LocalIdpOptions): Promise<LocalIdp
       jwks: `${issuer}/jwks`, userinfo: `${issuer}/me`,
     },
     listener,
+  };
+}
+
+/** The part of oidc-provider's storage adapter the refresh-token grant uses to find and spend a token. */
+interface RefreshTokenStore {
+  find(id: string): Promise<Record<string, unknown> | undefined>;
+  consume(id: string): Promise<void>;
+}
+
+/**
+ * Cognito's retry grace period on top of oidc-provider's rotation. oidc-provider marks a rotated
+ * refresh token consumed, and a consumed token presented again is refused and its whole grant
+ * revoked (lib/actions/grants/refresh_token.js). Cognito instead keeps accepting the replaced token
+ * for RetryGracePeriodSeconds, each use answered with a new token set, and refuses it afterwards.
+ * So the stand-in remembers when each token was first rotated away: within the grace period the
+ * token is found unconsumed (and rotated again, from the same first time); after it the token is not
+ * found at all, which the provider answers with `invalid_grant` and without revoking the grant.
+ */
+function allowReuseWithinGrace(provider: Provider, graceMs: number, now: () => number): void {
+  const store = (provider.RefreshToken as unknown as { adapter: RefreshTokenStore }).adapter;
+  const find = store.find.bind(store);
+  const consume = store.consume.bind(store);
+  const rotatedAt = new Map<string, number>();
+  store.consume = async (id) => {
+    if (rotatedAt.has(id)) return;
+    rotatedAt.set(id, now());
+    await consume(id);
+  };
+  store.find = async (id) => {
+    const payload = await find(id);
+    const at = rotatedAt.get(id);
+    if (!payload || at === undefined) return payload;
+    if (now() - at <= graceMs) return { ...payload, consumed: undefined };
+    return undefined;
   };
 }

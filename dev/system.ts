@@ -30,7 +30,7 @@ import { createApiGatewayListener } from './apigw-adapter';
 import { createDirectMcpIntegration, createLocalAuthorizer, type LocalAuthorizer } from './direct-mcp';
 import { DEMO_TOOL_POLICY } from './demo-policy';
 import { createGatewayStandIn, type GatewayStandIn } from './gateway';
-import { createLocalIdp, DEMO_USERS, type LocalIdp } from './idp';
+import { createLocalIdp, DEMO_USERS, type LocalIdp, type LocalIdpOptions } from './idp';
 import { createIdentityStandIn, type IdentityStandIn } from './identity';
 import { createThirdPartyService, THIRD_PARTY_SCOPE, thirdPartyEndpoints, type ThirdPartyService } from './third-party';
 
@@ -56,6 +56,8 @@ export interface LocalSystemOptions {
    * gateway), e.g. a fault-injecting proxy in front of it. Default: the upstream itself.
    */
   readonly interpose?: (upstream: 'idp-token' | 'gateway', url: string) => string | Promise<string>;
+  /** The Cognito stand-in's refresh-token rotation and clock (dev/idp.ts). Default: rotation on, 60 s grace, Date.now. */
+  readonly idp?: Pick<LocalIdpOptions, 'refreshTokenRotation' | 'now'>;
 }
 
 /**
@@ -189,6 +191,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       users: DEMO_USERS,
       publicClients: [{ clientId: LOCAL_RETURN_CLIENT_ID, redirectUri: returnUrl, scopes: ['openid'] }],
       machineClients: [machineClient],
+      ...options.idp,
     });
     Object.assign(env, {
       IDP_ISSUER: idp.issuer,

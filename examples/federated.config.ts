@@ -8,6 +8,9 @@
  * Set them in the Terraform Cloud workspace (sensitive) or as TF_VAR_… locally.
  * Register https://acme-mcp-login.auth.eu-central-1.amazoncognito.com/oauth2/idpresponse (and
  * /saml2/idpresponse for SAML) as the redirect/ACS URL at each IdP.
+ * With STAGE=<stage> the Terraform Cloud workspace is acme-mcp-<stage>, with its own sensitive
+ * variables, and the Cognito domain acme-mcp-login-<stage>, whose /oauth2/idpresponse each IdP
+ * must allow too (docs/deploy.md, "Stages").
  */
 import { defineConfig } from '../stacks/config/schema';
 
@@ -16,7 +19,7 @@ export default defineConfig({
   region: 'eu-central-1',
   tags: { team: 'platform', data: 'internal' },
   terraform: {
-    backend: { type: 'cloud', organization: 'acme', workspace: 'acme-mcp-prod', project: 'agents' },
+    backend: { type: 'cloud', organization: 'acme', workspace: 'acme-mcp', project: 'agents' },
   },
   identity: {
     userPool: {

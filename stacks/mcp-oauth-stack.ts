@@ -19,7 +19,7 @@ import { preventDestroyOfUsersAndKeys } from './stages';
 import { directAuthorizationScopes } from './config/features';
 import { presetRedirectUris } from './config/client-presets';
 import {
-  MAX_LAMBDA_TIMEOUT_SECONDS, MCP_PROXY_OVERHEAD_SECONDS, MAX_UPSTREAM_TIMEOUT_SECONDS, consentPortalOf, consentPortalReturnUrl, hasFacadeReturnRoute, hasThreeLeggedTargets,
+  MAX_LAMBDA_TIMEOUT_SECONDS, MCP_PROXY_OVERHEAD_SECONDS, MAX_UPSTREAM_TIMEOUT_SECONDS, consentPortalOf, consentPortalReturnUrl, hasFacadeReturnRoute,
 } from './config/features';
 import { OPTIONAL_ROUTES, PATHS, ROUTES, type OptionalFunctionName } from '../functions/lib/http/routes';
 import { StackInputs } from '../modules/inputs';
@@ -72,8 +72,7 @@ export class McpOAuthStack extends TerraformStack {
     // The streaming integration waits as long as the function may run; in direct mode it is the
     // upstream exchange itself (HTTP_PROXY to the gateway), bounded by the upstream timeout.
     const streamingTimeoutMs = (direct ? facade.mcp.upstreamTimeoutSeconds : mcpProxyTimeoutSeconds) * 1000;
-    const threeLeggedTargets = hasThreeLeggedTargets(config.gateway);
-    configureTerraform(this, config, { streamingTimeoutMs, authorizationCodeTargets: threeLeggedTargets }, { stateDir: options.stateDir ?? options.projectRoot });
+    configureTerraform(this, config, { stateDir: options.stateDir ?? options.projectRoot });
     // The façade's own return route, unless 3-legged consent goes through the AWS consent portal.
     const threeLegged = hasFacadeReturnRoute(config.gateway);
     const portal = consentPortalOf(config.gateway);
@@ -116,7 +115,7 @@ export class McpOAuthStack extends TerraformStack {
         returnUrlRegistration: gateway.returnUrlRegistration,
         namePrefix,
         discoveryUrl: this.identity.endpoints.discovery,
-        idp: { issuer: this.identity.endpoints.issuer, jwksUri: this.identity.endpoints.jwks },
+        idp: { issuer: this.identity.endpoints.issuer, jwksUri: this.identity.endpoints.jwks, clockSkewSeconds: facade.clockSkewSeconds },
         allowedClients: this.identity.allowedClientIds,
         projectRoot: options.projectRoot,
         bundleDir: options.bundleDir,
@@ -226,6 +225,8 @@ export class McpOAuthStack extends TerraformStack {
         api: { name: this.endpoint.name, stageName: facade.stageName, routes: [...ROUTES, ...OPTIONAL_ROUTES.filter((r) => optional.includes(r.fn))] },
         functions: Object.fromEntries([...[...this.functions.byName].map(([name, fn]) => [name, fn.name]), ...(interceptor ? [['interceptor', interceptor.name]] : [])]),
         interceptorFunctionName: interceptor?.name,
+        mcpProxy: direct ? 'direct' : 'lambda',
+        mcpPath: PATHS.mcp,
       });
     }
 

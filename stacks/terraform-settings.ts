@@ -3,22 +3,15 @@
  * only) the aws provider.
  *
  * `required_providers.aws` is the range the synthesized resources need, not the bindings' exact pin:
- * - >= 6.25.0: `aws_bedrockagentcore_*` with interceptors, and `response_transfer_mode` on
- *   `aws_api_gateway_integration` (response streaming);
- * - >= 6.26.0 when a streaming integration's timeout exceeds 29 s;
- * - >= 6.32.0 with a 3-legged OAuth target: `credential_provider_configuration.oauth.grant_type` and
- *   `default_return_url` of `aws_bedrockagentcore_gateway_target` (terraform-provider-aws PR #46217,
- *   fixing issue #46128) were merged after 6.31.0 (February 4, 2026), whose changelog does not list
- *   them; 6.32.0 is the first release that can have them (the exact release is unconfirmed here);
+ * - the floor is the highest release any attribute present in the stack's resources needs, from the
+ *   table attribute path → release in stacks/provider-floors.ts (6.25.0 for the AgentCore resources
+ *   and response streaming, 6.26.0 for a streaming integration over 29 s, 6.32.0 for a 3-legged
+ *   OAuth target's `grant_type`/`default_return_url`, 6.66.0 for an MCP-server target's
+ *   `mcp_tool_schema`, each with its source there), computed when the stack is written;
  * - != 6.36.0: that release broke `authorizer_configuration.custom_jwt_authorizer` of
  *   `aws_bedrockagentcore_gateway` ("expected 4 attributes, got 3", issues #46895, #46934; fixed by
  *   PR #46908 in the next release);
  * - < 7.0.0: the next major may rename or remove arguments this JSON uses.
- * Floors 6.25.0 and 6.26.0 are checked against the provider's CHANGELOG: 6.25.0 (December 4, 2025)
- * "resource/aws_api_gateway_integration: Add `response_transfer_mode` argument (#45329)" and
- * "resource/aws_bedrockagentcore_gateway: Add `interceptor_configuration` argument (#45344)";
- * 6.26.0 (December 10, 2025) "Fix `timeout_milliseconds` validation to allow up to 900,000 ms when
- * `response_transfer_mode` is `STREAM` (#45482)".
  *
  * The terraform block is written through typed constructs, not stack overrides (whose values reach
  * `synth --hcl` without type information and render as `0 = "required_version"`): the provider
@@ -29,45 +22,36 @@
  */
 import path from 'node:path';
 import type { Construct } from 'constructs';
-import { App, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformBackend, TerraformStack } from 'cdktn';
+import { App, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformBackend, TerraformResource, TerraformStack } from 'cdktn';
 import { AwsProvider, type AwsProviderConfig } from '@cdktn/provider-aws/lib/provider';
 import type { ResolvedBackend, ResolvedConfig } from './config/types';
-import { DEFAULT_INTEGRATION_TIMEOUT_MS } from '../modules/facade/routes';
+import { compareVersions, providerFloor } from './provider-floors';
 
 export const REQUIRED_TERRAFORM = '>= 1.11.0';
 /** cdktn's context key for the targeted releases (cdktf.json `targetVersions`), as npm semver ranges. */
 export const TARGET_VERSIONS_CONTEXT = 'targetVersions';
 export const TARGET_VERSIONS = { terraform: '>=1.11.0', opentofu: '>=1.11.0' } as const;
-const AWS_PROVIDER_FLOOR = '6.25.0';
-const AWS_PROVIDER_LONG_STREAMING = '6.26.0';
-export const AWS_PROVIDER_GRANT_TYPE = '6.32.0';
+/** The lowest release of any stack (the AgentCore resources it always writes). */
+export const AWS_PROVIDER_BASE_FLOOR = '6.25.0';
 /** Known-bad releases inside the range (see the file comment). */
 export const AWS_PROVIDER_EXCLUDED = ['6.36.0'] as const;
 const AWS_PROVIDER_CEILING = '7.0.0';
 
-export interface ProviderFeatures {
-  /** The longest integration timeout of a streaming route. */
-  readonly streamingTimeoutMs: number;
-  /** A gateway target uses OAuth with grant type AUTHORIZATION_CODE. @default false */
-  readonly authorizationCodeTargets?: boolean;
-}
-
-export function awsProviderConstraint(features: ProviderFeatures): string {
-  const floors = [
-    AWS_PROVIDER_FLOOR,
-    ...(features.streamingTimeoutMs > DEFAULT_INTEGRATION_TIMEOUT_MS ? [AWS_PROVIDER_LONG_STREAMING] : []),
-    ...(features.authorizationCodeTargets ? [AWS_PROVIDER_GRANT_TYPE] : []),
-  ];
-  const floor = floors.reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b));
+/** The range for a floor: `>= floor`, the known-bad releases above it excluded, below the next major. */
+export function awsProviderConstraint(floor: string): string {
   const excluded = AWS_PROVIDER_EXCLUDED.filter((v) => compareVersions(v, floor) >= 0).map((v) => `!= ${v}`);
   return [`>= ${floor}`, ...excluded, `< ${AWS_PROVIDER_CEILING}`].join(', ');
 }
 
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
-  return 0;
+/** The resources of a stack as Terraform JSON (`{ <type>: { <name>: body } }`), overrides included. */
+export function stackResources(stack: TerraformStack): Record<string, Record<string, Fragment>> {
+  const out: Record<string, Record<string, Fragment>> = {};
+  for (const node of stack.node.findAll()) {
+    if (!(node instanceof TerraformResource)) continue;
+    const fragment = (node.toTerraform() as Fragment).resource as Record<string, Record<string, Fragment>> | undefined;
+    for (const [type, byName] of Object.entries(fragment ?? {})) Object.assign((out[type] ??= {}), byName);
+  }
+  return out;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -79,7 +63,7 @@ type Fragment = { [key: string]: any };
  * cannot be used with count/for_each/depends_on) while still declaring `required_providers`.
  */
 class AwsProviderRequirement extends AwsProvider {
-  constructor(scope: Construct, id: string, config: AwsProviderConfig, private readonly requirement: { readonly version: string; readonly providerBlock: boolean }) {
+  constructor(scope: Construct, id: string, config: AwsProviderConfig, private readonly requirement: { readonly version: () => string; readonly providerBlock: boolean }) {
     super(scope, id, config);
   }
 
@@ -92,7 +76,7 @@ class AwsProviderRequirement extends AwsProvider {
   }
 
   private adjust(fragment: Fragment): Fragment {
-    fragment.terraform.required_providers.aws.version = this.requirement.version;
+    fragment.terraform.required_providers.aws.version = this.requirement.version();
     if (!this.requirement.providerBlock) delete fragment.provider;
     return fragment;
   }
@@ -140,7 +124,7 @@ class TaggedWorkspaces extends TaggedCloudWorkspaces {
  * no provider block and no backend (the caller has both).
  */
 export function configureModuleTerraform(stack: TerraformStack, awsVersion: string): void {
-  new AwsProviderRequirement(stack, 'aws', {}, { version: awsVersion, providerBlock: false });
+  new AwsProviderRequirement(stack, 'aws', {}, { version: () => awsVersion, providerBlock: false });
   new NoBackend(stack);
 }
 
@@ -155,14 +139,15 @@ export interface TerraformSettingsOptions {
   readonly stateDir: string;
 }
 
-export function configureTerraform(stack: TerraformStack, config: ResolvedConfig, features: ProviderFeatures, options: TerraformSettingsOptions): void {
+export function configureTerraform(stack: TerraformStack, config: ResolvedConfig, options: TerraformSettingsOptions): void {
   const module = config.terraform.usage === 'module';
   // The provider construct also satisfies cdktn's "every resource has a provider" validation.
   new AwsProviderRequirement(
     stack,
     'aws',
     { region: config.region, defaultTags: Object.keys(config.tags).length ? [{ tags: { ...config.tags } }] : undefined },
-    { version: awsProviderConstraint(features), providerBlock: !module },
+    // Computed when the stack is written, from every resource it then holds (stacks/provider-floors.ts).
+    { version: () => awsProviderConstraint(providerFloor(stackResources(stack), AWS_PROVIDER_BASE_FLOOR)), providerBlock: !module },
   );
   if (module) {
     new NoBackend(stack);

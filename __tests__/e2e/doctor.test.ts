@@ -10,7 +10,7 @@ import path from 'node:path';
 import { startLocalSystem, type LocalSystem } from '../../dev/system';
 import { parseArgs } from '../../scripts/doctor/cli';
 import { hasProblem, toJson, toTable } from '../../scripts/doctor/report';
-import { runDoctor, type Step } from '../../scripts/doctor/steps';
+import { isAgentCoreGatewayUrl, mcpPathOf, runDoctor, type Step } from '../../scripts/doctor/steps';
 import { connectAs } from '../helpers/login';
 
 const STEP_IDS = ['challenge', 'protected-resource', 'issuer', 'pkce', 'registration', 'authorize', 'idp', 'cors', 'token', 'gateway', 'clock'];
@@ -71,6 +71,11 @@ test('wrong public base URL (the façade names 127.0.0.1, clients use localhost)
   expect(byId(steps, 'challenge').verdict).toBe('problem');
   expect(byId(steps, 'challenge').detail).toContain(system.baseUrl);
   expect(byId(steps, 'challenge').fix).toContain('public base URL');
+  // The fix names settings that exist: facade.customDomain deployed, PUBLIC_BASE_URL locally; no `publicBaseUrl` config field.
+  for (const id of ['challenge', 'protected-resource']) {
+    expect(byId(steps, id).fix).toContain('`facade.customDomain`');
+    expect(byId(steps, id).fix).not.toContain('publicBaseUrl');
+  }
   expect(byId(steps, 'protected-resource').verdict).toBe('problem');
   expect(byId(steps, 'protected-resource').detail).toContain(`resource is "${system.mcpUrl}"`);
   expect(byId(steps, 'issuer').verdict).toBe('problem');
@@ -80,9 +85,16 @@ test('wrong public base URL (the façade names 127.0.0.1, clients use localhost)
 
 test('the gateway URL given instead of the façade: its metadata names the IdP, which is not the issuer clients need', () => withSystem({ env: {} }, async (system) => {
   const steps = await runDoctor(system.gateway!.mcpUrl);
+  // The rows say what they saw: a 401 from a resource whose authorization server is the IdP, not the façade.
+  expect(byId(steps, 'challenge').verdict).toBe('problem');
+  expect(byId(steps, 'challenge').detail).toContain(`whose authorization server is ${system.idp!.issuer}: not the façade`);
+  expect(byId(steps, 'challenge').fix).toContain("give clients the façade's `mcp_url` output");
+  expect(byId(steps, 'gateway').verdict).toBe('problem');
+  expect(byId(steps, 'gateway').detail).not.toContain('through the façade');
+  expect(byId(steps, 'gateway').detail).toContain('answered 401 itself: no façade in between');
   expect(byId(steps, 'issuer').verdict).toBe('problem');
   expect(byId(steps, 'issuer').detail).toContain(`issuer ${system.idp!.issuer} is not the façade`);
-  expect(byId(steps, 'issuer').fix).toContain("give clients the façade's mcp_url");
+  expect(byId(steps, 'issuer').fix).toContain("give clients the façade's `mcp_url` output");
   expect(byId(steps, 'registration')).toMatchObject({ verdict: 'problem', detail: 'no registration_endpoint in the metadata' });
   expect(byId(steps, 'registration').fix).toContain('Dynamic Client Registration rejected');
 }));
@@ -206,3 +218,70 @@ test('the package bin (what npx runs) prints --json and exits 0 healthy, 1 with 
   expect(refused.code).toBe(1);
   expect(refused.stdout).toMatch(/CORS for a browser client \(Origin http:\/\/localhost:6274\)\s+PROBLEM/);
 }));
+
+test('a server answering with terminal escape sequences: the table prints its text without any control character (CWE-150)', async () => {
+  const hostile = '{"error":"invalid_grant\u001b]0;PWNED\u0007\u001b[2J","error_description":"\u009b31mred\u0000\u007f"}';
+  const server = createHttpServer((req, res) => {
+    req.resume();
+    res.writeHead(400, { 'Content-Type': 'application/json' });
+    res.end(hostile);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/mcp`;
+    const steps = await runDoctor(url);
+    // The server's text reaches the steps as sent...
+    expect(steps.some((s) => s.detail.includes('\u001b]0;PWNED\u0007'))).toBe(true);
+    // ...and the table shows it without the control characters; only the table's own line breaks remain.
+    const table = toTable(url, steps);
+    expect(table).toContain('invalid_grant]0;PWNED[2J');
+    expect(table).toContain('31mred');
+    expect(table).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
+    // JSON output escapes them (JSON.stringify writes \u001b), so CI logs are safe too.
+    expect(toJson(url, steps)).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('JSON output keeps the server text exactly, every control character escaped', () => {
+  const steps: Step[] = [{ id: 'token', step: 'x', verdict: 'problem', detail: 'a\u001b[2Jb\u009bc\u007fd' }];
+  const json = toJson('http://127.0.0.1:1/mcp', steps);
+  expect(json).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
+  expect((JSON.parse(json) as { steps: Step[] }).steps[0]!.detail).toBe('a\u001b[2Jb\u009bc\u007fd');
+});
+
+test('a base URL without /mcp: the fix is to add /mcp, not a setting; CORS is not blamed', () => withSystem({ basePath: '/prod', env: {} }, async (system) => {
+  const steps = await runDoctor(system.baseUrl);
+  const fix = `the URL misses /mcp: the MCP endpoint is ${system.mcpUrl} (the \`mcp_url\` output)`;
+  expect(byId(steps, 'challenge')).toMatchObject({ verdict: 'problem', fix });
+  expect(byId(steps, 'challenge').detail).toMatch(/^HTTP 404 .*no route at \/prod$/);
+  expect(byId(steps, 'protected-resource')).toMatchObject({ verdict: 'problem', fix });
+  expect(byId(steps, 'cors').verdict).not.toBe('problem');
+  expect(byId(steps, 'cors').fix).toBe(fix);
+  expect(toTable(system.baseUrl, steps)).not.toContain('publicBaseUrl');
+}));
+
+test('a typo\'d path (/mpc): the fix suggests /mcp, and the 404 is not called a CORS problem', () => withSystem({ env: {} }, async (system) => {
+  const typo = system.mcpUrl.replace(/\/mcp$/, '/mpc');
+  const steps = await runDoctor(typo);
+  const fix = `the path is wrong: did you mean ${system.mcpUrl}? (the \`mcp_url\` output)`;
+  expect(byId(steps, 'challenge')).toMatchObject({ verdict: 'problem', fix });
+  expect(byId(steps, 'challenge').detail).toContain('404');
+  expect(byId(steps, 'cors')).toMatchObject({ verdict: 'skipped', fix });
+  expect(byId(steps, 'cors').detail).toContain('not checked, no such route: /mcp (/mpc): HTTP 404');
+  expect(byId(steps, 'cors').fix).not.toContain('allowed origins');
+  // The OAuth endpoints themselves are found under the base URL: registration, token and their CORS are fine.
+  expect(byId(steps, 'registration').verdict).toBe('ok');
+  expect(byId(steps, 'cors').detail).toContain('registration, token allow http://localhost:6274');
+}));
+
+test('an AgentCore Gateway host is recognised by name; the path checks suggest the right URL', () => {
+  expect(isAgentCoreGatewayUrl('https://gw-abc123.gateway.bedrock-agentcore.eu-west-1.amazonaws.com/mcp')).toBe(true);
+  expect(isAgentCoreGatewayUrl('https://abc123.execute-api.eu-west-1.amazonaws.com/prod/mcp')).toBe(false);
+  expect(mcpPathOf('https://x.example/prod/mcp')).toEqual({ kind: 'mcp' });
+  expect(mcpPathOf('https://x.example/prod/MCP')).toEqual({ kind: 'typo', suggested: 'https://x.example/prod/mcp' });
+  expect(mcpPathOf('https://x.example/prod/mcps')).toEqual({ kind: 'typo', suggested: 'https://x.example/prod/mcp' });
+  expect(mcpPathOf('https://x.example/prod')).toEqual({ kind: 'missing', suggested: 'https://x.example/prod/mcp' });
+  expect(mcpPathOf('https://x.example')).toEqual({ kind: 'missing', suggested: 'https://x.example/mcp' });
+});

@@ -98,7 +98,11 @@ test('interceptor: the bundled Lambda at both points, with headers, verifying to
   expect(variables).toMatchObject({ IDP_ISSUER: issuer, IDP_JWKS_URI: `${issuer}/.well-known/jwks.json` });
   // Every target's tools are reachable for someone (the Smithy target's role permissions are not dead grants).
   expect(JSON.parse(variables.TOOL_POLICY)).toMatchObject({ default: 'deny', tools: { 'clock___*': 'allow', 'dynamodb___*': { groups: ['support'] } } });
-  expect(Object.keys(variables).sort()).toEqual(['ALLOWED_CLIENTS', 'IDP_ISSUER', 'IDP_JWKS_URI', 'LOG_LEVEL', 'METRICS_NAMESPACE', 'METRICS_SERVICE', 'TOOL_POLICY']);
+  expect(Object.keys(variables).sort()).toEqual([
+    'ALLOWED_CLIENTS', 'CLOCK_SKEW_SECONDS', 'IDP_ISSUER', 'IDP_JWKS_URI', 'JWKS_TIMEOUT_MS', 'LOG_LEVEL', 'METRICS_NAMESPACE', 'METRICS_SERVICE', 'TOOL_POLICY',
+  ]);
+  // facade.clockSkewSeconds reaches the interceptor too (it verifies the same tokens' exp/nbf).
+  expect(variables).toMatchObject({ CLOCK_SKEW_SECONDS: String(s.config.facade.clockSkewSeconds), JWKS_TIMEOUT_MS: '3000' });
   // The interceptor accepts exactly the clients the gateway's authorizer allows (the façade's and the M2M clients).
   const allowed = gateway.authorizer_configuration[0].custom_jwt_authorizer[0].allowed_clients as string[];
   expect(allowed.length).toBeGreaterThan(0);
@@ -135,11 +139,61 @@ test('tool schemas: two levels of blocks, deeper levels as JSON, required flags 
           type: 'object',
           property: [
             { name: 'tags', type: 'array', itemsJson: '{"type":"string"}' },
-            { name: 'range', type: 'object', propertiesJson: '{"from":{"type":"integer"}}' },
+            { name: 'range', type: 'object', propertiesJson: '{"properties":{"from":{"type":"integer"}}}' },
           ],
         },
       ],
     },
   ]);
   expect(payload.outputSchema).toEqual([{ type: 'array', items: [{ type: 'object', property: [{ name: 'id', type: 'string' }] }] }]);
+});
+
+/**
+ * What the provider sends to AgentCore for a `properties_json`/`items_json` string
+ * (gateway_target.go `schemaPropertyLeafModel.Expand`: the string is decoded as a SchemaDefinition,
+ * Go's encoding/json matching keys case-insensitively, and its Properties and Required are kept).
+ */
+function providerDecode(json: string): { properties?: Json; required?: string[]; items?: Json } {
+  const parsed = JSON.parse(json) as Record<string, unknown>;
+  const field = (name: string) => Object.entries(parsed).find(([k]) => k.toLowerCase() === name)?.[1];
+  return { properties: field('properties'), required: field('required') as string[] | undefined, items: field('items') };
+}
+
+test('tool schemas: the required list of a level below the blocks reaches AgentCore with its properties', () => {
+  const [payload] = inlineToolPayload([
+    {
+      name: 'book',
+      description: 'Book a trip',
+      inputSchema: {
+        type: 'object',
+        required: ['trip'],
+        properties: {
+          trip: {
+            type: 'object',
+            required: ['route'],
+            properties: {
+              route: {
+                type: 'object',
+                required: ['from', 'to'],
+                properties: { to: { type: 'string' }, from: { type: 'string', description: 'IATA code' }, via: { type: 'array', items: { type: 'object', required: ['code'], properties: { code: { type: 'string' } } } } },
+              },
+              legs: { type: 'array', items: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } },
+            },
+          },
+        },
+      },
+    },
+  ]) as unknown as Json[];
+  const trip = payload.inputSchema[0].property[0];
+  expect(trip).toMatchObject({ name: 'trip', required: true });
+  const route = trip.property.find((p: Json) => p.name === 'route');
+  expect(route).toMatchObject({ required: true, type: 'object' });
+  const decoded = providerDecode(route.propertiesJson);
+  expect(decoded.required).toEqual(['from', 'to']);
+  expect(Object.keys(decoded.properties)).toEqual(['from', 'to', 'via']);
+  expect(decoded.properties.from).toEqual({ type: 'string', description: 'IATA code' });
+  expect(decoded.properties.via.items).toEqual({ type: 'object', properties: { code: { type: 'string' } }, required: ['code'] });
+  const legs = trip.property.find((p: Json) => p.name === 'legs');
+  expect(legs.required).toBeUndefined();
+  expect(providerDecode(legs.itemsJson)).toEqual({ properties: { id: { type: 'string' } }, required: ['id'], items: undefined });
 });

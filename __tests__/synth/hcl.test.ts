@@ -70,7 +70,8 @@ describeTerraform('synth --hcl', () => {
         expect(interpolationOnlyStrings(hcl)).toEqual([]);
         expect(hcl).toMatch(/^terraform \{\n {2}required_version = ">= 1\.11\.0"\n/);
         expect(hcl).not.toMatch(/^\s*0 = /m);
-        expect(hcl).toMatch(/required_providers \{\n\s*aws = \{\n\s*version = ">= 6\.\d+\.0, != 6\.36\.0, < 7\.0\.0"/);
+        // The floor follows the attributes each example emits (stacks/provider-floors.ts); 6.36.0 is excluded when above it.
+        expect(hcl).toMatch(/required_providers \{\n\s*aws = \{\n\s*version = ">= 6\.\d+\.0, (?:!= 6\.36\.0, )?< 7\.0\.0"/);
         for (const [, value] of hcl.matchAll(/^\s*(?:assume_role_policy|policy) += (.*)$/gm)) expect(value).toMatch(/^jsonencode\(\{/);
         // No quoted reference in depends_on, ignore_changes or replace_triggered_by.
         for (const [, items] of hcl.matchAll(/(?:depends_on|ignore_changes|replace_triggered_by) = \[\n((?:.*,\n)*)\s*\]/g)) {
@@ -104,7 +105,7 @@ describeTerraform('synth --hcl', () => {
       const hcl = fs.readFileSync(path.join(s.dir, 'cdk.tf'), 'utf8');
       const cloud = /\n {2}cloud \{\n([\s\S]*?)\n {2}\}\n/.exec(hcl)![1];
       expect(cloud).toMatch(/organization = "acme"/);
-      expect(cloud).toMatch(/workspaces \{\n\s*name += "acme-mcp-prod"\n\s*project = "agents"/);
+      expect(cloud).toMatch(/workspaces \{\n\s*name += "acme-mcp"\n\s*project = "agents"/);
     } finally {
       s.cleanup();
     }

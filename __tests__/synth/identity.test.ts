@@ -152,19 +152,26 @@ describe('federated identity providers', () => {
 describe('environment contract', () => {
   const COMMON = ['SCOPES_SUPPORTED', 'CORS_ALLOWED_ORIGINS', 'LOG_LEVEL', 'METRICS_NAMESPACE', 'METRICS_SERVICE'];
   const IDP = ['IDP_ISSUER', 'IDP_AUTHORIZATION_ENDPOINT', 'IDP_TOKEN_ENDPOINT', 'IDP_REVOCATION_ENDPOINT', 'IDP_JWKS_URI', 'IDP_USERINFO_ENDPOINT'];
-  const OAUTH = ['IDP_CLIENT_ID', 'KEY_OVERLAP_DAYS', 'DEFAULT_SCOPES', 'RESOURCE_TO_IDP', 'REDIRECT_ALLOWLIST', 'STATE_TTL_SECONDS', 'CLOCK_SKEW_SECONDS', 'SECRET_CACHE_SECONDS'];
+  // What authorize, callback and token share (readOAuthConfig): keys' overlap, redirect policy, clock skew, secret settings.
+  const FLOW = ['KEY_OVERLAP_DAYS', 'REDIRECT_ALLOWLIST', 'CLOCK_SKEW_SECONDS', 'SECRET_CACHE_SECONDS', 'SECRET_TIMEOUT_MS'];
   const CIMD = ['CLIENT_ID_METADATA_DOCUMENTS'];
   const EXPECTED: Record<string, string[]> = {
     discovery: [...COMMON, ...CIMD, ...IDP],
     // Key groups (least privilege of keys): register only the registration keys, and so on.
-    register: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS'],
-    authorize: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS', 'FLOW_KEYS', 'CONSENT_FOR_LOOPBACK', 'CONSENT_REMEMBER_DAYS'],
-    // callback re-checks the consent policy, remembers approvals for the user who signed in and
-    // redeems the façade's own identifying sign-in (functions/callback/identify.ts).
-    callback: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS', 'FLOW_KEYS', 'TOKEN_KEYS', 'CONSENT_FOR_LOOPBACK', 'CONSENT_REMEMBER_DAYS', 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS'],
-    token: [...COMMON, ...CIMD, ...IDP, ...OAUTH, 'REGISTRATION_KEYS', 'TOKEN_KEYS', 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS'],
-    // RETURN_KEYS (+ SECRET_CACHE_SECONDS) only with 3-legged OAuth targets: three-legged.test.ts.
-    'mcp-proxy': [...COMMON, 'GATEWAY_URL', 'MCP_MAX_BODY_BYTES', 'MCP_UPSTREAM_TIMEOUT_MS', 'MCP_MERGE_TOOLS_LIST_PAGES'],
+    // register signs client_ids against the redirect policy; it talks to no IdP and takes no https client_id.
+    register: [...COMMON, 'KEY_OVERLAP_DAYS', 'REDIRECT_ALLOWLIST', 'SECRET_CACHE_SECONDS', 'SECRET_TIMEOUT_MS', 'REGISTRATION_KEYS'],
+    // authorize sends the browser to Cognito's authorization endpoint as the app client.
+    authorize: [...COMMON, ...CIMD, ...FLOW, 'REGISTRATION_KEYS', 'FLOW_KEYS', 'IDP_AUTHORIZATION_ENDPOINT', 'IDP_CLIENT_ID', 'DEFAULT_SCOPES', 'RESOURCE_TO_IDP', 'STATE_TTL_SECONDS', 'CONSENT_FOR_LOOPBACK', 'CONSENT_REMEMBER_DAYS'],
+    // callback re-checks the consent policy authorize applied, remembers approvals for the user who
+    // signed in and redeems the façade's own identifying sign-in (functions/callback/identify.ts).
+    callback: [
+      ...COMMON, ...CIMD, ...FLOW, 'REGISTRATION_KEYS', 'FLOW_KEYS', 'TOKEN_KEYS', 'CONSENT_FOR_LOOPBACK', 'CONSENT_REMEMBER_DAYS', 'STATE_TTL_SECONDS',
+      'IDP_AUTHORIZATION_ENDPOINT', 'IDP_TOKEN_ENDPOINT', 'IDP_CLIENT_ID', 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS',
+    ],
+    // token exchanges and revokes at Cognito's token and revocation endpoints.
+    token: [...COMMON, ...CIMD, ...FLOW, 'REGISTRATION_KEYS', 'TOKEN_KEYS', 'IDP_TOKEN_ENDPOINT', 'IDP_REVOCATION_ENDPOINT', 'IDP_CLIENT_ID', 'RESOURCE_TO_IDP', 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS'],
+    // RETURN_KEYS (+ the secret settings, the pool and its deadlines) only with 3-legged OAuth targets: three-legged.test.ts.
+    'mcp-proxy': [...COMMON, 'GATEWAY_URL', 'MCP_MAX_BODY_BYTES', 'MCP_UPSTREAM_TIMEOUT_MS', 'MCP_STREAM_IDLE_TIMEOUT_MS', 'MCP_MERGE_TOOLS_LIST_PAGES'],
   };
 
   test.each(FUNCTION_NAMES)('%s gets exactly its variables', (fn) => {
@@ -202,8 +209,14 @@ describe('environment contract', () => {
   });
 
   test('values: Cognito endpoints, scopes, policy settings', () => {
-    const e = env(existing, 'token');
+    // discovery passes every Cognito endpoint through; authorize and token get the ones they call.
+    const e = { ...env(existing, 'discovery'), ...env(existing, 'authorize'), ...env(existing, 'token') };
     const issuer = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123';
+    expect(env(existing, 'token')).toMatchObject({
+      IDP_TOKEN_ENDPOINT: 'https://acme-agents.auth.eu-west-1.amazoncognito.com/oauth2/token',
+      IDP_REVOCATION_ENDPOINT: 'https://acme-agents.auth.eu-west-1.amazoncognito.com/oauth2/revoke',
+    });
+    expect(env(existing, 'authorize').IDP_AUTHORIZATION_ENDPOINT).toBe('https://acme-agents.auth.eu-west-1.amazoncognito.com/oauth2/authorize');
     expect(e).toMatchObject({
       IDP_ISSUER: issuer,
       IDP_AUTHORIZATION_ENDPOINT: 'https://acme-agents.auth.eu-west-1.amazoncognito.com/oauth2/authorize',
@@ -229,14 +242,16 @@ describe('environment contract', () => {
   });
 
   test('client settings: CIMD on, no tools/list merging, 10 s IdP timeout, 5-minute secret cache by default; each follows the config', () => {
-    for (const fn of ['discovery', 'register', 'authorize', 'callback', 'token']) expect(env(minimal, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('true');
+    for (const fn of ['discovery', 'authorize', 'callback', 'token']) expect(env(minimal, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('true');
+    // register issues client_ids and never takes one: CIMD does not concern it.
+    expect(env(minimal, 'register').CLIENT_ID_METADATA_DOCUMENTS).toBeUndefined();
     expect(env(minimal, 'mcp-proxy').MCP_MERGE_TOOLS_LIST_PAGES).toBe('0');
     expect(env(minimal, 'token')).toMatchObject({ IDP_TIMEOUT_MS: '10000', SECRET_CACHE_SECONDS: '300' });
     const other = synthExample('examples/existing-gateway.config.ts', (c) => {
       c.facade = { ...c.facade, clientIdMetadataDocuments: false, idpTimeoutSeconds: 20, secretCacheSeconds: 60, mcp: { mergeToolsListPages: 5 } };
     });
     try {
-      for (const fn of ['discovery', 'register', 'authorize', 'callback', 'token']) expect(env(other, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('false');
+      for (const fn of ['discovery', 'authorize', 'callback', 'token']) expect(env(other, fn).CLIENT_ID_METADATA_DOCUMENTS).toBe('false');
       expect(env(other, 'mcp-proxy').MCP_MERGE_TOOLS_LIST_PAGES).toBe('5');
       expect(env(other, 'mcp-proxy').CLIENT_ID_METADATA_DOCUMENTS).toBeUndefined();
       expect(env(other, 'token')).toMatchObject({ IDP_TIMEOUT_MS: '20000', SECRET_CACHE_SECONDS: '60' });

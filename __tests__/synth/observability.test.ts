@@ -187,3 +187,54 @@ describe('observability on', () => {
     expect(byTitle.has('Interceptor denials by tool-policy entry')).toBe(true);
   });
 });
+
+describe('direct mode: the /mcp alarms watch what API Gateway records, since no Lambda writes the proxy metrics', () => {
+  let direct: Synthesized;
+  beforeAll(() => {
+    direct = synthExample('examples/minimal.config.ts', (c: Json) => {
+      c.facade = { ...c.facade, mcpProxy: 'direct' };
+      c.observability = { alarms: { email: 'ops@example.com', proxyP99LatencyMs: 4000, proxyUpstream5xxRatePercent: 7 } };
+    });
+  });
+  afterAll(() => direct.cleanup());
+
+  const alarms = () => Object.values(resources(direct.json, 'aws_cloudwatch_metric_alarm'));
+  const api = () => {
+    const [rest] = Object.values(resources(direct.json, 'aws_api_gateway_rest_api'));
+    const [stage] = Object.values(resources(direct.json, 'aws_api_gateway_stage'));
+    return { ApiName: rest.name, Stage: stage.stage_name };
+  };
+
+  test('no alarm on ProxyCalls, ProxyUpstream5xx or ProxyLatency (only mcp-proxy writes them)', () => {
+    const metrics = alarms().flatMap((a) => [a.metric_name, ...(a.metric_query ?? []).map((q: Json) => q.metric?.metric_name)]).filter(Boolean);
+    expect(metrics.filter((m: string) => m.startsWith('Proxy'))).toEqual([]);
+    expect(alarms().map((a) => a.alarm_name).filter((n: string) => n.includes('proxy-'))).toEqual([]);
+  });
+
+  test('mcp-5xx-rate: 5XXError / Count of the /mcp resource, POST, GET and DELETE, at the proxy threshold', () => {
+    const [rate] = alarms().filter((a) => a.alarm_name.endsWith('-mcp-5xx-rate'));
+    expect(rate).toMatchObject({ threshold: 7, comparison_operator: 'GreaterThanThreshold', evaluation_periods: 3, datapoints_to_alarm: 2, treat_missing_data: 'notBreaching' });
+    const queries = rate.metric_query as Json[];
+    const metricOf = (id: string) => queries.find((q) => q.id === id).metric;
+    for (const method of ['post', 'get', 'delete']) {
+      expect(metricOf(`errors_${method}`)).toMatchObject({ namespace: 'AWS/ApiGateway', metric_name: '5XXError', stat: 'Sum', dimensions: { ...api(), Resource: '/mcp', Method: method.toUpperCase() } });
+      expect(metricOf(`requests_${method}`)).toMatchObject({ namespace: 'AWS/ApiGateway', metric_name: 'Count', dimensions: { ...api(), Resource: '/mcp', Method: method.toUpperCase() } });
+    }
+    const expression = queries.find((q) => q.return_data === true).expression as string;
+    expect(expression).toContain('FILL(errors_post, 0) + FILL(errors_get, 0) + FILL(errors_delete, 0)');
+    expect(expression).toMatch(/^IF\(\(FILL\(requests_post, 0\).*\) >= 10, 100 \* /);
+  });
+
+  test('mcp-p99-latency: IntegrationLatency p99 of POST /mcp at the proxy latency threshold', () => {
+    const [latency] = alarms().filter((a) => a.alarm_name.endsWith('-mcp-p99-latency'));
+    expect(latency).toMatchObject({
+      namespace: 'AWS/ApiGateway', metric_name: 'IntegrationLatency', extended_statistic: 'p99', threshold: 4000,
+      dimensions: { ...api(), Resource: '/mcp', Method: 'POST' }, evaluate_low_sample_count_percentiles: 'ignore',
+    });
+  });
+
+  test('the stage records per-resource metrics, which these alarms need', () => {
+    const settings = Object.values(resources(direct.json, 'aws_api_gateway_method_settings'));
+    expect(settings.some((s) => s.method_path === '*/*' && s.settings?.metrics_enabled === true)).toBe(true);
+  });
+});

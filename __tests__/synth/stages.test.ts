@@ -83,7 +83,7 @@ test('each stage has its own remote state: S3 key and Terraform Cloud workspace'
   expect(s3.terraform.backend).toMatchObject({ type: 's3', key: 'pr-42/mcp/facade.tfstate' });
   const federated = readConfigFile('examples/federated.config.ts') as Json;
   const cloud = validateConfig(federated, { projectRoot: PROJECT_ROOT, stage: 'pr-42' });
-  expect(cloud.terraform.backend).toMatchObject({ type: 'cloud', workspace: { name: 'acme-mcp-prod-pr-42' } });
+  expect(cloud.terraform.backend).toMatchObject({ type: 'cloud', workspace: { name: 'acme-mcp-pr-42' } });
 });
 
 test('without a stage nothing changes (no prevent_destroy, names as configured)', () => {
@@ -161,9 +161,54 @@ describe('custom domains exist once: the protected stage keeps them, previews us
     aws.name = 'aws-mcp';
     cognitoCustom(aws);
     expect(problems(aws, 'pr-7')).toEqual([
-      'terraform.stage: a preview serves Cognito at the prefix domain "aws-mcp-pr-7" instead of the custom domain, and Cognito refuses the word "aws" in it; change name',
+      'STAGE: the staged Cognito domain prefix "aws-mcp-pr-7" contains the word "aws", which Cognito refuses (aws, amazon, cognito); change name (a preview of a custom domain uses <name>-<stage>)',
     ]);
     // Without custom domains, several protected stages are fine.
     expect(() => validateConfig({ ...readConfigFile('examples/minimal.config.ts') as Json, terraform: { protectedStages: ['prod', 'staging'] } }, { projectRoot: PROJECT_ROOT, stage: 'prod' })).not.toThrow();
+  });
+});
+
+describe('every Cognito prefix a stage writes is one Cognito accepts (CreateUserPoolDomain)', () => {
+  const problemsOf = (input: Json, stage: string | undefined): string[] => {
+    try {
+      validateConfig(input, { projectRoot: PROJECT_ROOT, stage });
+      return [];
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return (e as ConfigError).issues.map((i) => `${i.path}: ${i.problem}`);
+    }
+  };
+  const minimal = readConfigFile('examples/minimal.config.ts') as Json;
+
+  test('STAGE=aws: a config error naming STAGE, not mcp-oauth-demo-login-aws in the Terraform', () => {
+    expect(problemsOf(minimal, 'aws')).toEqual([
+      expect.stringMatching(/^STAGE: the staged Cognito domain prefix "[a-z0-9-]+-aws" contains the word "aws", which Cognito refuses .*; choose another stage$/),
+    ]);
+    expect(problemsOf(minimal, 'amazon-1')).toEqual([expect.stringMatching(/^STAGE: .*contains the word "amazon"/)]);
+  });
+
+  test('terraform.stage with a reserved word: the error names terraform.stage', () => {
+    expect(problemsOf({ ...minimal, terraform: { stage: 'cognito' } }, undefined)).toEqual([
+      expect.stringMatching(/^terraform\.stage: the staged Cognito domain prefix "[a-z0-9-]+-cognito" contains the word "cognito"/),
+    ]);
+  });
+
+  test('a prefix the stage makes longer than 63 characters is refused by name', () => {
+    const long = structuredClone(minimal);
+    long.identity.userPool = { create: { domain: { prefix: `p${'x'.repeat(60)}` } } };
+    expect(problemsOf(long, undefined)).toEqual([]);
+    expect(problemsOf(long, 'pr-42')).toEqual([
+      expect.stringMatching(/^STAGE: the staged Cognito domain prefix "px+-pr-42" must be 1–63 lowercase letters, digits or hyphens/),
+    ]);
+  });
+
+  test.each(['minimal', 'federated', 'gateway-targets', 'three-legged'])('%s: the prefix of every valid stage matches Cognito\'s rules', (example) => {
+    for (const stage of ['pr-42', 'prod', 'staging']) {
+      const config = validateConfig(readConfigFile(`examples/${example}.config.ts`), { projectRoot: PROJECT_ROOT, stage });
+      const pool = config.identity.userPool;
+      if (pool.kind !== 'create' || pool.domain.kind !== 'prefix') continue;
+      expect(pool.domain.prefix).toMatch(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/);
+      expect(pool.domain.prefix).not.toMatch(/aws|amazon|cognito/);
+    }
   });
 });

@@ -101,7 +101,7 @@ describe('the return route', () => {
     const env = fn(gh, 'oauth-return').body.environment.variables;
     expect(Object.keys(env).sort()).toEqual([
       'CLOCK_SKEW_SECONDS', 'CORS_ALLOWED_ORIGINS', 'IDP_AUTHORIZATION_ENDPOINT', 'IDP_ISSUER', 'IDP_TIMEOUT_MS', 'IDP_TOKEN_ENDPOINT', 'LOG_LEVEL',
-      'METRICS_NAMESPACE', 'METRICS_SERVICE', 'PUBLIC_BASE_URL', 'RETURN_CLIENT_ID', 'RETURN_KEYS', 'SCOPES_SUPPORTED', 'SECRET_CACHE_SECONDS',
+      'METRICS_NAMESPACE', 'METRICS_SERVICE', 'PUBLIC_BASE_URL', 'RETURN_CLIENT_ID', 'RETURN_KEYS', 'SCOPES_SUPPORTED', 'SECRET_CACHE_SECONDS', 'SECRET_TIMEOUT_MS',
     ]);
     expect(env).toMatchObject({
       RETURN_CLIENT_ID: ref(returnClient(gh)[0], 'id'),
@@ -226,8 +226,10 @@ describe('gateway targets and the workload identity', () => {
     expect(variant.json.output.oauth_return_urls.value).toEqual([`${baseUrl(variant)}/oauth/return`, 'https://apps.acme.example/slack/return']);
   });
 
-  test('the provider constraint demands a provider with grant_type; without 3-legged targets it stays lower', () => {
-    expect(gh.json.terraform.required_providers.aws.version).toBe('>= 6.32.0, != 6.36.0, < 7.0.0');
+  test('the provider constraint demands a provider with grant_type (and, with a tool schema on the MCP server, mcp_tool_schema); without 3-legged targets it stays lower', () => {
+    // The GitHub target has a predefined tool schema: mcp_server.mcp_tool_schema (stacks/provider-floors.ts).
+    expect(gh.json.terraform.required_providers.aws.version).toBe('>= 6.66.0, < 7.0.0');
+    expect(variant.json.terraform.required_providers.aws.version).toMatch(/^>= 6\.(32|66)\.0, /);
     expect(minimal.json.terraform.required_providers.aws.version).toBe('>= 6.26.0, != 6.36.0, < 7.0.0');
   });
 

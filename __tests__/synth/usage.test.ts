@@ -49,7 +49,7 @@ test('a streaming timeout within 29 s only needs aws >= 6.25.0', () => {
 test('Terraform Cloud: a cloud block with organization, workspace and project, no local state', () => {
   const s = synthExample('examples/federated.config.ts');
   try {
-    expect(s.json.terraform.cloud).toEqual({ hostname: 'app.terraform.io', organization: 'acme', workspaces: { name: 'acme-mcp-prod', project: 'agents' } });
+    expect(s.json.terraform.cloud).toEqual({ hostname: 'app.terraform.io', organization: 'acme', workspaces: { name: 'acme-mcp', project: 'agents' } });
     expect(s.json.terraform.backend).toBeUndefined();
   } finally {
     s.cleanup();

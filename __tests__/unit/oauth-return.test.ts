@@ -6,7 +6,7 @@ import { parseKeyring } from '../../functions/lib/crypto/keys';
 import { CREDENTIAL_PROVIDER_META, injectReturnUrl, sealReturnRef, unsealReturnRef } from '../../functions/lib/oauth/return-ref';
 import { seal, unseal } from '../../functions/lib/crypto/sealed';
 import { createMcpProxyHandler } from '../../functions/mcp-proxy';
-import { completeWithSdk, completionFailurePage, createOauthReturn, type CompleteInput } from '../../functions/oauth-return';
+import { completeWithSdk, completionFailurePage, createOauthReturn, route, type CompleteInput } from '../../functions/oauth-return';
 import { readReturnConfig } from '../../functions/lib/config';
 import { apiEvent, BASE, IDP, JSON_CT, rawKeyring as keyring, TEST_ENV } from '../helpers/events';
 import { invokeStreaming } from '../helpers/stream';
@@ -118,7 +118,7 @@ describe('return route', () => {
     if (failWith) throw Object.assign(new Error('service error'), { name: failWith });
     completed.push(input);
   };
-  const handler = createHandler({ name: 'oauth-return', methods: ['GET'], readConfig: readReturnConfig, handle: createOauthReturn(complete) }, ENV);
+  const handler = createHandler({ name: 'oauth-return', methods: ['GET'], variables: route.variables, readConfig: readReturnConfig, handle: createOauthReturn(complete) }, ENV);
   beforeEach(() => { completed.length = 0; failWith = undefined; });
 
   async function start(ref = sealReturnRef(keyring, USER_TOKEN, 'user-1', NOW), sessionId = 'urn:ietf:params:oauth:request_uri:abc') {
@@ -229,7 +229,7 @@ describe('return route', () => {
   });
 
   test('a misconfigured return route names the variable', async () => {
-    const broken = createHandler({ name: 'oauth-return', methods: ['GET'], readConfig: readReturnConfig, handle: createOauthReturn(complete) }, { ...ENV, AWS_REGION: 'mars' });
+    const broken = createHandler({ name: 'oauth-return', methods: ['GET'], variables: route.variables, readConfig: readReturnConfig, handle: createOauthReturn(complete) }, { ...ENV, AWS_REGION: 'mars' });
     const res = await broken(apiEvent({ path: '/oauth/return', query: { ref: 'x' } }));
     expect(res.statusCode).toBe(503);
     expect(res.body).toContain('AWS_REGION');

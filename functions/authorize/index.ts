@@ -5,7 +5,8 @@
  * a signed state.
  */
 import { resolveClient, type ClientResolution } from '../lib/oauth/clients';
-import { FUNCTION_KEY_GROUPS, readOAuthConfig, type OAuthConfig } from '../lib/config';
+import { AUTHORIZE_VARIABLES, readAuthorizeConfig, type AuthorizeConfig } from '../lib/config';
+import { OBSERVABILITY_VARIABLES } from '../lib/environment';
 import { isMetadataDocumentUrl } from '../lib/oauth/cimd';
 import {
   checkConsent, consentCookie, consentIdentity, consentRequired, isRemembered, newNonce, signConsent,
@@ -52,7 +53,7 @@ export interface AuthorizeInput {
 }
 
 /** The pure decision for an authorization request. */
-export function decideAuthorize(input: AuthorizeInput, config: OAuthConfig, keys: FacadeKeys, nonce: () => string = newNonce): AuthorizeOutcome {
+export function decideAuthorize(input: AuthorizeInput, config: AuthorizeConfig, keys: FacadeKeys, nonce: () => string = newNonce): AuthorizeOutcome {
   const { params, baseUrl, now } = input;
   // Errors about the client or its redirect URI must not redirect (RFC 6749 §4.1.2.1).
   if (single(params, 'client_id').repeated || !input.client) {
@@ -164,7 +165,7 @@ export function decideAuthorize(input: AuthorizeInput, config: OAuthConfig, keys
  * configured defaults (within the registered scope).
  */
 export function grantableScopes(
-  requested: string | undefined, client: Pick<VerifiedClient, 'scope'>, config: Pick<OAuthConfig, 'scopesSupported' | 'defaultScopes'>,
+  requested: string | undefined, client: Pick<VerifiedClient, 'scope'>, config: Pick<AuthorizeConfig, 'scopesSupported' | 'defaultScopes'>,
 ): { ok: true; scope: string } | { ok: false; description: string } {
   const registered = client.scope === undefined ? undefined : new Set(client.scope.split(' ').filter((s) => s && s !== 'offline_access'));
   const asked = (requested ?? '').split(' ').some((s) => s && s !== 'offline_access');
@@ -191,7 +192,7 @@ function readParams(event: ApiEvent): Params | ApiResult {
   }
 }
 
-export async function authorize(event: ApiEvent, config: OAuthConfig): Promise<ApiResult> {
+export async function authorize(event: ApiEvent, config: AuthorizeConfig): Promise<ApiResult> {
   const params = readParams(event);
   if (!(params instanceof Map)) return params as ApiResult;
   const baseUrl = baseUrlOf(event, config);
@@ -228,8 +229,8 @@ export async function authorize(event: ApiEvent, config: OAuthConfig): Promise<A
   }
 }
 
-export const route: RouteDefinition<OAuthConfig> = {
-  name: 'authorize', methods: ['GET', 'POST'], readConfig: (env) => readOAuthConfig(env, FUNCTION_KEY_GROUPS.authorize), handle: authorize,
+export const route: RouteDefinition<AuthorizeConfig> = {
+  name: 'authorize', methods: ['GET', 'POST'], variables: [...OBSERVABILITY_VARIABLES, ...AUTHORIZE_VARIABLES], readConfig: readAuthorizeConfig, handle: authorize,
 };
 
 export const handler = createHandler(route);

@@ -8,7 +8,7 @@
  * the IdP (OpenID Connect Core §3.1.3.7 item 6). The IdP's session makes the second sign-in silent.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { TokenConfig } from '../lib/config';
+import type { CallbackConfig } from '../lib/config';
 import type { Keyring } from '../lib/crypto/keys';
 import { seal, unseal } from '../lib/crypto/sealed';
 import { postToIdp } from '../lib/oauth/idp-client';
@@ -41,7 +41,7 @@ interface HeldPayload {
 export type Identified = { ok: true; sub: string; displayName: string } | { ok: false; error: string; description: string };
 
 /** The IdP authorization URL of the identifying sign-in, with the client's flow sealed into its state. */
-export function identifyLocation(tokenKeys: Keyring, config: TokenConfig, baseUrl: string, held: HeldFlow, nowSeconds: number): string {
+export function identifyLocation(tokenKeys: Keyring, config: CallbackConfig, baseUrl: string, held: HeldFlow, nowSeconds: number): string {
   const verifier = randomBytes(32).toString('base64url');
   const state = seal(tokenKeys, 'identify', { k: 'identify', s: held.state, c: held.idpCode, v: verifier } satisfies HeldPayload, nowSeconds, HELD_TTL_SECONDS);
   return withQuery(config.idp.authorizationEndpoint, {
@@ -83,7 +83,7 @@ export function openHeld(tokenKeys: Keyring, value: unknown, nowSeconds: number,
 }
 
 /** Redeems the identifying sign-in's code and reads who signed in. */
-export async function identify(config: TokenConfig, baseUrl: string, code: string, verifier: string): Promise<Identified> {
+export async function identify(config: CallbackConfig, baseUrl: string, code: string, verifier: string): Promise<Identified> {
   const secret = await readSecret(config.idpClientSecretRef);
   const reply = await postToIdp(config.idp.tokenEndpoint, {
     grant_type: 'authorization_code', code, redirect_uri: `${baseUrl}${PATHS.callback}`, code_verifier: verifier, client_id: config.idpClientId,

@@ -6,7 +6,8 @@
  * this user has not approved the client (docs/security.md, "Bound to the user").
  */
 import { resolveClient, type ClientResolution } from '../lib/oauth/clients';
-import { FUNCTION_KEY_GROUPS, readTokenConfig, type OAuthConfig, type TokenConfig } from '../lib/config';
+import { CALLBACK_VARIABLES, readCallbackConfig, type CallbackConfig } from '../lib/config';
+import { OBSERVABILITY_VARIABLES } from '../lib/environment';
 import { isMetadataDocumentUrl } from '../lib/oauth/cimd';
 import { clearConsentCookie, consentRequired, isRemembered, rememberCookie } from '../lib/oauth/consent';
 import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/crypto/facade-keys';
@@ -54,7 +55,7 @@ export type CallbackOutcome =
 const page = (description: string): CallbackOutcome => ({ kind: 'page', status: 400, error: 'invalid_request', description });
 
 /** Step 1: the signed state (HMAC, key id, TTL with clock skew). */
-export function readCallbackState(params: Params, config: OAuthConfig, keys: FacadeKeys, now: number): { ok: true; state: AuthorizationState } | { ok: false; outcome: CallbackOutcome } {
+export function readCallbackState(params: Params, config: CallbackConfig, keys: FacadeKeys, now: number): { ok: true; state: AuthorizationState } | { ok: false; outcome: CallbackOutcome } {
   const stateParam = single(params, 'state');
   const verified = stateParam.repeated ? undefined : verifyState(keysFor(keys, 'flow'), stateParam.value, now, config.clockSkewSeconds);
   if (verified?.ok) return verified;
@@ -66,7 +67,7 @@ export function readCallbackState(params: Params, config: OAuthConfig, keys: Fac
 
 /** Step 2: with the client resolved, re-check the redirect and the browser binding, then answer the client. */
 export function decideCallback(
-  params: Params, state: AuthorizationState, client: ClientResolution, config: OAuthConfig, keys: FacadeKeys,
+  params: Params, state: AuthorizationState, client: ClientResolution, config: CallbackConfig, keys: FacadeKeys,
   baseUrl: string, now: number, cookies: CookieJar,
 ): CallbackOutcome {
   const checked = checkFlow(state, client, config, baseUrl, cookies);
@@ -86,7 +87,7 @@ export function decideCallback(
 }
 
 /** The client and its redirect are still accepted, and the flow belongs to this browser. */
-function checkFlow(state: AuthorizationState, client: ClientResolution, config: OAuthConfig, baseUrl: string, cookies: CookieJar): CallbackOutcome | undefined {
+function checkFlow(state: AuthorizationState, client: ClientResolution, config: CallbackConfig, baseUrl: string, cookies: CookieJar): CallbackOutcome | undefined {
   const { redirectUri, browserNonce } = state;
   if (!client.ok || !matchRegisteredRedirect(redirectUri, client.client.redirect_uris, config.redirectAllowlist)) {
     return page('The client or its redirect URI is no longer accepted.');
@@ -118,7 +119,7 @@ function deliver(keys: FacadeKeys, state: AuthorizationState, idpCode: string, b
  * recalled one is used only if this user gave it, else the consent page names the user.
  */
 export function decideIdentified(
-  held: HeldFlow, user: { sub: string; displayName: string }, client: VerifiedClient, config: TokenConfig, keys: FacadeKeys,
+  held: HeldFlow, user: { sub: string; displayName: string }, client: VerifiedClient, config: CallbackConfig, keys: FacadeKeys,
   baseUrl: string, now: number, cookies: CookieJar,
 ): CallbackOutcome {
   const consent = held.state.consent!;
@@ -142,7 +143,7 @@ export function decideIdentified(
   };
 }
 
-export async function callback(event: ApiEvent, config: TokenConfig): Promise<ApiResult> {
+export async function callback(event: ApiEvent, config: CallbackConfig): Promise<ApiResult> {
   const params = queryParams(event);
   const now = nowSeconds();
   const baseUrl = baseUrlOf(event, config);
@@ -192,7 +193,7 @@ export async function callback(event: ApiEvent, config: TokenConfig): Promise<Ap
 
 /** The identifying sign-in came back, or the user answered the page shown after it. */
 async function resumeHeld(
-  params: Params, value: string, isAnswer: boolean, config: TokenConfig, keys: FacadeKeys, baseUrl: string, now: number, cookies: CookieJar,
+  params: Params, value: string, isAnswer: boolean, config: CallbackConfig, keys: FacadeKeys, baseUrl: string, now: number, cookies: CookieJar,
 ): Promise<{ outcome: CallbackOutcome; flow: { state?: AuthorizationState; used?: string } }> {
   const opened = openHeld(keysFor(keys, 'token'), value, now, config.clockSkewSeconds);
   if (!opened.ok || (opened.kind === 'answer') !== isAnswer) {
@@ -225,8 +226,8 @@ async function resumeHeld(
   return { outcome: decideIdentified(held, user, resolved.client, config, keys, baseUrl, now, cookies), flow };
 }
 
-export const route: RouteDefinition<TokenConfig> = {
-  name: 'callback', methods: ['GET'], readConfig: (env) => readTokenConfig(env, FUNCTION_KEY_GROUPS.callback), handle: callback,
+export const route: RouteDefinition<CallbackConfig> = {
+  name: 'callback', methods: ['GET'], variables: [...OBSERVABILITY_VARIABLES, ...CALLBACK_VARIABLES], readConfig: readCallbackConfig, handle: callback,
 };
 
 export const handler = createHandler(route);

@@ -1,11 +1,15 @@
 /** GET /.well-known/{oauth-protected-resource[/mcp], oauth-authorization-server, openid-configuration}. */
-import { readCommonConfig, readIdpEndpoints, readMachineClients, type CommonConfig, type IdpEndpoints } from '../lib/config';
+import {
+  CIMD_VARIABLES, COMMON_VARIABLES, DISCOVERY_VARIABLES, IDP_ENDPOINT_VARIABLES, readCimdConfig, readCommonConfig, readIdpEndpoints, readMachineClients,
+  type CimdConfig, type CommonConfig, type IdpEndpoints,
+} from '../lib/config';
+import { OBSERVABILITY_VARIABLES } from '../lib/environment';
 import { createHandler, type RouteDefinition } from '../lib/http/handler';
 import { baseUrlOf, json, oauthError, type ApiEvent } from '../lib/http/api-gateway';
 import { authorizationServerMetadata, protectedResourceMetadata } from '../lib/oauth/metadata';
 import { WELL_KNOWN } from '../lib/http/routes';
 
-interface DiscoveryConfig extends CommonConfig {
+interface DiscoveryConfig extends CommonConfig, CimdConfig {
   readonly idp: IdpEndpoints;
   /** Machine clients are declared (MACHINE_CLIENTS): client_credentials is advertised. */
   readonly clientCredentials: boolean;
@@ -32,7 +36,8 @@ export async function discover(event: ApiEvent, config: DiscoveryConfig) {
 export const route: RouteDefinition<DiscoveryConfig> = {
   name: 'discovery',
   methods: ['GET'],
-  readConfig: (env) => ({ ...readCommonConfig(env), idp: readIdpEndpoints(env), clientCredentials: readMachineClients(env).size > 0 }),
+  variables: [...OBSERVABILITY_VARIABLES, ...COMMON_VARIABLES, ...CIMD_VARIABLES, ...IDP_ENDPOINT_VARIABLES, ...DISCOVERY_VARIABLES],
+  readConfig: (env) => ({ ...readCommonConfig(env), ...readCimdConfig(env), idp: readIdpEndpoints(env), clientCredentials: readMachineClients(env).size > 0 }),
   handle: discover,
 };
 

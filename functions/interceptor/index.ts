@@ -14,7 +14,8 @@
  */
 import { bearerToken, verifyAccessToken, type VerifiedCaller } from './access-token';
 import { ConfigError } from '../lib/config';
-import { readInterceptorSettings, variableOf, type InterceptorSettings } from './settings';
+import { readFunctionConfig } from '../lib/environment';
+import { INTERCEPTOR_VARIABLES, readInterceptorSettings, variableOf, type InterceptorSettings } from './settings';
 import {
   headerValue, jsonRpcErrorBody, mapJsonRpcBody, methodOf, passRequest, readEvent, respond, toolNameOf, UnreadableBody,
   type InterceptorEvent, type InterceptorOutput, type JsonRpcMessage,
@@ -42,7 +43,7 @@ function memoSettings(env: NodeJS.ProcessEnv): () => SettingsResult {
   return () => {
     if (!result) {
       try {
-        result = { ok: true, settings: readInterceptorSettings(env) };
+        result = { ok: true, settings: readFunctionConfig('interceptor', INTERCEPTOR_VARIABLES, readInterceptorSettings, env) };
       } catch (error) {
         const variable = error instanceof ConfigError ? variableOf(error) : 'configuration';
         log.error('configuration invalid', { fn: 'interceptor', problem: (error as Error).message });

@@ -11,10 +11,16 @@
  *   JWKS_TIMEOUT_MS     optional  100–10000, default 3000: time allowed to fetch the JWKS
  */
 import { ConfigError, integer, optional, parseEndpointUrl } from '../lib/config';
+import { OBSERVABILITY_VARIABLES } from '../lib/environment';
 import type { VerifierSettings } from './access-token';
 import { parseToolPolicyJson, type ToolPolicy } from './tool-policy';
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** Every variable readInterceptorSettings may read (functions/lib/environment.ts). */
+export const INTERCEPTOR_VARIABLES: readonly string[] = [
+  ...OBSERVABILITY_VARIABLES, 'IDP_ISSUER', 'IDP_JWKS_URI', 'TOOL_POLICY', 'ALLOWED_CLIENTS', 'CLOCK_SKEW_SECONDS', 'JWKS_TIMEOUT_MS',
+];
 
 export interface InterceptorSettings extends VerifierSettings {
   readonly policy: ToolPolicy;

@@ -57,13 +57,25 @@ export interface CommonConfig {
   readonly publicBaseUrl?: string;
   readonly scopesSupported: readonly string[];
   readonly corsAllowedOrigins: readonly string[];
+}
+
+/** discovery and the OAuth functions: whether https client_ids (Client ID Metadata Documents) are accepted. */
+export interface CimdConfig {
   /** Advertised in AS metadata; the OAuth functions then accept metadata-document client_ids. */
   readonly clientIdMetadataDocuments: boolean;
 }
 
-export interface OAuthConfig extends CommonConfig {
-  readonly idp: IdpEndpoints;
-  readonly idpClientId: string;
+/** How long secrets are cached and how long one read may take (functions/lib/secrets.ts). */
+export interface SecretSettings {
+  readonly secretCacheSeconds: number;
+  readonly secretTimeoutMs: number;
+}
+
+/**
+ * What authorize, callback and token share: their keys, the client_id kinds they accept (CIMD) and
+ * the clock skew they verify signed values with. Each adds what it alone uses.
+ */
+export interface OAuthConfig extends CommonConfig, CimdConfig, SecretSettings {
   /**
    * Secret references of the key groups this function needs (functions/lib/crypto/facade-keys.ts):
    * `REGISTRATION_KEYS`, `FLOW_KEYS`, `TOKEN_KEYS`; each falls back to `SIGNING_KEYS` (one keyring
@@ -72,23 +84,56 @@ export interface OAuthConfig extends CommonConfig {
   readonly keyRefs: Readonly<Partial<Record<KeyGroup, string>>>;
   /** How long after a key rotation the previous key still verifies (KEY_OVERLAP_DAYS, default 30; 0: at once not). */
   readonly keyOverlapSeconds: number;
-  readonly defaultScopes: readonly string[];
-  readonly resourceToIdp: ResourceToIdp;
-  /** Exact non-loopback redirect URIs that registrations may use (web clients, private-use schemes). */
-  readonly redirectAllowlist: readonly string[];
-  readonly stateTtlSeconds: number;
   readonly clockSkewSeconds: number;
+  /**
+   * Exact non-loopback redirect URIs that registrations may use (web clients, private-use schemes);
+   * also the policy a Client ID Metadata Document's redirect URIs are checked against (clients.ts).
+   */
+  readonly redirectAllowlist: readonly string[];
+}
+
+/** authorize asks for consent and callback checks it was asked, by the same policy. */
+export interface ConsentPolicy {
   /**
    * Ask for consent for loopback clients too (MCP Security Best Practices; RFC 8252 §8.6). Default
    * true; false lets any program that registers a loopback client get a code for a signed-in user
    * without a page (docs/security.md).
    */
   readonly consentForLoopback: boolean;
+}
+
+/**
+ * callback: re-checks the redirect and the consent policy authorize applied, and, for a remembered
+ * approval, identifies the signed-in user with a sign-in of its own as the app client
+ * (callback/identify.ts; docs/security.md, "Bound to the user").
+ */
+export interface CallbackConfig extends OAuthConfig, ConsentPolicy {
+  readonly idp: Pick<IdpEndpoints, 'authorizationEndpoint' | 'tokenEndpoint'>;
+  readonly idpClientId: string;
+  /** Secret reference for the IdP app client's secret. */
+  readonly idpClientSecretRef: string;
+  readonly upstreamTimeoutMs: number;
+  readonly stateTtlSeconds: number;
   /** How long an approval is remembered in the browser (0: ask every time). Default 30 days. */
   readonly consentRememberSeconds: number;
 }
 
+/** authorize: sends the browser to the IdP with the app client, scopes and resource it maps, and remembers approvals. */
+export interface AuthorizeConfig extends OAuthConfig, ConsentPolicy {
+  readonly idp: Pick<IdpEndpoints, 'authorizationEndpoint'>;
+  readonly idpClientId: string;
+  readonly defaultScopes: readonly string[];
+  readonly resourceToIdp: ResourceToIdp;
+  readonly stateTtlSeconds: number;
+  /** How long an approval is remembered in the browser (0: ask every time). Default 30 days. */
+  readonly consentRememberSeconds: number;
+}
+
+/** token: talks to the IdP's token and revocation endpoints as the app client. */
 export interface TokenConfig extends OAuthConfig {
+  readonly idp: Pick<IdpEndpoints, 'tokenEndpoint' | 'revocationEndpoint'>;
+  readonly idpClientId: string;
+  readonly resourceToIdp: ResourceToIdp;
   /** Secret reference for the IdP app client's secret. */
   readonly idpClientSecretRef: string;
   readonly upstreamTimeoutMs: number;
@@ -99,13 +144,57 @@ export interface TokenConfig extends OAuthConfig {
 /** Cognito app client id → the resource-server scopes it may ask for (identity.machineClients). */
 export type MachineClients = ReadonlyMap<string, readonly string[]>;
 
-export interface ProxyConfig extends CommonConfig {
+export interface ProxyConfig extends CommonConfig, Partial<SecretSettings> {
   readonly gatewayUrl: string;
   /** Set: rewrite `tools/call` to carry the façade's 3-legged OAuth return URL (see oauth/return-ref.ts). */
   readonly returnKeysRef?: string;
   readonly maxBodyBytes: number;
   readonly upstreamTimeoutMs: number;
 }
+
+/*
+ * The variables each reader below consults, for the functions' declarations (RouteDefinition
+ * `variables`, functions/lib/environment.ts): a reader reading a name not in its function's list fails.
+ */
+export const COMMON_VARIABLES = ['PUBLIC_BASE_URL', 'SCOPES_SUPPORTED', 'CORS_ALLOWED_ORIGINS'] as const;
+export const CIMD_VARIABLES = ['CLIENT_ID_METADATA_DOCUMENTS'] as const;
+/** Read by every function that reads a Secrets Manager secret (readSecretSettings). */
+export const SECRET_VARIABLES = ['SECRET_CACHE_SECONDS', 'SECRET_TIMEOUT_MS'] as const;
+export const IDP_ENDPOINT_VARIABLES = [
+  'IDP_ISSUER', 'IDP_AUTHORIZATION_ENDPOINT', 'IDP_TOKEN_ENDPOINT', 'IDP_REVOCATION_ENDPOINT', 'IDP_JWKS_URI', 'IDP_USERINFO_ENDPOINT',
+] as const;
+
+/** What readOAuthConfig consults for these key groups (SIGNING_KEYS: the local fallback keyring). */
+export function oauthVariables(groups: readonly KeyGroup[]): string[] {
+  return [
+    ...COMMON_VARIABLES, ...CIMD_VARIABLES, ...SECRET_VARIABLES,
+    ...groups.map((g) => KEY_GROUP_VARIABLES[g]), 'SIGNING_KEYS', 'KEY_OVERLAP_DAYS', 'CLOCK_SKEW_SECONDS', 'REDIRECT_ALLOWLIST',
+  ];
+}
+
+export const CALLBACK_VARIABLES = [
+  ...oauthVariables(FUNCTION_KEY_GROUPS.callback), 'CONSENT_FOR_LOOPBACK', 'CONSENT_REMEMBER_DAYS', 'STATE_TTL_SECONDS',
+  'IDP_AUTHORIZATION_ENDPOINT', 'IDP_TOKEN_ENDPOINT', 'IDP_CLIENT_ID', 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS',
+];
+/** What readRegisterConfig consults: register signs client_ids and talks to no IdP. */
+export const REGISTER_VARIABLES = [
+  ...COMMON_VARIABLES, ...SECRET_VARIABLES, ...FUNCTION_KEY_GROUPS.register.map((g) => KEY_GROUP_VARIABLES[g]), 'SIGNING_KEYS', 'KEY_OVERLAP_DAYS', 'REDIRECT_ALLOWLIST',
+];
+export const AUTHORIZE_VARIABLES = [
+  ...oauthVariables(FUNCTION_KEY_GROUPS.authorize), 'CONSENT_FOR_LOOPBACK', 'IDP_AUTHORIZATION_ENDPOINT', 'IDP_CLIENT_ID',
+  'DEFAULT_SCOPES', 'RESOURCE_TO_IDP', 'STATE_TTL_SECONDS', 'CONSENT_REMEMBER_DAYS',
+];
+export const TOKEN_VARIABLES = [
+  ...oauthVariables(FUNCTION_KEY_GROUPS.token), 'IDP_TOKEN_ENDPOINT', 'IDP_REVOCATION_ENDPOINT', 'IDP_CLIENT_ID', 'RESOURCE_TO_IDP', 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS',
+  'MACHINE_CLIENTS',
+];
+/** What discovery consults besides the common, CIMD and IdP endpoint variables. */
+export const DISCOVERY_VARIABLES = ['MACHINE_CLIENTS'] as const;
+export const PROXY_VARIABLES = [...COMMON_VARIABLES, 'GATEWAY_URL', 'RETURN_KEYS', ...SECRET_VARIABLES, 'MCP_MAX_BODY_BYTES', 'MCP_UPSTREAM_TIMEOUT_MS'];
+export const RETURN_VARIABLES = [
+  'AWS_REGION', ...COMMON_VARIABLES, ...SECRET_VARIABLES, 'IDP_ISSUER', 'IDP_AUTHORIZATION_ENDPOINT', 'IDP_TOKEN_ENDPOINT',
+  'RETURN_CLIENT_ID', 'RETURN_KEYS', 'AGENTCORE_ENDPOINT', 'CLOCK_SKEW_SECONDS', 'IDP_TIMEOUT_MS',
+];
 
 /** A trimmed variable, or undefined when unset or blank. */
 export function optional(env: Env, name: string): string | undefined {
@@ -190,7 +279,21 @@ export function readCommonConfig(env: Env): CommonConfig {
     publicBaseUrl: optionalUrl(env, 'PUBLIC_BASE_URL'),
     scopesSupported: scopes,
     corsAllowedOrigins: origins.length ? origins : ['*'],
-    clientIdMetadataDocuments: boolean(env, 'CLIENT_ID_METADATA_DOCUMENTS', true),
+  };
+}
+
+export function readCimdConfig(env: Env): CimdConfig {
+  return { clientIdMetadataDocuments: boolean(env, 'CLIENT_ID_METADATA_DOCUMENTS', true) };
+}
+
+/**
+ * Read by every function that reads a secret; the values are handed to functions/lib/secrets.ts
+ * (configureSecrets) so that the variables are read once, here, and a bad one is a ConfigError.
+ */
+export function readSecretSettings(env: Env): SecretSettings {
+  return {
+    secretCacheSeconds: integer(env, 'SECRET_CACHE_SECONDS', 300, 0, 3600),
+    secretTimeoutMs: integer(env, 'SECRET_TIMEOUT_MS', 3000, 100, 20_000),
   };
 }
 
@@ -252,35 +355,87 @@ function readKeyRefs(env: Env, groups: readonly KeyGroup[]): Partial<Record<KeyG
   return refs;
 }
 
-/** `groups`: the key groups the calling function needs; the others are neither read nor required. */
-export function readOAuthConfig(env: Env, groups: readonly KeyGroup[] = KEY_GROUPS): OAuthConfig {
-  const common = readCommonConfig(env);
-  const defaults = list(env, 'DEFAULT_SCOPES');
-  for (const s of defaults) {
-    if (!common.scopesSupported.includes(s)) throw new ConfigError('DEFAULT_SCOPES', `${s} is not in SCOPES_SUPPORTED`);
-  }
+/** register: the registration keys, the redirect policy and the scopes it validates metadata against. */
+export interface RegisterConfig extends CommonConfig, SecretSettings {
+  readonly keyRefs: Readonly<Partial<Record<KeyGroup, string>>>;
+  readonly keyOverlapSeconds: number;
+  readonly redirectAllowlist: readonly string[];
+}
+
+export function readRegisterConfig(env: Env): RegisterConfig {
   return {
-    ...common,
-    idp: readIdpEndpoints(env),
-    idpClientId: required(env, 'IDP_CLIENT_ID'),
-    keyRefs: readKeyRefs(env, groups),
-    keyOverlapSeconds: integer(env, 'KEY_OVERLAP_DAYS', 30, 0, 400) * 86_400,
-    defaultScopes: defaults.length ? defaults : common.scopesSupported,
-    resourceToIdp: readResourceToIdp(env),
+    ...readCommonConfig(env),
+    ...readSecretSettings(env),
+    keyRefs: readKeyRefs(env, FUNCTION_KEY_GROUPS.register),
+    keyOverlapSeconds: readKeyOverlapSeconds(env),
     redirectAllowlist: readRedirectAllowlist(env),
-    stateTtlSeconds: integer(env, 'STATE_TTL_SECONDS', 600, 60, 3600),
-    clockSkewSeconds: integer(env, 'CLOCK_SKEW_SECONDS', 60, 0, 300),
-    consentForLoopback: boolean(env, 'CONSENT_FOR_LOOPBACK', true),
-    consentRememberSeconds: integer(env, 'CONSENT_REMEMBER_DAYS', 30, 0, 400) * 86_400,
   };
 }
 
-/** The token function's configuration; the callback reads the same (it identifies the user, docs/security.md). */
-export function readTokenConfig(env: Env, groups: readonly KeyGroup[] = FUNCTION_KEY_GROUPS.token): TokenConfig {
+function readKeyOverlapSeconds(env: Env): number {
+  return integer(env, 'KEY_OVERLAP_DAYS', 30, 0, 400) * 86_400;
+}
+
+/** `groups`: the key groups the calling function needs; the others are neither read nor required. */
+export function readOAuthConfig(env: Env, groups: readonly KeyGroup[] = KEY_GROUPS): OAuthConfig {
   return {
-    ...readOAuthConfig(env, groups),
+    ...readCommonConfig(env),
+    ...readCimdConfig(env),
+    ...readSecretSettings(env),
+    keyRefs: readKeyRefs(env, groups),
+    keyOverlapSeconds: readKeyOverlapSeconds(env),
+    clockSkewSeconds: integer(env, 'CLOCK_SKEW_SECONDS', 60, 0, 300),
+    redirectAllowlist: readRedirectAllowlist(env),
+  };
+}
+
+function readConsentPolicy(env: Env): ConsentPolicy {
+  return { consentForLoopback: boolean(env, 'CONSENT_FOR_LOOPBACK', true) };
+}
+
+export function readCallbackConfig(env: Env): CallbackConfig {
+  return {
+    ...readOAuthConfig(env, FUNCTION_KEY_GROUPS.callback),
+    ...readConsentPolicy(env),
+    idp: { authorizationEndpoint: url(env, 'IDP_AUTHORIZATION_ENDPOINT'), tokenEndpoint: url(env, 'IDP_TOKEN_ENDPOINT') },
+    idpClientId: required(env, 'IDP_CLIENT_ID'),
     idpClientSecretRef: secretRef(env, 'IDP_CLIENT_SECRET'),
-    upstreamTimeoutMs: integer(env, 'IDP_TIMEOUT_MS', 10_000, 100, 28_000),
+    upstreamTimeoutMs: readIdpTimeoutMs(env),
+    stateTtlSeconds: readStateTtlSeconds(env),
+    consentRememberSeconds: readConsentRememberSeconds(env),
+  };
+}
+
+const readIdpTimeoutMs = (env: Env): number => integer(env, 'IDP_TIMEOUT_MS', 10_000, 100, 28_000);
+const readStateTtlSeconds = (env: Env): number => integer(env, 'STATE_TTL_SECONDS', 600, 60, 3600);
+const readConsentRememberSeconds = (env: Env): number => integer(env, 'CONSENT_REMEMBER_DAYS', 30, 0, 400) * 86_400;
+
+export function readAuthorizeConfig(env: Env): AuthorizeConfig {
+  const flow = readOAuthConfig(env, FUNCTION_KEY_GROUPS.authorize);
+  const defaults = list(env, 'DEFAULT_SCOPES');
+  for (const s of defaults) {
+    if (!flow.scopesSupported.includes(s)) throw new ConfigError('DEFAULT_SCOPES', `${s} is not in SCOPES_SUPPORTED`);
+  }
+  return {
+    ...flow,
+    ...readConsentPolicy(env),
+    idp: { authorizationEndpoint: url(env, 'IDP_AUTHORIZATION_ENDPOINT') },
+    idpClientId: required(env, 'IDP_CLIENT_ID'),
+    defaultScopes: defaults.length ? defaults : flow.scopesSupported,
+    resourceToIdp: readResourceToIdp(env),
+    stateTtlSeconds: readStateTtlSeconds(env),
+    consentRememberSeconds: readConsentRememberSeconds(env),
+  };
+}
+
+export function readTokenConfig(env: Env): TokenConfig {
+  return {
+    ...readOAuthConfig(env, FUNCTION_KEY_GROUPS.token),
+    idp: { tokenEndpoint: url(env, 'IDP_TOKEN_ENDPOINT'), revocationEndpoint: optionalUrl(env, 'IDP_REVOCATION_ENDPOINT') },
+    idpClientId: required(env, 'IDP_CLIENT_ID'),
+    resourceToIdp: readResourceToIdp(env),
+    idpClientSecretRef: secretRef(env, 'IDP_CLIENT_SECRET'),
+    upstreamTimeoutMs: readIdpTimeoutMs(env),
     machineClients: readMachineClients(env),
   };
 }
@@ -302,17 +457,19 @@ export function readMachineClients(env: Env): MachineClients {
 }
 
 export function readProxyConfig(env: Env): ProxyConfig {
+  // The return keys are the proxy's only secret: the secret settings are read with them.
+  const returnKeys = optional(env, 'RETURN_KEYS') === undefined ? {} : { returnKeysRef: secretRef(env, 'RETURN_KEYS'), ...readSecretSettings(env) };
   return {
     ...readCommonConfig(env),
     gatewayUrl: url(env, 'GATEWAY_URL'),
-    ...(optional(env, 'RETURN_KEYS') === undefined ? {} : { returnKeysRef: secretRef(env, 'RETURN_KEYS') }),
+    ...returnKeys,
     maxBodyBytes: integer(env, 'MCP_MAX_BODY_BYTES', 1_048_576, 1024, 6_291_456),
     upstreamTimeoutMs: integer(env, 'MCP_UPSTREAM_TIMEOUT_MS', 60_000, 100, 900_000),
   };
 }
 
 
-export interface ReturnConfig extends CommonConfig {
+export interface ReturnConfig extends CommonConfig, SecretSettings {
   readonly idp: Pick<IdpEndpoints, 'issuer' | 'authorizationEndpoint' | 'tokenEndpoint'>;
   /** The public IdP app client the return route re-authenticates the browser user with. */
   readonly returnClientId: string;
@@ -329,6 +486,7 @@ export function readReturnConfig(env: Env): ReturnConfig {
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new ConfigError('AWS_REGION', `is not an AWS region: ${JSON.stringify(region)}`);
   return {
     ...readCommonConfig(env),
+    ...readSecretSettings(env),
     idp: { issuer: url(env, 'IDP_ISSUER'), authorizationEndpoint: url(env, 'IDP_AUTHORIZATION_ENDPOINT'), tokenEndpoint: url(env, 'IDP_TOKEN_ENDPOINT') },
     returnClientId: required(env, 'RETURN_CLIENT_ID'),
     returnKeysRef: secretRef(env, 'RETURN_KEYS'),

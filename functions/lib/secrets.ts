@@ -25,15 +25,34 @@ export function describeRef(ref: string): string {
 const cache = new Map<string, { value: string; expires: number }>();
 let client: SecretsManagerClient | undefined;
 
-function cacheSeconds(): number {
-  const raw = Number(process.env.SECRET_CACHE_SECONDS ?? 300);
-  return Number.isFinite(raw) && raw >= 0 ? raw : 300;
+/**
+ * The settings a function read with its configuration (readSecretSettings in config.ts, validated
+ * there): each function hands them over once per container (functions/lib/http/handler.ts memoConfig).
+ */
+let configured: { readonly secretCacheSeconds: number; readonly secretTimeoutMs: number } | undefined;
+
+export function configureSecrets(settings: { readonly secretCacheSeconds: number; readonly secretTimeoutMs: number }): void {
+  configured = { secretCacheSeconds: settings.secretCacheSeconds, secretTimeoutMs: settings.secretTimeoutMs };
 }
 
-/** The deadline of one secret read; like SECRET_CACHE_SECONDS read when used, default when invalid. */
+/** Outside a function (scripts, tests that call this module directly): the variables, default when invalid. */
+function fromProcess(name: string, fallback: number, valid: (n: number) => boolean): number {
+  const raw = Number(process.env[name] ?? fallback);
+  return valid(raw) ? raw : fallback;
+}
+
+function cacheSeconds(): number {
+  return configured?.secretCacheSeconds ?? fromProcess('SECRET_CACHE_SECONDS', 300, (n) => Number.isFinite(n) && n >= 0);
+}
+
+/** The deadline of one secret read (SECRET_TIMEOUT_MS), retries included. */
 export function secretTimeoutMs(): number {
-  const raw = Number(process.env.SECRET_TIMEOUT_MS ?? 3000);
-  return Number.isInteger(raw) && raw >= 100 && raw <= 20_000 ? raw : 3000;
+  return configured?.secretTimeoutMs ?? fromProcess('SECRET_TIMEOUT_MS', 3000, (n) => Number.isInteger(n) && n >= 100 && n <= 20_000);
+}
+
+/** The reason of a failed read: a deadline says so; otherwise the SDK's message. */
+function failureReason(error: Error, timeoutMs: number): string {
+  return error.name === 'AbortError' || error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : error.message || error.name;
 }
 
 export async function readSecret(ref: string, now: number = Date.now()): Promise<string> {
@@ -54,7 +73,7 @@ export async function readSecret(ref: string, now: number = Date.now()): Promise
     value = out.SecretString;
   } catch (err) {
     const error = err as Error;
-    const reason = error.name === 'AbortError' || error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : error.message || error.name;
+    const reason = failureReason(error, timeoutMs);
     if (hit) {
       // Serve the last good value through a transient outage.
       log.warn('secret refresh failed; serving the cached value', { name: describeRef(ref), problem: `${error.name || 'Error'}: ${reason}` });
@@ -93,8 +112,12 @@ export async function readSecretStages(ref: string, now: number = Date.now()): P
   if (hit && hit.expires > now) return hit.value;
   const sdk = await import('@aws-sdk/client-secrets-manager');
   client ??= new sdk.SecretsManagerClient({});
+  // One deadline for both reads, retries included (docs/reliability.md): a stalled endpoint fails
+  // the read (cached value, or 503 from the caller) instead of holding the request and its sockets.
+  const timeoutMs = secretTimeoutMs();
+  const deadline = AbortSignal.timeout(timeoutMs);
   const read = async (stage: 'AWSCURRENT' | 'AWSPREVIOUS'): Promise<SecretVersionValue | undefined> => {
-    const out = await client!.send(new sdk.GetSecretValueCommand({ SecretId: ref, VersionStage: stage }));
+    const out = await client!.send(new sdk.GetSecretValueCommand({ SecretId: ref, VersionStage: stage }), { abortSignal: deadline });
     if (!out.SecretString) throw new SecretUnavailableError(ref, `its ${stage} version has no string value`);
     return { value: out.SecretString, ...(out.CreatedDate ? { createdSeconds: Math.floor(out.CreatedDate.getTime() / 1000) } : {}) };
   };
@@ -115,7 +138,8 @@ export async function readSecretStages(ref: string, now: number = Date.now()): P
   } catch (err) {
     if (hit) return hit.value; // serve the last good value through a transient outage
     if (err instanceof SecretUnavailableError) throw err;
-    throw new SecretUnavailableError(ref, (err as Error).name || 'request failed');
+    const error = err as Error;
+    throw new SecretUnavailableError(ref, `${error.name || 'Error'}: ${failureReason(error, timeoutMs)}`);
   }
   stagesCache.set(ref, { value, expires: now + cacheSeconds() * 1000 });
   return value;
@@ -123,6 +147,7 @@ export async function readSecretStages(ref: string, now: number = Date.now()): P
 
 /** Test hook: forget cached values. */
 export function clearSecretCache(): void {
+  configured = undefined;
   cache.clear();
   stagesCache.clear();
 }

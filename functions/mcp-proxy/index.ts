@@ -23,7 +23,7 @@ import {
 } from './streaming';
 import { jsonShapeProblem, MAX_JSON_DEPTH } from './json-guard';
 import { BodyDeadlines, bufferBody, relayBytes, relaySse } from './relay';
-import { readMcpProxySettings, type McpProxySettings } from './settings';
+import { MCP_PROXY_VARIABLES, readMcpProxySettings, type McpProxySettings } from './settings';
 import { verifiedSubject } from './token-subject';
 
 /** HEAD is answered as GET without the body (RFC 9110 §9.3.2): the gateway receives a GET. */
@@ -314,7 +314,7 @@ export async function writeResponse(response: ProxyResponse, responseStream: Res
 
 /** Builds the streaming handler; `env` is the process environment unless given (local server, tests). */
 export function createMcpProxyHandler(env: NodeJS.ProcessEnv = process.env): StreamingHandler {
-  const config = memoConfig('mcp-proxy', readMcpProxySettings, env);
+  const config = memoConfig('mcp-proxy', MCP_PROXY_VARIABLES, readMcpProxySettings, env);
   return async (event, responseStream) => {
     // Aborts the gateway request; the client leaving is one reason.
     const upstream = new UpstreamCancel();

@@ -7,8 +7,9 @@
  *   `<issuer>/.well-known/jwks.json`), `JWKS_TIMEOUT_MS` (100–10000, default 3000) and
  *   `CLOCK_SKEW_SECONDS` (0–300, default 60).
  */
-import { ConfigError, integer, optional, parseEndpointUrl, readProxyConfig, type ProxyConfig } from '../lib/config';
-import { readToolsListMerge, type ToolsListMergeSetting } from './tools-list-merge';
+import { ConfigError, integer, optional, parseEndpointUrl, PROXY_VARIABLES, readProxyConfig, type ProxyConfig } from '../lib/config';
+import { OBSERVABILITY_VARIABLES, type Env } from '../lib/environment';
+import { MERGE_TOOLS_LIST_PAGES, readToolsListMerge, type ToolsListMergeSetting } from './tools-list-merge';
 import type { SubjectVerifierSettings } from './token-subject';
 
 export interface McpProxyOwnSettings {
@@ -20,12 +21,18 @@ export interface McpProxyOwnSettings {
 /** The proxy's settings: the shared proxy configuration, its own deadlines and the client-quirk settings. */
 export type McpProxySettings = ProxyConfig & McpProxyOwnSettings & Partial<ToolsListMergeSetting>;
 
-function endpoint(env: NodeJS.ProcessEnv, name: string): string | undefined {
+/** Every variable readMcpProxySettings may read (functions/lib/environment.ts). */
+export const MCP_PROXY_VARIABLES: readonly string[] = [
+  ...OBSERVABILITY_VARIABLES, ...PROXY_VARIABLES, 'MCP_STREAM_IDLE_TIMEOUT_MS', MERGE_TOOLS_LIST_PAGES,
+  'IDP_ISSUER', 'IDP_JWKS_URI', 'JWKS_TIMEOUT_MS', 'CLOCK_SKEW_SECONDS',
+];
+
+function endpoint(env: Env, name: string): string | undefined {
   const value = optional(env, name);
   return value === undefined ? undefined : parseEndpointUrl(name, value);
 }
 
-export function readMcpProxySettings(env: NodeJS.ProcessEnv): McpProxySettings {
+export function readMcpProxySettings(env: Env): McpProxySettings {
   const proxy = readProxyConfig(env);
   let returnTokens: SubjectVerifierSettings | undefined;
   if (proxy.returnKeysRef) {

@@ -12,7 +12,8 @@
  * A forwarded link therefore cannot bind one person's third-party account to another person.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readReturnConfig, type ReturnConfig } from '../lib/config';
+import { readReturnConfig, RETURN_VARIABLES, type ReturnConfig } from '../lib/config';
+import { OBSERVABILITY_VARIABLES } from '../lib/environment';
 import { cookieJar, flowCookie, flowCookieName, type CookieJar } from '../lib/http/flow-cookie';
 import { createHandler, loadKeyring, nowSeconds, type RouteDefinition } from '../lib/http/handler';
 import { messagePage } from '../lib/http/html';
@@ -168,6 +169,6 @@ export function createOauthReturn(complete: CompleteResourceTokenAuth = complete
   };
 }
 
-export const route: RouteDefinition<ReturnConfig> = { name: 'oauth-return', methods: ['GET'], readConfig: readReturnConfig, handle: createOauthReturn() };
+export const route: RouteDefinition<ReturnConfig> = { name: 'oauth-return', methods: ['GET'], variables: [...OBSERVABILITY_VARIABLES, ...RETURN_VARIABLES], readConfig: readReturnConfig, handle: createOauthReturn() };
 
 export const handler = createHandler(route);

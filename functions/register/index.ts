@@ -1,5 +1,6 @@
 /** POST /register: RFC 7591 dynamic client registration, stateless (the client_id is the registration). */
-import { FUNCTION_KEY_GROUPS, readOAuthConfig, type OAuthConfig } from '../lib/config';
+import { readRegisterConfig, REGISTER_VARIABLES, type RegisterConfig } from '../lib/config';
+import { OBSERVABILITY_VARIABLES } from '../lib/environment';
 import { keysFor, loadFacadeKeys } from '../lib/crypto/facade-keys';
 import { createHandler, type RouteDefinition, nowSeconds } from '../lib/http/handler';
 import { baseUrlOf, BodyTooLargeError, bodyText, json, mediaType, NO_STORE, oauthError, type ApiEvent } from '../lib/http/api-gateway';
@@ -9,7 +10,7 @@ import { decodeClientId, encodeClientId, registrationResponse, validateRegistrat
 
 const MAX_BODY_BYTES = 16 * 1024;
 
-export async function register(event: ApiEvent, config: OAuthConfig) {
+export async function register(event: ApiEvent, config: RegisterConfig) {
   if (mediaType(event) !== 'application/json') {
     return oauthError(400, 'invalid_client_metadata', 'the request body must be application/json (RFC 7591 §3.1)');
   }
@@ -41,8 +42,8 @@ export async function register(event: ApiEvent, config: OAuthConfig) {
 }
 
 /** register holds only the registration keys: it cannot sign states, codes or refresh tokens. */
-export const route: RouteDefinition<OAuthConfig> = {
-  name: 'register', methods: ['POST'], readConfig: (env) => readOAuthConfig(env, FUNCTION_KEY_GROUPS.register), handle: register,
+export const route: RouteDefinition<RegisterConfig> = {
+  name: 'register', methods: ['POST'], variables: [...OBSERVABILITY_VARIABLES, ...REGISTER_VARIABLES], readConfig: readRegisterConfig, handle: register,
 };
 
 export const handler = createHandler(route);

@@ -6,7 +6,8 @@
  * tokens, or its OAuth error with the meaning intact.
  */
 import { clientBindings, resolveClient, resolveRetiredClient, type ClientResolution } from '../lib/oauth/clients';
-import { readTokenConfig, type TokenConfig } from '../lib/config';
+import { readTokenConfig, TOKEN_VARIABLES, type TokenConfig } from '../lib/config';
+import { OBSERVABILITY_VARIABLES } from '../lib/environment';
 import { unwrapCode, unwrapRefreshToken, wrapRefreshToken } from '../lib/oauth/code';
 import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/crypto/facade-keys';
 import { createHandler, type RouteDefinition, nowSeconds } from '../lib/http/handler';
@@ -260,6 +261,6 @@ function usesRefreshToken(path: string, params: Params): boolean {
   return path === PATHS.revoke || single(params, 'grant_type').value === 'refresh_token';
 }
 
-export const route: RouteDefinition<TokenConfig> = { name: 'token', methods: ['POST'], readConfig: readTokenConfig, handle: token };
+export const route: RouteDefinition<TokenConfig> = { name: 'token', methods: ['POST'], variables: [...OBSERVABILITY_VARIABLES, ...TOKEN_VARIABLES], readConfig: readTokenConfig, handle: token };
 
 export const handler = createHandler(route);

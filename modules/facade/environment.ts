@@ -1,31 +1,41 @@
 /**
- * The environment each façade function receives: exactly the variables it reads
- * (functions/lib/config.ts, functions/lib/secrets.ts, functions/mcp-proxy/tools-list-merge.ts), nothing
- * more. Values are non-secret; secrets are passed by ARN and read at run time by the functions
+ * The environment each façade function receives: exactly the variables its configuration reader
+ * consults (each function's route `variables`, functions/lib/environment.ts), nothing more, nothing
+ * less; __tests__/synth/function-environment.test.ts compares the two for every example. Only the
+ * variables of functions/lib/environment.ts UNSET_MEANS are left unset on purpose (PUBLIC_BASE_URL
+ * without a custom domain, RETURN_KEYS without 3-legged targets). Values are non-secret; secrets are passed by ARN and read at run time by the functions
  * allowed to (see SECRET_ACCESS in functions.ts). Lambda's reserved variables (AWS_REGION, …) are
  * set by Lambda itself and never here.
  *
  * | variable                      | functions                                         | from |
  * |-------------------------------|---------------------------------------------------|------|
  * | SCOPES_SUPPORTED, CORS_ALLOWED_ORIGINS, LOG_LEVEL, PUBLIC_BASE_URL | all          | identity, facade |
- * | CLIENT_ID_METADATA_DOCUMENTS  | discovery, register, authorize, callback, token   | facade.clientIdMetadataDocuments |
- * | CONSENT_FOR_LOOPBACK, CONSENT_REMEMBER_DAYS | authorize, callback                 | facade.consentForLoopback, facade.consentRememberDays |
- * | IDP_* endpoints               | discovery, register, authorize, callback, token   | Cognito |
- * | IDP_CLIENT_ID, DEFAULT_SCOPES, RESOURCE_TO_IDP, REDIRECT_ALLOWLIST, STATE_TTL_SECONDS, CLOCK_SKEW_SECONDS, KEY_OVERLAP_DAYS | register, authorize, callback, token | facade |
+ * | CLIENT_ID_METADATA_DOCUMENTS  | discovery, authorize, callback, token             | facade.clientIdMetadataDocuments |
+ * | CONSENT_FOR_LOOPBACK, CONSENT_REMEMBER_DAYS, STATE_TTL_SECONDS | authorize, callback (re-checks the policy, remembers approvals per user) | facade |
+ * | IDP_* endpoints (all six)     | discovery                                         | Cognito |
+ * | IDP_AUTHORIZATION_ENDPOINT    | authorize, callback                               | Cognito |
+ * | IDP_TOKEN_ENDPOINT            | callback, token                                   | Cognito |
+ * | IDP_REVOCATION_ENDPOINT       | token                                             | Cognito |
+ * | KEY_OVERLAP_DAYS, REDIRECT_ALLOWLIST | register, authorize, callback, token       | facade |
+ * | CLOCK_SKEW_SECONDS            | authorize, callback, token                        | facade.clockSkewSeconds |
+ * | IDP_CLIENT_ID                 | authorize, callback, token                        | the app client |
+ * | RESOURCE_TO_IDP               | authorize, token                                  | facade.resourceToIdp |
+ * | DEFAULT_SCOPES                | authorize                                         | facade |
  * | REGISTRATION_KEYS, FLOW_KEYS, TOKEN_KEYS | the functions of FUNCTION_KEY_GROUPS (functions/lib/config.ts) | secret ARNs |
- * | IDP_CLIENT_SECRET             | callback, token                                   | secret ARN |
+ * | IDP_CLIENT_SECRET             | callback (its identifying sign-in), token         | secret ARN |
  * | MACHINE_CLIENTS               | discovery, token (only with machine clients)      | identity.machineClients |
  * | IDP_TIMEOUT_MS                | callback, token, oauth-return                     | facade.idpTimeoutSeconds |
- * | SECRET_CACHE_SECONDS          | every function that reads a secret                | facade.secretCacheSeconds |
- * | GATEWAY_URL, MCP_MAX_BODY_BYTES, MCP_UPSTREAM_TIMEOUT_MS, MCP_MERGE_TOOLS_LIST_PAGES | mcp-proxy | gateway, facade.mcp |
+ * | SECRET_CACHE_SECONDS, SECRET_TIMEOUT_MS | every function that reads a secret      | facade.secretCacheSeconds, modules/deadlines.ts |
+ * | GATEWAY_URL, MCP_MAX_BODY_BYTES, MCP_UPSTREAM_TIMEOUT_MS, MCP_STREAM_IDLE_TIMEOUT_MS, MCP_MERGE_TOOLS_LIST_PAGES | mcp-proxy | gateway, facade.mcp (idle = upstream timeout) |
  * | RETURN_KEYS                   | mcp-proxy, oauth-return (3-legged OAuth only)     | secret ARN |
- * | IDP_ISSUER, IDP_JWKS_URI      | mcp-proxy (3-legged OAuth only)                   | Cognito |
+ * | IDP_ISSUER, IDP_JWKS_URI, JWKS_TIMEOUT_MS, CLOCK_SKEW_SECONDS | mcp-proxy (3-legged OAuth only) | Cognito, modules/deadlines.ts, facade.clockSkewSeconds |
  * | IDP_ISSUER, IDP_AUTHORIZATION_ENDPOINT, IDP_TOKEN_ENDPOINT, RETURN_CLIENT_ID, CLOCK_SKEW_SECONDS | oauth-return | Cognito, return client |
  */
 import { Fn, Token } from 'cdktn';
 import { FUNCTION_KEY_GROUPS, KEY_GROUP_VARIABLES, type KeyGroup } from '../../functions/lib/config';
 import type { FunctionName, OptionalFunctionName } from '../../functions/lib/http/routes';
 import type { IdpEndpointSet } from '../identity/endpoints';
+import { JWKS_TIMEOUT_MS, SECRET_TIMEOUT_MS } from '../deadlines';
 
 /**
  * What the façade sends to Cognito as RFC 8707 `resource` after validating the client's
@@ -79,17 +89,20 @@ export interface FacadeEnvironmentInputs {
   };
 }
 
-/** Functions that talk to the IdP or describe it (RFC 8414 metadata passes Cognito's endpoints through). */
-const IDP_AWARE: readonly FacadeFunctionName[] = ['discovery', 'register', 'authorize', 'callback', 'token'];
+/** discovery describes the IdP (RFC 8414 metadata passes Cognito's endpoints through); authorize and token name their one or two endpoints below. */
+const IDP_AWARE: readonly FacadeFunctionName[] = ['discovery'];
 
-/** Functions that sign or verify façade values (registrations, state, wrapped codes). */
+/** Functions that sign or verify façade values (registrations, state, wrapped codes), with the redirect policy. */
 const SIGNING: readonly FacadeFunctionName[] = ['register', 'authorize', 'callback', 'token'];
 
+/** The authorization flow's functions (readOAuthConfig): they verify signed values with the clock skew. */
+const OAUTH_FLOW: readonly FacadeFunctionName[] = ['authorize', 'callback', 'token'];
+
 /**
- * Functions for which Client ID Metadata Documents matter: discovery advertises them, the others
- * accept an https client_id (functions/lib/oauth/clients.ts).
+ * Functions for which Client ID Metadata Documents matter: discovery advertises them, the flow's
+ * functions accept an https client_id (functions/lib/oauth/clients.ts); register does not take one.
  */
-const CIMD_AWARE: readonly FacadeFunctionName[] = ['discovery', 'register', 'authorize', 'callback', 'token'];
+const CIMD_AWARE: readonly FacadeFunctionName[] = ['discovery', 'authorize', 'callback', 'token'];
 
 /**
  * A list as one space-separated value: JavaScript's join for a literal list, Terraform's `join` for a
@@ -112,10 +125,16 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
   };
   if (i.publicBaseUrl !== undefined) env.PUBLIC_BASE_URL = i.publicBaseUrl;
   if (CIMD_AWARE.includes(fn)) env.CLIENT_ID_METADATA_DOCUMENTS = envText(i.clientIdMetadataDocuments);
-  // callback re-checks the consent policy and remembers approvals for the user who signed in.
+  // callback re-checks the consent policy authorize applied and remembers approvals for the user who
+  // signed in (functions/lib/oauth/consent.ts, functions/callback/identify.ts).
   if (fn === 'authorize' || fn === 'callback') {
-    env.CONSENT_FOR_LOOPBACK = envText(i.consentForLoopback);
-    env.CONSENT_REMEMBER_DAYS = envText(i.consentRememberDays);
+    Object.assign(env, {
+      CONSENT_FOR_LOOPBACK: envText(i.consentForLoopback),
+      CONSENT_REMEMBER_DAYS: envText(i.consentRememberDays),
+      STATE_TTL_SECONDS: envText(i.stateTtlSeconds),
+      IDP_AUTHORIZATION_ENDPOINT: i.idp.authorization,
+      IDP_CLIENT_ID: i.idpClientId,
+    });
   }
 
   if (IDP_AWARE.includes(fn)) {
@@ -130,24 +149,31 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
   }
   if (SIGNING.includes(fn)) {
     Object.assign(env, {
-      IDP_CLIENT_ID: i.idpClientId,
-      KEY_OVERLAP_DAYS: String(i.keyOverlapDays),
-      DEFAULT_SCOPES: spaceSeparated(i.defaultScopes),
-      RESOURCE_TO_IDP: typeof i.resourceToIdp === 'string' ? i.resourceToIdp : i.resourceToIdp.uri,
+      KEY_OVERLAP_DAYS: envText(i.keyOverlapDays),
       REDIRECT_ALLOWLIST: spaceSeparated(i.redirectAllowlist),
-      STATE_TTL_SECONDS: String(i.stateTtlSeconds),
-      CLOCK_SKEW_SECONDS: String(i.clockSkewSeconds),
-      SECRET_CACHE_SECONDS: String(i.secretCacheSeconds),
+      ...secretSettings(i),
     });
+  }
+  if (OAUTH_FLOW.includes(fn)) env.CLOCK_SKEW_SECONDS = envText(i.clockSkewSeconds);
+  const resourceToIdp = typeof i.resourceToIdp === 'string' ? i.resourceToIdp : i.resourceToIdp.uri;
+  if (fn === 'authorize') {
+    // Sends the browser to Cognito's authorization endpoint as the app client (readAuthorizeConfig).
+    Object.assign(env, { DEFAULT_SCOPES: spaceSeparated(i.defaultScopes), RESOURCE_TO_IDP: resourceToIdp });
   }
   if (fn in FUNCTION_KEY_GROUPS) {
     for (const group of FUNCTION_KEY_GROUPS[fn as keyof typeof FUNCTION_KEY_GROUPS]) env[KEY_GROUP_VARIABLES[group]] = i.keySecretArns[group];
   }
-  // callback redeems the façade's own identifying sign-in (functions/callback/identify.ts).
   if (fn === 'token' || fn === 'callback') {
-    env.IDP_CLIENT_SECRET = i.clientSecretSecretArn;
-    env.IDP_TIMEOUT_MS = String(i.idpTimeoutMs);
+    // Exchanges codes at Cognito's token endpoint as the app client: token for the clients
+    // (readTokenConfig), callback for its own identifying sign-in (readCallbackConfig).
+    Object.assign(env, {
+      IDP_TOKEN_ENDPOINT: i.idp.token,
+      IDP_CLIENT_ID: i.idpClientId,
+      IDP_CLIENT_SECRET: i.clientSecretSecretArn,
+      IDP_TIMEOUT_MS: envText(i.idpTimeoutMs),
+    });
   }
+  if (fn === 'token') Object.assign(env, { IDP_REVOCATION_ENDPOINT: i.idp.revocation, RESOURCE_TO_IDP: resourceToIdp });
   if ((fn === 'token' || fn === 'discovery') && i.machineClients?.length) {
     // functions/lib/config.ts readMachineClients: `<client id>=<scope>,<scope>` entries.
     env.MACHINE_CLIENTS = i.machineClients.map((m) => `${m.clientId}=${m.scopes.join(',')}`).join(' ');
@@ -157,16 +183,22 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
       GATEWAY_URL: i.gatewayUrl,
       MCP_MAX_BODY_BYTES: String(i.mcpMaxBodyBytes),
       MCP_UPSTREAM_TIMEOUT_MS: String(i.mcpUpstreamTimeoutMs),
+      // The longest silence within a gateway answer: the whole-answer deadline (docs/reliability.md).
+      MCP_STREAM_IDLE_TIMEOUT_MS: String(i.mcpUpstreamTimeoutMs),
       MCP_MERGE_TOOLS_LIST_PAGES: String(i.mcpMergeToolsListPages),
     });
     // With RETURN_KEYS set the proxy gives every tools/call the façade's return URL with a sealed
     // reference to the caller's token (functions/lib/oauth/return-ref.ts); without, it forwards unchanged.
     // The caller's token is verified (pool issuer and JWKS) before its subject is sealed.
     if (i.oauthReturn) {
-      env.RETURN_KEYS = i.oauthReturn.returnKeysSecretArn;
-      env.SECRET_CACHE_SECONDS = String(i.secretCacheSeconds);
-      env.IDP_ISSUER = i.idp.issuer;
-      env.IDP_JWKS_URI = i.idp.jwks;
+      Object.assign(env, {
+        RETURN_KEYS: i.oauthReturn.returnKeysSecretArn,
+        ...secretSettings(i),
+        IDP_ISSUER: i.idp.issuer,
+        IDP_JWKS_URI: i.idp.jwks,
+        JWKS_TIMEOUT_MS: String(JWKS_TIMEOUT_MS),
+        CLOCK_SKEW_SECONDS: String(i.clockSkewSeconds),
+      });
     }
   }
   if (fn === 'oauth-return') {
@@ -180,8 +212,13 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
       RETURN_KEYS: i.oauthReturn.returnKeysSecretArn,
       CLOCK_SKEW_SECONDS: String(i.clockSkewSeconds),
       IDP_TIMEOUT_MS: String(i.idpTimeoutMs),
-      SECRET_CACHE_SECONDS: String(i.secretCacheSeconds),
+      ...secretSettings(i),
     });
   }
   return env;
+}
+
+/** SECRET_CACHE_SECONDS and SECRET_TIMEOUT_MS: every function that reads a secret (readSecretSettings). */
+function secretSettings(i: FacadeEnvironmentInputs): Record<string, string> {
+  return { SECRET_CACHE_SECONDS: String(i.secretCacheSeconds), SECRET_TIMEOUT_MS: String(SECRET_TIMEOUT_MS) };
 }

@@ -35,7 +35,7 @@ import { Wafv2WebAclAssociation } from '@cdktn/provider-aws/lib/wafv2-web-acl-as
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy-attachment';
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission';
-import { ROUTES, WELL_KNOWN, type HttpMethod, type OptionalRoute, type Route } from '../../functions/lib/http/routes';
+import { NO_ROUTE_RESPONSE, ROUTES, WELL_KNOWN, type HttpMethod, type OptionalRoute, type Route } from '../../functions/lib/http/routes';
 import type { BundledFunction } from '../bundled-function';
 import type { GatewayResponseDefinition } from './gateway-response';
 import { terraformJson } from '../terraform-json';
@@ -433,9 +433,10 @@ export function gatewayResponseDefinitions(cors: Readonly<Record<string, string>
     { responseType: 'DEFAULT_5XX', responseParameters: cors },
     {
       responseType: 'MISSING_AUTHENTICATION_TOKEN',
-      statusCode: '404',
+      // One answer for an unknown path or method, here and in the local adapter (dev/apigw-adapter.ts).
+      statusCode: String(NO_ROUTE_RESPONSE.statusCode),
       responseParameters: cors,
-      responseTemplates: { 'application/json': '{"error":"not_found","error_description":"no such route"}' },
+      responseTemplates: { 'application/json': JSON.stringify(NO_ROUTE_RESPONSE.body) },
     },
   ];
 }

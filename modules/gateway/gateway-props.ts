@@ -42,10 +42,11 @@ export interface AgentCoreGatewayProps {
   /** The Cognito pool's OIDC discovery URL. */
   readonly discoveryUrl: string;
   /**
-   * The pool's issuer and keys: an interceptor built here gets them as IDP_ISSUER / IDP_JWKS_URI,
-   * because the interceptor event carries no caller identity and the JWT must be verified.
+   * The pool's issuer and keys: an interceptor built here gets them as IDP_ISSUER / IDP_JWKS_URI
+   * (and the clock skew it allows as CLOCK_SKEW_SECONDS), because the interceptor event carries no
+   * caller identity and the JWT must be verified.
    */
-  readonly idp: { readonly issuer: string; readonly jwksUri: string };
+  readonly idp: { readonly issuer: string; readonly jwksUri: string; readonly clockSkewSeconds: number };
   /** Cognito app clients whose access tokens the gateway accepts. */
   readonly allowedClients: readonly string[];
   readonly projectRoot: string;

@@ -99,7 +99,9 @@ export class AgentCoreGateway extends Construct {
     const allowedClients = [...props.allowedClients, ...props.additionalAllowedClients];
     // ALLOWED_CLIENTS: the interceptor refuses tokens of other app clients of the pool, like the authorizer.
     const interceptorArn = interceptor
-      ? functionArn(interceptor.function, 'interceptor', interceptorEnvironment({ issuer: props.idp.issuer, jwksUri: props.idp.jwksUri, allowedClients }))
+      ? functionArn(interceptor.function, 'interceptor', interceptorEnvironment({
+          issuer: props.idp.issuer, jwksUri: props.idp.jwksUri, allowedClients, clockSkewSeconds: props.idp.clockSkewSeconds,
+        }))
       : undefined;
     // An existing function in another account needs a resource policy for this role, which the
     // stack cannot write there: unless the props say it exists (`crossAccount: true`), the plan

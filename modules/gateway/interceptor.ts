@@ -8,6 +8,7 @@
  * keys, accepting only the gateway's app clients (functions/interceptor/settings.ts).
  */
 import { Fn, Token } from 'cdktn';
+import { JWKS_TIMEOUT_MS } from '../deadlines';
 
 /** This repository's interceptor, relative to the project root. */
 export const INTERCEPTOR_ENTRY = 'functions/interceptor/index.ts';
@@ -15,15 +16,23 @@ export const INTERCEPTOR_ENTRY = 'functions/interceptor/index.ts';
 /** It filters `tools/list` answers (RESPONSE) and refuses `tools/call` (REQUEST): both points. */
 export const INTERCEPTION_POINTS = ['REQUEST', 'RESPONSE'] as const;
 
+/** functions/interceptor/settings.ts's default leeway. */
+const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+
 export interface InterceptorIdentity {
   /** The Cognito issuer, compared with `iss` exactly. */
   readonly issuer: string;
   readonly jwksUri: string;
   /** App client ids whose access tokens are accepted (a Terraform list is joined by Terraform). */
   readonly allowedClients: readonly string[];
+  /** Leeway for `exp`/`nbf` (facade.clockSkewSeconds). @default 60 */
+  readonly clockSkewSeconds?: number;
 }
 
-/** `IDP_ISSUER`, `IDP_JWKS_URI`, `ALLOWED_CLIENTS` (space-separated), as settings.ts reads them. */
+/**
+ * `IDP_ISSUER`, `IDP_JWKS_URI`, `ALLOWED_CLIENTS` (space-separated), `CLOCK_SKEW_SECONDS` and
+ * `JWKS_TIMEOUT_MS`: what functions/interceptor/settings.ts reads besides TOOL_POLICY.
+ */
 export function interceptorEnvironment(identity: InterceptorIdentity): Record<string, string> {
   const clients = identity.allowedClients;
   return {
@@ -31,5 +40,7 @@ export function interceptorEnvironment(identity: InterceptorIdentity): Record<st
     IDP_JWKS_URI: identity.jwksUri,
     // A whole list known only to Terraform (a variable) is an encoded list token: Terraform joins it.
     ALLOWED_CLIENTS: Token.isUnresolved(clients) ? Fn.join(' ', [...clients]) : clients.join(' '),
+    CLOCK_SKEW_SECONDS: String(identity.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS),
+    JWKS_TIMEOUT_MS: String(JWKS_TIMEOUT_MS),
   };
 }

@@ -34,4 +34,12 @@ export interface ObservabilityProps extends DashboardInputs {
   readonly alarms?: AlarmThresholds;
   /** Create the dashboard. @default false */
   readonly dashboard?: boolean;
+  /**
+   * How `/mcp` is served: by the mcp-proxy Lambda (its EMF metrics feed the proxy alarms) or, in
+   * direct mode, by an API Gateway HTTP integration (the /mcp alarms watch AWS/ApiGateway instead).
+   * @default 'lambda'
+   */
+  readonly mcpProxy?: 'lambda' | 'direct';
+  /** The `/mcp` resource path (AWS/ApiGateway `Resource` dimension). @default '/mcp' */
+  readonly mcpPath?: string;
 }

@@ -12,6 +12,11 @@
  * - `<name>-token-error-rate`: TokenErrors / TokenRequests (all grants), percent, 2 of 3, at least 10 requests.
  * - `<name>-proxy-upstream-5xx-rate`: ProxyUpstream5xx / ProxyCalls (5xx, unreachable, timeout), percent, 2 of 3.
  * - `<name>-proxy-p99-latency`: ProxyLatency p99 (time to the gateway's answer), 2 of 3.
+ *   Both metrics are written by the mcp-proxy Lambda alone; in direct mode (no Lambda on `/mcp`) the
+ *   same two alarms are `<name>-mcp-5xx-rate` (AWS/ApiGateway 5XXError / Count of the `/mcp` resource,
+ *   POST, GET and DELETE summed) and `<name>-mcp-p99-latency` (IntegrationLatency p99 of `POST /mcp`,
+ *   the time to the gateway's answer), with the same thresholds. The stage's detailed metrics
+ *   provide the per-resource series (API Gateway developer guide, "Amazon API Gateway dimensions and metrics").
  * - `<name>-interceptor-error-rate`: InterceptorErrors / InterceptorCalls, percent, 2 of 3 (bundled interceptor only).
  */
 import { Construct } from 'constructs';
@@ -94,13 +99,39 @@ export class Observability extends Construct {
       }
       rate('token-error-rate', 'Token endpoint errors', spec.tokenErrorRatePercent,
         { namespace: ns, metricName: 'TokenErrors', dimensions: service }, { namespace: ns, metricName: 'TokenRequests', dimensions: service });
-      rate('proxy-upstream-5xx-rate', 'Gateway calls failing (5xx, unreachable, timeout)', spec.proxyUpstream5xxRatePercent,
-        { namespace: ns, metricName: 'ProxyUpstream5xx', dimensions: service }, { namespace: ns, metricName: 'ProxyCalls', dimensions: service });
-      alarm('proxy-p99-latency', 'p99 of the gateway answer time through /mcp', {
-        namespace: ns, metricName: 'ProxyLatency', dimensions: service, extendedStatistic: 'p99', period: ALARM_PERIOD_SECONDS,
-        evaluationPeriods: RATE_EVALUATION_PERIODS, datapointsToAlarm: RATE_DATAPOINTS_TO_ALARM, threshold: spec.proxyP99LatencyMs,
-        comparisonOperator: 'GreaterThanThreshold', evaluateLowSampleCountPercentiles: 'ignore',
-      });
+      const latency = { extendedStatistic: 'p99', period: ALARM_PERIOD_SECONDS, evaluationPeriods: RATE_EVALUATION_PERIODS, datapointsToAlarm: RATE_DATAPOINTS_TO_ALARM,
+        threshold: spec.proxyP99LatencyMs, comparisonOperator: 'GreaterThanThreshold', evaluateLowSampleCountPercentiles: 'ignore' } as const;
+      if (props.mcpProxy === 'direct') {
+        // No Lambda writes ProxyCalls or ProxyLatency here: watch what API Gateway records for /mcp.
+        const mcp = (method: string) => ({ ...api, Resource: props.mcpPath ?? '/mcp', Method: method });
+        const methods = ['POST', 'GET', 'DELETE'];
+        const series = (prefix: string, metricName: string) => methods.map((m) => ({
+          id: `${prefix}_${m.toLowerCase()}`, returnData: false,
+          metric: { namespace: 'AWS/ApiGateway', metricName, dimensions: mcp(m), period: ALARM_PERIOD_SECONDS, stat: 'Sum' },
+        }));
+        const sum = (prefix: string) => methods.map((m) => `FILL(${prefix}_${m.toLowerCase()}, 0)`).join(' + ');
+        alarm('mcp-5xx-rate', 'API Gateway 5xx responses on /mcp (direct mode: the gateway integration)', {
+          comparisonOperator: 'GreaterThanThreshold',
+          threshold: spec.proxyUpstream5xxRatePercent,
+          evaluationPeriods: RATE_EVALUATION_PERIODS,
+          datapointsToAlarm: RATE_DATAPOINTS_TO_ALARM,
+          metricQuery: [
+            ...series('errors', '5XXError'),
+            ...series('requests', 'Count'),
+            { id: 'rate', returnData: true, label: 'API Gateway 5xx responses on /mcp (%)',
+              expression: `IF((${sum('requests')}) >= ${RATE_MIN_REQUESTS}, 100 * (${sum('errors')}) / (${sum('requests')}), 0)` },
+          ],
+        });
+        alarm('mcp-p99-latency', 'p99 of the gateway answer time on POST /mcp (direct mode: IntegrationLatency)', {
+          namespace: 'AWS/ApiGateway', metricName: 'IntegrationLatency', dimensions: mcp('POST'), ...latency,
+        });
+      } else {
+        rate('proxy-upstream-5xx-rate', 'Gateway calls failing (5xx, unreachable, timeout)', spec.proxyUpstream5xxRatePercent,
+          { namespace: ns, metricName: 'ProxyUpstream5xx', dimensions: service }, { namespace: ns, metricName: 'ProxyCalls', dimensions: service });
+        alarm('proxy-p99-latency', 'p99 of the gateway answer time through /mcp', {
+          namespace: ns, metricName: 'ProxyLatency', dimensions: service, ...latency,
+        });
+      }
       if (props.interceptorFunctionName) {
         rate('interceptor-error-rate', 'Interceptor errors', spec.interceptorErrorRatePercent,
           { namespace: ns, metricName: 'InterceptorErrors', dimensions: service }, { namespace: ns, metricName: 'InterceptorCalls', dimensions: service });

@@ -4,7 +4,7 @@
  * Exit code: 0 no problem, 1 a problem, 2 bad usage.
  */
 import '../../bin/require-node.cjs'; // first: refuses an unsupported Node.js with one line
-import { hasProblem, toJson, toTable } from './report';
+import { hasProblem, printable, toJson, toTable } from './report';
 import { DEFAULT_ORIGIN, runDoctor, type DoctorOptions } from './steps';
 
 const USAGE = `usage: doctor <mcp-url> [--json] [--origin <origin>] [--token <access-token>] [--timeout <ms>]
@@ -72,7 +72,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
-    process.stderr.write(`doctor failed: ${(error as Error).message}\n`);
+    process.stderr.write(`doctor failed: ${printable((error as Error).message)}\n`);
     process.exitCode = 1;
   });
 }

@@ -32,7 +32,51 @@ export interface DoctorOptions {
 
 export const DEFAULT_ORIGIN = 'http://localhost:6274';
 const PROTOCOL_VERSION = '2025-06-18';
-const FIX_BASE_URL = 'set the public base URL (config `publicBaseUrl`, Lambda env PUBLIC_BASE_URL) to the URL clients use';
+/**
+ * The fix when the façade names another base URL than the one used. The façade's public base URL is
+ * its custom domain (`facade.customDomain`) or, without one, derived from each request; locally it
+ * is PUBLIC_BASE_URL. There is no `publicBaseUrl` config field.
+ */
+const FIX_BASE_URL = 'give clients the URL the façade names (the `mcp_url` output); to change the public base URL the façade names, set `facade.customDomain` (deployed) or PUBLIC_BASE_URL (npm run dev)';
+/** The fix when the URL is not the façade's but a server with its own authorization server (the AgentCore Gateway). */
+const FIX_NOT_FACADE = "this URL is not the façade's (the AgentCore Gateway answers like this): give clients the façade's `mcp_url` output";
+
+/** AgentCore Gateway MCP endpoints: `https://<id>.gateway.bedrock-agentcore.<region>.amazonaws.com/mcp`. */
+const GATEWAY_HOST = /\.gateway\.bedrock-agentcore\.[a-z0-9-]+\.amazonaws\.com$/i;
+
+export function isAgentCoreGatewayUrl(url: string): boolean {
+  return GATEWAY_HOST.test(new URL(url).hostname);
+}
+
+/** Edit distance with adjacent transpositions (optimal string alignment): `mpc` is one edit from `mcp`. */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * What the URL's path says about the MCP endpoint: it ends in `/mcp`; its last segment is a near miss
+ * (`/mpc`, `/MCP`, `/mcps`: API Gateway paths are case-sensitive); or it has no `/mcp` at all (a base URL).
+ */
+export type McpPath = { readonly kind: 'mcp' } | { readonly kind: 'typo' | 'missing'; readonly suggested: string };
+
+export function mcpPathOf(mcpUrl: string): McpPath {
+  const url = new URL(mcpUrl);
+  const segments = url.pathname.split('/');
+  const last = segments.at(-1) ?? '';
+  if (last === 'mcp') return { kind: 'mcp' };
+  if (last && distance(last.toLowerCase(), 'mcp') <= 1) {
+    return { kind: 'typo', suggested: `${url.origin}${[...segments.slice(0, -1), 'mcp'].join('/')}` };
+  }
+  return { kind: 'missing', suggested: `${stripSlash(mcpUrl)}/mcp` };
+}
 
 /** RFC 6749 §5.2 error codes (and RFC 8707 `invalid_target`). */
 const OAUTH_TOKEN_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'invalid_target']);
@@ -134,7 +178,13 @@ export async function runDoctor(mcpUrlInput: string, options: DoctorOptions = {}
     add({ id: 'url', step: 'the MCP URL', verdict: 'problem', detail: `${mcpUrlInput} is not an http(s) URL`, fix: 'pass the façade MCP URL, e.g. https://mcp.example.com/mcp' });
     return steps;
   }
-  const base = mcpUrl.endsWith('/mcp') ? mcpUrl.slice(0, -'/mcp'.length) : mcpUrl;
+  const path = mcpPathOf(mcpUrl);
+  const base = path.kind === 'mcp' ? mcpUrl.slice(0, -'/mcp'.length) : path.kind === 'typo' ? path.suggested.slice(0, -'/mcp'.length) : mcpUrl;
+  /** The fix for a URL whose path is not the MCP endpoint. */
+  const pathFix = path.kind === 'typo'
+    ? `the path is wrong: did you mean ${path.suggested}? (the \`mcp_url\` output)`
+    : path.kind === 'missing' ? `the URL misses /mcp: the MCP endpoint is ${path.suggested} (the \`mcp_url\` output)` : undefined;
+  const gatewayHost = isAgentCoreGatewayUrl(mcpUrl);
   const dates: Answer[] = [];
   const get = async (url: string, headers: Record<string, string> = {}) => {
     const a = await request(url, { headers: { Accept: 'application/json', ...headers }, timeoutMs });
@@ -153,21 +203,28 @@ export async function runDoctor(mcpUrlInput: string, options: DoctorOptions = {}
   dates.push(first);
   let prmUrl = `${base}/.well-known/oauth-protected-resource/mcp`;
   let gatewayReached: boolean | undefined;
+  /** The challenge row waits for the metadata: a 401 that points at its own metadata is the façade's only if that names the façade. */
+  let challengeOk: Step | undefined;
   {
     const challenge = first.headers.get('www-authenticate');
     const rm = resourceMetadataOf(challenge);
     const step = 'POST /mcp without a token: 401 and resource_metadata';
     if (first.status === 401 && rm) {
       gatewayReached = true;
-      if (originOf(rm) !== facadeOrigin) {
-        add({ id: 'challenge', step, verdict: 'problem', detail: `resource_metadata="${rm}" does not point at the façade you connect to (${base})`, fix: `${FIX_BASE_URL}: ${base}` });
+      if (gatewayHost) {
+        add({ id: 'challenge', step, verdict: 'problem', detail: `401 from ${new URL(mcpUrl).host}, an AgentCore Gateway endpoint, not the façade (resource_metadata="${rm}")`, fix: FIX_NOT_FACADE });
+      } else if (originOf(rm) !== facadeOrigin) {
+        add({ id: 'challenge', step, verdict: 'problem', detail: `resource_metadata="${rm}" does not point at the façade you connect to (${base})`, fix: FIX_BASE_URL });
       } else {
-        add({ id: 'challenge', step, verdict: 'ok', detail: `401, resource_metadata="${rm}"` });
+        challengeOk = { id: 'challenge', step, verdict: 'ok', detail: `401, resource_metadata="${rm}"` };
+        steps.push(challengeOk);
       }
       prmUrl = rm;
     } else if (first.status === 401) {
       gatewayReached = true;
       add({ id: 'challenge', step, verdict: 'problem', detail: `401 without resource_metadata (WWW-Authenticate: ${challenge ?? 'absent'})`, fix: 'the client cannot discover the authorization server: deploy the façade in front of the gateway and give clients the façade URL, not the gateway URL' });
+    } else if (pathFix && (first.status === 404 || isApiGatewayForbidden(first))) {
+      add({ id: 'challenge', step, verdict: 'problem', detail: `${statusLine(first)}: no route at ${new URL(mcpUrl).pathname}`, fix: pathFix });
     } else if (isApiGatewayForbidden(first)) {
       add({ id: 'challenge', step, verdict: 'problem', detail: 'HTTP 403 {"message":"Forbidden"} from API Gateway: no such route', fix: 'the URL is outside the API stage or misses the stage: use the `mcp_url` output (e.g. https://…/prod/mcp)' });
     } else if (first.status === 502 || first.status === 504) {
@@ -183,6 +240,7 @@ export async function runDoctor(mcpUrlInput: string, options: DoctorOptions = {}
 
   // 2. RFC 9728 protected-resource metadata: `resource` must be the URL the client connects to (§3.3).
   let issuer: string | undefined;
+  let notFacade = gatewayHost;
   {
     const step = 'protected-resource metadata: resource matches the URL';
     const prm = await get(prmUrl);
@@ -193,8 +251,17 @@ export async function runDoctor(mcpUrlInput: string, options: DoctorOptions = {}
       const servers = Array.isArray(doc.authorization_servers) ? doc.authorization_servers.filter((s): s is string => typeof s === 'string') : [];
       issuer = servers[0];
       const resource = typeof doc.resource === 'string' ? doc.resource : undefined;
+      if (challengeOk && issuer && originOf(issuer) !== facadeOrigin) {
+        // The façade is its own authorization server; a resource whose metadata names another one is not the façade.
+        steps[steps.indexOf(challengeOk)] = {
+          ...challengeOk, verdict: 'problem',
+          detail: `401, resource_metadata="${prmUrl}", whose authorization server is ${issuer}: not the façade, which names itself`, fix: FIX_NOT_FACADE,
+        };
+        notFacade = true;
+      }
       if (resource === undefined || stripSlash(resource) !== mcpUrl) {
-        add({ id: 'protected-resource', step, verdict: 'problem', detail: `resource is ${JSON.stringify(resource)}, the client connects to ${mcpUrl}; clients refuse the mismatch (RFC 9728 §3.3)`, fix: `${FIX_BASE_URL}: ${base}` });
+        const fix = pathFix && resource !== undefined && stripSlash(resource) === (path.kind === 'mcp' ? mcpUrl : path.suggested) ? pathFix : FIX_BASE_URL;
+        add({ id: 'protected-resource', step, verdict: 'problem', detail: `resource is ${JSON.stringify(resource)}, the client connects to ${mcpUrl}; clients refuse the mismatch (RFC 9728 §3.3)`, fix });
       } else if (!issuer) {
         add({ id: 'protected-resource', step, verdict: 'problem', detail: 'authorization_servers is missing or empty', fix: 'the metadata must name the façade as authorization server' });
       } else {
@@ -218,7 +285,7 @@ export async function runDoctor(mcpUrlInput: string, options: DoctorOptions = {}
       add({ id, step, verdict: 'ok', detail: `${url}: 200, issuer=${String(doc.issuer)}` });
     } else if (answer.ok && answer.status >= 400 && answer.status < 500) {
       // Clients try the next location on a 4xx (MCP authorization, "Authorization Server Metadata Discovery").
-      add({ id, step, verdict: 'warn', detail: `${url}: ${statusLine(answer)}; clients go on to the next location`, fix: isApiGatewayForbidden(answer) ? 'outside the API stage: a custom domain (publicBaseUrl without a path) serves every location' : undefined });
+      add({ id, step, verdict: 'warn', detail: `${url}: ${statusLine(answer)}; clients go on to the next location`, fix: isApiGatewayForbidden(answer) ? 'outside the API stage: a custom domain (`facade.customDomain`, no stage in the path) serves every location' : undefined });
     } else {
       add({ id, step, verdict: 'problem', detail: `${url}: ${statusLine(answer)}`, fix: 'a 5xx or no answer stops the client\'s discovery: see the façade logs' });
     }
@@ -240,7 +307,7 @@ export async function runDoctor(mcpUrlInput: string, options: DoctorOptions = {}
       } else if (issuer && issuers[0] !== issuer) {
         add({ id: 'issuer', step, verdict: 'problem', detail: `metadata issuer ${issuers[0]} differs from authorization_servers ${issuer}; clients reject it (RFC 8414 §3.3)`, fix: FIX_BASE_URL });
       } else if (originOf(issuers[0]!) !== facadeOrigin) {
-        add({ id: 'issuer', step, verdict: 'problem', detail: `issuer ${issuers[0]} is not the façade (${facadeOrigin}): clients will talk to it directly`, fix: `if ${mcpUrl} is the AgentCore Gateway's own URL, give clients the façade's mcp_url output instead; otherwise the façade must be the issuer: ${FIX_BASE_URL}` });
+        add({ id: 'issuer', step, verdict: 'problem', detail: `issuer ${issuers[0]} is not the façade (${facadeOrigin}): clients will talk to it directly`, fix: notFacade ? FIX_NOT_FACADE : `if ${mcpUrl} is the AgentCore Gateway's own URL, give clients the façade's mcp_url output instead; otherwise the façade must be the issuer: ${FIX_BASE_URL}` });
       } else {
         add({ id: 'issuer', step, verdict: 'ok', detail: `issuer=${issuers[0]} at ${documents.length} location(s)` });
       }
@@ -378,9 +445,12 @@ export async function runDoctor(mcpUrlInput: string, options: DoctorOptions = {}
     if (registrationEndpoint) checks.push({ label: 'registration', url: registrationEndpoint, headers: 'content-type' });
     if (typeof meta?.token_endpoint === 'string') checks.push({ label: 'token', url: meta.token_endpoint, headers: 'content-type' });
     const problems: string[] = [];
+    /** Preflights that reached no route: a wrong URL, not a CORS refusal. */
+    const noRoute: string[] = [];
     for (const c of checks) {
       const pre = await request(c.url, { method: 'OPTIONS', timeoutMs, headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': c.headers } });
       if (!pre.ok) { problems.push(`${c.label}: no answer (${pre.reason})`); continue; }
+      if (pre.status === 404 || isApiGatewayForbidden(pre)) { noRoute.push(`${c.label} (${new URL(c.url).pathname}): ${statusLine(pre)}`); continue; }
       const allowOrigin = pre.headers.get('access-control-allow-origin');
       const allowMethods = (pre.headers.get('access-control-allow-methods') ?? '').toUpperCase().split(/\s*,\s*/);
       const allowHeaders = (pre.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(/\s*,\s*/);
@@ -395,9 +465,13 @@ export async function runDoctor(mcpUrlInput: string, options: DoctorOptions = {}
     const metaAnswer = answers.find((a) => a.answer.ok && a.answer.status === 200)?.answer as Answer | undefined;
     const metaOrigin = metaAnswer?.headers.get('access-control-allow-origin');
     if (metaAnswer && metaOrigin !== origin && metaOrigin !== '*') problems.push(`metadata GET: Access-Control-Allow-Origin is ${metaOrigin ?? 'absent'}`);
+    const routeNote = noRoute.length ? `; not checked, no such route: ${noRoute.join('; ')}` : '';
+    const checked = checks.filter((c) => !noRoute.some((n) => n.startsWith(`${c.label} (`))).map((c) => c.label);
     add(problems.length
-      ? { id: 'cors', step, verdict: 'problem', detail: problems.join('; '), fix: `add ${origin} to the allowed origins (config \`corsAllowedOrigins\`, Lambda env CORS_ALLOWED_ORIGINS), or pass --origin with the client's origin` }
-      : { id: 'cors', step, verdict: 'ok', detail: `${checks.map((c) => c.label).join(', ')} and metadata allow ${origin}` });
+      ? { id: 'cors', step, verdict: 'problem', detail: `${problems.join('; ')}${routeNote}`, fix: `add ${origin} to the allowed origins (config \`facade.corsAllowedOrigins\`, Lambda env CORS_ALLOWED_ORIGINS), or pass --origin with the client's origin` }
+      : noRoute.length
+        ? { id: 'cors', step, verdict: 'skipped', detail: `${checked.length ? `${checked.join(', ')} allow ${origin}` : 'nothing to check'}${routeNote}`, fix: pathFix ?? 'the URL is not a route of the façade: see the challenge step' }
+        : { id: 'cors', step, verdict: 'ok', detail: `${checks.map((c) => c.label).join(', ')} and metadata allow ${origin}` });
   }
 
   // 10. /token with a bogus code answers a proper OAuth error (RFC 6749 §5.2), not a 5xx or HTML.
@@ -431,6 +505,8 @@ export async function runDoctor(mcpUrlInput: string, options: DoctorOptions = {}
         const challenge = answer.ok ? answer.headers.get('www-authenticate') : null;
         add({ id: 'gateway', step, verdict: 'problem', detail: `initialize with the token: ${statusLine(answer)}${challenge ? ` (${challenge})` : ''}`, fix: answer.ok && answer.status === 401 ? 'the gateway rejects the token: check allowed_clients and the discovery URL of its authorizer' : 'see the mcp-proxy logs' });
       }
+    } else if (gatewayReached === true && notFacade) {
+      add({ id: 'gateway', step, verdict: 'problem', detail: `${new URL(mcpUrl).host} answered ${first.status} itself: no façade in between`, fix: FIX_NOT_FACADE });
     } else if (gatewayReached === true) {
       add({ id: 'gateway', step, verdict: 'ok', detail: `the gateway answered ${first.status} through the façade (pass --token to run initialize)` });
     } else if (gatewayReached === false) {

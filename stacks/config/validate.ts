@@ -15,8 +15,8 @@ import { DEFAULT_MCP_VERSIONS } from './schema/gateway';
 import { MIN_MCP_VERSION_FOR_3LO, directAuthorizationScopes } from './features';
 import { isThreeLeggedTarget } from '../../modules/gateway/target-props';
 import { gatewayUrlRegion } from './regions';
-import { COGNITO_RESERVED_WORDS, arnRegion } from './patterns';
-import { MAX_STAGED_NAME, STAGE_NAME, applyStage, hasCustomDomains, previewCognitoPrefix, type StageSettings } from '../stages';
+import { COGNITO_DOMAIN_PREFIX, COGNITO_RESERVED_WORDS, arnRegion } from './patterns';
+import { MAX_STAGED_NAME, STAGE_NAME, applyStage, hasCustomDomains, type StageSettings } from '../stages';
 
 export interface ValidateOptions {
   /** Directory that relative paths in the config (entries, schema and metadata files) resolve against. */
@@ -97,8 +97,35 @@ function resolve(parts: Parts, options: ValidateOptions, fail: Fail): ResolvedCo
     facade,
     observability,
   };
-  if (stage && !checkStageDomains(config, stage, terraform.protectedStages, fail)) return undefined;
-  return stage ? applyStage(config, stage) : config;
+  if (!stage) return config;
+  if (!checkStageDomains(config, stage, terraform.protectedStages, fail)) return undefined;
+  const staged = applyStage(config, stage);
+  const stageField = options.stage !== undefined && options.stage !== '' ? 'STAGE' : 'terraform.stage';
+  return checkStagedCognitoPrefix(staged, stageField, fail) ? staged : undefined;
+}
+
+/**
+ * The Cognito prefix domain a stage writes (`<prefix>-<stage>`, or `<name>-<stage>` for a preview of
+ * a custom domain) must still be one CreateUserPoolDomain accepts: 1–63 lowercase letters, digits
+ * and hyphens, no hyphen at either end, and none of Cognito's reserved words (aws, amazon, cognito;
+ * Amazon Cognito Developer Guide, "Configuring a domain prefix"). The stage is what made it invalid,
+ * so the error names the stage's field.
+ */
+function checkStagedCognitoPrefix(staged: ResolvedConfig, stageField: string, fail: Fail): boolean {
+  const pool = staged.identity.userPool;
+  if (pool.kind !== 'create' || pool.domain.kind !== 'prefix') return true;
+  const prefix = pool.domain.prefix;
+  const reserved = COGNITO_RESERVED_WORDS.find((w) => prefix.includes(w));
+  if (reserved) {
+    const blame = staged.terraform.stage?.includes(reserved) ? 'choose another stage' : 'change name (a preview of a custom domain uses <name>-<stage>)';
+    fail(stageField, `the staged Cognito domain prefix "${prefix}" contains the word "${reserved}", which Cognito refuses (aws, amazon, cognito); ${blame}`);
+    return false;
+  }
+  if (!COGNITO_DOMAIN_PREFIX.pattern.test(prefix)) {
+    fail(stageField, `the staged Cognito domain prefix "${prefix}" ${COGNITO_DOMAIN_PREFIX.hint}; shorten the prefix or the stage`);
+    return false;
+  }
+  return true;
 }
 
 /**
@@ -111,15 +138,7 @@ function checkStageDomains(config: ResolvedConfig, stage: StageSettings, protect
     fail('terraform.protectedStages', `lists ${protectedStages.join(', ')}, but the custom domains of this config can serve only one protected stage; list one, or give each stage its own config`);
     return false;
   }
-  const pool = config.identity.userPool;
-  if (!stage.protected && pool.kind === 'create' && pool.domain.kind === 'custom') {
-    const prefix = previewCognitoPrefix(config.name, stage.stage);
-    const reserved = COGNITO_RESERVED_WORDS.find((w) => prefix.includes(w));
-    if (reserved) {
-      fail('terraform.stage', `a preview serves Cognito at the prefix domain "${prefix}" instead of the custom domain, and Cognito refuses the word "${reserved}" in it; change name`);
-      return false;
-    }
-  }
+  // The prefix domain a preview gets instead is checked with every staged prefix (checkStagedCognitoPrefix).
   return true;
 }
 

@@ -9,23 +9,29 @@ import { type ApiEvent, type ApiResult, corsHeaders, methodNotAllowed, oauthErro
 import { KeyringError, parseKeyring, type Keyring } from '../crypto/keys';
 import { instrument, log } from '../observability/log';
 import { readSecret, SecretUnavailableError } from '../secrets';
+import { readFunctionConfig, type Env } from '../environment';
 
 export interface RouteDefinition<C extends CommonConfig> {
   readonly name: string;
   readonly methods: readonly string[];
-  readonly readConfig: (env: NodeJS.ProcessEnv) => C;
+  /**
+   * Every environment variable `readConfig` may read (functions/lib/environment.ts); reading any
+   * other is a ConfigError. The stack sets exactly those the reader consults.
+   */
+  readonly variables: readonly string[];
+  readonly readConfig: (env: Env) => C;
   readonly handle: (event: ApiEvent, config: C) => Promise<ApiResult>;
 }
 
 export type ApiHandler = (event: ApiEvent, context?: Context) => Promise<ApiResult>;
 
 /** Reads configuration once; a bad configuration is remembered and reported on every request. */
-export function memoConfig<C>(name: string, read: (env: NodeJS.ProcessEnv) => C, env: NodeJS.ProcessEnv = process.env): () => C {
+export function memoConfig<C>(name: string, variables: readonly string[], read: (env: Env) => C, env: Env = process.env): () => C {
   let result: { config: C } | { error: unknown } | undefined;
   return () => {
     if (!result) {
       try {
-        result = { config: read(env) };
+        result = { config: readFunctionConfig(name, variables, read, env) };
       } catch (error) {
         result = { error };
         log.error('configuration invalid', { fn: name, problem: (error as Error).message });
@@ -52,7 +58,7 @@ export function failureResult(name: string, error: unknown, event: ApiEvent | un
 
 /** Builds the Lambda handler for a route; `env` is the process environment unless given (local server, tests). */
 export function createHandler<C extends CommonConfig>(route: RouteDefinition<C>, env: NodeJS.ProcessEnv = process.env): ApiHandler {
-  const config = memoConfig(route.name, route.readConfig, env);
+  const config = memoConfig(route.name, route.variables, route.readConfig, env);
   return instrument(route.name, async (event: ApiEvent, _context?: Context): Promise<ApiResult> => {
     let origins: readonly string[] | undefined;
     try {

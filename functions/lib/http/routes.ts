@@ -72,8 +72,10 @@ export function findRoute(path: string): Route | OptionalRoute | undefined {
 }
 
 /**
- * What API Gateway answers for a method or path with no route (its `MISSING_AUTHENTICATION_TOKEN`
- * gateway response, reshaped as an OAuth-style error). The local adapter answers the same.
+ * What API Gateway answers for a method or path with no route: its `MISSING_AUTHENTICATION_TOKEN`
+ * gateway response (modules/facade/routes.ts renders this body as the response template), reshaped
+ * as an OAuth-style error (RFC 6749 §5.2 `invalid_request`). The local adapter answers the same.
+ * The body is plain JSON without `$` or `#`, so the template (VTL) passes it through unchanged.
  */
 export const NO_ROUTE_RESPONSE = {
   statusCode: 404,

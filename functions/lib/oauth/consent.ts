@@ -9,7 +9,7 @@
  *   so a flow approved in one browser cannot be completed in another.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { OAuthConfig } from '../config';
+import type { ConsentPolicy } from '../config';
 import type { Params } from '../http/api-gateway';
 import type { Keyring } from '../crypto/keys';
 import { flowCookie, flowCookieName, type CookieJar } from '../http/flow-cookie';
@@ -22,7 +22,7 @@ import { sign, verify } from '../crypto/signed';
  * loopback redirects when the operator turned CONSENT_FOR_LOOPBACK off. The callback asks again
  * (issue 12 item 5a), so a state minted under another policy cannot skip it.
  */
-export function consentRequired(config: Pick<OAuthConfig, 'consentForLoopback'>, redirectUri: string): boolean {
+export function consentRequired(config: ConsentPolicy, redirectUri: string): boolean {
   if (config.consentForLoopback) return true;
   try {
     return !isLoopbackRedirect(new URL(redirectUri));

@@ -1,5 +1,5 @@
 /** Discovery documents: RFC 9728 protected-resource metadata and RFC 8414 authorization-server metadata. */
-import type { CommonConfig, IdpEndpoints } from '../config';
+import type { CimdConfig, CommonConfig, IdpEndpoints } from '../config';
 import { PATHS } from '../http/routes';
 
 export function mcpResourceOf(baseUrl: string): string {
@@ -27,7 +27,7 @@ export function protectedResourceMetadata(baseUrl: string, config: CommonConfig,
  * the tokens are Cognito's, unchanged. Served as OIDC Discovery too, for clients that try it first.
  * `clientCredentials`: machine clients are declared (token/client-credentials.ts).
  */
-export function authorizationServerMetadata(baseUrl: string, config: CommonConfig, idp: IdpEndpoints, clientCredentials = false) {
+export function authorizationServerMetadata(baseUrl: string, config: CommonConfig & CimdConfig, idp: IdpEndpoints, clientCredentials = false) {
   return {
     issuer: baseUrl,
     authorization_endpoint: `${baseUrl}${PATHS.authorize}`,

@@ -66,7 +66,8 @@ export function statusClass(status: number | 'unreachable' | 'timeout'): string 
 
 interface Settings { readonly namespace: string; readonly service: string }
 
-function settings(env: NodeJS.ProcessEnv = process.env): Settings | undefined {
+/** The EMF settings (METRICS_NAMESPACE, METRICS_SERVICE); undefined when metrics are off. */
+export function metricSettings(env: Readonly<Record<string, string | undefined>> = process.env): Settings | undefined {
   const namespace = env.METRICS_NAMESPACE?.trim() || DEFAULT_NAMESPACE;
   if (namespace.toLowerCase() === 'off') return undefined;
   return { namespace, service: env.METRICS_SERVICE?.trim() || DEFAULT_SERVICE };
@@ -74,7 +75,7 @@ function settings(env: NodeJS.ProcessEnv = process.env): Settings | undefined {
 
 /** Writes one EMF document: the given metrics, under `[Service]` and `[Service, ...dimensions]`. */
 export function emit(values: Partial<Record<MetricName, number>>, dimensions: Readonly<Record<string, string>>): void {
-  const s = settings();
+  const s = metricSettings();
   if (!s) return;
   const names = Object.keys(values) as MetricName[];
   const keys = Object.keys(dimensions);

@@ -337,7 +337,7 @@ function interceptorSchema(ctx: SchemaContext) {
       .describe('At most one REQUEST and one RESPONSE interceptor per gateway.'),
     passRequestHeaders: bool().default(true).describe('Pass request headers (needed to see `Authorization`).'),
   }).describe(
-    'A gateway interceptor. One built from an entry gets `IDP_ISSUER`, `IDP_JWKS_URI` and `ALLOWED_CLIENTS` (the event carries no identity: it must verify the JWT). For this repository\'s interceptor (`functions/interceptor/index.ts`, [tool-authorization.md](tool-authorization.md)) set `environment.TOOL_POLICY`; it is checked at synth with the interceptor\'s own parser.',
+    'A gateway interceptor. One built from an entry gets `IDP_ISSUER`, `IDP_JWKS_URI`, `ALLOWED_CLIENTS`, `CLOCK_SKEW_SECONDS` (`facade.clockSkewSeconds`) and `JWKS_TIMEOUT_MS` (the event carries no identity: it must verify the JWT). For this repository\'s interceptor (`functions/interceptor/index.ts`, [tool-authorization.md](tool-authorization.md)) set `environment.TOOL_POLICY`; it is checked at synth with the interceptor\'s own parser.',
   ).superRefine((i, c) => {
     if (i.function.kind === 'entry' && i.function.environment.TOOL_POLICY !== undefined) checkToolPolicy(i.function.environment.TOOL_POLICY, c, ['function', 'environment']);
   }, whenValid);
