@@ -47,7 +47,9 @@ function resolved(name: string, value: string): string {
   if (/_KEYS$|^IDP_CLIENT_SECRET$/.test(name)) return 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:resolved-AbCdEf';
   if (/^\$\{[^}]*\}$/.test(value) && /(_URL|_URI|ENDPOINT|ISSUER)$/.test(name)) return 'https://resolved.example';
   if (name === 'REDIRECT_ALLOWLIST') return 'https://app.example/callback';
-  return value.replace(/\$\{(?:[^{}]|\{[^{}]*\})*\}/g, 'resolved');
+  // Each reference its own value (MACHINE_CLIENTS lists several client ids, which must differ).
+  let n = 0;
+  return value.replace(/\$\{(?:[^{}]|\{[^{}]*\})*\}/g, () => `resolved${++n}`);
 }
 
 /** The entry point of the bundle a Lambda runs, from its esbuild metafile. */

@@ -61,7 +61,7 @@ describe('values a Terraform variable turns into', () => {
   });
 
   test('ALLOWED_CLIENTS: a literal list joined at synth, a list variable joined by Terraform', () => {
-    expect(interceptorEnvironment({ issuer: 'https://i', jwksUri: 'https://i/k', allowedClients: ['a', 'b'] })).toEqual({ IDP_ISSUER: 'https://i', IDP_JWKS_URI: 'https://i/k', ALLOWED_CLIENTS: 'a b' });
+    expect(interceptorEnvironment({ issuer: 'https://i', jwksUri: 'https://i/k', allowedClients: ['a', 'b'] })).toEqual({ IDP_ISSUER: 'https://i', IDP_JWKS_URI: 'https://i/k', ALLOWED_CLIENTS: 'a b', CLOCK_SKEW_SECONDS: '60', JWKS_TIMEOUT_MS: '3000' });
     const fromVariable = interceptorEnvironment({ issuer: 'https://i', jwksUri: 'https://i/k', allowedClients: clients.listValue });
     expect(resolve(fromVariable.ALLOWED_CLIENTS)).toBe('${join(" ", var.allowed_clients)}');
     // One client that is a reference (not a list): joined at synth like any literal list.

@@ -25,6 +25,7 @@ export const OBSERVABILITY_VARIABLES = ['LOG_LEVEL', 'METRICS_NAMESPACE', 'METRI
 export const UNSET_MEANS: Readonly<Record<string, string>> = {
   PUBLIC_BASE_URL: 'no custom domain: the base URL is derived from each request (host and stage)',
   RETURN_KEYS: 'no 3-legged OAuth target: mcp-proxy forwards tools/call unchanged',
+  MACHINE_CLIENTS: 'no machine clients: client_credentials is neither advertised nor accepted',
   AGENTCORE_ENDPOINT: 'the AWS endpoint of AgentCore Identity; set only by local development',
 };
 

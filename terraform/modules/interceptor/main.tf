@@ -40,13 +40,15 @@ resource "aws_lambda_function" "interceptor" {
   timeout          = 10
   environment {
     variables = {
-      IDP_ISSUER        = local.issuer
-      IDP_JWKS_URI      = "${local.issuer}/.well-known/jwks.json"
-      ALLOWED_CLIENTS   = join(" ", var.allowed_clients)
-      TOOL_POLICY       = var.tool_policy
-      LOG_LEVEL         = var.log_level
-      METRICS_NAMESPACE = var.metrics_namespace
-      METRICS_SERVICE   = var.name
+      IDP_ISSUER         = local.issuer
+      IDP_JWKS_URI       = "${local.issuer}/.well-known/jwks.json"
+      ALLOWED_CLIENTS    = join(" ", var.allowed_clients)
+      CLOCK_SKEW_SECONDS = "60"
+      JWKS_TIMEOUT_MS    = "3000"
+      TOOL_POLICY        = var.tool_policy
+      LOG_LEVEL          = var.log_level
+      METRICS_NAMESPACE  = var.metrics_namespace
+      METRICS_SERVICE    = var.name
     }
   }
   logging_config {
