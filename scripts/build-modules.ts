@@ -13,6 +13,7 @@
  * itself is written by scripts/hcl-module.ts (file split, flat asset names, fmt). Needs the
  * terraform CLI (`terraform fmt`). Consumers of a released module need neither Node nor this script.
  */
+import '../bin/require-node.cjs'; // first: refuses an unsupported Node.js with one line
 import path from 'node:path';
 import { PROJECT_ROOT } from '../stacks/config/load';
 import { FacadeModuleStack } from '../stacks/facade-module-stack';

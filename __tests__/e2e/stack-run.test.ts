@@ -10,19 +10,10 @@ import { synthExample, type Synthesized } from '../synth/helpers';
 import { runStack, type StackRun } from '../../dev/stack/stack-runner';
 import { methodsWithoutIntegration, type GatewayResponseType } from '../../dev/stack/rest-api-emulator';
 import { unsetReads } from '../../dev/stack/environment-check';
+import { UNSET_MEANS } from '../../functions/lib/environment';
+import { NO_ROUTE_RESPONSE } from '../../functions/lib/http/routes';
 
 const DEMO = { username: 'demo', password: 'demo-password' };
-
-/**
- * Variables the bundles read that the Terraform does not set, listed by issue 21 ("Settings that
- * never arrive", "dev gives every handler PUBLIC_BASE_URL") and fixed on the `defects` branch:
- * until then they are tolerated by the first environment test and make the second one fail
- * (`test.failing`; turn it into `test` when they are gone).
- */
-const ISSUE_21_UNSET_READS = new Set([
-  'CLOCK_SKEW_SECONDS', 'JWKS_TIMEOUT_MS', 'CONSENT_FOR_LOOPBACK', 'CONSENT_REMEMBER_DAYS', 'SECRET_TIMEOUT_MS',
-  'MCP_STREAM_IDLE_TIMEOUT_MS', 'CLIENT_ID_METADATA_DOCUMENTS', 'RETURN_KEYS', 'PUBLIC_BASE_URL', 'AGENTCORE_ENDPOINT',
-]);
 
 /** Runs every route of the stack once (the login flow, tools, revocation, the 3-legged return route). */
 async function exerciseEveryRoute(run: StackRun): Promise<void> {
@@ -153,27 +144,23 @@ describe.each(VARIANTS)('the synthesized stack run locally: $name', ({ example, 
   test('an unknown route gets the stack\'s not-found gateway response', async () => {
     const res = await fetch(`${run.baseUrl}/mpc`);
     expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ error: 'not_found' });
+    expect(await res.json()).toEqual(NO_ROUTE_RESPONSE.body);
   });
 
   test('every method of the API has an integration', () => {
     expect(methodsWithoutIntegration(run.model.api)).toEqual([]);
   });
 
-  (checkEnvironment ? test : test.skip)('every variable a function reads is set by the Terraform (beyond those issue 21 lists)', async () => {
+  // A variable read and left unset must be one whose absence is itself a setting (UNSET_MEANS:
+  // PUBLIC_BASE_URL without a custom domain, RETURN_KEYS without 3-legged targets, …).
+  (checkEnvironment ? test : test.skip)('every variable a function reads is set by the Terraform, or unset on purpose', async () => {
     await exerciseEveryRoute(run);
     const unset = await unsetReads(run);
     const ran = [...run.functions].filter(([, f]) => f.started).map(([name]) => name).sort();
     expect(ran).toEqual(expect.arrayContaining(invokedFunctions(run)));
     const unexpected = Object.fromEntries(Object.entries(unset)
-      .map(([fn, names]) => [fn, names.filter((n) => !ISSUE_21_UNSET_READS.has(n))] as const).filter(([, names]) => names.length));
+      .map(([fn, names]) => [fn, names.filter((n) => !(n in UNSET_MEANS))] as const).filter(([, names]) => names.length));
     expect(unexpected).toEqual({});
-  }, 60_000);
-
-  // Fails until the `defects` branch sets (or stops reading) every variable in ISSUE_21_UNSET_READS.
-  (checkEnvironment ? test.failing : test.skip)('every variable a function reads is set by the Terraform', async () => {
-    await exerciseEveryRoute(run);
-    expect(await unsetReads(run)).toEqual({});
   }, 60_000);
 
   (threeLegged ? test : test.skip)('3-legged target: consent at the third party, back through the stack\'s return route, then the call succeeds', async () => {

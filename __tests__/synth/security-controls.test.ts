@@ -147,7 +147,7 @@ const ROWS: Readonly<Record<string, Row>> = {
   'CloudWatch.16': {
     status: 'input',
     check: (s) => {
-      const expected = s.config.terraform.usage === 'module' ? '${var.log_retention_days}' : s.config.facade.logRetentionDays;
+      const expected = s.config.facade.logRetentionDays;
       for (const group of all(s.json, 'aws_cloudwatch_log_group')) expect(group.retention_in_days).toBe(expected);
       // A protected stage keeps its logs for protectedStageLogRetentionDays; previews and the default stay at logRetentionDays.
       const own = (readConfigFile(`examples/${s.example}`) as Json).facade?.logRetentionDays ?? 30;

@@ -56,7 +56,7 @@ describe('every entry point refuses Node 20 with one line and exit status 1, wri
     return { status: result.status, stdout: result.stdout, stderr: result.stderr, wrote: fs.existsSync(outdir) };
   };
 
-  test.each(['main.ts', 'dev/server.ts', 'scripts/build-functions.ts', 'scripts/build-module.ts', 'scripts/config-docs.ts', 'scripts/lib-graph.ts', 'scripts/doctor/cli.ts', 'bench/run.ts'])(
+  test.each(['main.ts', 'dev/server.ts', 'scripts/build-functions.ts', 'scripts/build-modules.ts', 'scripts/config-docs.ts', 'scripts/lib-graph.ts', 'scripts/doctor/cli.ts', 'bench/run.ts'])(
     'tsx %s',
     (entry) => {
       expect(run([TSX, entry])).toEqual({ status: 1, stdout: '', stderr: REFUSAL, wrote: false });

@@ -28,6 +28,12 @@ test('a lone interpolation keeps its type; $${ is a literal', () => {
   expect(evaluateTemplate('$${not.a.reference}', resolve)).toBe('${not.a.reference}');
 });
 
+test('format(): %s and %d take the next value, %% is a percent sign; too few values is an error', () => {
+  expect(evaluateTemplate('${format("\'Bearer resource_metadata=\\"%s\\"\' %d%%", "https://${aws_cognito_user_pool.pool.endpoint}", var.version)}', resolve))
+    .toBe('\'Bearer resource_metadata="https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc"\' 3%');
+  expect(() => evaluateTemplate('${format("%s %s", "a")}', resolve)).toThrow(/more verbs than values/);
+});
+
 test('an unknown function or reference is an error naming it, never a guess', () => {
   expect(() => evaluateTemplate('${filebase64sha256("x")}', resolve)).toThrow(/filebase64sha256\(\) .* not supported/);
   expect(() => evaluateTemplate('${aws_iam_role.r.arn}', resolve)).toThrow(/aws_iam_role\.r\.arn: no value/);

@@ -30,7 +30,19 @@ const FUNCTIONS: Record<string, (args: unknown[]) => unknown> = {
   jsonencode: ([value]) => JSON.stringify(value),
   trimsuffix: ([text, suffix]) => (String(text).endsWith(String(suffix)) ? String(text).slice(0, -String(suffix).length) : String(text)),
   replace: ([text, search, replacement]) => String(text).split(String(search)).join(String(replacement)),
+  format: ([spec, ...values]) => formatString(String(spec), values),
 };
+
+/** Terraform's `format` for the verbs the stacks use: `%s`, `%d` and `%%` (each `%s`/`%d` takes the next value). */
+function formatString(spec: string, values: unknown[]): string {
+  let next = 0;
+  return spec.replace(/%([%sd])/g, (_match, verb: string) => {
+    if (verb === '%') return '%';
+    if (next >= values.length) throw new TerraformExpressionError(`format(): more verbs than values in ${JSON.stringify(spec)}`);
+    const value = values[next++];
+    return verb === 'd' ? String(Math.trunc(Number(value))) : String(value);
+  });
+}
 
 /** Evaluates a JSON string value: a template with interpolations, or a lone `${expr}` (which keeps its type). */
 export function evaluateTemplate(text: string, resolve: ReferenceResolver): unknown {
