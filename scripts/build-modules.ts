@@ -14,6 +14,7 @@
  * terraform CLI (`terraform fmt`). Consumers of a released module need neither Node nor this script.
  */
 import '../bin/require-node.cjs'; // first: refuses an unsupported Node.js with one line
+import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../stacks/config/load';
 import { FacadeModuleStack } from '../stacks/facade-module-stack';
@@ -21,8 +22,8 @@ import { buildHclModule, type BuiltHclModule, type Json } from './hcl-module';
 import { INTERCEPTOR_MODULE } from './interceptor-module';
 import type { ModuleDefinition } from './module-definition';
 
-/** The release the READMEs' usage blocks pin (bump with package.json; docs/release.md). */
-export const MODULE_RELEASE = 'v0.2.0';
+/** The release the READMEs' usage blocks pin: `v` + package.json's version (docs/release.md). */
+export const MODULE_RELEASE = `v${(JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version}`;
 export const MODULE_SOURCE = (name: string) => `git::https://github.com/<org>/agentcore-mcp-oauth.git//terraform/modules/${name}?ref=${MODULE_RELEASE}`;
 export const MODULES_DIR = path.join(PROJECT_ROOT, 'terraform', 'modules');
 
