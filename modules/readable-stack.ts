@@ -47,7 +47,7 @@ export interface ReadableStackOptions {
 
 /** cdktn leaves construct ids `Default` out of logical ids (cdktn/lib/private/unique.ts). */
 const HIDDEN_ID = 'Default';
-/** Terraform identifiers: a letter or underscore, then letters, digits, underscores, dashes. */
+/** snake_case identifiers (Terraform would also take upper case and dashes; readable names use neither). */
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 const segments = new WeakMap<IConstruct, Map<string, string>>();
@@ -116,7 +116,6 @@ function kindOf(element: TerraformElement): string | undefined {
  */
 export abstract class ReadableStack extends TerraformStack {
   private readonly movedFromHashedIds: boolean;
-  private movesDeclared = false;
   /** Elements named by `allocateLogicalId` (the others have an `overrideLogicalId`). */
   private readonly allocated = new WeakSet<IConstruct>();
 
@@ -202,13 +201,12 @@ export abstract class ReadableStack extends TerraformStack {
     return false;
   }
 
-  /** Fails on colliding addresses; declares the moves from hashed names once. */
+  /** Fails on colliding addresses; declares the moves from hashed names (once per resource). */
   private finishAddresses(): void {
     const byAddress = this.addresses();
-    if (!this.movedFromHashedIds || this.movesDeclared) return;
-    this.movesDeclared = true;
+    if (!this.movedFromHashedIds) return;
     for (const element of byAddress.values()) {
-      if (!TerraformResource.isTerraformResource(element) || !this.allocated.has(element)) continue;
+      if (!TerraformResource.isTerraformResource(element) || !this.allocated.has(element) || element.hasResourceMove()) continue;
       const hashed = this.hashedLogicalId(element);
       if (hashed !== element.friendlyUniqueId) element.moveFromId(`${element.terraformResourceType}.${hashed}`);
     }
