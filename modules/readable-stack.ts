@@ -15,7 +15,8 @@
  *    is `get_mcp` in `aws_api_gateway_integration`, `target-clock` is `clock` in
  *    `aws_bedrockagentcore_gateway_target`; a segment made only of such words disappears
  *    (`authorize/role` is `authorize` in `aws_iam_role`). Trailing words stay: they may be data
- *    (`resource-well-known-oauth-protected-resource`).
+ *    (`resource-well-known-oauth-protected-resource`). A name cannot start with a digit, so there
+ *    the last stripped word stays (`target-1password` is `target_1password`).
  * 4. What remains, joined with `_` (snake_case). Nothing left: `this` (Terraform's name for the one
  *    resource of its kind: `aws_api_gateway_rest_api.this`).
  *
@@ -142,7 +143,10 @@ export abstract class ReadableStack extends TerraformStack {
         continue;
       }
       const w = words(id);
-      while (w.length && strip.has(w[0])) w.shift();
+      let stripped: string | undefined;
+      while (w.length && strip.has(w[0])) stripped = w.shift();
+      // A name cannot start with a digit: the last word stripped stays (`target_1password`).
+      if (!parts.length && stripped && /^[0-9]/.test(w[0] ?? '')) w.unshift(stripped);
       if (w.length) parts.push(w.join('_'));
     }
     const name = parts.join('_') || 'this';

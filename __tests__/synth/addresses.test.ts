@@ -98,6 +98,27 @@ describe('the naming rule (modules/readable-stack.ts)', () => {
     expect(Object.keys(json.data.aws_region)).toEqual(['this']);
   });
 
+  test('a name never starts with a digit: the last type word stripped stays', () => {
+    const stack = new Stack(Testing.app(), 'test');
+    role(stack, 'role-1password');
+    role(stack, 'role-clock');
+    expect(Object.keys(synth(stack).resource.aws_iam_role).sort()).toEqual(['clock', 'role_1password']);
+  });
+
+  test('a gateway target named with a leading digit (AgentCore allows it) gets valid addresses', () => {
+    const s = synthExample('examples/minimal.config.ts', (c) => {
+      c.gateway.create.targets[0].name = '1clock';
+    });
+    try {
+      expect(addressList(s.json).filter((a) => a.includes('1clock'))).toEqual([
+        'aws_bedrockagentcore_gateway_target.target_1clock', 'aws_cloudwatch_log_group.target_1clock', 'aws_iam_role.target_1clock',
+        'aws_iam_role_policy.target_1clock', 'aws_lambda_function.target_1clock',
+      ]);
+    } finally {
+      s.cleanup();
+    }
+  });
+
   test('a segment given by addressSegment is used as written (snake_cased), even if it repeats the type', () => {
     const stack = new Stack(Testing.app(), 'test');
     addressSegment(stack, 'user-flow-client', 'user flow role');
