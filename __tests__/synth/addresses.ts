@@ -23,8 +23,13 @@ const EXAMPLES = ['existing-gateway', 'federated', 'gateway-targets', 'minimal',
  */
 const DIRECT_EXAMPLES: readonly string[] = ['existing-gateway', 'federated', 'minimal'];
 
-/** Every example as written and as the protected stage `prod`, and with direct `/mcp` (facade.mcpProxy) where valid. */
-export const ADDRESS_VARIANTS: readonly AddressVariant[] = EXAMPLES.flatMap((example) => [
+/**
+ * Every example as written and as the protected stage `prod`, with direct `/mcp` (facade.mcpProxy)
+ * where valid, and the optional parts no example turns on: alarms, dashboard and the account's API
+ * Gateway logging role; 3-legged return through the consent portal or with return URLs registered
+ * by the AWS CLI.
+ */
+export const ADDRESS_VARIANTS: readonly AddressVariant[] = [...EXAMPLES.flatMap((example) => [
   { name: example, file: `examples/${example}.config.ts` },
   { name: `${example}.prod`, file: `examples/${example}.config.ts`, stage: 'prod' },
   ...(DIRECT_EXAMPLES.includes(example)
@@ -36,7 +41,27 @@ export const ADDRESS_VARIANTS: readonly AddressVariant[] = EXAMPLES.flatMap((exa
         },
       }]
     : []),
-]);
+]), {
+  name: 'gateway-targets.observed',
+  file: 'examples/gateway-targets.config.ts',
+  change: (c: Json) => {
+    c.observability = { alarms: { email: 'ops@example.com' }, dashboard: true, tracing: true };
+    c.facade = { ...c.facade, manageApiGatewayAccountRole: true };
+  },
+}, {
+  name: 'three-legged.consent-portal',
+  file: 'examples/three-legged.config.ts',
+  change: (c: Json) => {
+    c.gateway.create.threeLeggedReturn = 'consentPortal';
+    c.gateway.create.consentPortal = { portalUrl: 'https://mcp-gh-consent-a1b2c3d4e5.portal.example.com' };
+  },
+}, {
+  name: 'three-legged.aws-cli',
+  file: 'examples/three-legged.config.ts',
+  change: (c: Json) => {
+    c.gateway.create.returnUrlRegistration = 'aws-cli';
+  },
+}];
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
 export const ADDRESS_FIXTURES = path.join(FIXTURES, 'addresses');
