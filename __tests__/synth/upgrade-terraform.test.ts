@@ -9,7 +9,9 @@
  * their schema type, `terraform providers schema -json`), and plan again against it until nothing
  * changes, so every reference resolves to the state's values (an attribute read from another
  * resource's fake ARN then holds that ARN). That converged state, renamed back to the 0.1.0
- * addresses, is the state of a 0.1.0 deployment whose configuration was the same.
+ * addresses, is the state of a 0.1.0 deployment whose configuration was the same. The 0.1.0 names
+ * come from cdktn's default algorithm (`makeUniqueId`) on each resource's construct path in the
+ * synthesized metadata, not from the moved blocks under test, and must equal the 0.1.0 fixture.
  *
  * Needs the terraform CLI and the hashicorp/aws filesystem mirror, like terraform.test.ts; skipped
  * with a warning without them (REQUIRE_TERRAFORM_TESTS=1 makes that a failure, SKIP_TERRAFORM_TESTS=1 skips).
@@ -18,6 +20,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { makeUniqueId } from 'cdktn/lib/private/unique';
 import { synthExample, type Json, type Synthesized } from './helpers';
 import { ADDRESS_FIXTURES_0_1_0, isManagedResource, readAddressFixture } from './addresses';
 import { adaptToLocalProvider, findLocalAwsProvider, terraform, terraformAvailable, writeCliConfig, type LocalProvider } from './terraform-offline';
@@ -139,7 +142,12 @@ describeTerraform('upgrading a 0.1.0 state (offline terraform)', () => {
     (variant, change) => {
       const s: Synthesized = synthExample('examples/existing-gateway.config.ts', change);
       try {
-        const moved = new Map<string, string>((s.json.moved as { from: string; to: string }[]).map((m) => [m.to, m.from]));
+        // Each resource's 0.1.0 name, independently of the moved blocks under test: cdktn's default
+        // logical id (makeUniqueId) of its construct path below the stack, from the synthesized metadata.
+        const legacyName = (type: string, name: string): string => {
+          const components = (s.json.resource[type][name]['//'].metadata.path as string).split('/').slice(1);
+          return makeUniqueId(components);
+        };
         adaptToLocalProvider(s.dir, provider, { fakeCredentials: true });
         const stateFile = path.resolve(s.dir, s.json.terraform.backend.local.path as string);
         terraform(['init', '-no-color'], s.dir, env);
@@ -177,17 +185,15 @@ describeTerraform('upgrading a 0.1.0 state (offline terraform)', () => {
 
         // The same state under the 0.1.0 addresses.
         const old = readAddressFixture(ADDRESS_FIXTURES_0_1_0, variant).filter(isManagedResource);
-        const renamed = [...state].map(([address, r]) => {
-          const from = moved.get(address);
-          return { ...r, name: from ? from.slice(from.indexOf('.') + 1) : r.name };
-        });
+        const renamed = [...state.values()].map((r) => ({ ...r, name: legacyName(r.type, r.name), readable: `${r.type}.${r.name}` }));
         expect(renamed.map((r) => `${r.type}.${r.name}`).sort()).toEqual(old);
         writeState(stateFile, renamed, version, serial++, lineage);
 
         const upgrade = plan();
         const changes = upgrade.resource_changes as Json[];
         const previous = new Map(changes.filter((rc) => rc.previous_address).map((rc) => [rc.previous_address as string, rc.address as string]));
-        for (const address of old) expect({ address, movedTo: previous.get(address) }).toEqual({ address, movedTo: moved.has(previous.get(address) ?? '') ? previous.get(address) : 'a moved target' });
+        const readable = new Map(renamed.map((r) => [`${r.type}.${r.name}`, r.readable]));
+        for (const address of old) expect({ address, movedTo: previous.get(address) }).toEqual({ address, movedTo: readable.get(address) });
         expect(previous.size).toBe(old.length);
         const actions = [...new Set(changes.map((rc) => rc.change.actions.join('+')))];
         expect(actions).toEqual(['no-op']);
