@@ -6,6 +6,7 @@
  * Read access is granted per function, exactly on this secret's ARN: `secret.grantRead(fn)`.
  */
 import { Construct } from 'constructs';
+import { addressSegment } from './readable-stack';
 import { SecretsmanagerSecret } from '@cdktn/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktn/provider-aws/lib/secretsmanager-secret-version';
 import type { BundledFunction } from './bundled-function';
@@ -35,6 +36,8 @@ export class ManagedSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: ManagedSecretProps) {
     super(scope, id);
+    // Address (modules/readable-stack.ts): the version reads as its secret (`flow_keys`), not `flow_keys_value`.
+    addressSegment(this, 'value', '');
     this.secret = new SecretsmanagerSecret(this, 'secret', {
       name: props.name,
       description: props.description,

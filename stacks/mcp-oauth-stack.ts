@@ -11,7 +11,7 @@
  * (Cognito client, primary-IdP credential provider, execution role) and its CLI command instead.
  */
 import type { Construct } from 'constructs';
-import { Fn, TerraformOutput, TerraformStack } from 'cdktn';
+import { Fn, TerraformOutput } from 'cdktn';
 import type { ResolvedConfig } from './config/types';
 import { configureTerraform, withRequiredVersion } from './terraform-settings';
 import { correctedHclStack } from './hcl-output';
@@ -23,6 +23,7 @@ import {
 } from './config/features';
 import { OPTIONAL_ROUTES, PATHS, ROUTES, type OptionalFunctionName } from '../functions/lib/http/routes';
 import { StackInputs } from '../modules/inputs';
+import { ReadableStack, addressSegment } from '../modules/readable-stack';
 import { Identity } from '../modules/identity/identity';
 import { AgentCoreGateway } from '../modules/gateway/gateway';
 import { FacadeEndpoint } from '../modules/facade/endpoint';
@@ -41,7 +42,13 @@ export interface McpOAuthStackOptions {
 }
 
 
-export class McpOAuthStack extends TerraformStack {
+/**
+ * The stack's layers only group: they are left out of addresses (`aws_lambda_function.authorize`,
+ * not `…functions_authorize…`). See modules/readable-stack.ts and docs/deploy.md (Resource addresses).
+ */
+const LAYERS = ['endpoint', 'identity', 'gateway', 'secrets', 'functions', 'api', 'observability'] as const;
+
+export class McpOAuthStack extends ReadableStack {
   readonly identity: Identity;
   readonly endpoint: FacadeEndpoint;
   readonly functions: FacadeFunctions;
@@ -55,7 +62,9 @@ export class McpOAuthStack extends TerraformStack {
   readonly oauthReturnUrl?: string;
 
   constructor(scope: Construct, synthesized: ResolvedConfig, options: McpOAuthStackOptions) {
-    super(scope, synthesized.name);
+    // 0.1.0 synthesized cdktn's hashed names: `moved` blocks carry such a state to the readable ones.
+    super(scope, synthesized.name, { movedFromHashedIds: true });
+    for (const layer of LAYERS) addressSegment(this, layer, '');
     // Module usage renders this config without provider and backend (stacks/terraform-settings.ts);
     // the reusable module with per-instance inputs is terraform/modules/facade (facade-module-stack.ts).
     const config = synthesized;

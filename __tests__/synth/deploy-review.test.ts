@@ -61,7 +61,7 @@ describe('S3-hosted schemas: each schema source grants the gateway role its own 
   });
 
   test('the targets are created after the policy that lets the gateway read their schemas', () => {
-    const [policyId] = Object.keys(resources(s.json, 'aws_iam_role_policy')).filter((id) => id.startsWith('gateway_policy'));
+    const [policyId] = Object.keys(resources(s.json, 'aws_iam_role_policy')).filter((id) => id === 'gateway');
     for (const name of ['inventory', 'crm', 'dynamodb']) expect(target(s.json, name).depends_on).toContain(`aws_iam_role_policy.${policyId}`);
   });
 });
@@ -257,8 +257,8 @@ describe('3-legged OAuth through the AWS-managed consent portal (threeLeggedRetu
     const config = idp.oauth2_provider_config[0].custom_oauth2_provider_config[0];
     expect(idp.credential_provider_vendor).toBe('CustomOauth2');
     expect(config.oauth_discovery[0].discovery_url).toBe(gateway.authorizer_configuration[0].custom_jwt_authorizer[0].discovery_url);
-    expect(config.client_id_wo).toMatch(/^\$\{aws_cognito_user_pool_client\.identity_consent-portal-client[^}]*\.id\}$/);
-    expect(config.client_secret_wo).toMatch(/^\$\{aws_cognito_user_pool_client\.identity_consent-portal-client[^}]*\.client_secret\}$/);
+    expect(config.client_id_wo).toBe('${aws_cognito_user_pool_client.consent_portal.id}');
+    expect(config.client_secret_wo).toBe('${aws_cognito_user_pool_client.consent_portal.client_secret}');
   });
 
   test('the execution role is trusted by bedrock-agentcore for this portal only, and reads only its gateway, providers and IdP secret', () => {

@@ -37,7 +37,7 @@ const VARIABLES: Record<SecretKind, string> = {
 };
 
 function secretAddress(json: Json, kind: SecretKind): string {
-  const id = Object.keys(resources(json, 'aws_secretsmanager_secret')).find((k) => k.startsWith(`secrets_${kind}`));
+  const id = Object.keys(resources(json, 'aws_secretsmanager_secret')).find((k) => k === kind.replace(/-/g, '_'));
   if (!id) throw new Error(`no ${kind} secret`);
   return `aws_secretsmanager_secret.${id}`;
 }
@@ -201,7 +201,7 @@ describe('gateway service role', () => {
         { Sid: 'ReadSchemaOrdersDb', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [expect.stringMatching(/^arn:\$\{data\.aws_partition\.[^}]+\.partition\}:s3:::acme-tool-schemas\/smithy\/dynamodb\.json$/)] },
         { Sid: 'SmithyOrdersDb1', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: ['arn:aws:dynamodb:us-east-1:123456789012:table/orders'] },
       ]);
-      const [policyId] = Object.keys(resources(only.json, 'aws_iam_role_policy')).filter((id) => id.startsWith('gateway_policy'));
+      const [policyId] = Object.keys(resources(only.json, 'aws_iam_role_policy')).filter((id) => id === 'gateway');
       const [target] = Object.values(resources(only.json, 'aws_bedrockagentcore_gateway_target'));
       expect(target.credential_provider_configuration).toEqual([{ gateway_iam_role: [{}] }]);
       expect(target.depends_on).toEqual([`aws_iam_role_policy.${policyId}`]);
@@ -211,7 +211,7 @@ describe('gateway service role', () => {
   });
 
   test('targets are created after the policy that lets the gateway list their tools', () => {
-    const policy = Object.keys(resources(targets.json, 'aws_iam_role_policy')).find((id) => id.startsWith('gateway_policy'));
+    const policy = Object.keys(resources(targets.json, 'aws_iam_role_policy')).find((id) => id === 'gateway');
     for (const t of Object.values(resources(targets.json, 'aws_bedrockagentcore_gateway_target'))) {
       expect(t.depends_on).toEqual([`aws_iam_role_policy.${policy}`]);
     }

@@ -23,8 +23,9 @@ const only = (json: Json, type: string): [string, Json] => {
   return [`${type}.${entries[0][0]}`, entries[0][1]];
 };
 const userFlowClient = (json: Json): [string, Json] => {
-  const [id, body] = Object.entries(resources(json, 'aws_cognito_user_pool_client')).find(([k]) => k.startsWith('identity_user-flow-client')) as [string, Json];
-  return [`aws_cognito_user_pool_client.${id}`, body];
+  const body = resources(json, 'aws_cognito_user_pool_client').user_flow as Json;
+  expect(body).toBeDefined();
+  return ['aws_cognito_user_pool_client.user_flow', body];
 };
 const env = (s: Synthesized, fn: string) => (functionsByName(s.json).get(`${s.config.name}-${fn}`) as { body: Json }).body.environment.variables as Record<string, string>;
 
@@ -76,7 +77,7 @@ describe('the gateway trusts the façade client', () => {
     const [, gateway] = only(federated.json, 'aws_bedrockagentcore_gateway');
     const [client] = userFlowClient(federated.json);
     const machine = Object.keys(resources(federated.json, 'aws_cognito_user_pool_client'))
-      .filter((k) => k.startsWith('identity_machine-'))
+      .filter((k) => k.startsWith('machine_'))
       .map((k) => ref(`aws_cognito_user_pool_client.${k}`, 'id'));
     expect(machine).toHaveLength(2);
     const authorizer = gateway.authorizer_configuration[0].custom_jwt_authorizer[0];
@@ -110,8 +111,8 @@ describe('managed login styles for the clients created here', () => {
     });
     try {
       const clients = Object.keys(resources(s.json, 'aws_cognito_user_pool_client'));
-      const id = (prefix: string) => ref(`aws_cognito_user_pool_client.${clients.find((k) => k.startsWith(prefix))}`, 'id');
-      expect(branded(s.json).sort()).toEqual([id('identity_user-flow-client'), id('identity_return-client')].sort());
+      expect(clients.sort()).toEqual(['return', 'user_flow']);
+      expect(branded(s.json).sort()).toEqual([ref('aws_cognito_user_pool_client.return', 'id'), ref('aws_cognito_user_pool_client.user_flow', 'id')].sort());
       for (const b of Object.values(resources(s.json, 'aws_cognito_managed_login_branding'))) expect(b.user_pool_id).toBe('eu-west-1_AbCdEf123');
       expect(resources(s.json, 'aws_cognito_user_pool')).toEqual({});
     } finally {

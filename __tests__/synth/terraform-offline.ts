@@ -138,7 +138,7 @@ const NEWER_THAN_5X = /^aws_(bedrockagentcore_.+|cognito_managed_login_branding)
 /**
  * For `terraform validate` of a stack with a new gateway against aws 5.x: removes the resource types
  * 5.x does not have (`aws_bedrockagentcore_*`, `aws_cognito_managed_login_branding`), replaces every
- * reference to them (inside any expression) with a literal ARN and drops them from `depends_on`, and
+ * reference to them (inside any expression) with a literal ARN and drops them from `depends_on` and their `moved` blocks, and
  * reads `data.aws_region`'s 6.x attribute `region` as 5.x's `name`. Everything else is validated as
  * synthesized; the removed resources are checked against the typed 6.25 bindings in the other synth
  * tests. Returns the changes made.
@@ -152,6 +152,13 @@ export function stubForOlderProvider(stackDir: string, provider: LocalProvider):
     if (!NEWER_THAN_5X.test(type)) continue;
     removed.push(...Object.keys(json.resource[type]).map((id) => `${type}.${id}`));
     delete json.resource[type];
+  }
+  // The moved blocks of the removed resources (from 0.1.0's hashed addresses) go with them.
+  const moves = (json.moved ?? []) as { from: string; to: string }[];
+  const kept = moves.filter((m) => !NEWER_THAN_5X.test(m.to.split('.')[0]));
+  if (moves.length) {
+    if (kept.length) json.moved = kept;
+    else delete json.moved;
   }
   const reference = /aws_(?:bedrockagentcore_[a-z0-9_]+|cognito_managed_login_branding)\.[A-Za-z0-9_-]+(?:\.[a-z_]+|\[\d+\])*/g;
   let regionReads = 0;
@@ -171,7 +178,7 @@ export function stubForOlderProvider(stackDir: string, provider: LocalProvider):
   fs.writeFileSync(file, JSON.stringify(rewrite(json), null, 2));
   const types = [...new Set(removed.map((a) => a.split('.')[0]))].sort();
   return [
-    `removed ${removed.length} resources of types aws ${provider.version} lacks (${types.join(', ')}) and replaced references to them with a literal ARN`,
+    `removed ${removed.length} resources of types aws ${provider.version} lacks (${types.join(', ')}) and their ${moves.length - kept.length} moved blocks, and replaced references to them with a literal ARN`,
     ...(regionReads ? [`data.aws_region …region → …name in ${regionReads} expressions (the 6.x attribute)`] : []),
   ];
 }

@@ -156,7 +156,7 @@ describeTerraform('terraform (offline)', () => {
         expect(validation).toMatchObject({ valid: true, error_count: 0 });
         // What was validated: the 3-legged additions that exist in this provider.
         const json = JSON.parse(fs.readFileSync(path.join(s.dir, 'cdk.tf.json'), 'utf8'));
-        expect(Object.keys(json.resource.aws_cognito_user_pool_client)).toContainEqual(expect.stringMatching(/^identity_return-client/));
+        expect(Object.keys(json.resource.aws_cognito_user_pool_client)).toContain('return');
         expect(Object.keys(json.resource.terraform_data)).toHaveLength(1);
         expect(json.ephemeral.aws_secretsmanager_random_password.return_keys).toBeDefined();
         console.log(

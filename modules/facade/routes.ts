@@ -19,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { Construct as Scope } from 'constructs';
+import { addressSegment } from '../readable-stack';
 import { Fn, Op, Token, type ITerraformDependable } from 'cdktn';
 import { ApiGatewayAuthorizer } from '@cdktn/provider-aws/lib/api-gateway-authorizer';
 import { ApiGatewayResource } from '@cdktn/provider-aws/lib/api-gateway-resource';
@@ -136,6 +137,13 @@ export class FacadeRoutes extends Construct {
 
   constructor(scope: Construct, id: string, props: FacadeRoutesProps) {
     super(scope, id);
+    // Addresses (modules/readable-stack.ts): the mapping of the domain's root path, the API's access
+    // log group, the `/mcp` authorizer (direct mode), the account's CloudWatch logging role and its policy.
+    addressSegment(this, 'base-path-mapping', 'root');
+    addressSegment(this, 'access-logs', 'api_access');
+    addressSegment(this, 'mcp-authorizer', 'mcp');
+    addressSegment(this, 'account-logging-role', 'account_logging');
+    addressSegment(this, 'account-logging-policy', 'account_logging');
     const { endpoint, functions } = props;
     const api = endpoint.restApi;
     const routes = props.routes ?? ROUTES;

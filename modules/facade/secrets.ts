@@ -19,6 +19,7 @@
  *   only mcp-proxy and oauth-return can read it and neither can read the signing keys.
  */
 import { Construct } from 'constructs';
+import { addressSegment } from '../readable-stack';
 import { Fn, TerraformStack, Token } from 'cdktn';
 import { EphemeralAwsSecretsmanagerRandomPassword } from '@cdktn/provider-aws/lib/ephemeral-aws-secretsmanager-random-password';
 import type { CognitoUserPoolClient } from '@cdktn/provider-aws/lib/cognito-user-pool-client';
@@ -72,6 +73,8 @@ export class FacadeSecrets extends Construct {
 
   constructor(scope: Construct, id: string, props: FacadeSecretsProps) {
     super(scope, id);
+    // Address (modules/readable-stack.ts): `client_secret`, not `client` (`secret` repeats the type).
+    addressSegment(this, 'client-secret', 'client_secret');
     const version = props.inputs.version('signing_keys_version', 'Bump to rotate the façade keys: a new key signs, the previous one verifies for facade.keyOverlapDays (default 30 days)');
     const input = props.signingKeys === 'variable'
       ? props.inputs.secret('signing_keys', {

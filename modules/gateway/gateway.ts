@@ -17,6 +17,7 @@
  * the config they are held back ({@link AgentCoreGateway.heldBackTargets}).
  */
 import { Construct } from 'constructs';
+import { addressSegment } from '../readable-stack';
 import { DataResource, Fn, Op, type Precondition } from 'cdktn';
 import { BedrockagentcoreGateway } from '@cdktn/provider-aws/lib/bedrockagentcore-gateway';
 import { DataAwsCallerIdentity } from '@cdktn/provider-aws/lib/data-aws-caller-identity';
@@ -61,6 +62,9 @@ export class AgentCoreGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: AgentCoreGatewayProps) {
     super(scope, id);
+    // Addresses (modules/readable-stack.ts): the gateway's own role, policy and lookups read as
+    // `gateway`; its functions by what they are (`interceptor`, `target_<name>`).
+    for (const child of ['account', 'partition', 'region', 'role', 'policy']) addressSegment(this, child, 'gateway');
     const account = new DataAwsCallerIdentity(this, 'account');
     const partition = new DataAwsPartition(this, 'partition');
     const region = new DataAwsRegion(this, 'region');
@@ -77,6 +81,7 @@ export class AgentCoreGateway extends Construct {
     const functions: BundledFunction[] = [];
     const functionArn = (source: FunctionSource, stem: string, environment: Record<string, string> = {}): string => {
       if (source.kind === 'arn') return source.arn;
+      addressSegment(this, `function-${stem}`, stem);
       const fn = new BundledFunction(this, `function-${stem}`, {
         functionName: `${props.namePrefix}-${stem}`,
         entry: source.entry,

@@ -13,6 +13,7 @@
  * used, compared with the `sub` of the token that started the consent.
  */
 import { Construct } from 'constructs';
+import { addressSegment } from '../readable-stack';
 import { CognitoUserPool } from '@cdktn/provider-aws/lib/cognito-user-pool';
 import { CognitoUserPoolDomain } from '@cdktn/provider-aws/lib/cognito-user-pool-domain';
 import { CognitoResourceServer } from '@cdktn/provider-aws/lib/cognito-resource-server';
@@ -53,6 +54,13 @@ export class Identity extends Construct {
 
   constructor(scope: Construct, id: string, props: IdentityProps) {
     super(scope, id);
+    // Addresses (modules/readable-stack.ts): the clients read as what they are for (`user_flow`, not `user_flow_client`), each branding as its client.
+    addressSegment(this, 'user-flow-client', 'user_flow');
+    addressSegment(this, 'return-client', 'return');
+    addressSegment(this, 'consent-portal-client', 'consent_portal');
+    addressSegment(this, 'branding', 'user_flow');
+    addressSegment(this, 'return-client-branding', 'return');
+    addressSegment(this, 'consent-portal-client-branding', 'consent_portal');
     const { namePrefix } = props;
     const pool = props.userPool;
 

@@ -20,6 +20,7 @@
  * - `<name>-interceptor-error-rate`: InterceptorErrors / InterceptorCalls, percent, 2 of 3 (bundled interceptor only).
  */
 import { Construct } from 'constructs';
+import { addressSegment } from '../readable-stack';
 import { CloudwatchDashboard } from '@cdktn/provider-aws/lib/cloudwatch-dashboard';
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktn/provider-aws/lib/cloudwatch-metric-alarm';
 import { SnsTopic } from '@cdktn/provider-aws/lib/sns-topic';
@@ -46,6 +47,8 @@ export class Observability extends Construct {
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
+    // Addresses (modules/readable-stack.ts): `aws_sns_topic.alarms`, `aws_sns_topic_subscription.alarm_email`.
+    addressSegment(this, 'alarm-topic', 'alarms');
     const { namePrefix } = props;
     const alarms: CloudwatchMetricAlarm[] = [];
     if (props.alarms) {
