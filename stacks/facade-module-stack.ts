@@ -15,9 +15,9 @@
  *
  * No provider block and no backend: the caller supplies both (count, for_each and depends_on work).
  */
-import { Node, type Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import {
-  Fn, Lazy, TerraformElement, TerraformLocal, TerraformOutput, TerraformResource, TerraformStack, Token, ref,
+  Fn, Lazy, TerraformLocal, TerraformOutput, TerraformResource, TerraformStack, Token, ref,
   type TerraformVariableConfig, type TerraformVariableValidationConfig,
 } from 'cdktn';
 import { DataAwsRegion } from '@cdktn/provider-aws/lib/data-aws-region';
@@ -26,6 +26,7 @@ import { SnsTopic } from '@cdktn/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktn/provider-aws/lib/sns-topic-subscription';
 import { ROUTES } from '../functions/lib/http/routes';
 import { Variable } from '../modules/terraform-variable';
+import { ReadableStack, addressSegment } from '../modules/readable-stack';
 import { StackInputs } from '../modules/inputs';
 import { Conditional, applyConditions } from '../modules/conditional';
 import { Identity } from '../modules/identity/identity';
@@ -94,7 +95,10 @@ export interface FacadeModuleStackOptions {
   readonly bundleDir?: string;
 }
 
-export class FacadeModuleStack extends TerraformStack {
+/** Construct scopes that only group: left out of addresses (as in McpOAuthStack). */
+const LAYERS = ['endpoint', 'identity', 'secrets', 'functions', 'api'] as const;
+
+export class FacadeModuleStack extends ReadableStack {
   readonly identity: Identity;
   readonly endpoint: FacadeEndpoint;
   readonly functions: FacadeFunctions;
@@ -102,7 +106,9 @@ export class FacadeModuleStack extends TerraformStack {
   readonly secrets: FacadeSecrets;
 
   constructor(scope: Construct, id: string, options: FacadeModuleStackOptions) {
+    // A new module: readable addresses by the same rule as the config stacks, no 0.1.0 state to move from.
     super(scope, id);
+    for (const layer of LAYERS) addressSegment(this, layer, '');
     const defaults = schemaDefaults(options.projectRoot);
     const facadeDefaults = defaults.facade;
     configureModuleTerraform(this, FACADE_MODULE_AWS_PROVIDER);
@@ -270,17 +276,6 @@ export class FacadeModuleStack extends TerraformStack {
     return correctedHclStack(rendered);
   }
 
-  /**
-   * Readable addresses: the construct path below the stack in snake_case
-   * (`functions/discovery/function` → `functions_discovery_function`), no hash suffix. Paths are
-   * unique, so the ids are.
-   */
-  protected override allocateLogicalId(element: TerraformElement | Node): string {
-    const node = element instanceof Node ? element : element.node;
-    const components = node.scopes.slice(node.scopes.indexOf(this) + 1).map((c) => c.node.id);
-    return components.join('_').toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/_+/g, '_').replace(/^_|_$/g, '');
-  }
-
   /** Alarms (`alarms`, notifying an existing topic or a new one with an email subscription) and the dashboard (`dashboard`). */
   private observe(props: { name: string; region: string; metricsNamespace: string }): void {
     const common = {
@@ -291,7 +286,12 @@ export class FacadeModuleStack extends TerraformStack {
       api: { name: this.endpoint.name, stageName: FACADE_MODULE_STAGE, routes: ROUTES },
       functions: Object.fromEntries([...this.functions.byName].map(([fn, f]) => [fn, f.name])),
     };
+    // The conditions and the Observability scopes only group: alarms and dashboard read as in a config
+    // stack (`aws_cloudwatch_metric_alarm.api_5xx_rate`, `aws_cloudwatch_dashboard.this`).
+    for (const id of ['alarms', 'dashboard']) addressSegment(this, id, '');
     const alarms = new Conditional(this, 'alarms', expression('var.alarms != null'));
+    addressSegment(alarms, 'observability', '');
+    addressSegment(alarms, 'email', 'alarms');
     const email = new Conditional(alarms, 'email', expression('try(var.alarms.email, null) != null'));
     const topic = new SnsTopic(email, 'topic', { name: `${props.name}-alarms` });
     // The address receives a confirmation email; nothing is delivered until it is confirmed.
@@ -307,7 +307,9 @@ export class FacadeModuleStack extends TerraformStack {
         interceptorErrorRatePercent: 0, // no interceptor in this module (the interceptor module has its own)
       },
     });
-    new Observability(new Conditional(this, 'dashboard', expression('var.dashboard')), 'observability', { ...common, dashboard: true });
+    const dashboard = new Conditional(this, 'dashboard', expression('var.dashboard'));
+    addressSegment(dashboard, 'observability', '');
+    new Observability(dashboard, 'observability', { ...common, dashboard: true });
   }
 
   private addOutputs(cognitoHost: string): void {

@@ -154,8 +154,8 @@ instances = {
       });
       const clients = changesOf('aws_cognito_user_pool_client');
       expect(clients.map((c) => [c.address, c.change.after.user_pool_id, c.change.after.name]).sort()).toEqual([
-        ['module.facade["team-a"].aws_cognito_user_pool_client.identity_user_flow_client', 'eu-west-1_TestPoolA', 'mcp-team-a-facade'],
-        ['module.facade["team-b"].aws_cognito_user_pool_client.identity_user_flow_client', 'eu-west-1_TestPoolB', 'mcp-team-b-facade'],
+        ['module.facade["team-a"].aws_cognito_user_pool_client.user_flow', 'eu-west-1_TestPoolA', 'mcp-team-a-facade'],
+        ['module.facade["team-b"].aws_cognito_user_pool_client.user_flow', 'eu-west-1_TestPoolB', 'mcp-team-b-facade'],
       ]);
       const functions = changesOf('aws_lambda_function');
       expect(functions).toHaveLength(12);
@@ -173,7 +173,7 @@ instances = {
       expect(physical.filter((n, i) => physical.indexOf(n) !== i)).toEqual([]);
       const addresses = (planJson.resource_changes as Json[]).map((c) => c.address as string);
       expect(addresses.filter((a) => /_[0-9A-F]{8}(\[\d+\])?$/.test(a))).toEqual([]);
-      expect(addresses).toContain('module.facade["team-a"].aws_lambda_function.functions_mcp_proxy_when_mcp_proxy_function[0]');
+      expect(addresses).toContain('module.facade["team-a"].aws_lambda_function.mcp_proxy[0]');
       const integrations = changesOf('aws_api_gateway_integration').filter((c) => c.change.after.type === 'AWS_PROXY');
       expect(new Set(integrations.map((c) => c.module_address))).toEqual(new Set(['module.facade["team-a"]', 'module.facade["team-b"]']));
       console.log(`two-instances offline: ${planJson.resource_changes.length} to add (${changes.join('; ')})`);

@@ -10,6 +10,7 @@ import { ApiGatewayDomainName } from '@cdktn/provider-aws/lib/api-gateway-domain
 import { Route53Record } from '@cdktn/provider-aws/lib/route53-record';
 import { PATHS } from '../../functions/lib/http/routes';
 import { arnRegion } from '../terraform-paths';
+import { addressSegment } from '../readable-stack';
 import { Conditional } from '../conditional';
 
 export interface CustomDomainProps {
@@ -70,6 +71,7 @@ export class FacadeEndpoint extends Construct {
     if (props.customDomain?.when !== undefined) {
       // Terraform decides: the same resources, each counted on the condition (modules/conditional.ts).
       const domain = props.customDomain;
+      addressSegment(this, 'custom-domain', '');
       const scope = new Conditional(this, 'custom-domain', domain.when as string);
       this.domainWhen = domain.when;
       this.domain = new ApiGatewayDomainName(scope, 'domain', {
@@ -79,6 +81,7 @@ export class FacadeEndpoint extends Construct {
         securityPolicy: 'TLS_1_2',
       });
       if (domain.hostedZoneId !== undefined) {
+        addressSegment(scope, 'alias', '');
         new Route53Record(new Conditional(scope, 'alias', domain.hostedZoneWhen ?? 'true'), 'dns', {
           zoneId: domain.hostedZoneId,
           name: this.domain.domainName,

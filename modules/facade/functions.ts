@@ -24,6 +24,7 @@
  * function can open a return reference.
  */
 import { Construct } from 'constructs';
+import { addressSegment } from '../readable-stack';
 import { Conditional } from '../conditional';
 import { FUNCTION_KEY_GROUPS, type KeyGroup } from '../../functions/lib/config';
 import { FUNCTION_NAMES, type OptionalFunctionName } from '../../functions/lib/http/routes';
@@ -105,6 +106,8 @@ export class FacadeFunctions extends Construct {
       return DEFAULT_TIMEOUT_SECONDS[name];
     };
     const names = FUNCTION_NAMES.filter((n) => n !== 'mcp-proxy' || props.mcpProxy !== false);
+    // The condition only groups: mcp-proxy's resources read as in a config stack (`aws_lambda_function.mcp_proxy`).
+    addressSegment(this, 'mcp-proxy-when', '');
     const proxyWhen = typeof props.mcpProxy === 'object' ? new Conditional(this, 'mcp-proxy-when', props.mcpProxy.when) : undefined;
     for (const name of [...names, ...(props.optional ?? [])]) {
       const fn = new BundledFunction(name === 'mcp-proxy' && proxyWhen ? proxyWhen : this, name, {

@@ -172,6 +172,9 @@ export class FacadeRoutes extends Construct {
     const responseDefinitions = withChallenges(endpoint.baseUrl);
     // Terraform decides the mode: the direct variant's resources under one condition, mcp-proxy's under its negation.
     const decided = direct?.when;
+    // Both `/mcp` variants exist, each counted: the Lambda one reads as in a config stack, the direct one says so.
+    addressSegment(this, 'direct-mcp', 'direct');
+    addressSegment(this, 'lambda-mcp', '');
     const directScope: Scope = decided !== undefined ? new Conditional(this, 'direct-mcp', decided) : this;
     const lambdaScope: Scope = decided !== undefined ? new Conditional(this, 'lambda-mcp', Op.not(decided)) : this;
     if (direct) {
@@ -332,6 +335,7 @@ export class FacadeRoutes extends Construct {
 
     if (endpoint.domain) {
       // (With a custom domain decided by Terraform, the mapping exists when the domain does.)
+      addressSegment(this, 'custom-domain', '');
       const mappingScope = endpoint.domainWhen !== undefined ? new Conditional(this, 'custom-domain', endpoint.domainWhen) : this;
       // No base_path: the API is mapped at the domain root, so RFC 8414/9728 path-inserted
       // well-known URLs (https://host/.well-known/…) reach it.

@@ -1,20 +1,20 @@
 output "mcp_url" {
-  value       = "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.endpoint_api.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.endpoint_api.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/mcp"
+  value       = "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.this.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.this.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/mcp"
   description = "Paste this into your MCP client"
 }
 
 output "issuer" {
-  value       = (var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.endpoint_api.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.endpoint_api.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"
+  value       = (var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.this.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.this.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"
   description = "The façade's OAuth issuer (RFC 8414) and base URL"
 }
 
 output "callback_url" {
-  value       = "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.endpoint_api.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.endpoint_api.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/callback"
+  value       = "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.this.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.this.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/callback"
   description = "The user-flow app client's only callback URL (the façade's /callback)"
 }
 
 output "user_flow_client_id" {
-  value       = aws_cognito_user_pool_client.identity_user_flow_client.id
+  value       = aws_cognito_user_pool_client.user_flow.id
   description = "The façade's Cognito app client: add it to the gateway's allowed_clients (CUSTOM_JWT authorizer)"
 }
 
@@ -25,19 +25,19 @@ output "cognito_domain" {
 
 output "key_secret_arns" {
   value = {
-    registration = aws_secretsmanager_secret.secrets_registration_keys_secret.arn
-    flow         = aws_secretsmanager_secret.secrets_flow_keys_secret.arn
-    token        = aws_secretsmanager_secret.secrets_token_keys_secret.arn
+    registration = aws_secretsmanager_secret.registration_keys.arn
+    flow         = aws_secretsmanager_secret.flow_keys.arn
+    token        = aws_secretsmanager_secret.token_keys.arn
   }
   description = "Secrets Manager secrets with the façade keys, one per key group (docs/security.md)"
 }
 
 output "api_id" {
-  value       = aws_api_gateway_rest_api.endpoint_api.id
+  value       = aws_api_gateway_rest_api.this.id
   description = "The façade's REST API id"
 }
 
 output "facade_domain_target" {
-  value       = one([for d in aws_api_gateway_domain_name.endpoint_custom_domain_domain : { name = d.regional_domain_name, zone_id = d.regional_zone_id }])
+  value       = one([for d in aws_api_gateway_domain_name.this : { name = d.regional_domain_name, zone_id = d.regional_zone_id }])
   description = "Alias target (name, zone_id) for the façade custom domain; null without custom_domain"
 }

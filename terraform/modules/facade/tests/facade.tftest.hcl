@@ -29,23 +29,23 @@ run "names_carry_the_name_input" {
   command = plan
 
   assert {
-    condition     = aws_lambda_function.functions_discovery_function.function_name == "mcp-test-discovery"
+    condition     = aws_lambda_function.discovery.function_name == "mcp-test-discovery"
     error_message = "function names start with var.name"
   }
   assert {
-    condition     = aws_cognito_user_pool_client.identity_user_flow_client.name == "mcp-test-facade"
+    condition     = aws_cognito_user_pool_client.user_flow.name == "mcp-test-facade"
     error_message = "the app client is <name>-facade"
   }
   assert {
-    condition     = aws_cognito_user_pool_client.identity_user_flow_client.user_pool_id == "eu-west-1_TestPool1"
+    condition     = aws_cognito_user_pool_client.user_flow.user_pool_id == "eu-west-1_TestPool1"
     error_message = "the app client is created in the given pool"
   }
   assert {
-    condition     = aws_api_gateway_rest_api.endpoint_api.name == "mcp-test-facade"
+    condition     = aws_api_gateway_rest_api.this.name == "mcp-test-facade"
     error_message = "the REST API is <name>-facade"
   }
   assert {
-    condition     = aws_secretsmanager_secret.secrets_flow_keys_secret.name == "mcp-test/facade/flow-keys"
+    condition     = aws_secretsmanager_secret.flow_keys.name == "mcp-test/facade/flow-keys"
     error_message = "secrets are under <name>/facade/"
   }
 }
@@ -58,11 +58,11 @@ run "a_prefix_signs_in_at_the_cognito_domain_of_the_region" {
     error_message = "a prefix becomes <prefix>.auth.<region>.amazoncognito.com"
   }
   assert {
-    condition     = aws_lambda_function.functions_authorize_function.environment[0].variables["IDP_AUTHORIZATION_ENDPOINT"] == "https://acme-login.auth.eu-west-1.amazoncognito.com/oauth2/authorize"
+    condition     = aws_lambda_function.authorize.environment[0].variables["IDP_AUTHORIZATION_ENDPOINT"] == "https://acme-login.auth.eu-west-1.amazoncognito.com/oauth2/authorize"
     error_message = "the functions send users to the pool's domain"
   }
   assert {
-    condition     = aws_lambda_function.functions_token_function.environment[0].variables["IDP_ISSUER"] == "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TestPool1"
+    condition     = aws_lambda_function.token.environment[0].variables["IDP_ISSUER"] == "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TestPool1"
     error_message = "the issuer is the pool's, in the provider's region"
   }
 }
@@ -79,7 +79,7 @@ run "a_custom_domain_signs_in_there" {
     error_message = "a host name is used as it is"
   }
   assert {
-    condition     = aws_lambda_function.functions_token_function.environment[0].variables["IDP_TOKEN_ENDPOINT"] == "https://login.acme.example/oauth2/token"
+    condition     = aws_lambda_function.token.environment[0].variables["IDP_TOKEN_ENDPOINT"] == "https://login.acme.example/oauth2/token"
     error_message = "the token endpoint is on the custom domain"
   }
 }
@@ -132,7 +132,7 @@ run "china_issuer_uses_the_partition_dns_suffix" {
   }
 
   assert {
-    condition     = aws_lambda_function.functions_token_function.environment[0].variables["IDP_ISSUER"] == "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_TestPool1"
+    condition     = aws_lambda_function.token.environment[0].variables["IDP_ISSUER"] == "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_TestPool1"
     error_message = "the issuer host is cognito-idp.<region>.<dns suffix>"
   }
 }
@@ -141,11 +141,11 @@ run "without_custom_domain_no_domain_resources" {
   command = plan
 
   assert {
-    condition     = length(aws_api_gateway_domain_name.endpoint_custom_domain_domain) == 0 && length(aws_api_gateway_base_path_mapping.api_custom_domain_base_path_mapping) == 0
+    condition     = length(aws_api_gateway_domain_name.this) == 0 && length(aws_api_gateway_base_path_mapping.api_custom_domain_base_path_mapping) == 0
     error_message = "no custom domain, no domain name or mapping"
   }
   assert {
-    condition     = aws_api_gateway_rest_api.endpoint_api.disable_execute_api_endpoint == false
+    condition     = aws_api_gateway_rest_api.this.disable_execute_api_endpoint == false
     error_message = "the execute-api endpoint serves the façade"
   }
   assert {
@@ -166,15 +166,15 @@ run "custom_domain_on" {
   }
 
   assert {
-    condition     = length(aws_api_gateway_domain_name.endpoint_custom_domain_domain) == 1 && aws_api_gateway_domain_name.endpoint_custom_domain_domain[0].domain_name == "mcp.acme.example"
+    condition     = length(aws_api_gateway_domain_name.this) == 1 && aws_api_gateway_domain_name.this[0].domain_name == "mcp.acme.example"
     error_message = "the domain name exists"
   }
   assert {
-    condition     = length(aws_api_gateway_base_path_mapping.api_custom_domain_base_path_mapping) == 1 && length(aws_route53_record.endpoint_custom_domain_alias_dns) == 1
+    condition     = length(aws_api_gateway_base_path_mapping.api_custom_domain_base_path_mapping) == 1 && length(aws_route53_record.dns) == 1
     error_message = "the root mapping and, with a zone, the alias record exist"
   }
   assert {
-    condition     = aws_api_gateway_rest_api.endpoint_api.disable_execute_api_endpoint == true
+    condition     = aws_api_gateway_rest_api.this.disable_execute_api_endpoint == true
     error_message = "the execute-api endpoint is off behind a custom domain"
   }
   assert {
@@ -182,7 +182,7 @@ run "custom_domain_on" {
     error_message = "the façade is served at the domain"
   }
   assert {
-    condition     = aws_lambda_function.functions_discovery_function.environment[0].variables["PUBLIC_BASE_URL"] == "https://mcp.acme.example"
+    condition     = aws_lambda_function.discovery.environment[0].variables["PUBLIC_BASE_URL"] == "https://mcp.acme.example"
     error_message = "the functions know their public base URL"
   }
 }
@@ -198,7 +198,7 @@ run "custom_domain_without_zone_has_no_record" {
   }
 
   assert {
-    condition     = length(aws_api_gateway_domain_name.endpoint_custom_domain_domain) == 1 && length(aws_route53_record.endpoint_custom_domain_alias_dns) == 0
+    condition     = length(aws_api_gateway_domain_name.this) == 1 && length(aws_route53_record.dns) == 0
     error_message = "no hosted_zone_id, no alias record"
   }
 }
@@ -207,11 +207,11 @@ run "lambda_mode_has_mcp_proxy" {
   command = plan
 
   assert {
-    condition     = length(aws_lambda_function.functions_mcp_proxy_when_mcp_proxy_function) == 1 && length(aws_api_gateway_authorizer.api_direct_mcp_mcp_authorizer) == 0
+    condition     = length(aws_lambda_function.mcp_proxy) == 1 && length(aws_api_gateway_authorizer.direct_mcp_authorizer) == 0
     error_message = "lambda mode: mcp-proxy, no authorizer"
   }
   assert {
-    condition     = aws_api_gateway_integration.api_lambda_mcp_integration_post_mcp[0].type == "AWS_PROXY"
+    condition     = aws_api_gateway_integration.post_mcp[0].type == "AWS_PROXY"
     error_message = "POST /mcp goes to mcp-proxy"
   }
 }
@@ -224,19 +224,19 @@ run "direct_mode_has_no_mcp_proxy" {
   }
 
   assert {
-    condition     = length(aws_lambda_function.functions_mcp_proxy_when_mcp_proxy_function) == 0 && length(aws_iam_role.functions_mcp_proxy_when_mcp_proxy_role) == 0
+    condition     = length(aws_lambda_function.mcp_proxy) == 0 && length(aws_iam_role.mcp_proxy) == 0
     error_message = "direct mode: no mcp-proxy function or role"
   }
   assert {
-    condition     = length(aws_api_gateway_authorizer.api_direct_mcp_mcp_authorizer) == 1 && length(aws_api_gateway_method.api_lambda_mcp_method_options_mcp) == 0
+    condition     = length(aws_api_gateway_authorizer.direct_mcp_authorizer) == 1 && length(aws_api_gateway_method.options_mcp) == 0
     error_message = "direct mode: a Cognito authorizer, no OPTIONS /mcp"
   }
   assert {
-    condition     = aws_api_gateway_integration.api_direct_mcp_integration_post_mcp[0].type == "HTTP_PROXY" && aws_api_gateway_integration.api_direct_mcp_integration_post_mcp[0].uri == var.gateway_url
+    condition     = aws_api_gateway_integration.direct_post_mcp[0].type == "HTTP_PROXY" && aws_api_gateway_integration.direct_post_mcp[0].uri == var.gateway_url
     error_message = "POST /mcp is proxied to the gateway"
   }
   assert {
-    condition     = aws_api_gateway_method.api_direct_mcp_method_post_mcp[0].authorization_scopes == toset(["https://mcp.test.example/tools"])
+    condition     = aws_api_gateway_method.direct_post_mcp[0].authorization_scopes == toset(["https://mcp.test.example/tools"])
     error_message = "the authorizer requires the resource-server scopes"
   }
 }
@@ -250,15 +250,15 @@ run "alarms_and_dashboard" {
   }
 
   assert {
-    condition     = length(aws_sns_topic.alarms_email_topic) == 1 && aws_sns_topic.alarms_email_topic[0].name == "mcp-test-alarms"
+    condition     = length(aws_sns_topic.alarms) == 1 && aws_sns_topic.alarms[0].name == "mcp-test-alarms"
     error_message = "an email creates the topic <name>-alarms"
   }
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.alarms_observability_alarm_api_5xx_rate) == 1
+    condition     = length(aws_cloudwatch_metric_alarm.api_5xx_rate) == 1
     error_message = "alarms exist"
   }
   assert {
-    condition     = length(aws_cloudwatch_dashboard.dashboard_observability_dashboard) == 1
+    condition     = length(aws_cloudwatch_dashboard.this) == 1
     error_message = "the dashboard exists"
   }
 }
@@ -267,7 +267,7 @@ run "no_alarms_by_default" {
   command = plan
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.alarms_observability_alarm_api_5xx_rate) == 0 && length(aws_sns_topic.alarms_email_topic) == 0 && length(aws_cloudwatch_dashboard.dashboard_observability_dashboard) == 0
+    condition     = length(aws_cloudwatch_metric_alarm.api_5xx_rate) == 0 && length(aws_sns_topic.alarms) == 0 && length(aws_cloudwatch_dashboard.this) == 0
     error_message = "no alarms, topic or dashboard unless asked for"
   }
 }
@@ -284,27 +284,27 @@ run "inputs_reach_the_functions" {
   }
 
   assert {
-    condition     = aws_lambda_function.functions_authorize_function.environment[0].variables["REDIRECT_ALLOWLIST"] == "https://app.acme.example/callback com.acme.app:/cb"
+    condition     = aws_lambda_function.authorize.environment[0].variables["REDIRECT_ALLOWLIST"] == "https://app.acme.example/callback com.acme.app:/cb"
     error_message = "the allowlist reaches the functions, space-separated"
   }
   assert {
-    condition     = aws_lambda_function.functions_authorize_function.environment[0].variables["CONSENT_REMEMBER_DAYS"] == "7" && aws_lambda_function.functions_authorize_function.environment[0].variables["CONSENT_FOR_LOOPBACK"] == "true"
+    condition     = aws_lambda_function.authorize.environment[0].variables["CONSENT_REMEMBER_DAYS"] == "7" && aws_lambda_function.authorize.environment[0].variables["CONSENT_FOR_LOOPBACK"] == "true"
     error_message = "consent settings (and the for_loopback default) reach authorize"
   }
   assert {
-    condition     = aws_lambda_function.functions_discovery_function.environment[0].variables["CLIENT_ID_METADATA_DOCUMENTS"] == "true"
+    condition     = aws_lambda_function.discovery.environment[0].variables["CLIENT_ID_METADATA_DOCUMENTS"] == "true"
     error_message = "CIMD reaches the functions"
   }
   assert {
-    condition     = aws_api_gateway_gateway_response.api_response_default_4xx.response_parameters["gatewayresponse.header.Access-Control-Allow-Origin"] == "'https://app.acme.example'"
+    condition     = aws_api_gateway_gateway_response.default_4xx.response_parameters["gatewayresponse.header.Access-Control-Allow-Origin"] == "'https://app.acme.example'"
     error_message = "one allowed origin is answered literally"
   }
   assert {
-    condition     = aws_lambda_function.functions_token_function.logging_config[0].application_log_level == "DEBUG"
+    condition     = aws_lambda_function.token.logging_config[0].application_log_level == "DEBUG"
     error_message = "log_level debug lowers Lambda's filter"
   }
   assert {
-    condition     = aws_lambda_function.functions_token_function.environment[0].variables["DEFAULT_SCOPES"] == "openid email https://mcp.test.example/tools"
+    condition     = aws_lambda_function.token.environment[0].variables["DEFAULT_SCOPES"] == "openid email https://mcp.test.example/tools"
     error_message = "default_scopes defaults to all scopes"
   }
 }
@@ -317,7 +317,7 @@ run "tags_reach_every_resource" {
   }
 
   assert {
-    condition     = aws_lambda_function.functions_token_function.tags["team"] == "a" && aws_api_gateway_rest_api.endpoint_api.tags["team"] == "a"
+    condition     = aws_lambda_function.token.tags["team"] == "a" && aws_api_gateway_rest_api.this.tags["team"] == "a"
     error_message = "tags are set on taggable resources"
   }
 }

@@ -86,5 +86,5 @@ run "pool_in_another_region_is_refused" {
   variables {
     user_pool_id = "us-east-1_TestPool1"
   }
-  expect_failures = [aws_api_gateway_rest_api.endpoint_api]
+  expect_failures = [aws_api_gateway_rest_api.this]
 }
