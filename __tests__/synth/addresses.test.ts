@@ -58,7 +58,7 @@ describe.each(ADDRESS_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, va
     }
   });
 
-  test("every resource of 0.1.0 is at its address or moved to an existing one; nothing else is moved", () => {
+  test("every resource of 0.1.0 is at its address or moved to an existing one; other moves are from never-used hashed ids", () => {
     const old = readAddressFixture(ADDRESS_FIXTURES_0_1_0, name).filter(isManagedResource);
     const moved = (json.moved ?? []) as { from: string; to: string }[];
     const to = new Map(moved.map((m) => [m.from, m.to]));
@@ -70,7 +70,13 @@ describe.each(ADDRESS_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, va
       // moved blocks cannot change the resource type
       expect(target?.split('.')[0]).toBe(address.split('.')[0]);
     }
-    expect(moved.map((m) => m.from).sort()).toEqual(old.filter((a) => !present.has(a)).sort());
+    const oldSet = new Set(old);
+    const fromOld = moved.filter((m) => oldSet.has(m.from));
+    expect(fromOld.map((m) => m.from).sort()).toEqual(old.filter((a) => !present.has(a)).sort());
+    // A resource added since 0.1.0 carries a move from the hashed id cdktn would have given it: no
+    // 0.1.0 state holds that address, so Terraform ignores the block; it never targets a moved resource.
+    const targetsOfOld = new Set(fromOld.map((m) => m.to));
+    for (const m of moved.filter((x) => !oldSet.has(x.from))) expect({ move: m, targetOfAnOldAddress: targetsOfOld.has(m.to) }).toEqual({ move: m, targetOfAnOldAddress: false });
   });
 });
 

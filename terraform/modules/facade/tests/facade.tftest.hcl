@@ -62,7 +62,7 @@ run "a_prefix_signs_in_at_the_cognito_domain_of_the_region" {
     error_message = "the functions send users to the pool's domain"
   }
   assert {
-    condition     = aws_lambda_function.token.environment[0].variables["IDP_ISSUER"] == "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TestPool1"
+    condition     = aws_lambda_function.discovery.environment[0].variables["IDP_ISSUER"] == "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TestPool1"
     error_message = "the issuer is the pool's, in the provider's region"
   }
 }
@@ -132,7 +132,7 @@ run "china_issuer_uses_the_partition_dns_suffix" {
   }
 
   assert {
-    condition     = aws_lambda_function.token.environment[0].variables["IDP_ISSUER"] == "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_TestPool1"
+    condition     = aws_lambda_function.discovery.environment[0].variables["IDP_ISSUER"] == "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_TestPool1"
     error_message = "the issuer host is cognito-idp.<region>.<dns suffix>"
   }
 }
@@ -141,7 +141,7 @@ run "without_custom_domain_no_domain_resources" {
   command = plan
 
   assert {
-    condition     = length(aws_api_gateway_domain_name.this) == 0 && length(aws_api_gateway_base_path_mapping.api_custom_domain_base_path_mapping) == 0
+    condition     = length(aws_api_gateway_domain_name.this) == 0 && length(aws_api_gateway_base_path_mapping.this) == 0
     error_message = "no custom domain, no domain name or mapping"
   }
   assert {
@@ -170,7 +170,7 @@ run "custom_domain_on" {
     error_message = "the domain name exists"
   }
   assert {
-    condition     = length(aws_api_gateway_base_path_mapping.api_custom_domain_base_path_mapping) == 1 && length(aws_route53_record.dns) == 1
+    condition     = length(aws_api_gateway_base_path_mapping.this) == 1 && length(aws_route53_record.dns) == 1
     error_message = "the root mapping and, with a zone, the alias record exist"
   }
   assert {
@@ -304,7 +304,7 @@ run "inputs_reach_the_functions" {
     error_message = "log_level debug lowers Lambda's filter"
   }
   assert {
-    condition     = aws_lambda_function.token.environment[0].variables["DEFAULT_SCOPES"] == "openid email https://mcp.test.example/tools"
+    condition     = aws_lambda_function.authorize.environment[0].variables["DEFAULT_SCOPES"] == "openid email https://mcp.test.example/tools"
     error_message = "default_scopes defaults to all scopes"
   }
 }
