@@ -199,7 +199,7 @@ describe('environment contract', () => {
 
   test('machine clients: discovery and token get MACHINE_CLIENTS (each client id and its full scopes), no other function does', () => {
     const address = (name: string) => `\${aws_cognito_user_pool_client.${Object.keys((federated.json.resource as Json).aws_cognito_user_pool_client).find((k) => k.includes(name))}.id}`;
-    const expected = `${address('nightly-reports')}=https://mcp.acme.example/tools.read ${address('ticket-sync')}=https://mcp.acme.example/tools.read,https://mcp.acme.example/tools.write`;
+    const expected = `${address('nightly_reports')}=https://mcp.acme.example/tools.read ${address('ticket_sync')}=https://mcp.acme.example/tools.read,https://mcp.acme.example/tools.write`;
     expect(env(federated, 'token').MACHINE_CLIENTS).toBe(expected);
     expect(env(federated, 'discovery').MACHINE_CLIENTS).toBe(expected);
     for (const fn of FUNCTION_NAMES.filter((f) => f !== 'token' && f !== 'discovery')) expect(env(federated, fn).MACHINE_CLIENTS).toBeUndefined();

@@ -252,9 +252,23 @@ export function stubHclForOlderProvider(stackDir: string, provider: LocalProvide
   const removed: string[] = [];
   const kept: string[] = [];
   let skipping = false;
+  // A `moved` block of a removed resource goes with it (its addresses cannot be replaced by a literal).
+  let moved: string[] | undefined;
   for (const line of fs.readFileSync(target, 'utf8').split('\n')) {
     if (skipping) {
       if (line === '}') skipping = false;
+      continue;
+    }
+    if (moved) {
+      moved.push(line);
+      if (line === '}') {
+        if (!moved.some((l) => /\baws_(?:bedrockagentcore_[a-z0-9_]+|cognito_managed_login_branding)\./.test(l))) kept.push(...moved);
+        moved = undefined;
+      }
+      continue;
+    }
+    if (line === 'moved {') {
+      moved = [line];
       continue;
     }
     const block = /^resource "([a-z0-9_]+)" "([A-Za-z0-9_-]+)" \{$/.exec(line);

@@ -2,7 +2,9 @@
  * Upgrading a 0.1.0 state, proved by real Terraform offline: a state that holds every resource of an
  * example under its 0.1.0 hashed address (fixtures/addresses-0.1.0) is planned against the current
  * configuration. Every old address must come back as the `previous_address` of a change to its
- * readable address, and no change may create, delete or replace anything.
+ * readable address, with no other action on it; only resources added since 0.1.0 are created (and,
+ * because they add routes, the API deployment is replaced to publish them). Nothing 0.1.0 deployed
+ * is deleted or replaced.
  *
  * The state is built as an apply would have written it, without AWS: plan the configuration from
  * scratch, write the planned values as a version 4 state (computed attributes get fake values of
@@ -138,7 +140,7 @@ describeTerraform('upgrading a 0.1.0 state (offline terraform)', () => {
     ['existing-gateway', undefined],
     ['existing-gateway.direct', (c: Json) => { c.facade.mcpProxy = 'direct'; }],
   ] as const)(
-    '%s: every 0.1.0 address moves to its readable address, nothing is created, deleted or replaced',
+    '%s: every 0.1.0 address moves to its readable address; only what was added since is created (and the API redeployed)',
     (variant, change) => {
       const s: Synthesized = synthExample('examples/existing-gateway.config.ts', change);
       try {
@@ -183,9 +185,13 @@ describeTerraform('upgrading a 0.1.0 state (offline terraform)', () => {
           state = resourcesFromPlan(p, schemas, state);
         }
 
-        // The same state under the 0.1.0 addresses.
+        // The same state under the 0.1.0 addresses, holding what 0.1.0 deployed: resources added since
+        // (HEAD /mcp, 2026-12) are not in it and are created by the upgrade.
         const old = readAddressFixture(ADDRESS_FIXTURES_0_1_0, variant).filter(isManagedResource);
-        const renamed = [...state.values()].map((r) => ({ ...r, name: legacyName(r.type, r.name), readable: `${r.type}.${r.name}` }));
+        const oldSet = new Set(old);
+        const all = [...state.values()].map((r) => ({ ...r, name: legacyName(r.type, r.name), readable: `${r.type}.${r.name}` }));
+        const renamed = all.filter((r) => oldSet.has(`${r.type}.${r.name}`));
+        const added = new Set(all.filter((r) => !oldSet.has(`${r.type}.${r.name}`)).map((r) => r.readable));
         expect(renamed.map((r) => `${r.type}.${r.name}`).sort()).toEqual(old);
         writeState(stateFile, renamed, version, serial++, lineage);
 
@@ -195,8 +201,17 @@ describeTerraform('upgrading a 0.1.0 state (offline terraform)', () => {
         const readable = new Map(renamed.map((r) => [`${r.type}.${r.name}`, r.readable]));
         for (const address of old) expect({ address, movedTo: previous.get(address) }).toEqual({ address, movedTo: readable.get(address) });
         expect(previous.size).toBe(old.length);
+        // What may happen besides moves: resources added since 0.1.0 are created; when routes were
+        // added, the API deployment that publishes them is replaced (create before destroy, its
+        // triggers name every method) and the stage points at it. Nothing else changes.
+        const unexpected = changes
+          .map((rc) => ({ address: rc.address as string, actions: (rc.change.actions as string[]).join('+') }))
+          .filter(({ address, actions }) => !(actions === 'no-op'
+            || (actions === 'create' && added.has(address))
+            || (added.size > 0 && address.startsWith('aws_api_gateway_deployment.') && actions === 'create+delete')
+            || (added.size > 0 && address.startsWith('aws_api_gateway_stage.') && actions === 'update')));
+        expect(unexpected).toEqual([]);
         const actions = [...new Set(changes.map((rc) => rc.change.actions.join('+')))];
-        expect(actions).toEqual(['no-op']);
         console.log(
           [
             `terraform ${version} + aws ${provider.version} offline: ${variant} (${s.config.name}), a 0.1.0 state of ${old.length} resources`,
