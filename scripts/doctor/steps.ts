@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Cookies, excerpt, jsonOf, request, type Answer, type Outcome } from './http';
+import { judgeClientFamilies, probeDiscovery } from './client-families';
 
 export type Verdict = 'ok' | 'warn' | 'problem' | 'skipped';
 
@@ -516,7 +517,16 @@ export async function runDoctor(mcpUrlInput: string, options: DoctorOptions = {}
     }
   }
 
-  // 12. Clock skew between the façade (its `Date` header, RFC 9110 §6.6.1) and this machine.
+  // 12. Per client family: the discovery paths it takes, replayed; whether it will connect here (client-families.ts).
+  {
+    const prmStep = steps.find((s) => s.id === 'protected-resource');
+    const probes = await probeDiscovery({
+      mcpUrl, issuer: issuerForLookup, first, prmFromChallenge: prmStep?.verdict === 'ok', meta, timeoutMs,
+    });
+    for (const step of judgeClientFamilies(probes)) add(step);
+  }
+
+  // 13. Clock skew between the façade (its `Date` header, RFC 9110 §6.6.1) and this machine.
   {
     const step = 'clock skew between the façade and this machine';
     const max = options.maxClockSkewSeconds ?? 60;
