@@ -4,6 +4,8 @@
  * and the verdict per family; then the judging alone for probes the local system does not produce
  * (a façade without HEAD, metadata without registration or CIMD).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { startLocalSystem, type LocalSystem } from '../../dev/system';
 import { setLogSink } from '../../functions/lib/observability/log';
 import { toTable } from '../../scripts/doctor/report';
@@ -53,7 +55,7 @@ test.each(['', '/prod'])('base path "%s" without presets: claude.ai and Cursor a
   expect(toTable(system.mcpUrl, steps)).toMatch(/client family: claude\.ai \/ Claude Desktop connectors\s+warn\s+will not connect/);
 }));
 
-test('under a stage path: Qwen Code needs a custom domain; Gemini CLI connects through HEAD; the rest connect', () => doctorAgainst({ basePath: '/prod', env: PRESETS }, (steps, system) => {
+test.each(['lambda', 'direct'] as const)('under a stage path (%s /mcp): Qwen Code needs a custom domain; Gemini CLI connects through HEAD; the rest connect (as docs/troubleshooting.md says)', (mcpProxy) => doctorAgainst({ basePath: '/prod', mcpProxy, env: PRESETS }, (steps, system) => {
   expect(verdicts(steps)).toEqual({
     'claude-code': 'ok', 'claude-ai': 'ok', 'cursor-vscode': 'ok', 'gemini-cli': 'ok', 'qwen-code': 'warn', 'mcp-remote': 'ok', 'sdk-inspector': 'ok', 'codex-copilot-opencode': 'ok',
   });
@@ -61,7 +63,18 @@ test('under a stage path: Qwen Code needs a custom domain; Gemini CLI connects t
   const origin = new URL(system.baseUrl).origin;
   expect(qwen.detail).toContain(`at the origin root (${origin}/.well-known/oauth-authorization-server, ${origin}/.well-known/openid-configuration)`);
   expect(qwen.fix).toMatch(CUSTOM_DOMAIN);
+  const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'troubleshooting.md'), 'utf8');
+  const warned = CLIENT_FAMILIES.filter((f) => verdicts(steps)[f.id] === 'warn').map((f) => f.name);
+  expect(warned).toEqual(['Qwen Code']);
+  expect(doc).toContain('**Qwen Code needs a custom domain**');
+  expect(doc).toContain('Gemini CLI connects because `HEAD /mcp` answers with the challenge');
 }));
+
+test('docs/troubleshooting.md has a row per family, with its doctor id, name and the words of its answers', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'troubleshooting.md'), 'utf8');
+  for (const family of CLIENT_FAMILIES) expect(doc).toContain(`| \`clients:${family.id}\` | ${family.name} |`);
+  for (const words of ['will connect: <its path>', 'will not connect to this URL: <why>', 'is refused (invalid_redirect_uri)', 'at the origin root']) expect(doc).toContain(words);
+});
 
 test('the gateway URL instead of the façade: no family will connect (no registration at its authorization server)', () => doctorAgainst({ env: PRESETS }, (steps) => {
   const families = verdicts(steps);
