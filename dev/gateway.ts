@@ -233,11 +233,17 @@ function discoverResult(id: unknown): unknown {
   };
 }
 
-/** 2026-07-28 results carry `resultType` (SEP-2322); the SDK 1.x server does not add it. */
-function withResultType(answer: unknown): unknown {
+/**
+ * 2026-07-28 results carry `resultType` (SEP-2322), and listings caching hints (SEP-2549); the SDK
+ * 1.x server adds neither. The gateway's listing is the same for every caller: `public`, until the
+ * interceptor filters it per caller.
+ */
+function withResultType(answer: unknown, request: unknown): unknown {
   const message = record(answer);
   const result = record(message?.result);
-  return result && !('resultType' in result) ? { ...message, result: { resultType: 'complete', ...result } } : answer;
+  if (!result || 'resultType' in result) return answer;
+  const hints = record(request)?.method === 'tools/list' ? { ttlMs: 60_000, cacheScope: 'public' } : {};
+  return { ...message, result: { resultType: 'complete', ...result, ...hints } };
 }
 
 async function pipe(response: Response, res: ServerResponse): Promise<void> {
@@ -348,7 +354,7 @@ export async function createGatewayStandIn(options: GatewayStandInOptions): Prom
 
     let answer: TransformedResponse = { statusCode: response.status, body: parseJson(await response.text()) };
     if (options.toolsPageSize) answer = { ...answer, body: pageToolsList(body, answer.body, options.toolsPageSize) };
-    if (stateless) answer = { ...answer, body: withResultType(answer.body) };
+    if (stateless) answer = { ...answer, body: withResultType(answer.body, body) };
     if (interceptor) {
       const out = await interceptor({
         interceptorInputVersion: '1.0',

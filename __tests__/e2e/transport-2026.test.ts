@@ -131,6 +131,8 @@ describe.each([
     // Merged across the stand-in's pages of 2 in the Lambda mode; the first page only in direct mode.
     const names = toolNames(list);
     expect(names).not.toContain('admin___reset_demo');
+    // The gateway's listing said `public`; filtered for this caller it is this caller's alone (MCP 2026-07-28, "Caching").
+    expect(list.message?.result).toMatchObject({ resultType: 'complete', cacheScope: 'private', ttlMs: 60_000 });
     if (mcpProxy === 'lambda') {
       expect(names).toEqual(expect.arrayContaining(['demo___add', 'demo___echo', 'demo___whoami']));
       expect(list.message?.result?.nextCursor).toBeUndefined();
