@@ -10,6 +10,7 @@ import { startLocalSystem, type LocalSystem } from '../../dev/system';
 import { setLogSink } from '../../functions/lib/observability/log';
 import { toTable } from '../../scripts/doctor/report';
 import { runDoctor, type Step } from '../../scripts/doctor/steps';
+import { connectAs } from '../helpers/login';
 import { CLAUDE_AI_REDIRECT, CLIENT_FAMILIES, CURSOR_REDIRECT, judgeClientFamilies, type AsLocation, type DiscoveryProbes } from '../../scripts/doctor/client-families';
 
 const FAMILIES = CLIENT_FAMILIES.map((f) => `clients:${f.id}`);
@@ -82,6 +83,21 @@ test('the gateway URL instead of the façade: no family will connect (no registr
   expect(Object.values(families).every((v) => v === 'warn')).toBe(true);
   expect(byId(steps, 'clients:codex-copilot-opencode').detail).toMatch(/metadata has no registration_endpoint|no authorization-server metadata/);
 }, (system) => system.gateway!.mcpUrl));
+
+test.each([false, true])('with a token, a gateway that speaks 2026-07-28 (%s): server/discover says which revision it speaks', async (stateless2026) => {
+  const restore = setLogSink(() => undefined);
+  const system = await startLocalSystem({ port: 0, publicHost: '127.0.0.1', env: {}, gatewayStateless2026: stateless2026 });
+  try {
+    const { client, oauth } = await connectAs(system, { username: 'demo', password: 'demo-password' });
+    await client.close();
+    const step = byId(await runDoctor(system.mcpUrl, { accessToken: oauth.tokens()!.access_token }), 'transport-2026');
+    expect(step.verdict).toBe('ok');
+    expect(step.detail).toMatch(stateless2026 ? /^200: the gateway speaks 2026-07-28/ : /^400 \(.*Unsupported protocol version.*\): the gateway does not speak 2026-07-28; clients that speak both fall back to initialize$/);
+  } finally {
+    await system.close();
+    restore();
+  }
+});
 
 describe('judging probes the local system does not produce', () => {
   const location = (found: boolean, registration = found) => ({ found, registration, url: 'u' });
