@@ -20,7 +20,7 @@
  * that client (typically a stage path, which the host-root fallbacks cannot reach).
  */
 import { jsonOf, request, type Outcome } from './http';
-import type { Step } from './steps';
+import type { Step } from './step';
 
 const PROTECTED_RESOURCE = '/.well-known/oauth-protected-resource';
 const AUTHORIZATION_SERVER = '/.well-known/oauth-authorization-server';

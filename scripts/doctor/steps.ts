@@ -7,19 +7,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Cookies, excerpt, jsonOf, request, type Answer, type Outcome } from './http';
 import { judgeClientFamilies, probeDiscovery } from './client-families';
 
-export type Verdict = 'ok' | 'warn' | 'problem' | 'skipped';
+import type { Step } from './step';
 
-export interface Step {
-  /** A stable identifier for CI (`--json`). */
-  readonly id: string;
-  /** What was checked, as a client would do it. */
-  readonly step: string;
-  readonly verdict: Verdict;
-  /** What the server answered. */
-  readonly detail: string;
-  /** What to change, when something is wrong. */
-  readonly fix?: string;
-}
+export type { Step, Verdict } from './step';
 
 export interface DoctorOptions {
   /** The Origin a browser client sends (MCP Inspector's by default). */
