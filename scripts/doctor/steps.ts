@@ -6,7 +6,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Cookies, excerpt, jsonOf, request, type Answer, type Outcome } from './http';
 import { judgeClientFamilies, probeDiscovery } from './client-families';
-
 import type { Step } from './step';
 
 export type { Step, Verdict } from './step';
