@@ -13,6 +13,7 @@ import type { ApiEvent } from '../functions/lib/http/api-gateway';
 import { findRoute, NO_ROUTE_RESPONSE, type FunctionName, type OptionalFunctionName } from '../functions/lib/http/routes';
 import type { StreamingHandler } from '../functions/mcp-proxy/streaming';
 import type { DirectMcpIntegration } from './direct-mcp';
+import { CORS_ALLOW_HEADERS } from '../modules/facade/cors';
 
 /** API Gateway's payload limit. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -30,7 +31,7 @@ export interface AdapterOptions {
 
 const CORS_ON_GATEWAY_RESPONSES = {
   'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID',
+  'Access-Control-Allow-Headers': CORS_ALLOW_HEADERS.join(','),
 };
 
 function gatewayResponse(res: ServerResponse, status: number, body: unknown): void {

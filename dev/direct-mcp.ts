@@ -101,6 +101,11 @@ export function createDirectMcpIntegration(options: DirectMcpOptions): DirectMcp
       const value = req.headers[name.toLowerCase()];
       if (typeof value === 'string') headers[name] = value;
     }
+    // Undeclared headers pass through an HTTP_PROXY integration too; of those, the MCP 2026-07-28
+    // `Mcp-Param-<Name>` headers (SEP-2243) are the ones an MCP server reads.
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (name.startsWith('mcp-param-') && typeof value === 'string') headers[name] = value;
+    }
     if (req.method === 'POST') headers['Content-Length'] = String(body.length);
     const failed = (timedOut: boolean) =>
       // API Gateway's own answers (DEFAULT_5XX, with CORS): INTEGRATION_TIMEOUT and INTEGRATION_FAILURE.

@@ -15,6 +15,14 @@
  * With `toolsPageSize` it pages `tools/list` like the gateway does (`nextCursor`).
  * With `oauthTarget` it also fronts an OAuth-protected target (dev/oauth-target.ts): 3-legged OAuth
  * through the AgentCore Identity stand-in (dev/identity.ts).
+ *
+ * MCP revisions: by default it speaks what `@modelcontextprotocol/sdk` 1.x speaks (up to 2025-11-25),
+ * so a POST with `MCP-Protocol-Version: 2026-07-28` (`server/discover` first of all) gets the SDK's
+ * 400 "Unsupported protocol version" and a client that speaks both falls back to `initialize`
+ * (mcp-clients-and-spec.md: Copilot CLI, FastMCP). With `stateless2026` it also speaks MCP
+ * 2026-07-28 as the AWS docs list it for the gateway (agentcore-gateway.md): it answers
+ * `server/discover`, needs no session, and rejects a 2026-07-28 POST whose `Mcp-Method` / `Mcp-Name`
+ * headers are missing or differ from the body (SEP-2243) with 400.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
@@ -44,6 +52,15 @@ export interface GatewayStandInOptions {
   readonly oauthTarget?: OAuthTargetOptions;
   /** Further tools, e.g. a synthesized stack's Lambda targets (dev/stack/gateway-targets.ts). */
   readonly tools?: readonly StandInTool[];
+  /** Also speak MCP 2026-07-28 (stateless, `server/discover`, SEP-2243 headers). Default: no (400). */
+  readonly stateless2026?: boolean;
+}
+
+/** What reached the stand-in's `/mcp` last (test hook): header names lower-cased, the parsed body. */
+export interface SeenRequest {
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: unknown;
 }
 
 /** A tool the stand-in serves besides its demo tools: `<target>___<tool>`, as the gateway names them. */
@@ -59,7 +76,14 @@ export interface GatewayStandIn {
   readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
   /** Test hook: from now on reject every access token accepted so far, as if it had expired upstream. */
   rejectTokensSeenSoFar(): void;
+  /** Test hook: the requests that reached `/mcp` with a valid token, oldest first (the last 20). */
+  readonly seen: readonly SeenRequest[];
 }
+
+/** The stateless revision (MCP 2026-07-28, SEP-2575). */
+export const STATELESS_REVISION = '2026-07-28';
+/** The SDK 1.x server's latest revision: what a 2026-07-28 request is served with inside the stand-in. */
+const SDK_REVISION = '2025-11-25';
 
 class Unauthorized extends Error {}
 
@@ -141,7 +165,7 @@ function eventHeaders(req: IncomingMessage): Record<string, string> {
 /** The MCP transport headers the SDK server needs (MCP Streamable HTTP). */
 function mcpHeaders(req: IncomingMessage): Headers {
   const headers = new Headers();
-  for (const name of ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id']) {
+  for (const name of ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id', 'mcp-method', 'mcp-name']) {
     const value = req.headers[name];
     if (typeof value === 'string') headers.set(name, value);
   }
@@ -177,6 +201,51 @@ function send(res: ServerResponse, answer: TransformedResponse, mode: 'json' | '
   res.end(text);
 }
 
+/**
+ * SEP-2243: on a 2026-07-28 POST, `Mcp-Method` must equal the body's `method`, and `Mcp-Name` its
+ * `params.name` (`tools/call`, `prompts/get`) or `params.uri` (`resources/read`). The problem, or undefined.
+ */
+export function headerMismatch(headers: Readonly<Record<string, string | string[] | undefined>>, body: unknown): string | undefined {
+  const message = record(body);
+  if (!message || typeof message.method !== 'string') return undefined; // batches, responses: nothing to mirror
+  const method = headers['mcp-method'];
+  if (method === undefined) return 'the Mcp-Method header is missing';
+  if (method !== message.method) return `the Mcp-Method header (${String(method)}) differs from the body's method (${message.method})`;
+  const params = record(message.params);
+  const target = message.method === 'resources/read' ? params?.uri : ['tools/call', 'prompts/get'].includes(message.method) ? params?.name : undefined;
+  if (target === undefined) return undefined;
+  const name = headers['mcp-name'];
+  if (name === undefined) return 'the Mcp-Name header is missing';
+  if (name !== target) return 'the Mcp-Name header differs from the body';
+  return undefined;
+}
+
+/** The `server/discover` result (MCP 2026-07-28, "Discovery"). */
+function discoverResult(id: unknown): unknown {
+  return {
+    jsonrpc: '2.0', id,
+    result: {
+      resultType: 'complete',
+      supportedVersions: [STATELESS_REVISION, SDK_REVISION, '2025-06-18'],
+      capabilities: { tools: { listChanged: false } },
+      serverInfo: { name: 'agentcore-gateway-stand-in', version: '1.0.0' },
+    },
+  };
+}
+
+/**
+ * 2026-07-28 results carry `resultType` (SEP-2322), and listings caching hints (SEP-2549); the SDK
+ * 1.x server adds neither. The gateway's listing is the same for every caller: `public`, until the
+ * interceptor filters it per caller.
+ */
+function withResultType(answer: unknown, request: unknown): unknown {
+  const message = record(answer);
+  const result = record(message?.result);
+  if (!result || 'resultType' in result) return answer;
+  const hints = record(request)?.method === 'tools/list' ? { ttlMs: 60_000, cacheScope: 'public' } : {};
+  return { ...message, result: { resultType: 'complete', ...result, ...hints } };
+}
+
 async function pipe(response: Response, res: ServerResponse): Promise<void> {
   res.writeHead(response.status, Object.fromEntries(response.headers));
   // Headers go out at once, as a server opening an SSE stream sends them (GET's stream may stay silent).
@@ -192,6 +261,7 @@ export async function createGatewayStandIn(options: GatewayStandInOptions): Prom
   const rejected = new Set<string>();
   const state: DemoState = { served: 0 };
   const mode = options.responseMode ?? 'json';
+  const seenRequests: SeenRequest[] = [];
 
   async function authenticate(req: IncomingMessage): Promise<AuthInfo> {
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(req.headers.authorization ?? '');
@@ -249,6 +319,14 @@ export async function createGatewayStandIn(options: GatewayStandInOptions): Prom
     const method = req.method ?? 'GET';
     const raw = await readBody(req);
     const gatewayRequest = { path: '/mcp', httpMethod: method, headers: eventHeaders(req), body: parseJson(raw) };
+    seenRequests.push({ method, headers: Object.fromEntries(Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === 'string')), body: gatewayRequest.body });
+    if (seenRequests.length > 20) seenRequests.shift();
+    const stateless = options.stateless2026 === true && method === 'POST' && req.headers['mcp-protocol-version'] === STATELESS_REVISION;
+    if (stateless) {
+      const problem = headerMismatch(req.headers, gatewayRequest.body);
+      // SEP-2243: HeaderMismatch, HTTP 400 with JSON-RPC error -32020.
+      if (problem) return send(res, { statusCode: 400, body: { jsonrpc: '2.0', id: record(gatewayRequest.body)?.id ?? null, error: { code: -32020, message: `Header mismatch: ${problem}` } } }, 'json');
+    }
     let body = gatewayRequest.body;
     const interceptor = options.interceptor;
     if (interceptor) {
@@ -258,12 +336,17 @@ export async function createGatewayStandIn(options: GatewayStandInOptions): Prom
       if (next && 'body' in next) body = next.body;
     }
 
+    if (stateless && record(body)?.method === 'server/discover') return send(res, { statusCode: 200, body: discoverResult(record(body)?.id ?? null) }, mode);
+
     const server = buildServer(state, options.oauthTarget, options.tools);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => { void transport.close(); void server.close(); });
     await server.connect(transport);
+    const headers = mcpHeaders(req);
+    // A 2026-07-28 request is stateless already: the SDK 1.x server in stateless mode serves it as its latest revision.
+    if (stateless) headers.set('mcp-protocol-version', SDK_REVISION);
     const response = await transport.handleRequest(
-      new Request(`${options.url}/mcp`, { method, headers: mcpHeaders(req), body: method === 'POST' ? raw : undefined }),
+      new Request(`${options.url}/mcp`, { method, headers, body: method === 'POST' ? raw : undefined }),
       { authInfo: auth, ...(body !== undefined ? { parsedBody: body } : {}) },
     );
     const json = (response.headers.get('content-type') ?? '').startsWith('application/json');
@@ -271,6 +354,7 @@ export async function createGatewayStandIn(options: GatewayStandInOptions): Prom
 
     let answer: TransformedResponse = { statusCode: response.status, body: parseJson(await response.text()) };
     if (options.toolsPageSize) answer = { ...answer, body: pageToolsList(body, answer.body, options.toolsPageSize) };
+    if (stateless) answer = { ...answer, body: withResultType(answer.body, body) };
     if (interceptor) {
       const out = await interceptor({
         interceptorInputVersion: '1.0',
@@ -296,5 +380,6 @@ export async function createGatewayStandIn(options: GatewayStandInOptions): Prom
     rejectTokensSeenSoFar() {
       for (const jti of seen) rejected.add(jti);
     },
+    seen: seenRequests,
   };
 }

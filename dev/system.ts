@@ -47,6 +47,8 @@ export interface LocalSystemOptions {
   readonly gatewayResponseMode?: 'json' | 'sse';
   /** Tools per `tools/list` page of the gateway stand-in (the real gateway: about 30). Default: one page. */
   readonly gatewayToolsPageSize?: number;
+  /** The gateway stand-in also speaks MCP 2026-07-28 (dev/gateway.ts). Default: no, it answers 400. */
+  readonly gatewayStateless2026?: boolean;
   /** How `/mcp` reaches the gateway, like facade.mcpProxy. Default: env MCP_PROXY, else `lambda`. */
   readonly mcpProxy?: McpProxyMode;
   /** Called once the façade port listens and before its handlers are installed (tests of the starting phase). */
@@ -256,6 +258,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       responseMode: options.gatewayResponseMode ?? (env.GATEWAY_RESPONSE_MODE === 'sse' ? 'sse' : 'json'),
       interceptor,
       toolsPageSize: options.gatewayToolsPageSize,
+      stateless2026: options.gatewayStateless2026,
       oauthTarget: { identity, defaultReturnUrl: returnUrl, apiUrl: thirdParty.endpoints.api },
     });
     env.GATEWAY_URL = gateway.mcpUrl;

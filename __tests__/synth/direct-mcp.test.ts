@@ -116,7 +116,7 @@ test("UNAUTHORIZED and ACCESS_DENIED carry the façade's challenge, CORS and a J
   for (const r of [unauthorized, denied]) {
     expect(r.response_parameters).toMatchObject({
       'gatewayresponse.header.Access-Control-Allow-Origin': "'*'",
-      'gatewayresponse.header.Access-Control-Expose-Headers': "'Mcp-Session-Id,WWW-Authenticate'",
+      'gatewayresponse.header.Access-Control-Expose-Headers': "'Mcp-Session-Id,WWW-Authenticate,MCP-Protocol-Version'",
     });
     expect(JSON.parse(r.response_templates['application/json'])).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32001 } });
   }

@@ -295,8 +295,10 @@ describe('deployment, stage, responses', () => {
       expect(r?.response_parameters).toMatchObject({
         'gatewayresponse.header.Access-Control-Allow-Origin': "'*'",
         'gatewayresponse.header.Access-Control-Allow-Headers': expect.stringContaining('Mcp-Session-Id'),
-        'gatewayresponse.header.Access-Control-Expose-Headers': "'Mcp-Session-Id,WWW-Authenticate'",
+        'gatewayresponse.header.Access-Control-Expose-Headers': "'Mcp-Session-Id,WWW-Authenticate,MCP-Protocol-Version'",
       });
+      // MCP 2026-07-28 (SEP-2243): a browser client's POSTs carry Mcp-Method and Mcp-Name.
+      expect(r!.response_parameters['gatewayresponse.header.Access-Control-Allow-Headers']).toMatch(/Mcp-Method,Mcp-Name/);
     }
   });
 

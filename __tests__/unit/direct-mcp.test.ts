@@ -100,7 +100,7 @@ describe('the authorizer refuses before the gateway, with the façade challenge'
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe(directChallenge(401, METADATA, [SCOPE, 'other/scope']));
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(res.headers.get('access-control-expose-headers')).toBe('Mcp-Session-Id,WWW-Authenticate');
+    expect(res.headers.get('access-control-expose-headers')).toBe('Mcp-Session-Id,WWW-Authenticate,MCP-Protocol-Version');
     expect(await res.text()).toBe(DIRECT_ERROR_BODIES[401]);
     expect(received).toEqual([]);
   });

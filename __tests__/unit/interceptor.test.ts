@@ -363,6 +363,17 @@ describe('RESPONSE: tools/list and semantic search are filtered', () => {
     expect(out.body).toEqual({ jsonrpc: '2.0', id: 3, result: { tools: [TOOLS[0], TOOLS[5]], nextCursor: 'page-2' } });
   });
 
+  test('a MCP 2026-07-28 listing (stateless: no session header) becomes private to the caller; a 2025 one gets no caching hint', async () => {
+    const stateless = { Authorization: `Bearer ${await sign(USER)}`, 'MCP-Protocol-Version': '2026-07-28', 'Mcp-Method': 'tools/list', Accept: 'application/json, text/event-stream' };
+    for (const hints of [{ cacheScope: 'public', ttlMs: 60_000 }, {}]) {
+      const modern = { jsonrpc: '2.0', id: 3, result: { resultType: 'complete', tools: TOOLS, ...hints } };
+      const out = denial(await interceptor()(responseEvent(LIST, modern, stateless)));
+      expect(out.body).toEqual({ jsonrpc: '2.0', id: 3, result: { resultType: 'complete', tools: [TOOLS[0], TOOLS[5]], ...hints, cacheScope: 'private' } });
+    }
+    const legacy = denial(await interceptor()(responseEvent(LIST, listing, stateless)));
+    expect((legacy.body as unknown as { result: Record<string, unknown> }).result.cacheScope).toBeUndefined();
+  });
+
   test('the admin user (group) and a machine client (scopes) see the admin tool', async () => {
     for (const claims of [ADMIN, M2M]) {
       const out = denial(await interceptor()(responseEvent(LIST, listing, bearer(await sign(claims)))));

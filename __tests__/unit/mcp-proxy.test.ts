@@ -110,6 +110,31 @@ describe('mcp-proxy', () => {
     expect(res.headers['access-control-expose-headers']).toMatch(/WWW-Authenticate/);
   });
 
+  test('CORS preflight allows the MCP 2026-07-28 headers: Mcp-Method, Mcp-Name and the Mcp-Param-* asked for (SEP-2243)', async () => {
+    const res = await call({
+      method: 'OPTIONS', path: '/mcp',
+      headers: { Origin: 'http://localhost:6274', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'mcp-method, mcp-name, mcp-param-region, x-other' },
+    });
+    expect(res.statusCode).toBe(204);
+    const allowed = (res.headers['access-control-allow-headers'] as string).split(',').map((h) => h.trim().toLowerCase());
+    expect(allowed).toEqual(expect.arrayContaining(['mcp-method', 'mcp-name', 'mcp-param-region']));
+    expect(allowed).not.toContain('x-other');
+    expect(res.headers.vary).toMatch(/Access-Control-Request-Headers/);
+  });
+
+  test('the MCP 2026-07-28 request headers go to the gateway; other headers do not', async () => {
+    const gw = nock(GW, {
+      reqheaders: { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/list', 'mcp-name': 'n', 'mcp-param-region': 'eu-west-1' },
+      badheaders: ['mcp-param-', 'x-other', 'mcp-session-id'],
+    }).post('/mcp', LIST).reply(200, { jsonrpc: '2.0', id: 7, result: { tools: [] } }, { 'Content-Type': 'application/json' });
+    const res = await call({
+      method: 'POST', path: '/mcp', body: LIST,
+      headers: { ...JSON_CT, 'MCP-Protocol-Version': '2026-07-28', 'Mcp-Method': 'tools/list', 'Mcp-Name': 'n', 'Mcp-Param-Region': 'eu-west-1', 'Mcp-Param-': 'no name', 'X-Other': 'x' },
+    });
+    expect(gw.isDone()).toBe(true);
+    expect(res.statusCode).toBe(200);
+  });
+
   test('a misconfigured proxy answers 503 with a JSON-RPC error naming the variable', async () => {
     const broken = createMcpProxyHandler({ ...TEST_ENV, GATEWAY_URL: undefined });
     const res = await call({ method: 'POST', path: '/mcp', headers: JSON_CT, body: LIST }, broken);

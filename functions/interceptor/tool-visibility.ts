@@ -8,6 +8,11 @@
  *   filtered `structuredContent`, the form MCP asks tools with structured output to return for
  *   backwards compatibility (MCP 2025-06-18, "Structured Content"), so no hidden name survives in text.
  * Entries without a string `name` are dropped: what cannot be judged is not shown.
+ *
+ * A filtered listing is this caller's: a MCP 2026-07-28 result (one with `resultType`, `ttlMs` or
+ * `cacheScope`) gets `cacheScope: "private"` (MCP 2026-07-28, "Caching": a `public` or absent scope
+ * lets any cache serve the result across authorization contexts, so another caller could be shown
+ * this caller's tools, or this caller another's).
  */
 import { idKey, methodOf, toolNameOf, UnreadableBody, type JsonRpcMessage } from './event';
 
@@ -70,6 +75,11 @@ function keepAllowed(tools: readonly unknown[], allowed: (name: string) => boole
   });
 }
 
+/** A result of MCP 2026-07-28, which carries caching hints (SEP-2549; `resultType`, SEP-2322). */
+function isCacheable(result: Record<string, unknown>): boolean {
+  return 'resultType' in result || 'ttlMs' in result || 'cacheScope' in result;
+}
+
 /** One response message with the tools the caller may not use removed; errors pass unchanged. */
 export function filterToolsResult(message: JsonRpcMessage, guard: Guard, allowed: (name: string) => boolean): JsonRpcMessage {
   const result = record(message.result);
@@ -83,6 +93,7 @@ export function filterToolsResult(message: JsonRpcMessage, guard: Guard, allowed
         ...result,
         ...(Array.isArray(result.tools) ? { tools: keepAllowed(result.tools, allowed) } : {}),
         ...(structuredTools ? { structuredContent: { ...structured, tools: structuredTools } } : {}),
+        ...(isCacheable(result) ? { cacheScope: 'private' } : {}),
       },
     };
   }

@@ -3,14 +3,29 @@
  * `WWW-Authenticate` pointed at the façade's own RFC 9728 metadata, and JSON-RPC error bodies for
  * failures the proxy itself answers.
  */
-export const REQUEST_HEADERS = ['authorization', 'content-type', 'accept', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id'] as const;
+export const REQUEST_HEADERS = [
+  'authorization', 'content-type', 'accept', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id',
+  // MCP 2026-07-28 (SEP-2243, "HTTP Header Standardization"): the JSON-RPC method and its target
+  // mirrored into headers on every POST; a 2026-07-28 server rejects a POST without them (400).
+  'mcp-method', 'mcp-name',
+] as const;
+/**
+ * SEP-2243 custom headers: a tool argument annotated `x-mcp-header: <Name>` travels as
+ * `Mcp-Param-<Name>` as well; the names are the tool's to choose, so the prefix is allowed.
+ */
+export const REQUEST_HEADER_PREFIX = 'mcp-param-';
 export const RESPONSE_HEADERS = ['content-type', 'mcp-session-id', 'mcp-protocol-version', 'www-authenticate', 'retry-after', 'cache-control'] as const;
+
+/** `Mcp-Param-<Name>` with a non-empty RFC 9110 §5.6.2 token after the prefix. */
+export function isParamHeader(lowerCaseName: string): boolean {
+  return lowerCaseName.startsWith(REQUEST_HEADER_PREFIX) && /^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(lowerCaseName.slice(REQUEST_HEADER_PREFIX.length));
+}
 
 export function pickRequestHeaders(headers: Readonly<Record<string, string | undefined>> | null): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers ?? {})) {
     const name = k.toLowerCase();
-    if (v !== undefined && (REQUEST_HEADERS as readonly string[]).includes(name)) out[name] = v;
+    if (v !== undefined && ((REQUEST_HEADERS as readonly string[]).includes(name) || isParamHeader(name))) out[name] = v;
   }
   return out;
 }

@@ -6,10 +6,13 @@
  */
 import { Fn, Op, Token } from 'cdktn';
 
-/** Request headers MCP clients send (MCP transports: Streamable HTTP, authorization). */
-export const CORS_ALLOW_HEADERS = ['Authorization', 'Content-Type', 'Accept', 'MCP-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-ID'];
-/** Response headers a browser client must be able to read. */
-export const CORS_EXPOSE_HEADERS = ['Mcp-Session-Id', 'WWW-Authenticate'];
+/**
+ * Request headers MCP clients send (MCP transports: Streamable HTTP, authorization; `Mcp-Method`
+ * and `Mcp-Name` since MCP 2026-07-28, SEP-2243). Same list as functions/lib/http/api-gateway.ts.
+ */
+export const CORS_ALLOW_HEADERS = ['Authorization', 'Content-Type', 'Accept', 'MCP-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-ID', 'Mcp-Method', 'Mcp-Name'];
+/** Response headers a browser client must be able to read (as the functions expose them). */
+export const CORS_EXPOSE_HEADERS = ['Mcp-Session-Id', 'WWW-Authenticate', 'MCP-Protocol-Version'];
 export const CORS_ALLOW_METHODS = ['GET', 'POST', 'DELETE', 'OPTIONS'];
 
 /**

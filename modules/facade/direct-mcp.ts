@@ -20,8 +20,14 @@ import { Fn, Token } from 'cdktn';
 import type { GatewayResponseDefinition } from './gateway-response';
 import { spaceSeparated } from './environment';
 
-/** The MCP Streamable HTTP request headers (MCP transports; functions/mcp-proxy/mcp-forward.ts REQUEST_HEADERS). */
-export const MCP_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'Accept', 'MCP-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-ID'] as const;
+/**
+ * The MCP Streamable HTTP request headers (MCP transports; functions/mcp-proxy/mcp-forward.ts
+ * REQUEST_HEADERS), `Mcp-Method` and `Mcp-Name` of MCP 2026-07-28 (SEP-2243) among them. The
+ * `Mcp-Param-<Name>` headers of SEP-2243 have names only a tool knows, so they cannot be declared;
+ * an `HTTP_PROXY` integration passes the client's request headers on to the backend (API Gateway
+ * developer guide, "HTTP integrations for REST APIs"), declared or not.
+ */
+export const MCP_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'Accept', 'MCP-Protocol-Version', 'Mcp-Session-Id', 'Last-Event-ID', 'Mcp-Method', 'Mcp-Name'] as const;
 
 /**
  * The methods direct mode forwards (MCP Streamable HTTP: POST messages, GET stream, DELETE session)

@@ -5,20 +5,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Cookies, excerpt, jsonOf, request, type Answer, type Outcome } from './http';
+import { judgeClientFamilies, probeDiscovery } from './client-families';
+import type { Step } from './step';
 
-export type Verdict = 'ok' | 'warn' | 'problem' | 'skipped';
-
-export interface Step {
-  /** A stable identifier for CI (`--json`). */
-  readonly id: string;
-  /** What was checked, as a client would do it. */
-  readonly step: string;
-  readonly verdict: Verdict;
-  /** What the server answered. */
-  readonly detail: string;
-  /** What to change, when something is wrong. */
-  readonly fix?: string;
-}
+export type { Step, Verdict } from './step';
 
 export interface DoctorOptions {
   /** The Origin a browser client sends (MCP Inspector's by default). */
@@ -516,7 +506,38 @@ export async function runDoctor(mcpUrlInput: string, options: DoctorOptions = {}
     }
   }
 
-  // 12. Clock skew between the façade (its `Date` header, RFC 9110 §6.6.1) and this machine.
+  // 11b. With a token: which MCP revision the gateway speaks to a 2026-07-28 client (SEP-2575 `server/discover`).
+  if (options.accessToken) {
+    const step = 'MCP 2026-07-28 through /mcp (server/discover with the token)';
+    const answer = await request(mcpUrl, {
+      method: 'POST', timeoutMs,
+      headers: {
+        'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', Authorization: `Bearer ${options.accessToken}`,
+        'MCP-Protocol-Version': '2026-07-28', 'Mcp-Method': 'server/discover',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'server/discover', params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 'mcp-oauth-doctor', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} } } }),
+    });
+    const sse = answer.ok && /^data: (.*)$/m.exec(answer.text)?.[1];
+    const result = answer.ok ? ((sse ? JSON.parse(sse) : jsonOf(answer)) as { result?: { supportedVersions?: unknown } } | undefined)?.result : undefined;
+    if (answer.ok && answer.status === 200 && Array.isArray(result?.supportedVersions)) {
+      add({ id: 'transport-2026', step, verdict: 'ok', detail: `200: the gateway speaks ${result!.supportedVersions.join(', ')}` });
+    } else if (answer.ok && answer.status === 400) {
+      add({ id: 'transport-2026', step, verdict: 'ok', detail: `400 (${rpcMessage(answer) ?? 'no message'}): the gateway does not speak 2026-07-28; clients that speak both fall back to initialize` });
+    } else {
+      add({ id: 'transport-2026', step, verdict: 'warn', detail: statusLine(answer), fix: 'a 2026-07-28 client expects 200 or 400 here: see the mcp-proxy logs and docs/mcp-modes.md' });
+    }
+  }
+
+  // 12. Per client family: the discovery paths it takes, replayed; whether it will connect here (client-families.ts).
+  {
+    const prmStep = steps.find((s) => s.id === 'protected-resource');
+    const probes = await probeDiscovery({
+      mcpUrl, issuer: issuerForLookup, first, prmFromChallenge: prmStep?.verdict === 'ok', meta, timeoutMs,
+    });
+    for (const step of judgeClientFamilies(probes)) add(step);
+  }
+
+  // 13. Clock skew between the façade (its `Date` header, RFC 9110 §6.6.1) and this machine.
   {
     const step = 'clock skew between the façade and this machine';
     const max = options.maxClockSkewSeconds ?? 60;

@@ -80,7 +80,8 @@ export function mediaType(event: ApiEvent): string {
 
 // ---- CORS (Fetch standard; browser MCP clients such as MCP Inspector) ----
 
-export const CORS_ALLOW_HEADERS = 'Authorization, Content-Type, Accept, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID';
+/** MCP Streamable HTTP request headers; `Mcp-Method` and `Mcp-Name` since MCP 2026-07-28 (SEP-2243). */
+export const CORS_ALLOW_HEADERS = 'Authorization, Content-Type, Accept, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID, Mcp-Method, Mcp-Name';
 export const CORS_EXPOSE_HEADERS = 'Mcp-Session-Id, WWW-Authenticate, MCP-Protocol-Version';
 
 export function corsHeaders(event: ApiEvent, config: Pick<CommonConfig, 'corsAllowedOrigins'>): Record<string, string> {
@@ -93,14 +94,25 @@ export function corsHeaders(event: ApiEvent, config: Pick<CommonConfig, 'corsAll
   return { Vary: 'Origin' };
 }
 
+/**
+ * The SEP-2243 (MCP 2026-07-28) `Mcp-Param-<Name>` headers a preflight asks for (Fetch standard,
+ * `Access-Control-Request-Headers`): their names are the tools' own, so they are allowed by prefix.
+ */
+function requestedParamHeaders(event: ApiEvent): string[] {
+  return (header(event, 'access-control-request-headers') ?? '').split(',').map((h) => h.trim().toLowerCase())
+    .filter((h) => /^mcp-param-[a-z0-9!#$%&'*+.^_`|~-]+$/.test(h));
+}
+
 export function preflight(event: ApiEvent, config: Pick<CommonConfig, 'corsAllowedOrigins'>, methods: readonly string[]): ApiResult {
+  const params = requestedParamHeaders(event);
   return {
     statusCode: 204,
     headers: {
       ...corsHeaders(event, config),
       'Access-Control-Allow-Methods': [...methods, 'OPTIONS'].filter((m, i, a) => a.indexOf(m) === i).join(', '),
-      'Access-Control-Allow-Headers': CORS_ALLOW_HEADERS,
+      'Access-Control-Allow-Headers': [CORS_ALLOW_HEADERS, ...params].join(', '),
       'Access-Control-Max-Age': '86400',
+      ...(params.length ? { Vary: 'Origin, Access-Control-Request-Headers' } : {}),
     },
     body: '',
   };
