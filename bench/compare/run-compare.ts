@@ -1,0 +1,77 @@
+/**
+ * `npm run bench -- --against <ref>`: this checkout (A) and the other commit (B, in a temporary
+ * worktree) measured in turn, A B A B …, each side in its own process with the same harness
+ * (bench/side.ts), then every figure of both with the median of the per-pair ratios A/B and their
+ * spread. A ratio is what a change of cost looks like on the machine at hand; budgets remain an
+ * absolute sanity check of today's values.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Figure } from '../measure';
+import type { BenchArgs } from './args';
+import { resolveRef } from './args';
+import { compareFigure } from './stats';
+import { formatComparisonTable, type ComparedRow } from './table';
+import { createTempWorktree } from './worktree';
+
+interface SideResult { figures: Figure[]; notes: string[] }
+
+function runSide(projectRoot: string, sideRoot: string, outDir: string, quick: boolean, memoryMb: number): SideResult {
+  const json = path.join(outDir, 'result.json');
+  fs.rmSync(json, { force: true });
+  const args = [path.join(projectRoot, 'bench', 'side.ts'), '--root', sideRoot, '--out', outDir, '--json', json, '--memory-mb', String(memoryMb), ...(quick ? ['--quick'] : [])];
+  const out = spawnSync(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), args, { cwd: sideRoot, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+  if (out.status !== 0 || !fs.existsSync(json)) throw new Error(`measuring ${sideRoot} failed (exit ${out.status}):\n${out.stderr.slice(-2000)}`);
+  return JSON.parse(fs.readFileSync(json, 'utf8')) as SideResult;
+}
+
+/** Rows in today's order, then figures only the other side has. */
+export function compareSides(today: readonly SideResult[], other: readonly SideResult[]): ComparedRow[] {
+  const first = new Map<string, Figure>();
+  for (const side of [...today, ...other]) for (const f of side.figures) if (!first.has(f.key)) first.set(f.key, f);
+  const valueOf = (side: SideResult, key: string) => side.figures.find((f) => f.key === key)?.value;
+  return [...first.values()].map((f) => {
+    const own = today.map((s) => s.figures.find((g) => g.key === f.key)).find((g) => g !== undefined);
+    return {
+      label: own?.label ?? f.label, unit: f.unit, budget: own?.budget,
+      comparison: compareFigure(today.map((s) => valueOf(s, f.key)), other.map((s) => valueOf(s, f.key))),
+    };
+  });
+}
+
+export function runComparison(projectRoot: string, args: BenchArgs & { against: string }, memoryMb: number): void {
+  const commit = resolveRef(args.against, projectRoot);
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: projectRoot, encoding: 'utf8' }).stdout.trim();
+  const name = `${args.against}${args.against.startsWith(commit.slice(0, 7)) ? '' : ` (${commit.slice(0, 7)})`}`;
+  process.stdout.write(`Building ${name} in a temporary worktree…\n`);
+  const worktree = createTempWorktree(projectRoot, commit, { reuseNodeModules: args.reuseNodeModules });
+  const outRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-out-'));
+  try {
+    process.stdout.write(`  ${worktree.dir} (node_modules: ${worktree.nodeModules})\n`);
+    const today: SideResult[] = [];
+    const other: SideResult[] = [];
+    for (let i = 0; i < args.pairs; i++) {
+      process.stdout.write(`pair ${i + 1}/${args.pairs}: this checkout (${head})…`);
+      today.push(runSide(projectRoot, projectRoot, path.join(outRoot, 'a'), args.quick, memoryMb));
+      process.stdout.write(` ${name}…`);
+      other.push(runSide(projectRoot, worktree.dir, path.join(outRoot, 'b'), args.quick, memoryMb));
+      process.stdout.write(' done\n');
+    }
+    const rows = compareSides(today, other);
+    process.stdout.write(`\n${args.pairs} interleaved pairs, ${os.cpus().length} CPUs, Node ${process.version}; ratio = this checkout / ${name}, median of the per-pair ratios (min–max)\n\n`);
+    process.stdout.write(`${formatComparisonTable(rows, `today ${head}`, name)}\n`);
+    const notes = (sides: SideResult[], who: string) => [...new Set(sides.flatMap((s) => s.notes))].map((n) => `  ${who}: ${n}`);
+    const all = [...notes(today, 'today'), ...notes(other, name)];
+    if (all.length) process.stdout.write(`\nNot measured:\n${all.join('\n')}\n`);
+    const resultsDir = path.join(projectRoot, 'bench', 'results');
+    fs.mkdirSync(resultsDir, { recursive: true });
+    fs.writeFileSync(path.join(resultsDir, 'compare.json'), `${JSON.stringify({ date: new Date().toISOString(), head, against: args.against, commit, pairs: args.pairs, quick: args.quick, nodeModules: worktree.nodeModules, rows, today, other }, null, 2)}\n`);
+    const over = rows.filter((r) => r.budget !== undefined && r.comparison.today !== undefined && r.comparison.today > r.budget);
+    process.stdout.write(over.length ? `\n${over.length} figure(s) of this checkout over budget.\n` : '\nEvery figure of this checkout is within its budget.\n');
+  } finally {
+    fs.rmSync(outRoot, { recursive: true, force: true });
+    worktree.remove();
+  }
+}
