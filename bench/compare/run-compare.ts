@@ -9,14 +9,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Figure } from '../measure';
 import type { BenchArgs } from './args';
 import { resolveRef } from './args';
-import { compareFigure } from './stats';
-import { formatComparisonTable, type ComparedRow } from './table';
+import { compareSides, type SideResult } from './rows';
+import { formatComparisonTable } from './table';
 import { createTempWorktree } from './worktree';
 
-interface SideResult { figures: Figure[]; notes: string[] }
 
 function runSide(projectRoot: string, sideRoot: string, outDir: string, quick: boolean, memoryMb: number): SideResult {
   const json = path.join(outDir, 'result.json');
@@ -25,20 +23,6 @@ function runSide(projectRoot: string, sideRoot: string, outDir: string, quick: b
   const out = spawnSync(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), args, { cwd: sideRoot, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
   if (out.status !== 0 || !fs.existsSync(json)) throw new Error(`measuring ${sideRoot} failed (exit ${out.status}):\n${out.stderr.slice(-2000)}`);
   return JSON.parse(fs.readFileSync(json, 'utf8')) as SideResult;
-}
-
-/** Rows in today's order, then figures only the other side has. */
-export function compareSides(today: readonly SideResult[], other: readonly SideResult[]): ComparedRow[] {
-  const first = new Map<string, Figure>();
-  for (const side of [...today, ...other]) for (const f of side.figures) if (!first.has(f.key)) first.set(f.key, f);
-  const valueOf = (side: SideResult, key: string) => side.figures.find((f) => f.key === key)?.value;
-  return [...first.values()].map((f) => {
-    const own = today.map((s) => s.figures.find((g) => g.key === f.key)).find((g) => g !== undefined);
-    return {
-      label: own?.label ?? f.label, unit: f.unit, budget: own?.budget,
-      comparison: compareFigure(today.map((s) => valueOf(s, f.key)), other.map((s) => valueOf(s, f.key))),
-    };
-  });
 }
 
 export function runComparison(projectRoot: string, args: BenchArgs & { against: string }, memoryMb: number): void {
