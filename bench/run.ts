@@ -70,7 +70,7 @@ async function main() {
   const memoryMb = loadConfig(DEFAULT_CONFIG).facade.memoryMb;
   if (args.against === undefined) return single(args, memoryMb);
   try {
-    runComparison(ROOT, { ...args, against: args.against }, memoryMb);
+    await runComparison(ROOT, { ...args, against: args.against }, memoryMb);
   } catch (error) {
     if (!(error instanceof BenchArgsError) && !(error instanceof WorktreeError)) throw error;
     process.stderr.write(`${error.message}\n`);

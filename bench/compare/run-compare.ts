@@ -5,7 +5,7 @@
  * spread. A ratio is what a change of cost looks like on the machine at hand; budgets remain an
  * absolute sanity check of today's values.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,31 +16,36 @@ import { formatComparisonTable } from './table';
 import { createTempWorktree } from './worktree';
 
 
-function runSide(projectRoot: string, sideRoot: string, outDir: string, quick: boolean, memoryMb: number): SideResult {
+/** Async, so a Ctrl-C reaches this process (and its cleanup) while a side is being measured. */
+async function runSide(projectRoot: string, sideRoot: string, outDir: string, quick: boolean, memoryMb: number): Promise<SideResult> {
   const json = path.join(outDir, 'result.json');
   fs.rmSync(json, { force: true });
   const args = [path.join(projectRoot, 'bench', 'side.ts'), '--root', sideRoot, '--out', outDir, '--json', json, '--memory-mb', String(memoryMb), ...(quick ? ['--quick'] : [])];
-  const out = spawnSync(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), args, { cwd: sideRoot, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
-  if (out.status !== 0 || !fs.existsSync(json)) throw new Error(`measuring ${sideRoot} failed (exit ${out.status}):\n${out.stderr.slice(-2000)}`);
+  const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), args, { cwd: sideRoot, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-4000); });
+  const code = await new Promise<number | null>((resolve, reject) => { child.once('error', reject); child.once('close', resolve); });
+  if (code !== 0 || !fs.existsSync(json)) throw new Error(`measuring ${sideRoot} failed (exit ${code}):\n${stderr.slice(-2000)}`);
   return JSON.parse(fs.readFileSync(json, 'utf8')) as SideResult;
 }
 
-export function runComparison(projectRoot: string, args: BenchArgs & { against: string }, memoryMb: number): void {
+export async function runComparison(projectRoot: string, args: BenchArgs & { against: string }, memoryMb: number): Promise<void> {
   const commit = resolveRef(args.against, projectRoot);
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: projectRoot, encoding: 'utf8' }).stdout.trim();
   const name = `${args.against}${args.against.startsWith(commit.slice(0, 7)) ? '' : ` (${commit.slice(0, 7)})`}`;
   process.stdout.write(`Building ${name} in a temporary worktree…\n`);
   const worktree = createTempWorktree(projectRoot, commit, { reuseNodeModules: args.reuseNodeModules });
-  const outRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-out-'));
+  // Inside the temporary worktree, so whatever removes it (also on Ctrl-C) removes these too.
+  const outRoot = path.join(worktree.dir, '.bench-out');
   try {
     process.stdout.write(`  ${worktree.dir} (node_modules: ${worktree.nodeModules})\n`);
     const today: SideResult[] = [];
     const other: SideResult[] = [];
     for (let i = 0; i < args.pairs; i++) {
       process.stdout.write(`pair ${i + 1}/${args.pairs}: this checkout (${head})…`);
-      today.push(runSide(projectRoot, projectRoot, path.join(outRoot, 'a'), args.quick, memoryMb));
+      today.push(await runSide(projectRoot, projectRoot, path.join(outRoot, 'a'), args.quick, memoryMb));
       process.stdout.write(` ${name}…`);
-      other.push(runSide(projectRoot, worktree.dir, path.join(outRoot, 'b'), args.quick, memoryMb));
+      other.push(await runSide(projectRoot, worktree.dir, path.join(outRoot, 'b'), args.quick, memoryMb));
       process.stdout.write(' done\n');
     }
     const rows = compareSides(today, other);
@@ -55,7 +60,6 @@ export function runComparison(projectRoot: string, args: BenchArgs & { against: 
     const over = rows.filter((r) => r.budget !== undefined && r.comparison.today !== undefined && r.comparison.today > r.budget);
     process.stdout.write(over.length ? `\n${over.length} figure(s) of this checkout over budget.\n` : '\nEvery figure of this checkout is within its budget.\n');
   } finally {
-    fs.rmSync(outRoot, { recursive: true, force: true });
     worktree.remove();
   }
 }
