@@ -74,6 +74,8 @@ export async function measure(options: MeasureOptions): Promise<Measured> {
   const events = loadModule<Mod>(root, 'events'); // first: sets the test secrets in process.env
   const log = loadModule<Mod>(root, 'log');
   log?.setLogSink?.(() => undefined);
+  // Older commits have no direct /mcp mode (facade.mcpProxy); their direct figures are n/a.
+  const modes: McpMode[] = sourceMentions(root, 'dev/system.ts', 'mcpProxy') ? ['lambda', 'direct'] : ['lambda'];
   const upstream = await startUpstream();
   const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
   const cold: Partial<Record<Fn, ColdTiming>> = {};
@@ -166,7 +168,6 @@ export async function measure(options: MeasureOptions): Promise<Measured> {
     await attempt('throughput', () => throughput(root, events, quick, add));
 
     // 4. proxy overhead per /mcp mode, against a bare proxy hop measured in the same run
-    const modes: McpMode[] = sourceMentions(root, 'dev/system.ts', 'mcpProxy') ? ['lambda', 'direct'] : ['lambda'];
     for (const mode of modes) {
       for (const response of ['json', 'sse'] as const) {
         await attempt(`proxy overhead ${mode} ${response}`, () => overhead(root, mode, response, quick, budgets, add, report));
@@ -189,7 +190,7 @@ export async function measure(options: MeasureOptions): Promise<Measured> {
       add({ key: `concurrency.${mode}`, label: `Lambda concurrency held by ${CONCURRENT_STREAMS} concurrent streams, ${mode}`, value: lambdaConcurrencyHeld(mode, CONCURRENT_STREAMS), unit: 'envs' });
     }
   } else notes.push('cost model: n/a (no lambda JSON processing figure)');
-  for (const mode of ['lambda', 'direct'] as const) {
+  for (const mode of modes) {
     const login = firstLogin(mode, cold, warmP50);
     const path = LOGIN_PATH[mode].join(' → ');
     if (login.coldMs !== undefined) {
