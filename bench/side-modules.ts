@@ -37,14 +37,12 @@ export function locate(root: string, name: ModuleName): string | undefined {
 /** Requires `name` from `root` (TypeScript via the tsx loader this process runs under). */
 export function loadModule<T = Record<string, unknown>>(root: string, name: ModuleName): T | undefined {
   const file = locate(root, name);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return file === undefined ? undefined : (require(file) as T);
 }
 
 /** Requires `functions/<fn>` of `root`. */
 export function loadFunction<T = Record<string, unknown>>(root: string, fn: string): T | undefined {
   const file = path.join(root, 'functions', fn, 'index.ts');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return fs.existsSync(file) ? (require(file) as T) : undefined;
 }
 
