@@ -31,7 +31,9 @@ async function runSide(projectRoot: string, sideRoot: string, outDir: string, qu
 
 export async function runComparison(projectRoot: string, args: BenchArgs & { against: string }, memoryMb: number): Promise<void> {
   const commit = resolveRef(args.against, projectRoot);
-  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: projectRoot, encoding: 'utf8' }).stdout.trim();
+  const git = (...a: string[]) => spawnSync('git', a, { cwd: projectRoot, encoding: 'utf8' }).stdout.trim();
+  // The working tree is what is measured: say so when it differs from HEAD.
+  const head = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '+changes' : ''}`;
   const name = `${args.against}${args.against.startsWith(commit.slice(0, 7)) ? '' : ` (${commit.slice(0, 7)})`}`;
   process.stdout.write(`Building ${name} in a temporary worktree…\n`);
   const worktree = createTempWorktree(projectRoot, commit, { reuseNodeModules: args.reuseNodeModules });
