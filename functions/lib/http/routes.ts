@@ -38,20 +38,30 @@ export const PATHS = {
   oauthReturn: '/oauth/return',
 } as const;
 
-export const ROUTES: readonly Route[] = [
-  { path: WELL_KNOWN.protectedResource, methods: ['GET', 'OPTIONS'], fn: 'discovery' },
-  { path: WELL_KNOWN.protectedResourceMcp, methods: ['GET', 'OPTIONS'], fn: 'discovery' },
-  { path: WELL_KNOWN.authorizationServer, methods: ['GET', 'OPTIONS'], fn: 'discovery' },
-  { path: WELL_KNOWN.openidConfiguration, methods: ['GET', 'OPTIONS'], fn: 'discovery' },
-  { path: PATHS.register, methods: ['POST', 'OPTIONS'], fn: 'register' },
-  { path: PATHS.authorize, methods: ['GET', 'POST'], fn: 'authorize' },
-  { path: PATHS.callback, methods: ['GET'], fn: 'callback' },
-  { path: PATHS.token, methods: ['POST', 'OPTIONS'], fn: 'token' },
-  { path: PATHS.revoke, methods: ['POST', 'OPTIONS'], fn: 'token' },
-  // HEAD: RFC 9110 §9.3.2, GET without the body. Clients (Gemini CLI, Qwen Code) probe `HEAD /mcp`
-  // after the 401 for the challenge; a 404 there sends them to host-root metadata outside a stage.
-  { path: PATHS.mcp, methods: ['POST', 'GET', 'HEAD', 'DELETE', 'OPTIONS'], fn: 'mcp-proxy', streaming: true },
-];
+/**
+ * The route table, read at synth (modules/facade/routes.ts) and by the local adapter; no function
+ * uses it. Built in an `@__PURE__`-annotated call so esbuild drops it from every function bundle:
+ * as a plain array literal its `PATHS.x` reads count as possible side effects (esbuild keeps any
+ * property read), and each bundle carried the whole table (docs/performance.md).
+ */
+export const ROUTES: readonly Route[] = /* @__PURE__ */ routeTable();
+
+function routeTable(): readonly Route[] {
+  return [
+    { path: WELL_KNOWN.protectedResource, methods: ['GET', 'OPTIONS'], fn: 'discovery' },
+    { path: WELL_KNOWN.protectedResourceMcp, methods: ['GET', 'OPTIONS'], fn: 'discovery' },
+    { path: WELL_KNOWN.authorizationServer, methods: ['GET', 'OPTIONS'], fn: 'discovery' },
+    { path: WELL_KNOWN.openidConfiguration, methods: ['GET', 'OPTIONS'], fn: 'discovery' },
+    { path: PATHS.register, methods: ['POST', 'OPTIONS'], fn: 'register' },
+    { path: PATHS.authorize, methods: ['GET', 'POST'], fn: 'authorize' },
+    { path: PATHS.callback, methods: ['GET'], fn: 'callback' },
+    { path: PATHS.token, methods: ['POST', 'OPTIONS'], fn: 'token' },
+    { path: PATHS.revoke, methods: ['POST', 'OPTIONS'], fn: 'token' },
+    // HEAD: RFC 9110 §9.3.2, GET without the body. Clients (Gemini CLI, Qwen Code) probe `HEAD /mcp`
+    // after the 401 for the challenge; a 404 there sends them to host-root metadata outside a stage.
+    { path: PATHS.mcp, methods: ['POST', 'GET', 'HEAD', 'DELETE', 'OPTIONS'], fn: 'mcp-proxy', streaming: true },
+  ];
+}
 
 /** Functions deployed only when a feature needs them. */
 export type OptionalFunctionName = 'oauth-return';
@@ -61,9 +71,11 @@ export interface OptionalRoute extends Omit<Route, 'fn'> {
 }
 
 /** The return route of 3-legged OAuth targets (AgentCore Identity session binding). */
-export const OPTIONAL_ROUTES: readonly OptionalRoute[] = [
-  { path: PATHS.oauthReturn, methods: ['GET'], fn: 'oauth-return' },
-];
+export const OPTIONAL_ROUTES: readonly OptionalRoute[] = /* @__PURE__ */ optionalRouteTable();
+
+function optionalRouteTable(): readonly OptionalRoute[] {
+  return [{ path: PATHS.oauthReturn, methods: ['GET'], fn: 'oauth-return' }];
+}
 
 /** Finds the route for a request path (already stripped of any stage/base path). */
 export function findRoute(path: string): Route | OptionalRoute | undefined {
