@@ -71,7 +71,11 @@ describe('client presets', () => {
   });
 
   test('wildcards are only a final path segment of an https URL', () => {
-    for (const bad of ['https://*.chatgpt.com/cb', 'cursor://x/*', 'https://chatgpt.com/connector/*/cb', 'https://chatgpt.com/connector/oauth/*?x']) {
+    for (const bad of [
+      'https://*.chatgpt.com/cb', 'cursor://x/*', 'https://chatgpt.com/connector/*/cb', 'https://chatgpt.com/connector/oauth/*?x',
+      // No host or no path before the segment: every https URL would be "one segment" after the prefix.
+      'https://*', 'https:///*', 'https://chatgpt.com/*', 'https://chatgpt.com:443/connector/*', 'https://user@chatgpt.com/connector/*',
+    ]) {
       expect(() => readOAuthConfig({ ...TEST_ENV, REDIRECT_ALLOWLIST: bad })).toThrow(ConfigError);
     }
     expect(readOAuthConfig({ ...TEST_ENV, REDIRECT_ALLOWLIST: 'https://chatgpt.com/connector/oauth/*' }).redirectAllowlist).toEqual(['https://chatgpt.com/connector/oauth/*']);

@@ -1,5 +1,5 @@
 import { bindKeyring, parseKeyring, KeyringError } from '../../functions/lib/crypto/keys';
-import { sign, verify } from '../../functions/lib/crypto/signed';
+import { sign, signTimeless, verify } from '../../functions/lib/crypto/signed';
 import { signState, verifyState } from '../../functions/lib/oauth/state';
 import { unwrapCode, unwrapRefreshToken, wrapCode, wrapRefreshToken } from '../../functions/lib/oauth/code';
 import { CHALLENGE, rawKeyring as keyring, KEYS_JSON, VERIFIER } from '../helpers/events';
@@ -7,6 +7,11 @@ import { CHALLENGE, rawKeyring as keyring, KEYS_JSON, VERIFIER } from '../helper
 const NOW = 1_800_000_000;
 
 describe('signed values', () => {
+  test('only a client_id may be timeless: any other purpose without iat is refused', () => {
+    expect(verify(keyring, 'client', signTimeless(keyring, 'client', { r: ['x'] }), 1_000, 60).ok).toBe(true);
+    expect(verify(keyring, 'state', signTimeless(keyring, 'state', { c: 'x' }), 1_000, 60)).toEqual({ ok: false, reason: 'not_yet_valid' });
+  });
+
   test('round trip carries typ, kid, iat and exp', () => {
     const token = sign(keyring, 'state', { a: 1 }, NOW, 600);
     const result = verify<{ a: number }>(keyring, 'state', token, NOW, 60);

@@ -22,7 +22,7 @@ import { matchRegisteredRedirect, withQuery } from '../lib/oauth/redirect';
 import type { VerifiedClient } from '../lib/oauth/registration';
 import { PATHS } from '../lib/http/routes';
 import { verifyState, type AuthorizationState } from '../lib/oauth/state';
-import { answerToken, identify, identifyLocation, openHeld, type HeldFlow } from './identify';
+import { answerToken, HELD_TTL_SECONDS, identify, identifyLocation, openHeld, type HeldFlow } from './identify';
 import { SpentStates } from './spent-states';
 
 /** States this instance answered (single-use /callback, see spent-states.ts). */
@@ -165,9 +165,10 @@ export async function callback(event: ApiEvent, config: CallbackConfig): Promise
       : read.outcome;
   }
   // Whatever answers a state (or answer token) answers it once: a replayed URL, even with the
-  // browser's cookie, mints no second code (spent-states.ts).
-  const replayed = outcome.kind !== 'page' && flow.used !== undefined
-    && !spentStates.spend(flow.used, now + config.stateTtlSeconds + 2 * config.clockSkewSeconds, now);
+  // browser's cookie, mints no second code (spent-states.ts). Remembered for as long as either kind
+  // of value stays valid (a state: STATE_TTL_SECONDS; a held sign-in: HELD_TTL_SECONDS).
+  const lifetime = Math.max(config.stateTtlSeconds, HELD_TTL_SECONDS) + 2 * config.clockSkewSeconds;
+  const replayed = outcome.kind !== 'page' && flow.used !== undefined && !spentStates.spend(flow.used, now + lifetime, now);
   if (replayed) outcome = page('This sign-in response was already used. Start the connection again.');
   metrics.callback(outcome);
   switch (outcome.kind) {

@@ -322,11 +322,25 @@ function readResourceToIdp(env: Env): ResourceToIdp {
   }
 }
 
+/**
+ * `https://<host>/<path>/*`: one `*`, last, after a path of at least one segment on a real host, no
+ * query. (`https://*` or `https:///*` would make every https URL "one segment" after the prefix.)
+ */
+function isConnectorPrefixEntry(uri: string): boolean {
+  if (!uri.startsWith('https://') || !uri.endsWith('/*') || uri.indexOf('*') !== uri.length - 1 || uri.includes('?')) return false;
+  try {
+    const prefix = new URL(uri.slice(0, -1));
+    return /^[a-z0-9.-]+$/.test(prefix.hostname) && prefix.hostname.includes('.') && prefix.pathname.length > 1 && `${prefix.origin}${prefix.pathname}` === uri.slice(0, -1);
+  } catch {
+    return false;
+  }
+}
+
 function readRedirectAllowlist(env: Env): string[] {
   const uris = list(env, 'REDIRECT_ALLOWLIST');
   for (const uri of uris) {
     // `https://host/path/*`: that prefix and one path segment (oauth/redirect.ts).
-    if (uri.includes('*') && (!uri.startsWith('https://') || !uri.endsWith('/*') || uri.indexOf('*') !== uri.length - 1 || uri.includes('?'))) {
+    if (uri.includes('*') && !isConnectorPrefixEntry(uri)) {
       throw new ConfigError('REDIRECT_ALLOWLIST', `${uri}: a wildcard entry must be https://<host>/<path>/* (one final path segment)`);
     }
     let parsed: URL;

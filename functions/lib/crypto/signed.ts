@@ -86,8 +86,9 @@ export function verify<T extends object>(
   // Canonical encoding only: the last base64url character has unused bits, so a signature is otherwise malleable.
   if (presented.toString('base64url') !== signature || !timingSafeEqual(expected, presented)) return { ok: false, reason: 'bad_signature' };
   if (payload.typ !== purpose) return { ok: false, reason: 'wrong_type' };
-  // A timeless value (signTimeless) has neither iat nor exp; anything else must say when it was made.
-  const timeless = payload.iat === undefined && payload.exp === undefined;
+  // Only a client_id may be timeless (signTimeless, deterministic registrations); anything else must
+  // say when it was made.
+  const timeless = purpose === 'client' && payload.iat === undefined && payload.exp === undefined;
   if (!timeless && (typeof payload.iat !== 'number' || payload.iat > nowSeconds + skewSeconds)) return { ok: false, reason: 'not_yet_valid' };
   if (payload.exp !== undefined && (typeof payload.exp !== 'number' || payload.exp + skewSeconds < nowSeconds)) {
     return { ok: false, reason: 'expired' };

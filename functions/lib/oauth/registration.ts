@@ -151,10 +151,9 @@ function clientPayload(reg: Registration): ClientPayload {
 
 /**
  * Encodes a registration into a signed `client_id`; undefined when it would be too long to use in
- * URLs. Deterministic: equal registrations and key give equal client ids. (`_nowSeconds` is
- * ignored, kept only so existing callers compile; client ids carry no issue time.)
+ * URLs. Deterministic: equal registrations and key give equal client ids (no issue time).
  */
-export function encodeClientId(keyring: Keyring, reg: Registration, _nowSeconds?: number): string | undefined {
+export function encodeClientId(keyring: Keyring, reg: Registration): string | undefined {
   const id = signTimeless(keyring, 'client', clientPayload(reg));
   return id.length <= MAX_CLIENT_ID_LENGTH ? id : undefined;
 }
@@ -210,16 +209,14 @@ export function decodeRetiredClientId(keyring: Keyring, clientId: unknown, polic
   const p = unverifiedPayload(clientId);
   // Only a key this keyring does not hold: a client_id of a current key must verify, or it is altered.
   if (!p || p.typ !== 'client' || typeof p.kid !== 'string' || keyring.keys.has(p.kid)) return undefined;
-  const validated = validateRegistration({
-    redirect_uris: p.r, application_type: p.a, grant_types: p.g,
-    ...(p.n === undefined ? {} : { client_name: p.n }), ...(p.s === undefined ? {} : { scope: p.s }),
-  }, policy);
-  if (!validated.ok) return undefined;
-  // Re-validation must not have changed it (e.g. scopes no longer supported).
-  if (JSON.stringify(clientPayload(validated.registration)) !== JSON.stringify(clientPayload({
+  const named = {
     redirect_uris: p.r as string[], application_type: p.a as ApplicationType, grant_types: p.g as string[],
     ...(p.n === undefined ? {} : { client_name: p.n as string }), ...(p.s === undefined ? {} : { scope: p.s as string }),
-  }))) return undefined;
+  };
+  const validated = validateRegistration(named, policy);
+  if (!validated.ok) return undefined;
+  // Re-validation must not have changed it (e.g. scopes no longer supported).
+  if (JSON.stringify(clientPayload(validated.registration)) !== JSON.stringify(clientPayload(named))) return undefined;
   return { ...validated.registration, client_id: clientId as string };
 }
 
