@@ -245,6 +245,7 @@ function fixtures(root: string, events: Mod | undefined, upstream: string): Fixt
   const JSON_CT = { 'Content-Type': 'application/json' };
   const now = Math.floor(Date.now() / 1000);
   const redirect = 'http://127.0.0.1:5000/callback';
+  // `now`: revisions before 0.2.0 put an issue time into the client_id (today's ignores it).
   const clientId = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/callback'], application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] }, now);
   const env: NodeJS.ProcessEnv = {
     ...TEST_ENV, IDP_TOKEN_ENDPOINT: `${upstream}/oauth2/token`, GATEWAY_URL: `${upstream}/mcp`, MCP_UPSTREAM_TIMEOUT_MS: '5000', MCP_MAX_BODY_BYTES: '1048576',

@@ -8,8 +8,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { startLocalSystem, type LocalSystem } from '../../dev/system';
-import { setLogSink } from '../../functions/lib/observability/log';
+import type { LocalSystem } from '../../dev/system';
+import { useLocalSystem } from '../helpers/local-system';
 
 function textOf(result: unknown): string {
   return (result as { content: Array<{ text?: string }> }).content.map((c) => c.text ?? '').join('');
@@ -20,15 +20,8 @@ describe.each([
   { mcpProxy: 'direct' as const, basePath: '/prod' },
 ])('client_credentials ($mcpProxy /mcp, base path "$basePath")', ({ mcpProxy, basePath }) => {
   let system: LocalSystem;
-  let restoreLogs: () => void;
-
-  beforeAll(async () => {
-    restoreLogs = setLogSink(() => undefined);
-    system = await startLocalSystem({ port: 0, publicHost: '127.0.0.1', basePath, mcpProxy, env: {} });
-  });
-  afterAll(async () => {
-    await system.close();
-    restoreLogs();
+  useLocalSystem({ basePath, mcpProxy }, (s) => {
+    system = s;
   });
 
   test('the metadata advertises client_credentials and client_secret_basic next to none', async () => {

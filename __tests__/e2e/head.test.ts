@@ -3,8 +3,8 @@
  * a stage path: Gemini CLI and Qwen Code probe `HEAD <base>/mcp` after the 401 and need the same
  * challenge there, or they fall back to host-root metadata outside the stage (issue 23).
  */
-import { startLocalSystem, type LocalSystem } from '../../dev/system';
-import { setLogSink } from '../../functions/lib/observability/log';
+import type { LocalSystem } from '../../dev/system';
+import { useLocalSystem } from '../helpers/local-system';
 import { connectAs } from '../helpers/login';
 
 const DEMO = { username: 'demo', password: 'demo-password' };
@@ -23,15 +23,8 @@ describe.each([
   { mcpProxy: 'direct' as const, basePath: '/prod' },
 ])('HEAD /mcp ($mcpProxy /mcp, base path "$basePath")', ({ mcpProxy, basePath }) => {
   let system: LocalSystem;
-  let restoreLogs: () => void;
-
-  beforeAll(async () => {
-    restoreLogs = setLogSink(() => undefined);
-    system = await startLocalSystem({ port: 0, publicHost: '127.0.0.1', basePath, mcpProxy, env: {} });
-  });
-  afterAll(async () => {
-    await system.close();
-    restoreLogs();
+  useLocalSystem({ basePath, mcpProxy }, (s) => {
+    system = s;
   });
 
   test('without a token: the 401 and the challenge GET gets, and no body', async () => {

@@ -10,9 +10,9 @@
  * - Against a gateway that does not (the default stand-in, SDK 1.x), `server/discover` gets the
  *   gateway's 400 unchanged and the client falls back to `initialize`.
  */
-import { startLocalSystem, type LocalSystem } from '../../dev/system';
+import type { LocalSystem } from '../../dev/system';
+import { useLocalSystem } from '../helpers/local-system';
 import { STATELESS_REVISION } from '../../dev/gateway';
-import { setLogSink } from '../../functions/lib/observability/log';
 import { connectAs } from '../helpers/login';
 
 const DEMO = { username: 'demo', password: 'demo-password' };
@@ -86,20 +86,13 @@ describe.each([
   { mcpProxy: 'direct' as const, basePath: '/prod', gatewayResponseMode: 'json' as const },
 ])('a gateway speaking 2026-07-28 ($mcpProxy /mcp, base path "$basePath", gateway answers $gatewayResponseMode)', ({ mcpProxy, basePath, gatewayResponseMode }) => {
   let system: LocalSystem;
-  let restoreLogs: () => void;
   let token: string;
 
-  beforeAll(async () => {
-    restoreLogs = setLogSink(() => undefined);
-    system = await startLocalSystem({
-      port: 0, publicHost: '127.0.0.1', basePath, mcpProxy, gatewayResponseMode, gatewayStateless2026: true, gatewayToolsPageSize: 2,
-      env: { MCP_MERGE_TOOLS_LIST_PAGES: '10' },
-    });
+  useLocalSystem({
+    basePath, mcpProxy, gatewayResponseMode, gatewayStateless2026: true, gatewayToolsPageSize: 2, env: { MCP_MERGE_TOOLS_LIST_PAGES: '10' },
+  }, async (s) => {
+    system = s;
     token = await demoToken(system);
-  });
-  afterAll(async () => {
-    await system.close();
-    restoreLogs();
   });
 
   test('2026-07-28: server/discover, then tools/call with Mcp-Method, Mcp-Name, Mcp-Param-* and traceparent reaching the gateway, no session', async () => {
@@ -173,15 +166,8 @@ describe.each([
   { mcpProxy: 'direct' as const, basePath: '' },
 ])('a gateway not speaking 2026-07-28 ($mcpProxy /mcp, base path "$basePath")', ({ mcpProxy, basePath }) => {
   let system: LocalSystem;
-  let restoreLogs: () => void;
-
-  beforeAll(async () => {
-    restoreLogs = setLogSink(() => undefined);
-    system = await startLocalSystem({ port: 0, publicHost: '127.0.0.1', basePath, mcpProxy, env: {} });
-  });
-  afterAll(async () => {
-    await system.close();
-    restoreLogs();
+  useLocalSystem({ basePath, mcpProxy }, (s) => {
+    system = s;
   });
 
   test('server/discover gets the gateway\'s 400 unharmed, and the client falls back to initialize', async () => {

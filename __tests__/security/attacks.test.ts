@@ -26,8 +26,8 @@ const token = createHandler(tokenRoute, ENV);
 
 const NOW = Math.floor(Date.now() / 1000);
 const LOOPBACK = 'http://127.0.0.1/callback';
-const CLIENT = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] }, NOW)!;
-const WEB_CLIENT = encodeClientId(keyring, { redirect_uris: ['https://claude.ai/api/mcp/auth_callback'], application_type: 'web', grant_types: ['authorization_code'] }, NOW)!;
+const CLIENT = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] })!;
+const WEB_CLIENT = encodeClientId(keyring, { redirect_uris: ['https://claude.ai/api/mcp/auth_callback'], application_type: 'web', grant_types: ['authorization_code'] })!;
 const OTHER_KEYS = parseKeyring(JSON.stringify({ current: 'kx', keys: { kx: Buffer.alloc(32, 7).toString('base64url') } }));
 
 /** No response may deliver a code or token anywhere: not in a Location, not in a body. */
@@ -85,7 +85,7 @@ describe('registration attacks', () => {
   const payload = JSON.parse(Buffer.from(body, 'base64url').toString());
   test.each([
     ['altered redirect list', `${Buffer.from(JSON.stringify({ ...payload, r: ['https://evil.example/cb'] })).toString('base64url')}.${sig}`],
-    ['signature from another key', encodeClientId(OTHER_KEYS, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!],
+    ['signature from another key', encodeClientId(OTHER_KEYS, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'] })!],
     ['unknown key id', `${Buffer.from(JSON.stringify({ ...payload, kid: 'nope' })).toString('base64url')}.${sig}`],
     ['a state token used as client_id', signState(keyring, { codeChallenge: CHALLENGE, clientId: 'x', redirectUri: LOOPBACK }, NOW, 600)],
     ['a wrapped code used as client_id', wrapCode(keyring, 'c', CLIENT, LOOPBACK, CHALLENGE, NOW)],
@@ -140,7 +140,7 @@ describe('state attacks at the callback', () => {
     const approved = signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: 'http://127.0.0.1:5000/callback', browserNonce: 'n1' }, NOW, 600);
     const res = await callback(apiEvent({ path: '/callback', query: { code: 'idp-code', state: approved }, headers: { Cookie: '__Host-mcp-oauth-consent-n1=n1' } }));
     const code = new URL(String(res.headers!.Location)).searchParams.get('code')!;
-    const other = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'] }, NOW + 1)!;
+    const other = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'] })!;
     const t = await token(apiEvent({ method: 'POST', path: '/token', headers: FORM, body: form({ grant_type: 'authorization_code', code, code_verifier: VERIFIER, client_id: other }) }));
     expect(t.statusCode).toBe(400);
     expect(JSON.parse(t.body)).toEqual({ error: 'invalid_grant', error_description: 'the authorization code was issued to another client' });
@@ -257,7 +257,7 @@ describe('transport attacks', () => {
       await authorize(authorizeQuery({ redirect_uri: xss })),
       await callback(apiEvent({ path: '/callback', query: { state: xss } })),
     ];
-    const web = encodeClientId(keyring, { redirect_uris: ['https://claude.ai/api/mcp/auth_callback'], client_name: xss, application_type: 'web', grant_types: ['authorization_code'] }, NOW)!;
+    const web = encodeClientId(keyring, { redirect_uris: ['https://claude.ai/api/mcp/auth_callback'], client_name: xss, application_type: 'web', grant_types: ['authorization_code'] })!;
     pages.push(await authorize(authorizeQuery({ client_id: web, redirect_uri: 'https://claude.ai/api/mcp/auth_callback', state: xss })));
     for (const page of pages) {
       expect(page.headers!['Content-Type']).toMatch(/text\/html/);
@@ -294,7 +294,7 @@ describe('second security review (issue 12)', () => {
   });
 
   test('a client_id registered at another deployment sharing the secret is unknown here', async () => {
-    const foreign = encodeClientId(OTHER_DEPLOYMENT, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+    const foreign = encodeClientId(OTHER_DEPLOYMENT, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'] })!;
     const res = await authorize(authorizeQuery({ client_id: foreign }));
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('invalid_client');
@@ -322,7 +322,7 @@ describe('second security review (issue 12)', () => {
   });
 
   test('a scope the client did not register is refused at /authorize (RFC 7591 §2)', async () => {
-    const scoped = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'], scope: 'openid' }, NOW)!;
+    const scoped = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'], scope: 'openid' })!;
     const res = await authorize(authorizeQuery({ client_id: scoped, scope: 'openid mcp/tools' }));
     expect(new URL(String(res.headers!.Location)).searchParams.get('error')).toBe('invalid_scope');
   });
@@ -354,7 +354,7 @@ describe('second security review (issue 12)', () => {
     Object.assign(process.env, { TEST_REG_KEYS: groups(21), TEST_FLOW_KEYS: groups(22), TEST_TOKEN_KEYS: groups(23) });
     const split = { ...ENV, SIGNING_KEYS: undefined, REGISTRATION_KEYS: 'env:TEST_REG_KEYS', FLOW_KEYS: 'env:TEST_FLOW_KEYS', TOKEN_KEYS: 'env:TEST_TOKEN_KEYS' };
     const registrationKeys = bindKeyring(parseKeyring(groups(21)), BASE);
-    const client = encodeClientId(registrationKeys, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+    const client = encodeClientId(registrationKeys, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'] })!;
     const state = signState(registrationKeys, { codeChallenge: CHALLENGE, clientId: client, redirectUri: PORT_REDIRECT, browserNonce: 'n4' }, NOW, 600);
     const cb = await createHandler(callbackRoute, split)(apiEvent({ path: '/callback', query: { code: 'c', state }, headers: cookieFor('n4') }));
     expect(cb.statusCode).toBe(400);

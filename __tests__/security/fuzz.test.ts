@@ -23,7 +23,7 @@ const ENV = {
 };
 const MARKER = '<x-fuzz>';
 const NOW = Math.floor(Date.now() / 1000);
-const CLIENT = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/cb', 'https://claude.ai/api/mcp/auth_callback'], application_type: 'web', grant_types: ['authorization_code', 'refresh_token'] }, NOW)!;
+const CLIENT = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/cb', 'https://claude.ai/api/mcp/auth_callback'], application_type: 'web', grant_types: ['authorization_code', 'refresh_token'] })!;
 const STATE = signState(keyring, { codeChallenge: CHALLENGE, clientId: CLIENT, redirectUri: 'http://127.0.0.1:7/cb', clientState: MARKER }, NOW, 600);
 
 const NAMES = ['client_id', 'redirect_uri', 'response_type', 'state', 'code_challenge', 'code_challenge_method', 'scope', 'resource',

@@ -110,7 +110,7 @@ describe('loopback hosts are matched as written; only the port may vary (issue 2
   test.each(LOOSE_HOSTS)('%s does not match a registered http://127.0.0.1:5000/callback or http://[::1]:5000/callback', async (uri) => {
     const client = encodeClientId(keyring, {
       redirect_uris: ['http://127.0.0.1:5000/callback', 'http://[::1]:5000/callback'], application_type: 'native', grant_types: ['authorization_code'],
-    }, NOW)!;
+    })!;
     const res = await authorize(authorizeEvent(client, uri));
     expect(res.statusCode).toBe(400);
     expect(res.headers!.Location).toBeUndefined();
@@ -123,7 +123,7 @@ describe('loopback hosts are matched as written; only the port may vary (issue 2
     ['http://localhost/callback', 'http://localhost:6000/callback'],
     ['http://127.0.0.1:5000/callback?x=1', 'http://127.0.0.1/callback?x=1'],
   ])('registered %s matches %s (the port is free)', async (registeredUri, presented) => {
-    const client = encodeClientId(keyring, { redirect_uris: [registeredUri], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+    const client = encodeClientId(keyring, { redirect_uris: [registeredUri], application_type: 'native', grant_types: ['authorization_code'] })!;
     expect(isConsentPage(await authorize(authorizeEvent(client, presented)))).toBe(true);
   });
 });
@@ -144,7 +144,7 @@ describe('registered redirect URIs carry no response parameters (issue 22 item 4
 
 describe('a /callback URL answers once (issue 22 item 5)', () => {
   test('replaying the callback with the same cookie mints no second code', async () => {
-    const client = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/callback'], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+    const client = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/callback'], application_type: 'native', grant_types: ['authorization_code'] })!;
     const nonce = `replay${Math.random().toString(36).slice(2, 8)}`;
     const state = signState(keyring, { codeChallenge: CHALLENGE, clientId: client, redirectUri: 'http://127.0.0.1:5000/callback', browserNonce: nonce }, NOW, 600);
     const event = apiEvent({ path: '/callback', query: { code: 'idp-code-1', state }, headers: { Cookie: `__Host-mcp-oauth-consent-${nonce.slice(0, 12)}=${nonce}` } });
@@ -188,7 +188,7 @@ describe('a remembered approval is bound to the user: the callback identifies wh
   // The IdP token endpoint is a closed port: the identifying code cannot be redeemed here (the e2e
   // tests, e2e/consent-user.test.ts, run the whole leg against the real stand-in IdP).
   const closed = createHandler(callbackRoute, { ...ENV, IDP_TOKEN_ENDPOINT: 'http://127.0.0.1:9/oauth2/token' });
-  const client = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/callback'], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+  const client = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/callback'], application_type: 'native', grant_types: ['authorization_code'] })!;
   const flow = (fresh: boolean) => {
     const nonce = `who${Math.random().toString(36).slice(2, 8)}`;
     const state = signState(keyring, {

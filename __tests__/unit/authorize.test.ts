@@ -11,7 +11,7 @@ const handler = createHandler(route, TEST_ENV);
 const withoutLoopbackConsent = createHandler(route, { ...TEST_ENV, CONSENT_FOR_LOOPBACK: 'false' });
 const NOW = Math.floor(Date.now() / 1000);
 const LOOPBACK = 'http://127.0.0.1:6274/oauth/callback';
-const CLIENT_ID = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] }, NOW)!;
+const CLIENT_ID = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] })!;
 
 function authorize(overrides: Record<string, string | string[] | undefined> = {}) {
   const query: Record<string, string | string[]> = {};
@@ -99,14 +99,14 @@ describe('authorize', () => {
   });
 
   test('redirect_uri may be omitted when exactly one URI is registered', async () => {
-    const single = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+    const single = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'] })!;
     const res = await authorize({ client_id: single, redirect_uri: undefined });
     expect(res.statusCode).toBe(302);
     expect(location(res).origin).toBe(IDP);
   });
 
   test('an allowlisted redirect removed from the allowlist stops working', async () => {
-    const web = encodeClientId(keyring, { redirect_uris: ['https://claude.ai/api/mcp/auth_callback'], application_type: 'web', grant_types: ['authorization_code'] }, NOW)!;
+    const web = encodeClientId(keyring, { redirect_uris: ['https://claude.ai/api/mcp/auth_callback'], application_type: 'web', grant_types: ['authorization_code'] })!;
     const strict = createHandler(route, { ...TEST_ENV, REDIRECT_ALLOWLIST: '' });
     const q = { response_type: 'code', client_id: web, redirect_uri: 'https://claude.ai/api/mcp/auth_callback', code_challenge: CHALLENGE, code_challenge_method: 'S256' };
     const res = await strict(apiEvent({ path: '/authorize', query: q }));
@@ -121,7 +121,7 @@ describe('authorize', () => {
 
 describe('consent for non-loopback redirects (confused deputy)', () => {
   const WEB_REDIRECT = 'https://claude.ai/api/mcp/auth_callback';
-  const WEB = encodeClientId(keyring, { redirect_uris: [WEB_REDIRECT], client_name: 'claude.ai <b>', application_type: 'web', grant_types: ['authorization_code'] }, NOW)!;
+  const WEB = encodeClientId(keyring, { redirect_uris: [WEB_REDIRECT], client_name: 'claude.ai <b>', application_type: 'web', grant_types: ['authorization_code'] })!;
   const query = {
     response_type: 'code', client_id: WEB, redirect_uri: WEB_REDIRECT, state: 's1', code_challenge: CHALLENGE,
     code_challenge_method: 'S256', scope: 'openid mcp/tools', resource: `${BASE}/mcp`,
@@ -203,7 +203,7 @@ describe('consent for non-loopback redirects (confused deputy)', () => {
 });
 
 describe('consent page content and remembered approvals', () => {
-  const NAMED = encodeClientId(keyring, { redirect_uris: ['http://localhost/callback'], client_name: 'Claude Code', application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+  const NAMED = encodeClientId(keyring, { redirect_uris: ['http://localhost/callback'], client_name: 'Claude Code', application_type: 'native', grant_types: ['authorization_code'] })!;
   const query = (clientId: string, port: number, scope = 'openid mcp/tools') => ({
     response_type: 'code', client_id: clientId, redirect_uri: `http://localhost:${port}/callback`, state: 's', code_challenge: CHALLENGE,
     code_challenge_method: 'S256', scope,
@@ -259,7 +259,7 @@ describe('consent page content and remembered approvals', () => {
     expect(remembered).toMatch(/; Path=\/; Max-Age=2592000; HttpOnly; SameSite=Lax; Secure$/);
     const jar = remembered.split(';')[0]!;
     // Claude Code registers again, on a new port: same identity, no page, but still bound to this browser.
-    const again = encodeClientId(keyring, { redirect_uris: ['http://localhost/callback'], client_name: 'Claude Code', application_type: 'native', grant_types: ['authorization_code'] }, NOW + 1)!;
+    const again = encodeClientId(keyring, { redirect_uris: ['http://localhost/callback'], client_name: 'Claude Code', application_type: 'native', grant_types: ['authorization_code'] })!;
     const next = await handler(apiEvent({ path: '/authorize', query: query(again, 40999), headers: { Cookie: jar } }));
     expect(next.statusCode).toBe(302);
     const state = verifyState(keyring, location(next).searchParams.get('state'), NOW, 60);
@@ -268,7 +268,7 @@ describe('consent page content and remembered approvals', () => {
     expect(state.ok && state.state.consent).toEqual({ identity: expect.any(String), scopes: 'openid mcp/tools', fresh: false });
     expect(String(next.headers!['Set-Cookie'])).toContain(`mcp-oauth-consent-${String(state.ok && state.state.browserNonce).slice(0, 12)}`);
     // Another name, or more scopes than approved: the page again.
-    const other = encodeClientId(keyring, { redirect_uris: ['http://localhost/callback'], client_name: 'Something Else', application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+    const other = encodeClientId(keyring, { redirect_uris: ['http://localhost/callback'], client_name: 'Something Else', application_type: 'native', grant_types: ['authorization_code'] })!;
     expect((await handler(apiEvent({ path: '/authorize', query: query(other, 40001), headers: { Cookie: jar } }))).statusCode).toBe(200);
     expect((await handler(apiEvent({ path: '/authorize', query: query(again, 40001, 'openid email mcp/tools'), headers: { Cookie: jar } }))).statusCode).toBe(200);
   });
@@ -285,7 +285,7 @@ describe('consent page content and remembered approvals', () => {
 });
 
 describe('registered scope (RFC 7591 §2) is enforced at /authorize', () => {
-  const SCOPED = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'], scope: 'openid' }, NOW)!;
+  const SCOPED = encodeClientId(keyring, { redirect_uris: [LOOPBACK], application_type: 'native', grant_types: ['authorization_code'], scope: 'openid' })!;
   test('a scope the client did not register is invalid_scope; none asked means the registered scope', async () => {
     const refused = location(await authorize({ client_id: SCOPED, redirect_uri: LOOPBACK, scope: 'openid mcp/tools' }));
     expect(refused.searchParams.get('error')).toBe('invalid_scope');

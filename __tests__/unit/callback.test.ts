@@ -9,7 +9,7 @@ import { apiEvent, BASE, CHALLENGE, keyring, TEST_ENV, VERIFIER } from '../helpe
 const handler = createHandler(route, TEST_ENV);
 const NOW = Math.floor(Date.now() / 1000);
 const REDIRECT = 'http://localhost:40000/callback';
-const CLIENT_ID = encodeClientId(keyring, { redirect_uris: ['http://localhost/callback'], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+const CLIENT_ID = encodeClientId(keyring, { redirect_uris: ['http://localhost/callback'], application_type: 'native', grant_types: ['authorization_code'] })!;
 const NONCE = 'nonce-0';
 let minted = 0;
 /** A state answers once (issue 22 item 5): every test uses a fresh one (another iat). */
@@ -78,7 +78,7 @@ describe('callback', () => {
 
 describe('browser binding after consent', () => {
   const WEB_REDIRECT = 'https://claude.ai/api/mcp/auth_callback';
-  const WEB = encodeClientId(keyring, { redirect_uris: [WEB_REDIRECT], application_type: 'web', grant_types: ['authorization_code'] }, NOW)!;
+  const WEB = encodeClientId(keyring, { redirect_uris: [WEB_REDIRECT], application_type: 'web', grant_types: ['authorization_code'] })!;
   const bound = signState(keyring, { codeChallenge: CHALLENGE, clientId: WEB, redirectUri: WEB_REDIRECT, clientState: 's', browserNonce: 'nonce-1' }, NOW, 600);
 
   test('the browser that approved completes, and the cookie is cleared', async () => {

@@ -70,7 +70,7 @@ describe('token: authorization_code', () => {
   test.each([
     ['wrong resource', 400, 'invalid_target', { resource: 'https://other.example/mcp' }],
     ['code for another redirect', 400, 'invalid_grant', { redirect_uri: 'http://127.0.0.1:5555/other' }],
-    ['code for another client', 400, 'invalid_grant', { client_id: encodeClientId(keyring, { redirect_uris: [REDIRECT], application_type: 'native', grant_types: ['authorization_code'] }, NOW)! }],
+    ['code for another client', 400, 'invalid_grant', { client_id: encodeClientId(keyring, { redirect_uris: [REDIRECT], application_type: 'native', grant_types: ['authorization_code'] })! }],
     ['forged code', 400, 'invalid_grant', { code: 'not-a-code' }],
     ['malformed verifier', 400, 'invalid_grant', { code_verifier: 'short' }],
     ['missing verifier', 400, 'invalid_request', { code_verifier: '' }],
@@ -118,7 +118,7 @@ describe('token: refresh_token', () => {
   });
 
   test.each([
-    ['another client\'s refresh token', () => wrapRefreshToken(keyring, 'rt', encodeClientId(keyring, { redirect_uris: [REDIRECT], application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] }, NOW - 5)!, NOW), 'the refresh token was issued to another client'],
+    ['another client\'s refresh token', () => wrapRefreshToken(keyring, 'rt', encodeClientId(keyring, { redirect_uris: [REDIRECT], application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] })!, NOW), 'the refresh token was issued to another client'],
     ['a raw IdP refresh token', () => 'rt', 'the refresh token is invalid'],
   ])('%s is invalid_grant and never reaches the IdP', async (_name, token, description) => {
     const res = await post({ grant_type: 'refresh_token', refresh_token: token(), client_id: CLIENT_ID });
@@ -127,7 +127,7 @@ describe('token: refresh_token', () => {
   });
 
   test('a client that did not register refresh_token is unauthorized_client', async () => {
-    const noRefresh = encodeClientId(keyring, { redirect_uris: [REDIRECT], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+    const noRefresh = encodeClientId(keyring, { redirect_uris: [REDIRECT], application_type: 'native', grant_types: ['authorization_code'] })!;
     const res = await post({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: noRefresh });
     expect(JSON.parse(res.body).error).toBe('unauthorized_client');
   });
@@ -163,7 +163,7 @@ describe('revoke (RFC 7009)', () => {
   });
 
   test('another client\'s refresh token is answered 200 and not revoked (RFC 7009 §2.2)', async () => {
-    const other = encodeClientId(keyring, { redirect_uris: [REDIRECT], application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] }, NOW - 7)!;
+    const other = encodeClientId(keyring, { redirect_uris: [REDIRECT], application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] })!;
     const res = await post({ token: wrapRefreshToken(keyring, 'victim-rt', other, NOW), client_id: CLIENT_ID }, FORM, '/revoke');
     expect(res.statusCode).toBe(200);
     expect(nock.pendingMocks()).toEqual([]);

@@ -13,7 +13,7 @@ import { apiEvent, CHALLENGE, FORM, form, JSON_CT, keyring, TEST_ENV } from '../
 import { invokeStreaming } from '../helpers/stream';
 
 const NOW = Math.floor(Date.now() / 1000);
-const CLIENT_ID = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/cb'], application_type: 'native', grant_types: ['authorization_code'] }, NOW)!;
+const CLIENT_ID = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/cb'], application_type: 'native', grant_types: ['authorization_code'] })!;
 const CODE_FORM = form({
   grant_type: 'authorization_code', code: wrapCode(keyring, 'c', CLIENT_ID, 'http://127.0.0.1:1/cb', CHALLENGE, NOW),
   code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', client_id: CLIENT_ID,
