@@ -17,7 +17,7 @@
  */
 import type { Construct } from 'constructs';
 import {
-  Fn, Lazy, TerraformLocal, TerraformOutput, TerraformResource, TerraformStack, Token, ref,
+  Fn, Lazy, TerraformLocal, TerraformOutput, TerraformStack, Token, ref,
   type TerraformVariableConfig, type TerraformVariableValidationConfig,
 } from 'cdktn';
 import { DataAwsRegion } from '@cdktn/provider-aws/lib/data-aws-region';
@@ -42,6 +42,7 @@ import { ACM_CERTIFICATE_ARN, COGNITO_DOMAIN_PREFIX, COGNITO_RESERVED_WORDS, DEP
 import { MCP_PROXY_OVERHEAD_SECONDS } from './config/features';
 import { configureModuleTerraform, withRequiredVersion } from './terraform-settings';
 import { correctedHclStack } from './hcl-output';
+import { RE2, tagEverything } from './module-terraform';
 
 /**
  * The aws provider range the module needs: `response_transfer_mode` on `aws_api_gateway_integration`
@@ -75,18 +76,6 @@ function schemaDefaults(projectRoot: string): ResolvedConfig {
  */
 const expression = (text: string): string => Token.asString(ref(/^[A-Za-z0-9_.]+$/.test(text) ? text : `(${text})`));
 const numberExpression = (text: string): number => Token.asNumber(ref(text));
-
-/** RE2 (Terraform's regex has no lookahead) forms of the config validator's patterns (stacks/config/patterns.ts). */
-export const RE2 = {
-  deploymentName: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$',
-  userPoolId: '^[a-z]{2}(-gov)?-[a-z]+-[0-9]_[0-9A-Za-z]+$',
-  cognitoPrefix: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$',
-  hostname: '^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?[.])+[a-z]{2,63}$',
-  acmCertificateArn: '^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$',
-  snsTopicArn: '^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}([.]fifo)?$',
-  /** RFC 6749 §3.3 scope-token: printable ASCII without space (`"` and `\` are refused beside it). */
-  scopeToken: '^[[:graph:]]+$',
-} as const;
 
 export interface FacadeModuleStackOptions {
   /** Directory with package.json, node_modules and functions/. */
@@ -333,19 +322,6 @@ export class FacadeModuleStack extends ReadableStack {
 
 /** mcp-proxy's body limit when the config sets none (functions/lib/config.ts MCP_MAX_BODY_BYTES default). */
 const DEFAULT_MCP_MAX_BODY_BYTES = 1_048_576;
-
-/** `tags` on every resource that has them (a module has no provider-level default tags). */
-export function tagEverything(stack: TerraformStack, tags: unknown): number {
-  let tagged = 0;
-  const all = Token.asStringMap(tags);
-  for (const node of stack.node.findAll()) {
-    if (!(node instanceof TerraformResource) || !('tagsInput' in node)) continue;
-    const resource = node as TerraformResource & { tags: { [key: string]: string }; tagsInput?: { [key: string]: string } };
-    resource.tags = resource.tagsInput ? Token.asStringMap(Fn.merge([all, resource.tagsInput])) : all;
-    tagged++;
-  }
-  return tagged;
-}
 
 type Variables = ReturnType<typeof declareVariables>;
 

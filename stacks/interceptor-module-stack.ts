@@ -25,7 +25,7 @@ import { policyDocument } from '../modules/iam';
 import { issuerForPoolId } from '../modules/identity/endpoints';
 import { INTERCEPTION_POINTS, INTERCEPTOR_ENTRY, interceptorEnvironment } from '../modules/gateway/interceptor';
 import { Variable } from '../modules/terraform-variable';
-import { tagEverything } from './facade-module-stack';
+import { RE2, tagEverything } from './module-terraform';
 import { configureModuleTerraform, withRequiredVersion } from './terraform-settings';
 import { correctedHclStack } from './hcl-output';
 import { DEPLOYMENT_NAME, LOG_RETENTION_DAYS } from './config/patterns';
@@ -38,12 +38,6 @@ import { DEFAULT_METRICS_NAMESPACE } from './config/schema/observability';
  */
 export const INTERCEPTOR_MODULE_AWS_VERSION = '>= 5.32.0, < 7.0.0';
 
-/** The deployment-name rule ({@link DEPLOYMENT_NAME}) in RE2 (no lookahead) plus its length bounds. */
-export const DEPLOYMENT_NAME_RE2 = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$';
-/** The config's USER_POOL_ID rule (stacks/config/patterns.ts) in RE2. */
-export const USER_POOL_ID_RE2 = '^[a-z]{2}(-gov)?-[a-z]+-[0-9]_[0-9A-Za-z]+$';
-/** Cognito app client ids (ClientIdType: `[\w+]+`, 1–128 characters). */
-export const CLIENT_ID_RE2 = '^[A-Za-z0-9_+]{1,128}$';
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 /** Addresses: `<type>.interceptor` for the function's resources (one of each type). */
@@ -77,19 +71,19 @@ export class InterceptorModuleStack extends TerraformStack {
     const name = variable('name', {
       type: 'string',
       description: `Prefix of the physical names: the function and its role are \`<name>-interceptor\`, its log group \`/aws/lambda/<name>-interceptor\`; it ${DEPLOYMENT_NAME.hint}.`,
-      validation: [{ condition: `\${length(var.name) >= 3 && length(var.name) <= 24 && can(regex("${DEPLOYMENT_NAME_RE2}", var.name))}`, errorMessage: `name ${DEPLOYMENT_NAME.hint}.` }],
+      validation: [{ condition: `\${length(var.name) >= 3 && length(var.name) <= 24 && can(regex("${RE2.deploymentName}", var.name))}`, errorMessage: `name ${DEPLOYMENT_NAME.hint}.` }],
     });
     const userPoolId = variable('user_pool_id', {
       type: 'string',
       description: "Id of the Cognito user pool whose access tokens the gateway accepts (`<region>_<id>`); the interceptor verifies each caller's JWT against this pool's issuer and keys.",
-      validation: [{ condition: `\${can(regex("${USER_POOL_ID_RE2}", var.user_pool_id))}`, errorMessage: 'user_pool_id must be a Cognito user pool id, `<region>_<id>`.' }],
+      validation: [{ condition: `\${can(regex("${RE2.userPoolId}", var.user_pool_id))}`, errorMessage: 'user_pool_id must be a Cognito user pool id, `<region>_<id>`.' }],
     });
     const allowedClients = variable('allowed_clients', {
       type: 'list(string)',
       description: "App client ids whose access tokens are accepted: the gateway's `allowed_clients` (the façade's `user_flow_client_id` and any machine clients). Tokens of other clients of the pool are refused.",
       validation: [
         { condition: '${length(var.allowed_clients) > 0}', errorMessage: 'allowed_clients must name at least one app client id.' },
-        { condition: `\${alltrue([for c in var.allowed_clients : can(regex("${CLIENT_ID_RE2}", c))])}`, errorMessage: 'allowed_clients entries must be Cognito app client ids (letters, digits, _ or +, at most 128 characters).' },
+        { condition: `\${alltrue([for c in var.allowed_clients : can(regex("${RE2.clientId}", c))])}`, errorMessage: 'allowed_clients entries must be Cognito app client ids (letters, digits, _ or +, at most 128 characters).' },
       ],
     });
     const toolPolicy = variable('tool_policy', {

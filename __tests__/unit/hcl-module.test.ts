@@ -1,11 +1,11 @@
 /**
  * The pure parts of writing a stack as a module (scripts/hcl-module.ts) and of the interceptor
- * module's inputs (stacks/interceptor-module-stack.ts): HCL rewriting, the RE2 copies of the
+ * module's inputs (stacks/interceptor-module-stack.ts): HCL rewriting, the RE2 forms (stacks/module-terraform.ts) of the
  * config's rules, and the values a variable turns into.
  */
 import { App, DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, Token, Tokenization } from 'cdktn';
 import { fileFor, topLevelBlocks, unwrapInterpolationOnly } from '../../scripts/hcl-module';
-import { CLIENT_ID_RE2, DEPLOYMENT_NAME_RE2, USER_POOL_ID_RE2 } from '../../stacks/interceptor-module-stack';
+import { RE2 } from '../../stacks/module-terraform';
 import { DEPLOYMENT_NAME, USER_POOL_ID } from '../../stacks/config/patterns';
 import { applicationLogLevel } from '../../modules/bundled-function';
 import { interceptorEnvironment } from '../../modules/gateway/interceptor';
@@ -34,15 +34,15 @@ test('blocks go to versions.tf, variables.tf, outputs.tf, else main.tf', () => {
 describe('RE2 copies of the config rules agree with them', () => {
   const names = ['abc', 'team-a', 'a1-b2-c3', 'abcdefghijklmnopqrstuvwx', 'ab', 'Team', 'team-', '-team', 'team--a', '1team', 'abcdefghijklmnopqrstuvwxy'];
   test.each(names)('name %s', (name) => {
-    const re2 = new RegExp(DEPLOYMENT_NAME_RE2).test(name) && name.length >= 3 && name.length <= 24;
+    const re2 = new RegExp(RE2.deploymentName).test(name) && name.length >= 3 && name.length <= 24;
     expect(re2).toBe(DEPLOYMENT_NAME.pattern.test(name));
   });
   const pools = ['eu-west-1_AbC123', 'us-gov-west-1_x1', 'cn-north-1_Pool', 'eu-west-1', 'eu-west-1_', 'EU-west-1_x', 'eu-west-1_a-b', 'PoolTeamA'];
   test.each(pools)('user pool id %s', (id) => {
-    expect(new RegExp(USER_POOL_ID_RE2).test(id)).toBe(USER_POOL_ID.pattern.test(id));
+    expect(new RegExp(RE2.userPoolId).test(id)).toBe(USER_POOL_ID.pattern.test(id));
   });
   test('client ids: Cognito ClientIdType [\\w+]+, 1–128 characters', () => {
-    const re = new RegExp(CLIENT_ID_RE2);
+    const re = new RegExp(RE2.clientId);
     expect(['1h57kf5cpq17m0eml12EXAMPLE', 'a_b+c', 'x'.repeat(128)].every((c) => re.test(c))).toBe(true);
     expect(['', 'two clients', 'a,b', 'x'.repeat(129), 'a-b'].some((c) => re.test(c))).toBe(false);
   });
