@@ -65,38 +65,6 @@ export function topLevelBlocks(hcl: string): string[] {
 }
 
 /**
- * `attr = "${expr}"` → `attr = expr` when the string is one interpolation and nothing else
- * (Terraform's style rule: "interpolation-only expressions are deprecated"; the value is the same).
- * The expression may hold quoted strings of its own (`join(" ", var.x)`).
- */
-export function unwrapInterpolationOnly(hcl: string): string {
-  return hcl.replace(/^(\s*[A-Za-z0-9_]+\s*=\s*)"\$\{(.*)\}"(,?)$/gm, (line, head: string, expr: string, comma: string) =>
-    isOneExpression(expr) ? `${head}${expr}${comma}` : line);
-}
-
-/** True when `expr` (the text between `${` and the final `}`) is balanced and contains no `}` that closes the template early. */
-function isOneExpression(expr: string): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < expr.length; i++) {
-    const c = expr[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-      else if (c === '$' && expr[i + 1] === '{') return false; // a template inside a string: leave as is
-      continue;
-    }
-    if (c === '"') inString = true;
-    else if (c === '{' || c === '(' || c === '[') depth++;
-    else if (c === '}' || c === ')' || c === ']') {
-      if (depth === 0) return false;
-      depth--;
-    }
-  }
-  return depth === 0 && !inString;
-}
-
-/**
  * Asset files under their own names (`assets/interceptor.zip`) instead of cdktn's
  * `assets/<construct>/<hash>/…`, when the names are unique; returns old → new relative paths.
  */
@@ -154,7 +122,7 @@ export function buildHclModule(build: HclModuleBuild): BuiltHclModule {
     const files = new Map<string, string[]>();
     for (const block of topLevelBlocks(text)) {
       const file = fileFor(block);
-      files.set(file, [...(files.get(file) ?? []), unwrapInterpolationOnly(block).replace(/\n{3,}/g, '\n\n').replace(/\n\n\}$/, '\n}')]);
+      files.set(file, [...(files.get(file) ?? []), block.replace(/\n{3,}/g, '\n\n').replace(/\n\n\}$/, '\n}')]);
     }
     for (const [file, blocks] of files) fs.writeFileSync(path.join(build.outDir, file), `${blocks.join('\n\n')}\n`);
     fs.writeFileSync(path.join(build.outDir, 'README.md'), build.readme(json));

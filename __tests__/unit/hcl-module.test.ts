@@ -4,26 +4,11 @@
  * config's rules, and the values a variable turns into.
  */
 import { App, DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, Token, Tokenization } from 'cdktn';
-import { fileFor, topLevelBlocks, unwrapInterpolationOnly } from '../../scripts/hcl-module';
+import { fileFor, topLevelBlocks } from '../../scripts/hcl-module';
 import { RE2 } from '../../stacks/module-terraform';
 import { DEPLOYMENT_NAME, USER_POOL_ID } from '../../stacks/config/patterns';
 import { applicationLogLevel } from '../../modules/bundled-function';
 import { interceptorEnvironment } from '../../modules/gateway/interceptor';
-
-describe('unwrapInterpolationOnly', () => {
-  test.each([
-    ['  a = "${var.x}"', '  a = var.x'],
-    ['  a = "${join(" ", var.allowed_clients)}"', '  a = join(" ", var.allowed_clients)'],
-    ['  "x", "${aws_iam_role.r.arn}",', '  "x", "${aws_iam_role.r.arn}",'],
-    ['  a = "${var.x}-suffix"', '  a = "${var.x}-suffix"'],
-    ['  a = "${var.x}${var.y}"', '  a = "${var.x}${var.y}"'],
-    ['  a = "${replace(var.x, "}", "")}"', '  a = replace(var.x, "}", "")'],
-    ['  a = "${format("${var.y}", 1)}"', '  a = "${format("${var.y}", 1)}"'],
-    ['  a = "plain"', '  a = "plain"'],
-  ])('%s → %s', (input, output) => {
-    expect(unwrapInterpolationOnly(input)).toBe(output);
-  });
-});
 
 test('blocks go to versions.tf, variables.tf, outputs.tf, else main.tf', () => {
   const hcl = 'terraform {\n}\n\nvariable "a" {\n}\n\noutput "b" {\n  value = 1\n}\n\ndata "aws_partition" "current" {\n}\n\nlocals {\n  x = 1\n}\n';
