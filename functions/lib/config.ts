@@ -202,7 +202,7 @@ export function optional(env: Env, name: string): string | undefined {
   return value ? value : undefined;
 }
 
-function required(env: Env, name: string): string {
+export function required(env: Env, name: string): string {
   const value = optional(env, name);
   if (value === undefined) throw new ConfigError(name, 'is required but not set');
   return value;
@@ -258,7 +258,7 @@ function list(env: Env, name: string): string[] {
   return (optional(env, name) ?? '').split(/[\s,]+/).filter(Boolean);
 }
 
-function secretRef(env: Env, name: string): string {
+export function secretRef(env: Env, name: string): string {
   const value = required(env, name);
   if (!/^arn:aws[a-z-]*:secretsmanager:/.test(value) && !/^env:[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
     throw new ConfigError(name, 'must be a Secrets Manager ARN or, for local development, env:<VARIABLE>');

@@ -1,5 +1,6 @@
 /**
- * POST /token (RFC 6749 §4.1.3, §6; §4.4 for machine clients, client-credentials.ts) and POST
+ * POST /token (RFC 6749 §4.1.3, §6; §4.4 for machine clients, client-credentials.ts; RFC 7523 §2.1
+ * with an enterprise ID-JAG when configured, enterprise/grant.ts) and POST
  * /revoke (RFC 7009). The client is public toward the
  * façade; the façade authenticates to the IdP with the app client's secret, which it alone holds,
  * rewrites `redirect_uri` to its callback, validates `resource` (RFC 8707) and returns the IdP's
@@ -25,6 +26,18 @@ import type { VerifiedClient } from '../lib/oauth/registration';
 import { PATHS } from '../lib/http/routes';
 import { CLIENT_CREDENTIALS, decideClientCredentials, type PresentedCredentials } from './client-credentials';
 import { readSecret } from '../lib/secrets';
+import { ENTERPRISE_VARIABLES, readEnterpriseConfig, type EnterpriseConfig } from './enterprise/config';
+import { enterpriseGrant, JWT_BEARER } from './enterprise/grant';
+
+/** The token function's configuration: today's, plus the enterprise IdPs when ENTERPRISE_IDPS is set. */
+export interface TokenFunctionConfig extends TokenConfig {
+  readonly enterprise?: EnterpriseConfig;
+}
+
+export function readTokenFunctionConfig(env: Readonly<Record<string, string | undefined>>): TokenFunctionConfig {
+  const enterprise = readEnterpriseConfig(env);
+  return { ...readTokenConfig(env), ...(enterprise === undefined ? {} : { enterprise }) };
+}
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -79,7 +92,7 @@ export function identifyClient(
 }
 
 export function decideToken(
-  path: string, params: Params, resolved: ClientResolution, basic: boolean, config: TokenConfig, keys: FacadeKeys, baseUrl: string, now: number,
+  path: string, params: Params, resolved: ClientResolution, basic: boolean, config: TokenFunctionConfig, keys: FacadeKeys, baseUrl: string, now: number,
 ): TokenDecision {
   const unknownClient = err(401, 'invalid_client', 'unknown or altered client_id; register again', basic);
   if (!resolved.ok) return unknownClient;
@@ -92,7 +105,7 @@ export function decideToken(
 }
 
 function decideForClient(
-  path: string, params: Params, client: VerifiedClient, config: TokenConfig, keys: FacadeKeys, baseUrl: string, now: number,
+  path: string, params: Params, client: VerifiedClient, config: TokenFunctionConfig, keys: FacadeKeys, baseUrl: string, now: number,
 ): TokenDecision {
   const keyring = keysFor(keys, 'token');
   const bindings = clientBindings(client);
@@ -164,7 +177,9 @@ function decideForClient(
       };
     }
     default:
-      return err(400, 'unsupported_grant_type', 'supported grant types are authorization_code, refresh_token and, for machine clients, client_credentials');
+      return err(400, 'unsupported_grant_type', config.enterprise
+        ? `supported grant types are authorization_code, refresh_token, ${JWT_BEARER} (with an enterprise ID-JAG) and, for machine clients, client_credentials`
+        : 'supported grant types are authorization_code, refresh_token and, for machine clients, client_credentials');
   }
 }
 
@@ -191,7 +206,7 @@ export function shapeIdpReply(
   return oauthError(502, 'server_error', `the identity provider answered HTTP ${reply.status}`);
 }
 
-export async function token(event: ApiEvent, config: TokenConfig): Promise<ApiResult> {
+export async function token(event: ApiEvent, config: TokenFunctionConfig): Promise<ApiResult> {
   if (mediaType(event) !== 'application/x-www-form-urlencoded') {
     return oauthError(400, 'invalid_request', 'the request body must be application/x-www-form-urlencoded (RFC 6749 §3.2)');
   }
@@ -209,6 +224,9 @@ export async function token(event: ApiEvent, config: TokenConfig): Promise<ApiRe
   const identified = identifyClient(params, header(event, 'authorization'));
   if (identified.ok && path === PATHS.token && single(params, 'grant_type').value === CLIENT_CREDENTIALS) {
     return clientCredentials(params, identified, config, mcpResourceOf(baseUrl));
+  }
+  if (identified.ok && path === PATHS.token && config.enterprise && single(params, 'grant_type').value === JWT_BEARER) {
+    return enterpriseGrant(params, identified.clientId, config, config.enterprise, keysFor(keys, 'registration'), baseUrl, now);
   }
   let decision: TokenDecision;
   if (identified.ok) {
@@ -261,6 +279,8 @@ function usesRefreshToken(path: string, params: Params): boolean {
   return path === PATHS.revoke || single(params, 'grant_type').value === 'refresh_token';
 }
 
-export const route: RouteDefinition<TokenConfig> = { name: 'token', methods: ['POST'], variables: [...OBSERVABILITY_VARIABLES, ...TOKEN_VARIABLES], readConfig: readTokenConfig, handle: token };
+export const route: RouteDefinition<TokenFunctionConfig> = {
+  name: 'token', methods: ['POST'], variables: [...OBSERVABILITY_VARIABLES, ...TOKEN_VARIABLES, ...ENTERPRISE_VARIABLES], readConfig: readTokenFunctionConfig, handle: token,
+};
 
 export const handler = createHandler(route);

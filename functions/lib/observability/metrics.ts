@@ -51,7 +51,7 @@ const OAUTH_ERRORS = new Set([
   'invalid_redirect_uri', 'invalid_client_metadata', 'login_required', 'consent_required', 'interaction_required',
   'account_selection_required', 'invalid_token', 'unsupported_token_type',
 ]);
-const GRANT_TYPES = new Set(['authorization_code', 'refresh_token', 'client_credentials', 'revocation']);
+const GRANT_TYPES = new Set(['authorization_code', 'refresh_token', 'client_credentials', 'revocation', 'urn:ietf:params:oauth:grant-type:jwt-bearer']);
 /** A tool-policy pattern: `<target>___<tool>`, `<target>___*` or `*` (functions/interceptor/tool-policy.ts). */
 const POLICY_PATTERN = /^(\*|[0-9A-Za-z-]{1,100}___(\*|[A-Za-z0-9_.-]{1,128}))$/;
 
