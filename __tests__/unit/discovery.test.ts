@@ -37,6 +37,24 @@ describe('discovery', () => {
     expect(JSON.stringify(doc)).not.toContain('idp-secret');
   });
 
+  test('without enterprise IdPs neither the jwt-bearer grant nor the ID-JAG profile is advertised', async () => {
+    const doc = JSON.parse((await handler(apiEvent({ path: '/.well-known/oauth-authorization-server' }))).body);
+    expect(doc.grant_types_supported).not.toContain('urn:ietf:params:oauth:grant-type:jwt-bearer');
+    expect(doc).not.toHaveProperty('authorization_grant_profiles_supported');
+  });
+
+  test.each(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'])(
+    'with enterprise IdPs %s advertises the jwt-bearer grant and the ID-JAG profile (MCP EMA §6, draft §7.2)', async (path) => {
+      const enterprise = createHandler(route, { ...TEST_ENV, ENTERPRISE_IDPS: JSON.stringify([{ name: 'Okta', issuer: 'https://acme.okta.example' }]) });
+      const doc = JSON.parse((await enterprise(apiEvent({ path }))).body);
+      expect(doc.grant_types_supported).toEqual(['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer']);
+      expect(doc.authorization_grant_profiles_supported).toEqual(['urn:ietf:params:oauth:grant-profile:id-jag']);
+      expect(doc.token_endpoint_auth_methods_supported).toEqual(['none']);
+      // The IdPs' details (issuers, allowed clients) are not published.
+      expect(JSON.stringify(doc)).not.toContain('okta');
+    },
+  );
+
   test('without a stage (custom domain root mapping) the issuer is the bare host', async () => {
     const doc = JSON.parse((await handler(apiEvent({ path: '/.well-known/oauth-authorization-server', stage: '' }))).body);
     expect(doc.issuer).toBe('https://abc123.execute-api.eu-west-1.amazonaws.com');

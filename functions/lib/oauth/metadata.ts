@@ -21,13 +21,25 @@ export function protectedResourceMetadata(baseUrl: string, config: CommonConfig,
   };
 }
 
+/** The grants offered besides authorization_code and refresh_token, by configuration. */
+export interface OptionalGrants {
+  /** Machine clients are declared (token/client-credentials.ts). */
+  readonly clientCredentials?: boolean;
+  /** Enterprise IdPs are configured: jwt-bearer with an ID-JAG (token/enterprise/grant.ts). */
+  readonly enterpriseAssertions?: boolean;
+}
+
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+/** draft-ietf-oauth-identity-assertion-authz-grant §7.2 / §9.2 (IANA OAuth URI). */
+export const ID_JAG_GRANT_PROFILE = 'urn:ietf:params:oauth:grant-profile:id-jag';
+
 /**
  * RFC 8414 §2. `issuer` is the façade's base URL (§3.3: it must equal the URL the metadata was
  * derived from); endpoints are the façade's own. `jwks_uri` and `userinfo_endpoint` are the IdP's:
  * the tokens are Cognito's, unchanged. Served as OIDC Discovery too, for clients that try it first.
- * `clientCredentials`: machine clients are declared (token/client-credentials.ts).
  */
-export function authorizationServerMetadata(baseUrl: string, config: CommonConfig & CimdConfig, idp: IdpEndpoints, clientCredentials = false) {
+export function authorizationServerMetadata(baseUrl: string, config: CommonConfig & CimdConfig, idp: IdpEndpoints, grants: OptionalGrants = {}) {
+  const { clientCredentials = false, enterpriseAssertions = false } = grants;
   return {
     issuer: baseUrl,
     authorization_endpoint: `${baseUrl}${PATHS.authorize}`,
@@ -42,7 +54,13 @@ export function authorizationServerMetadata(baseUrl: string, config: CommonConfi
     response_modes_supported: ['query'],
     // client_credentials for the declared machine clients (MCP extension
     // io.modelcontextprotocol/oauth-client-credentials: the metadata lists client_secret_basic).
-    grant_types_supported: ['authorization_code', 'refresh_token', ...(clientCredentials ? ['client_credentials'] : [])],
+    // jwt-bearer with an ID-JAG (MCP extension io.modelcontextprotocol/enterprise-managed-authorization §6:
+    // clients look for the id-jag profile in authorization_grant_profiles_supported; the draft §7.2 then
+    // requires the jwt-bearer grant type in grant_types_supported).
+    grant_types_supported: [
+      'authorization_code', 'refresh_token', ...(clientCredentials ? ['client_credentials'] : []), ...(enterpriseAssertions ? [JWT_BEARER_GRANT] : []),
+    ],
+    ...(enterpriseAssertions ? { authorization_grant_profiles_supported: [ID_JAG_GRANT_PROFILE] } : {}),
     code_challenge_methods_supported: ['S256'],
     // `none` first: every registered or metadata-document client is public (claude.ai uses CIMD only with `none` here).
     token_endpoint_auth_methods_supported: ['none', ...(clientCredentials ? ['client_secret_basic', 'client_secret_post'] : [])],
