@@ -26,6 +26,7 @@ const routes: Record<string, (res: import('node:http').ServerResponse) => void> 
   '/secret': (res) => { res.writeHead(200); res.end(JSON.stringify({ ...DOC, token_endpoint_auth_method: 'client_secret_basic' })); },
   '/evil-redirect': (res) => { res.writeHead(200); res.end(JSON.stringify({ ...DOC, redirect_uris: ['https://evil.example/cb'] })); },
   '/not-json': (res) => { res.writeHead(200); res.end('<html>'); },
+  '/jwt-bearer': (res) => { res.writeHead(200); res.end(JSON.stringify({ ...DOC, grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer'] })); },
   '/flaky': (res) => flaky(res),
 };
 /** What `/flaky` answers: the document (fresh for 60 s), an outage, a withdrawal, or a no-store document. */
@@ -135,6 +136,11 @@ describe('validation', () => {
     expect(client).toMatchObject({ client_id: DOC_URL, client_name: 'Example CLI', redirect_uris: ['http://127.0.0.1/callback'], application_type: 'native' });
     await resolveMetadataDocument(DOC_URL, POLICY, d);
     expect(requests).toBe(1);
+  });
+
+  test('a document listing the jwt-bearer grant next to authorization_code (claude.ai, enterprise-managed authorization) is a client', async () => {
+    const client = await resolveMetadataDocument(DOC_URL, POLICY, deps(['93.184.216.34'], '/jwt-bearer'));
+    expect(client.grant_types).toEqual(['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer']);
   });
 
   test.each([

@@ -29,7 +29,13 @@ export interface RegistrationPolicy {
 /** RFC 7591 §3.2.2 error codes. */
 export type RegistrationError = { error: 'invalid_redirect_uri' | 'invalid_client_metadata'; error_description: string };
 
-const SUPPORTED_GRANTS = ['authorization_code', 'refresh_token'];
+/**
+ * The grants a registration or metadata document may list. jwt-bearer (RFC 7523 §2.1) is what MCP clients
+ * doing enterprise-managed authorization list next to authorization_code (claude.ai's metadata document does;
+ * anthropics/claude-ai-mcp#487): accepting it in the metadata grants nothing by itself, the token endpoint
+ * offers the grant only when enterprise IdPs are configured (token/enterprise/grant.ts).
+ */
+const SUPPORTED_GRANTS = ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer'];
 const ACCEPTED_AUTH_METHODS = ['none', 'client_secret_post', 'client_secret_basic'];
 const MAX_REDIRECT_URIS = 8;
 const MAX_CLIENT_NAME = 200;
