@@ -95,8 +95,8 @@ describe('a valid ID-JAG', () => {
     const res = await post({ assertion: await mint({ scope: `${RS}/tools.read ${RS}/tools.write` }), scope: `${RS}/tools.write`, resource: MCP });
     expect(res.statusCode).toBe(200);
     const tokens = body(res);
-    expect(Object.keys(tokens).sort()).toEqual(['access_token', 'expires_in', 'scope', 'token_type']);
-    expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 900, scope: `${RS}/tools.write` });
+    expect(Object.keys(tokens).sort()).toEqual(['access_token', 'expires_in', 'resource', 'scope', 'token_type']);
+    expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 900, scope: `${RS}/tools.write`, resource: MCP });
     expect(JSON.parse(Buffer.from(tokens.access_token, 'base64url').toString())).toEqual({ sub: '00u1ada', scope: `${RS}/tools.write` });
     expect(res.headers!['Cache-Control']).toBe('no-store');
     expect(seen).toHaveLength(1);

@@ -14,7 +14,7 @@
  * IdP put there after authenticating the client at its own token exchange, must be that same client
  * (draft §4.4.1). private_key_jwt for CIMD clients would add proof of possession here; it is not built.
  *
- * Response (draft §4.4.2, §4.4.3): the access token, its type, lifetime and the granted scope; no refresh
+ * Response (draft §4.4.1-§4.4.3): the access token, its type, lifetime, the granted scope and resource; no refresh
  * token (the client presents a new ID-JAG instead), no ID token (it is Cognito's, issued to the assertion
  * app client, not to this client). `Cache-Control: no-store` (RFC 6749 §5.1).
  */
@@ -103,5 +103,6 @@ export async function enterpriseGrant(
   log.info('enterprise assertion accepted', { fn: 'token', grant: JWT_BEARER, idp: identity.idp.name, scopes: identity.scopes.length });
   metrics.token(JWT_BEARER);
   const { access_token, token_type, expires_in } = result.tokens;
-  return json(200, { access_token, token_type, expires_in, scope: identity.scopes.join(' ') }, NO_STORE);
+  // draft §4.4.1: the response names the granted scope and resource (the token is for this MCP server only).
+  return json(200, { access_token, token_type, expires_in, scope: identity.scopes.join(' '), resource: mcpResource }, NO_STORE);
 }
