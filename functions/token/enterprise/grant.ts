@@ -22,7 +22,7 @@ import type { TokenConfig } from '../../lib/config';
 import type { Keyring } from '../../lib/crypto/keys';
 import { json, NO_STORE, oauthError, single, type ApiResult, type Params } from '../../lib/http/api-gateway';
 import { resolveClient } from '../../lib/oauth/clients';
-import { mcpResourceOf } from '../../lib/oauth/metadata';
+import { JWT_BEARER_GRANT, mcpResourceOf } from '../../lib/oauth/metadata';
 import { checkResource } from '../../lib/oauth/resource';
 import { log } from '../../lib/observability/log';
 import { metrics } from '../../lib/observability/metrics';
@@ -35,7 +35,7 @@ import { assertionKey, type ReplayCache } from './replay-cache';
 import { assertionSignInFor } from './sign-in-seam';
 import type { EnterpriseIdp } from './types';
 
-export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+export const JWT_BEARER = JWT_BEARER_GRANT;
 
 export interface EnterpriseGrantDeps {
   keys?: (idp: EnterpriseIdp) => Promise<JWTVerifyGetKey>;
