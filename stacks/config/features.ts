@@ -43,7 +43,8 @@ export function consentPortalReturnUrl(portal: { readonly portalUrl?: string; re
  * the user-flow client's resource-server scopes, those of `identity.resourceServer` when it is
  * declared here, else (an existing pool's resource server) every `<identifier>/<scope>` one (OIDC
  * scopes have no `/`); plus the machine clients' scopes (`<identifier>/<scope>`), so that
- * client-credentials callers the gateway allows are not refused before it. Without authorization
+ * client-credentials callers the gateway allows are not refused before it; and the scopes enterprise IdPs'
+ * assertions may grant (`identity.enterpriseAuthorization`, full form), for the same reason. Without authorization
  * scopes the authorizer also accepts ID tokens (API Gateway developer guide, "Integrate a REST API
  * with an Amazon Cognito user pool"), which the gateway then refuses with its own challenge.
  */
@@ -52,5 +53,21 @@ export function directAuthorizationScopes(identity: ResolvedIdentity): string[] 
   const scopes = identity.userFlowClient.scopes;
   const userFlow = rs ? scopes.filter((s) => s.startsWith(`${rs.identifier}/`)) : scopes.filter((s) => s.includes('/'));
   const machine = rs ? identity.machineClients.flatMap((m) => m.scopes.map((s) => `${rs.identifier}/${s}`)) : [];
-  return [...new Set([...userFlow, ...machine])];
+  const enterprise = identity.enterpriseAuthorization?.identityProviders.flatMap((idp) => idp.scopes) ?? [];
+  return [...new Set([...userFlow, ...machine, ...enterprise])];
+}
+
+/**
+ * The token function's `ENTERPRISE_IDPS` entries (functions/token/enterprise/types.ts `EnterpriseIdp`)
+ * for `identity.enterpriseAuthorization`; undefined when it is off. `federatedAs` becomes
+ * `linkProvider`/`linkClaim`, `maxAssertionAgeSeconds` `maxAgeSeconds`.
+ */
+export function enterpriseIdpsVariable(identity: ResolvedIdentity): string | undefined {
+  const idps = identity.enterpriseAuthorization?.identityProviders;
+  if (!idps) return undefined;
+  return JSON.stringify(idps.map((idp) => ({
+    name: idp.name, issuer: idp.issuer, jwksUrl: idp.jwksUrl, clients: idp.clients, scopes: idp.scopes,
+    ...(idp.federatedAs ? { linkProvider: idp.federatedAs.provider, linkClaim: idp.federatedAs.claim } : {}),
+    maxAgeSeconds: idp.maxAssertionAgeSeconds,
+  })));
 }
