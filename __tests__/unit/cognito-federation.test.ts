@@ -1,0 +1,194 @@
+/**
+ * The Cognito stand-in's federation (dev/idp.ts, dev/cognito-federation.ts) with the enterprise
+ * IdP stand-in (dev/enterprise-idp.ts) as its OIDC provider `Okta`: a user signs in interactively
+ * through the IdP's form and the app client gets tokens for `Okta_<sub>` with that user's groups;
+ * linked identities sign in as their destination user; and the admin API (dev/cognito-admin-api.ts)
+ * with its AdminLinkProviderForUser rules, through the real `@aws-sdk/client-cognito-identity-provider`.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  AdminAddUserToGroupCommand, AdminGetUserCommand, AdminLinkProviderForUserCommand, AdminListGroupsForUserCommand, CognitoIdentityProviderClient,
+  InvalidParameterException, LimitExceededException, ResourceNotFoundException, UserNotFoundException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { decodeJwt } from 'jose';
+import { createEnterpriseIdp, type EnterpriseIdp } from '../../dev/enterprise-idp';
+import { createLocalIdp, DEMO_USERS, type LocalIdp, type LocalIdpOptions } from '../../dev/idp';
+import { Browser } from '../helpers/browser';
+
+const APP = { clientId: 'app-client', clientSecret: 'app-secret', redirectUri: 'http://127.0.0.1:9/app/callback' };
+const ALICE = { sub: '00u1alice', username: 'alice@corp.example', password: 'alice-password', email: 'alice@corp.example', name: 'Alice Example' };
+const BOB = { sub: '00u2bob', username: 'bob@corp.example', password: 'bob-password', email: 'bob@corp.example', name: 'Bob Example' };
+const IDP_CLIENT = { clientId: 'cognito-at-okta', clientSecret: 'cognito-secret-at-okta' };
+
+let server: Server | undefined;
+let cognito: LocalIdp;
+let okta: EnterpriseIdp | undefined;
+
+afterEach(async () => {
+  await okta?.close();
+  okta = undefined;
+  if (server) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server!.close(resolve));
+    server = undefined;
+  }
+});
+
+/** Starts the enterprise IdP and the Cognito stand-in with it federated as `Okta`. */
+async function start(overrides: Partial<LocalIdpOptions> & { oidcIssuer?: string } = {}): Promise<void> {
+  server = createServer((req, res) => cognito.listener(req, res));
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', () => resolve()));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  okta = await createEnterpriseIdp({
+    users: [ALICE, BOB],
+    clients: [{ ...IDP_CLIENT, redirectUris: [`${issuer}/oauth2/idpresponse`], tokenEndpointAuthMethod: 'client_secret_post' }],
+  });
+  const { oidcIssuer, ...rest } = overrides;
+  cognito = await createLocalIdp({
+    issuer, clientId: APP.clientId, clientSecret: APP.clientSecret, redirectUri: APP.redirectUri,
+    resourceScopes: ['mcp/tools'], resourceIndicator: 'urn:test:resource-server', users: DEMO_USERS, groups: ['enterprise-users'],
+    identityProviders: [{
+      name: 'Okta', clientId: IDP_CLIENT.clientId, clientSecret: IDP_CLIENT.clientSecret, issuer: oidcIssuer ?? okta.issuer,
+      authorizeUrl: okta.endpoints.authorization, tokenUrl: okta.endpoints.token, attributesUrl: okta.endpoints.userinfo, jwksUri: okta.endpoints.jwks,
+      authorizeScopes: 'openid email profile', attributeMapping: { email: 'email', name: 'name' },
+    }],
+    ...rest,
+  });
+  expect(cognito.federationCallbackUrl).toBe(`${issuer}/oauth2/idpresponse`);
+}
+
+/** The app client's authorization-code flow in a browser; answers the access token, or the page it stopped on. */
+async function signIn(user: { username: string; password: string }, params: Record<string, string> = {}, browser = new Browser()) {
+  const verifier = randomBytes(32).toString('base64url');
+  const url = new URL(cognito.endpoints.authorization);
+  for (const [k, v] of Object.entries({
+    client_id: APP.clientId, redirect_uri: APP.redirectUri, response_type: 'code', scope: 'openid email mcp/tools', state: 's',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256', ...params,
+  })) url.searchParams.set(k, v);
+  const result = await browser.browse(url, { stopAt: APP.redirectUri, login: user });
+  const code = result.clientRedirect?.searchParams.get('code');
+  if (!code) return { page: result.finalPage, hops: result.hops };
+  const response = await fetch(cognito.endpoints.token, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${APP.clientId}:${APP.clientSecret}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: APP.redirectUri, code_verifier: verifier }).toString(),
+  });
+  const tokens = await response.json() as { access_token: string; id_token: string };
+  return { access: decodeJwt(tokens.access_token), id: decodeJwt(tokens.id_token), hops: result.hops };
+}
+
+function admin(region = cognito.region): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({ endpoint: cognito.adminEndpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  const outcome = await promise.then(() => undefined, (e: unknown) => e);
+  expect(outcome).toBeInstanceOf(Error);
+  return outcome as Error;
+}
+
+const link = (source: string, destination: { ProviderName: string; ProviderAttributeValue: string }, sourceProvider = 'Okta') => admin().send(new AdminLinkProviderForUserCommand({
+  UserPoolId: cognito.userPoolId,
+  SourceUser: { ProviderName: sourceProvider, ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: source },
+  DestinationUser: destination,
+}));
+
+test('a user signs in through the federated IdP and the app client gets tokens for Okta_<sub>, with the groups the pool gives it', async () => {
+  await start();
+  const first = await signIn(ALICE, { identity_provider: 'Okta' });
+  expect(first.access).toMatchObject({ username: 'Okta_00u1alice', client_id: APP.clientId, token_use: 'access', scope: 'mcp/tools' });
+  expect(first.access).not.toHaveProperty('cognito:groups');
+  expect(first.id).toMatchObject({ sub: 'Okta_00u1alice', email: 'alice@corp.example' });
+  // Cognito's redirect to the IdP: its client, the pool's idpresponse URL, code flow, the provider's scopes, state, nonce.
+  const toIdp = new URL(first.hops.find((h) => h.location?.startsWith(okta!.endpoints.authorization))!.location!);
+  expect(Object.fromEntries(toIdp.searchParams)).toEqual({
+    client_id: IDP_CLIENT.clientId, redirect_uri: cognito.federationCallbackUrl, response_type: 'code', scope: 'openid email profile', state: expect.any(String), nonce: expect.any(String),
+  });
+
+  const user = await admin().send(new AdminGetUserCommand({ UserPoolId: cognito.userPoolId, Username: 'Okta_00u1alice' }));
+  expect(user.UserStatus).toBe('EXTERNAL_PROVIDER');
+  expect(user.UserAttributes).toEqual(expect.arrayContaining([{ Name: 'email', Value: 'alice@corp.example' }, { Name: 'name', Value: 'Alice Example' }]));
+  expect(JSON.parse(user.UserAttributes!.find((a) => a.Name === 'identities')!.Value!)).toEqual([expect.objectContaining({ userId: '00u1alice', providerName: 'Okta' })]);
+
+  await admin().send(new AdminAddUserToGroupCommand({ UserPoolId: cognito.userPoolId, Username: 'Okta_00u1alice', GroupName: 'enterprise-users' }));
+  const groups = await admin().send(new AdminListGroupsForUserCommand({ UserPoolId: cognito.userPoolId, Username: 'Okta_00u1alice' }));
+  expect(groups.Groups?.map((g) => g.GroupName)).toEqual(['enterprise-users']);
+  const second = await signIn(ALICE, { identity_provider: 'Okta' });
+  expect(second.access).toMatchObject({ username: 'Okta_00u1alice', 'cognito:groups': ['enterprise-users'] });
+});
+
+test('an identity linked to a pool user signs in as that user (its username and groups)', async () => {
+  await start();
+  await link(BOB.sub, { ProviderName: 'Cognito', ProviderAttributeValue: 'admin' });
+  const result = await signIn(BOB, { identity_provider: 'Okta' });
+  expect(result.access).toMatchObject({ username: 'admin', 'cognito:groups': ['mcp-users', 'mcp-admins'] });
+  expect(cognito.users.get('Okta_00u2bob')).toBeUndefined();
+  // A federated user can be the destination too: alice signs in first, then bob's identity is linked to her.
+  await signIn(ALICE, { identity_provider: 'Okta' });
+  await link('someone-else', { ProviderName: 'Okta', ProviderAttributeValue: ALICE.sub });
+  const user = await admin().send(new AdminGetUserCommand({ UserPoolId: cognito.userPoolId, Username: 'Okta_00u1alice' }));
+  expect(JSON.parse(user.UserAttributes!.find((a) => a.Name === 'identities')!.Value!)).toHaveLength(2);
+});
+
+test('identity_provider must be one the app client supports; a client whose only option is the IdP goes there directly', async () => {
+  await start({ supportedIdentityProviders: ['COGNITO'] });
+  const refused = await signIn(ALICE, { identity_provider: 'Okta' });
+  expect(refused.page).toMatchObject({ status: 400, body: expect.stringContaining('not enabled for this app client') });
+  expect(refused.hops.some((h) => h.url.startsWith(okta!.issuer))).toBe(false);
+  const unknown = await signIn(ALICE, { identity_provider: 'Nope' });
+  expect(unknown.page?.status).toBe(400);
+  // The pool's own users still sign in.
+  expect((await signIn(DEMO_USERS[0]!)).access).toMatchObject({ username: 'demo' });
+});
+
+test('a client that supports only the federated IdP sends every sign-in there, even with a session at the pool', async () => {
+  await start({ supportedIdentityProviders: ['Okta'] });
+  const browser = new Browser();
+  expect((await signIn(ALICE, {}, browser)).access).toMatchObject({ username: 'Okta_00u1alice' });
+  // Same browser, explicit identity_provider: the IdP is asked again, and its session signs alice in without a form.
+  const again = await signIn(BOB, { identity_provider: 'Okta' }, browser);
+  expect(again.access).toMatchObject({ username: 'Okta_00u1alice' });
+  expect(again.hops.some((h) => h.url.startsWith(okta!.endpoints.authorization))).toBe(true);
+});
+
+test('an ID token from another issuer than the configured oidc_issuer is refused at idpresponse', async () => {
+  await start({ oidcIssuer: 'https://okta.example.test' });
+  const result = await signIn(ALICE, { identity_provider: 'Okta' });
+  expect(result.page).toMatchObject({ status: 400, body: expect.stringContaining('ID token is not valid') });
+  expect(cognito.users.get('Okta_00u1alice')).toBeUndefined();
+});
+
+test('AdminLinkProviderForUser follows the documented rules and errors, through the real SDK client', async () => {
+  await start();
+  await signIn(ALICE, { identity_provider: 'Okta' });
+  // A source that has signed in (a user exists for it) cannot be linked.
+  expect(await rejection(link(ALICE.sub, { ProviderName: 'Cognito', ProviderAttributeValue: 'demo' }))).toBeInstanceOf(InvalidParameterException);
+  // A missing destination.
+  expect(await rejection(link('never-signed-in', { ProviderName: 'Cognito', ProviderAttributeValue: 'nobody' }))).toBeInstanceOf(UserNotFoundException);
+  expect(await rejection(link('never-signed-in', { ProviderName: 'Okta', ProviderAttributeValue: 'nobody' }))).toBeInstanceOf(UserNotFoundException);
+  // A Cognito user is never a source; an unknown provider is refused.
+  expect(await rejection(link('demo', { ProviderName: 'Cognito', ProviderAttributeValue: 'admin' }, 'Cognito'))).toBeInstanceOf(InvalidParameterException);
+  expect(await rejection(link('x', { ProviderName: 'Cognito', ProviderAttributeValue: 'admin' }, 'Unknown'))).toBeInstanceOf(InvalidParameterException);
+  // Linked once; the same source again is refused, also toward another user.
+  await link('linked-1', { ProviderName: 'Cognito', ProviderAttributeValue: 'demo' });
+  expect(await rejection(link('linked-1', { ProviderName: 'Cognito', ProviderAttributeValue: 'admin' }))).toBeInstanceOf(InvalidParameterException);
+  // At most five identities per user.
+  for (const n of [2, 3, 4, 5]) await link(`linked-${n}`, { ProviderName: 'Cognito', ProviderAttributeValue: 'demo' });
+  expect(await rejection(link('linked-6', { ProviderName: 'Cognito', ProviderAttributeValue: 'demo' }))).toBeInstanceOf(LimitExceededException);
+
+  expect(await rejection(admin().send(new AdminGetUserCommand({ UserPoolId: cognito.userPoolId, Username: 'nobody' })))).toBeInstanceOf(UserNotFoundException);
+  expect(await rejection(admin().send(new AdminGetUserCommand({ UserPoolId: 'us-east-1_Other', Username: 'demo' })))).toBeInstanceOf(ResourceNotFoundException);
+  expect(await rejection(admin().send(new AdminAddUserToGroupCommand({ UserPoolId: cognito.userPoolId, Username: 'demo', GroupName: 'no-such-group' }))))
+    .toBeInstanceOf(ResourceNotFoundException);
+  expect((await rejection(admin('eu-west-1').send(new AdminGetUserCommand({ UserPoolId: cognito.userPoolId, Username: 'demo' })))).name).toBe('InvalidSignatureException');
+  // Unsigned: refused before the operation runs, in the protocol's error shape.
+  const unsigned = await fetch(cognito.adminEndpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.AdminGetUser' },
+    body: JSON.stringify({ UserPoolId: cognito.userPoolId, Username: 'demo' }),
+  });
+  expect(unsigned.status).toBe(403);
+  expect(await unsigned.json()).toEqual({ __type: 'MissingAuthenticationTokenException', message: expect.any(String) });
+});
