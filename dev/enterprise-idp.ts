@@ -36,6 +36,12 @@ export interface EnterpriseUser {
   readonly name: string;
 }
 
+/** The local system's enterprise users (dev/system.ts `enterprise`): sign in with these at the enterprise IdP. */
+export const ENTERPRISE_DEMO_USERS: readonly EnterpriseUser[] = [
+  { sub: '00u1alice', username: 'alice', password: 'alice-password', email: 'alice@enterprise.example', name: 'Alice Enterprise' },
+  { sub: '00u2bob', username: 'bob', password: 'bob-password', email: 'bob@enterprise.example', name: 'Bob Enterprise' },
+];
+
 /**
  * One authorization server a client may get ID-JAGs for (Okta: the "resource app" connection):
  * its issuer (`audience`), the client's id registered THERE (the ID-JAG's `client_id`), the scopes
@@ -100,6 +106,11 @@ export interface EnterpriseIdp {
   mintIdJag(overrides?: IdJagOverrides): Promise<string>;
   /** Like mintIdJag, signed with a key that is not in the JWKS (same `kid` unless overridden). */
   mintWithForeignKey(overrides?: IdJagOverrides): Promise<string>;
+  /**
+   * Replaces a registered client's token-exchange policy (an administrator editing the managed
+   * connection), e.g. once the client's id at the MCP authorization server is known.
+   */
+  setTokenExchangePolicy(clientId: string, audiences: readonly IdJagAudiencePolicy[] | undefined): void;
   close(): Promise<void>;
 }
 
@@ -139,6 +150,7 @@ export async function createEnterpriseIdp(options: EnterpriseIdpOptions): Promis
   const signingKey = await importJWK(privateJwk, 'RS256');
 
   const userBySub = (sub: string) => options.users.find((u) => u.sub === sub);
+  const policies = new Map(options.clients.flatMap((c) => (c.tokenExchange ? [[c.clientId, c.tokenExchange.audiences] as const] : [])));
 
   const configuration: Configuration = {
     clients: options.clients.map((c) => ({
@@ -194,9 +206,8 @@ export async function createEnterpriseIdp(options: EnterpriseIdpOptions): Promis
   async function tokenExchange(ctx: KoaContextWithOIDC): Promise<void> {
     const client = ctx.oidc.client!;
     const params = ctx.oidc.params as Record<string, unknown>;
-    const registered = options.clients.find((c) => c.clientId === client.clientId);
-    const policy = registered?.tokenExchange;
-    if (!policy) throw oauthError('unauthorized_client', 'this client may not use token exchange');
+    const audiences = policies.get(client.clientId);
+    if (!audiences) throw oauthError('unauthorized_client', 'this client may not use token exchange');
     if (params.requested_token_type !== ID_JAG_TOKEN_TYPE) {
       throw oauthError('invalid_request', `requested_token_type must be ${ID_JAG_TOKEN_TYPE}`);
     }
@@ -220,7 +231,7 @@ export async function createEnterpriseIdp(options: EnterpriseIdpOptions): Promis
 
     // Administrator policy (draft: "The IdP evaluates administrator-defined policy ..."): refusals
     // as RFC 8693 §2.2.2 (invalid_target) and RFC 6749 §5.2 (invalid_scope).
-    const target = policy.audiences.find((a) => a.audience === params.audience);
+    const target = audiences.find((a) => a.audience === params.audience);
     if (!target) throw oauthError('invalid_target', 'this client may not request assertions for this audience');
     const resource = typeof params.resource === 'string' ? params.resource : undefined;
     if (resource !== undefined && target.resources && !target.resources.includes(resource)) {
@@ -357,7 +368,7 @@ export async function createEnterpriseIdp(options: EnterpriseIdpOptions): Promis
 
   function defaultClaims(): Record<string, unknown> {
     const user = options.users[0]!;
-    const target = options.clients.find((c) => c.tokenExchange?.audiences.length)?.tokenExchange?.audiences[0];
+    const target = [...policies.values()].find((a) => a.length)?.[0];
     const now = Math.floor(Date.now() / 1000);
     return {
       iss: issuer, sub: user.sub, aud: target?.audience, client_id: target?.clientId, jti: randomUUID(), iat: now, exp: now + idJagTtl,
@@ -376,6 +387,11 @@ export async function createEnterpriseIdp(options: EnterpriseIdpOptions): Promis
     async mintWithForeignKey(overrides = {}) {
       foreignKey ??= (await generateKeyPair('RS256')).privateKey;
       return sign({ ...defaultClaims(), ...overrides.claims }, overrides.header ?? {}, foreignKey);
+    },
+    setTokenExchangePolicy(clientId, audiences) {
+      if (!options.clients.some((c) => c.clientId === clientId)) throw new Error(`setTokenExchangePolicy: unknown client ${clientId}`);
+      if (audiences) policies.set(clientId, audiences);
+      else policies.delete(clientId);
     },
     close() {
       server.closeAllConnections();
