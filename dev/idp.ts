@@ -270,7 +270,8 @@ export async function createLocalIdp(options: LocalIdpOptions): Promise<LocalIdp
       const chosen = requested ?? only;
       if (chosen !== undefined && chosen !== COGNITO_USERS) {
         const idp = providers.get(chosen);
-        if (!idp || !allowed.includes(chosen)) return send(400, errorPage('Sign-in option not available', `The identity provider ${chosen} is not enabled for this app client.`));
+        if (!idp) return send(400, errorPage('Sign-in option not available', `The identity provider ${chosen} does not exist in this user pool (locally: no stand-in is registered for it).`));
+        if (!allowed.includes(chosen)) return send(400, errorPage('Sign-in option not available', `The identity provider ${chosen} is not enabled for this app client.`));
         return federation.redirectToProvider(idp, uid, res);
       }
       if (!allowed.includes(COGNITO_USERS)) return send(400, errorPage('Sign-in option not available', 'This app client allows no user-pool sign-in.'));

@@ -7,6 +7,10 @@
  * tools running the targets' zips) and Secrets Manager
  * (secrets-manager.ts, holding the values the stack writes). Every `${…}` of the Terraform is
  * evaluated (local-attributes.ts) and every AWS URL in it mapped to its stand-in (local-endpoints.ts).
+ * The pool's OIDC identity providers (`aws_cognito_identity_provider`) are federated into the
+ * Cognito stand-in when the caller gives a local OpenID provider for them (`identityProviders`),
+ * with the stack's provider details (client id, secret, scopes, attribute mapping) and the local
+ * provider's issuer and endpoints; app clients offer the providers their Terraform lists.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -17,7 +21,8 @@ import path from 'node:path';
 import type { InterceptorHandler } from '../../functions/interceptor';
 import { createLocalAuthorizer, type LocalAuthorizer } from '../direct-mcp';
 import { createGatewayStandIn, type GatewayStandIn } from '../gateway';
-import { createLocalIdp, DEMO_USERS, type LocalIdp } from '../idp';
+import { oidcProviderFromDetails } from '../cognito-federation';
+import { createLocalIdp, DEMO_USERS, type FederatedOidcProvider, type LocalIdp } from '../idp';
 import { createIdentityStandIn, type IdentityStandIn } from '../identity';
 import { createThirdPartyService, THIRD_PARTY_SCOPE, thirdPartyEndpoints, type ThirdPartyService } from '../third-party';
 import { lambdaTargetTools } from './gateway-targets';
@@ -25,7 +30,7 @@ import { LocalLambda } from './lambda-process';
 import { mapUrls, unmappedAwsUrls, type UrlMapping } from './local-endpoints';
 import { createRestApiListener, type GatewayResponseType } from './rest-api-emulator';
 import { createLocalSecretsManager, type LocalSecretsManager } from './secrets-manager';
-import { readStack, type StackModel } from './terraform-reader';
+import { readStack, type StackIdentityProvider, type StackModel } from './terraform-reader';
 
 export interface StackRunOptions {
   /** The synthesized stack directory (cdk.tf.json + assets/). */
@@ -46,6 +51,18 @@ export interface StackRunOptions {
   readonly onLog?: (functionName: string, line: string) => void;
   /** Each answer API Gateway gives itself (a gateway response). */
   readonly onGatewayResponse?: (type: GatewayResponseType, detail: string) => void;
+  /**
+   * Local OpenID providers standing in for the stack's OIDC identity providers, by provider name,
+   * given the Cognito stand-in's redirect URI (`/oauth2/idpresponse`, to register there) and the
+   * stack's providers. Providers without one are not offered locally. Default: none.
+   */
+  readonly identityProviders?: (at: { readonly callbackUrl: string; readonly providers: readonly StackIdentityProvider[] }) => Promise<Readonly<Record<string, LocalOidcProvider>>>;
+}
+
+/** Where a local OpenID provider is: its issuer and endpoints (e.g. dev/enterprise-idp.ts). */
+export interface LocalOidcProvider {
+  readonly issuer: string;
+  readonly endpoints: { readonly authorization: string; readonly token: string; readonly userinfo: string; readonly jwks: string };
 }
 
 export interface StackRun {
@@ -161,6 +178,9 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
     const scopes = model.resourceServerScopes;
     const identifier = scopes[0]?.slice(0, scopes[0].lastIndexOf('/')) ?? 'urn:local:resource-server';
     const publicClients = model.userPoolClients.filter((c) => c.clientSecret === undefined && c.callbackUrls.length > 0);
+    const identityProviders = await localIdentityProviders(model.identityProviders, `${idpOrigin}/oauth2/idpresponse`, options.identityProviders);
+    // Cognito: no supported identity provider means nobody signs in; an empty list is read as "unset" here.
+    const supportedBy = (c: { supportedIdentityProviders: readonly string[] }) => (c.supportedIdentityProviders.length ? c.supportedIdentityProviders : undefined);
     idp = await createLocalIdp({
       issuer: idpOrigin,
       clientId: userFlowClient.id,
@@ -169,7 +189,9 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
       resourceScopes: scopes,
       resourceIndicator: identifier,
       users: DEMO_USERS,
-      publicClients: publicClients.map((c) => ({ clientId: c.id, redirectUri: mapUrl(c.callbackUrls[0]!), scopes: c.allowedScopes })),
+      publicClients: publicClients.map((c) => ({ clientId: c.id, redirectUri: mapUrl(c.callbackUrls[0]!), scopes: c.allowedScopes, supportedIdentityProviders: supportedBy(c) })),
+      identityProviders,
+      supportedIdentityProviders: supportedBy(userFlowClient),
     });
     // Cognito's issuer and its documents, and the user pool domain's OAuth endpoints.
     mappings.push(
@@ -293,4 +315,30 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The stack's OIDC providers that have a local counterpart, as the Cognito stand-in takes them: the
+ * Terraform's client id, secret, scopes, request method and attribute mapping, the local issuer and
+ * endpoints (Cognito would discover them from `oidc_issuer`).
+ */
+async function localIdentityProviders(
+  providers: readonly StackIdentityProvider[], callbackUrl: string, local: StackRunOptions['identityProviders'],
+): Promise<FederatedOidcProvider[]> {
+  if (!local || !providers.length) return [];
+  const counterparts = await local({ callbackUrl, providers });
+  return providers.flatMap((p) => {
+    const counterpart = counterparts[p.providerName];
+    if (!counterpart) return [];
+    if (p.providerType !== 'OIDC') throw new StackRunError(`${p.address}: the Cognito stand-in federates OIDC providers only, not ${p.providerType}`);
+    if (!p.details) throw new StackRunError(`${p.address}: provider_details cannot be evaluated: ${p.detailsError}`);
+    return [oidcProviderFromDetails(p.providerName, {
+      ...p.details,
+      oidc_issuer: counterpart.issuer,
+      authorize_url: counterpart.endpoints.authorization,
+      token_url: counterpart.endpoints.token,
+      attributes_url: counterpart.endpoints.userinfo,
+      jwks_uri: counterpart.endpoints.jwks,
+    }, p.attributeMapping)];
+  });
 }
