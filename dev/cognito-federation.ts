@@ -12,10 +12,14 @@
  *    nonce), reads userinfo (GET with the access token as Bearer; POST when configured) and signs the
  *    user in as `<name>_<sub>` or, when that identity is linked, as the linked user
  *    (./cognito-users.ts); then the original authorization request continues to the app client.
+ * The IdP requirements Cognito documents ("Using OIDC identity providers with a user pool",
+ * Prerequisites): client_secret_post ("Amazon Cognito doesn't support client_secret_basic"), a `kid`
+ * published at jwks_uri and carried in the tokens, RSA/ECDSA/HMAC signatures. Cognito also demands
+ * HTTPS on ports 80/443, which the stand-in does not (everything is http on loopback).
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { escapeHtml, PAGE_HEADERS } from '../functions/lib/http/html';
 
 export interface FederatedOidcProvider {
@@ -135,6 +139,7 @@ export function createFederation(options: { issuer: string; now?: () => number }
     }
     let claims: JWTPayload;
     try {
+      if (!decodeProtectedHeader(tokens.id_token).kid) throw new Error('no kid in the ID token header (Cognito requires one)');
       ({ payload: claims } = await jwtVerify(tokens.id_token, keys, { issuer: provider.issuer, audience: provider.clientId }));
     } catch (error) {
       throw new Error(`the identity provider's ID token is not valid: ${(error as Error).message}`);

@@ -37,7 +37,7 @@ afterEach(async () => {
 });
 
 /** Starts the enterprise IdP and the Cognito stand-in with it federated as `Okta`. */
-async function start(overrides: Partial<LocalIdpOptions> & { oidcIssuer?: string } = {}): Promise<void> {
+async function start(overrides: Partial<LocalIdpOptions> & { oidcIssuer?: string; secretAtIdp?: string } = {}): Promise<void> {
   server = createServer((req, res) => cognito.listener(req, res));
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', () => resolve()));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -45,12 +45,12 @@ async function start(overrides: Partial<LocalIdpOptions> & { oidcIssuer?: string
     users: [ALICE, BOB],
     clients: [{ ...IDP_CLIENT, redirectUris: [`${issuer}/oauth2/idpresponse`], tokenEndpointAuthMethod: 'client_secret_post' }],
   });
-  const { oidcIssuer, ...rest } = overrides;
+  const { oidcIssuer, secretAtIdp, ...rest } = overrides;
   cognito = await createLocalIdp({
     issuer, clientId: APP.clientId, clientSecret: APP.clientSecret, redirectUri: APP.redirectUri,
     resourceScopes: ['mcp/tools'], resourceIndicator: 'urn:test:resource-server', users: DEMO_USERS, groups: ['enterprise-users'],
     identityProviders: [{
-      name: 'Okta', clientId: IDP_CLIENT.clientId, clientSecret: IDP_CLIENT.clientSecret, issuer: oidcIssuer ?? okta.issuer,
+      name: 'Okta', clientId: IDP_CLIENT.clientId, clientSecret: secretAtIdp ?? IDP_CLIENT.clientSecret, issuer: oidcIssuer ?? okta.issuer,
       authorizeUrl: okta.endpoints.authorization, tokenUrl: okta.endpoints.token, attributesUrl: okta.endpoints.userinfo, jwksUri: okta.endpoints.jwks,
       authorizeScopes: 'openid email profile', attributeMapping: { email: 'email', name: 'name' },
     }],
@@ -132,7 +132,7 @@ test('an identity linked to a pool user signs in as that user (its username and 
   expect(JSON.parse(user.UserAttributes!.find((a) => a.Name === 'identities')!.Value!)).toHaveLength(2);
 });
 
-test('identity_provider must be one the app client supports; a client whose only option is the IdP goes there directly', async () => {
+test('identity_provider must name a provider the app client supports; the pool\'s own users still sign in', async () => {
   await start({ supportedIdentityProviders: ['COGNITO'] });
   const refused = await signIn(ALICE, { identity_provider: 'Okta' });
   expect(refused.page).toMatchObject({ status: 400, body: expect.stringContaining('not enabled for this app client') });
@@ -157,6 +157,23 @@ test('an ID token from another issuer than the configured oidc_issuer is refused
   await start({ oidcIssuer: 'https://okta.example.test' });
   const result = await signIn(ALICE, { identity_provider: 'Okta' });
   expect(result.page).toMatchObject({ status: 400, body: expect.stringContaining('ID token is not valid') });
+  expect(cognito.users.get('Okta_00u1alice')).toBeUndefined();
+});
+
+test('idpresponse is single-use', async () => {
+  await start();
+  const ok = await signIn(ALICE, { identity_provider: 'Okta' });
+  const response = ok.hops.find((h) => h.url.startsWith(cognito.federationCallbackUrl))!;
+  expect(response.status).toBe(302);
+  const replay = await fetch(response.url, { redirect: 'manual' });
+  expect(replay.status).toBe(400);
+  expect(await replay.text()).toContain('Sign-in expired');
+});
+
+test('a client secret the IdP does not accept ends in an error page, without a code or a user', async () => {
+  await start({ secretAtIdp: 'not-the-secret' });
+  const refused = await signIn(ALICE, { identity_provider: 'Okta' });
+  expect(refused.page).toMatchObject({ status: 400, body: expect.stringContaining('token endpoint answered 401') });
   expect(cognito.users.get('Okta_00u1alice')).toBeUndefined();
 });
 
