@@ -78,8 +78,8 @@ interface Pending {
 
 export interface Federation {
   readonly callbackUrl: string;
-  /** Sends the browser to the provider's authorize URL for the pending interaction `uid`. */
-  redirectToProvider(provider: FederatedOidcProvider, uid: string, res: ServerResponse): void;
+  /** The provider's authorize URL for the pending interaction `uid` (a new state and nonce each time). */
+  authorizeUrl(provider: FederatedOidcProvider, uid: string): string;
   /**
    * Handles `/oauth2/idpresponse`: on success, `finish(uid, signIn)` continues the authorization
    * request and gives the URL to send the browser to; failures are HTML error pages.
@@ -107,7 +107,7 @@ export function createFederation(options: { issuer: string; now?: () => number }
   const pending = new Map<string, Pending>();
   const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
-  function redirectToProvider(provider: FederatedOidcProvider, uid: string, res: ServerResponse): void {
+  function authorizeUrl(provider: FederatedOidcProvider, uid: string): string {
     for (const [state, p] of pending) if (p.expiresAt < now()) pending.delete(state);
     const state = randomBytes(24).toString('base64url');
     const nonce = randomBytes(24).toString('base64url');
@@ -116,8 +116,7 @@ export function createFederation(options: { issuer: string; now?: () => number }
     for (const [k, v] of Object.entries({ client_id: provider.clientId, redirect_uri: callbackUrl, response_type: 'code', scope: provider.authorizeScopes, state, nonce })) {
       target.searchParams.set(k, v);
     }
-    res.writeHead(302, { Location: target.toString(), 'Cache-Control': 'no-store' });
-    res.end();
+    return target.toString();
   }
 
   async function redeem(provider: FederatedOidcProvider, code: string, nonce: string): Promise<FederatedSignIn> {
@@ -182,5 +181,5 @@ export function createFederation(options: { issuer: string; now?: () => number }
     res.end();
   }
 
-  return { callbackUrl, redirectToProvider, handleResponse };
+  return { callbackUrl, authorizeUrl, handleResponse };
 }

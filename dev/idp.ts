@@ -206,7 +206,19 @@ export async function createLocalIdp(options: LocalIdpOptions): Promise<LocalIdp
     pkce: { required: () => true },
     // Cognito's authorize parameter naming a federated IdP.
     extraParams: ['identity_provider'],
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: federationAwarePolicy() },
+    interactions: {
+      // A sign-in through a federated IdP goes from /oauth2/authorize straight to the IdP, as Cognito
+      // redirects (one hop); everything else to this stand-in's own pages.
+      url: (ctx, interaction) => {
+        if (interaction.prompt.name === 'login') {
+          const params = ctx.oidc.params as { client_id?: string; identity_provider?: string };
+          const option = signInOption(String(params.client_id), params.identity_provider);
+          if (option && 'provider' in option) return federation.authorizeUrl(option.provider, interaction.uid);
+        }
+        return `/interaction/${interaction.uid}`;
+      },
+      policy: federationAwarePolicy(),
+    },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -255,26 +267,38 @@ export async function createLocalIdp(options: LocalIdpOptions): Promise<LocalIdp
   if (rotation !== false) allowReuseWithinGrace(provider, rotation.retryGracePeriodSeconds * 1000, options.now ?? Date.now);
   const oidc = provider.callback();
 
+  /**
+   * How a sign-in to this app client goes: through the requested identity provider, or the only
+   * one the client supports when it does not support the pool's own users (else undefined: the
+   * pool's login form); a provider that does not exist or that the client does not list is an error.
+   */
+  function signInOption(clientId: string, requested: string | undefined): { provider: FederatedOidcProvider } | { error: string } | undefined {
+    const allowed = supported.get(clientId) ?? [];
+    const federated = allowed.filter((name) => name !== COGNITO_USERS);
+    const chosen = requested ?? (!allowed.includes(COGNITO_USERS) && federated.length === 1 ? federated[0] : undefined);
+    if (chosen === undefined || chosen === COGNITO_USERS) {
+      return allowed.includes(COGNITO_USERS) ? undefined : { error: 'This app client allows no user-pool sign-in.' };
+    }
+    const idp = providers.get(chosen);
+    if (!idp) return { error: `The identity provider ${chosen} does not exist in this user pool (locally: no stand-in is registered for it).` };
+    if (!allowed.includes(chosen)) return { error: `The identity provider ${chosen} is not enabled for this app client.` };
+    return { provider: idp };
+  }
+
   async function interaction(req: IncomingMessage, res: ServerResponse, uid: string, action: string | undefined, query: URLSearchParams): Promise<void> {
     const details = await provider.interactionDetails(req, res);
     if (details.uid !== uid) throw new Error('interaction mismatch');
     const send = (status: number, html: string) => { res.writeHead(status, PAGE_HEADERS); res.end(html); };
     if (details.prompt.name === 'login') {
       const clientId = String(details.params.client_id);
-      const allowed = supported.get(clientId) ?? [];
-      const federated = allowed.filter((name) => name !== COGNITO_USERS);
-      const requested = action === 'federate' ? query.get('provider') : details.params.identity_provider as string | undefined;
-      // identity_provider=<name> (or the only sign-in option) goes straight to that IdP; only a
-      // provider the app client lists in its supported identity providers.
-      const only = !allowed.includes(COGNITO_USERS) && federated.length === 1 ? federated[0] : undefined;
-      const chosen = requested ?? only;
-      if (chosen !== undefined && chosen !== COGNITO_USERS) {
-        const idp = providers.get(chosen);
-        if (!idp) return send(400, errorPage('Sign-in option not available', `The identity provider ${chosen} does not exist in this user pool (locally: no stand-in is registered for it).`));
-        if (!allowed.includes(chosen)) return send(400, errorPage('Sign-in option not available', `The identity provider ${chosen} is not enabled for this app client.`));
-        return federation.redirectToProvider(idp, uid, res);
+      const federated = (supported.get(clientId) ?? []).filter((name) => name !== COGNITO_USERS);
+      const option = signInOption(clientId, action === 'federate' ? query.get('provider') ?? '' : details.params.identity_provider as string | undefined);
+      if (option && 'error' in option) return send(400, errorPage('Sign-in option not available', option.error));
+      if (option) {
+        res.writeHead(302, { Location: federation.authorizeUrl(option.provider, uid), 'Cache-Control': 'no-store' });
+        res.end();
+        return;
       }
-      if (!allowed.includes(COGNITO_USERS)) return send(400, errorPage('Sign-in option not available', 'This app client allows no user-pool sign-in.'));
       if (req.method === 'POST' && action === 'login') {
         const form = await readForm(req);
         const user = directory.checkPassword(form.get('username') ?? '', form.get('password') ?? '');
