@@ -86,8 +86,9 @@ export interface LocalIdpOptions {
 }
 
 /**
- * A further Cognito app client with a secret (`client_secret_basic`), the authorization-code grant,
- * one exact redirect URI, its `allowed_oauth_scopes` and `supported_identity_providers`.
+ * A further Cognito app client with a secret (`client_secret_basic`), the authorization-code grant
+ * (PKCE optional, as in Cognito for clients with a secret), one exact redirect URI, its
+ * `allowed_oauth_scopes` and `supported_identity_providers`.
  */
 export interface ConfidentialAppClient {
   readonly clientId: string;
@@ -161,6 +162,7 @@ export async function createLocalIdp(options: LocalIdpOptions): Promise<LocalIdp
     ...(options.publicClients ?? []).map((c) => [c.clientId, c.supportedIdentityProviders ?? defaultSupported] as const),
     ...(options.confidentialClients ?? []).map((c) => [c.clientId, c.supportedIdentityProviders ?? defaultSupported] as const),
   ]);
+  const confidentialIds = new Set((options.confidentialClients ?? []).map((c) => c.clientId));
   const federation = createFederation({ issuer: options.issuer, now: options.now });
   const adminApi = createCognitoAdminApi({ userPoolId, region, directory });
   const rotation = options.refreshTokenRotation ?? DEFAULT_REFRESH_TOKEN_ROTATION;
@@ -203,7 +205,9 @@ export async function createLocalIdp(options: LocalIdpOptions): Promise<LocalIdp
     cookies: { keys: [randomBytes(32).toString('hex')] },
     scopes: ['openid', 'email', 'profile', 'offline_access', ...options.resourceScopes],
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['preferred_username'] },
-    pkce: { required: () => true },
+    // The façade's clients always use PKCE; the further confidential clients may leave it out, as
+    // Cognito makes PKCE optional for clients with a secret.
+    pkce: { required: (_ctx, client) => !confidentialIds.has(client.clientId) },
     // Cognito's authorize parameter naming a federated IdP.
     extraParams: ['identity_provider'],
     interactions: {

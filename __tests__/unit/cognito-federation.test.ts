@@ -162,6 +162,26 @@ test('an ID token from another issuer than the configured oidc_issuer is refused
   expect(cognito.users.get('Okta_00u1alice')).toBeUndefined();
 });
 
+test('a further confidential client that offers only the IdP: sign-in without PKCE, code redeemed with its secret', async () => {
+  const assertion = { clientId: 'assertion-client', clientSecret: 'assertion-secret', redirectUri: 'http://127.0.0.1:9/assertion/return' };
+  await start({ confidentialClients: [{ ...assertion, scopes: ['openid', 'mcp/tools'], supportedIdentityProviders: ['Okta'] }] });
+  const url = new URL(cognito.endpoints.authorization);
+  for (const [k, v] of Object.entries({ client_id: assertion.clientId, redirect_uri: assertion.redirectUri, response_type: 'code', scope: 'openid mcp/tools', state: 's' })) url.searchParams.set(k, v);
+  const result = await new Browser().browse(url, { stopAt: assertion.redirectUri, login: BOB });
+  const code = result.clientRedirect?.searchParams.get('code');
+  expect(code).toEqual(expect.any(String));
+  const response = await fetch(cognito.endpoints.token, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${assertion.clientId}:${assertion.clientSecret}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: code!, redirect_uri: assertion.redirectUri }).toString(),
+  });
+  expect(response.status).toBe(200);
+  expect(decodeJwt((await response.json() as { access_token: string }).access_token)).toMatchObject({ username: 'Okta_00u2bob', client_id: assertion.clientId, scope: 'mcp/tools' });
+  // The façade's client still requires PKCE.
+  const withoutPkce = await signIn(ALICE, { identity_provider: 'Okta', code_challenge: '', code_challenge_method: '' });
+  expect(withoutPkce.hops[0]!.location).toContain('error=invalid_request');
+});
+
 test('idpresponse is single-use', async () => {
   await start();
   const ok = await signIn(ALICE, { identity_provider: 'Okta' });
