@@ -84,7 +84,7 @@ export interface Federation {
    * Handles `/oauth2/idpresponse`: on success, `finish(uid, signIn)` continues the authorization
    * request and gives the URL to send the browser to; failures are HTML error pages.
    */
-  handleResponse(url: URL, res: ServerResponse, finish: (uid: string, signIn: FederatedSignIn) => Promise<string>): Promise<void>;
+  handleResponse(query: URLSearchParams, res: ServerResponse, finish: (uid: string, signIn: FederatedSignIn) => Promise<string>): Promise<void>;
 }
 
 /** How long a federated sign-in may take (Cognito: the authorization session, 3 to 15 minutes). */
@@ -163,13 +163,13 @@ export function createFederation(options: { issuer: string; now?: () => number }
     return { provider, userId: claims.sub, attributes };
   }
 
-  async function handleResponse(url: URL, res: ServerResponse, finish: (uid: string, signIn: FederatedSignIn) => Promise<string>): Promise<void> {
-    const state = url.searchParams.get('state') ?? '';
+  async function handleResponse(query: URLSearchParams, res: ServerResponse, finish: (uid: string, signIn: FederatedSignIn) => Promise<string>): Promise<void> {
+    const state = query.get('state') ?? '';
     const p = pending.get(state);
     pending.delete(state);
     if (!p || p.expiresAt < now()) return errorPage(res, 400, 'Sign-in expired', 'This sign-in is no longer valid. Start again from your application.');
-    const code = url.searchParams.get('code');
-    if (!code) return errorPage(res, 400, 'Sign-in failed', `${p.provider.name} answered: ${url.searchParams.get('error') ?? 'no authorization code'}.`);
+    const code = query.get('code');
+    if (!code) return errorPage(res, 400, 'Sign-in failed', `${p.provider.name} answered: ${query.get('error') ?? 'no authorization code'}.`);
     let signIn: FederatedSignIn;
     try {
       signIn = await redeem(p.provider, code, p.nonce);

@@ -334,24 +334,24 @@ export async function createLocalIdp(options: LocalIdpOptions): Promise<LocalIdp
   }
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', options.issuer);
+    const [pathname = '', search = ''] = (req.url ?? '').split('?');
     if (isAdminApiRequest(req)) {
       void adminApi(req, res);
       return;
     }
-    if (req.method === 'GET' && url.pathname === '/oauth2/idpresponse') {
-      federation.handleResponse(url, res, finishFederated).catch(() => {
+    if (req.method === 'GET' && pathname === '/oauth2/idpresponse') {
+      federation.handleResponse(new URLSearchParams(search), res, finishFederated).catch(() => {
         if (!res.headersSent) res.writeHead(400, PAGE_HEADERS);
         res.end(errorPage('Sign-in expired', 'This sign-in session is no longer valid. Start again from your application.'));
       });
       return;
     }
-    const match = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|federate))?$/.exec(url.pathname);
+    const match = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|federate))?$/.exec(pathname);
     if (!match) {
       oidc(req, res);
       return;
     }
-    interaction(req, res, match[1]!, match[2], url.searchParams).catch(() => {
+    interaction(req, res, match[1]!, match[2], new URLSearchParams(search)).catch(() => {
       if (!res.headersSent) res.writeHead(400, PAGE_HEADERS);
       res.end('<!doctype html><title>Sign-in expired</title><p>This sign-in session is no longer valid. Start again from your application.</p>');
     });
@@ -387,7 +387,7 @@ function federationAwarePolicy(): interactionPolicy.DefaultPolicy {
   const policy = interactionPolicy.base();
   policy.get('login')!.checks.add(new interactionPolicy.Check('identity_provider', 'sign-in through the requested identity provider', (ctx) => {
     const requested = (ctx.oidc.params as { identity_provider?: string }).identity_provider;
-    return requested && !ctx.oidc.result?.login ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT;
+    return requested && requested !== COGNITO_USERS && !ctx.oidc.result?.login ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT;
   }));
   return policy;
 }
