@@ -231,3 +231,38 @@ test('AdminLinkProviderForUser follows the documented rules and errors, through 
   expect(unsigned.status).toBe(403);
   expect(await unsigned.json()).toEqual({ __type: 'MissingAuthenticationTokenException', message: expect.any(String) });
 });
+
+test('the assertion bridge\'s linking sequence (contract-idjag "User linking"): a user who never signed in interactively', async () => {
+  server = createServer((req, res) => cognito.listener(req, res));
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', () => resolve()));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const idpClient = (clientId: string, clientSecret: string) => ({ clientId, clientSecret, redirectUris: [`${issuer}/oauth2/idpresponse`], tokenEndpointAuthMethod: 'client_secret_post' as const });
+  okta = await createEnterpriseIdp({ users: [ALICE], clients: [idpClient(IDP_CLIENT.clientId, IDP_CLIENT.clientSecret)] });
+  // A second OIDC provider plays the façade's bridge (its `sub` is the enterprise subject).
+  const bridge = await createEnterpriseIdp({ users: [ALICE], clients: [idpClient('bridge-client', 'bridge-secret')] });
+  try {
+    const provider = (name: string, idp: EnterpriseIdp, clientId: string, clientSecret: string) => ({
+      name, clientId, clientSecret, issuer: idp.issuer, authorizeUrl: idp.endpoints.authorization, tokenUrl: idp.endpoints.token,
+      attributesUrl: idp.endpoints.userinfo, jwksUri: idp.endpoints.jwks, authorizeScopes: 'openid email',
+    });
+    cognito = await createLocalIdp({
+      issuer, clientId: APP.clientId, clientSecret: APP.clientSecret, redirectUri: APP.redirectUri, resourceScopes: ['mcp/tools'], resourceIndicator: 'urn:test:resource-server',
+      identityProviders: [provider('Okta', okta, IDP_CLIENT.clientId, IDP_CLIENT.clientSecret), provider('Bridge', bridge, 'bridge-client', 'bridge-secret')],
+    });
+    const bridgeToOkta = () => link(ALICE.sub, { ProviderName: 'Okta', ProviderAttributeValue: ALICE.sub }, 'Bridge');
+    // 1. The Okta user does not exist yet.
+    expect(await rejection(bridgeToOkta())).toBeInstanceOf(UserNotFoundException);
+    // 2. Sign-in through the bridge creates Bridge_<sub>; the pool gives it a group.
+    expect((await signIn(ALICE, { identity_provider: 'Bridge' })).access).toMatchObject({ username: 'Bridge_00u1alice' });
+    await admin().send(new AdminAddUserToGroupCommand({ UserPoolId: cognito.userPoolId, Username: 'Bridge_00u1alice', GroupName: 'mcp-users' }));
+    // 3. The other way round: the Okta identity (never signed in) becomes the bridge user's.
+    await link(ALICE.sub, { ProviderName: 'Bridge', ProviderAttributeValue: ALICE.sub });
+    // 4. The interactive sign-in lands on the same user, with its groups.
+    expect((await signIn(ALICE, { identity_provider: 'Okta' })).access).toMatchObject({ username: 'Bridge_00u1alice', 'cognito:groups': ['mcp-users'] });
+    expect(cognito.users.get('Okta_00u1alice')).toBeUndefined();
+    // 5. A later first step (another container) is refused because the source exists: the caller proceeds.
+    expect(await rejection(bridgeToOkta())).toBeInstanceOf(InvalidParameterException);
+  } finally {
+    await bridge.close();
+  }
+});
