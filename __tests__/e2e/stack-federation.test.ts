@@ -3,7 +3,8 @@
  * locally (dev/stack): the Cognito stand-in reads the stack's `aws_cognito_identity_provider`
  * (client id, the secret from its sensitive variable, scopes, attribute mapping) and the app
  * clients' supported identity providers, federates the enterprise IdP stand-in in Okta's place, and
- * the real MCP SDK client's user signs in through the stack's own functions as `Okta_<sub>`.
+ * the real MCP SDK client's user signs in through the stack's own functions as `Okta_<sub>`. The
+ * stack also has a machine client: app clients with a secret besides the façade's are served too.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
@@ -25,7 +26,12 @@ let registered: { callbackUrl: string; clientId?: string } | undefined;
 
 beforeAll(async () => {
   synth = synthExample('examples/minimal.config.ts', (c) => {
-    c.identity = { ...c.identity, identityProviders: [{ type: 'oidc', name: 'Okta', issuer: 'https://acme.okta.com', clientId: OKTA_CLIENT_ID }] };
+    c.identity = {
+      ...c.identity,
+      identityProviders: [{ type: 'oidc', name: 'Okta', issuer: 'https://acme.okta.com', clientId: OKTA_CLIENT_ID }],
+      // A second app client with a secret (client_credentials) next to the façade's.
+      machineClients: [{ name: 'nightly-reports', scopes: ['tools'] }],
+    };
   });
   run = await runStack({
     stackDir: synth.dir, port: 0, publicHost: '127.0.0.1',
@@ -51,7 +57,7 @@ test('the stack\'s OIDC provider is federated locally: its client id and secret,
   expect(registered).toEqual({ callbackUrl: `${run.idp.issuer}/oauth2/idpresponse`, clientId: OKTA_CLIENT_ID });
   const provider = run.model.identityProviders.find((p) => p.providerName === 'Okta')!;
   expect(provider).toMatchObject({ providerType: 'OIDC', details: { client_secret: OKTA_SECRET, oidc_issuer: 'https://acme.okta.com' } });
-  const userFlow = run.model.userPoolClients.find((c) => c.clientSecret !== undefined)!;
+  const userFlow = run.model.userPoolClients.find((c) => c.allowedFlows.includes('code') && c.clientSecret !== undefined)!;
   expect(userFlow.supportedIdentityProviders).toEqual(expect.arrayContaining(['COGNITO', 'Okta']));
 });
 
@@ -73,3 +79,15 @@ test('an MCP client\'s user signs in through the stack\'s functions and the fede
   expect(JSON.parse((who as { content: Array<{ text: string }> }).content[0]!.text)).toMatchObject({ username: 'Okta_00u1alice' });
   await client.close();
 }, 60_000);
+
+test('the stack\'s machine client gets a token through the stack\'s token function', async () => {
+  const machine = run.model.userPoolClients.find((c) => c.allowedFlows.includes('client_credentials'))!;
+  const response = await fetch(`${run.baseUrl}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${machine.id}:${machine.clientSecret}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
+  });
+  expect(response.status).toBe(200);
+  const token = (await response.json() as { access_token: string }).access_token;
+  expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'))).toMatchObject({ client_id: machine.id, scope: 'https://mcp.example.com/tools' });
+}, 30_000);

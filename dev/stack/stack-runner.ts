@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { InterceptorHandler } from '../../functions/interceptor';
+import { PATHS } from '../../functions/lib/http/routes';
 import { createLocalAuthorizer, type LocalAuthorizer } from '../direct-mcp';
 import { createGatewayStandIn, type GatewayStandIn } from '../gateway';
 import { oidcProviderFromDetails } from '../cognito-federation';
@@ -126,9 +127,16 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
   if (!pool || model.userPools.length > 1) {
     throw new StackRunError(`the local run stands in for one Cognito user pool created by the stack; ${model.dir} has ${model.userPools.length}`);
   }
+  // The app clients with a secret: the façade's (its callback is the façade's /callback), further
+  // code-flow clients (e.g. the enterprise assertion client) and machine clients (client_credentials).
   const confidential = model.userPoolClients.filter((c) => c.clientSecret !== undefined);
-  if (confidential.length !== 1) throw new StackRunError(`the local run expects one app client with a secret (the façade's); the stack has ${confidential.length}`);
-  const userFlowClient = confidential[0]!;
+  const facadeClients = confidential.filter((c) => c.allowedFlows.includes('code') && c.callbackUrls.some((u) => u.endsWith(PATHS.callback)));
+  if (facadeClients.length !== 1) {
+    throw new StackRunError(`the local run expects one app client with a secret whose callback is the façade's ${PATHS.callback}; the stack has ${facadeClients.length}`);
+  }
+  const userFlowClient = facadeClients[0]!;
+  const otherCodeClients = confidential.filter((c) => c !== userFlowClient && c.allowedFlows.includes('code') && c.callbackUrls.length > 0);
+  const machineClients = confidential.filter((c) => c.allowedFlows.includes('client_credentials'));
 
   const servers: Server[] = [];
   const functions = new Map<string, LocalLambda>();
@@ -192,6 +200,10 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
       publicClients: publicClients.map((c) => ({ clientId: c.id, redirectUri: mapUrl(c.callbackUrls[0]!), scopes: c.allowedScopes, supportedIdentityProviders: supportedBy(c) })),
       identityProviders,
       supportedIdentityProviders: supportedBy(userFlowClient),
+      confidentialClients: otherCodeClients.map((c) => ({
+        clientId: c.id, clientSecret: c.clientSecret!, redirectUri: mapUrl(c.callbackUrls[0]!), scopes: c.allowedScopes, supportedIdentityProviders: supportedBy(c),
+      })),
+      machineClients: machineClients.map((c) => ({ clientId: c.id, clientSecret: c.clientSecret!, scopes: c.allowedScopes })),
     });
     // Cognito's issuer and its documents, and the user pool domain's OAuth endpoints.
     mappings.push(

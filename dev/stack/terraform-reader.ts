@@ -82,6 +82,8 @@ export interface StackUserPoolClient {
   readonly clientSecret?: string;
   readonly callbackUrls: readonly string[];
   readonly allowedScopes: readonly string[];
+  /** `allowed_oauth_flows`: `code`, `client_credentials`, ... */
+  readonly allowedFlows: readonly string[];
   readonly refreshTokenRotation?: { readonly retryGracePeriodSeconds: number };
   /** `supported_identity_providers`: `COGNITO` and/or provider names. */
   readonly supportedIdentityProviders: readonly string[];
@@ -283,6 +285,7 @@ export function readStack(dir: string, options: { variables?: Record<string, unk
       clientSecret: b.generate_secret ? (resolve(['aws_cognito_user_pool_client', name, 'client_secret']) as string) : undefined,
       callbackUrls: evaluate(b.callback_urls ?? []),
       allowedScopes: evaluate(b.allowed_oauth_scopes ?? []),
+      allowedFlows: evaluate(b.allowed_oauth_flows ?? []),
       refreshTokenRotation: rotation?.feature === 'ENABLED' ? { retryGracePeriodSeconds: Number(rotation.retry_grace_period_seconds ?? 0) } : undefined,
       supportedIdentityProviders: evaluate(b.supported_identity_providers ?? []),
     };
