@@ -130,12 +130,12 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
   // The app clients with a secret: the façade's (its callback is the façade's /callback), further
   // code-flow clients (e.g. the enterprise assertion client) and machine clients (client_credentials).
   const confidential = model.userPoolClients.filter((c) => c.clientSecret !== undefined);
-  const facadeClients = confidential.filter((c) => c.allowedFlows.includes('code') && c.callbackUrls.some((u) => u.endsWith(PATHS.callback)));
+  const facadeClients = confidential.filter((c) => c.callbackUrls.some((u) => u.endsWith(PATHS.callback)));
   if (facadeClients.length !== 1) {
     throw new StackRunError(`the local run expects one app client with a secret whose callback is the façade's ${PATHS.callback}; the stack has ${facadeClients.length}`);
   }
   const userFlowClient = facadeClients[0]!;
-  const otherCodeClients = confidential.filter((c) => c !== userFlowClient && c.allowedFlows.includes('code') && c.callbackUrls.length > 0);
+  const otherCodeClients = confidential.filter((c) => c !== userFlowClient && !c.allowedFlows.includes('client_credentials') && c.callbackUrls.length > 0);
   const machineClients = confidential.filter((c) => c.allowedFlows.includes('client_credentials'));
 
   const servers: Server[] = [];
