@@ -186,7 +186,7 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
     const scopes = model.resourceServerScopes;
     const identifier = scopes[0]?.slice(0, scopes[0].lastIndexOf('/')) ?? 'urn:local:resource-server';
     const publicClients = model.userPoolClients.filter((c) => c.clientSecret === undefined && c.callbackUrls.length > 0);
-    const identityProviders = await localIdentityProviders(model.identityProviders, `${idpOrigin}/oauth2/idpresponse`, options.identityProviders);
+    const identityProviders = await localIdentityProviders(model.identityProviders, `${idpOrigin}/oauth2/idpresponse`, options.identityProviders, mapUrl);
     // Cognito: no supported identity provider means nobody signs in; an empty list is read as "unset" here.
     const supportedBy = (c: { supportedIdentityProviders: readonly string[] }) => (c.supportedIdentityProviders.length ? c.supportedIdentityProviders : undefined);
     idp = await createLocalIdp({
@@ -329,19 +329,28 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
   }
 }
 
+/** The provider_details keys that are URLs of the provider. */
+const PROVIDER_URL_KEYS = ['oidc_issuer', 'authorize_url', 'token_url', 'attributes_url', 'jwks_uri'] as const;
+
 /**
- * The stack's OIDC providers that have a local counterpart, as the Cognito stand-in takes them: the
- * Terraform's client id, secret, scopes, request method and attribute mapping, the local issuer and
- * endpoints (Cognito would discover them from `oidc_issuer`).
+ * The stack's OIDC providers as the Cognito stand-in takes them: those with a local counterpart (the
+ * Terraform's client id, secret, scopes, request method and attribute mapping; the local issuer and
+ * endpoints, which Cognito would discover from `oidc_issuer`), and those the stack serves itself
+ * (every URL of theirs is one of the stack's API URLs, e.g. the façade's enterprise bridge), with
+ * their URLs mapped to the local API.
  */
 async function localIdentityProviders(
-  providers: readonly StackIdentityProvider[], callbackUrl: string, local: StackRunOptions['identityProviders'],
+  providers: readonly StackIdentityProvider[], callbackUrl: string, local: StackRunOptions['identityProviders'], mapUrl: (url: string) => string,
 ): Promise<FederatedOidcProvider[]> {
-  if (!local || !providers.length) return [];
-  const counterparts = await local({ callbackUrl, providers });
+  const counterparts = local && providers.length ? await local({ callbackUrl, providers }) : {};
   return providers.flatMap((p) => {
     const counterpart = counterparts[p.providerName];
-    if (!counterpart) return [];
+    if (!counterpart) {
+      const details = p.providerType === 'OIDC' ? p.details : undefined;
+      const servedByStack = details && PROVIDER_URL_KEYS.every((k) => details[k] && mapUrl(details[k]!) !== details[k]);
+      if (!servedByStack) return [];
+      return [oidcProviderFromDetails(p.providerName, { ...details, ...Object.fromEntries(PROVIDER_URL_KEYS.map((k) => [k, mapUrl(details[k]!)])) }, p.attributeMapping)];
+    }
     if (p.providerType !== 'OIDC') throw new StackRunError(`${p.address}: the Cognito stand-in federates OIDC providers only, not ${p.providerType}`);
     if (!p.details) throw new StackRunError(`${p.address}: provider_details cannot be evaluated: ${p.detailsError}`);
     return [oidcProviderFromDetails(p.providerName, {
