@@ -9,6 +9,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { AdminGetUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createEnterpriseIdp, type EnterpriseIdp } from '../../dev/enterprise-idp';
 import { runStack, type StackRun } from '../../dev/stack/stack-runner';
 import { Browser } from '../helpers/browser';
@@ -53,10 +54,13 @@ afterAll(async () => {
   synth?.cleanup();
 });
 
-test('the stack\'s OIDC provider is federated locally: its client id and secret, the pool\'s idpresponse URL', () => {
+test('the stack\'s OIDC provider is federated locally: its client id and secret, the pool\'s idpresponse URL', async () => {
   expect(registered).toEqual({ callbackUrl: `${run.idp.issuer}/oauth2/idpresponse`, clientId: OKTA_CLIENT_ID });
   const provider = run.model.identityProviders.find((p) => p.providerName === 'Okta')!;
   expect(provider).toMatchObject({ providerType: 'OIDC', details: { client_secret: OKTA_SECRET, oidc_issuer: 'https://acme.okta.com' } });
+  // The admin API answers for the stack's own pool id, signed for the stack's region.
+  const admin = new CognitoIdentityProviderClient({ endpoint: run.idp.adminEndpoint, region: run.model.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  expect((await admin.send(new AdminGetUserCommand({ UserPoolId: run.model.userPools[0]!.id, Username: 'demo' }))).UserStatus).toBe('CONFIRMED');
   const userFlow = run.model.userPoolClients.find((c) => c.allowedFlows.includes('code') && c.clientSecret !== undefined)!;
   expect(userFlow.supportedIdentityProviders).toEqual(expect.arrayContaining(['COGNITO', 'Okta']));
 });

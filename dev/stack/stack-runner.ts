@@ -200,6 +200,9 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
       publicClients: publicClients.map((c) => ({ clientId: c.id, redirectUri: mapUrl(c.callbackUrls[0]!), scopes: c.allowedScopes, supportedIdentityProviders: supportedBy(c) })),
       identityProviders,
       supportedIdentityProviders: supportedBy(userFlowClient),
+      // The admin API answers for the stack's pool, signed for its region.
+      userPoolId: pool.id,
+      region,
       confidentialClients: otherCodeClients.map((c) => ({
         clientId: c.id, clientSecret: c.clientSecret!, redirectUri: mapUrl(c.callbackUrls[0]!), scopes: c.allowedScopes, supportedIdentityProviders: supportedBy(c),
       })),
@@ -266,6 +269,8 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
       AWS_SECRET_ACCESS_KEY: 'local-stack-run-secret-access-key',
       AWS_SESSION_TOKEN: 'local-stack-run-session-token',
       AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${portOf(secretsServer)}`,
+      // The Cognito admin API (AdminLinkProviderForUser, ...): the SDK's service-specific endpoint variable.
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: idp.adminEndpoint,
       ...(identity ? { AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: identity.endpoint } : {}),
     };
     for (const fn of model.functions) {
