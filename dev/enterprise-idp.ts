@@ -67,7 +67,10 @@ export interface EnterpriseClient {
 }
 
 export interface EnterpriseIdpOptions {
-  /** Default `http://127.0.0.1:<port>`. */
+  /**
+   * Default `http://127.0.0.1:<port>` (where it listens). Another issuer (no path) must reach `url`,
+   * e.g. through a proxy in front of it; the endpoints are announced under the issuer.
+   */
   readonly issuer?: string;
   readonly users: readonly EnterpriseUser[];
   readonly clients: readonly EnterpriseClient[];
