@@ -8,8 +8,11 @@
  * AWS SDK client (AGENTCORE_ENDPOINT), and the OAuth-protected target `github` on the gateway.
  * `/mcp` is served either by the mcp-proxy handler (`lambda`, the default) or, like a deployment
  * with facade.mcpProxy 'direct', by an authorizer and HTTP proxy to the gateway (dev/direct-mcp.ts).
+ * With `enterprise` (issue 25) come the pieces of enterprise-managed authorization: an enterprise
+ * IdP (dev/enterprise-idp.ts) federated into the Cognito stand-in as `Okta`, the façade's assertion
+ * bridge registered there as a second OIDC provider, and the assertion app client.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { route as authorizeRoute } from '../functions/authorize';
@@ -30,7 +33,8 @@ import { createApiGatewayListener } from './apigw-adapter';
 import { createDirectMcpIntegration, createLocalAuthorizer, type LocalAuthorizer } from './direct-mcp';
 import { DEMO_TOOL_POLICY } from './demo-policy';
 import { createGatewayStandIn, type GatewayStandIn } from './gateway';
-import { createLocalIdp, DEMO_USERS, type LocalIdp, type LocalIdpOptions } from './idp';
+import { createEnterpriseIdp, ENTERPRISE_DEMO_USERS, type EnterpriseIdp, type EnterpriseUser } from './enterprise-idp';
+import { createLocalIdp, DEMO_USERS, type FederatedOidcProvider, type LocalIdp, type LocalIdpOptions } from './idp';
 import { createIdentityStandIn, type IdentityStandIn } from './identity';
 import { createThirdPartyService, THIRD_PARTY_SCOPE, thirdPartyEndpoints, type ThirdPartyService } from './third-party';
 
@@ -60,6 +64,36 @@ export interface LocalSystemOptions {
   readonly interpose?: (upstream: 'idp-token' | 'gateway', url: string) => string | Promise<string>;
   /** The Cognito stand-in's refresh-token rotation and clock (dev/idp.ts). Default: rotation on, 60 s grace, Date.now. */
   readonly idp?: Pick<LocalIdpOptions, 'refreshTokenRotation' | 'now'>;
+  /** Enterprise-managed authorization stand-ins (only with the local Cognito stand-in). Default: none. */
+  readonly enterprise?: LocalEnterpriseOptions;
+}
+
+export interface LocalEnterpriseOptions {
+  /** The enterprise IdP's users. Default ENTERPRISE_DEMO_USERS (alice, bob). */
+  readonly users?: readonly EnterpriseUser[];
+  /**
+   * The MCP client's client_id at the façade: the ID-JAG's `client_id` in the IdP's policy for the
+   * agent app (EnterpriseIdp.setTokenExchangePolicy changes it later). Default `local-enterprise-agent`.
+   */
+  readonly facadeClientId?: string;
+  /** Scopes the agent app may ask ID-JAGs for. Default: the resource-server scopes. */
+  readonly scopes?: readonly string[];
+  /** ID-JAG lifetime at the IdP. Default 300 s. */
+  readonly idJagTtlSeconds?: number;
+}
+
+/** What the enterprise stand-ins are and how they are registered (LocalSystem.enterprise). */
+export interface LocalEnterprise {
+  /** The enterprise IdP (Okta-like): sign-in, token exchange, negative-test hooks. */
+  readonly idp: EnterpriseIdp;
+  /** Its name as a federated OIDC provider in the Cognito stand-in (`identity_provider=Okta`; users `Okta_<sub>`). */
+  readonly providerName: string;
+  /** The agent app registered at the IdP (signs users in there and exchanges their ID tokens for ID-JAGs). */
+  readonly agent: { readonly clientId: string; readonly clientSecret: string; readonly redirectUri: string };
+  /** The façade's assertion bridge as registered in the Cognito stand-in (issuer `<base>/enterprise`). */
+  readonly bridge: { readonly providerName: string; readonly issuer: string; readonly clientId: string; readonly clientSecret: string };
+  /** The Cognito app client the token function drives the bridge sign-in with. */
+  readonly assertionClient: { readonly clientId: string; readonly clientSecret: string; readonly redirectUri: string };
 }
 
 /**
@@ -90,6 +124,8 @@ export interface LocalSystem {
   readonly authorizer?: LocalAuthorizer;
   /** With the local IdP: a machine client (identity.machineClients) for the client_credentials grant. */
   readonly machineClient?: { readonly clientId: string; readonly clientSecret: string; readonly scopes: readonly string[] };
+  /** With `enterprise`: the enterprise IdP and the registrations around it. */
+  readonly enterprise?: LocalEnterprise;
   close(): Promise<void>;
 }
 
@@ -103,6 +139,15 @@ const LOCAL_THIRD_PARTY_CLIENT_ID = 'agentcore-identity-local';
 const LOCAL_REGION = 'us-east-1';
 /** A machine client (client_credentials), like one of identity.machineClients. */
 const LOCAL_MACHINE_CLIENT_ID = 'local-machine-client';
+/** Enterprise-managed authorization: names of the local registrations (issue 25, contract-idjag). */
+const ENTERPRISE_PROVIDER = 'Okta';
+const BRIDGE_PROVIDER = 'local-enterprise';
+const BRIDGE_CLIENT_ID = 'local-enterprise-bridge';
+const ASSERTION_CLIENT_ID = 'local-enterprise-assertion';
+const COGNITO_AT_ENTERPRISE_CLIENT_ID = 'cognito-local-pool';
+const AGENT_CLIENT_ID = 'local-enterprise-agent';
+/** The bridge's paths under the façade base URL (contract-idjag "Module boundaries"). */
+const BRIDGE_PATHS = { authorize: '/enterprise/authorize', token: '/enterprise/token', userinfo: '/enterprise/userinfo', jwks: '/enterprise/jwks', cognitoReturn: '/enterprise/cognito-return' };
 
 async function listen(listener: (req: IncomingMessage, res: ServerResponse) => void, port: number): Promise<Server> {
   const server = createServer((req, res) => {
@@ -158,6 +203,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const host = options.publicHost ?? 'localhost';
   const mcpProxy = options.mcpProxy ?? readMcpProxyMode(baseEnv);
   const servers: Server[] = [];
+  /** Further things to stop with the system (stand-ins that own their server). */
+  const closers: (() => Promise<void>)[] = [];
   const id = randomBytes(6).toString('hex');
 
   // The façade listens first so its URL (and the IdP's one redirect URI) is known.
@@ -176,25 +223,43 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
 
   let idp: LocalIdp | undefined;
   let machineClient: LocalSystem['machineClient'];
+  let enterprise: LocalEnterprise | undefined;
+  if (options.enterprise && env.IDP_ISSUER) throw new Error('enterprise: the enterprise stand-ins need the local Cognito stand-in (IDP_ISSUER must be unset)');
   if (!env.IDP_ISSUER) {
     machineClient = { clientId: LOCAL_MACHINE_CLIENT_ID, clientSecret: randomBytes(24).toString('base64url'), scopes: ['mcp/tools'] };
     const secretVar = `AGENTCORE_MCP_OAUTH_CLIENT_SECRET_${id}`;
     process.env[secretVar] = randomBytes(24).toString('base64url');
     const idpServer = await listen((req, res) => idp!.listener(req, res), 0);
     servers.push(idpServer);
+    const idpIssuer = `http://127.0.0.1:${portOf(idpServer)}`;
+    const resourceScopes = (env.SCOPES_SUPPORTED ?? LOCAL_SCOPES.join(' ')).split(/\s+/).filter((s) => s.includes('/'));
+    const federated = options.enterprise ? await startEnterprise(options.enterprise, { baseUrl, idpIssuer, resourceScopes, id, env }) : undefined;
+    if (federated) {
+      enterprise = federated.enterprise;
+      closers.push(() => federated.enterprise.idp.close());
+    }
     idp = await createLocalIdp({
-      issuer: `http://127.0.0.1:${portOf(idpServer)}`,
+      issuer: idpIssuer,
       clientId: LOCAL_CLIENT_ID,
       clientSecret: process.env[secretVar]!,
       redirectUri: `${baseUrl}/callback`,
       // The resource-server scopes among SCOPES_SUPPORTED (`<identifier>/<scope>`), as Cognito's resource server defines them.
-      resourceScopes: (env.SCOPES_SUPPORTED ?? LOCAL_SCOPES.join(' ')).split(/\s+/).filter((s) => s.includes('/')),
+      resourceScopes,
       resourceIndicator: LOCAL_RESOURCE_SERVER,
       users: DEMO_USERS,
-      publicClients: [{ clientId: LOCAL_RETURN_CLIENT_ID, redirectUri: returnUrl, scopes: ['openid'] }],
+      // The return client signs in the way the user-flow client does (modules/identity: browserSignIn).
+      publicClients: [{ clientId: LOCAL_RETURN_CLIENT_ID, redirectUri: returnUrl, scopes: ['openid'], supportedIdentityProviders: federated?.idpOptions.supportedIdentityProviders }],
       machineClients: [machineClient],
+      ...federated?.idpOptions,
       ...options.idp,
     });
+    if (federated) {
+      // What the token function needs to sign assertion users in at Cognito (contract-idjag, "Runtime environment").
+      env.IDP_AUTHORIZE_ENDPOINT ??= idp.endpoints.authorization;
+      env.USER_POOL_ID ??= idp.userPoolId;
+      env.COGNITO_ENDPOINT ??= idp.adminEndpoint;
+      env.AWS_REGION ??= idp.region;
+    }
     Object.assign(env, {
       IDP_ISSUER: idp.issuer,
       IDP_AUTHORIZATION_ENDPOINT: idp.endpoints.authorization,
@@ -243,18 +308,20 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     });
     // The façade's return route calls the stand-in with the real SDK client (functions/oauth-return).
     env.AGENTCORE_ENDPOINT = identity.endpoint;
+    const allowedClients = [env.IDP_CLIENT_ID ?? LOCAL_CLIENT_ID, ...(machineClient ? [machineClient.clientId] : []), ...(enterprise ? [enterprise.assertionClient.clientId] : [])];
     // The interceptor Lambda's own environment (functions/interceptor/settings.ts), as Terraform sets it.
     const interceptor = instrument('interceptor', countInterceptorCalls(createInterceptorHandler({
       IDP_ISSUER: env.IDP_ISSUER,
       IDP_JWKS_URI: env.IDP_JWKS_URI,
       TOOL_POLICY: env.TOOL_POLICY ?? JSON.stringify(DEMO_TOOL_POLICY),
-      // The gateway's allowed_clients: the user-flow client and every machine client (identity.allowedClientIds).
-      ALLOWED_CLIENTS: [env.IDP_CLIENT_ID ?? LOCAL_CLIENT_ID, ...(machineClient ? [machineClient.clientId] : [])].join(' '),
+      // The gateway's allowed_clients: the user-flow client, every machine client (identity.allowedClientIds)
+      // and the enterprise assertion client.
+      ALLOWED_CLIENTS: allowedClients.join(' '),
     })));
     gateway = await createGatewayStandIn({
       url: `http://127.0.0.1:${portOf(gatewayServer)}`,
       discoveryUrl: `${env.IDP_ISSUER}/.well-known/openid-configuration`,
-      allowedClients: [env.IDP_CLIENT_ID ?? LOCAL_CLIENT_ID, ...(machineClient ? [machineClient.clientId] : [])],
+      allowedClients,
       responseMode: options.gatewayResponseMode ?? (env.GATEWAY_RESPONSE_MODE === 'sse' ? 'sse' : 'json'),
       interceptor,
       toolsPageSize: options.gatewayToolsPageSize,
@@ -310,8 +377,9 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     mcpProxy,
     authorizer,
     machineClient,
+    enterprise,
     async close() {
-      await Promise.all(servers.map(close));
+      await Promise.all([...servers.map(close), ...closers.map((c) => c())]);
       // Every local secret this system put in the process environment, and only those.
       for (const name of Object.keys(process.env)) if (name.startsWith('AGENTCORE_MCP_OAUTH_') && name.endsWith(`_${id}`)) delete process.env[name];
     },
@@ -333,4 +401,74 @@ function directAuthorizationScopes(env: NodeJS.ProcessEnv, scopesSupported: read
   const scopes = listed.length ? listed : scopesSupported.filter((s) => s.includes('/'));
   if (!scopes.length) throw new ConfigError('MCP_AUTHORIZATION_SCOPES', 'direct mode needs at least one resource-server scope (none among SCOPES_SUPPORTED)');
   return scopes;
+}
+
+/**
+ * Starts the enterprise IdP (its agent app and the Cognito pool's federation client registered) and
+ * describes the Cognito stand-in's side: `Okta` and the façade's bridge as OIDC providers (the
+ * `aws_cognito_identity_provider` details), the façade and return clients offering COGNITO and
+ * Okta, and the assertion app client offering only the bridge. Secrets go into this process's
+ * environment under names unique to this system (removed on close) and into `env` as references.
+ */
+async function startEnterprise(
+  options: LocalEnterpriseOptions,
+  at: { baseUrl: string; idpIssuer: string; resourceScopes: readonly string[]; id: string; env: NodeJS.ProcessEnv },
+): Promise<{ enterprise: LocalEnterprise; idpOptions: Partial<LocalIdpOptions> }> {
+  const secret = () => randomBytes(24).toString('base64url');
+  const federationSecret = secret();
+  const agent = { clientId: AGENT_CLIENT_ID, clientSecret: secret(), redirectUri: 'http://127.0.0.1/enterprise-agent/callback' };
+  const enterpriseIdp = await createEnterpriseIdp({
+    users: options.users ?? ENTERPRISE_DEMO_USERS,
+    idJagTtlSeconds: options.idJagTtlSeconds,
+    clients: [
+      { clientId: COGNITO_AT_ENTERPRISE_CLIENT_ID, clientSecret: federationSecret, redirectUris: [`${at.idpIssuer}/oauth2/idpresponse`], tokenEndpointAuthMethod: 'client_secret_post' },
+      {
+        clientId: agent.clientId, clientSecret: agent.clientSecret, redirectUris: [agent.redirectUri],
+        tokenExchange: { audiences: [{ audience: at.baseUrl, clientId: options.facadeClientId ?? AGENT_CLIENT_ID, scopes: options.scopes ?? at.resourceScopes, resources: [`${at.baseUrl}/mcp`] }] },
+      },
+    ],
+  });
+  const okta: FederatedOidcProvider = {
+    name: ENTERPRISE_PROVIDER, clientId: COGNITO_AT_ENTERPRISE_CLIENT_ID, clientSecret: federationSecret, issuer: enterpriseIdp.issuer,
+    authorizeUrl: enterpriseIdp.endpoints.authorization, tokenUrl: enterpriseIdp.endpoints.token, attributesUrl: enterpriseIdp.endpoints.userinfo,
+    jwksUri: enterpriseIdp.endpoints.jwks, authorizeScopes: 'openid email profile', attributesRequestMethod: 'GET', attributeMapping: { email: 'email', name: 'name' },
+  };
+  const bridgeIssuer = `${at.baseUrl}/enterprise`;
+  const bridge = { providerName: BRIDGE_PROVIDER, issuer: bridgeIssuer, clientId: BRIDGE_CLIENT_ID, clientSecret: secret() };
+  const bridgeProvider: FederatedOidcProvider = {
+    name: BRIDGE_PROVIDER, clientId: bridge.clientId, clientSecret: bridge.clientSecret, issuer: bridgeIssuer,
+    authorizeUrl: `${at.baseUrl}${BRIDGE_PATHS.authorize}`, tokenUrl: `${at.baseUrl}${BRIDGE_PATHS.token}`, attributesUrl: `${at.baseUrl}${BRIDGE_PATHS.userinfo}`,
+    jwksUri: `${at.baseUrl}${BRIDGE_PATHS.jwks}`, authorizeScopes: 'openid email profile', attributesRequestMethod: 'GET', attributeMapping: { email: 'email', name: 'name' },
+  };
+  const assertionClient = { clientId: ASSERTION_CLIENT_ID, clientSecret: secret(), redirectUri: `${at.baseUrl}${BRIDGE_PATHS.cognitoReturn}` };
+
+  // The façade's side, by reference like the other local secrets (contract-idjag "Runtime environment").
+  const put = (name: string, value: string) => {
+    const variable = `AGENTCORE_MCP_OAUTH_${name}_${at.id}`;
+    process.env[variable] = value;
+    return `env:${variable}`;
+  };
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const signingJwk = { ...privateKey.export({ format: 'jwk' }), alg: 'RS256', use: 'sig', kid: `bridge-${at.id}` };
+  const { env } = at;
+  env.ASSERTION_CLIENT_ID ??= assertionClient.clientId;
+  env.ASSERTION_CLIENT_SECRET ??= put('ASSERTION_CLIENT_SECRET', assertionClient.clientSecret);
+  env.ASSERTION_PROVIDER_NAME ??= BRIDGE_PROVIDER;
+  env.BRIDGE_CLIENT_ID ??= bridge.clientId;
+  env.BRIDGE_CLIENT_SECRET ??= put('BRIDGE_CLIENT_SECRET', bridge.clientSecret);
+  env.BRIDGE_SIGNING_KEY ??= put('BRIDGE_SIGNING_KEY', JSON.stringify(signingJwk));
+  env.ENTERPRISE_IDPS ??= JSON.stringify([{
+    name: ENTERPRISE_PROVIDER, issuer: enterpriseIdp.issuer, jwksUrl: enterpriseIdp.endpoints.jwks, clients: [options.facadeClientId ?? AGENT_CLIENT_ID],
+    scopes: options.scopes ?? at.resourceScopes, linkProvider: ENTERPRISE_PROVIDER, linkClaim: 'sub', maxAgeSeconds: 300,
+  }]);
+
+  const interactive = ['COGNITO', ENTERPRISE_PROVIDER];
+  return {
+    enterprise: { idp: enterpriseIdp, providerName: ENTERPRISE_PROVIDER, agent, bridge, assertionClient },
+    idpOptions: {
+      identityProviders: [okta, bridgeProvider],
+      supportedIdentityProviders: interactive,
+      confidentialClients: [{ ...assertionClient, scopes: ['openid', 'email', 'profile', ...at.resourceScopes], supportedIdentityProviders: [BRIDGE_PROVIDER] }],
+    },
+  };
 }

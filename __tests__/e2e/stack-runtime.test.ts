@@ -79,6 +79,18 @@ function writeStack(root: string): string {
         callback_urls: [`https://\${${API}.id}.execute-api.eu-west-1.amazonaws.com/dev/callback`], allowed_oauth_scopes: ['openid'],
       },
     },
+    // An OIDC provider the stack serves itself (like the façade's enterprise bridge): its URLs are the API's.
+    aws_cognito_identity_provider: {
+      bridge: {
+        user_pool_id: '${aws_cognito_user_pool.pool.id}', provider_name: 'tiny-bridge', provider_type: 'OIDC',
+        provider_details: {
+          client_id: 'tiny-bridge-client', client_secret: 'tiny-bridge-secret', authorize_scopes: 'openid email', attributes_request_method: 'GET',
+          ...Object.fromEntries(Object.entries({ oidc_issuer: '', authorize_url: '/authorize', token_url: '/token', attributes_url: '/userinfo', jwks_uri: '/jwks' })
+            .map(([k, p]) => [k, `https://\${${API}.id}.execute-api.eu-west-1.amazonaws.com/dev/bridge${p}`])),
+        },
+        attribute_mapping: { email: 'email' },
+      },
+    },
     aws_api_gateway_resource: {}, aws_api_gateway_method: {}, aws_api_gateway_integration: {}, aws_lambda_function: {}, aws_lambda_permission: {},
   };
   for (const route of ROUTES) {
@@ -172,6 +184,20 @@ test('an unknown path or method: the stack\'s MISSING_AUTHENTICATION_TOKEN respo
   expect((await fetch(`${run.baseUrl}/ok`, { method: 'POST' })).status).toBe(404);
   const outside = await fetch(new URL('/other/ok', run.baseUrl));
   expect(outside.status).toBe(403);
+});
+
+test('an OIDC provider the stack serves itself is federated with its URLs mapped to the local API', async () => {
+  const client = run.model.userPoolClients[0]!;
+  const url = new URL(run.idp.endpoints.authorization);
+  for (const [k, v] of Object.entries({
+    client_id: client.id, redirect_uri: `${run.baseUrl}/callback`, response_type: 'code', scope: 'openid', state: 's', identity_provider: 'tiny-bridge',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+  })) url.searchParams.set(k, v);
+  const res = await fetch(url, { redirect: 'manual' });
+  const location = new URL(res.headers.get('location')!);
+  expect(`${location.origin}${location.pathname}`).toBe(`${run.baseUrl}/bridge/authorize`);
+  expect(location.searchParams.get('client_id')).toBe('tiny-bridge-client');
+  expect(location.searchParams.get('redirect_uri')).toBe(run.idp.federationCallbackUrl);
 });
 
 describe('response streaming as the Node.js runtime does it', () => {

@@ -214,7 +214,9 @@ export class LocalLambda {
       const invoke: ParentMessage = { type: 'invoke', id, event, deadline, requestId: randomUUID(), functionArn: this.options.fn.arn, clientContext };
       env.child.send(invoke);
       void clientGone?.then(() => {
-        if (env.listeners.has(id) && env.child.connected) env.child.send({ type: 'client-gone', id } satisfies ParentMessage);
+        // A notice to a child that may be exiting (the run closing): a broken pipe (EPIPE) is not an
+        // error of the invocation, so the send's error is dropped instead of thrown on the child.
+        if (env.listeners.has(id) && env.child.connected) env.child.send({ type: 'client-gone', id } satisfies ParentMessage, () => undefined);
       });
     });
     env.listeners.delete(id);

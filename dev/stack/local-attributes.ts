@@ -128,6 +128,10 @@ export function localAttributes(json: TerraformJson, options: LocalAttributeOpti
       case 'aws_cognito_resource_server':
         if (attr === 'identifier') return evaluate(b.identifier);
         break;
+      case 'aws_cognito_identity_provider':
+        if (attr === 'provider_name') return evaluate(b.provider_name);
+        if (attr === 'id') return `${String(evaluate(b.user_pool_id))}:${String(evaluate(b.provider_name))}`;
+        break;
       case 'aws_secretsmanager_secret': {
         const secretName = literal(b, 'name', address);
         const arn = `arn:aws:secretsmanager:${region}:${LOCAL_ACCOUNT}:secret:${secretName}-${once(`${address}.suffix`, () => alphanumeric(6))}`;

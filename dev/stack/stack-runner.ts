@@ -7,6 +7,10 @@
  * tools running the targets' zips) and Secrets Manager
  * (secrets-manager.ts, holding the values the stack writes). Every `${…}` of the Terraform is
  * evaluated (local-attributes.ts) and every AWS URL in it mapped to its stand-in (local-endpoints.ts).
+ * The pool's OIDC identity providers (`aws_cognito_identity_provider`) are federated into the
+ * Cognito stand-in when the caller gives a local OpenID provider for them (`identityProviders`),
+ * with the stack's provider details (client id, secret, scopes, attribute mapping) and the local
+ * provider's issuer and endpoints; app clients offer the providers their Terraform lists.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -15,9 +19,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { InterceptorHandler } from '../../functions/interceptor';
+import { PATHS } from '../../functions/lib/http/routes';
 import { createLocalAuthorizer, type LocalAuthorizer } from '../direct-mcp';
 import { createGatewayStandIn, type GatewayStandIn } from '../gateway';
-import { createLocalIdp, DEMO_USERS, type LocalIdp } from '../idp';
+import { oidcProviderFromDetails } from '../cognito-federation';
+import { createLocalIdp, DEMO_USERS, type FederatedOidcProvider, type LocalIdp } from '../idp';
 import { createIdentityStandIn, type IdentityStandIn } from '../identity';
 import { createThirdPartyService, THIRD_PARTY_SCOPE, thirdPartyEndpoints, type ThirdPartyService } from '../third-party';
 import { lambdaTargetTools } from './gateway-targets';
@@ -25,7 +31,7 @@ import { LocalLambda } from './lambda-process';
 import { mapUrls, unmappedAwsUrls, type UrlMapping } from './local-endpoints';
 import { createRestApiListener, type GatewayResponseType } from './rest-api-emulator';
 import { createLocalSecretsManager, type LocalSecretsManager } from './secrets-manager';
-import { readStack, type StackModel } from './terraform-reader';
+import { readStack, type StackIdentityProvider, type StackModel } from './terraform-reader';
 
 export interface StackRunOptions {
   /** The synthesized stack directory (cdk.tf.json + assets/). */
@@ -46,6 +52,18 @@ export interface StackRunOptions {
   readonly onLog?: (functionName: string, line: string) => void;
   /** Each answer API Gateway gives itself (a gateway response). */
   readonly onGatewayResponse?: (type: GatewayResponseType, detail: string) => void;
+  /**
+   * Local OpenID providers standing in for the stack's OIDC identity providers, by provider name,
+   * given the Cognito stand-in's redirect URI (`/oauth2/idpresponse`, to register there) and the
+   * stack's providers. Providers without one are not offered locally. Default: none.
+   */
+  readonly identityProviders?: (at: { readonly callbackUrl: string; readonly providers: readonly StackIdentityProvider[] }) => Promise<Readonly<Record<string, LocalOidcProvider>>>;
+}
+
+/** Where a local OpenID provider is: its issuer and endpoints (e.g. dev/enterprise-idp.ts). */
+export interface LocalOidcProvider {
+  readonly issuer: string;
+  readonly endpoints: { readonly authorization: string; readonly token: string; readonly userinfo: string; readonly jwks: string };
 }
 
 export interface StackRun {
@@ -109,9 +127,16 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
   if (!pool || model.userPools.length > 1) {
     throw new StackRunError(`the local run stands in for one Cognito user pool created by the stack; ${model.dir} has ${model.userPools.length}`);
   }
+  // The app clients with a secret: the façade's (its callback is the façade's /callback), further
+  // code-flow clients (e.g. the enterprise assertion client) and machine clients (client_credentials).
   const confidential = model.userPoolClients.filter((c) => c.clientSecret !== undefined);
-  if (confidential.length !== 1) throw new StackRunError(`the local run expects one app client with a secret (the façade's); the stack has ${confidential.length}`);
-  const userFlowClient = confidential[0]!;
+  const facadeClients = confidential.filter((c) => c.callbackUrls.some((u) => u.endsWith(PATHS.callback)));
+  if (facadeClients.length !== 1) {
+    throw new StackRunError(`the local run expects one app client with a secret whose callback is the façade's ${PATHS.callback}; the stack has ${facadeClients.length}`);
+  }
+  const userFlowClient = facadeClients[0]!;
+  const otherCodeClients = confidential.filter((c) => c !== userFlowClient && !c.allowedFlows.includes('client_credentials') && c.callbackUrls.length > 0);
+  const machineClients = confidential.filter((c) => c.allowedFlows.includes('client_credentials'));
 
   const servers: Server[] = [];
   const functions = new Map<string, LocalLambda>();
@@ -161,6 +186,9 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
     const scopes = model.resourceServerScopes;
     const identifier = scopes[0]?.slice(0, scopes[0].lastIndexOf('/')) ?? 'urn:local:resource-server';
     const publicClients = model.userPoolClients.filter((c) => c.clientSecret === undefined && c.callbackUrls.length > 0);
+    const identityProviders = await localIdentityProviders(model.identityProviders, `${idpOrigin}/oauth2/idpresponse`, options.identityProviders, mapUrl);
+    // Cognito: no supported identity provider means nobody signs in; an empty list is read as "unset" here.
+    const supportedBy = (c: { supportedIdentityProviders: readonly string[] }) => (c.supportedIdentityProviders.length ? c.supportedIdentityProviders : undefined);
     idp = await createLocalIdp({
       issuer: idpOrigin,
       clientId: userFlowClient.id,
@@ -169,7 +197,16 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
       resourceScopes: scopes,
       resourceIndicator: identifier,
       users: DEMO_USERS,
-      publicClients: publicClients.map((c) => ({ clientId: c.id, redirectUri: mapUrl(c.callbackUrls[0]!), scopes: c.allowedScopes })),
+      publicClients: publicClients.map((c) => ({ clientId: c.id, redirectUri: mapUrl(c.callbackUrls[0]!), scopes: c.allowedScopes, supportedIdentityProviders: supportedBy(c) })),
+      identityProviders,
+      supportedIdentityProviders: supportedBy(userFlowClient),
+      // The admin API answers for the stack's pool, signed for its region.
+      userPoolId: pool.id,
+      region,
+      confidentialClients: otherCodeClients.map((c) => ({
+        clientId: c.id, clientSecret: c.clientSecret!, redirectUri: mapUrl(c.callbackUrls[0]!), scopes: c.allowedScopes, supportedIdentityProviders: supportedBy(c),
+      })),
+      machineClients: machineClients.map((c) => ({ clientId: c.id, clientSecret: c.clientSecret!, scopes: c.allowedScopes })),
     });
     // Cognito's issuer and its documents, and the user pool domain's OAuth endpoints.
     mappings.push(
@@ -232,6 +269,8 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
       AWS_SECRET_ACCESS_KEY: 'local-stack-run-secret-access-key',
       AWS_SESSION_TOKEN: 'local-stack-run-session-token',
       AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${portOf(secretsServer)}`,
+      // The Cognito admin API (AdminLinkProviderForUser, ...): the SDK's service-specific endpoint variable.
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: idp.adminEndpoint,
       ...(identity ? { AWS_ENDPOINT_URL_BEDROCK_AGENTCORE: identity.endpoint } : {}),
     };
     for (const fn of model.functions) {
@@ -293,4 +332,39 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
     await stop();
     throw error;
   }
+}
+
+/** The provider_details keys that are URLs of the provider. */
+const PROVIDER_URL_KEYS = ['oidc_issuer', 'authorize_url', 'token_url', 'attributes_url', 'jwks_uri'] as const;
+
+/**
+ * The stack's OIDC providers as the Cognito stand-in takes them: those with a local counterpart (the
+ * Terraform's client id, secret, scopes, request method and attribute mapping; the local issuer and
+ * endpoints, which Cognito would discover from `oidc_issuer`), and those the stack serves itself
+ * (every URL of theirs is one of the stack's API URLs, e.g. the façade's enterprise bridge), with
+ * their URLs mapped to the local API.
+ */
+async function localIdentityProviders(
+  providers: readonly StackIdentityProvider[], callbackUrl: string, local: StackRunOptions['identityProviders'], mapUrl: (url: string) => string,
+): Promise<FederatedOidcProvider[]> {
+  const counterparts = local && providers.length ? await local({ callbackUrl, providers }) : {};
+  return providers.flatMap((p) => {
+    const counterpart = counterparts[p.providerName];
+    if (!counterpart) {
+      const details = p.providerType === 'OIDC' ? p.details : undefined;
+      const servedByStack = details && PROVIDER_URL_KEYS.every((k) => details[k] && mapUrl(details[k]!) !== details[k]);
+      if (!servedByStack) return [];
+      return [oidcProviderFromDetails(p.providerName, { ...details, ...Object.fromEntries(PROVIDER_URL_KEYS.map((k) => [k, mapUrl(details[k]!)])) }, p.attributeMapping)];
+    }
+    if (p.providerType !== 'OIDC') throw new StackRunError(`${p.address}: the Cognito stand-in federates OIDC providers only, not ${p.providerType}`);
+    if (!p.details) throw new StackRunError(`${p.address}: provider_details cannot be evaluated: ${p.detailsError}`);
+    return [oidcProviderFromDetails(p.providerName, {
+      ...p.details,
+      oidc_issuer: counterpart.issuer,
+      authorize_url: counterpart.endpoints.authorization,
+      token_url: counterpart.endpoints.token,
+      attributes_url: counterpart.endpoints.userinfo,
+      jwks_uri: counterpart.endpoints.jwks,
+    }, p.attributeMapping)];
+  });
 }

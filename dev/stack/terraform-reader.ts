@@ -82,7 +82,23 @@ export interface StackUserPoolClient {
   readonly clientSecret?: string;
   readonly callbackUrls: readonly string[];
   readonly allowedScopes: readonly string[];
+  /** `allowed_oauth_flows`: `code`, `client_credentials`, ... */
+  readonly allowedFlows: readonly string[];
   readonly refreshTokenRotation?: { readonly retryGracePeriodSeconds: number };
+  /** `supported_identity_providers`: `COGNITO` and/or provider names. */
+  readonly supportedIdentityProviders: readonly string[];
+}
+
+/** A federated IdP of the pool (`aws_cognito_identity_provider`). */
+export interface StackIdentityProvider {
+  readonly address: string;
+  readonly providerName: string;
+  /** `OIDC`, `SAML`, `Google`, ... */
+  readonly providerType: string;
+  /** `provider_details`, evaluated; absent when a value could not be (e.g. a secret variable without a value): see detailsError. */
+  readonly details?: Readonly<Record<string, string>>;
+  readonly detailsError?: string;
+  readonly attributeMapping: Readonly<Record<string, string>>;
 }
 
 export interface StackSecret {
@@ -133,6 +149,7 @@ export interface StackModel {
   readonly api: StackApi;
   readonly userPools: readonly { readonly id: string; readonly arn: string; readonly issuer: string; readonly domain?: string }[];
   readonly userPoolClients: readonly StackUserPoolClient[];
+  readonly identityProviders: readonly StackIdentityProvider[];
   readonly resourceServerScopes: readonly string[];
   readonly secrets: readonly StackSecret[];
   readonly gateways: readonly StackGateway[];
@@ -268,7 +285,26 @@ export function readStack(dir: string, options: { variables?: Record<string, unk
       clientSecret: b.generate_secret ? (resolve(['aws_cognito_user_pool_client', name, 'client_secret']) as string) : undefined,
       callbackUrls: evaluate(b.callback_urls ?? []),
       allowedScopes: evaluate(b.allowed_oauth_scopes ?? []),
+      allowedFlows: evaluate(b.allowed_oauth_flows ?? []),
       refreshTokenRotation: rotation?.feature === 'ENABLED' ? { retryGracePeriodSeconds: Number(rotation.retry_grace_period_seconds ?? 0) } : undefined,
+      supportedIdentityProviders: evaluate(b.supported_identity_providers ?? []),
+    };
+  });
+  const identityProviders: StackIdentityProvider[] = entries(json, 'aws_cognito_identity_provider').map(([name, b]) => {
+    let details: Record<string, string> | undefined;
+    let detailsError: string | undefined;
+    try {
+      details = Object.fromEntries(Object.entries(evaluate(b.provider_details ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+    } catch (error) {
+      detailsError = (error as Error).message;
+    }
+    return {
+      address: `aws_cognito_identity_provider.${name}`,
+      providerName: evaluate(b.provider_name) as string,
+      providerType: evaluate(b.provider_type) as string,
+      details,
+      detailsError,
+      attributeMapping: evaluate(b.attribute_mapping ?? {}) as Record<string, string>,
     };
   });
   const resourceServerScopes = entries(json, 'aws_cognito_resource_server').flatMap(([, b]) => {
@@ -357,6 +393,7 @@ export function readStack(dir: string, options: { variables?: Record<string, unk
     },
     userPools,
     userPoolClients,
+    identityProviders,
     resourceServerScopes,
     secrets,
     gateways,
