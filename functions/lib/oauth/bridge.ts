@@ -9,16 +9,10 @@
  */
 import type { Keyring } from '../crypto/keys';
 import { seal, unseal } from '../crypto/sealed';
+import { ENTERPRISE_PATHS } from '../http/routes';
 
-export const BRIDGE_PATHS = {
-  /** The bridge's authorization endpoint: only ever named to Cognito, never visited (always refuses). */
-  authorize: '/enterprise/authorize',
-  token: '/enterprise/token',
-  userinfo: '/enterprise/userinfo',
-  jwks: '/enterprise/jwks',
-  /** The assertion app client's callback: the token function reads the redirect to it; a browser gets a refusal. */
-  cognitoReturn: '/enterprise/cognito-return',
-} as const;
+/** The bridge's paths (functions/lib/http/routes.ts ENTERPRISE_PATHS). */
+export const BRIDGE_PATHS = ENTERPRISE_PATHS;
 
 /** The bridge's OIDC issuer: `<public base URL>/enterprise`. */
 export function bridgeIssuer(baseUrl: string): string {
