@@ -27,6 +27,8 @@ export const UNSET_MEANS: Readonly<Record<string, string>> = {
   RETURN_KEYS: 'no 3-legged OAuth target: mcp-proxy forwards tools/call unchanged',
   MACHINE_CLIENTS: 'no machine clients: client_credentials is neither advertised nor accepted',
   AGENTCORE_ENDPOINT: 'the AWS endpoint of AgentCore Identity; set only by local development',
+  ENTERPRISE_IDPS: 'no enterprise identity providers: the jwt-bearer grant (ID-JAG) is neither advertised nor accepted',
+  COGNITO_ENDPOINT: 'the AWS endpoint of the Cognito user pool API; set only by local development',
 };
 
 /** The environment as the function may see it: reading an undeclared variable throws a ConfigError. */

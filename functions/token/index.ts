@@ -6,7 +6,7 @@
  * tokens, or its OAuth error with the meaning intact.
  */
 import { clientBindings, resolveClient, resolveRetiredClient, type ClientResolution } from '../lib/oauth/clients';
-import { readTokenConfig, TOKEN_VARIABLES, type TokenConfig } from '../lib/config';
+import { optional, readTokenConfig, TOKEN_VARIABLES, type TokenConfig } from '../lib/config';
 import { OBSERVABILITY_VARIABLES } from '../lib/environment';
 import { unwrapCode, unwrapRefreshToken, wrapRefreshToken } from '../lib/oauth/code';
 import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/crypto/facade-keys';
@@ -25,6 +25,7 @@ import type { VerifiedClient } from '../lib/oauth/registration';
 import { PATHS } from '../lib/http/routes';
 import { CLIENT_CREDENTIALS, decideClientCredentials, type PresentedCredentials } from './client-credentials';
 import { readSecret } from '../lib/secrets';
+import { ASSERTION_VARIABLES, readAssertionSettings, type AssertionSettings } from './enterprise/settings';
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -261,6 +262,19 @@ function usesRefreshToken(path: string, params: Params): boolean {
   return path === PATHS.revoke || single(params, 'grant_type').value === 'refresh_token';
 }
 
-export const route: RouteDefinition<TokenConfig> = { name: 'token', methods: ['POST'], variables: [...OBSERVABILITY_VARIABLES, ...TOKEN_VARIABLES], readConfig: readTokenConfig, handle: token };
+/**
+ * The bridge sign-in's settings when ENTERPRISE_IDPS is set (functions/token/enterprise/settings.ts).
+ * MERGE NOTE (issue 25): branch idjag-grant reads ENTERPRISE_IDPS and these variables in its
+ * readTokenFunctionConfig (enterprise/config.ts); at merge keep that reader, add BRIDGE_KEYS to it, and
+ * build the grant's AssertionSignIn with assertionSignInFor(settings.ts).
+ */
+function readTokenFunctionConfig(env: Readonly<Record<string, string | undefined>>): TokenConfig & { readonly assertion?: AssertionSettings } {
+  const config = readTokenConfig(env);
+  return optional(env, 'ENTERPRISE_IDPS') === undefined ? config : { ...config, assertion: readAssertionSettings(env) };
+}
+
+export const route: RouteDefinition<TokenConfig> = {
+  name: 'token', methods: ['POST'], variables: [...OBSERVABILITY_VARIABLES, ...TOKEN_VARIABLES, 'ENTERPRISE_IDPS', ...ASSERTION_VARIABLES], readConfig: readTokenFunctionConfig, handle: token,
+};
 
 export const handler = createHandler(route);

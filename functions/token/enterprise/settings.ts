@@ -1,8 +1,8 @@
 /**
  * The token function's settings for signing enterprise users in at Cognito through the assertion
  * bridge (cognito-sign-in.ts), read with its configuration when ENTERPRISE_IDPS is set, and the
- * per-request construction of the {@link AssertionSignIn} from them (secrets read with the bounded
- * functions/lib/secrets.ts readSecret, keys bound to the façade's issuer).
+ * per-request {@link AssertionSignIn} built from them (secrets read with the bounded
+ * functions/lib/secrets.ts readSecret, bridge keys bound to the façade's issuer).
  */
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { ConfigError, optional, parseEndpointUrl } from '../../lib/config';
@@ -14,25 +14,28 @@ import { sdkLinkProviderForUser, type LinkProviderForUser } from './link-user';
 import type { AssertionSignIn } from './types';
 
 /**
- * What {@link readAssertionSettings} consults (declared by the token function besides TOKEN_VARIABLES,
- * which already has IDP_TOKEN_ENDPOINT and IDP_TIMEOUT_MS).
+ * What {@link readAssertionSettings} consults, besides ENTERPRISE_IDPS (the enterprise IdPs, read by
+ * functions/token/enterprise/config.ts) and TOKEN_VARIABLES (IDP_TOKEN_ENDPOINT, IDP_TIMEOUT_MS).
+ * The names and fields match idjag-grant's EnterpriseConfig, plus BRIDGE_KEYS (the keys that seal the
+ * bridge's codes, shared with enterprise-bridge only).
  */
 export const ASSERTION_VARIABLES = [
-  'ASSERTION_CLIENT_ID', 'ASSERTION_CLIENT_SECRET', 'ASSERTION_PROVIDER_NAME', 'IDP_AUTHORIZATION_ENDPOINT', 'USER_POOL_ID', 'COGNITO_ENDPOINT', 'BRIDGE_KEYS',
+  'ASSERTION_CLIENT_ID', 'ASSERTION_CLIENT_SECRET', 'ASSERTION_PROVIDER_NAME', 'IDP_AUTHORIZE_ENDPOINT', 'USER_POOL_ID', 'COGNITO_ENDPOINT', 'BRIDGE_KEYS',
 ] as const;
 
 export interface AssertionSettings {
+  readonly assertionClientId: string;
+  /** Secret reference of the assertion app client's secret. */
+  readonly assertionClientSecretRef: string;
+  /** The bridge's provider name in the pool. */
+  readonly assertionProviderName: string;
   /** Cognito's /oauth2/authorize. */
   readonly authorizeEndpoint: string;
-  readonly clientId: string;
-  /** Secret reference of the assertion app client's secret. */
-  readonly clientSecretRef: string;
-  readonly providerName: string;
   readonly userPoolId: string;
-  /** Secret reference of the bridge keys (seal the bridge's codes). */
-  readonly bridgeKeysRef: string;
   /** Only for local development: the Cognito stand-in's admin API. */
   readonly cognitoEndpoint?: string;
+  /** Secret reference of the bridge keys (seal the bridge's codes). */
+  readonly bridgeKeysRef: string;
 }
 
 function required(env: Env, name: string): string {
@@ -49,23 +52,25 @@ function secretRef(env: Env, name: string): string {
   return value;
 }
 
+/** CreateIdentityProvider ProviderName (Amazon Cognito API Reference): 1–32 characters, no `_`, no leading or trailing space. */
+const PROVIDER_NAME = /^[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}]{0,30}[^_\p{Z}]$/u;
+
 export function readAssertionSettings(env: Env): AssertionSettings {
   const providerName = required(env, 'ASSERTION_PROVIDER_NAME');
-  // CreateIdentityProvider ProviderName: 1–32 characters, no leading/trailing space (Cognito API Reference).
-  if (providerName.length > 32 || !/^[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+$/u.test(providerName)) {
-    throw new ConfigError('ASSERTION_PROVIDER_NAME', `must be a Cognito identity provider name (2-32 characters), got ${JSON.stringify(providerName)}`);
+  if (!PROVIDER_NAME.test(providerName) || providerName.includes('_')) {
+    throw new ConfigError('ASSERTION_PROVIDER_NAME', `must be a Cognito identity provider name (2-32 characters, no _), got ${JSON.stringify(providerName)}`);
   }
   const userPoolId = required(env, 'USER_POOL_ID');
   if (!/^[\w-]+_[0-9a-zA-Z]+$/.test(userPoolId)) throw new ConfigError('USER_POOL_ID', `is not a user pool id: ${JSON.stringify(userPoolId)}`);
   const endpoint = optional(env, 'COGNITO_ENDPOINT');
   return {
-    authorizeEndpoint: parseEndpointUrl('IDP_AUTHORIZATION_ENDPOINT', required(env, 'IDP_AUTHORIZATION_ENDPOINT')),
-    clientId: required(env, 'ASSERTION_CLIENT_ID'),
-    clientSecretRef: secretRef(env, 'ASSERTION_CLIENT_SECRET'),
-    providerName,
+    assertionClientId: required(env, 'ASSERTION_CLIENT_ID'),
+    assertionClientSecretRef: secretRef(env, 'ASSERTION_CLIENT_SECRET'),
+    assertionProviderName: providerName,
+    authorizeEndpoint: parseEndpointUrl('IDP_AUTHORIZE_ENDPOINT', required(env, 'IDP_AUTHORIZE_ENDPOINT')),
     userPoolId,
-    bridgeKeysRef: secretRef(env, 'BRIDGE_KEYS'),
     ...(endpoint === undefined ? {} : { cognitoEndpoint: parseEndpointUrl('COGNITO_ENDPOINT', endpoint) }),
+    bridgeKeysRef: secretRef(env, 'BRIDGE_KEYS'),
   };
 }
 
@@ -93,24 +98,37 @@ async function bridgeKeys(ref: string, issuer: string): Promise<Keyring> {
   return bindKeyring(hit.keyring, issuer);
 }
 
+export interface AssertionSignInContext {
+  /** Cognito's /oauth2/token (IDP_TOKEN_ENDPOINT). */
+  readonly tokenEndpoint: string;
+  /** IDP_TIMEOUT_MS. */
+  readonly timeoutMs: number;
+  /** The façade's issuer for this request: the bridge issuer and the assertion client's callback derive from it. */
+  readonly baseUrl: string;
+  /** Replaces the SDK's AdminLinkProviderForUser (tests). */
+  readonly link?: LinkProviderForUser;
+}
+
 /**
- * The sign-in for one token request at `baseUrl` (the façade's issuer, which the bridge issuer and the
- * assertion client's callback derive from). `link` replaces the SDK's AdminLinkProviderForUser (tests).
+ * The {@link AssertionSignIn} of these settings for one token request: the secrets (assertion client
+ * secret, bridge keys) are read when it is called, through the bounded, cached readSecret; a secret
+ * that cannot be read is the SecretUnavailableError the handler answers with 503.
  */
-export async function loadAssertionSignIn(
-  settings: AssertionSettings, tokenEndpoint: string, timeoutMs: number, baseUrl: string, link?: LinkProviderForUser,
-): Promise<AssertionSignIn> {
-  const [secret, keys] = await Promise.all([readSecret(settings.clientSecretRef), bridgeKeys(settings.bridgeKeysRef, baseUrl)]);
-  return createAssertionSignIn({
-    cognitoAuthorizeEndpoint: settings.authorizeEndpoint,
-    cognitoTokenEndpoint: tokenEndpoint,
-    assertionClientId: settings.clientId,
-    assertionClientSecret: secret,
-    providerName: settings.providerName,
-    baseUrl,
-    bridgeKeys: keys,
-    userPoolId: settings.userPoolId,
-    linkProviderForUser: link ?? sdkLinkProviderForUser(await cognitoClient(settings.cognitoEndpoint), timeoutMs),
-    timeoutMs,
-  });
+export function assertionSignInFor(settings: AssertionSettings, context: AssertionSignInContext): AssertionSignIn {
+  return async (identity) => {
+    const [secret, keys] = await Promise.all([readSecret(settings.assertionClientSecretRef), bridgeKeys(settings.bridgeKeysRef, context.baseUrl)]);
+    const signIn = createAssertionSignIn({
+      cognitoAuthorizeEndpoint: settings.authorizeEndpoint,
+      cognitoTokenEndpoint: context.tokenEndpoint,
+      assertionClientId: settings.assertionClientId,
+      assertionClientSecret: secret,
+      providerName: settings.assertionProviderName,
+      baseUrl: context.baseUrl,
+      bridgeKeys: keys,
+      userPoolId: settings.userPoolId,
+      linkProviderForUser: context.link ?? sdkLinkProviderForUser(await cognitoClient(settings.cognitoEndpoint), context.timeoutMs),
+      timeoutMs: context.timeoutMs,
+    });
+    return signIn(identity);
+  };
 }
