@@ -36,6 +36,24 @@ export type ResolvedDomain = UserPoolDomainProps;
 export type ResolvedUserPool = UserPoolProps;
 export type ResolvedIdentityProvider = IdentityProviderProps;
 
+/** One enterprise IdP whose ID-JAGs the façade's token endpoint accepts (issue 25; docs/enterprise-authorization.md). */
+export interface ResolvedEnterpriseIdp {
+  readonly name: string;
+  /** Compared exactly with the ID-JAG's `iss`. */
+  readonly issuer: string;
+  readonly jwksUrl: string;
+  readonly clients: readonly string[];
+  /** Full resource-server scopes (`<identifier>/<name>`). */
+  readonly scopes: readonly string[];
+  /** The interactive IdP (an identity.identityProviders name) whose user the assertion's user is; `claim` holds that IdP's user id. */
+  readonly federatedAs?: { readonly provider: string; readonly claim: string };
+  readonly maxAssertionAgeSeconds: number;
+}
+
+export interface ResolvedEnterpriseAuthorization {
+  readonly identityProviders: readonly ResolvedEnterpriseIdp[];
+}
+
 export interface ResolvedIdentity {
   readonly userPool: ResolvedUserPool;
   readonly resourceServer?: ResourceServerProps;
@@ -44,6 +62,8 @@ export interface ResolvedIdentity {
   /** `logoutUrls` undefined: the façade base URL + '/'. */
   readonly userFlowClient: UserFlowClientProps;
   readonly machineClients: readonly MachineClientProps[];
+  /** Absent: enterprise-managed authorization is off and nothing for it is synthesized. */
+  readonly enterpriseAuthorization?: ResolvedEnterpriseAuthorization;
 }
 
 // Functions, targets and the interceptor as the gateway constructs take them (modules/gateway/).

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ResolvedIdentity, ResolvedIdentityProvider, ResolvedUserPool } from '../types';
+import type { ResolvedEnterpriseAuthorization, ResolvedIdentity, ResolvedIdentityProvider, ResolvedUserPool } from '../types';
 import {
   ACM_CERTIFICATE_ARN, COGNITO_DOMAIN_PREFIX, COGNITO_OIDC_SCOPES, COGNITO_RESERVED_WORDS, HOSTNAME, IDP_NAME, MACHINE_CLIENT_NAME,
   RESOURCE_SERVER_SCOPE, SCOPE_TOKEN, USER_POOL_ID, arnRegion, snakeName,
@@ -274,6 +274,56 @@ function userFlowClientSchema() {
   }).prefault({}).describe('The one app client the façade uses for interactive (authorization code) sign-in.');
 }
 
+/** An enterprise IdP's name: used in descriptions and metrics, not in physical names. */
+const ENTERPRISE_IDP_NAME = { pattern: /^[A-Za-z0-9]{1,20}$/, hint: 'must be 1–20 letters or digits' };
+/** A JWT claim name (the ID-JAG claim that holds the interactive IdP's user id). */
+const CLAIM_NAME = { pattern: /^[A-Za-z0-9_.:-]{1,64}$/, hint: 'must be a claim name: 1–64 letters, digits or _.:-' };
+export const DEFAULT_MAX_ASSERTION_AGE_SECONDS = 300;
+
+/**
+ * `identity.enterpriseAuthorization`: the enterprise IdPs whose Identity Assertion JWT Authorization Grants
+ * (ID-JAG; MCP extension `io.modelcontextprotocol/enterprise-managed-authorization`) the façade's token
+ * endpoint accepts. The rules that relate these fields to the rest of `identity` are in identitySchema.
+ */
+function enterpriseAuthorizationSchema() {
+  const client = text({ max: 2048 }).superRefine((id, ctx) => {
+    // A Client ID Metadata Document URL is an https URL with a path; anything else is a façade client_id.
+    if (!id.includes('://')) return;
+    try {
+      const url = new URL(id);
+      if (url.protocol !== 'https:' || url.pathname === '/' || url.hash) ctx.addIssue({ code: 'custom', message: 'a client metadata document URL must be https with a path and no fragment' });
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `is not a URL, got ${JSON.stringify(id)}` });
+    }
+  }, whenValid);
+  const idp = strict({
+    name: text(ENTERPRISE_IDP_NAME).describe('1–20 letters or digits, unique; shown in logs and error descriptions.'),
+    issuer: httpsUrl().describe('The IdP\'s issuer identifier, compared exactly (trailing slash included) with the ID-JAG\'s `iss`, e.g. `https://acme.okta.com`.'),
+    jwksUrl: httpsUrl({ allowQuery: true }).describe('The IdP\'s signing keys (JWKS), fetched by the token function; no discovery at run time.'),
+    clients: list(client, { min: 1, max: 100 }).superRefine(unique('client', (c: string) => c, { caseSensitive: true })).describe(
+      'The client_ids at this façade (Client ID Metadata Document URLs, or client_ids it issued) that may present this IdP\'s ID-JAGs. The ID-JAG\'s `client_id` must be the client at the token endpoint and be listed here.',
+    ),
+    scopes: list(text(SCOPE_TOKEN), { min: 1, max: 100 }).superRefine(unique('scope', (c: string) => c, { caseSensitive: true })).describe(
+      'Resource-server scopes in full form (`<identifier>/<name>`, of identity.resourceServer) an ID-JAG from this IdP may grant. An ID-JAG or token request asking for more is refused (`invalid_scope`).',
+    ),
+    federatedAs: strict({
+      provider: text().describe('The `name` of an identity.identityProviders entry of type oidc or saml.'),
+      claim: text(CLAIM_NAME).default('sub').describe('The ID-JAG claim whose value is that provider\'s user id (default `sub`; e.g. `email` for SAML with NameID = email).'),
+    }).optional().describe('The user the assertion names is the user the interactive federation through this provider produces (same Cognito user, same groups). Omit: the assertion\'s users are their own Cognito users.'),
+    maxAssertionAgeSeconds: int(30, 3600).default(DEFAULT_MAX_ASSERTION_AGE_SECONDS).describe(
+      '30–3600. ID-JAGs whose lifetime (`exp` - `iat`) exceeds it are refused; also the longest a replay across Lambda containers is possible ([enterprise-authorization.md](enterprise-authorization.md#replay)).',
+    ),
+  });
+  return strict({
+    identityProviders: list(idp, { min: 1, max: 20 })
+      .superRefine(unique('name', (p: { name: string }) => p.name))
+      .superRefine(unique('issuer', (p: { issuer: string }) => p.issuer, { caseSensitive: true }))
+      .describe('The enterprise IdPs (Okta, Entra ID, …) whose ID-JAGs are accepted, each with the clients that may present them and the scopes they may grant.'),
+  }).transform((o): ResolvedEnterpriseAuthorization => o).describe(
+    'Enterprise-managed authorization ([enterprise-authorization.md](enterprise-authorization.md)): MCP clients present an enterprise IdP\'s ID-JAG at the façade\'s `/token` (`grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer`) and get a Cognito access token without a browser. Omit: off.',
+  );
+}
+
 export function identitySchema(ctx: SchemaContext) {
   return strict({
     userPool: userPoolSchema(),
@@ -292,6 +342,7 @@ export function identitySchema(ctx: SchemaContext) {
       .superRefine(unique('name', (m) => m.name))
       .default([])
       .describe('Client-credentials clients for machine-to-machine callers of the gateway. They get tokens at the façade\'s `/token` (`grant_type=client_credentials` with their Cognito client id and secret, relayed to Cognito; MCP extension `io.modelcontextprotocol/oauth-client-credentials`), or at Cognito\'s token endpoint directly.'),
+    enterpriseAuthorization: enterpriseAuthorizationSchema().optional(),
   }).superRefine((o, c) => {
     if (!o.allowCognitoUsers && o.identityProviders.length === 0) {
       c.addIssue({ code: 'custom', path: ['allowCognitoUsers'], message: 'cannot be false without identityProviders: nobody could sign in' });
@@ -311,7 +362,28 @@ export function identitySchema(ctx: SchemaContext) {
       if (!rs) c.addIssue({ code: 'custom', path: at, message: 'machine clients need identity.resourceServer: client_credentials tokens carry only resource-server scopes' });
       else if (!rs.scopes.some((x) => x.name === scope)) c.addIssue({ code: 'custom', path: at, message: `is not a scope of identity.resourceServer (${rs.scopes.map((x) => x.name).join(', ')})` });
     }));
-  }, whenFieldsValid('resourceServer', 'machineClients')).transform((o): ResolvedIdentity => {
+  }, whenFieldsValid('resourceServer', 'machineClients')).superRefine((o, c) => {
+    const rs = o.resourceServer;
+    const rsScopes = rs ? rs.scopes.map((s) => `${rs.identifier}/${s.name}`) : [];
+    o.enterpriseAuthorization?.identityProviders.forEach((idp, i) => {
+      const at = ['enterpriseAuthorization', 'identityProviders', i];
+      idp.scopes.forEach((scope, j) => {
+        if (!rs) c.addIssue({ code: 'custom', path: [...at, 'scopes', j], message: 'enterprise IdPs need identity.resourceServer: ID-JAG tokens carry only resource-server scopes' });
+        else if (!rsScopes.includes(scope)) c.addIssue({ code: 'custom', path: [...at, 'scopes', j], message: `is not a scope of identity.resourceServer in full form (${rsScopes.join(', ')})` });
+      });
+      const provider = idp.federatedAs?.provider;
+      if (provider === undefined) return;
+      const match = o.identityProviders.find((p) => p.name === provider);
+      if (!match || (match.type !== 'oidc' && match.type !== 'saml')) {
+        const candidates = o.identityProviders.filter((p) => p.type === 'oidc' || p.type === 'saml').map((p) => p.name);
+        c.addIssue({
+          code: 'custom', path: [...at, 'federatedAs', 'provider'],
+          message: match ? `names a ${match.type} provider; it must be an oidc or saml entry of identity.identityProviders`
+            : `is not the name of an identity.identityProviders entry${candidates.length ? ` (oidc or saml: ${candidates.join(', ')})` : ' (there is no oidc or saml entry)'}`,
+        });
+      }
+    });
+  }, whenFieldsValid('resourceServer', 'identityProviders', 'enterpriseAuthorization')).transform((o): ResolvedIdentity => {
     const rs = o.resourceServer;
     const rsScopes = rs ? rs.scopes.map((s) => `${rs.identifier}/${s.name}`) : [];
     const { scopes, ...client } = o.userFlowClient;
