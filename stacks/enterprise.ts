@@ -1,29 +1,15 @@
 /**
- * The stack's view of identity.enterpriseAuthorization (issue 25): the enterprise IdPs as the token
- * function's ENTERPRISE_IDPS, the scopes the assertion client needs, and the bridge's names. The config
- * schema (stacks/config/schema/identity.ts, branch idjag-grant) validates the field; this reads the
- * resolved value only, so it works with the contract's shape wherever the field comes from.
+ * The stack's view of identity.enterpriseAuthorization (issue 25; validated by
+ * stacks/config/schema/identity.ts): the enterprise IdPs as the token function's ENTERPRISE_IDPS, the
+ * scopes the assertion client needs, and the bridge's names in the pool.
  */
-import type { ResolvedConfig } from './config/types';
+import type { ResolvedConfig, ResolvedEnterpriseAuthorization } from './config/types';
 
-/** One enterprise IdP as resolved (the contract's shape; `claim` and the age have their defaults). */
-export interface EnterpriseIdpConfig {
-  readonly name: string;
-  readonly issuer: string;
-  readonly jwksUrl: string;
-  readonly clients: readonly string[];
-  readonly scopes: readonly string[];
-  readonly federatedAs?: { readonly provider: string; readonly claim?: string };
-  readonly maxAssertionAgeSeconds?: number;
-}
-
-export interface EnterpriseAuthorizationConfig {
-  readonly identityProviders: readonly EnterpriseIdpConfig[];
-}
+export type EnterpriseAuthorizationConfig = ResolvedEnterpriseAuthorization;
 
 /** identity.enterpriseAuthorization, or undefined (feature off: nothing is synthesized). */
 export function enterpriseAuthorizationOf(identity: ResolvedConfig['identity']): EnterpriseAuthorizationConfig | undefined {
-  const value = (identity as { enterpriseAuthorization?: EnterpriseAuthorizationConfig }).enterpriseAuthorization;
+  const value = identity.enterpriseAuthorization;
   return value && value.identityProviders.length > 0 ? value : undefined;
 }
 
@@ -31,8 +17,8 @@ export function enterpriseAuthorizationOf(identity: ResolvedConfig['identity']):
 export function enterpriseIdpsVariable(config: EnterpriseAuthorizationConfig): string {
   return JSON.stringify(config.identityProviders.map((idp) => ({
     name: idp.name, issuer: idp.issuer, jwksUrl: idp.jwksUrl, clients: [...idp.clients], scopes: [...idp.scopes],
-    ...(idp.federatedAs ? { linkProvider: idp.federatedAs.provider, linkClaim: idp.federatedAs.claim ?? 'sub' } : {}),
-    maxAgeSeconds: idp.maxAssertionAgeSeconds ?? 300,
+    ...(idp.federatedAs ? { linkProvider: idp.federatedAs.provider, linkClaim: idp.federatedAs.claim } : {}),
+    maxAgeSeconds: idp.maxAssertionAgeSeconds,
   })));
 }
 
