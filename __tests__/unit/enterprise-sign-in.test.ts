@@ -8,7 +8,11 @@ import nock from 'nock';
 import { createHash } from 'node:crypto';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { useNock } from '../helpers/nock';
-import { parseKeyring } from '../../functions/lib/crypto/keys';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { bindKeyring, parseKeyring } from '../../functions/lib/crypto/keys';
+import { createHandler } from '../../functions/lib/http/handler';
+import { route as bridgeRoute } from '../../functions/enterprise-bridge';
+import { apiEvent, BASE as EVENT_BASE, FORM, form } from '../helpers/events';
 import { openBridgeCode } from '../../functions/lib/oauth/bridge';
 import { bridgeSubject, createAssertionSignIn, type AssertionSignInDeps } from '../../functions/token/enterprise/cognito-sign-in';
 import { forgetLinks, sdkLinkProviderForUser } from '../../functions/token/enterprise/link-user';
@@ -240,5 +244,45 @@ describe('createAssertionSignIn: linking to the interactive federation’s user'
 
   test('an assertion without the link claim is invalid_grant, before any call', async () => {
     expect(await createAssertionSignIn(deps())(identity({ idp: LINKED_IDP }))).toMatchObject({ ok: false, status: 400, error: 'invalid_grant' });
+  });
+});
+
+describe('the two halves together: what the sign-in mints, the bridge redeems', () => {
+  test('Cognito (nock) redeems the minted code at the bridge handler: an ID token for the namespaced subject with Cognito\'s nonce', async () => {
+    process.env.TEST_BRIDGE_KEYS_RAW = 'bridge-keys-for-the-unit-tests-0123456789abcdef';
+    process.env.TEST_BRIDGE_CLIENT_SECRET_RAW = 'bridge-client-secret';
+    process.env.TEST_BRIDGE_SEED_RAW = 'a-seed-of-at-least-32-characters-for-the-bridge-key';
+    const bridge = createHandler(bridgeRoute, {
+      BRIDGE_CLIENT_ID: 'bridge-client', BRIDGE_CLIENT_SECRET: 'env:TEST_BRIDGE_CLIENT_SECRET_RAW', BRIDGE_SIGNING_KEY: 'env:TEST_BRIDGE_SEED_RAW',
+      BRIDGE_KEYS: 'env:TEST_BRIDGE_KEYS_RAW', LOG_LEVEL: 'error',
+    });
+    let idToken: string | undefined;
+    let userinfo: unknown;
+    let state = '';
+    nock(COGNITO).get('/oauth2/authorize').query((q) => { state = String(q.state); return true; }).reply(() => [302, '', {
+      location: `${EVENT_BASE}/enterprise/authorize?${new URLSearchParams({
+        response_type: 'code', client_id: 'bridge-client', redirect_uri: `${COGNITO}/oauth2/idpresponse`, state: 'cognito-state', nonce: 'n-42', scope: 'openid email profile',
+      })}`,
+    }]);
+    let code = '';
+    nock(COGNITO).get('/oauth2/idpresponse').query((q) => { code = String(q.code); return q.state === 'cognito-state'; }).reply(async () => {
+      // What Cognito does at /oauth2/idpresponse: client_secret_post to the bridge's token endpoint, then userinfo.
+      const token = await bridge(apiEvent({
+        method: 'POST', path: '/enterprise/token', headers: FORM,
+        body: form({ grant_type: 'authorization_code', code, redirect_uri: `${COGNITO}/oauth2/idpresponse`, client_id: 'bridge-client', client_secret: 'bridge-client-secret' }),
+      }));
+      const body = JSON.parse(token.body);
+      idToken = body.id_token;
+      userinfo = JSON.parse((await bridge(apiEvent({ path: '/enterprise/userinfo', headers: { Authorization: `Bearer ${body.access_token}` } }))).body);
+      return [302, '', { location: `${EVENT_BASE}/enterprise/cognito-return?code=cognito-code&state=${state}` }];
+    });
+    nock(COGNITO).post('/oauth2/token').reply(200, TOKENS);
+    const keys = bindKeyring(parseKeyring(process.env.TEST_BRIDGE_KEYS_RAW), EVENT_BASE);
+    const result = await createAssertionSignIn(deps({ baseUrl: EVENT_BASE, bridgeKeys: keys }))(identity());
+    expect(result).toMatchObject({ ok: true });
+    const jwks = JSON.parse((await bridge(apiEvent({ path: '/enterprise/jwks' }))).body);
+    const { payload } = await jwtVerify(idToken!, createLocalJWKSet(jwks), { issuer: `${EVENT_BASE}/enterprise`, audience: 'bridge-client' });
+    expect(payload).toMatchObject({ sub: 'acme:00u1abcd', nonce: 'n-42', email: 'ada@acme.example', email_verified: true, name: 'Ada' });
+    expect(userinfo).toEqual({ sub: 'acme:00u1abcd', email: 'ada@acme.example', email_verified: true, name: 'Ada' });
   });
 });
