@@ -101,10 +101,12 @@ describe('Cognito', () => {
 describe('the bridge function and routes', () => {
   test('the routes exist, each integrated with enterprise-bridge', () => {
     const paths = [...resourcePaths(on.json).values()];
-    for (const p of ['/enterprise/authorize', '/enterprise/token', '/enterprise/userinfo', '/enterprise/jwks', '/enterprise/cognito-return']) expect(paths).toContain(p);
+    for (const p of ['/enterprise/authorize', '/enterprise/token', '/enterprise/userinfo', '/enterprise/jwks', '/enterprise/cognito-return', '/enterprise/.well-known/openid-configuration']) {
+      expect(paths).toContain(p);
+    }
     const bridge = functionsByName(on.json).get(BRIDGE_FN)!;
     const integrations = Object.values(resources(on.json, 'aws_api_gateway_integration')).filter((i) => String(i.uri).includes(bridge.address));
-    expect(integrations).toHaveLength(5);
+    expect(integrations).toHaveLength(6);
   });
 
   test('the bridge reads its three secrets and nothing else', () => {

@@ -105,6 +105,16 @@ describe('the other bridge routes', () => {
     expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_request', error_description: expect.stringMatching(/only server-side/) });
   });
 
+  test('discovery names the bridge issuer, its endpoints and the signing algorithm of its key', async () => {
+    const res = await get('/enterprise/.well-known/openid-configuration');
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({
+      issuer: `${BASE}/enterprise`, authorization_endpoint: `${BASE}/enterprise/authorize`, token_endpoint: `${BASE}/enterprise/token`,
+      userinfo_endpoint: `${BASE}/enterprise/userinfo`, jwks_uri: `${BASE}/enterprise/jwks`, id_token_signing_alg_values_supported: ['ES256'],
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+    });
+  });
+
   test('userinfo without or with a bad token is 401 with a Bearer challenge', async () => {
     const none = await get('/enterprise/userinfo');
     expect(none.statusCode).toBe(401);

@@ -8,6 +8,7 @@
  *   container → an ID token and a sealed, 60-second access token for userinfo;
  * - `GET /enterprise/userinfo` (OIDC Core §5.3, RFC 6750 §2.1 Bearer): the user's claims;
  * - `GET /enterprise/jwks` (RFC 7517 §5): the ID-token verification key;
+ * - `GET /enterprise/.well-known/openid-configuration` (OpenID Connect Discovery 1.0 §4);
  * - `GET /enterprise/authorize` and `GET /enterprise/cognito-return`: never for a browser; refused.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -133,6 +134,30 @@ export function bridgeUserinfo(authorization: string | undefined, ctx: Pick<Brid
   return json(200, { sub: opened.grant.sub, ...opened.grant.claims }, NO_STORE);
 }
 
+/**
+ * OpenID Connect Discovery 1.0 §3 metadata of the bridge issuer: the same endpoints the identity
+ * provider's provider_details name ("Amazon Cognito accepts the following elements when it can't
+ * discover endpoint URLs from oidc_issuer", CreateIdentityProvider), so discovery and configuration agree.
+ */
+export function bridgeDiscovery(baseUrl: string, key: SigningKey): ApiResult {
+  const issuer = bridgeIssuer(baseUrl);
+  return json(200, {
+    issuer,
+    authorization_endpoint: `${baseUrl}${BRIDGE_PATHS.authorize}`,
+    token_endpoint: `${baseUrl}${BRIDGE_PATHS.token}`,
+    userinfo_endpoint: `${baseUrl}${BRIDGE_PATHS.userinfo}`,
+    jwks_uri: `${baseUrl}${BRIDGE_PATHS.jwks}`,
+    response_types_supported: ['code'],
+    grant_types_supported: ['authorization_code'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [key.alg],
+    // Cognito authenticates with client_secret_post ("Using OIDC identity providers with a user pool").
+    token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+    scopes_supported: ['openid', 'email', 'profile'],
+    claims_supported: ['sub', 'email', 'email_verified', 'name', 'given_name', 'family_name'],
+  }, { 'Cache-Control': 'public, max-age=300' });
+}
+
 export function bridgeJwks(key: SigningKey): ApiResult {
   return json(200, { keys: [key.publicJwk] }, { 'Cache-Control': 'public, max-age=300' });
 }
@@ -143,7 +168,7 @@ const SERVER_SIDE_ONLY = 'this endpoint is used only server-side, between the fa
 /** Which handler a path and method reach; the route table (functions/lib/http/routes.ts) lists the same. */
 const METHODS: Readonly<Record<string, string>> = {
   [BRIDGE_PATHS.authorize]: 'GET', [BRIDGE_PATHS.token]: 'POST', [BRIDGE_PATHS.userinfo]: 'GET',
-  [BRIDGE_PATHS.jwks]: 'GET', [BRIDGE_PATHS.cognitoReturn]: 'GET',
+  [BRIDGE_PATHS.jwks]: 'GET', [BRIDGE_PATHS.cognitoReturn]: 'GET', [BRIDGE_PATHS.discovery]: 'GET',
 };
 
 async function loadContext(event: ApiEvent, config: BridgeConfig): Promise<BridgeContext> {
@@ -163,10 +188,10 @@ export async function enterpriseBridge(event: ApiEvent, config: BridgeConfig): P
     case BRIDGE_PATHS.authorize:
     case BRIDGE_PATHS.cognitoReturn:
       return oauthError(400, 'invalid_request', SERVER_SIDE_ONLY);
-    case BRIDGE_PATHS.jwks: {
-      const signingSecret = await readSecret(config.signingKeyRef);
-      return bridgeJwks(await signingKeyOf(signingSecret));
-    }
+    case BRIDGE_PATHS.jwks:
+      return bridgeJwks(await signingKeyOf(await readSecret(config.signingKeyRef)));
+    case BRIDGE_PATHS.discovery:
+      return bridgeDiscovery(baseUrlOf(event, config), await signingKeyOf(await readSecret(config.signingKeyRef)));
     case BRIDGE_PATHS.userinfo: {
       const keys = bindKeyring(await loadKeyring(config.bridgeKeysRef), baseUrlOf(event, config));
       return bridgeUserinfo(header(event, 'authorization'), { keys, now: nowSeconds(), config });

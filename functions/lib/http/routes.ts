@@ -75,6 +75,8 @@ export const ENTERPRISE_PATHS = {
   jwks: '/enterprise/jwks',
   /** The assertion app client's callback: read by the token function from Cognito's redirect; refuses a browser. */
   cognitoReturn: '/enterprise/cognito-return',
+  /** OpenID Connect Discovery 1.0 §4 for the bridge issuer (Cognito tries discovery before the given endpoints). */
+  discovery: '/enterprise/.well-known/openid-configuration',
 } as const;
 
 /** Functions deployed only when a feature needs them. */
@@ -100,6 +102,7 @@ function optionalRouteTable(): readonly OptionalRoute[] {
     { path: ENTERPRISE_PATHS.userinfo, methods: ['GET'], fn: 'enterprise-bridge' },
     { path: ENTERPRISE_PATHS.jwks, methods: ['GET'], fn: 'enterprise-bridge' },
     { path: ENTERPRISE_PATHS.cognitoReturn, methods: ['GET'], fn: 'enterprise-bridge' },
+    { path: ENTERPRISE_PATHS.discovery, methods: ['GET'], fn: 'enterprise-bridge' },
   ];
 }
 
