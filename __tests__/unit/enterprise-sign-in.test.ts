@@ -47,7 +47,7 @@ function deps(overrides: Partial<AssertionSignInDeps> = {}): AssertionSignInDeps
   return {
     cognitoAuthorizeEndpoint: `${COGNITO}/oauth2/authorize`, cognitoTokenEndpoint: `${COGNITO}/oauth2/token`,
     assertionClientId: 'assertion-client', assertionClientSecret: 'assertion-secret', providerName: 'demo-enterprise',
-    baseUrl: BASE, bridgeKeys: KEYS, userPoolId: POOL, linkProviderForUser: sdkLinkProviderForUser(admin, 2000), timeoutMs: 2000,
+    baseUrl: BASE, bridgeKeys: KEYS, userPoolId: POOL, linkProviderForUser: sdkLinkProviderForUser(admin), timeoutMs: 2000,
     ...overrides,
   };
 }

@@ -49,7 +49,10 @@ export interface AssertionSignInDeps {
   readonly userPoolId: string;
   /** AdminLinkProviderForUser (link-user.ts sdkLinkProviderForUser). */
   readonly linkProviderForUser: LinkProviderForUser;
-  /** Deadline of each request to Cognito (IDP_TIMEOUT_MS). */
+  /**
+   * Deadline of the whole sign-in, user linking included (IDP_TIMEOUT_MS): the token function's Lambda
+   * timeout (IDP_TIMEOUT_MS + 5 s, modules/facade/functions.ts) then covers it.
+   */
   readonly timeoutMs: number;
   /** @default Date.now() in seconds */
   readonly now?: () => number;
@@ -171,7 +174,7 @@ export function createAssertionSignIn(deps: AssertionSignInDeps): AssertionSignI
   const bridgeAuthorize = `${bridgeIssuer(deps.baseUrl)}${BRIDGE_PATHS.authorize.slice('/enterprise'.length)}`;
   const callback = `${deps.baseUrl}${BRIDGE_PATHS.cognitoReturn}`;
 
-  async function signIn(identity: AssertionIdentity, subject: string): Promise<Step<CognitoTokens>> {
+  async function signIn(identity: AssertionIdentity, subject: string, left: () => number): Promise<Step<CognitoTokens>> {
     const jar = new CookieJar();
     const verifier = randomBytes(32).toString('base64url');
     const state = randomBytes(24).toString('base64url');
@@ -183,7 +186,7 @@ export function createAssertionSignIn(deps: AssertionSignInDeps): AssertionSignI
     })) authorize.searchParams.set(k, v);
 
     // 1. Cognito → the bridge's authorization endpoint.
-    const first = await get(authorize.href, jar, deps.timeoutMs);
+    const first = await get(authorize.href, jar, left());
     if (!first.ok) return first;
     const toBridge = redirectOf(first.value, '/oauth2/authorize', authorize.href);
     if (!toBridge.ok) return toBridge;
@@ -218,7 +221,7 @@ export function createAssertionSignIn(deps: AssertionSignInDeps): AssertionSignI
     const back = new URL(idpResponseUrl);
     back.searchParams.set('code', code);
     back.searchParams.set('state', bridgeState);
-    const second = await get(back.href, jar, deps.timeoutMs);
+    const second = await get(back.href, jar, left());
     if (!second.ok) return second;
     const toCallback = redirectOf(second.value, '/oauth2/idpresponse', back.href);
     if (!toCallback.ok) return toCallback;
@@ -233,10 +236,10 @@ export function createAssertionSignIn(deps: AssertionSignInDeps): AssertionSignI
     if (!cognitoCode) return misbehaving('returned neither a code nor an error');
 
     // 3. Cognito's tokens for its code, as the assertion client (HTTP Basic) with the PKCE verifier.
-    return redeem(cognitoCode, verifier);
+    return redeem(cognitoCode, verifier, left());
   }
 
-  async function redeem(code: string, verifier: string): Promise<Step<CognitoTokens>> {
+  async function redeem(code: string, verifier: string, timeoutMs: number): Promise<Step<CognitoTokens>> {
     let status: number;
     let raw: string;
     try {
@@ -248,7 +251,7 @@ export function createAssertionSignIn(deps: AssertionSignInDeps): AssertionSignI
           'content-type': 'application/x-www-form-urlencoded', accept: 'application/json',
         },
         body: body.toString(),
-        timeoutMs: deps.timeoutMs,
+        timeoutMs,
       });
       status = response.status;
       raw = await readText(response.body, MAX_BODY_BYTES);
@@ -283,6 +286,9 @@ export function createAssertionSignIn(deps: AssertionSignInDeps): AssertionSignI
   }
 
   return async (identity) => {
+    const deadline = Date.now() + deps.timeoutMs;
+    // What is left of the deadline for the next request (at least 1 ms: an exhausted deadline times out at once).
+    const left = (): number => Math.max(1, deadline - Date.now());
     const subject = bridgeSubject(identity);
     const link: LinkTarget | undefined = identity.idp.linkProvider && identity.linkValue
       ? { userPoolId: deps.userPoolId, bridgeProvider: deps.providerName, bridgeSubject: subject, linkProvider: identity.idp.linkProvider, linkValue: identity.linkValue }
@@ -290,12 +296,12 @@ export function createAssertionSignIn(deps: AssertionSignInDeps): AssertionSignI
     if (identity.idp.linkProvider && !identity.linkValue) {
       return fail(400, 'invalid_grant', `the assertion lacks the ${identity.idp.linkClaim ?? 'sub'} claim that maps it to its ${identity.idp.linkProvider} user`);
     }
-    const linked = link ? await linkBeforeSignIn(deps.linkProviderForUser, link) : undefined;
+    const linked = link ? await linkBeforeSignIn(deps.linkProviderForUser, link, left()) : undefined;
     if (linked?.kind === 'failed') return { ok: false, status: linked.status, error: linked.error, description: linked.description };
-    const result = await signIn(identity, subject);
+    const result = await signIn(identity, subject, left);
     if (!result.ok) return result;
     if (link && linked?.kind === 'reverse-after-sign-in') {
-      const reverse = await linkReverse(deps.linkProviderForUser, link);
+      const reverse = await linkReverse(deps.linkProviderForUser, link, left());
       // Without the link the tokens would be those of a second user with none of the federated user's
       // groups: refused. The next request finds the federated user still missing and links again.
       if (reverse.kind === 'failed') {

@@ -20,16 +20,16 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 /** The provider attribute Cognito matches a federated identity by (its `sub`/NameID). */
 export const COGNITO_SUBJECT = 'Cognito_Subject';
 
-/** What the sign-in needs from the admin API: one call. An interface so the local stand-in or the SDK client can serve it. */
+/** What the sign-in needs from the admin API: one call, within `timeoutMs` (retries included). */
 export type LinkProviderForUser = (input: {
   UserPoolId: string;
   SourceUser: { ProviderName: string; ProviderAttributeName: string; ProviderAttributeValue: string };
   DestinationUser: { ProviderName: string; ProviderAttributeValue: string };
-}) => Promise<void>;
+}, timeoutMs: number) => Promise<void>;
 
-/** AdminLinkProviderForUser through the AWS SDK client (deadline per call). */
-export function sdkLinkProviderForUser(client: CognitoIdentityProviderClient, timeoutMs: number): LinkProviderForUser {
-  return async (input) => {
+/** AdminLinkProviderForUser through the AWS SDK client. */
+export function sdkLinkProviderForUser(client: CognitoIdentityProviderClient): LinkProviderForUser {
+  return async (input, timeoutMs) => {
     const { AdminLinkProviderForUserCommand } = await import('@aws-sdk/client-cognito-identity-provider');
     await client.send(new AdminLinkProviderForUserCommand(input), { abortSignal: AbortSignal.timeout(timeoutMs) });
   };
@@ -86,14 +86,14 @@ export function linkFailure(error: unknown): { status: number; error: string; de
 }
 
 /** Step 1: the bridge identity (source) → the interactive federation's user (destination). */
-export async function linkBeforeSignIn(link: LinkProviderForUser, target: LinkTarget): Promise<LinkOutcome> {
+export async function linkBeforeSignIn(link: LinkProviderForUser, target: LinkTarget, timeoutMs: number): Promise<LinkOutcome> {
   if (settled.has(keyOf(target))) return { kind: 'linked' };
   try {
     await link({
       UserPoolId: target.userPoolId,
       SourceUser: { ProviderName: target.bridgeProvider, ProviderAttributeName: COGNITO_SUBJECT, ProviderAttributeValue: target.bridgeSubject },
       DestinationUser: { ProviderName: target.linkProvider, ProviderAttributeValue: target.linkValue },
-    });
+    }, timeoutMs);
   } catch (error) {
     const name = errorName(error);
     if (name === 'UserNotFoundException') return { kind: 'reverse-after-sign-in' };
@@ -106,13 +106,13 @@ export async function linkBeforeSignIn(link: LinkProviderForUser, target: LinkTa
 }
 
 /** Step 2 (after the first bridge sign-in created the bridge user): the federated identity → the bridge user. */
-export async function linkReverse(link: LinkProviderForUser, target: LinkTarget): Promise<LinkOutcome> {
+export async function linkReverse(link: LinkProviderForUser, target: LinkTarget, timeoutMs: number): Promise<LinkOutcome> {
   try {
     await link({
       UserPoolId: target.userPoolId,
       SourceUser: { ProviderName: target.linkProvider, ProviderAttributeName: COGNITO_SUBJECT, ProviderAttributeValue: target.linkValue },
       DestinationUser: { ProviderName: target.bridgeProvider, ProviderAttributeValue: target.bridgeSubject },
-    });
+    }, timeoutMs);
   } catch (error) {
     const name = errorName(error);
     // Already linked (a concurrent request did it) or the user signed in interactively meanwhile: the

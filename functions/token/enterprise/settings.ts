@@ -101,7 +101,7 @@ async function bridgeKeys(ref: string, issuer: string): Promise<Keyring> {
 export interface AssertionSignInContext {
   /** Cognito's /oauth2/token (IDP_TOKEN_ENDPOINT). */
   readonly tokenEndpoint: string;
-  /** IDP_TIMEOUT_MS. */
+  /** IDP_TIMEOUT_MS: the deadline of the whole sign-in. */
   readonly timeoutMs: number;
   /** The façade's issuer for this request: the bridge issuer and the assertion client's callback derive from it. */
   readonly baseUrl: string;
@@ -126,7 +126,7 @@ export function assertionSignInFor(settings: AssertionSettings, context: Asserti
       baseUrl: context.baseUrl,
       bridgeKeys: keys,
       userPoolId: settings.userPoolId,
-      linkProviderForUser: context.link ?? sdkLinkProviderForUser(await cognitoClient(settings.cognitoEndpoint), context.timeoutMs),
+      linkProviderForUser: context.link ?? sdkLinkProviderForUser(await cognitoClient(settings.cognitoEndpoint)),
       timeoutMs: context.timeoutMs,
     });
     return signIn(identity);
