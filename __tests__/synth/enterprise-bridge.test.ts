@@ -30,9 +30,9 @@ const ENTERPRISE: EnterpriseAuthorizationConfig = {
 
 interface Synth { readonly json: Json; readonly cleanup: () => void }
 
-/** The federated example, with enterpriseAuthorization added to the resolved configuration (or not). */
-function synth(enterprise: EnterpriseAuthorizationConfig | undefined): Synth {
-  const input = structuredClone(readConfigFile('examples/federated.config.ts')) as DeploymentConfig;
+/** An example (default: federated), with enterpriseAuthorization added to the resolved configuration (or not). */
+function synth(enterprise: EnterpriseAuthorizationConfig | undefined, file = 'examples/federated.config.ts'): Synth {
+  const input = structuredClone(readConfigFile(file)) as DeploymentConfig;
   const validated = validateConfig(input, { projectRoot: PROJECT_ROOT });
   const config = { ...validated, identity: { ...validated.identity, ...(enterprise ? { enterpriseAuthorization: enterprise } : {}) } } as ResolvedConfig;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-enterprise-'));
@@ -201,6 +201,23 @@ describe('outputs and secrets', () => {
     expect(versions.assertion_client_secret.lifecycle.replace_triggered_by).toEqual(['aws_cognito_user_pool_client.enterprise_assertion.id']);
     expect(versions.bridge_client_secret.lifecycle.replace_triggered_by).toEqual(['aws_cognito_user_pool_client.user_flow.id']);
   });
+});
+
+test('an existing pool: the link grant names that pool\'s ARN (built from the API\'s partition, region and account)', () => {
+  const existing = synth(ENTERPRISE, 'examples/existing-gateway.config.ts');
+  try {
+    const token = [...functionsByName(existing.json).values()].find((f) => f.body.function_name.endsWith('-token'))!;
+    // The document holds Terraform function calls (element(split(…))), so it is checked as written.
+    const role = referencedAddress(token.body.role, 'arn');
+    const [policy] = Object.values(resources(existing.json, 'aws_iam_role_policy')).filter((p) => p.role === ref(role, 'id')).map((p) => String(p.policy));
+    const part = (i: number) => `\${element(split(":", aws_api_gateway_rest_api.this.execution_arn), ${i})}`;
+    expect(policy).toContain(`{"Sid" = "LinkEnterpriseUsers", "Effect" = "Allow", "Action" = ["cognito-idp:AdminLinkProviderForUser"], `
+      + `"Resource" = ["arn:${part(1)}:cognito-idp:${part(3)}:${part(4)}:userpool/eu-west-1_AbCdEf123"]}`);
+    expect(policy.match(/cognito-idp:/g)).toHaveLength(2); // the action and the one ARN
+    expect(resources(existing.json, 'aws_cognito_identity_provider').enterprise_bridge.user_pool_id).toBe('eu-west-1_AbCdEf123');
+  } finally {
+    existing.cleanup();
+  }
 });
 
 test('without enterpriseAuthorization nothing of the bridge is synthesized', () => {
