@@ -16,6 +16,7 @@ import { route as authorizeRoute } from '../functions/authorize';
 import { route as callbackRoute } from '../functions/callback';
 import { route as discoveryRoute } from '../functions/discovery';
 import { route as oauthReturnRoute } from '../functions/oauth-return';
+import { route as enterpriseBridgeRoute } from '../functions/enterprise-bridge';
 import { createInterceptorHandler } from '../functions/interceptor';
 import { createHandler } from '../functions/lib/http/handler';
 import { instrument } from '../functions/lib/observability/log';
@@ -296,6 +297,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       callback: createHandler(callbackRoute, env),
       token: createHandler(tokenRoute, env),
       'oauth-return': createHandler(oauthReturnRoute, env),
+      // The enterprise assertion bridge (issue 25), when the environment configures it.
+      ...(env.BRIDGE_CLIENT_ID ? { 'enterprise-bridge': createHandler(enterpriseBridgeRoute, env) } : {}),
       ...(directMcp ? {} : { 'mcp-proxy': instrument('mcp-proxy', createMcpProxyHandler(env)) }),
     },
   });
