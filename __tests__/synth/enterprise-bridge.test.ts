@@ -13,6 +13,7 @@ import { validateConfig } from '../../stacks/config/validate';
 import type { ResolvedConfig } from '../../stacks/config/types';
 import type { DeploymentConfig } from '../../stacks/config/schema';
 import { synthesize } from '../../stacks/app';
+import { deployNotes } from '../../stacks/deploy-notes';
 import { route as bridgeRoute } from '../../functions/enterprise-bridge';
 import { route as tokenRoute } from '../../functions/token';
 import { readFunctionConfig, UNSET_MEANS } from '../../functions/lib/environment';
@@ -28,7 +29,7 @@ const ENTERPRISE: EnterpriseAuthorizationConfig = {
   }],
 };
 
-interface Synth { readonly json: Json; readonly cleanup: () => void }
+interface Synth { readonly config: ResolvedConfig; readonly json: Json; readonly cleanup: () => void }
 
 /** An example (default: federated), with enterpriseAuthorization added to the resolved configuration (or not). */
 function synth(enterprise: EnterpriseAuthorizationConfig | undefined, file = 'examples/federated.config.ts'): Synth {
@@ -38,7 +39,7 @@ function synth(enterprise: EnterpriseAuthorizationConfig | undefined, file = 'ex
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-enterprise-'));
   const { stackDir } = synthesize(config, { outdir: path.join(root, 'cdktf.out'), bundleDir: path.join(root, 'bundles'), stateDir: root, hcl: false });
   const json = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
-  return { json, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
+  return { config, json, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 
 let on: Synth;
@@ -215,6 +216,8 @@ test('an existing pool: the link grant names that pool\'s ARN (built from the AP
       + `"Resource" = ["arn:${part(1)}:cognito-idp:${part(3)}:${part(4)}:userpool/eu-west-1_AbCdEf123"]}`);
     expect(policy.match(/cognito-idp:/g)).toHaveLength(2); // the action and the one ARN
     expect(resources(existing.json, 'aws_cognito_identity_provider').enterprise_bridge.user_pool_id).toBe('eu-west-1_AbCdEf123');
+    // An existing gateway: DEPLOY.md says to allow the assertion client there too.
+    expect(deployNotes(existing.config, existing.json).afterApply.map((step) => step.values[0]?.output)).toEqual(['user_flow_client_id', 'enterprise_assertion_client_id']);
   } finally {
     existing.cleanup();
   }

@@ -26,7 +26,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Keyring } from '../../lib/crypto/keys';
-import { bridgeIssuer, BRIDGE_PATHS, sealBridgeCode, type BridgeClaims } from '../../lib/oauth/bridge';
+import { BRIDGE_PATHS, sealBridgeCode, type BridgeClaims } from '../../lib/oauth/bridge';
 import { basicAuthorization } from '../../lib/oauth/idp-client';
 import { OutboundError, readText, send } from '../../lib/http/outbound';
 import { log } from '../../lib/observability/log';
@@ -171,7 +171,7 @@ function refusal(url: URL): Failure {
 export function createAssertionSignIn(deps: AssertionSignInDeps): AssertionSignIn {
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
   const cognitoOrigin = new URL(deps.cognitoAuthorizeEndpoint).origin;
-  const bridgeAuthorize = `${bridgeIssuer(deps.baseUrl)}${BRIDGE_PATHS.authorize.slice('/enterprise'.length)}`;
+  const bridgeAuthorize = `${deps.baseUrl}${BRIDGE_PATHS.authorize}`;
   const callback = `${deps.baseUrl}${BRIDGE_PATHS.cognitoReturn}`;
 
   async function signIn(identity: AssertionIdentity, subject: string, left: () => number): Promise<Step<CognitoTokens>> {
