@@ -17,7 +17,7 @@ const buffered = { discovery, register, authorize, callback, token };
 
 export async function handler(event: ApiEvent, stream?: ResponseStream) {
   const route = findRoute(event.path);
-  if (!route || route.fn === 'oauth-return') return { statusCode: 404, body: '' };
+  if (!route || route.fn === 'oauth-return' || route.fn === 'enterprise-bridge') return { statusCode: 404, body: '' };
   if (route.fn === 'mcp-proxy') return mcp(event, stream!);
   return buffered[route.fn](event);
 }

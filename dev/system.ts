@@ -19,6 +19,7 @@ import { route as authorizeRoute } from '../functions/authorize';
 import { route as callbackRoute } from '../functions/callback';
 import { route as discoveryRoute } from '../functions/discovery';
 import { route as oauthReturnRoute } from '../functions/oauth-return';
+import { route as enterpriseBridgeRoute } from '../functions/enterprise-bridge';
 import { createInterceptorHandler } from '../functions/interceptor';
 import { createHandler } from '../functions/lib/http/handler';
 import { instrument } from '../functions/lib/observability/log';
@@ -28,6 +29,7 @@ import { route as registerRoute } from '../functions/register';
 import { route as tokenRoute } from '../functions/token';
 import { ConfigError, readProxyConfig } from '../functions/lib/config';
 import { PATHS, WELL_KNOWN } from '../functions/lib/http/routes';
+import type { ApiEvent } from '../functions/lib/http/api-gateway';
 import type { McpProxyMode } from '../stacks/config/types';
 import { createApiGatewayListener } from './apigw-adapter';
 import { createDirectMcpIntegration, createLocalAuthorizer, type LocalAuthorizer } from './direct-mcp';
@@ -73,7 +75,9 @@ export interface LocalEnterpriseOptions {
   readonly users?: readonly EnterpriseUser[];
   /**
    * The MCP client's client_id at the façade: the ID-JAG's `client_id` in the IdP's policy for the
-   * agent app (EnterpriseIdp.setTokenExchangePolicy changes it later). Default `local-enterprise-agent`.
+   * agent app and the one client ENTERPRISE_IDPS allows (EnterpriseIdp.setTokenExchangePolicy changes
+   * the IdP's side later). Default: the client_id the façade's own /register gives the agent's
+   * metadata ({@link ENTERPRISE_AGENT_METADATA}), as an operator would register it and list it.
    */
   readonly facadeClientId?: string;
   /** Scopes the agent app may ask ID-JAGs for. Default: the resource-server scopes. */
@@ -89,7 +93,7 @@ export interface LocalEnterprise {
   /** Its name as a federated OIDC provider in the Cognito stand-in (`identity_provider=Okta`; users `Okta_<sub>`). */
   readonly providerName: string;
   /** The agent app registered at the IdP (signs users in there and exchanges their ID tokens for ID-JAGs). */
-  readonly agent: { readonly clientId: string; readonly clientSecret: string; readonly redirectUri: string };
+  readonly agent: { readonly clientId: string; readonly clientSecret: string; readonly redirectUri: string; readonly facadeClientId: string };
   /** The façade's assertion bridge as registered in the Cognito stand-in (issuer `<base>/enterprise`). */
   readonly bridge: { readonly providerName: string; readonly issuer: string; readonly clientId: string; readonly clientSecret: string };
   /** The Cognito app client the token function drives the bridge sign-in with. */
@@ -352,6 +356,15 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     });
   }
 
+  if (enterprise && options.enterprise?.facadeClientId === undefined) {
+    try {
+      enterprise = await registerEnterpriseAgent(enterprise, env, baseUrl);
+    } catch (error) {
+      await Promise.all([...servers.map(close), ...closers.map((c) => c())]);
+      throw error;
+    }
+  }
+
   await options.whileStarting?.(baseUrl);
   facadeListener = createApiGatewayListener({
     basePath,
@@ -363,6 +376,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       callback: createHandler(callbackRoute, env),
       token: createHandler(tokenRoute, env),
       'oauth-return': createHandler(oauthReturnRoute, env),
+      // The enterprise assertion bridge (issue 25), when the environment configures it.
+      ...(env.BRIDGE_CLIENT_ID ? { 'enterprise-bridge': createHandler(enterpriseBridgeRoute, env) } : {}),
       ...(directMcp ? {} : { 'mcp-proxy': instrument('mcp-proxy', createMcpProxyHandler(env)) }),
     },
   });
@@ -403,6 +418,39 @@ function directAuthorizationScopes(env: NodeJS.ProcessEnv, scopesSupported: read
   return scopes;
 }
 
+/** The agent app's registration at the façade (a native MCP client using only the ID-JAG grant). */
+export const ENTERPRISE_AGENT_METADATA = {
+  client_name: 'Enterprise agent (local)', application_type: 'native', redirect_uris: ['http://127.0.0.1/enterprise-agent/callback'],
+  grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer'], response_types: ['code'], token_endpoint_auth_method: 'none',
+} as const;
+
+/**
+ * Registers the agent app at the façade with the façade's own /register handler (in process, before
+ * the port serves it), and makes its client_id the one the IdP puts into ID-JAGs and the one
+ * ENTERPRISE_IDPS allows, unless the environment gave ENTERPRISE_IDPS itself.
+ */
+async function registerEnterpriseAgent(enterprise: LocalEnterprise, env: NodeJS.ProcessEnv, baseUrl: string): Promise<LocalEnterprise> {
+  const url = new URL(`${baseUrl}${PATHS.register}`);
+  const result = await createHandler(registerRoute, env)({
+    resource: PATHS.register, path: PATHS.register, httpMethod: 'POST',
+    headers: { 'Content-Type': 'application/json', Host: url.host, 'X-Forwarded-Proto': 'http' },
+    multiValueHeaders: {}, queryStringParameters: null, multiValueQueryStringParameters: null, pathParameters: null, stageVariables: null,
+    body: JSON.stringify(ENTERPRISE_AGENT_METADATA), isBase64Encoded: false,
+    requestContext: { path: url.pathname, httpMethod: 'POST', requestId: randomBytes(8).toString('hex'), requestTimeEpoch: Date.now() } as ApiEvent['requestContext'],
+  } as ApiEvent);
+  const registered = JSON.parse(result.body) as { client_id?: string };
+  if (result.statusCode !== 201 || !registered.client_id) throw new Error(`enterprise: the façade refused the agent's registration: ${result.body}`);
+  const facadeClientId = registered.client_id;
+  const idps = JSON.parse(env.ENTERPRISE_IDPS!) as Array<{ name: string; clients: string[]; scopes: string[] }>;
+  const own = idps.find((i) => i.name === enterprise.providerName && i.clients.length === 1 && i.clients[0] === AGENT_CLIENT_ID);
+  if (own) {
+    own.clients = [facadeClientId];
+    env.ENTERPRISE_IDPS = JSON.stringify(idps);
+    enterprise.idp.setTokenExchangePolicy(enterprise.agent.clientId, [{ audience: baseUrl, clientId: facadeClientId, scopes: own.scopes, resources: [`${baseUrl}/mcp`] }]);
+  }
+  return { ...enterprise, agent: { ...enterprise.agent, facadeClientId } };
+}
+
 /**
  * Starts the enterprise IdP (its agent app and the Cognito pool's federation client registered) and
  * describes the Cognito stand-in's side: `Okta` and the façade's bridge as OIDC providers (the
@@ -416,7 +464,7 @@ async function startEnterprise(
 ): Promise<{ enterprise: LocalEnterprise; idpOptions: Partial<LocalIdpOptions> }> {
   const secret = () => randomBytes(24).toString('base64url');
   const federationSecret = secret();
-  const agent = { clientId: AGENT_CLIENT_ID, clientSecret: secret(), redirectUri: 'http://127.0.0.1/enterprise-agent/callback' };
+  const agent = { clientId: AGENT_CLIENT_ID, clientSecret: secret(), redirectUri: 'http://127.0.0.1/enterprise-agent/callback', facadeClientId: options.facadeClientId ?? AGENT_CLIENT_ID };
   const enterpriseIdp = await createEnterpriseIdp({
     users: options.users ?? ENTERPRISE_DEMO_USERS,
     idJagTtlSeconds: options.idJagTtlSeconds,
@@ -457,6 +505,7 @@ async function startEnterprise(
   env.BRIDGE_CLIENT_ID ??= bridge.clientId;
   env.BRIDGE_CLIENT_SECRET ??= put('BRIDGE_CLIENT_SECRET', bridge.clientSecret);
   env.BRIDGE_SIGNING_KEY ??= put('BRIDGE_SIGNING_KEY', JSON.stringify(signingJwk));
+  env.BRIDGE_KEYS ??= put('BRIDGE_KEYS', randomBytes(32).toString('base64url'));
   env.ENTERPRISE_IDPS ??= JSON.stringify([{
     name: ENTERPRISE_PROVIDER, issuer: enterpriseIdp.issuer, jwksUrl: enterpriseIdp.endpoints.jwks, clients: [options.facadeClientId ?? AGENT_CLIENT_ID],
     scopes: options.scopes ?? at.resourceScopes, linkProvider: ENTERPRISE_PROVIDER, linkClaim: 'sub', maxAgeSeconds: 300,

@@ -92,6 +92,13 @@ export function deployNotes(config: ResolvedConfig, terraform: Json): DeployNote
       action: `Add the façade's app client to the allowed_clients of the existing gateway's CUSTOM_JWT authorizer (${config.terraform.usage === 'module' ? 'the gateway at gateway_url' : config.gateway.url}); until then the gateway refuses the façade's tokens.`,
       values: [{ label: 'app client id', output: 'user_flow_client_id' }],
     });
+    // Enterprise-managed authorization: the jwt-bearer grant returns the assertion client's tokens.
+    if (outputs.enterprise_assertion_client_id) {
+      afterApply.push({
+        action: 'Add the enterprise assertion app client to the same allowed_clients; until then the gateway refuses the tokens of the jwt-bearer (ID-JAG) grant.',
+        values: [{ label: 'app client id', output: 'enterprise_assertion_client_id' }],
+      });
+    }
   }
 
   const facadeDomain = config.facade.customDomain;

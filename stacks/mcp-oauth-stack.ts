@@ -31,6 +31,9 @@ import { FacadeSecrets } from '../modules/facade/secrets';
 import { FacadeFunctions } from '../modules/facade/functions';
 import { FacadeRoutes } from '../modules/facade/routes';
 import { Observability } from '../modules/observability/observability';
+import { bridgeIssuer } from '../functions/lib/oauth/bridge';
+import { ENTERPRISE_PATHS } from '../functions/lib/http/routes';
+import { bridgeClientId, bridgeProviderName, enterpriseAuthorizationOf, enterpriseIdpsVariable, enterpriseScopes } from './enterprise';
 
 export interface McpOAuthStackOptions {
   /** Directory with package.json, node_modules and functions/. */
@@ -94,6 +97,8 @@ export class McpOAuthStack extends ReadableStack {
     this.oauthReturnUrl = threeLegged ? `${this.endpoint.baseUrl}${PATHS.oauthReturn}` : undefined;
 
     const { identity } = config;
+    // Enterprise-managed authorization (issue 25): the assertion bridge's provider, app client, function and routes.
+    const enterprise = enterpriseAuthorizationOf(identity);
     this.identity = new Identity(this, 'identity', {
       userPool: identity.userPool,
       resourceServer: identity.resourceServer,
@@ -107,6 +112,15 @@ export class McpOAuthStack extends ReadableStack {
       inputs: this.inputs,
       returnCallbackUrl: this.oauthReturnUrl,
       consentPortalClient: portal ? { callbackUrl: portal.portalUrl ? `${portal.portalUrl}/callback` : undefined } : undefined,
+      enterpriseBridge: enterprise
+        ? {
+          providerName: bridgeProviderName(namePrefix),
+          issuer: bridgeIssuer(this.endpoint.baseUrl),
+          bridgeClientId: bridgeClientId(namePrefix),
+          scopes: enterpriseScopes(enterprise),
+          callbackUrl: `${this.endpoint.baseUrl}${ENTERPRISE_PATHS.cognitoReturn}`,
+        }
+        : undefined,
     });
 
     if (config.gateway.kind === 'create') {
@@ -150,9 +164,13 @@ export class McpOAuthStack extends ReadableStack {
       recoveryWindowDays: facade.secretRecoveryWindowDays,
       inputs: this.inputs,
       returnKeys: threeLegged,
+      enterprise: this.identity.enterpriseBridge && this.identity.enterpriseBridgeClientSecret
+        ? { assertionClient: this.identity.enterpriseBridge.assertionClient, bridgeClientSecret: this.identity.enterpriseBridgeClientSecret, derivedFrom: this.identity.userFlowClient }
+        : undefined,
     });
 
-    const optional: OptionalFunctionName[] = threeLegged ? ['oauth-return'] : [];
+    const optional: OptionalFunctionName[] = [...(threeLegged ? ['oauth-return' as const] : []), ...(enterprise ? ['enterprise-bridge' as const] : [])];
+    const bridgeSecrets = this.secrets.enterprise;
     const returnKeys = this.secrets.returnKeys;
     const returnClient = this.identity.returnClient;
     this.functions = new FacadeFunctions(this, 'functions', {
@@ -171,6 +189,8 @@ export class McpOAuthStack extends ReadableStack {
       secrets: {
         registrationKeys: this.secrets.keys.registration, flowKeys: this.secrets.keys.flow, tokenKeys: this.secrets.keys.token,
         clientSecret: this.secrets.clientSecret, returnKeys,
+        bridgeKeys: bridgeSecrets?.keys, bridgeSigningKey: bridgeSecrets?.signingKey,
+        bridgeClientSecret: bridgeSecrets?.clientSecret, assertionClientSecret: bridgeSecrets?.assertionClientSecret,
       },
       environment: {
         publicBaseUrl: this.endpoint.publicBaseUrl,
@@ -198,9 +218,24 @@ export class McpOAuthStack extends ReadableStack {
         secretCacheSeconds: facade.secretCacheSeconds,
         machineClients: this.machineClientGrants(config.identity),
         oauthReturn: returnKeys && returnClient ? { returnKeysSecretArn: returnKeys.arn, returnClientId: returnClient.id } : undefined,
+        enterprise: enterprise && bridgeSecrets && this.identity.enterpriseBridge
+          ? {
+            idps: enterpriseIdpsVariable(enterprise),
+            assertionClientId: this.identity.enterpriseBridge.assertionClient.id,
+            assertionClientSecretArn: bridgeSecrets.assertionClientSecret.arn,
+            providerName: this.identity.enterpriseBridge.provider.providerName,
+            userPoolId: this.identity.userPoolId,
+            bridgeKeysArn: bridgeSecrets.keys.arn,
+            bridgeClientId: bridgeClientId(namePrefix),
+            bridgeClientSecretArn: bridgeSecrets.clientSecret.arn,
+            bridgeSigningKeyArn: bridgeSecrets.signingKey.arn,
+          }
+          : undefined,
       },
     });
     if (threeLegged) this.gateway?.grantCompleteResourceTokenAuth(this.functions.get('oauth-return'));
+    // The bridge sign-in links enterprise users to their interactive federation's user (link-user.ts).
+    if (enterprise) this.identity.grantLinkProviderForUser(this.functions.get('token'), this.userPoolArn());
 
     this.routes = new FacadeRoutes(this, 'api', {
       endpoint: this.endpoint,
@@ -294,6 +329,12 @@ export class McpOAuthStack extends ReadableStack {
     if (idps.some((idp) => idp.type === 'saml')) {
       output('saml_acs_url', `${this.identity.hostedUiUrl}/saml2/idpresponse`, `Register as the assertion consumer service (ACS) URL at each SAML IdP: ${idps.filter((i) => i.type === 'saml').map((i) => i.name).join(', ')}`);
       output('saml_entity_id', `urn:amazon:cognito:sp:${this.identity.userPoolId}`, 'Register as the service provider entity ID (audience) at each SAML IdP');
+    }
+    if (this.identity.enterpriseBridge) {
+      output('enterprise_assertion_client_id', this.identity.enterpriseBridge.assertionClient.id,
+        'Enterprise-managed authorization: the Cognito app client whose access tokens the jwt-bearer grant returns (allowed by the gateway)');
+      output('enterprise_bridge_issuer', bridgeIssuer(this.endpoint.baseUrl),
+        "Enterprise-managed authorization: the assertion bridge's OIDC issuer, federated into the user pool as " + bridgeProviderName(config.name));
     }
     output('machine_client_ids', Object.fromEntries([...this.identity.machineClients].map(([name, c]) => [name, c.id])), 'Client-credentials app clients by name');
     output('key_secret_arns', {

@@ -3,7 +3,8 @@
  * accepts. Defaults are applied, and each bad value is a config error naming the field's path.
  */
 import { ConfigError } from '../../stacks/config/errors';
-import { directAuthorizationScopes, enterpriseIdpsVariable } from '../../stacks/config/features';
+import { directAuthorizationScopes } from '../../stacks/config/features';
+import { enterpriseAuthorizationOf, enterpriseIdpsVariable } from '../../stacks/enterprise';
 import { readEnterpriseIdps } from '../../functions/token/enterprise/config';
 import { PROJECT_ROOT } from '../../stacks/config/load';
 import { validateConfig } from '../../stacks/config/validate';
@@ -97,12 +98,12 @@ test('scopes without identity.resourceServer: an error naming each scope', () =>
 
 test('ENTERPRISE_IDPS for the token function: what its reader accepts, with federatedAs as linkProvider/linkClaim', () => {
   const resolved = validate(config({ identityProviders: [okta({ federatedAs: { provider: 'AcmeOkta', claim: 'email' }, maxAssertionAgeSeconds: 120 }), okta({ name: 'Entra', issuer: 'https://login.entra.example/t/v2.0' })] }));
-  const value = enterpriseIdpsVariable(resolved.identity)!;
+  const value = enterpriseIdpsVariable(enterpriseAuthorizationOf(resolved.identity)!);
   expect(readEnterpriseIdps({ ENTERPRISE_IDPS: value })).toEqual([
     { ...okta(), linkProvider: 'AcmeOkta', linkClaim: 'email', maxAgeSeconds: 120 },
     { ...okta({ name: 'Entra', issuer: 'https://login.entra.example/t/v2.0' }), maxAgeSeconds: 300 },
   ]);
-  expect(enterpriseIdpsVariable(validate(config(undefined, (c) => delete c.identity.enterpriseAuthorization)).identity)).toBeUndefined();
+  expect(enterpriseAuthorizationOf(validate(config(undefined, (c) => delete c.identity.enterpriseAuthorization)).identity)).toBeUndefined();
 });
 
 test('direct mode: the authorizer also accepts the scopes enterprise assertions may grant', () => {

@@ -25,7 +25,7 @@ import { ValidateBinaryVersion } from 'cdktn/lib/validations/validate-binary-ver
 import { ReadableStack, addressSegment, type ReadableStackOptions } from '../../modules/readable-stack';
 import { synthExample, type Json } from './helpers';
 import {
-  ADDRESS_FIXTURES, ADDRESS_FIXTURES_0_1_0, ADDRESS_VARIANTS, addressList, isManagedResource, readAddressFixture, writeAddressFixture,
+  ADDRESS_FIXTURES, ADDRESS_FIXTURES_0_1_0, ADDRESS_VARIANTS, addressList, isManagedResource, readAddressFixture, readReleasedAddressFixture, writeAddressFixture,
 } from './addresses';
 
 const UPDATE = process.env.UPDATE_ADDRESS_FIXTURES === '1';
@@ -59,7 +59,7 @@ describe.each(ADDRESS_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, va
   });
 
   test("every resource of 0.1.0 is at its address or moved to an existing one; other moves are from never-used hashed ids", () => {
-    const old = readAddressFixture(ADDRESS_FIXTURES_0_1_0, name).filter(isManagedResource);
+    const old = readReleasedAddressFixture(ADDRESS_FIXTURES_0_1_0, name).filter(isManagedResource);
     const moved = (json.moved ?? []) as { from: string; to: string }[];
     const to = new Map(moved.map((m) => [m.from, m.to]));
     expect(to.size).toBe(moved.length); // one move per old address

@@ -16,7 +16,7 @@ export interface AddressVariant {
   readonly change?: (config: Json) => void;
 }
 
-const EXAMPLES = ['existing-gateway', 'federated', 'gateway-targets', 'minimal', 'module', 'three-legged'] as const;
+const EXAMPLES = ['enterprise', 'existing-gateway', 'federated', 'gateway-targets', 'minimal', 'module', 'three-legged'] as const;
 /**
  * The examples direct `/mcp` is valid for (the others have 3-legged targets, which need mcp-proxy,
  * or no resource-server scope in the user-flow client, which the authorizer checks).
@@ -91,6 +91,11 @@ export function isManagedResource(address: string): boolean {
 
 export function readAddressFixture(dir: string, variant: string): string[] {
   return fs.readFileSync(path.join(dir, `${variant}.txt`), 'utf8').split('\n').filter(Boolean);
+}
+
+/** The frozen 0.1.0 list of a variant; empty for an example added since (`enterprise`): no 0.1.0 state holds it. */
+export function readReleasedAddressFixture(dir: string, variant: string): string[] {
+  return fs.existsSync(path.join(dir, `${variant}.txt`)) ? readAddressFixture(dir, variant) : [];
 }
 
 export function writeAddressFixture(dir: string, variant: string, addresses: readonly string[]): void {

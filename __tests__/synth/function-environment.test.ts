@@ -11,6 +11,7 @@ import { route as authorize } from '../../functions/authorize';
 import { route as callback } from '../../functions/callback';
 import { route as discovery } from '../../functions/discovery';
 import { route as oauthReturn } from '../../functions/oauth-return';
+import { route as enterpriseBridge } from '../../functions/enterprise-bridge';
 import { route as register } from '../../functions/register';
 import { route as token } from '../../functions/token';
 import { INTERCEPTOR_VARIABLES, readInterceptorSettings } from '../../functions/interceptor/settings';
@@ -29,6 +30,7 @@ const READERS: Record<string, Reader> = {
   'functions/callback/index.ts': { name: 'callback', variables: callback.variables, read: callback.readConfig },
   'functions/token/index.ts': { name: 'token', variables: token.variables, read: token.readConfig },
   'functions/oauth-return/index.ts': { name: 'oauth-return', variables: oauthReturn.variables, read: oauthReturn.readConfig },
+  'functions/enterprise-bridge/index.ts': { name: 'enterprise-bridge', variables: enterpriseBridge.variables, read: enterpriseBridge.readConfig },
   'functions/mcp-proxy/index.ts': { name: 'mcp-proxy', variables: MCP_PROXY_VARIABLES, read: readMcpProxySettings },
   'functions/interceptor/index.ts': { name: 'interceptor', variables: INTERCEPTOR_VARIABLES, read: readInterceptorSettings },
 };
@@ -44,7 +46,8 @@ const EXAMPLES = fs.readdirSync(path.join(__dirname, '../../examples')).filter((
  */
 function resolved(name: string, value: string): string {
   if (!value.includes('${')) return value;
-  if (/_KEYS$|^IDP_CLIENT_SECRET$/.test(name)) return 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:resolved-AbCdEf';
+  if (/_KEYS$|_CLIENT_SECRET$|^BRIDGE_SIGNING_KEY$/.test(name)) return 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:resolved-AbCdEf';
+  if (name === 'USER_POOL_ID') return 'eu-west-1_Resolved';
   if (/^\$\{[^}]*\}$/.test(value) && /(_URL|_URI|ENDPOINT|ISSUER)$/.test(name)) return 'https://resolved.example';
   if (name === 'REDIRECT_ALLOWLIST') return 'https://app.example/callback';
   // Each reference its own value (MACHINE_CLIENTS lists several client ids, which must differ).

@@ -173,7 +173,8 @@ describe('observability on', () => {
     expect(byTitle.get('Proxy latency to the gateway (p50, p99)')!.metrics.map((m: Json[]) => [m[1], m.at(-1).stat])).toEqual([['ProxyLatency', 'p50'], ['ProxyLatency', 'p99']]);
     // Every route the API serves: the 3-legged return route too, since this example has an OAuth target.
     expect(functionsByName(on.json).has(`${name()}-oauth-return`)).toBe(true);
-    const routes = [...ROUTES, ...OPTIONAL_ROUTES].flatMap((r) => r.methods.filter((m) => m !== 'OPTIONS').map((m) => `${m} ${r.path}`));
+    // The example deploys the return route (3-legged OAuth), not the enterprise bridge.
+    const routes = [...ROUTES, ...OPTIONAL_ROUTES.filter((r) => r.fn === 'oauth-return')].flatMap((r) => r.methods.filter((m) => m !== 'OPTIONS').map((m) => `${m} ${r.path}`));
     for (const stat of ['p50', 'p99']) {
       const latency = byTitle.get(`Latency per route (API Gateway, ${stat})`)!.metrics;
       expect(latency.map((m: Json[]) => m.at(-1).label)).toEqual(routes);

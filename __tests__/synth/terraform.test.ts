@@ -143,6 +143,35 @@ describeTerraform('terraform (offline)', () => {
   );
 
   test(
+    'enterprise authorization (examples/enterprise): the bridge provider, assertion client, function, routes and secrets validate',
+    () => {
+      const s = synthExample('examples/enterprise.config.ts');
+      try {
+        const changes = [...stubForOlderProvider(s.dir, provider), ...adaptToLocalProvider(s.dir, provider, { fakeCredentials: true })];
+        const init = terraform(['init', '-backend=false', '-no-color'], s.dir, env);
+        const validate = terraform(['validate', '-json', '-no-color'], s.dir, env);
+        const validation = JSON.parse(validate.stdout);
+        expect(validation).toMatchObject({ valid: true, error_count: 0 });
+        // What was validated: the bridge's resources, which exist in this provider.
+        const json = JSON.parse(fs.readFileSync(path.join(s.dir, 'cdk.tf.json'), 'utf8'));
+        expect(Object.keys(json.resource.aws_cognito_identity_provider)).toContain('enterprise_bridge');
+        expect(Object.keys(json.resource.aws_cognito_user_pool_client)).toContain('enterprise_assertion');
+        expect(Object.keys(json.resource.aws_lambda_function)).toContain('enterprise_bridge');
+        console.log(
+          [
+            `terraform ${provider.version} offline: ${s.config.name} (enterprise assertion bridge)`,
+            `  adapted: ${changes.join('; ')}`,
+            `  init -backend=false ${init.ms} ms; validate ${validate.ms} ms: valid, ${validation.warning_count} warnings`,
+          ].join('\n'),
+        );
+      } finally {
+        s.cleanup();
+      }
+    },
+    TIMEOUT,
+  );
+
+  test(
     '3-legged OAuth (examples/three-legged): everything but the AgentCore resources validates — return client, route, secrets, throttling, CLI registration',
     () => {
       const s = synthExample('examples/three-legged.config.ts', (c) => {

@@ -30,6 +30,8 @@
  * | RETURN_KEYS                   | mcp-proxy, oauth-return (3-legged OAuth only)     | secret ARN |
  * | IDP_ISSUER, IDP_JWKS_URI, JWKS_TIMEOUT_MS, CLOCK_SKEW_SECONDS | mcp-proxy (3-legged OAuth only) | Cognito, modules/deadlines.ts, facade.clockSkewSeconds |
  * | IDP_ISSUER, IDP_AUTHORIZATION_ENDPOINT, IDP_TOKEN_ENDPOINT, RETURN_CLIENT_ID, CLOCK_SKEW_SECONDS | oauth-return | Cognito, return client |
+ * | ENTERPRISE_IDPS, ASSERTION_CLIENT_ID, ASSERTION_CLIENT_SECRET, ASSERTION_PROVIDER_NAME, IDP_AUTHORIZE_ENDPOINT, USER_POOL_ID, BRIDGE_KEYS | token (enterprise authorization only) | identity.enterpriseAuthorization, the assertion client, secret ARNs |
+ * | BRIDGE_CLIENT_ID, BRIDGE_CLIENT_SECRET, BRIDGE_SIGNING_KEY, BRIDGE_KEYS, CLOCK_SKEW_SECONDS | enterprise-bridge | the bridge provider, secret ARNs |
  */
 import { Fn, Token } from 'cdktn';
 import { FUNCTION_KEY_GROUPS, KEY_GROUP_VARIABLES, type KeyGroup } from '../../functions/lib/config';
@@ -81,6 +83,21 @@ export interface FacadeEnvironmentInputs {
    * @default none
    */
   readonly machineClients?: readonly { readonly clientId: string; readonly scopes: readonly string[] }[];
+  /** Set with identity.enterpriseAuthorization: the token function's ID-JAG grant and the assertion bridge. */
+  readonly enterprise?: {
+    /** ENTERPRISE_IDPS: compact JSON array (functions/token/enterprise/types.ts EnterpriseIdp). */
+    readonly idps: string;
+    readonly assertionClientId: string;
+    readonly assertionClientSecretArn: string;
+    /** The bridge's provider name in the pool. */
+    readonly providerName: string;
+    readonly userPoolId: string;
+    readonly bridgeKeysArn: string;
+    /** The client Cognito presents at the bridge, and its secret. */
+    readonly bridgeClientId: string;
+    readonly bridgeClientSecretArn: string;
+    readonly bridgeSigningKeyArn: string;
+  };
   /** Set with 3-legged OAuth targets: the return route's inputs. */
   readonly oauthReturn?: {
     readonly returnKeysSecretArn: string;
@@ -177,6 +194,32 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
   if ((fn === 'token' || fn === 'discovery') && i.machineClients?.length) {
     // functions/lib/config.ts readMachineClients: `<client id>=<scope>,<scope>` entries.
     env.MACHINE_CLIENTS = i.machineClients.map((m) => `${m.clientId}=${m.scopes.join(',')}`).join(' ');
+  }
+  if (fn === 'token' && i.enterprise) {
+    // The jwt-bearer grant (functions/token/enterprise/config.ts) and the bridge sign-in
+    // (functions/token/enterprise/cognito-sign-in.ts): Cognito's authorize endpoint, the assertion
+    // client, the bridge's provider name, the pool (user linking) and the keys that seal bridge codes.
+    Object.assign(env, {
+      ENTERPRISE_IDPS: i.enterprise.idps,
+      ASSERTION_CLIENT_ID: i.enterprise.assertionClientId,
+      ASSERTION_CLIENT_SECRET: i.enterprise.assertionClientSecretArn,
+      ASSERTION_PROVIDER_NAME: i.enterprise.providerName,
+      IDP_AUTHORIZE_ENDPOINT: i.idp.authorization,
+      USER_POOL_ID: i.enterprise.userPoolId,
+      BRIDGE_KEYS: i.enterprise.bridgeKeysArn,
+    });
+  }
+  if (fn === 'enterprise-bridge') {
+    if (!i.enterprise) throw new Error('enterprise-bridge needs the enterprise authorization inputs');
+    // functions/enterprise-bridge/settings.ts readBridgeConfig.
+    Object.assign(env, {
+      BRIDGE_CLIENT_ID: i.enterprise.bridgeClientId,
+      BRIDGE_CLIENT_SECRET: i.enterprise.bridgeClientSecretArn,
+      BRIDGE_SIGNING_KEY: i.enterprise.bridgeSigningKeyArn,
+      BRIDGE_KEYS: i.enterprise.bridgeKeysArn,
+      CLOCK_SKEW_SECONDS: String(i.clockSkewSeconds),
+      ...secretSettings(i),
+    });
   }
   if (fn === 'mcp-proxy') {
     Object.assign(env, {

@@ -13,6 +13,11 @@
  * | mcp-proxy    |                   |           |            |                       | read                         |
  * | oauth-return |                   |           |            |                       | read                         |
  *
+ * With identity.enterpriseAuthorization also `enterprise-bridge` (OPTIONAL_ROUTES): it reads the bridge
+ * keys, the bridge's ID-token signing key and the secret Cognito presents to it; token reads the bridge
+ * keys (it seals bridge codes) and the assertion app client's secret. Neither bridge secret is readable
+ * by any other function, and the bridge reads none of the façade's OAuth keys.
+ *
  * The key groups follow FUNCTION_KEY_GROUPS (functions/lib/config.ts), the list each function's
  * configuration reads: register signs client_ids and nothing else, so the anonymous endpoint cannot
  * mint a state, a code or a refresh token; authorize and callback sign and verify the state; callback
@@ -33,7 +38,8 @@ import type { ManagedSecret } from '../secrets';
 import { functionEnvironment, type FacadeEnvironmentInputs, type FacadeFunctionName } from './environment';
 
 export type KeyGroupSecretName = `${KeyGroup}Keys`;
-export type FacadeSecretName = KeyGroupSecretName | 'clientSecret' | 'returnKeys';
+export type FacadeSecretName = KeyGroupSecretName | 'clientSecret' | 'returnKeys'
+  | 'bridgeKeys' | 'bridgeSigningKey' | 'bridgeClientSecret' | 'assertionClientSecret';
 
 const keySecrets = (groups: readonly KeyGroup[]): KeyGroupSecretName[] => groups.map((g) => `${g}Keys` as const);
 
@@ -42,9 +48,13 @@ export const SECRET_ACCESS: Readonly<Record<FacadeFunctionName, readonly FacadeS
   register: keySecrets(FUNCTION_KEY_GROUPS.register),
   authorize: keySecrets(FUNCTION_KEY_GROUPS.authorize),
   callback: [...keySecrets(FUNCTION_KEY_GROUPS.callback), 'clientSecret'],
-  token: [...keySecrets(FUNCTION_KEY_GROUPS.token), 'clientSecret'],
+  // The bridge's secrets exist only with enterprise authorization; token seals bridge codes and signs
+  // enterprise users in as the assertion client.
+  token: [...keySecrets(FUNCTION_KEY_GROUPS.token), 'clientSecret', 'bridgeKeys', 'assertionClientSecret'],
   'mcp-proxy': ['returnKeys'],
   'oauth-return': ['returnKeys'],
+  // None of the façade's OAuth keys: it opens bridge codes, signs ID tokens and checks Cognito's secret.
+  'enterprise-bridge': ['bridgeKeys', 'bridgeSigningKey', 'bridgeClientSecret'],
 };
 
 export interface FacadeFunctionsProps {
@@ -57,6 +67,9 @@ export interface FacadeFunctionsProps {
   readonly secrets: {
     readonly registrationKeys: ManagedSecret; readonly flowKeys: ManagedSecret; readonly tokenKeys: ManagedSecret;
     readonly clientSecret: ManagedSecret; readonly returnKeys?: ManagedSecret;
+    /** With enterprise authorization (modules/facade/secrets.ts EnterpriseBridgeSecrets). */
+    readonly bridgeKeys?: ManagedSecret; readonly bridgeSigningKey?: ManagedSecret;
+    readonly bridgeClientSecret?: ManagedSecret; readonly assertionClientSecret?: ManagedSecret;
   };
   readonly memoryMb: number;
   readonly logRetentionDays: number;
@@ -89,6 +102,8 @@ export const DEFAULT_TIMEOUT_SECONDS: Readonly<Record<Exclude<FacadeFunctionName
   callback: 20,
   token: 20,
   'oauth-return': 20,
+  // Cognito's server-side calls (token, userinfo, jwks): a secret read, a seal and a signature.
+  'enterprise-bridge': 10,
 };
 
 /** Time a function needs around one Cognito call (cold start, secret read, writing the answer). */
@@ -129,7 +144,7 @@ export class FacadeFunctions extends Construct {
       for (const secretName of SECRET_ACCESS[name]) {
         const secret = props.secrets[secretName];
         // mcp-proxy reads the return keys only when they exist (3-legged OAuth); oauth-return needs them.
-        if (!secret && name === 'oauth-return') throw new Error(`oauth-return needs the ${secretName} secret`);
+        if (!secret && (name === 'oauth-return' || name === 'enterprise-bridge')) throw new Error(`${name} needs the ${secretName} secret`);
         secret?.grantRead(fn);
       }
       byName.set(name, fn);

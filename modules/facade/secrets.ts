@@ -27,6 +27,15 @@ import type { KeyGroup } from '../../functions/lib/config';
 import type { StackInputs } from '../inputs';
 import { ManagedSecret } from '../secrets';
 
+/** With identity.enterpriseAuthorization: the inputs of the enterprise assertion bridge's secrets. */
+export interface EnterpriseBridgeSecretsInputs {
+  /** The assertion app client: its Cognito-generated secret is copied (token function). */
+  readonly assertionClient: CognitoUserPoolClient;
+  /** The bridge client secret expression (Identity.enterpriseBridgeClientSecret), rewritten when `derivedFrom` is replaced. */
+  readonly bridgeClientSecret: string;
+  readonly derivedFrom: CognitoUserPoolClient;
+}
+
 export interface FacadeSecretsProps {
   readonly namePrefix: string;
   readonly signingKeys: 'generate' | 'variable';
@@ -35,6 +44,8 @@ export interface FacadeSecretsProps {
   readonly inputs: StackInputs;
   /** Create the return-keys secret (3-legged OAuth targets). @default false */
   readonly returnKeys?: boolean;
+  /** Create the enterprise assertion bridge's secrets. @default none */
+  readonly enterprise?: EnterpriseBridgeSecretsInputs;
 }
 
 /** Terraform addresses of the ephemeral random-password resources, one per key group (one set per stack). */
@@ -51,6 +62,23 @@ const KEY_GROUP_DESCRIPTIONS: Readonly<Record<KeyGroup, string>> = {
 };
 /** The return keys' generator (3-legged OAuth). */
 export const RETURN_KEY_GENERATOR = 'ephemeral.aws_secretsmanager_random_password.return_keys';
+/** The enterprise bridge's generators: the keys that seal its codes, the seed of its ID-token signing key. */
+export const BRIDGE_KEY_GENERATORS = {
+  keys: 'ephemeral.aws_secretsmanager_random_password.bridge_keys',
+  signingKey: 'ephemeral.aws_secretsmanager_random_password.bridge_signing_key',
+} as const;
+
+/** The enterprise assertion bridge's secrets (identity.enterpriseAuthorization). */
+export interface EnterpriseBridgeSecrets {
+  /** Seal the bridge's codes and userinfo tokens: the token function and enterprise-bridge. */
+  readonly keys: ManagedSecret;
+  /** The seed of the bridge's ES256 ID-token key (functions/enterprise-bridge/signing-key.ts): enterprise-bridge only. */
+  readonly signingKey: ManagedSecret;
+  /** The secret Cognito presents at the bridge's token endpoint: enterprise-bridge only. */
+  readonly clientSecret: ManagedSecret;
+  /** The assertion app client's secret: the token function only. */
+  readonly assertionClientSecret: ManagedSecret;
+}
 
 /**
  * A random key from Secrets Manager's GetRandomPassword, as an ephemeral value (never in state or
@@ -70,6 +98,8 @@ export class FacadeSecrets extends Construct {
   readonly clientSecret: ManagedSecret;
   /** Set with 3-legged OAuth targets. */
   readonly returnKeys?: ManagedSecret;
+  /** Set with identity.enterpriseAuthorization. */
+  readonly enterprise?: EnterpriseBridgeSecrets;
 
   constructor(scope: Construct, id: string, props: FacadeSecretsProps) {
     super(scope, id);
@@ -107,6 +137,8 @@ export class FacadeSecrets extends Construct {
       recoveryWindowDays: props.recoveryWindowDays,
     });
 
+    if (props.enterprise) this.enterprise = this.enterpriseSecrets(props, props.enterprise, version, input);
+
     if (props.returnKeys) {
       // Rotation writes one new key: return links and re-authentications in flight (at most ten
       // minutes old, RETURN_REF_TTL_SECONDS) then fail with "link not valid"; the user calls the tool again.
@@ -118,5 +150,34 @@ export class FacadeSecrets extends Construct {
         recoveryWindowDays: props.recoveryWindowDays,
       });
     }
+  }
+
+  /**
+   * The bridge keys and the signing-key seed: generated like the key groups (or derived from
+   * `signing_keys`), rotated with `signing_keys_version`; rotation fails bridge sign-ins in flight
+   * (at most 60 s old) and gives the ID-token key a new `kid`. The two client secrets are copied from
+   * where they are made (Cognito; the derivation in Identity) and rewritten when their client is replaced.
+   */
+  private enterpriseSecrets(props: FacadeSecretsProps, e: EnterpriseBridgeSecretsInputs, version: number, input: string | undefined): EnterpriseBridgeSecrets {
+    addressSegment(this, 'bridge-client-secret', 'bridge_client_secret');
+    addressSegment(this, 'assertion-client-secret', 'assertion_client_secret');
+    const key = (name: 'keys' | 'signingKey', stem: string): string => input === undefined
+      ? generatedKey(this, BRIDGE_KEY_GENERATORS[name])
+      : Token.asString(Fn.sha256(`agentcore-mcp-oauth/${stem}/v1/${input}`));
+    const secret = (id: string, suffix: string, description: string, valueWo: string, replaceWhenChanged?: CognitoUserPoolClient) =>
+      new ManagedSecret(this, id, {
+        name: `${props.namePrefix}/facade/${suffix}`,
+        description: `MCP OAuth façade: ${description}`,
+        valueWo,
+        version: replaceWhenChanged ? 1 : version,
+        replaceWhenChanged: replaceWhenChanged ? [`${replaceWhenChanged.terraformResourceType}.${replaceWhenChanged.friendlyUniqueId}.id`] : undefined,
+        recoveryWindowDays: props.recoveryWindowDays,
+      });
+    return {
+      keys: secret('bridge-keys', 'enterprise-bridge-keys', 'keys that seal the enterprise assertion bridge\'s codes', key('keys', 'bridge-keys')),
+      signingKey: secret('bridge-signing-key', 'enterprise-bridge-signing-key', 'seed of the enterprise assertion bridge\'s ID-token signing key', key('signingKey', 'bridge-signing-key')),
+      clientSecret: secret('bridge-client-secret', 'enterprise-bridge-client-secret', 'secret Cognito presents at the enterprise assertion bridge', e.bridgeClientSecret, e.derivedFrom),
+      assertionClientSecret: secret('assertion-client-secret', 'enterprise-assertion-client-secret', 'secret of the Cognito enterprise assertion app client', e.assertionClient.clientSecret, e.assertionClient),
+    };
   }
 }

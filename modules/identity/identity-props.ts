@@ -132,4 +132,18 @@ export interface IdentityProps {
    * @default no consent portal client
    */
   readonly consentPortalClient?: { readonly callbackUrl?: string };
+  /**
+   * The enterprise assertion bridge (identity.enterpriseAuthorization; modules/identity/enterprise-bridge.ts):
+   * its identity provider and the assertion app client. @default none
+   */
+  readonly enterpriseBridge?: {
+    readonly providerName: string;
+    /** `<base>/enterprise`. */
+    readonly issuer: string;
+    readonly bridgeClientId: string;
+    /** Full resource-server scopes the enterprise IdPs may grant. */
+    readonly scopes: readonly string[];
+    /** `<base>/enterprise/cognito-return`. */
+    readonly callbackUrl: string;
+  };
 }

@@ -26,6 +26,8 @@ import { Conditional } from '../conditional';
 import { cognitoEndpoints, issuerForPoolId, type IdpEndpointSet } from './endpoints';
 import { computedProviderDetailKeys, identityProviderArgs, identityProviderSecretDescription } from './identity-providers';
 import type { IdentityProps } from './identity-props';
+import { bridgeClientSecretOf, EnterpriseBridge } from './enterprise-bridge';
+import type { BundledFunction } from '../bundled-function';
 
 export type { IdentityProps } from './identity-props';
 
@@ -51,6 +53,12 @@ export class Identity extends Construct {
   readonly returnClient?: CognitoUserPoolClient;
   /** The consent portal's confidential client (its primary IdP application), when requested. */
   readonly consentPortalClient?: CognitoUserPoolClient;
+  /** The enterprise assertion bridge's provider and app client, with identity.enterpriseAuthorization. */
+  readonly enterpriseBridge?: EnterpriseBridge;
+  /** The bridge's client secret at the bridge (sensitive expression), with identity.enterpriseAuthorization. */
+  readonly enterpriseBridgeClientSecret?: string;
+  /** A new pool's ARN; an existing pool's is built by the stack. */
+  private readonly poolArn?: string;
 
   constructor(scope: Construct, id: string, props: IdentityProps) {
     super(scope, id);
@@ -61,6 +69,8 @@ export class Identity extends Construct {
     addressSegment(this, 'branding', 'user_flow');
     addressSegment(this, 'return-client-branding', 'return');
     addressSegment(this, 'consent-portal-client-branding', 'consent_portal');
+    addressSegment(this, 'enterprise', '');
+    addressSegment(this, 'enterprise-assertion-branding', 'enterprise_assertion');
     const { namePrefix } = props;
     const pool = props.userPool;
 
@@ -90,6 +100,7 @@ export class Identity extends Construct {
         },
       });
       this.userPoolId = userPool.id;
+      this.poolArn = userPool.arn;
       // `endpoint` is `cognito-idp.<region>.amazonaws.com/<poolId>`.
       issuer = `https://${userPool.endpoint}`;
       domain = new CognitoUserPoolDomain(this, 'domain', {
@@ -222,6 +233,23 @@ export class Identity extends Construct {
       });
     }
 
+    if (props.enterpriseBridge) {
+      const bridge = props.enterpriseBridge;
+      this.enterpriseBridgeClientSecret = bridgeClientSecretOf(this.userFlowClient.clientSecret);
+      this.enterpriseBridge = new EnterpriseBridge(this, 'enterprise', {
+        userPoolId: this.userPoolId,
+        providerName: bridge.providerName,
+        issuer: bridge.issuer,
+        bridgeClientId: bridge.bridgeClientId,
+        bridgeClientSecret: this.enterpriseBridgeClientSecret,
+        scopes: bridge.scopes,
+        callbackUrl: bridge.callbackUrl,
+        clientName: `${namePrefix}-enterprise-assertion`,
+        accessTokenValidityMinutes: flow.accessTokenValidityMinutes,
+        dependsOn: [...(resourceServer ? [resourceServer] : []), ...(domain ? [domain] : [])],
+      });
+    }
+
     // Managed login (v2) renders each app client with that client's branding style and shows an
     // error page for a client without one (Amazon Cognito developer guide, "Apply branding to managed
     // login pages" / CreateManagedLoginBranding). The clients created here are new, so they get a
@@ -229,7 +257,10 @@ export class Identity extends Construct {
     const managedLogin = pool.kind === 'create' ? pool.domain.managedLoginVersion === 2 : pool.managedLogin;
     if (managedLogin) {
       const scope = typeof managedLogin === 'object' ? new Conditional(this, 'managed-login', managedLogin.when) : this;
-      for (const [id, client] of [['branding', this.userFlowClient], ['return-client-branding', this.returnClient], ['consent-portal-client-branding', this.consentPortalClient]] as const) {
+      for (const [id, client] of [
+        ['branding', this.userFlowClient], ['return-client-branding', this.returnClient], ['consent-portal-client-branding', this.consentPortalClient],
+        ['enterprise-assertion-branding', this.enterpriseBridge?.assertionClient],
+      ] as const) {
         if (!client) continue;
         // (Both clients already depend on a new pool's domain, so styles come after it.)
         new CognitoManagedLoginBranding(scope, id, { userPoolId: this.userPoolId, clientId: client.id, useCognitoProvidedValues: true });
@@ -260,9 +291,27 @@ export class Identity extends Construct {
     this.machineClients = machineClients;
   }
 
-  /** App client ids the gateway must accept: the user-flow client and every machine client. */
+  /**
+   * App client ids the gateway (and the interceptor) must accept: the user-flow client, every machine
+   * client and, with enterprise authorization, the assertion client whose tokens the jwt-bearer grant returns.
+   */
   get allowedClientIds(): string[] {
-    return [this.userFlowClient.id, ...[...this.machineClients.values()].map((c) => c.id)];
+    return [
+      this.userFlowClient.id, ...[...this.machineClients.values()].map((c) => c.id),
+      ...(this.enterpriseBridge ? [this.enterpriseBridge.assertionClient.id] : []),
+    ];
+  }
+
+  /**
+   * Lets `fn` link federated identities to users of this pool (the enterprise bridge's user linking,
+   * functions/token/enterprise/link-user.ts): `cognito-idp:AdminLinkProviderForUser` on this pool only
+   * (Service Authorization Reference, Amazon Cognito User Pools: resource type `userpool`).
+   * `existingPoolArn`: the ARN of an existing pool, which this construct does not know.
+   */
+  grantLinkProviderForUser(fn: BundledFunction, existingPoolArn?: string): void {
+    const arn = this.poolArn ?? existingPoolArn;
+    if (!arn) throw new Error('grantLinkProviderForUser: an existing pool needs its ARN');
+    fn.addToRolePolicy({ sid: 'LinkEnterpriseUsers', actions: ['cognito-idp:AdminLinkProviderForUser'], resources: [arn] });
   }
 
   /** Hosted UI base URL. */

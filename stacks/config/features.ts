@@ -56,18 +56,3 @@ export function directAuthorizationScopes(identity: ResolvedIdentity): string[] 
   const enterprise = identity.enterpriseAuthorization?.identityProviders.flatMap((idp) => idp.scopes) ?? [];
   return [...new Set([...userFlow, ...machine, ...enterprise])];
 }
-
-/**
- * The token function's `ENTERPRISE_IDPS` entries (functions/token/enterprise/types.ts `EnterpriseIdp`)
- * for `identity.enterpriseAuthorization`; undefined when it is off. `federatedAs` becomes
- * `linkProvider`/`linkClaim`, `maxAssertionAgeSeconds` `maxAgeSeconds`.
- */
-export function enterpriseIdpsVariable(identity: ResolvedIdentity): string | undefined {
-  const idps = identity.enterpriseAuthorization?.identityProviders;
-  if (!idps) return undefined;
-  return JSON.stringify(idps.map((idp) => ({
-    name: idp.name, issuer: idp.issuer, jwksUrl: idp.jwksUrl, clients: idp.clients, scopes: idp.scopes,
-    ...(idp.federatedAs ? { linkProvider: idp.federatedAs.provider, linkClaim: idp.federatedAs.claim } : {}),
-    maxAgeSeconds: idp.maxAssertionAgeSeconds,
-  })));
-}

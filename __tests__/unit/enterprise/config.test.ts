@@ -5,7 +5,7 @@ import { readEnterpriseConfig, readEnterpriseIdps } from '../../../functions/tok
 const IDP = { name: 'Okta', issuer: 'https://acme.okta.example', jwksUrl: 'https://acme.okta.example/oauth2/v1/keys', clients: ['https://client.example/cimd.json'], scopes: ['https://mcp.example/tools.read'] };
 const BRIDGE = {
   ASSERTION_CLIENT_ID: 'assertion-client', ASSERTION_CLIENT_SECRET: 'env:SECRET', ASSERTION_PROVIDER_NAME: 'acme-enterprise',
-  IDP_AUTHORIZE_ENDPOINT: 'https://auth.example/oauth2/authorize', USER_POOL_ID: 'eu-west-1_AbCdEf123',
+  IDP_AUTHORIZE_ENDPOINT: 'https://auth.example/oauth2/authorize', USER_POOL_ID: 'eu-west-1_AbCdEf123', BRIDGE_KEYS: 'env:BRIDGE',
 };
 const idps = (list: unknown) => readEnterpriseIdps({ ENTERPRISE_IDPS: JSON.stringify(list) });
 
@@ -22,6 +22,7 @@ test('set: the IdPs with the default maxAgeSeconds, and the bridge settings', ()
     idps: [{ ...IDP, linkProvider: 'AcmeOkta', linkClaim: 'email', maxAgeSeconds: 300 }],
     assertionClientId: 'assertion-client', assertionClientSecretRef: 'env:SECRET', assertionProviderName: 'acme-enterprise',
     authorizeEndpoint: 'https://auth.example/oauth2/authorize', userPoolId: 'eu-west-1_AbCdEf123', cognitoEndpoint: 'http://127.0.0.1:9229',
+    bridgeKeysRef: 'env:BRIDGE',
   });
 });
 
@@ -51,4 +52,8 @@ test.each([
 test('set without the bridge settings: a ConfigError naming the missing one', () => {
   expect(() => readEnterpriseConfig({ ENTERPRISE_IDPS: JSON.stringify([IDP]) })).toThrow(/^ASSERTION_CLIENT_ID: is required/);
   expect(() => readEnterpriseConfig({ ENTERPRISE_IDPS: JSON.stringify([IDP]), ...BRIDGE, ASSERTION_CLIENT_SECRET: 'plain' })).toThrow(/^ASSERTION_CLIENT_SECRET: must be a Secrets Manager ARN/);
+  expect(() => readEnterpriseConfig({ ENTERPRISE_IDPS: JSON.stringify([IDP]), ...BRIDGE, ASSERTION_PROVIDER_NAME: 'acme_enterprise' })).toThrow(/^ASSERTION_PROVIDER_NAME: must be a Cognito identity provider name/);
+  expect(() => readEnterpriseConfig({ ENTERPRISE_IDPS: JSON.stringify([IDP]), ...BRIDGE, USER_POOL_ID: 'pool' })).toThrow(/^USER_POOL_ID: is not a user pool id/);
+  const { BRIDGE_KEYS: _omitted, ...withoutKeys } = BRIDGE;
+  expect(() => readEnterpriseConfig({ ENTERPRISE_IDPS: JSON.stringify([IDP]), ...withoutKeys })).toThrow(/^BRIDGE_KEYS: is required/);
 });

@@ -10,7 +10,7 @@ import { useNock } from '../../helpers/nock';
 import { createHandler } from '../../../functions/lib/http/handler';
 import { encodeClientId } from '../../../functions/lib/oauth/registration';
 import { route } from '../../../functions/token';
-import { setAssertionSignIn } from '../../../functions/token/enterprise/sign-in-seam';
+import { replaceAssertionSignIn } from '../../../functions/token/enterprise/sign-in-seam';
 import type { AssertionIdentity, AssertionSignIn } from '../../../functions/token/enterprise/types';
 import { apiEvent, BASE, FORM, form, keyring, TEST_ENV } from '../../helpers/events';
 
@@ -21,9 +21,10 @@ const CLIENT_ID = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/cb
 const OTHER_CLIENT_ID = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/other'], application_type: 'native', grant_types: ['authorization_code'] })!;
 
 process.env.TEST_ASSERTION_CLIENT_SECRET = 'assertion-client-secret';
+process.env.TEST_BRIDGE_KEYS = 'bridge-keys-for-the-grant-tests-0123456789abcdef';
 
 useNock();
-afterEach(() => setAssertionSignIn(undefined));
+afterEach(() => replaceAssertionSignIn(undefined));
 
 let counter = 0;
 
@@ -41,7 +42,7 @@ async function enterpriseIdp(opts: { clients?: string[]; scopes?: string[] } = {
     ...TEST_ENV,
     ENTERPRISE_IDPS: JSON.stringify([idp]),
     ASSERTION_CLIENT_ID: 'assertion-app-client', ASSERTION_CLIENT_SECRET: 'env:TEST_ASSERTION_CLIENT_SECRET', ASSERTION_PROVIDER_NAME: 'acme-enterprise',
-    IDP_AUTHORIZE_ENDPOINT: 'https://idp.example.test/oauth2/authorize', USER_POOL_ID: 'eu-west-1_AbCdEf123',
+    IDP_AUTHORIZE_ENDPOINT: 'https://idp.example.test/oauth2/authorize', USER_POOL_ID: 'eu-west-1_AbCdEf123', BRIDGE_KEYS: 'env:TEST_BRIDGE_KEYS',
   };
   const handler = createHandler(route, env);
   const serveKeys = (times = 1) => nock(issuer).get('/oauth2/v1/keys').times(times).reply(200, { keys: [jwk] });
@@ -91,7 +92,7 @@ describe('a valid ID-JAG', () => {
     const { serveKeys, mint, post } = await enterpriseIdp();
     const jwks = serveKeys();
     const { signIn, seen } = recordingSignIn();
-    setAssertionSignIn(signIn);
+    replaceAssertionSignIn(signIn);
     const res = await post({ assertion: await mint({ scope: `${RS}/tools.read ${RS}/tools.write` }), scope: `${RS}/tools.write`, resource: MCP });
     expect(res.statusCode).toBe(200);
     const tokens = body(res);
@@ -107,7 +108,7 @@ describe('a valid ID-JAG', () => {
   test('is refused when replayed to the same container: invalid_grant', async () => {
     const { serveKeys, mint, post } = await enterpriseIdp();
     serveKeys();
-    setAssertionSignIn(recordingSignIn().signIn);
+    replaceAssertionSignIn(recordingSignIn().signIn);
     const assertion = await mint();
     expect((await post({ assertion })).statusCode).toBe(200);
     const replay = await post({ assertion });
@@ -128,7 +129,7 @@ describe('refusals with the OAuth error the draft names', () => {
     const { serveKeys, mint, post } = await enterpriseIdp();
     serveKeys();
     const { signIn, seen } = recordingSignIn();
-    setAssertionSignIn(signIn);
+    replaceAssertionSignIn(signIn);
     const res = await post({ assertion: await mint(claims), ...fields });
     expect(res.statusCode).toBe(status);
     expect(body(res).error).toBe(error);
@@ -138,7 +139,7 @@ describe('refusals with the OAuth error the draft names', () => {
 
   test('unknown issuer → invalid_grant, without fetching any keys', async () => {
     const { mint, post } = await enterpriseIdp();
-    setAssertionSignIn(recordingSignIn().signIn);
+    replaceAssertionSignIn(recordingSignIn().signIn);
     const res = await post({ assertion: await mint({ iss: 'https://evil.example' }) });
     expect(res.statusCode).toBe(400);
     expect(body(res).error).toBe('invalid_grant');
@@ -147,7 +148,7 @@ describe('refusals with the OAuth error the draft names', () => {
   test('a client the IdP is not configured for → invalid_grant', async () => {
     const { serveKeys, mint, post } = await enterpriseIdp({ clients: [OTHER_CLIENT_ID] });
     serveKeys();
-    setAssertionSignIn(recordingSignIn().signIn);
+    replaceAssertionSignIn(recordingSignIn().signIn);
     const res = await post({ assertion: await mint() });
     expect(body(res)).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/may not present assertions/) });
   });
@@ -170,22 +171,23 @@ describe('refusals with the OAuth error the draft names', () => {
   test('the IdP keys unavailable → 503 temporarily_unavailable (the client may retry)', async () => {
     const { issuer, mint, post } = await enterpriseIdp();
     nock(issuer).get('/oauth2/v1/keys').reply(500, 'down');
-    setAssertionSignIn(recordingSignIn().signIn);
+    replaceAssertionSignIn(recordingSignIn().signIn);
     const res = await post({ assertion: await mint() });
     expect(res.statusCode).toBe(503);
     expect(body(res).error).toBe('temporarily_unavailable');
   });
 });
 
-describe('the sign-in seam', () => {
-  test('unset: 500 server_error "enterprise sign-in is not configured", and the assertion is not spent', async () => {
+describe('the sign-in', () => {
+  test('not replaced, the bridge signs in at Cognito: Cognito out of reach is 503 temporarily_unavailable, and the assertion is not spent', async () => {
     const { serveKeys, mint, post } = await enterpriseIdp();
     serveKeys();
     const assertion = await mint();
+    // nock lets no request out: Cognito's authorize endpoint cannot be reached.
     const res = await post({ assertion });
-    expect(res.statusCode).toBe(500);
-    expect(body(res)).toEqual({ error: 'server_error', error_description: 'enterprise sign-in is not configured' });
-    setAssertionSignIn(recordingSignIn().signIn);
+    expect(res.statusCode).toBe(503);
+    expect(body(res).error).toBe('temporarily_unavailable');
+    replaceAssertionSignIn(recordingSignIn().signIn);
     expect((await post({ assertion })).statusCode).toBe(200);
   });
 
@@ -193,13 +195,13 @@ describe('the sign-in seam', () => {
     const { serveKeys, mint, post } = await enterpriseIdp();
     serveKeys();
     const assertion = await mint();
-    setAssertionSignIn(async () => ({ ok: false, status: 502, error: 'server_error', description: 'Cognito did not answer' }));
+    replaceAssertionSignIn(async () => ({ ok: false, status: 502, error: 'server_error', description: 'Cognito did not answer' }));
     const failed = await post({ assertion });
     expect(failed.statusCode).toBe(502);
     expect(body(failed)).toEqual({ error: 'server_error', error_description: 'Cognito did not answer' });
-    setAssertionSignIn(async () => ({ ok: false, status: 400, error: 'invalid_grant', description: 'the user is disabled' }));
+    replaceAssertionSignIn(async () => ({ ok: false, status: 400, error: 'invalid_grant', description: 'the user is disabled' }));
     expect(body(await post({ assertion }))).toEqual({ error: 'invalid_grant', error_description: 'the user is disabled' });
-    setAssertionSignIn(recordingSignIn().signIn);
+    replaceAssertionSignIn(recordingSignIn().signIn);
     expect(body(await post({ assertion })).error_description).toMatch(/already been used/);
   });
 });

@@ -9,7 +9,11 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { purposeKey, type Keyring } from './keys';
 
-export type SealPurpose = 'return-ref' | 'return-session' | 'code' | 'refresh' | 'identify';
+/**
+ * `bridge-code` and `bridge-userinfo`: the enterprise assertion bridge's authorization code and access
+ * token (functions/lib/oauth/bridge.ts), sealed by the token function and opened by enterprise-bridge.
+ */
+export type SealPurpose = 'return-ref' | 'return-session' | 'code' | 'refresh' | 'identify' | 'bridge-code' | 'bridge-userinfo';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

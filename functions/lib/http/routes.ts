@@ -63,18 +63,47 @@ function routeTable(): readonly Route[] {
   ];
 }
 
+/**
+ * The enterprise assertion bridge (issue 25, functions/enterprise-bridge): the façade as an OpenID
+ * provider toward Cognito only. Bridge issuer: `<base>/enterprise`.
+ */
+export const ENTERPRISE_PATHS = {
+  /** Named to Cognito as the bridge's authorization endpoint; always refuses (the token function answers it in-process). */
+  authorize: '/enterprise/authorize',
+  token: '/enterprise/token',
+  userinfo: '/enterprise/userinfo',
+  jwks: '/enterprise/jwks',
+  /** The assertion app client's callback: read by the token function from Cognito's redirect; refuses a browser. */
+  cognitoReturn: '/enterprise/cognito-return',
+  /** OpenID Connect Discovery 1.0 §4 for the bridge issuer (Cognito tries discovery before the given endpoints). */
+  discovery: '/enterprise/.well-known/openid-configuration',
+} as const;
+
 /** Functions deployed only when a feature needs them. */
-export type OptionalFunctionName = 'oauth-return';
+export type OptionalFunctionName = 'oauth-return' | 'enterprise-bridge';
 
 export interface OptionalRoute extends Omit<Route, 'fn'> {
   readonly fn: OptionalFunctionName;
 }
 
-/** The return route of 3-legged OAuth targets (AgentCore Identity session binding). */
+/**
+ * The return route of 3-legged OAuth targets (AgentCore Identity session binding); the enterprise
+ * assertion bridge's routes (identity.enterpriseAuthorization).
+ */
 export const OPTIONAL_ROUTES: readonly OptionalRoute[] = /* @__PURE__ */ optionalRouteTable();
 
 function optionalRouteTable(): readonly OptionalRoute[] {
-  return [{ path: PATHS.oauthReturn, methods: ['GET'], fn: 'oauth-return' }];
+  return [
+    { path: PATHS.oauthReturn, methods: ['GET'], fn: 'oauth-return' },
+    { path: ENTERPRISE_PATHS.authorize, methods: ['GET'], fn: 'enterprise-bridge' },
+    // Cognito calls the token endpoint with client_secret_post (Amazon Cognito developer guide, "Using
+    // OIDC identity providers with a user pool") and the userinfo endpoint with attributes_request_method GET.
+    { path: ENTERPRISE_PATHS.token, methods: ['POST'], fn: 'enterprise-bridge' },
+    { path: ENTERPRISE_PATHS.userinfo, methods: ['GET'], fn: 'enterprise-bridge' },
+    { path: ENTERPRISE_PATHS.jwks, methods: ['GET'], fn: 'enterprise-bridge' },
+    { path: ENTERPRISE_PATHS.cognitoReturn, methods: ['GET'], fn: 'enterprise-bridge' },
+    { path: ENTERPRISE_PATHS.discovery, methods: ['GET'], fn: 'enterprise-bridge' },
+  ];
 }
 
 /** Finds the route for a request path (already stripped of any stage/base path). */

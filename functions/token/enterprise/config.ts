@@ -6,8 +6,9 @@
  * - `ENTERPRISE_IDPS`: compact JSON array of {@link EnterpriseIdp} (written by the stack from
  *   `identity.enterpriseAuthorization.identityProviders`);
  * - `ASSERTION_CLIENT_ID`, `ASSERTION_CLIENT_SECRET` (secret reference), `ASSERTION_PROVIDER_NAME`,
- *   `IDP_AUTHORIZE_ENDPOINT`, `USER_POOL_ID`, `COGNITO_ENDPOINT` (optional): what the assertion bridge's
- *   sign-in (cognito-sign-in.ts) needs to get the user's Cognito tokens.
+ *   `IDP_AUTHORIZE_ENDPOINT`, `USER_POOL_ID`, `COGNITO_ENDPOINT` (optional), `BRIDGE_KEYS` (secret
+ *   reference: the keys that seal the bridge's codes, shared with enterprise-bridge only): what the
+ *   assertion bridge's sign-in (cognito-sign-in.ts, settings.ts) needs to get the user's Cognito tokens.
  */
 import { ConfigError, optional, parseEndpointUrl, required, secretRef } from '../../lib/config';
 import type { EnterpriseIdp } from './types';
@@ -15,7 +16,7 @@ import type { EnterpriseIdp } from './types';
 type Env = Readonly<Record<string, string | undefined>>;
 
 export const ENTERPRISE_VARIABLES = [
-  'ENTERPRISE_IDPS', 'ASSERTION_CLIENT_ID', 'ASSERTION_CLIENT_SECRET', 'ASSERTION_PROVIDER_NAME', 'IDP_AUTHORIZE_ENDPOINT', 'USER_POOL_ID', 'COGNITO_ENDPOINT',
+  'ENTERPRISE_IDPS', 'ASSERTION_CLIENT_ID', 'ASSERTION_CLIENT_SECRET', 'ASSERTION_PROVIDER_NAME', 'IDP_AUTHORIZE_ENDPOINT', 'USER_POOL_ID', 'COGNITO_ENDPOINT', 'BRIDGE_KEYS',
 ] as const;
 
 export interface EnterpriseConfig {
@@ -30,12 +31,16 @@ export interface EnterpriseConfig {
   readonly userPoolId: string;
   /** Unset: the AWS SDK's endpoint for the region; set only by local development (the Cognito stand-in). */
   readonly cognitoEndpoint?: string;
+  /** Secret reference of the bridge keys (they seal the bridge's codes and userinfo tokens). */
+  readonly bridgeKeysRef: string;
 }
 
 export const DEFAULT_MAX_ASSERTION_AGE_SECONDS = 300;
 const NAME = /^[A-Za-z0-9]{1,20}$/;
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 §3.3 scope-token
 const CLAIM_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** CreateIdentityProvider ProviderName (Amazon Cognito API Reference): 1–32 characters, no `_`, no leading or trailing space. */
+const PROVIDER_NAME = /^[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}]{0,30}[^_\p{Z}]$/u;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -109,14 +114,23 @@ export function readEnterpriseIdps(env: Env): EnterpriseIdp[] | undefined {
 export function readEnterpriseConfig(env: Env): EnterpriseConfig | undefined {
   const idps = readEnterpriseIdps(env);
   if (idps === undefined) return undefined;
+  const assertionClientId = required(env, 'ASSERTION_CLIENT_ID');
+  const assertionClientSecretRef = secretRef(env, 'ASSERTION_CLIENT_SECRET');
   const cognitoEndpoint = optional(env, 'COGNITO_ENDPOINT');
+  const providerName = required(env, 'ASSERTION_PROVIDER_NAME');
+  if (!PROVIDER_NAME.test(providerName) || providerName.includes('_')) {
+    throw new ConfigError('ASSERTION_PROVIDER_NAME', `must be a Cognito identity provider name (2-32 characters, no _), got ${JSON.stringify(providerName)}`);
+  }
+  const userPoolId = required(env, 'USER_POOL_ID');
+  if (!/^[\w-]+_[0-9a-zA-Z]+$/.test(userPoolId)) throw new ConfigError('USER_POOL_ID', `is not a user pool id: ${JSON.stringify(userPoolId)}`);
   return {
     idps,
-    assertionClientId: required(env, 'ASSERTION_CLIENT_ID'),
-    assertionClientSecretRef: secretRef(env, 'ASSERTION_CLIENT_SECRET'),
-    assertionProviderName: required(env, 'ASSERTION_PROVIDER_NAME'),
+    assertionClientId,
+    assertionClientSecretRef,
+    assertionProviderName: providerName,
     authorizeEndpoint: parseEndpointUrl('IDP_AUTHORIZE_ENDPOINT', required(env, 'IDP_AUTHORIZE_ENDPOINT')),
-    userPoolId: required(env, 'USER_POOL_ID'),
+    userPoolId,
     ...(cognitoEndpoint === undefined ? {} : { cognitoEndpoint: parseEndpointUrl('COGNITO_ENDPOINT', cognitoEndpoint) }),
+    bridgeKeysRef: secretRef(env, 'BRIDGE_KEYS'),
   };
 }

@@ -82,12 +82,8 @@ export async function enterpriseGrant(
   if (!verification.ok) return refuse(400, verification.error, verification.description);
   const { identity } = verification;
 
-  const signIn = assertionSignInFor(enterprise);
+  const signIn = assertionSignInFor(enterprise, { tokenEndpoint: config.idp.tokenEndpoint, timeoutMs: config.upstreamTimeoutMs, baseUrl });
   const key = assertionKey(identity.idp.issuer, identity.jti);
-  if (!signIn) {
-    replay.forget(key);
-    return refuse(500, 'server_error', 'enterprise sign-in is not configured');
-  }
   let result: Awaited<ReturnType<typeof signIn>>;
   try {
     result = await signIn(identity);

@@ -1,22 +1,22 @@
 /**
- * THE SEAM (issue 25, until the branches merge): where the token function gets the {@link AssertionSignIn}
- * that turns a verified ID-JAG into the user's Cognito tokens. The real one is `createAssertionSignIn`
- * (cognito-sign-in.ts, the assertion bridge), written on another branch; at merge the coordinator makes
- * {@link assertionSignInFor} build it from the {@link EnterpriseConfig} (once per container) and removes
- * {@link setAssertionSignIn}. Until then nothing is installed in a deployment and the grant answers
- * 500 `server_error` "enterprise sign-in is not configured" (token/enterprise/grant.ts).
+ * Where the jwt-bearer grant gets the {@link AssertionSignIn} that turns a verified ID-JAG into the
+ * user's Cognito tokens: the assertion bridge's sign-in (settings.ts, cognito-sign-in.ts) built from
+ * the token function's enterprise settings. Handler tests of the grant replace it with
+ * {@link replaceAssertionSignIn} to test the grant's own rules apart from Cognito (the bridge's
+ * sign-in has its own tests against Cognito's endpoints, and the e2e runs both together).
  */
 import type { EnterpriseConfig } from './config';
+import { assertionSignInFor as bridgeSignIn, type AssertionSignInContext } from './settings';
 import type { AssertionSignIn } from './types';
 
-let installed: AssertionSignIn | undefined;
+let replacement: AssertionSignIn | undefined;
 
-/** Installs the sign-in the grant uses (tests; replaced by the factory at merge). */
-export function setAssertionSignIn(signIn: AssertionSignIn | undefined): void {
-  installed = signIn;
+/** Tests of the grant: the sign-in to use instead of the bridge's (undefined restores it). */
+export function replaceAssertionSignIn(signIn: AssertionSignIn | undefined): void {
+  replacement = signIn;
 }
 
-/** The sign-in for this configuration, or undefined when none is available. */
-export function assertionSignInFor(_config: EnterpriseConfig): AssertionSignIn | undefined {
-  return installed;
+/** The sign-in for this configuration and request. */
+export function assertionSignInFor(config: EnterpriseConfig, context: AssertionSignInContext): AssertionSignIn {
+  return replacement ?? bridgeSignIn(config, context);
 }
