@@ -54,10 +54,18 @@ export const completeWithSdk: CompleteResourceTokenAuth = async (input, config) 
       : {}),
   });
   // The same deadline as the IdP calls (IDP_TIMEOUT_MS), retries included: a stalled service is an error.
-  await client.send(
-    new sdk.CompleteResourceTokenAuthCommand({ sessionUri: input.sessionUri, userIdentifier: { userToken: input.userToken } }),
-    { abortSignal: AbortSignal.timeout(config.upstreamTimeoutMs) },
-  );
+  const deadline = AbortSignal.timeout(config.upstreamTimeoutMs);
+  try {
+    await client.send(
+      new sdk.CompleteResourceTokenAuthCommand({ sessionUri: input.sessionUri, userIdentifier: { userToken: input.userToken } }),
+      { abortSignal: deadline },
+    );
+  } catch (error) {
+    // Depending on when the deadline strikes, the SDK reports it as an AbortError or wraps it (a
+    // deserialization error around "aborted"); either way it is the deadline.
+    if (deadline.aborted) throw Object.assign(new Error(`CompleteResourceTokenAuth did not finish within ${config.upstreamTimeoutMs} ms`), { name: 'AbortError' });
+    throw error;
+  }
 };
 
 const SESSION_URI = /^[\x21-\x7e]{1,2048}$/;
