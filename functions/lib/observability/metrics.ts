@@ -73,28 +73,51 @@ export function metricSettings(env: Readonly<Record<string, string | undefined>>
   return { namespace, service: env.METRICS_SERVICE?.trim() || DEFAULT_SERVICE };
 }
 
-/** Writes one EMF document: the given metrics, under `[Service]` and `[Service, ...dimensions]`. */
+/**
+ * The parts of an EMF document that only depend on the settings, the metric names and the dimension
+ * values (closed sets, so few): serialized once, not on every event. `head` is the `CloudWatchMetrics`
+ * directive, `tail` the `Service` and dimension members. At most MAX_FIXED_PARTS are kept.
+ */
+const fixedParts = new Map<string, { readonly head: string; readonly tail: string }>();
+const MAX_FIXED_PARTS = 512;
+
+function fixedPartsOf(s: Settings, names: readonly MetricName[], dimensions: Readonly<Record<string, string>>, keys: readonly string[]) {
+  let id = `${s.namespace}\u0000${s.service}\u0000${names.join(',')}`;
+  for (const key of keys) id += `\u0000${key}\u0000${dimensions[key]}`;
+  let parts = fixedParts.get(id);
+  if (!parts) {
+    const directive = [{
+      Namespace: s.namespace,
+      Dimensions: keys.length ? [['Service'], ['Service', ...keys]] : [['Service']],
+      Metrics: names.map((name) => ({ Name: name, Unit: METRIC_CATALOG[name].unit })),
+    }];
+    const members = JSON.stringify({ Service: s.service, ...dimensions });
+    parts = { head: JSON.stringify(directive), tail: members.slice(1, -1) };
+    if (fixedParts.size < MAX_FIXED_PARTS) fixedParts.set(id, parts);
+  }
+  return parts;
+}
+
+/**
+ * Writes one EMF document: the given metrics, under `[Service]` and `[Service, ...dimensions]`.
+ * The line is `{"_aws":{"Timestamp":…,"CloudWatchMetrics":[…]},"Service":…,<dimensions>,<values>}`
+ * plus the request's ids; built from cached parts, since one is written on every proxied call.
+ */
 export function emit(values: Partial<Record<MetricName, number>>, dimensions: Readonly<Record<string, string>>): void {
   const s = metricSettings();
   if (!s) return;
   const names = Object.keys(values) as MetricName[];
-  const keys = Object.keys(dimensions);
+  const { head, tail } = fixedPartsOf(s, names, dimensions, Object.keys(dimensions));
+  let line = `{"_aws":{"Timestamp":${Date.now()},"CloudWatchMetrics":${head}},${tail}`;
+  for (const name of names) if (values[name] !== undefined) line += `,"${name}":${JSON.stringify(values[name])}`;
+  // Not dimensions: let a metric line be found next to the log lines of the same request.
   const context = invocation();
-  writeLine(JSON.stringify({
-    _aws: {
-      Timestamp: Date.now(),
-      CloudWatchMetrics: [{
-        Namespace: s.namespace,
-        Dimensions: keys.length ? [['Service'], ['Service', ...keys]] : [['Service']],
-        Metrics: names.map((name) => ({ Name: name, Unit: METRIC_CATALOG[name].unit })),
-      }],
-    },
-    Service: s.service,
-    ...dimensions,
-    ...values,
-    // Not dimensions: let a metric line be found next to the log lines of the same request.
-    ...(context ? { route: context.route, function_request_id: context.function_request_id, api_request_id: context.api_request_id } : {}),
-  }));
+  if (context) {
+    line += `,"route":${JSON.stringify(context.route)}`;
+    if (context.function_request_id !== undefined) line += `,"function_request_id":${JSON.stringify(context.function_request_id)}`;
+    if (context.api_request_id !== undefined) line += `,"api_request_id":${JSON.stringify(context.api_request_id)}`;
+  }
+  writeLine(`${line}}`);
 }
 
 const count = (name: MetricName, errors: MetricName, failed: boolean): Partial<Record<MetricName, number>> => ({ [name]: 1, [errors]: failed ? 1 : 0 });
