@@ -10,7 +10,7 @@
 import { failureResult, loadKeyring, memoConfig, nowSeconds } from '../lib/http/handler';
 import { baseUrlOf, BodyTooLargeError, bodyText, corsHeaders, header, mediaType, preflight, type ApiEvent } from '../lib/http/api-gateway';
 import { instrument, log } from '../lib/observability/log';
-import { metrics } from '../lib/observability/metrics';
+import * as metrics from '../lib/observability/metrics';
 import {
   jsonRpcError, pickRequestHeaders, requestIdOf, rewriteWwwAuthenticate, RESPONSE_HEADERS, type JsonRpcId,
 } from './mcp-forward';
