@@ -30,21 +30,24 @@ export type DeadlineKind = 'idle' | 'total';
  */
 export class BodyDeadlines {
   expired?: DeadlineKind;
-  private readonly idle: NodeJS.Timeout;
+  private readonly idle?: NodeJS.Timeout;
   private readonly total?: NodeJS.Timeout;
 
   constructor(idleMs: number, totalAt: number | undefined, private readonly onExpire: () => void) {
-    this.idle = setTimeout(() => this.expire('idle'), idleMs);
-    if (totalAt !== undefined) this.total = setTimeout(() => this.expire('total'), Math.max(totalAt - Date.now(), 1));
+    const totalMs = totalAt === undefined ? undefined : Math.max(totalAt - Date.now(), 1);
+    // The idle deadline only ever moves later (touch), so one due no sooner than the total deadline
+    // can never expire first: no timer for it (by default both are MCP_UPSTREAM_TIMEOUT_MS).
+    if (totalMs === undefined || idleMs < totalMs) this.idle = setTimeout(() => this.expire('idle'), idleMs);
+    if (totalMs !== undefined) this.total = setTimeout(() => this.expire('total'), totalMs);
   }
 
   /** A chunk arrived: the idle deadline starts again. */
   touch(): void {
-    this.idle.refresh();
+    this.idle?.refresh();
   }
 
   clear(): void {
-    clearTimeout(this.idle);
+    if (this.idle) clearTimeout(this.idle);
     if (this.total) clearTimeout(this.total);
   }
 
