@@ -13,6 +13,7 @@
 import '../bin/require-node.cjs'; // first: refuses an unsupported Node.js with one line
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
 import { apiEvent, BASE, CHALLENGE, keyring, TEST_ENV } from '../__tests__/helpers/events';
 import { route as authorizeRoute } from '../functions/authorize';
 import { SpentStates } from '../functions/callback/spent-states';
@@ -23,9 +24,12 @@ import { readCallbackConfig } from '../functions/lib/config';
 import { createHandler } from '../functions/lib/http/handler';
 import { clientDigest, wrapCode, wrapRefreshToken } from '../functions/lib/oauth/code';
 import { encodeClientId } from '../functions/lib/oauth/registration';
-import { setLogSink } from '../functions/lib/observability/log';
+import { log, setLogSink } from '../functions/lib/observability/log';
 import { metrics } from '../functions/lib/observability/metrics';
+import { UpstreamCancel } from '../functions/mcp-proxy';
 import { jsonShapeProblem } from '../functions/mcp-proxy/json-guard';
+import { BodyDeadlines } from '../functions/mcp-proxy/relay';
+import { onClientGone } from '../functions/mcp-proxy/streaming';
 import { percentile } from './measure';
 
 const quick = process.argv.includes('--quick');
@@ -85,6 +89,16 @@ async function main() {
   const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'demo___echo', arguments: { message: 'hi' } } });
   add('mcp-proxy', 'JSON shape guard (json-guard.ts: nesting depth, duplicate member names)', await difference(() => jsonShapeProblem(body), undefined), 'jsonShapeProblem of the bench\'s tools/call body');
   add('mcp-proxy', 'EMF metric line per call (ProxyCalls, ProxyUpstream5xx, ProxyLatency), built; writing it is Lambda\'s stdout', await difference(() => metrics.proxyCall(200, 12), undefined), 'metrics.proxyCall to a discarding sink');
+
+  const gone = new Writable({ write(_c, _e, done) { done(); } });
+  add('mcp-proxy', 'aborting the gateway request when the client leaves, and the body deadline (onClientGone, UpstreamCancel, BodyDeadlines)', await difference(() => {
+    const upstream = new UpstreamCancel();
+    const stop = onClientGone(gone, () => upstream.cancel());
+    new BodyDeadlines(60_000, Date.now() + 60_000, () => upstream.cancel()).clear();
+    stop();
+  }, undefined), 'set up and cleared once per call, nothing fired');
+  add('mcp-proxy', 'debug log line of each gateway answer, not written at the default level (LOG_LEVEL=info)', await difference(
+    () => log.debug('gateway answered', { fn: 'mcp-proxy', method: 'POST', status: 200, ms: 3 }), undefined), 'log.debug below the threshold');
 
   // callback, token, authorize: the key groups per function (functions/lib/crypto/facade-keys.ts), read per request
   const callbackConfig = readCallbackConfig(TEST_ENV);
