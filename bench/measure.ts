@@ -209,7 +209,7 @@ export async function measure(options: MeasureOptions): Promise<Measured> {
 
 // ---- fixtures: a local upstream (token endpoint and gateway) and one event per route ----
 
-export function startUpstream(): Promise<Server> {
+function startUpstream(): Promise<Server> {
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -235,7 +235,7 @@ interface Fixtures {
   readonly fresh: Partial<Record<Fn, () => unknown>>;
 }
 
-export function fixtures(root: string, events: Mod | undefined, upstream: string): Fixtures | undefined {
+function fixtures(root: string, events: Mod | undefined, upstream: string): Fixtures | undefined {
   const { encodeClientId } = loadModule<Mod>(root, 'registration') ?? {};
   const { signState } = loadModule<Mod>(root, 'state') ?? {};
   const { wrapCode } = loadModule<Mod>(root, 'code') ?? {};
