@@ -2,6 +2,7 @@
  * The log line contract: JSON, the invocation fields on every line (request ids, function, cold
  * start, X-Ray trace id when tracing is on), the level threshold, and redaction of secrets.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
@@ -70,6 +71,33 @@ test('concurrent invocations (the local server) keep their own request ids', asy
   await slow;
   for (const line of parsed()) expect(line.api_request_id).toBe(line.who);
   expect(parsed()).toHaveLength(2);
+});
+
+test('an invocation with none other in flight keeps its fields without AsyncLocalStorage (no async hook on every promise)', async () => {
+  // A spy that calls through: AsyncLocalStorage is entered only for the invocation that overlaps another.
+  const run = jest.spyOn(AsyncLocalStorage.prototype, 'run');
+  try {
+    const route = freshRoute();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const handler = instrument(route, async (event: { requestContext: { requestId: string } }) => {
+      if (event.requestContext.requestId === 'first') await gate;
+      await Promise.resolve();
+      log.info('done', { who: event.requestContext.requestId });
+    });
+    await handler({ requestContext: { requestId: 'alone' } });
+    expect(run).not.toHaveBeenCalled();
+    const first = handler({ requestContext: { requestId: 'first' } });
+    await handler({ requestContext: { requestId: 'overlapping' } });
+    expect(run).toHaveBeenCalledTimes(1);
+    release();
+    await first;
+    expect(parsed().map((l) => [l.who, l.api_request_id])).toEqual([['alone', 'alone'], ['overlapping', 'overlapping'], ['first', 'first']]);
+  } finally {
+    run.mockRestore();
+  }
+  log.info('after');
+  expect(parsed().at(-1)).not.toHaveProperty('api_request_id');
 });
 
 test('outside an invocation there are no invocation fields', () => {

@@ -127,6 +127,15 @@ test('a first page over 4 MiB is passed on byte for byte, unmerged', async () =>
   expect(next.isDone()).toBe(false);
 });
 
+test('without merging, an answer over 4 MiB (beyond what is buffered) streams through byte for byte', async () => {
+  const big = JSON.stringify(page(7, Array.from({ length: 9000 }, (_, i) => `a___${i}_${'x'.repeat(480)}`), 'c2'));
+  upstreamPage(undefined, big);
+  const res = await post(createMcpProxyHandler(TEST_ENV), list());
+  expect(res.statusCode).toBe(200);
+  expect(res.body.length).toBe(big.length);
+  expect(res.body === big).toBe(true);
+});
+
 test.each(['1', '101', 'yes', '-2'])('MCP_MERGE_TOOLS_LIST_PAGES=%s is a configuration error naming the variable', async (value) => {
   const res = await post(merging(value), list());
   expect(res.statusCode).toBe(503);

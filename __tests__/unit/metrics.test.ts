@@ -122,3 +122,26 @@ test('every metric written is in the catalog with its unit', () => {
   metrics.threeLegged('completed');
   for (const m of metricsIn(lines)) expect(METRIC_CATALOG[m.name as keyof typeof METRIC_CATALOG].unit).toBe(m.unit);
 });
+
+test('a line is exactly the EMF document as one JSON object, whatever was written before with other settings', () => {
+  // The fixed parts of a line are built once per settings, metric names and dimension values: a
+  // change of any of them (or of the request) must show in the very next line.
+  const expected = (service: string, statusClass: string, latency: number) => ({
+    _aws: {
+      Timestamp: expect.any(Number),
+      CloudWatchMetrics: [{
+        Namespace: DEFAULT_NAMESPACE, Dimensions: [['Service'], ['Service', 'StatusClass']],
+        Metrics: [{ Name: 'ProxyCalls', Unit: 'Count' }, { Name: 'ProxyUpstream5xx', Unit: 'Count' }, { Name: 'ProxyLatency', Unit: 'Milliseconds' }],
+      }],
+    },
+    Service: service, StatusClass: statusClass, ProxyCalls: 1, ProxyUpstream5xx: statusClass === '5xx' ? 1 : 0, ProxyLatency: latency,
+  });
+  metrics.proxyCall(200, 12.5);
+  process.env.METRICS_SERVICE = 'svc-"quoted"';
+  metrics.proxyCall(200, 3);
+  metrics.proxyCall(503, 0);
+  expect(lines.map((l) => JSON.parse(l))).toEqual([
+    expected('agentcore-mcp-oauth', '2xx', 12.5), expected('svc-"quoted"', '2xx', 3), expected('svc-"quoted"', '5xx', 0),
+  ]);
+  expect(Object.keys(JSON.parse(lines[2]!))).toEqual(['_aws', 'Service', 'StatusClass', 'ProxyCalls', 'ProxyUpstream5xx', 'ProxyLatency']);
+});

@@ -20,7 +20,7 @@ import {
   type ApiEvent, type ApiResult, type Params,
 } from '../lib/http/api-gateway';
 import { log } from '../lib/observability/log';
-import { metrics } from '../lib/observability/metrics';
+import * as metrics from '../lib/observability/metrics';
 import { mcpResourceOf } from '../lib/oauth/metadata';
 import { checkPkce } from '../lib/oauth/pkce';
 import { matchRegisteredRedirect, withQuery } from '../lib/oauth/redirect';

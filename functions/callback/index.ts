@@ -17,7 +17,7 @@ import { createHandler, type RouteDefinition, nowSeconds } from '../lib/http/han
 import { consentPage, errorPage } from '../lib/http/html';
 import { baseUrlOf, header, queryParams, redirect, single, type ApiEvent, type ApiResult, type Params } from '../lib/http/api-gateway';
 import { log } from '../lib/observability/log';
-import { metrics } from '../lib/observability/metrics';
+import * as metrics from '../lib/observability/metrics';
 import { matchRegisteredRedirect, withQuery } from '../lib/oauth/redirect';
 import type { VerifiedClient } from '../lib/oauth/registration';
 import { PATHS } from '../lib/http/routes';

@@ -21,7 +21,7 @@ import {
   type InterceptorEvent, type InterceptorOutput, type JsonRpcMessage,
 } from './event';
 import { instrument, log } from '../lib/observability/log';
-import { countInterceptorCalls, metrics } from '../lib/observability/metrics';
+import * as metrics from '../lib/observability/metrics';
 import { decide, describeDenial } from './tool-policy';
 import { filterToolsResult, guardedRequests, guardFor, INFER_FROM_ANSWERS, type GuardedRequests } from './tool-visibility';
 
@@ -218,4 +218,4 @@ export function createInterceptorHandler(env: NodeJS.ProcessEnv = process.env): 
   };
 }
 
-export const handler = instrument('interceptor', countInterceptorCalls(createInterceptorHandler()));
+export const handler = instrument('interceptor', metrics.countInterceptorCalls(createInterceptorHandler()));

@@ -155,6 +155,8 @@ export interface ProxyConfig extends CommonConfig, Partial<SecretSettings> {
 /*
  * The variables each reader below consults, for the functions' declarations (RouteDefinition
  * `variables`, functions/lib/environment.ts): a reader reading a name not in its function's list fails.
+ * The lists built with spreads are made in `@__PURE__` calls, so esbuild leaves the lists of other
+ * functions out of each function's bundle (it keeps a spread at the top level as a possible side effect).
  */
 export const COMMON_VARIABLES = ['PUBLIC_BASE_URL', 'SCOPES_SUPPORTED', 'CORS_ALLOWED_ORIGINS'] as const;
 export const CIMD_VARIABLES = ['CLIENT_ID_METADATA_DOCUMENTS'] as const;
@@ -172,29 +174,29 @@ export function oauthVariables(groups: readonly KeyGroup[]): string[] {
   ];
 }
 
-export const CALLBACK_VARIABLES = [
+export const CALLBACK_VARIABLES: string[] = /* @__PURE__ */ (() => [
   ...oauthVariables(FUNCTION_KEY_GROUPS.callback), 'CONSENT_FOR_LOOPBACK', 'CONSENT_REMEMBER_DAYS', 'STATE_TTL_SECONDS',
   'IDP_AUTHORIZATION_ENDPOINT', 'IDP_TOKEN_ENDPOINT', 'IDP_CLIENT_ID', 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS',
-];
+])();
 /** What readRegisterConfig consults: register signs client_ids and talks to no IdP. */
-export const REGISTER_VARIABLES = [
+export const REGISTER_VARIABLES: string[] = /* @__PURE__ */ (() => [
   ...COMMON_VARIABLES, ...SECRET_VARIABLES, ...FUNCTION_KEY_GROUPS.register.map((g) => KEY_GROUP_VARIABLES[g]), 'SIGNING_KEYS', 'KEY_OVERLAP_DAYS', 'REDIRECT_ALLOWLIST',
-];
-export const AUTHORIZE_VARIABLES = [
+])();
+export const AUTHORIZE_VARIABLES: string[] = /* @__PURE__ */ (() => [
   ...oauthVariables(FUNCTION_KEY_GROUPS.authorize), 'CONSENT_FOR_LOOPBACK', 'IDP_AUTHORIZATION_ENDPOINT', 'IDP_CLIENT_ID',
   'DEFAULT_SCOPES', 'RESOURCE_TO_IDP', 'STATE_TTL_SECONDS', 'CONSENT_REMEMBER_DAYS',
-];
-export const TOKEN_VARIABLES = [
+])();
+export const TOKEN_VARIABLES: string[] = /* @__PURE__ */ (() => [
   ...oauthVariables(FUNCTION_KEY_GROUPS.token), 'IDP_TOKEN_ENDPOINT', 'IDP_REVOCATION_ENDPOINT', 'IDP_CLIENT_ID', 'RESOURCE_TO_IDP', 'IDP_CLIENT_SECRET', 'IDP_TIMEOUT_MS',
   'MACHINE_CLIENTS',
-];
+])();
 /** What discovery consults besides the common, CIMD and IdP endpoint variables. */
 export const DISCOVERY_VARIABLES = ['MACHINE_CLIENTS', 'ENTERPRISE_IDPS'] as const;
-export const PROXY_VARIABLES = [...COMMON_VARIABLES, 'GATEWAY_URL', 'RETURN_KEYS', ...SECRET_VARIABLES, 'MCP_MAX_BODY_BYTES', 'MCP_UPSTREAM_TIMEOUT_MS'];
-export const RETURN_VARIABLES = [
+export const PROXY_VARIABLES: string[] = /* @__PURE__ */ (() => [...COMMON_VARIABLES, 'GATEWAY_URL', 'RETURN_KEYS', ...SECRET_VARIABLES, 'MCP_MAX_BODY_BYTES', 'MCP_UPSTREAM_TIMEOUT_MS'])();
+export const RETURN_VARIABLES: string[] = /* @__PURE__ */ (() => [
   'AWS_REGION', ...COMMON_VARIABLES, ...SECRET_VARIABLES, 'IDP_ISSUER', 'IDP_AUTHORIZATION_ENDPOINT', 'IDP_TOKEN_ENDPOINT',
   'RETURN_CLIENT_ID', 'RETURN_KEYS', 'AGENTCORE_ENDPOINT', 'CLOCK_SKEW_SECONDS', 'IDP_TIMEOUT_MS',
-];
+])();
 
 /** A trimmed variable, or undefined when unset or blank. */
 export function optional(env: Env, name: string): string | undefined {

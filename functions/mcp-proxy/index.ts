@@ -10,7 +10,7 @@
 import { failureResult, loadKeyring, memoConfig, nowSeconds } from '../lib/http/handler';
 import { baseUrlOf, BodyTooLargeError, bodyText, corsHeaders, header, mediaType, preflight, type ApiEvent } from '../lib/http/api-gateway';
 import { instrument, log } from '../lib/observability/log';
-import { metrics } from '../lib/observability/metrics';
+import * as metrics from '../lib/observability/metrics';
 import {
   jsonRpcError, pickRequestHeaders, requestIdOf, rewriteWwwAuthenticate, RESPONSE_HEADERS, type JsonRpcId,
 } from './mcp-forward';
@@ -288,8 +288,7 @@ export async function writeResponse(response: ProxyResponse, responseStream: Res
     const bodiless = response.statusCode < 200 || response.statusCode === 204 || response.statusCode === 304;
     const headers = bodiless ? response.headers : { ...response.headers, 'content-length': String(Buffer.byteLength(body)) };
     const out = startResponse(responseStream, { statusCode: response.statusCode, headers });
-    if (body.length && !bodiless) out.write(body);
-    await endStream(out);
+    await endStream(out, body.length && !bodiless ? body : undefined);
     return;
   }
   const out = startResponse(responseStream, { statusCode: response.statusCode, headers: response.headers });

@@ -13,7 +13,7 @@
  *   was already answered (then the stream just ends); without a single request id (GET streams,
  *   batches) the response is destroyed instead.
  */
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { jsonRpcError, type JsonRpcId } from './mcp-forward';
 import { parseSse } from '../lib/http/sse';
 import { abortStream, endStream, writeChunk } from './streaming';
@@ -30,21 +30,24 @@ export type DeadlineKind = 'idle' | 'total';
  */
 export class BodyDeadlines {
   expired?: DeadlineKind;
-  private readonly idle: NodeJS.Timeout;
+  private readonly idle?: NodeJS.Timeout;
   private readonly total?: NodeJS.Timeout;
 
   constructor(idleMs: number, totalAt: number | undefined, private readonly onExpire: () => void) {
-    this.idle = setTimeout(() => this.expire('idle'), idleMs);
-    if (totalAt !== undefined) this.total = setTimeout(() => this.expire('total'), Math.max(totalAt - Date.now(), 1));
+    const totalMs = totalAt === undefined ? undefined : Math.max(totalAt - Date.now(), 1);
+    // The idle deadline only ever moves later (touch), so one due no sooner than the total deadline
+    // can never expire first: no timer for it (by default both are MCP_UPSTREAM_TIMEOUT_MS).
+    if (totalMs === undefined || idleMs < totalMs) this.idle = setTimeout(() => this.expire('idle'), idleMs);
+    if (totalMs !== undefined) this.total = setTimeout(() => this.expire('total'), totalMs);
   }
 
   /** A chunk arrived: the idle deadline starts again. */
   touch(): void {
-    this.idle.refresh();
+    this.idle?.refresh();
   }
 
   clear(): void {
-    clearTimeout(this.idle);
+    if (this.idle) clearTimeout(this.idle);
     if (this.total) clearTimeout(this.total);
   }
 
@@ -64,6 +67,7 @@ export type BufferedBody =
 
 /** Reads a non-streaming body whole (up to `maxBytes`) under `deadlines`. */
 export async function bufferBody(body: AsyncIterable<Uint8Array>, deadlines: BodyDeadlines, maxBytes = MAX_BUFFERED_BODY_BYTES): Promise<BufferedBody> {
+  if (isNodeReadable(body)) return bufferReadable(body, deadlines, maxBytes);
   const iterator = body[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
   let size = 0;
@@ -83,6 +87,62 @@ export async function bufferBody(body: AsyncIterable<Uint8Array>, deadlines: Bod
   }
   deadlines.clear();
   return { kind: 'complete', body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) };
+}
+
+function isNodeReadable(body: AsyncIterable<Uint8Array>): body is AsyncIterable<Uint8Array> & Readable {
+  const stream = body as Partial<Readable>;
+  return typeof stream.on === 'function' && typeof stream.pause === 'function' && typeof stream.destroyed === 'boolean';
+}
+
+/**
+ * `bufferBody` for a Node stream (the gateway's response, lib/http/outbound.ts), read with its events:
+ * one promise per body, where the async iterator costs promises and listeners per chunk on every
+ * proxied call. Over the limit, the rest is handed on as the stream's async iterator.
+ */
+function bufferReadable(body: Readable, deadlines: BodyDeadlines, maxBytes: number): Promise<BufferedBody> {
+  if (body.destroyed) {
+    deadlines.clear();
+    return Promise.resolve({ kind: 'failed', deadline: deadlines.expired });
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (result: BufferedBody) => {
+      settled = true;
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('close', onClose);
+      // The 'error' listener stays (a no-op once settled): an error after the end crashes nothing.
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      deadlines.touch();
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > maxBytes) {
+        body.pause();
+        settle({ kind: 'too_large', head: chunks, rest: body[Symbol.asyncIterator]() });
+      }
+    };
+    const onEnd = () => {
+      deadlines.clear();
+      settle({ kind: 'complete', body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) });
+    };
+    const onFail = () => {
+      if (settled) return;
+      deadlines.clear();
+      settle({ kind: 'failed', deadline: deadlines.expired });
+    };
+    // Closed before its end without an error (destroyed by an abort): as broken as an error.
+    const onClose = () => {
+      if (!body.readableEnded) onFail();
+    };
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', onFail);
+    body.on('close', onClose);
+  });
 }
 
 /** Streams the rest of a large body; a failure breaks the client's transfer. Returns how it ended. */

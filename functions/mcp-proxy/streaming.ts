@@ -80,11 +80,15 @@ export function isClosed(stream: Writable): boolean {
  * (the client disconnected); returns a function that stops listening.
  */
 export function onClientGone(stream: Writable, onClose: () => void): () => void {
+  // \`on\` with a flag rather than \`once\`: no wrapper function per listener on every request.
+  let called = false;
   const listener = () => {
-    if (!stream.writableFinished) onClose();
+    if (called || stream.writableFinished) return;
+    called = true;
+    onClose();
   };
-  stream.once('close', listener);
-  stream.once('error', listener);
+  stream.on('close', listener);
+  stream.on('error', listener);
   return () => {
     stream.off('close', listener);
     stream.off('error', listener);
@@ -114,8 +118,11 @@ export async function writeChunk(stream: Writable, chunk: Uint8Array | string): 
   });
 }
 
-/** Ends the stream; resolves when it finished or closed (never waits on a stream that is gone). */
-export function endStream(stream: Writable): Promise<void> {
+/**
+ * Ends the stream, with `last` as its final chunk when given (one call: status, headers and body go
+ * out together); resolves when it finished or closed (never waits on a stream that is gone).
+ */
+export function endStream(stream: Writable, last?: string | Buffer): Promise<void> {
   if (stream.destroyed || stream.writableFinished) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
@@ -127,7 +134,10 @@ export function endStream(stream: Writable): Promise<void> {
     stream.on('finish', done);
     stream.on('close', done);
     stream.on('error', done);
-    if (!stream.writableEnded) stream.end();
+    if (!stream.writableEnded) {
+      if (last === undefined) stream.end();
+      else stream.end(last);
+    }
   });
 }
 

@@ -22,7 +22,7 @@ import { postForm } from '../lib/oauth/idp-client';
 import { unverifiedClaims } from '../lib/oauth/jwt-claims';
 import type { Keyring } from '../lib/crypto/keys';
 import { log } from '../lib/observability/log';
-import { metrics } from '../lib/observability/metrics';
+import * as metrics from '../lib/observability/metrics';
 import { withQuery } from '../lib/oauth/redirect';
 import { RETURN_REF_TTL_SECONDS, unsealReturnRef, type ReturnRef } from '../lib/oauth/return-ref';
 import { PATHS } from '../lib/http/routes';

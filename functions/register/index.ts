@@ -5,7 +5,7 @@ import { keysFor, loadFacadeKeys } from '../lib/crypto/facade-keys';
 import { createHandler, type RouteDefinition, nowSeconds } from '../lib/http/handler';
 import { baseUrlOf, BodyTooLargeError, bodyText, json, mediaType, NO_STORE, oauthError, type ApiEvent } from '../lib/http/api-gateway';
 import { log } from '../lib/observability/log';
-import { metrics } from '../lib/observability/metrics';
+import * as metrics from '../lib/observability/metrics';
 import { decodeClientId, encodeClientId, registrationResponse, validateRegistration } from '../lib/oauth/registration';
 
 const MAX_BODY_BYTES = 16 * 1024;

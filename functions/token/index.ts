@@ -18,7 +18,7 @@ import {
 } from '../lib/http/api-gateway';
 import { postToIdp, type IdpReply } from '../lib/oauth/idp-client';
 import { log } from '../lib/observability/log';
-import { metrics } from '../lib/observability/metrics';
+import * as metrics from '../lib/observability/metrics';
 import { mcpResourceOf } from '../lib/oauth/metadata';
 import { isValidCodeVerifier } from '../lib/oauth/pkce';
 import { checkResource, resourceForIdp } from '../lib/oauth/resource';

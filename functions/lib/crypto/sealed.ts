@@ -6,7 +6,6 @@
  * `<kid>.<iv base64url>.<ciphertext+tag base64url>`; the payload is deflated first and carries `exp`.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { purposeKey, type Keyring } from './keys';
 
 /**
@@ -19,6 +18,9 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const MAX_SEALED_LENGTH = 8192;
 
+/** node:zlib, loaded on first use: about 3 ms of init that functions sealing nothing need not pay. */
+const zlib = () => process.getBuiltinModule('node:zlib');
+
 function key(raw: Buffer, purpose: SealPurpose): Buffer {
   return purposeKey(raw, `sealed:${purpose}`);
 }
@@ -27,7 +29,7 @@ export function seal(keyring: Keyring, purpose: SealPurpose, payload: object, no
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key(keyring.keys.get(keyring.currentKid)!, purpose), iv);
   cipher.setAAD(Buffer.from(`${purpose}.${keyring.currentKid}`));
-  const plain = deflateRawSync(Buffer.from(JSON.stringify({ ...payload, exp: nowSeconds + ttlSeconds })));
+  const plain = zlib().deflateRawSync(Buffer.from(JSON.stringify({ ...payload, exp: nowSeconds + ttlSeconds })));
   const sealed = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
   return `${keyring.currentKid}.${iv.toString('base64url')}.${sealed.toString('base64url')}`;
 }
@@ -50,7 +52,7 @@ export function unseal<T extends object>(keyring: Keyring, purpose: SealPurpose,
     decipher.setAAD(Buffer.from(`${purpose}.${kid}`));
     decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
     const plain = Buffer.concat([decipher.update(data.subarray(0, data.length - TAG_BYTES)), decipher.final()]);
-    payload = JSON.parse(inflateRawSync(plain, { maxOutputLength: 64 * 1024 }).toString('utf8'));
+    payload = JSON.parse(zlib().inflateRawSync(plain, { maxOutputLength: 64 * 1024 }).toString('utf8'));
   } catch {
     return { ok: false, reason: 'tampered' };
   }

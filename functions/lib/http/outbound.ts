@@ -5,11 +5,31 @@
  * returned as a stream for the caller to read or pass on (with its own deadline, see `readText`
  * and mcp-proxy's relay). The abort signal ends the request and its response body at any point,
  * releasing the socket.
+ *
+ * `node:http` and `node:https` are loaded on the first request that needs them (about 5 and 8 ms of
+ * a cold start), not at init: the functions that import this module do not all call out, and those
+ * that do use one of the two (https in AWS).
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage, request as httpRequest } from 'node:http';
 
-const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+type Transport = { readonly request: typeof httpRequest; readonly agent: HttpAgent };
+const transports: { http?: Transport; https?: Transport } = {};
+
+/** The module and keep-alive agent of one protocol, made on first use. */
+function transport(secure: boolean): Transport {
+  if (secure) {
+    if (!transports.https) {
+      const https = process.getBuiltinModule('node:https');
+      transports.https = { request: https.request, agent: new https.Agent({ keepAlive: true }) };
+    }
+    return transports.https;
+  }
+  if (!transports.http) {
+    const http = process.getBuiltinModule('node:http');
+    transports.http = { request: http.request, agent: new http.Agent({ keepAlive: true }) };
+  }
+  return transports.http;
+}
 
 export interface OutboundRequest {
   readonly method: string;
@@ -40,13 +60,12 @@ export class OutboundError extends Error {
 
 export function send(url: string, req: OutboundRequest): Promise<OutboundResponse> {
   const target = new URL(url);
-  const secure = target.protocol === 'https:';
-  const request = secure ? httpsRequest : httpRequest;
+  const { request, agent } = transport(target.protocol === 'https:');
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...req.headers };
     if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
     let response: IncomingMessage | undefined;
-    const outgoing = request(target, { method: req.method, headers, agent: secure ? agents.https : agents.http }, (res) => {
+    const outgoing = request(target, { method: req.method, headers, agent }, (res) => {
       clearTimeout(timer);
       response = res;
       if (req.signal) res.once('close', () => req.signal!.removeEventListener('abort', abort));

@@ -15,9 +15,8 @@
  * The cache lives in one function container (no database): a cold container has nothing to fall
  * back on.
  */
-import { lookup as dnsLookup } from 'node:dns/promises';
-import { request as httpsRequest } from 'node:https';
 import type { IncomingMessage } from 'node:http';
+import type { request as httpsRequest } from 'node:https';
 import { isPublicAddress } from '../http/public-address';
 import { validateRegistration, type RegistrationPolicy, type VerifiedClient } from './registration';
 
@@ -68,7 +67,10 @@ export type Resolver = (hostname: string) => Promise<string[]>;
 /** `maxAgeSeconds`: the document's freshness (Cache-Control max-age; 0 for no-cache); `noStore`: never keep it. */
 export type PinnedFetch = (url: URL, address: string) => Promise<{ status: number; body: string; maxAgeSeconds?: number; noStore?: boolean }>;
 
-export const systemResolver: Resolver = async (hostname) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+// node:dns and node:https are loaded on first use (process.getBuiltinModule): CIMD is off by default,
+// and loading node:https (TLS) at init costs a function's cold start about 8 ms.
+export const systemResolver: Resolver = async (hostname) =>
+  (await process.getBuiltinModule('node:dns/promises').lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
 
 function maxAgeOf(res: IncomingMessage): number | undefined {
   const cc = res.headers['cache-control'];
@@ -81,8 +83,9 @@ function maxAgeOf(res: IncomingMessage): number | undefined {
  * GETs the URL from the given, already-checked address over https (SNI and certificate checked
  * against the host name), never following redirects, within the size and time limits.
  */
-export function pinnedHttpsFetch(request: typeof httpsRequest = httpsRequest, timeoutMs = FETCH_TIMEOUT_MS): PinnedFetch {
+export function pinnedHttpsFetch(given?: typeof httpsRequest, timeoutMs = FETCH_TIMEOUT_MS): PinnedFetch {
   return (url, address) => new Promise((resolve, reject) => {
+    const request = given ?? process.getBuiltinModule('node:https').request;
     const family = address.includes(':') ? 6 : 4;
     const req = request(url, {
       method: 'GET',

@@ -73,115 +73,142 @@ export function metricSettings(env: Readonly<Record<string, string | undefined>>
   return { namespace, service: env.METRICS_SERVICE?.trim() || DEFAULT_SERVICE };
 }
 
-/** Writes one EMF document: the given metrics, under `[Service]` and `[Service, ...dimensions]`. */
+/**
+ * The parts of an EMF document that only depend on the settings, the metric names and the dimension
+ * values (closed sets, so few): serialized once, not on every event. `head` is the `CloudWatchMetrics`
+ * directive, `tail` the `Service` and dimension members. At most MAX_FIXED_PARTS are kept.
+ */
+const fixedParts = new Map<string, { readonly head: string; readonly tail: string }>();
+const MAX_FIXED_PARTS = 512;
+
+function fixedPartsOf(s: Settings, names: readonly MetricName[], dimensions: Readonly<Record<string, string>>, keys: readonly string[]) {
+  let id = `${s.namespace}\u0000${s.service}\u0000${names.join(',')}`;
+  for (const key of keys) id += `\u0000${key}\u0000${dimensions[key]}`;
+  let parts = fixedParts.get(id);
+  if (!parts) {
+    const directive = [{
+      Namespace: s.namespace,
+      Dimensions: keys.length ? [['Service'], ['Service', ...keys]] : [['Service']],
+      Metrics: names.map((name) => ({ Name: name, Unit: METRIC_CATALOG[name].unit })),
+    }];
+    const members = JSON.stringify({ Service: s.service, ...dimensions });
+    parts = { head: JSON.stringify(directive), tail: members.slice(1, -1) };
+    if (fixedParts.size < MAX_FIXED_PARTS) fixedParts.set(id, parts);
+  }
+  return parts;
+}
+
+/**
+ * Writes one EMF document: the given metrics, under `[Service]` and `[Service, ...dimensions]`.
+ * The line is `{"_aws":{"Timestamp":…,"CloudWatchMetrics":[…]},"Service":…,<dimensions>,<values>}`
+ * plus the request's ids; built from cached parts, since one is written on every proxied call.
+ */
 export function emit(values: Partial<Record<MetricName, number>>, dimensions: Readonly<Record<string, string>>): void {
   const s = metricSettings();
   if (!s) return;
   const names = Object.keys(values) as MetricName[];
-  const keys = Object.keys(dimensions);
+  const { head, tail } = fixedPartsOf(s, names, dimensions, Object.keys(dimensions));
+  let line = `{"_aws":{"Timestamp":${Date.now()},"CloudWatchMetrics":${head}},${tail}`;
+  for (const name of names) if (values[name] !== undefined) line += `,"${name}":${JSON.stringify(values[name])}`;
+  // Not dimensions: let a metric line be found next to the log lines of the same request.
   const context = invocation();
-  writeLine(JSON.stringify({
-    _aws: {
-      Timestamp: Date.now(),
-      CloudWatchMetrics: [{
-        Namespace: s.namespace,
-        Dimensions: keys.length ? [['Service'], ['Service', ...keys]] : [['Service']],
-        Metrics: names.map((name) => ({ Name: name, Unit: METRIC_CATALOG[name].unit })),
-      }],
-    },
-    Service: s.service,
-    ...dimensions,
-    ...values,
-    // Not dimensions: let a metric line be found next to the log lines of the same request.
-    ...(context ? { route: context.route, function_request_id: context.function_request_id, api_request_id: context.api_request_id } : {}),
-  }));
+  if (context) {
+    line += `,"route":${JSON.stringify(context.route)}`;
+    if (context.function_request_id !== undefined) line += `,"function_request_id":${JSON.stringify(context.function_request_id)}`;
+    if (context.api_request_id !== undefined) line += `,"api_request_id":${JSON.stringify(context.api_request_id)}`;
+  }
+  writeLine(`${line}}`);
 }
 
 const count = (name: MetricName, errors: MetricName, failed: boolean): Partial<Record<MetricName, number>> => ({ [name]: 1, [errors]: failed ? 1 : 0 });
 
 // ---- one function per funnel point ----
 
-export const metrics = {
-  /** POST /register: `ok` or the RFC 7591 error. */
-  registration(error?: string): void {
-    emit(count('Registrations', 'RegistrationErrors', error !== undefined), { Outcome: error === undefined ? 'ok' : oauthErrorDimension(error) });
-  },
+// One function per funnel point, each exported on its own so that a bundle keeps only those its
+// function calls (handlers import this module as a namespace: `metrics.proxyCall(…)`).
 
-  /**
-   * GET/POST /authorize: `sent_to_idp`, `consent_shown`, or the error; also the consent funnel
-   * (shown, approved = a consent answer that went on to the IdP, denied = a consent answer refused).
-   */
-  authorize(outcome: { kind: string; error?: string; description?: string }, isConsentAnswer: boolean): void {
-    const sent = outcome.kind === 'idp';
-    const shown = outcome.kind === 'consent';
-    emit(count('Authorizations', 'AuthorizationErrors', !sent && !shown), { Outcome: sent ? 'sent_to_idp' : shown ? 'consent_shown' : oauthErrorDimension(outcome.error) });
-    if (shown) emit({ Consent: 1 }, { Decision: 'shown' });
-    else if (isConsentAnswer && sent) emit({ Consent: 1 }, { Decision: 'approved' });
-    else if (isConsentAnswer && outcome.error === 'access_denied' && outcome.kind === 'client_error') emit({ Consent: 1 }, { Decision: 'denied' });
-  },
+/** POST /register: `ok` or the RFC 7591 error. */
+export function registration(error?: string): void {
+  emit(count('Registrations', 'RegistrationErrors', error !== undefined), { Outcome: error === undefined ? 'ok' : oauthErrorDimension(error) });
+}
 
-  /**
-   * GET /callback: `code` delivered, the IdP's error passed on, or `refused` (bad state, replay, other
-   * browser); `identify` (the user of a remembered approval is identified first) and `consent` (the
-   * page after sign-in) are steps, not errors.
-   */
-  callback(outcome: { kind: string; location?: string }): void {
-    if (outcome.kind === 'identify' || outcome.kind === 'consent') {
-      emit(count('Callbacks', 'CallbackErrors', false), { Outcome: outcome.kind });
-      return;
-    }
-    let result = 'refused';
-    if (outcome.kind === 'redirect' && outcome.location) {
-      const params = new URL(outcome.location).searchParams;
-      result = params.has('code') ? 'code' : oauthErrorDimension(params.get('error'));
-    }
-    emit(count('Callbacks', 'CallbackErrors', result !== 'code'), { Outcome: result });
-  },
+/**
+ * GET/POST /authorize: `sent_to_idp`, `consent_shown`, or the error; also the consent funnel
+ * (shown, approved = a consent answer that went on to the IdP, denied = a consent answer refused).
+ */
+export function authorize(outcome: { kind: string; error?: string; description?: string }, isConsentAnswer: boolean): void {
+  const sent = outcome.kind === 'idp';
+  const shown = outcome.kind === 'consent';
+  emit(count('Authorizations', 'AuthorizationErrors', !sent && !shown), { Outcome: sent ? 'sent_to_idp' : shown ? 'consent_shown' : oauthErrorDimension(outcome.error) });
+  if (shown) emit({ Consent: 1 }, { Decision: 'shown' });
+  else if (isConsentAnswer && sent) emit({ Consent: 1 }, { Decision: 'approved' });
+  else if (isConsentAnswer && outcome.error === 'access_denied' && outcome.kind === 'client_error') emit({ Consent: 1 }, { Decision: 'denied' });
+}
 
-  /** POST /token and /revoke: by grant type and outcome (`ok` or the OAuth error); refresh failures are `refresh_token` + error. */
-  token(grantType: string | undefined, error?: string): void {
-    const grant = grantType && GRANT_TYPES.has(grantType) ? grantType : 'other';
-    emit(count('TokenRequests', 'TokenErrors', error !== undefined), { GrantType: grant, Outcome: error === undefined ? 'ok' : oauthErrorDimension(error) });
-  },
+/**
+ * GET /callback: `code` delivered, the IdP's error passed on, or `refused` (bad state, replay, other
+ * browser); `identify` (the user of a remembered approval is identified first) and `consent` (the
+ * page after sign-in) are steps, not errors.
+ */
+export function callback(outcome: { kind: string; location?: string }): void {
+  if (outcome.kind === 'identify' || outcome.kind === 'consent') {
+    emit(count('Callbacks', 'CallbackErrors', false), { Outcome: outcome.kind });
+    return;
+  }
+  let result = 'refused';
+  if (outcome.kind === 'redirect' && outcome.location) {
+    const params = new URL(outcome.location).searchParams;
+    result = params.has('code') ? 'code' : oauthErrorDimension(params.get('error'));
+  }
+  emit(count('Callbacks', 'CallbackErrors', result !== 'code'), { Outcome: result });
+}
 
-  /** The token endpoint's answer from the IdP (functions/lib/oauth/idp-client.ts reply), as the client sees it. */
-  tokenReply(grantType: string | undefined, reply: { kind: string; status?: number; body?: unknown }): void {
-    if (reply.kind !== 'reply') return metrics.token(grantType, 'temporarily_unavailable');
-    const status = reply.status ?? 0;
-    if (status >= 200 && status < 300) return metrics.token(grantType);
-    const error = (reply.body as { error?: unknown } | undefined)?.error;
-    metrics.token(grantType, typeof error === 'string' ? error : 'server_error');
-  },
+/** POST /token and /revoke: by grant type and outcome (`ok` or the OAuth error); refresh failures are `refresh_token` + error. */
+export function token(grantType: string | undefined, error?: string): void {
+  const grant = grantType && GRANT_TYPES.has(grantType) ? grantType : 'other';
+  emit(count('TokenRequests', 'TokenErrors', error !== undefined), { GrantType: grant, Outcome: error === undefined ? 'ok' : oauthErrorDimension(error) });
+}
 
-  /** /mcp: one call to the gateway, by upstream status class, with its latency. */
-  proxyCall(status: number | 'unreachable' | 'timeout', latencyMs: number): void {
-    const cls = statusClass(status);
-    emit({ ProxyCalls: 1, ProxyUpstream5xx: cls === '5xx' || typeof status !== 'number' ? 1 : 0, ProxyLatency: Math.max(0, latencyMs) }, { StatusClass: cls });
-  },
+/** The token endpoint's answer from the IdP (functions/lib/oauth/idp-client.ts reply), as the client sees it. */
+export function tokenReply(grantType: string | undefined, reply: { kind: string; status?: number; body?: unknown }): void {
+  if (reply.kind !== 'reply') return token(grantType, 'temporarily_unavailable');
+  const status = reply.status ?? 0;
+  if (status >= 200 && status < 300) return token(grantType);
+  const error = (reply.body as { error?: unknown } | undefined)?.error;
+  token(grantType, typeof error === 'string' ? error : 'server_error');
+}
 
-  /** Interceptor: a tools/call denied by the policy; `pattern` is the policy entry that decided (`default`: none matched). */
-  interceptorDenial(pattern: string | undefined): void {
-    emit({ InterceptorDenials: 1 }, { Tool: pattern === undefined || pattern === 'default' ? 'default' : POLICY_PATTERN.test(pattern) ? pattern : 'other' });
-  },
+/** /mcp: one call to the gateway, by upstream status class, with its latency. */
+export function proxyCall(status: number | 'unreachable' | 'timeout', latencyMs: number): void {
+  const cls = statusClass(status);
+  emit({ ProxyCalls: 1, ProxyUpstream5xx: cls === '5xx' || typeof status !== 'number' ? 1 : 0, ProxyLatency: Math.max(0, latencyMs) }, { StatusClass: cls });
+}
 
-  /** Interceptor: one invocation by the answer it gave (`passed`, `refused` 4xx, `error` 5xx). */
-  interceptorCall(statusCode: number | undefined): void {
-    const outcome = statusCode === undefined || statusCode < 400 ? 'passed' : statusCode < 500 ? 'refused' : 'error';
-    emit(count('InterceptorCalls', 'InterceptorErrors', outcome === 'error'), { Outcome: outcome });
-  },
+/** Interceptor: a tools/call denied by the policy; `pattern` is the policy entry that decided (`default`: none matched). */
+export function interceptorDenial(pattern: string | undefined): void {
+  emit({ InterceptorDenials: 1 }, { Tool: pattern === undefined || pattern === 'default' ? 'default' : POLICY_PATTERN.test(pattern) ? pattern : 'other' });
+}
 
-  /** 3-legged OAuth return route: the session `completed`, or why it was `refused`. */
-  threeLegged(outcome: 'completed' | 'refused'): void {
-    emit(count('ThreeLeggedReturns', 'ThreeLeggedRefusals', outcome === 'refused'), { Outcome: outcome });
-  },
+/** Interceptor: one invocation by the answer it gave (`passed`, `refused` 4xx, `error` 5xx). */
+export function interceptorCall(statusCode: number | undefined): void {
+  const outcome = statusCode === undefined || statusCode < 400 ? 'passed' : statusCode < 500 ? 'refused' : 'error';
+  emit(count('InterceptorCalls', 'InterceptorErrors', outcome === 'error'), { Outcome: outcome });
+}
 
-  /** The return route's final answer (after re-authentication): 200 completed, 4xx/5xx refused; passes it through. */
-  threeLeggedResult<R extends { statusCode: number }>(result: R): R {
-    if (result.statusCode === 200) metrics.threeLegged('completed');
-    else if (result.statusCode >= 400) metrics.threeLegged('refused');
-    return result;
-  },
-};
+/** 3-legged OAuth return route: the session `completed`, or why it was `refused`. */
+export function threeLegged(outcome: 'completed' | 'refused'): void {
+  emit(count('ThreeLeggedReturns', 'ThreeLeggedRefusals', outcome === 'refused'), { Outcome: outcome });
+}
+
+/** The return route's final answer (after re-authentication): 200 completed, 4xx/5xx refused; passes it through. */
+export function threeLeggedResult<R extends { statusCode: number }>(result: R): R {
+  if (result.statusCode === 200) threeLegged('completed');
+  else if (result.statusCode >= 400) threeLegged('refused');
+  return result;
+}
+
+/** All funnel points as one object (tests, the local system). */
+export const metrics = { registration, authorize, callback, token, tokenReply, proxyCall, interceptorDenial, interceptorCall, threeLegged, threeLeggedResult };
 
 /** Wraps the interceptor handler: counts every invocation by the status of its answer. */
 export function countInterceptorCalls<I, O extends { mcp?: { transformedGatewayResponse?: { statusCode?: number } } }>(
@@ -189,7 +216,7 @@ export function countInterceptorCalls<I, O extends { mcp?: { transformedGatewayR
 ): (input: I) => Promise<O> {
   return async (input) => {
     const output = await handler(input);
-    metrics.interceptorCall(output.mcp?.transformedGatewayResponse?.statusCode);
+    interceptorCall(output.mcp?.transformedGatewayResponse?.statusCode);
     return output;
   };
 }

@@ -25,7 +25,7 @@ import { resolveClient } from '../../lib/oauth/clients';
 import { JWT_BEARER_GRANT, mcpResourceOf } from '../../lib/oauth/metadata';
 import { checkResource } from '../../lib/oauth/resource';
 import { log } from '../../lib/observability/log';
-import { metrics } from '../../lib/observability/metrics';
+import * as metrics from '../../lib/observability/metrics';
 import type { CimdDeps } from '../../lib/oauth/cimd';
 import type { JWTVerifyGetKey } from 'jose';
 import type { EnterpriseConfig } from './config';
