@@ -71,7 +71,7 @@ test('the agent app exchanges its user\'s ID token at the enterprise IdP for an 
   const body = await response.json() as { access_token: string; issued_token_type: string };
   expect(body.issued_token_type).toBe(ID_JAG_TOKEN_TYPE);
   const { payload } = await jwtVerify(body.access_token, createRemoteJWKSet(new URL(idp.endpoints.jwks)), { issuer: idp.issuer, audience: system.baseUrl, typ: 'oauth-id-jag+jwt' });
-  expect(payload).toMatchObject({ sub: '00u2bob', client_id: 'local-enterprise-agent', resource: system.mcpUrl, scope: 'mcp/tools' });
+  expect(payload).toMatchObject({ sub: '00u2bob', client_id: system.enterprise!.agent.facadeClientId, resource: system.mcpUrl, scope: 'mcp/tools' });
 });
 
 test('the assertion app client signs in only through the façade\'s bridge, registered with the bridge issuer and endpoints', async () => {
