@@ -13,7 +13,6 @@
  * and its own /register gives the identical client_id for the identical metadata (asserted).
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
@@ -30,6 +29,8 @@ const OKTA_SECRET = 'local-okta-client-secret';
 const SIGNING_KEYS = randomBytes(32).toString('hex');
 const ALICE = { sub: '00u1alice', username: 'alice', password: 'alice-password', email: 'alice@acme.example', name: 'Alice Acme' };
 const BOB = { sub: '00u2bob', username: 'bob', password: 'bob-password', email: 'bob@acme.example', name: 'Bob Acme' };
+/** The refusals' user (each user's first sign-in decides which Cognito user it is: the tests above must see theirs first). */
+const CAROL = { sub: '00u3carol', username: 'carol', password: 'carol-password', email: 'carol@acme.example', name: 'Carol Acme' };
 /** The agent app at the enterprise IdP (signs users in there, exchanges their ID tokens for ID-JAGs). */
 const AGENT = { clientId: 'acme-agent', clientSecret: randomBytes(16).toString('hex'), redirectUri: 'http://127.0.0.1/acme-agent/callback' };
 /** The agent's registration at the façade (RFC 7591): a native client using the ID-JAG grant. */
@@ -52,14 +53,6 @@ function enterpriseExample(clients?: string[]) {
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 async function register(baseUrl: string): Promise<string> {
   const response = await fetch(`${baseUrl}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(AGENT_METADATA) });
   const body = await response.json() as { client_id?: string };
@@ -68,16 +61,17 @@ async function register(baseUrl: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  const common: Pick<StackRunOptions, 'port' | 'publicHost' | 'variables' | 'onLog'> = {
-    port, publicHost: '127.0.0.1', variables: { idp_okta_client_secret: OKTA_SECRET, signing_keys: SIGNING_KEYS },
+  const common: Pick<StackRunOptions, 'publicHost' | 'variables' | 'onLog'> = {
+    publicHost: '127.0.0.1', variables: { idp_okta_client_secret: OKTA_SECRET, signing_keys: SIGNING_KEYS },
     onLog: (fn, line) => logs.push(`${fn}: ${line}`),
   };
-  // First run: the agent's client_id at this façade (issuer and keys as in the run under test).
+  // First run: the agent's client_id at this façade (the issuer, port included, and the keys are those of the run under test).
+  let port: number;
   const first = synthExample(EXAMPLE, enterpriseExample());
   try {
-    const firstRun = await runStack({ stackDir: first.dir, ...common });
+    const firstRun = await runStack({ stackDir: first.dir, ...common, port: 0 });
     try {
+      port = Number(new URL(firstRun.baseUrl).port);
       agentClientId = await register(firstRun.baseUrl);
     } finally {
       await firstRun.close();
@@ -88,11 +82,11 @@ beforeAll(async () => {
 
   synth = synthExample(EXAMPLE, enterpriseExample([agentClientId]));
   run = await runStack({
-    stackDir: synth.dir, ...common,
+    stackDir: synth.dir, ...common, port,
     identityProviders: async ({ callbackUrl, providers }) => {
       const provider = providers.find((p) => p.providerName === 'Okta')!;
       okta = await createEnterpriseIdp({
-        users: [ALICE, BOB],
+        users: [ALICE, BOB, CAROL],
         clients: [
           { clientId: provider.details!.client_id!, clientSecret: OKTA_SECRET, redirectUris: [callbackUrl], tokenEndpointAuthMethod: 'client_secret_post' },
           { clientId: AGENT.clientId, clientSecret: AGENT.clientSecret, redirectUris: [AGENT.redirectUri] },
@@ -102,9 +96,6 @@ beforeAll(async () => {
     },
     enterpriseIdps: async () => ({ acme: okta! }),
   });
-  // Okta's managed connection: the agent may get ID-JAGs for this façade, as the client it registered there.
-  const scopes = synth.config.identity.enterpriseAuthorization!.identityProviders[0]!.scopes;
-  okta!.setTokenExchangePolicy(AGENT.clientId, [{ audience: run.baseUrl, clientId: agentClientId, scopes: [...scopes], resources: [run.mcpUrl] }]);
 }, 240_000);
 afterAll(async () => {
   await run?.close();
@@ -143,15 +134,23 @@ class IdJagProvider implements OAuthClientProvider {
   }
 }
 
-/** The agent signs the user in at the enterprise IdP and exchanges the ID token for an ID-JAG for the façade. */
-async function idJagFor(user: typeof ALICE, audience = run!.baseUrl): Promise<string> {
+const SCOPE = 'https://mcp.acme.example/tools.read';
+
+/**
+ * The agent signs the user in at the enterprise IdP and exchanges the ID token for an ID-JAG. Okta's
+ * managed connection (set here, so that each test has the one it needs): the agent may get ID-JAGs for
+ * `audience` (default this façade), as `clientId` (default its client_id at this façade).
+ */
+async function idJagFor(user: typeof ALICE, to: { audience?: string; clientId?: string } = {}): Promise<string> {
+  const audience = to.audience ?? run!.baseUrl;
+  okta!.setTokenExchangePolicy(AGENT.clientId, [{ audience, clientId: to.clientId ?? agentClientId, scopes: [SCOPE], resources: [run!.mcpUrl] }]);
   const { idToken } = await okta!.signIn({ clientId: AGENT.clientId, username: user.username, password: user.password });
   const response = await fetch(okta!.endpoints.token, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${AGENT.clientId}:${AGENT.clientSecret}`).toString('base64')}` },
     body: new URLSearchParams({
       grant_type: TOKEN_EXCHANGE_GRANT, requested_token_type: ID_JAG_TOKEN_TYPE, subject_token: idToken, subject_token_type: ID_TOKEN_TYPE,
-      audience, resource: run!.mcpUrl, scope: 'https://mcp.acme.example/tools.read',
+      audience, resource: run!.mcpUrl, scope: SCOPE,
     }).toString(),
   });
   const body = await response.json() as { access_token?: string };
@@ -212,13 +211,13 @@ test('an agent with no browser gets a Cognito token with an ID-JAG through the s
   const { client, tokens } = await connectWith(await idJagFor(ALICE));
   try {
     expect(tokens.refresh_token).toBeUndefined();
-    expect(tokens.scope).toBe('https://mcp.acme.example/tools.read');
+    expect(tokens.scope).toBe(SCOPE);
     const claims = claimsOf(tokens.access_token);
     // Issued by the pool to the stack's assertion app client (the only client offering just the bridge).
     const assertionClient = run!.model.userPoolClients.filter((c) => c.supportedIdentityProviders.length === 1 && c.callbackUrls.some((u) => u.endsWith('/enterprise/cognito-return')));
     expect(assertionClient).toHaveLength(1);
     expect(claims).toMatchObject({ client_id: assertionClient[0]!.id, token_use: 'access', username: 'Okta_00u1alice' });
-    expect(String(claims.scope).split(' ')).toContain('https://mcp.acme.example/tools.read');
+    expect(String(claims.scope).split(' ')).toContain(SCOPE);
     expect((await client.listTools()).tools.map((t) => t.name)).toContain('clock___now');
     const result = await client.callTool({ name: 'clock___now', arguments: { timeZone: 'Europe/Berlin' } }) as { content: Array<{ text?: string }>; isError?: boolean };
     expect(result.isError).toBeFalsy();
@@ -238,18 +237,30 @@ test('a user first seen through an ID-JAG is the same Cognito user when later si
   expect(run!.idp.users.get('Okta_00u2bob')).toBeUndefined();
 }, 60_000);
 
-test('a replayed ID-JAG → invalid_grant (its first use succeeds)', async () => {
-  const assertion = await idJagFor(ALICE);
-  expect((await postGrant(assertion)).status).toBe(200);
-  expect(await postGrant(assertion)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
-}, 60_000);
+describe('refusals through the stack\'s token bundle', () => {
+  test('a replayed ID-JAG → invalid_grant (its first use succeeds)', async () => {
+    const assertion = await idJagFor(CAROL);
+    expect((await postGrant(assertion)).status).toBe(200);
+    expect(await postGrant(assertion)).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'the assertion has already been used' } });
+  }, 60_000);
 
-test('an ID-JAG for another authorization server → invalid_grant', async () => {
-  okta!.setTokenExchangePolicy(AGENT.clientId, [
-    { audience: run!.baseUrl, clientId: agentClientId, scopes: ['https://mcp.acme.example/tools.read'], resources: [run!.mcpUrl] },
-    { audience: 'https://other-as.acme.example', clientId: agentClientId, scopes: ['https://mcp.acme.example/tools.read'], resources: [run!.mcpUrl] },
-  ]);
-  const assertion = await idJagFor(ALICE, 'https://other-as.acme.example');
-  expect(claimsOf(assertion).aud).toBe('https://other-as.acme.example');
-  expect(await postGrant(assertion)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
-}, 60_000);
+  test('an ID-JAG for another authorization server → invalid_grant', async () => {
+    const assertion = await idJagFor(CAROL, { audience: 'https://other-as.acme.example' });
+    expect(claimsOf(assertion)).toMatchObject({ iss: okta!.issuer, aud: 'https://other-as.acme.example', client_id: agentClientId });
+    const refused = await postGrant(assertion);
+    expect(refused).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    expect(refused.body.error_description).toContain(`aud must be this authorization server's issuer, ${run!.baseUrl}`);
+  }, 60_000);
+
+  test('an ID-JAG the IdP issued to another client → invalid_grant', async () => {
+    const assertion = await idJagFor(CAROL, { clientId: 'another-agent-of-acme' });
+    expect(claimsOf(assertion)).toMatchObject({ aud: run!.baseUrl, client_id: 'another-agent-of-acme' });
+    expect(await postGrant(assertion)).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'the assertion was issued for another client' } });
+  }, 60_000);
+
+  test('an expired ID-JAG → invalid_grant', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = await okta!.mintIdJag({ claims: { sub: CAROL.sub, aud: run!.baseUrl, client_id: agentClientId, resource: run!.mcpUrl, scope: SCOPE, iat: now - 600, exp: now - 300 } });
+    expect(await postGrant(assertion)).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'the assertion has expired' } });
+  }, 60_000);
+});
