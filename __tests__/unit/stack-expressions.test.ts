@@ -34,6 +34,12 @@ test('format(): %s and %d take the next value, %% is a percent sign; too few val
   expect(() => evaluateTemplate('${format("%s %s", "a")}', resolve)).toThrow(/more verbs than values/);
 });
 
+test('sha256(): lowercase hex of the UTF-8 bytes, as Terraform computes it (the derived keys of the stacks)', () => {
+  // sha256("abc"), FIPS 180-2 appendix B.1; and a template argument with a reference inside.
+  expect(evaluateTemplate('${sha256("abc")}', resolve)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  expect(evaluateTemplate('${sha256("v1/${var.version}")}', resolve)).toBe('605c9bba64952221e38773120af4efce879cbe38fdd2fcb3ecda990ea6a9c9f3');
+});
+
 test('an unknown function or reference is an error naming it, never a guess', () => {
   expect(() => evaluateTemplate('${filebase64sha256("x")}', resolve)).toThrow(/filebase64sha256\(\) .* not supported/);
   expect(() => evaluateTemplate('${aws_iam_role.r.arn}', resolve)).toThrow(/aws_iam_role\.r\.arn: no value/);

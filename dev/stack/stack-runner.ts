@@ -26,6 +26,7 @@ import { oidcProviderFromDetails } from '../cognito-federation';
 import { createLocalIdp, DEMO_USERS, type FederatedOidcProvider, type LocalIdp } from '../idp';
 import { createIdentityStandIn, type IdentityStandIn } from '../identity';
 import { createThirdPartyService, THIRD_PARTY_SCOPE, thirdPartyEndpoints, type ThirdPartyService } from '../third-party';
+import { enterpriseIdpMappings, enterpriseIdpsOf, type LocalEnterpriseIdp, type StackEnterpriseIdp } from './enterprise-idps';
 import { lambdaTargetTools } from './gateway-targets';
 import { LocalLambda } from './lambda-process';
 import { mapUrls, unmappedAwsUrls, type UrlMapping } from './local-endpoints';
@@ -58,6 +59,13 @@ export interface StackRunOptions {
    * stack's providers. Providers without one are not offered locally. Default: none.
    */
   readonly identityProviders?: (at: { readonly callbackUrl: string; readonly providers: readonly StackIdentityProvider[] }) => Promise<Readonly<Record<string, LocalOidcProvider>>>;
+  /**
+   * Local OpenID providers standing in for the enterprise IdPs whose ID-JAGs the token function accepts
+   * (`ENTERPRISE_IDPS`), by enterprise IdP name, given the stack's (called after `identityProviders`):
+   * their issuer and JWKS URL in the functions' environment become the local provider's. Without one
+   * an enterprise IdP keeps its URLs, which nothing local answers. Default: none.
+   */
+  readonly enterpriseIdps?: (at: { readonly idps: readonly StackEnterpriseIdp[] }) => Promise<Readonly<Record<string, LocalEnterpriseIdp>>>;
 }
 
 /** Where a local OpenID provider is: its issuer and endpoints (e.g. dev/enterprise-idp.ts). */
@@ -222,6 +230,15 @@ export async function runStack(options: StackRunOptions): Promise<StackRun> {
         { from: `${domain}/oauth2/revoke`, to: idp.endpoints.revocation },
         { from: `${domain}/oauth2/userInfo`, to: idp.endpoints.userinfo },
       );
+    }
+    // The enterprise IdPs' issuers and JWKS (ENTERPRISE_IDPS) to their local stand-ins.
+    if (options.enterpriseIdps) {
+      try {
+        const idps = enterpriseIdpsOf(model);
+        if (idps.length) mappings.push(...enterpriseIdpMappings(idps, await options.enterpriseIdps({ idps })));
+      } catch (error) {
+        throw new StackRunError(`enterpriseIdps: ${(error as Error).message}`);
+      }
     }
     if (idp.issuer !== idpOrigin) throw new StackRunError(`the IdP stand-in's issuer ${idp.issuer} is not ${idpOrigin}`);
 

@@ -6,6 +6,7 @@
  * and number literals, lists and the functions below. Anything else is an error naming the
  * expression, never a guess.
  */
+import { createHash } from 'node:crypto';
 
 export class TerraformExpressionError extends Error {
   constructor(message: string) {
@@ -31,6 +32,8 @@ const FUNCTIONS: Record<string, (args: unknown[]) => unknown> = {
   trimsuffix: ([text, suffix]) => (String(text).endsWith(String(suffix)) ? String(text).slice(0, -String(suffix).length) : String(text)),
   replace: ([text, search, replacement]) => String(text).split(String(search)).join(String(replacement)),
   format: ([spec, ...values]) => formatString(String(spec), values),
+  // Terraform's sha256(): the SHA-256 of the string's UTF-8 bytes, lowercase hex (the derived façade and bridge keys).
+  sha256: ([text]) => createHash('sha256').update(String(text), 'utf8').digest('hex'),
 };
 
 /** Terraform's `format` for the verbs the stacks use: `%s`, `%d` and `%%` (each `%s`/`%d` takes the next value). */
