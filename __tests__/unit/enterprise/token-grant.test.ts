@@ -12,6 +12,7 @@ import { encodeClientId } from '../../../functions/lib/oauth/registration';
 import { route } from '../../../functions/token';
 import { replaceAssertionSignIn } from '../../../functions/token/enterprise/sign-in-seam';
 import type { AssertionIdentity, AssertionSignIn } from '../../../functions/token/enterprise/types';
+import { setLogSink } from '../../../functions/lib/observability/log';
 import { apiEvent, BASE, FORM, form, keyring, TEST_ENV } from '../../helpers/events';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -151,6 +152,20 @@ describe('refusals with the OAuth error the draft names', () => {
     replaceAssertionSignIn(recordingSignIn().signIn);
     const res = await post({ assertion: await mint() });
     expect(body(res)).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/may not present assertions/) });
+  });
+
+  test('a refused assertion logs the presenting client_id in full, so the operator can list it', async () => {
+    const { serveKeys, mint, post } = await enterpriseIdp({ clients: [OTHER_CLIENT_ID] });
+    serveKeys();
+    const lines: string[] = [];
+    const restore = setLogSink((line) => lines.push(line));
+    try {
+      await post({ assertion: await mint() });
+    } finally {
+      restore();
+    }
+    const refused = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'enterprise assertion refused');
+    expect(refused).toMatchObject({ client: CLIENT_ID });
   });
 
   test('a forged client_id → 401 invalid_client', async () => {

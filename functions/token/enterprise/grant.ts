@@ -79,7 +79,11 @@ export async function enterpriseGrant(
     metrics.token(JWT_BEARER, 'temporarily_unavailable');
     return oauthError(503, 'temporarily_unavailable', 'the assertion cannot be checked right now; retry shortly', { 'Retry-After': '5' });
   }
-  if (!verification.ok) return refuse(400, verification.error, verification.description);
+  if (!verification.ok) {
+    // The client_id in full, for the operator: a client missing from an IdP's `clients` is listed by it.
+    log.info('enterprise assertion refused', { fn: 'token', grant: JWT_BEARER, client: resolved.client.client_id });
+    return refuse(400, verification.error, verification.description);
+  }
   const { identity } = verification;
 
   const signIn = assertionSignInFor(enterprise, { tokenEndpoint: config.idp.tokenEndpoint, timeoutMs: config.upstreamTimeoutMs, baseUrl });
