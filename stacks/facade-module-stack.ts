@@ -369,7 +369,7 @@ export class FacadeModuleStack extends ReadableStack {
     }, 'Secrets Manager secrets with the façade keys, one per key group (docs/security.md)');
     output('api_id', this.endpoint.restApi.id, "The façade's REST API id");
     output('enterprise_assertion_client_id', this.identity.enterpriseBridge!.assertionClient.id,
-      "Enterprise-managed authorization: the Cognito app client whose access tokens the jwt-bearer grant returns; add it to the gateway's allowed_clients and to the interceptor's allowed clients. null without enterprise_identity_providers");
+      "Enterprise-managed authorization: the Cognito app client whose access tokens the jwt-bearer grant returns; add it to the gateway's allowed_clients and to the interceptor module's allowed_clients. null without enterprise_identity_providers");
     output('enterprise_bridge_issuer', Fn.conditional(enterprise, bridgeBase, ref('null')),
       "Enterprise-managed authorization: the assertion bridge's OIDC issuer, federated into the pool as <name>-enterprise. null without enterprise_identity_providers");
     const domain = this.endpoint.domain;

@@ -39,7 +39,7 @@ output "api_id" {
 
 output "enterprise_assertion_client_id" {
   value       = one(aws_cognito_user_pool_client.enterprise_assertion[*].id)
-  description = "Enterprise-managed authorization: the Cognito app client whose access tokens the jwt-bearer grant returns; add it to the gateway's allowed_clients and to the interceptor's allowed clients. null without enterprise_identity_providers"
+  description = "Enterprise-managed authorization: the Cognito app client whose access tokens the jwt-bearer grant returns; add it to the gateway's allowed_clients and to the interceptor module's allowed_clients. null without enterprise_identity_providers"
 }
 
 output "enterprise_bridge_issuer" {
