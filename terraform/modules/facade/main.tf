@@ -408,6 +408,7 @@ resource "aws_lambda_function" "discovery" {
       IDP_REVOCATION_ENDPOINT      = "https://${local.cognito_domain_host}/oauth2/revoke"
       IDP_JWKS_URI                 = "${local.issuer}/.well-known/jwks.json"
       IDP_USERINFO_ENDPOINT        = "https://${local.cognito_domain_host}/oauth2/userInfo"
+      ENTERPRISE_IDPS              = (length(var.enterprise_identity_providers) > 0) ? local.enterprise_idps : ""
       METRICS_NAMESPACE            = "AgentCoreMcpOAuth"
       METRICS_SERVICE              = var.name
     }

@@ -73,6 +73,10 @@ run "enterprise_off_by_default_creates_nothing" {
     error_message = "the token function does not offer the jwt-bearer grant (empty = unset)"
   }
   assert {
+    condition     = aws_lambda_function.discovery.environment[0].variables["ENTERPRISE_IDPS"] == ""
+    error_message = "discovery does not advertise the jwt-bearer grant"
+  }
+  assert {
     condition     = [for s in jsondecode(aws_iam_role_policy.token.policy).Statement : s.Sid] == ["WriteOwnLogs", "ReadRegistrationKeys", "ReadTokenKeys", "ReadClientSecret"]
     error_message = "the token function's policy has no enterprise statement"
   }
@@ -136,6 +140,10 @@ run "enterprise_on_creates_the_bridge" {
       { name = "Beta", issuer = "https://beta.idp.test", jwksUrl = "https://beta.idp.test/jwks", clients = ["beta-agent"], scopes = ["https://mcp.test.example/tools", "https://mcp.test.example/admin"], maxAgeSeconds = 60 },
     ]
     error_message = "ENTERPRISE_IDPS carries every IdP (federated_as as linkProvider/linkClaim, the age default)"
+  }
+  assert {
+    condition     = aws_lambda_function.discovery.environment[0].variables["ENTERPRISE_IDPS"] == aws_lambda_function.token.environment[0].variables["ENTERPRISE_IDPS"]
+    error_message = "discovery gets ENTERPRISE_IDPS to advertise the jwt-bearer grant"
   }
   assert {
     condition = (aws_lambda_function.token.environment[0].variables["ASSERTION_CLIENT_ID"] == "testclientid"
