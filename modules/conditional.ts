@@ -36,6 +36,16 @@ export function conditionsOf(node: IConstruct): string[] {
   return node.node.scopes.map((s) => conditions.get(s)).filter((c): c is string => c !== undefined);
 }
 
+/**
+ * The conditions of `node` that `other` does not share, combined with `&&` (undefined: none). A
+ * grant to `other` that names `node` holds exactly when `node` exists (modules/iam.ts `when`).
+ */
+export function conditionBeyond(node: IConstruct, other: IConstruct): string | undefined {
+  const shared = new Set(conditionsOf(other));
+  const extra = conditionsOf(node).filter((c) => !shared.has(c));
+  return extra.length ? extra.reduce((a, b) => Token.asString(Op.and(a, b))) : undefined;
+}
+
 /** A scope whose resources exist only when `condition` holds. */
 export class Conditional extends Construct {
   readonly condition: string;

@@ -4,7 +4,8 @@
  * (`synth --hcl`) carry a valid policy. (A pre-serialized JSON string with `${…}` tokens inside is
  * mangled by the HCL renderer, terraform-cdk #3911.)
  */
-import { terraformJson } from './terraform-json';
+import { Fn, Token } from 'cdktn';
+import { terraformJson, terraformValue } from './terraform-json';
 
 export interface PolicyStatement {
   /** Statement id: letters and digits only (IAM `Sid`). */
@@ -12,19 +13,30 @@ export interface PolicyStatement {
   readonly actions: readonly string[];
   readonly resources: readonly string[];
   readonly conditions?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+  /**
+   * A boolean Terraform expression (general modules, modules/conditional.ts): the statement is in the
+   * document only when it holds, e.g. a grant on a resource that exists on a condition. @default always
+   */
+  readonly when?: string;
 }
 
 export function policyDocument(statements: readonly PolicyStatement[]): string {
-  return terraformJson({
-    Version: '2012-10-17',
-    Statement: statements.map((s) => ({
-      Sid: s.sid,
-      Effect: 'Allow',
-      Action: [...s.actions],
-      Resource: [...s.resources],
-      ...(s.conditions ? { Condition: s.conditions } : {}),
-    })),
+  const render = (s: PolicyStatement) => ({
+    Sid: s.sid,
+    Effect: 'Allow',
+    Action: [...s.actions],
+    Resource: [...s.resources],
+    ...(s.conditions ? { Condition: s.conditions } : {}),
   });
+  const always = statements.filter((s) => s.when === undefined);
+  const decided = statements.filter((s) => s.when !== undefined);
+  if (!decided.length) return terraformJson({ Version: '2012-10-17', Statement: always.map(render) });
+  // `concat([<always>], <when> ? [<statement>] : [], …)`: Terraform leaves out what does not exist.
+  const statement = Fn.concat([
+    terraformValue(always.map(render)),
+    ...decided.map((s) => Fn.conditional(Token.asString(s.when), terraformValue([render(s)]), [])),
+  ]);
+  return terraformJson({ Version: '2012-10-17', Statement: statement });
 }
 
 /** Trust policy letting `service` (e.g. `lambda.amazonaws.com`) assume the role. */

@@ -11,6 +11,7 @@ import { SecretsmanagerSecret } from '@cdktn/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from '@cdktn/provider-aws/lib/secretsmanager-secret-version';
 import type { BundledFunction } from './bundled-function';
 import { sid } from './iam';
+import { conditionBeyond } from './conditional';
 
 export interface ManagedSecretProps {
   /** Secret name (path-like names such as `my-app/facade/signing-keys` are fine). */
@@ -55,12 +56,16 @@ export class ManagedSecret extends Construct {
     return this.secret.arn;
   }
 
-  /** Lets `fn` read the current value: `secretsmanager:GetSecretValue` on this secret only. */
+  /**
+   * Lets `fn` read the current value: `secretsmanager:GetSecretValue` on this secret only (for a
+   * secret that exists on a condition `fn` does not share, only when it exists).
+   */
   grantRead(fn: BundledFunction): void {
     fn.addToRolePolicy({
       sid: sid('Read', this.node.id),
       actions: ['secretsmanager:GetSecretValue'],
       resources: [this.secret.arn],
+      when: conditionBeyond(this.secret, fn.function),
     });
   }
 }

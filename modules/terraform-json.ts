@@ -15,6 +15,14 @@ export function terraformJson(value: unknown): string {
   return Fn.jsonencode(escapeStrings(value));
 }
 
+/**
+ * Plain data for an argument of a Terraform function (`Fn.concat([...])`) inside a {@link terraformJson}
+ * value: its strings escaped as there (the outer call leaves a Terraform expression as it is).
+ */
+export function terraformValue<T>(value: T): T {
+  return escapeStrings(value) as T;
+}
+
 function escapeStrings(value: unknown): unknown {
   // A Terraform expression object (Fn.*, a reference) is rendered by cdktn itself.
   if (Tokenization.isResolvable(value)) return value;

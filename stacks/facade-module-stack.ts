@@ -43,6 +43,10 @@ import { MCP_PROXY_OVERHEAD_SECONDS } from './config/features';
 import { configureModuleTerraform, withRequiredVersion } from './terraform-settings';
 import { correctedHclStack } from './hcl-output';
 import { RE2, tagEverything } from './module-terraform';
+import { OPTIONAL_ROUTES } from '../functions/lib/http/routes';
+import { ENTERPRISE_PATHS } from '../functions/lib/http/routes';
+import { bridgeIssuer } from '../functions/lib/oauth/bridge';
+import { bridgeClientId } from './enterprise';
 
 /**
  * The aws provider range the module needs: `response_transfer_mode` on `aws_api_gateway_integration`
@@ -155,6 +159,20 @@ export class FacadeModuleStack extends ReadableStack {
       validation: [{ condition: '${length(var.signing_keys) >= 32}', errorMessage: 'signing_keys must be at least 32 characters (functions/lib/crypto/keys.ts).' }],
     });
 
+    // Enterprise-managed authorization (issue 25): the assertion bridge exists when IdPs are listed.
+    const enterprise = expression('length(var.enterprise_identity_providers) > 0');
+    const enterpriseScopes = local('enterprise_scopes', expression('sort(distinct(flatten(var.enterprise_identity_providers[*].scopes)))')).asList;
+    // ENTERPRISE_IDPS (functions/token/enterprise/types.ts EnterpriseIdp), compact JSON like stacks/enterprise.ts writes.
+    const enterpriseIdps = local('enterprise_idps', expression([
+      'jsonencode([for idp in var.enterprise_identity_providers : merge(',
+      '{ name = idp.name, issuer = idp.issuer, jwksUrl = idp.jwks_url, clients = idp.clients, scopes = idp.scopes, maxAgeSeconds = idp.max_assertion_age_seconds },',
+      '{ for k, v in { linkProvider = try(idp.federated_as.provider, null), linkClaim = try(idp.federated_as.claim, null) } : k => v if v != null },',
+      ')])',
+    ].join(' '))).asString;
+    // stacks/enterprise.ts bridgeProviderName: `<name>-enterprise`, within Cognito's 32 characters.
+    const bridgeProviderName = local('enterprise_bridge_provider_name', expression('substr("${var.name}-enterprise", 0, 32)')).asString;
+    const bridgeBase = bridgeIssuer(this.endpoint.baseUrl);
+
     const flow = defaults.identity.userFlowClient;
     this.identity = new Identity(this, 'identity', {
       userPool: { kind: 'existing', userPoolId: v.userPoolId.stringValue, domainHost: cognitoHost, managedLogin: { when: expression('var.managed_login') }, issuer },
@@ -166,6 +184,14 @@ export class FacadeModuleStack extends ReadableStack {
       callbackUrl: this.endpoint.callbackUrl,
       defaultLogoutUrl: `${this.endpoint.baseUrl}/`,
       inputs,
+      enterpriseBridge: {
+        providerName: bridgeProviderName,
+        issuer: bridgeBase,
+        bridgeClientId: bridgeClientId(name),
+        scopes: enterpriseScopes,
+        callbackUrl: `${this.endpoint.baseUrl}${ENTERPRISE_PATHS.cognitoReturn}`,
+        when: enterprise,
+      },
     });
     // The sign-in options are the pool's own: COGNITO and/or IdPs that exist in it already.
     this.identity.userFlowClient.supportedIdentityProviders = v.identityProviders.listValue;
@@ -176,7 +202,17 @@ export class FacadeModuleStack extends ReadableStack {
       userFlowClient: this.identity.userFlowClient,
       recoveryWindowDays: facadeDefaults.secretRecoveryWindowDays,
       inputs,
+      enterprise: {
+        assertionClient: this.identity.enterpriseBridge!.assertionClient,
+        bridgeClientSecret: this.identity.enterpriseBridgeClientSecret!,
+        derivedFrom: this.identity.userFlowClient,
+        when: enterprise,
+      },
     });
+    const bridge = this.identity.enterpriseBridge!;
+    const bridgeSecrets = this.secrets.enterprise!;
+    // Set only with the feature; otherwise empty, which the token function reads as unset (functions/lib/config.ts optional).
+    const whenEnterprise = (value: string): string => Token.asString(Fn.conditional(enterprise, value, ''));
 
     const gatewayUrl = v.gatewayUrl.stringValue;
     this.functions = new FacadeFunctions(this, 'functions', {
@@ -189,9 +225,13 @@ export class FacadeModuleStack extends ReadableStack {
       mcpProxyTimeoutSeconds,
       idpTimeoutSeconds: facadeDefaults.idpTimeoutSeconds,
       mcpProxy: { when: lambdaMode },
+      optional: ['enterprise-bridge'],
+      optionalWhen: { 'enterprise-bridge': enterprise },
       secrets: {
         registrationKeys: this.secrets.keys.registration, flowKeys: this.secrets.keys.flow, tokenKeys: this.secrets.keys.token,
         clientSecret: this.secrets.clientSecret,
+        bridgeKeys: bridgeSecrets.keys, bridgeSigningKey: bridgeSecrets.signingKey,
+        bridgeClientSecret: bridgeSecrets.clientSecret, assertionClientSecret: bridgeSecrets.assertionClientSecret,
       },
       environment: {
         publicBaseUrl: this.endpoint.publicBaseUrl,
@@ -217,14 +257,29 @@ export class FacadeModuleStack extends ReadableStack {
         consentForLoopback: Token.asAny(ref('var.consent.for_loopback')) as unknown as boolean,
         idpTimeoutMs: facadeDefaults.idpTimeoutSeconds * 1000,
         secretCacheSeconds: facadeDefaults.secretCacheSeconds,
+        enterprise: {
+          idps: whenEnterprise(enterpriseIdps),
+          assertionClientId: whenEnterprise(bridge.assertionClient.id),
+          assertionClientSecretArn: whenEnterprise(bridgeSecrets.assertionClientSecret.arn),
+          providerName: whenEnterprise(bridge.provider.providerName),
+          userPoolId: whenEnterprise(v.userPoolId.stringValue),
+          bridgeKeysArn: whenEnterprise(bridgeSecrets.keys.arn),
+          bridgeClientId: bridgeClientId(name),
+          bridgeClientSecretArn: bridgeSecrets.clientSecret.arn,
+          bridgeSigningKeyArn: bridgeSecrets.signingKey.arn,
+        },
       },
     });
+    const userPoolArn = `arn:${partition.partition}:cognito-idp:${region.region}:${Fn.element(Fn.split(':', this.endpoint.restApi.executionArn), 4)}:userpool/${v.userPoolId.stringValue}`;
+    // The bridge sign-in links enterprise users to their interactive federation's user: on this pool only, with the bridge.
+    this.identity.grantLinkProviderForUser(this.functions.get('token'), userPoolArn);
 
     const { routes: routeThrottling } = facadeDefaults.throttling;
     this.routes = new FacadeRoutes(this, 'api', {
       endpoint: this.endpoint,
       functions: this.functions,
-      routes: ROUTES,
+      routes: [...ROUTES, ...OPTIONAL_ROUTES.filter((r) => r.fn === 'enterprise-bridge')],
+      optionalWhen: { 'enterprise-bridge': enterprise },
       streamingTimeoutMs: mcpProxyTimeoutSeconds * 1000,
       throttling: { rateLimit: numberExpression('var.throttling.rate_limit'), burstLimit: numberExpression('var.throttling.burst_limit'), routes: routeThrottling },
       corsAllowedOrigins: v.corsAllowedOrigins.listValue,
@@ -234,7 +289,7 @@ export class FacadeModuleStack extends ReadableStack {
       directMcp: {
         when: directMode,
         gatewayUrl,
-        userPoolArn: `arn:${partition.partition}:cognito-idp:${region.region}:${Fn.element(Fn.split(':', this.endpoint.restApi.executionArn), 4)}:userpool/${v.userPoolId.stringValue}`,
+        userPoolArn,
         authorizationScopes,
         timeoutMs: upstreamTimeoutSeconds * 1000,
       },
@@ -251,7 +306,7 @@ export class FacadeModuleStack extends ReadableStack {
       }],
     };
 
-    this.addOutputs(cognitoHost);
+    this.addOutputs(cognitoHost, enterprise, bridgeBase);
     tagEverything(this, v.tags.value);
     applyConditions(this);
   }
@@ -273,7 +328,8 @@ export class FacadeModuleStack extends ReadableStack {
       region: props.region,
       service: props.name,
       api: { name: this.endpoint.name, stageName: FACADE_MODULE_STAGE, routes: ROUTES },
-      functions: Object.fromEntries([...this.functions.byName].map(([fn, f]) => [fn, f.name])),
+      // (The enterprise bridge exists on a condition of its own: no alarms of its own here.)
+      functions: Object.fromEntries([...this.functions.byName].filter(([fn]) => fn !== 'enterprise-bridge').map(([fn, f]) => [fn, f.name])),
     };
     // The conditions and the Observability scopes only group: alarms and dashboard read as in a config
     // stack (`aws_cloudwatch_metric_alarm.api_5xx_rate`, `aws_cloudwatch_dashboard.this`).
@@ -301,7 +357,7 @@ export class FacadeModuleStack extends ReadableStack {
     new Observability(dashboard, 'observability', { ...common, dashboard: true });
   }
 
-  private addOutputs(cognitoHost: string): void {
+  private addOutputs(cognitoHost: string, enterprise: string, bridgeBase: string): void {
     const output = (name: string, value: unknown, description: string) => new TerraformOutput(this, `output-${name}`, { value, description }).overrideLogicalId(name);
     output('mcp_url', this.endpoint.mcpUrl, 'Paste this into your MCP client');
     output('issuer', this.endpoint.baseUrl, "The façade's OAuth issuer (RFC 8414) and base URL");
@@ -312,6 +368,10 @@ export class FacadeModuleStack extends ReadableStack {
       registration: this.secrets.keys.registration.arn, flow: this.secrets.keys.flow.arn, token: this.secrets.keys.token.arn,
     }, 'Secrets Manager secrets with the façade keys, one per key group (docs/security.md)');
     output('api_id', this.endpoint.restApi.id, "The façade's REST API id");
+    output('enterprise_assertion_client_id', this.identity.enterpriseBridge!.assertionClient.id,
+      "Enterprise-managed authorization: the Cognito app client whose access tokens the jwt-bearer grant returns; add it to the gateway's allowed_clients and to the interceptor module's allowed_clients. null without enterprise_identity_providers");
+    output('enterprise_bridge_issuer', Fn.conditional(enterprise, bridgeBase, ref('null')),
+      "Enterprise-managed authorization: the assertion bridge's OIDC issuer, federated into the pool as <name>-enterprise. null without enterprise_identity_providers");
     const domain = this.endpoint.domain;
     if (!domain) throw new Error('the facade module declares its (conditional) custom domain');
     output('facade_domain_target', Lazy.anyValue({
@@ -468,6 +528,39 @@ function declareVariables(stack: TerraformStack) {
       default: 'info',
       description: 'Log level of the functions: debug, info, warn or error.',
       validation: [rule('contains(["debug", "info", "warn", "error"], var.log_level)', 'log_level must be one of debug, info, warn, error.')],
+    }),
+    enterpriseIdentityProviders: variable('enterprise_identity_providers', {
+      type: 'list(object({ name = string, issuer = string, jwks_url = string, clients = list(string), scopes = list(string), federated_as = optional(object({ provider = string, claim = optional(string, "sub") })), max_assertion_age_seconds = optional(number, 300) }))',
+      default: [],
+      description: "Enterprise-managed authorization (docs/enterprise-authorization.md): the enterprise IdPs (Okta, Entra ID, …) whose ID-JAGs the façade's `/token` accepts (`grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer`), giving the client a Cognito access token without a browser. Each: `name` (1–20 letters or digits), `issuer` (compared exactly with the ID-JAG's `iss`), `jwks_url`, `clients` (façade client_ids or Client ID Metadata Document URLs that may present its ID-JAGs), `scopes` (resource-server scopes of the pool in full form, `<identifier>/<name>`, an ID-JAG may grant), `federated_as` (the pool IdP, one of `identity_providers`, whose user the assertion names; `claim`: the ID-JAG claim holding that IdP's user id, default `sub`), `max_assertion_age_seconds` (30–3600, default 300). Empty (default): off, nothing is created. On: the bridge function and its `/enterprise/*` routes, the bridge's OIDC identity provider and the `enterprise_assertion` app client in the pool; add `enterprise_assertion_client_id` to the gateway's and the interceptor's allowed clients.",
+      validation: [
+        rule('length(var.enterprise_identity_providers) <= 20', 'enterprise_identity_providers may list at most 20 IdPs.'),
+        rule('alltrue([for idp in var.enterprise_identity_providers : can(regex("^[A-Za-z0-9]{1,20}$", idp.name))])', 'enterprise_identity_providers[*].name must be 1–20 letters or digits.'),
+        rule(
+          'alltrue([for idp in var.enterprise_identity_providers : can(regex("^https://[^/?#@[:space:]]+(/[^?#[:space:]]*)?$", idp.issuer)) && can(regex("^https://[^/?#@[:space:]]+(/[^#[:space:]]*)?$", idp.jwks_url))])',
+          'enterprise_identity_providers[*].issuer must be an https URL without query or fragment, and jwks_url an https URL without fragment.',
+        ),
+        rule(
+          'alltrue([for idp in var.enterprise_identity_providers : length(idp.clients) >= 1 && length(idp.clients) <= 100 && length(distinct(idp.clients)) == length(idp.clients) && alltrue([for c in idp.clients : length(c) >= 1 && length(c) <= 2048 && (!strcontains(c, "://") || can(regex("^https://[^/?#[:space:]]+/[^#[:space:]]+$", c)))])])',
+          'enterprise_identity_providers[*].clients must list 1–100 distinct client_ids (a Client ID Metadata Document URL must be https with a path and no fragment).',
+        ),
+        rule(
+          `alltrue([for idp in var.enterprise_identity_providers : length(idp.scopes) >= 1 && length(idp.scopes) <= 100 && length(distinct(idp.scopes)) == length(idp.scopes) && alltrue([for s in idp.scopes : can(regex("${RE2.scopeToken}", s)) && !strcontains(s, "\\"") && !strcontains(s, "\\\\") && strcontains(s, "/")])])`,
+          'enterprise_identity_providers[*].scopes must list 1–100 distinct resource-server scopes in full form (<identifier>/<name>, RFC 6749 scope-tokens).',
+        ),
+        rule(
+          'alltrue([for idp in var.enterprise_identity_providers : idp.federated_as == null ? true : (idp.federated_as.provider != "COGNITO" && contains(var.identity_providers, idp.federated_as.provider) && can(regex("^[A-Za-z0-9_.:-]{1,64}$", idp.federated_as.claim)))])',
+          'enterprise_identity_providers[*].federated_as.provider must be one of identity_providers (an IdP of the pool, not COGNITO), and federated_as.claim a claim name (1–64 letters, digits or _.:-).',
+        ),
+        rule(
+          'alltrue([for idp in var.enterprise_identity_providers : idp.max_assertion_age_seconds >= 30 && idp.max_assertion_age_seconds <= 3600 && floor(idp.max_assertion_age_seconds) == idp.max_assertion_age_seconds])',
+          'enterprise_identity_providers[*].max_assertion_age_seconds must be a whole number of seconds, 30–3600.',
+        ),
+        rule(
+          'length(distinct(var.enterprise_identity_providers[*].name)) == length(var.enterprise_identity_providers) && length(distinct(var.enterprise_identity_providers[*].issuer)) == length(var.enterprise_identity_providers)',
+          'enterprise_identity_providers: names and issuers must be unique.',
+        ),
+      ],
     }),
     tags: variable('tags', { type: 'map(string)', default: {}, description: 'Tags for every taggable resource of this instance (merged over any the resource sets).' }),
   };

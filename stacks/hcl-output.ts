@@ -65,5 +65,8 @@ export function unquoteDependsOn(hcl: string): string {
     }));
 }
 
-/** A traversal Terraform accepts in these lists: `aws_x.name`, `attr`, `attr["key"]`, `attr[0].child`. */
-const REFERENCE = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*|\[(?:\d+|"[^"\\]*")\])*$/;
+/**
+ * A traversal Terraform accepts in these lists: `aws_x.name`, `attr`, `attr["key"]`, `attr[0].child`,
+ * and, in `replace_triggered_by` of a counted resource, `aws_x.name[count.index].id`.
+ */
+const REFERENCE = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*|\[(?:\d+|"[^"\\]*"|count\.index)\])*$/;

@@ -157,6 +157,13 @@ describe('the bridge function and routes', () => {
     expect(env).not.toHaveProperty('COGNITO_ENDPOINT');
   });
 
+  test('discovery gets ENTERPRISE_IDPS too: it advertises the jwt-bearer grant when it is set (functions/discovery)', () => {
+    const discovery = [...functionsByName(on.json).entries()].find(([name]) => name.endsWith('-discovery'))![1];
+    expect(discovery.body.environment.variables.ENTERPRISE_IDPS).toBe(functionsByName(on.json).get(TOKEN_FN)!.body.environment.variables.ENTERPRISE_IDPS);
+    const offDiscovery = [...functionsByName(off.json).entries()].find(([name]) => name.endsWith('-discovery'))![1];
+    expect(offDiscovery.body.environment.variables).not.toHaveProperty('ENTERPRISE_IDPS');
+  });
+
   test.each([
     [BRIDGE_FN, bridgeRoute],
     [TOKEN_FN, tokenRoute],

@@ -66,7 +66,7 @@ describeTerraform('terraform/modules/facade', () => {
     for (const name of [
       'name', 'user_pool_id', 'cognito_domain', 'managed_login', 'scopes', 'default_scopes', 'gateway_url', 'mcp_mode', 'redirect_allowlist',
       'cors_allowed_origins', 'consent', 'client_id_metadata_documents', 'throttling', 'custom_domain', 'alarms', 'dashboard',
-      'log_retention_days', 'log_level', 'tags', 'signing_keys', 'signing_keys_version',
+      'log_retention_days', 'log_level', 'tags', 'signing_keys', 'signing_keys_version', 'enterprise_identity_providers',
     ]) expect(variables).toContain(name);
     const block = (name: string) => topLevelBlocks(read('variables.tf')).find((b) => b.startsWith(`variable "${name}"`))!;
     const required = variables.filter((n) => !/^\s*default\s*=/m.test(block(n!)));
@@ -75,7 +75,7 @@ describeTerraform('terraform/modules/facade', () => {
     expect(block('signing_keys')).toMatch(/ephemeral\s*=\s*true/);
     for (const n of variables) expect(block(n!)).toMatch(/description\s*=/);
     expect(blockNames('outputs.tf', 'output').sort()).toEqual(
-      ['api_id', 'callback_url', 'cognito_domain', 'facade_domain_target', 'issuer', 'key_secret_arns', 'mcp_url', 'user_flow_client_id'],
+      ['api_id', 'callback_url', 'cognito_domain', 'enterprise_assertion_client_id', 'enterprise_bridge_issuer', 'facade_domain_target', 'issuer', 'key_secret_arns', 'mcp_url', 'user_flow_client_id'],
     );
   });
 
@@ -191,6 +191,33 @@ gateway_url = "https://gw.gateway.bedrock-agentcore.eu-west-1.amazonaws.com/mcp"
       expect(functions.map((f) => f.change.after.function_name).sort()).toEqual(
         ['authorize', 'callback', 'discovery', 'mcp-proxy', 'register', 'token'].map((n) => `mcp-facade-${n}`),
       );
+      expect((planJson.resource_changes as Json[]).filter((c) => /enterprise/.test(c.address))).toEqual([]);
+    }, TIMEOUT);
+
+    test('facade-existing with enterprise_identity_providers: the assertion bridge in the existing pool, at readable addresses', () => {
+      const planJson = plan('facade-existing', `region = "eu-west-1"
+user_pool_id = "eu-west-1_TestPool1"
+cognito_domain = "acme-login"
+scopes = ["openid", "https://mcp.acme.test/tools"]
+gateway_url = "https://gw.gateway.bedrock-agentcore.eu-west-1.amazonaws.com/mcp"
+enterprise_identity_providers = [{ name = "Acme", issuer = "https://acme.idp.test", jwks_url = "https://acme.idp.test/keys", clients = ["agent"], scopes = ["https://mcp.acme.test/tools"] }]
+`, CANARY);
+      const changes = planJson.resource_changes as Json[];
+      const byAddress = new Map(changes.map((c) => [c.address as string, c]));
+      expect(byAddress.get('module.facade.aws_lambda_function.enterprise_bridge[0]')?.change.after.function_name).toBe('mcp-facade-enterprise-bridge');
+      expect(byAddress.get('module.facade.aws_cognito_identity_provider.enterprise_bridge[0]')?.change.after).toMatchObject({ provider_name: 'mcp-facade-enterprise', provider_type: 'OIDC', user_pool_id: 'eu-west-1_TestPool1' });
+      expect(byAddress.get('module.facade.aws_cognito_user_pool_client.enterprise_assertion[0]')?.change.after).toMatchObject({
+        name: 'mcp-facade-enterprise-assertion', user_pool_id: 'eu-west-1_TestPool1', allowed_oauth_flows: ['code'], generate_secret: true,
+      });
+      for (const route of ['post_enterprise_token', 'get_enterprise_userinfo', 'get_enterprise_jwks', 'get_enterprise_authorize', 'get_enterprise_cognito_return', 'get_enterprise_well_known_openid_configuration']) {
+        expect(byAddress.has(`module.facade.aws_api_gateway_method.${route}[0]`)).toBe(true);
+      }
+      for (const secret of ['bridge_keys', 'bridge_signing_key', 'bridge_client_secret', 'assertion_client_secret']) {
+        expect(byAddress.has(`module.facade.aws_secretsmanager_secret_version.${secret}[0]`)).toBe(true);
+      }
+      // (The token function's settings and policy hold values known only at apply; tests/enterprise.tftest.hcl asserts them.)
+      expect(byAddress.get('module.facade.aws_cognito_user_pool_client.enterprise_assertion[0]')?.change.after.allowed_oauth_scopes).toEqual(['https://mcp.acme.test/tools', 'openid']);
+      expect(changes.map((c) => c.address as string).filter((a) => /_[0-9A-F]{8}(\[\d+\])?$/.test(a))).toEqual([]);
     }, TIMEOUT);
   });
 });

@@ -28,6 +28,11 @@ test('depends_on and replace_triggered_by entries become bare references; other 
   expect(unquoteDependsOn(rendered)).toBe('depends_on = [\naws_iam_role.r_1,\naws_x.y-z,\n]\nreplace_triggered_by = [\naws_c.d.id,\n]\ntypes = [\n"REGIONAL",\n]\n');
 });
 
+test('replace_triggered_by of a counted resource names the instance with count.index (bare); other index expressions stay quoted', () => {
+  const rendered = 'replace_triggered_by = [\n"aws_c.d[count.index].id",\n"aws_c.d[var.i].id",\n]\n';
+  expect(unquoteDependsOn(rendered)).toBe('replace_triggered_by = [\naws_c.d[count.index].id,\n"aws_c.d[var.i].id",\n]\n');
+});
+
 test('ignore_changes entries become bare traversals with their index keys unescaped (no "Quoted references are deprecated")', () => {
   const rendered = 'lifecycle {\n  ignore_changes = [\n"provider_details[\\"authorize_url\\"]",\n"tags",\n"not a reference",\n]\n}\n';
   expect(unquoteDependsOn(rendered)).toBe('lifecycle {\n  ignore_changes = [\nprovider_details["authorize_url"],\ntags,\n"not a reference",\n]\n}\n');

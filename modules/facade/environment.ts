@@ -24,6 +24,7 @@
  * | REGISTRATION_KEYS, FLOW_KEYS, TOKEN_KEYS | the functions of FUNCTION_KEY_GROUPS (functions/lib/config.ts) | secret ARNs |
  * | IDP_CLIENT_SECRET             | callback (its identifying sign-in), token         | secret ARN |
  * | MACHINE_CLIENTS               | discovery, token (only with machine clients)      | identity.machineClients |
+ * | ENTERPRISE_IDPS               | discovery, token (only with enterprise authorization) | identity.enterpriseAuthorization |
  * | IDP_TIMEOUT_MS                | callback, token, oauth-return                     | facade.idpTimeoutSeconds |
  * | SECRET_CACHE_SECONDS, SECRET_TIMEOUT_MS | every function that reads a secret      | facade.secretCacheSeconds, modules/deadlines.ts |
  * | GATEWAY_URL, MCP_MAX_BODY_BYTES, MCP_UPSTREAM_TIMEOUT_MS, MCP_STREAM_IDLE_TIMEOUT_MS, MCP_MERGE_TOOLS_LIST_PAGES | mcp-proxy | gateway, facade.mcp (idle = upstream timeout) |
@@ -195,6 +196,8 @@ export function functionEnvironment(fn: FacadeFunctionName, i: FacadeEnvironment
     // functions/lib/config.ts readMachineClients: `<client id>=<scope>,<scope>` entries.
     env.MACHINE_CLIENTS = i.machineClients.map((m) => `${m.clientId}=${m.scopes.join(',')}`).join(' ');
   }
+  // discovery advertises the jwt-bearer grant when ENTERPRISE_IDPS is set (functions/discovery, DISCOVERY_VARIABLES).
+  if (fn === 'discovery' && i.enterprise) env.ENTERPRISE_IDPS = i.enterprise.idps;
   if (fn === 'token' && i.enterprise) {
     // The jwt-bearer grant (functions/token/enterprise/config.ts) and the bridge sign-in
     // (functions/token/enterprise/cognito-sign-in.ts): Cognito's authorize endpoint, the assertion

@@ -86,6 +86,11 @@ export interface FacadeFunctionsProps {
   /** Optional functions to deploy (OPTIONAL_ROUTES). @default [] */
   readonly optional?: readonly OptionalFunctionName[];
   /**
+   * Decided by Terraform (general modules, modules/conditional.ts): an optional function exists only
+   * when its boolean expression holds. @default every function of `optional` always
+   */
+  readonly optionalWhen?: Partial<Readonly<Record<OptionalFunctionName, string>>>;
+  /**
    * Deploy mcp-proxy. False in direct mode (facade.mcpProxy 'direct'): API Gateway integrates
    * `/mcp` with the gateway itself, and no function or role for it exists. `{ when }`: decided by
    * Terraform, mcp-proxy exists only when that boolean expression holds (general modules, modules/conditional.ts).
@@ -124,8 +129,16 @@ export class FacadeFunctions extends Construct {
     // The condition only groups: mcp-proxy's resources read as in a config stack (`aws_lambda_function.mcp_proxy`).
     addressSegment(this, 'mcp-proxy-when', '');
     const proxyWhen = typeof props.mcpProxy === 'object' ? new Conditional(this, 'mcp-proxy-when', props.mcpProxy.when) : undefined;
+    const scopeOf = (name: FacadeFunctionName): Construct => {
+      if (name === 'mcp-proxy' && proxyWhen) return proxyWhen;
+      const when = props.optionalWhen?.[name as OptionalFunctionName];
+      if (when === undefined) return this;
+      // The condition only groups: `aws_lambda_function.enterprise_bridge`.
+      addressSegment(this, `${name}-when`, '');
+      return new Conditional(this, `${name}-when`, when);
+    };
     for (const name of [...names, ...(props.optional ?? [])]) {
-      const fn = new BundledFunction(name === 'mcp-proxy' && proxyWhen ? proxyWhen : this, name, {
+      const fn = new BundledFunction(scopeOf(name), name, {
         functionName: `${props.namePrefix}-${name}`,
         entry: `functions/${name}/index.ts`,
         bundleName: name,

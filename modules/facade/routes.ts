@@ -36,7 +36,7 @@ import { Wafv2WebAclAssociation } from '@cdktn/provider-aws/lib/wafv2-web-acl-as
 import { IamRole } from '@cdktn/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktn/provider-aws/lib/iam-role-policy-attachment';
 import { LambdaPermission } from '@cdktn/provider-aws/lib/lambda-permission';
-import { NO_ROUTE_RESPONSE, ROUTES, WELL_KNOWN, type HttpMethod, type OptionalRoute, type Route } from '../../functions/lib/http/routes';
+import { NO_ROUTE_RESPONSE, ROUTES, WELL_KNOWN, type HttpMethod, type OptionalFunctionName, type OptionalRoute, type Route } from '../../functions/lib/http/routes';
 import type { BundledFunction } from '../bundled-function';
 import type { GatewayResponseDefinition } from './gateway-response';
 import { terraformJson } from '../terraform-json';
@@ -90,6 +90,12 @@ export interface FacadeRoutesProps {
    * @default undefined: `/mcp` is served by the mcp-proxy Lambda
    */
   readonly directMcp?: DirectMcpProps;
+  /**
+   * Decided by Terraform (general modules, modules/conditional.ts): the routes of an optional function
+   * (their methods, integrations, permissions and the path resources only they use) exist only when
+   * its boolean expression holds. @default every route of `routes` always
+   */
+  readonly optionalWhen?: Partial<Readonly<Record<OptionalFunctionName, string>>>;
 }
 
 export interface DirectMcpProps {
@@ -147,12 +153,30 @@ export class FacadeRoutes extends Construct {
     const { endpoint, functions } = props;
     const api = endpoint.restApi;
     const routes = props.routes ?? ROUTES;
+    // Routes that exist on a condition: one scope per condition, which only groups in addresses.
+    const whenScopes = new Map<string, Scope>();
+    const routeScope = (fn: string): Scope => {
+      const when = props.optionalWhen?.[fn as OptionalFunctionName];
+      if (when === undefined) return this;
+      let scope = whenScopes.get(fn);
+      if (!scope) {
+        addressSegment(this, `${fn}-when`, '');
+        whenScopes.set(fn, (scope = new Conditional(this, `${fn}-when`, when)));
+      }
+      return scope;
+    };
+    // A path resource exists on a condition when every route at or below it does (the same one).
+    const resourceScope = (path: string): Scope => {
+      const below = routes.filter((r) => r.path === path || r.path.startsWith(`${path}/`));
+      const fns = [...new Set(below.map((r) => r.fn))];
+      return fns.length === 1 ? routeScope(fns[0]) : this;
+    };
 
     const resources = new Map<string, ApiGatewayResource>();
     for (const node of resourceTree(routes)) {
       resources.set(
         node.path,
-        new ApiGatewayResource(this, `resource-${pathSlug(node.path)}`, {
+        new ApiGatewayResource(resourceScope(node.path), `resource-${pathSlug(node.path)}`, {
           restApiId: api.id,
           parentId: node.parent === '/' ? api.rootResourceId : (resources.get(node.parent) as ApiGatewayResource).id,
           pathPart: node.part,
@@ -249,7 +273,7 @@ export class FacadeRoutes extends Construct {
         if (decided === undefined) continue;
       }
       const fn = functions.get(route.fn);
-      const scope = route.fn === 'mcp-proxy' ? lambdaScope : this;
+      const scope = route.fn === 'mcp-proxy' ? lambdaScope : routeScope(route.fn);
       for (const httpMethod of route.methods) {
         const slug = `${httpMethod.toLowerCase()}-${pathSlug(route.path)}`;
         const method = new ApiGatewayMethod(scope, `method-${slug}`, {

@@ -26,6 +26,7 @@ import type { CognitoUserPoolClient } from '@cdktn/provider-aws/lib/cognito-user
 import type { KeyGroup } from '../../functions/lib/config';
 import type { StackInputs } from '../inputs';
 import { ManagedSecret } from '../secrets';
+import { Conditional, conditionsOf } from '../conditional';
 
 /** With identity.enterpriseAuthorization: the inputs of the enterprise assertion bridge's secrets. */
 export interface EnterpriseBridgeSecretsInputs {
@@ -34,6 +35,8 @@ export interface EnterpriseBridgeSecretsInputs {
   /** The bridge client secret expression (Identity.enterpriseBridgeClientSecret), rewritten when `derivedFrom` is replaced. */
   readonly bridgeClientSecret: string;
   readonly derivedFrom: CognitoUserPoolClient;
+  /** Decided by Terraform (general modules): the secrets exist only when this boolean expression holds. @default always */
+  readonly when?: string;
 }
 
 export interface FacadeSecretsProps {
@@ -159,18 +162,23 @@ export class FacadeSecrets extends Construct {
    * where they are made (Cognito; the derivation in Identity) and rewritten when their client is replaced.
    */
   private enterpriseSecrets(props: FacadeSecretsProps, e: EnterpriseBridgeSecretsInputs, version: number, input: string | undefined): EnterpriseBridgeSecrets {
-    addressSegment(this, 'bridge-client-secret', 'bridge_client_secret');
-    addressSegment(this, 'assertion-client-secret', 'assertion_client_secret');
+    addressSegment(this, 'enterprise-when', '');
+    const scope: Construct = e.when !== undefined ? new Conditional(this, 'enterprise-when', e.when) : this;
+    addressSegment(scope, 'bridge-client-secret', 'bridge_client_secret');
+    addressSegment(scope, 'assertion-client-secret', 'assertion_client_secret');
+    // A client that exists on a condition is referenced per instance (the secret has the same count).
+    const address = (client: CognitoUserPoolClient) =>
+      `${client.terraformResourceType}.${client.friendlyUniqueId}${conditionsOf(client).length ? '[count.index]' : ''}.id`;
     const key = (name: 'keys' | 'signingKey', stem: string): string => input === undefined
       ? generatedKey(this, BRIDGE_KEY_GENERATORS[name])
       : Token.asString(Fn.sha256(`agentcore-mcp-oauth/${stem}/v1/${input}`));
     const secret = (id: string, suffix: string, description: string, valueWo: string, replaceWhenChanged?: CognitoUserPoolClient) =>
-      new ManagedSecret(this, id, {
+      new ManagedSecret(scope, id, {
         name: `${props.namePrefix}/facade/${suffix}`,
         description: `MCP OAuth façade: ${description}`,
         valueWo,
         version: replaceWhenChanged ? 1 : version,
-        replaceWhenChanged: replaceWhenChanged ? [`${replaceWhenChanged.terraformResourceType}.${replaceWhenChanged.friendlyUniqueId}.id`] : undefined,
+        replaceWhenChanged: replaceWhenChanged ? [address(replaceWhenChanged)] : undefined,
         recoveryWindowDays: props.recoveryWindowDays,
       });
     return {

@@ -86,7 +86,10 @@ export class EnterpriseBridge extends Construct {
       generateSecret: true,
       allowedOauthFlows: ['code'],
       allowedOauthFlowsUserPoolClient: true,
-      allowedOauthScopes: ['openid', ...props.scopes.filter((s) => s !== 'openid')],
+      // (A Terraform list, in a general module: `openid` added by Terraform.)
+      allowedOauthScopes: Token.isUnresolved(props.scopes)
+        ? Token.asList(Fn.distinct(Fn.concat([['openid'], props.scopes as string[]])))
+        : ['openid', ...props.scopes.filter((s) => s !== 'openid')],
       callbackUrls: [props.callbackUrl],
       // Only the bridge: nobody signs in through this client any other way.
       supportedIdentityProviders: [this.provider.providerName],
@@ -99,7 +102,7 @@ export class EnterpriseBridge extends Construct {
       refreshTokenValidity: 60,
       tokenValidityUnits: [{ accessToken: 'minutes', idToken: 'minutes', refreshToken: 'minutes' }],
       explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
-      dependsOn: [...props.dependsOn],
+      dependsOn: props.dependsOn.length ? [...props.dependsOn] : undefined,
     });
   }
 }

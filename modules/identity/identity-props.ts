@@ -145,5 +145,10 @@ export interface IdentityProps {
     readonly scopes: readonly string[];
     /** `<base>/enterprise/cognito-return`. */
     readonly callbackUrl: string;
+    /**
+     * Decided by Terraform (general modules, modules/conditional.ts): the bridge exists only when this
+     * boolean expression holds. @default always
+     */
+    readonly when?: string;
   };
 }

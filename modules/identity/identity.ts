@@ -22,7 +22,7 @@ import { CognitoUserPoolClient, type CognitoUserPoolClientConfig } from '@cdktn/
 import { CognitoManagedLoginBranding } from '@cdktn/provider-aws/lib/cognito-managed-login-branding';
 import { Token } from 'cdktn';
 import { arnRegion } from '../terraform-paths';
-import { Conditional } from '../conditional';
+import { Conditional, conditionBeyond } from '../conditional';
 import { cognitoEndpoints, issuerForPoolId, type IdpEndpointSet } from './endpoints';
 import { computedProviderDetailKeys, identityProviderArgs, identityProviderSecretDescription } from './identity-providers';
 import type { IdentityProps } from './identity-props';
@@ -70,6 +70,7 @@ export class Identity extends Construct {
     addressSegment(this, 'return-client-branding', 'return');
     addressSegment(this, 'consent-portal-client-branding', 'consent_portal');
     addressSegment(this, 'enterprise', '');
+    addressSegment(this, 'enterprise-when', '');
     addressSegment(this, 'enterprise-assertion-branding', 'enterprise_assertion');
     const { namePrefix } = props;
     const pool = props.userPool;
@@ -236,7 +237,10 @@ export class Identity extends Construct {
     if (props.enterpriseBridge) {
       const bridge = props.enterpriseBridge;
       this.enterpriseBridgeClientSecret = bridgeClientSecretOf(this.userFlowClient.clientSecret);
-      this.enterpriseBridge = new EnterpriseBridge(this, 'enterprise', {
+      // (Decided by Terraform in a general module: the condition only groups.)
+      const bridgeScope = bridge.when !== undefined ? new Conditional(this, 'enterprise-when', bridge.when) : this;
+      if (bridgeScope !== this) addressSegment(bridgeScope, 'enterprise', '');
+      this.enterpriseBridge = new EnterpriseBridge(bridgeScope, 'enterprise', {
         userPoolId: this.userPoolId,
         providerName: bridge.providerName,
         issuer: bridge.issuer,
@@ -257,13 +261,18 @@ export class Identity extends Construct {
     const managedLogin = pool.kind === 'create' ? pool.domain.managedLoginVersion === 2 : pool.managedLogin;
     if (managedLogin) {
       const scope = typeof managedLogin === 'object' ? new Conditional(this, 'managed-login', managedLogin.when) : this;
+      // A client that exists only on a condition gets its style on the same condition.
+      const enterpriseWhen = props.enterpriseBridge?.when;
+      if (enterpriseWhen !== undefined) addressSegment(scope, 'enterprise-when', '');
+      const enterpriseScope = enterpriseWhen !== undefined ? new Conditional(scope, 'enterprise-when', enterpriseWhen) : scope;
+      if (enterpriseScope !== scope) addressSegment(enterpriseScope, 'enterprise-assertion-branding', 'enterprise_assertion');
       for (const [id, client] of [
         ['branding', this.userFlowClient], ['return-client-branding', this.returnClient], ['consent-portal-client-branding', this.consentPortalClient],
         ['enterprise-assertion-branding', this.enterpriseBridge?.assertionClient],
       ] as const) {
         if (!client) continue;
         // (Both clients already depend on a new pool's domain, so styles come after it.)
-        new CognitoManagedLoginBranding(scope, id, { userPoolId: this.userPoolId, clientId: client.id, useCognitoProvidedValues: true });
+        new CognitoManagedLoginBranding(id === 'enterprise-assertion-branding' ? enterpriseScope : scope, id, { userPoolId: this.userPoolId, clientId: client.id, useCognitoProvidedValues: true });
       }
     }
 
@@ -311,7 +320,9 @@ export class Identity extends Construct {
   grantLinkProviderForUser(fn: BundledFunction, existingPoolArn?: string): void {
     const arn = this.poolArn ?? existingPoolArn;
     if (!arn) throw new Error('grantLinkProviderForUser: an existing pool needs its ARN');
-    fn.addToRolePolicy({ sid: 'LinkEnterpriseUsers', actions: ['cognito-idp:AdminLinkProviderForUser'], resources: [arn] });
+    // With a bridge decided by Terraform, the statement exists when the bridge does (modules/iam.ts `when`).
+    const when = this.enterpriseBridge ? conditionBeyond(this.enterpriseBridge.provider, fn.function) : undefined;
+    fn.addToRolePolicy({ sid: 'LinkEnterpriseUsers', actions: ['cognito-idp:AdminLinkProviderForUser'], resources: [arn], when });
   }
 
   /** Hosted UI base URL. */

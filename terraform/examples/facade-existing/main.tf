@@ -4,7 +4,8 @@
 #   terraform init
 #   TF_VAR_signing_keys="$(openssl rand -base64 48)" terraform apply
 #
-# After apply: add the output user_flow_client_id to the gateway's allowed_clients, and give your MCP
+# After apply: add the output user_flow_client_id (and, with enterprise_identity_providers,
+# enterprise_assertion_client_id) to the gateway's allowed_clients, and give your MCP
 # client the output mcp_url. Outside this repository, pin the module to a release instead:
 #   source = "git::https://github.com/<org>/agentcore-mcp-oauth.git//terraform/modules/facade?ref=v0.2.0"
 
@@ -47,6 +48,12 @@ variable "gateway_url" {
   type        = string
 }
 
+variable "enterprise_identity_providers" {
+  description = "Optional: enterprise IdPs whose ID-JAGs the façade accepts (the module input of the same name); [] = off"
+  type        = any
+  default     = []
+}
+
 variable "signing_keys" {
   description = "Façade key material (>= 32 random characters); never in plan or state"
   type        = string
@@ -63,6 +70,8 @@ module "facade" {
   scopes         = var.scopes
   gateway_url    = var.gateway_url
   signing_keys   = var.signing_keys
+
+  enterprise_identity_providers = var.enterprise_identity_providers
 }
 
 output "mcp_url" {
@@ -78,4 +87,9 @@ output "user_flow_client_id" {
 output "cognito_domain" {
   description = "Where users sign in"
   value       = module.facade.cognito_domain
+}
+
+output "enterprise_assertion_client_id" {
+  description = "With enterprise_identity_providers: add this to the gateway's allowed_clients (and the interceptor's) too"
+  value       = module.facade.enterprise_assertion_client_id
 }

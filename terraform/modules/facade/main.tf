@@ -1,8 +1,11 @@
 locals {
-  cognito_domain_host  = (strcontains(var.cognito_domain, ".") ? var.cognito_domain : "${var.cognito_domain}.${data.aws_partition.current.partition == "aws-us-gov" ? "auth-fips" : "auth"}.${data.aws_region.current.region}.amazoncognito.com")
-  issuer               = ("https://cognito-idp.${data.aws_region.current.region}.${data.aws_partition.current.dns_suffix}/${var.user_pool_id}")
-  default_scopes       = (var.default_scopes != null ? var.default_scopes : var.scopes)
-  authorization_scopes = ([for s in var.scopes : s if strcontains(s, "/")])
+  cognito_domain_host             = (strcontains(var.cognito_domain, ".") ? var.cognito_domain : "${var.cognito_domain}.${data.aws_partition.current.partition == "aws-us-gov" ? "auth-fips" : "auth"}.${data.aws_region.current.region}.amazoncognito.com")
+  issuer                          = ("https://cognito-idp.${data.aws_region.current.region}.${data.aws_partition.current.dns_suffix}/${var.user_pool_id}")
+  default_scopes                  = (var.default_scopes != null ? var.default_scopes : var.scopes)
+  authorization_scopes            = ([for s in var.scopes : s if strcontains(s, "/")])
+  enterprise_scopes               = (sort(distinct(flatten(var.enterprise_identity_providers[*].scopes))))
+  enterprise_idps                 = (jsonencode([for idp in var.enterprise_identity_providers : merge({ name = idp.name, issuer = idp.issuer, jwksUrl = idp.jwks_url, clients = idp.clients, scopes = idp.scopes, maxAgeSeconds = idp.max_assertion_age_seconds }, { for k, v in { linkProvider = try(idp.federated_as.provider, null), linkClaim = try(idp.federated_as.claim, null) } : k => v if v != null }, )]))
+  enterprise_bridge_provider_name = (substr("${var.name}-enterprise", 0, 32))
 }
 
 data "aws_region" "current" {
@@ -92,6 +95,75 @@ resource "aws_cognito_user_pool_client" "user_flow" {
   ]
 }
 
+resource "aws_cognito_identity_provider" "enterprise_bridge" {
+  attribute_mapping = {
+    username       = "sub"
+    email          = "email"
+    email_verified = "email_verified"
+    name           = "name"
+    given_name     = "given_name"
+    family_name    = "family_name"
+  }
+  provider_details = {
+    client_id                 = "${var.name}-user-pool"
+    client_secret             = sha256("agentcore-mcp-oauth/enterprise-bridge-client/v1/${aws_cognito_user_pool_client.user_flow.client_secret}")
+    authorize_scopes          = "openid email profile"
+    oidc_issuer               = "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.this.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.this.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/enterprise"
+    attributes_request_method = "GET"
+    authorize_url             = "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.this.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.this.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/enterprise/authorize"
+    token_url                 = "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.this.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.this.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/enterprise/token"
+    attributes_url            = "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.this.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.this.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/enterprise/userinfo"
+    jwks_uri                  = "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.this.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.this.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/enterprise/jwks"
+  }
+  provider_name = local.enterprise_bridge_provider_name
+  provider_type = "OIDC"
+  user_pool_id  = var.user_pool_id
+  count         = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+  lifecycle {
+    ignore_changes = [
+      provider_details["attributes_url_add_attributes"],
+    ]
+  }
+}
+
+resource "aws_cognito_user_pool_client" "enterprise_assertion" {
+  access_token_validity = 15
+  allowed_oauth_flows = [
+    "code"
+  ]
+  allowed_oauth_flows_user_pool_client = true
+  allowed_oauth_scopes                 = distinct(concat(["openid"], local.enterprise_scopes))
+  callback_urls = [
+    "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.this.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.this.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/enterprise/cognito-return"
+  ]
+  enable_token_revocation = true
+  explicit_auth_flows = [
+    "ALLOW_REFRESH_TOKEN_AUTH"
+  ]
+  generate_secret               = true
+  id_token_validity             = 15
+  name                          = "${var.name}-enterprise-assertion"
+  prevent_user_existence_errors = "ENABLED"
+  refresh_token_validity        = 60
+  supported_identity_providers = [
+    one(aws_cognito_identity_provider.enterprise_bridge[*].provider_name)
+  ]
+  user_pool_id = var.user_pool_id
+  token_validity_units {
+    access_token  = "minutes"
+    id_token      = "minutes"
+    refresh_token = "minutes"
+  }
+  count = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_cognito_managed_login_branding" "enterprise_assertion" {
+  client_id                   = one(aws_cognito_user_pool_client.enterprise_assertion[*].id)
+  use_cognito_provided_values = true
+  user_pool_id                = var.user_pool_id
+  count                       = (var.managed_login && (length(var.enterprise_identity_providers) > 0)) ? 1 : 0
+}
+
 resource "aws_cognito_managed_login_branding" "this" {
   client_id                   = aws_cognito_user_pool_client.user_flow.id
   use_cognito_provided_values = true
@@ -152,6 +224,76 @@ resource "aws_secretsmanager_secret_version" "client_secret" {
   lifecycle {
     replace_triggered_by = [
       aws_cognito_user_pool_client.user_flow.id,
+    ]
+  }
+}
+
+resource "aws_secretsmanager_secret" "bridge_keys" {
+  description             = "MCP OAuth façade: keys that seal the enterprise assertion bridge's codes"
+  name                    = "${var.name}/facade/enterprise-bridge-keys"
+  recovery_window_in_days = 7
+  tags                    = var.tags
+  count                   = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_secretsmanager_secret_version" "bridge_keys" {
+  secret_id                = one(aws_secretsmanager_secret.bridge_keys[*].id)
+  secret_string_wo         = sha256("agentcore-mcp-oauth/bridge-keys/v1/${var.signing_keys}")
+  secret_string_wo_version = var.signing_keys_version
+  count                    = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_secretsmanager_secret" "bridge_signing_key" {
+  description             = "MCP OAuth façade: seed of the enterprise assertion bridge's ID-token signing key"
+  name                    = "${var.name}/facade/enterprise-bridge-signing-key"
+  recovery_window_in_days = 7
+  tags                    = var.tags
+  count                   = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_secretsmanager_secret_version" "bridge_signing_key" {
+  secret_id                = one(aws_secretsmanager_secret.bridge_signing_key[*].id)
+  secret_string_wo         = sha256("agentcore-mcp-oauth/bridge-signing-key/v1/${var.signing_keys}")
+  secret_string_wo_version = var.signing_keys_version
+  count                    = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_secretsmanager_secret" "bridge_client_secret" {
+  description             = "MCP OAuth façade: secret Cognito presents at the enterprise assertion bridge"
+  name                    = "${var.name}/facade/enterprise-bridge-client-secret"
+  recovery_window_in_days = 7
+  tags                    = var.tags
+  count                   = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_secretsmanager_secret_version" "bridge_client_secret" {
+  secret_id                = one(aws_secretsmanager_secret.bridge_client_secret[*].id)
+  secret_string_wo         = sha256("agentcore-mcp-oauth/enterprise-bridge-client/v1/${aws_cognito_user_pool_client.user_flow.client_secret}")
+  secret_string_wo_version = 1
+  count                    = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+  lifecycle {
+    replace_triggered_by = [
+      aws_cognito_user_pool_client.user_flow.id,
+    ]
+  }
+}
+
+resource "aws_secretsmanager_secret" "assertion_client_secret" {
+  description             = "MCP OAuth façade: secret of the Cognito enterprise assertion app client"
+  name                    = "${var.name}/facade/enterprise-assertion-client-secret"
+  recovery_window_in_days = 7
+  tags                    = var.tags
+  count                   = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_secretsmanager_secret_version" "assertion_client_secret" {
+  secret_id                = one(aws_secretsmanager_secret.assertion_client_secret[*].id)
+  secret_string_wo         = one(aws_cognito_user_pool_client.enterprise_assertion[*].client_secret)
+  secret_string_wo_version = 1
+  count                    = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+  lifecycle {
+    replace_triggered_by = [
+      aws_cognito_user_pool_client.enterprise_assertion[count.index].id,
     ]
   }
 }
@@ -266,6 +408,7 @@ resource "aws_lambda_function" "discovery" {
       IDP_REVOCATION_ENDPOINT      = "https://${local.cognito_domain_host}/oauth2/revoke"
       IDP_JWKS_URI                 = "${local.issuer}/.well-known/jwks.json"
       IDP_USERINFO_ENDPOINT        = "https://${local.cognito_domain_host}/oauth2/userInfo"
+      ENTERPRISE_IDPS              = (length(var.enterprise_identity_providers) > 0) ? local.enterprise_idps : ""
       METRICS_NAMESPACE            = "AgentCoreMcpOAuth"
       METRICS_SERVICE              = var.name
     }
@@ -499,7 +642,7 @@ resource "aws_iam_role" "token" {
 
 resource "aws_iam_role_policy" "token" {
   name   = "least-privilege"
-  policy = jsonencode({ "Version" = "2012-10-17", "Statement" = [{ "Sid" = "WriteOwnLogs", "Effect" = "Allow", "Action" = ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource" = ["${aws_cloudwatch_log_group.token.arn}:log-stream:*"] }, { "Sid" = "ReadRegistrationKeys", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [aws_secretsmanager_secret.registration_keys.arn] }, { "Sid" = "ReadTokenKeys", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [aws_secretsmanager_secret.token_keys.arn] }, { "Sid" = "ReadClientSecret", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [aws_secretsmanager_secret.client_secret.arn] }] })
+  policy = jsonencode({ "Version" = "2012-10-17", "Statement" = concat([{ "Sid" = "WriteOwnLogs", "Effect" = "Allow", "Action" = ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource" = ["${aws_cloudwatch_log_group.token.arn}:log-stream:*"] }, { "Sid" = "ReadRegistrationKeys", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [aws_secretsmanager_secret.registration_keys.arn] }, { "Sid" = "ReadTokenKeys", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [aws_secretsmanager_secret.token_keys.arn] }, { "Sid" = "ReadClientSecret", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [aws_secretsmanager_secret.client_secret.arn] }], (length(var.enterprise_identity_providers) > 0) ? [{ "Sid" = "ReadBridgeKeys", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [one(aws_secretsmanager_secret.bridge_keys[*].arn)] }] : [], (length(var.enterprise_identity_providers) > 0) ? [{ "Sid" = "ReadAssertionClientSecret", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [one(aws_secretsmanager_secret.assertion_client_secret[*].arn)] }] : [], (length(var.enterprise_identity_providers) > 0) ? [{ "Sid" = "LinkEnterpriseUsers", "Effect" = "Allow", "Action" = ["cognito-idp:AdminLinkProviderForUser"], "Resource" = ["arn:${data.aws_partition.current.partition}:cognito-idp:${data.aws_region.current.region}:${element(split(":", aws_api_gateway_rest_api.this.execution_arn), 4)}:userpool/${var.user_pool_id}"] }] : []) })
   role   = aws_iam_role.token.id
 }
 
@@ -537,6 +680,13 @@ resource "aws_lambda_function" "token" {
       IDP_TIMEOUT_MS               = "10000"
       IDP_REVOCATION_ENDPOINT      = "https://${local.cognito_domain_host}/oauth2/revoke"
       RESOURCE_TO_IDP              = "strip"
+      ENTERPRISE_IDPS              = (length(var.enterprise_identity_providers) > 0) ? local.enterprise_idps : ""
+      ASSERTION_CLIENT_ID          = (length(var.enterprise_identity_providers) > 0) ? one(aws_cognito_user_pool_client.enterprise_assertion[*].id) : ""
+      ASSERTION_CLIENT_SECRET      = (length(var.enterprise_identity_providers) > 0) ? one(aws_secretsmanager_secret.assertion_client_secret[*].arn) : ""
+      ASSERTION_PROVIDER_NAME      = (length(var.enterprise_identity_providers) > 0) ? one(aws_cognito_identity_provider.enterprise_bridge[*].provider_name) : ""
+      IDP_AUTHORIZE_ENDPOINT       = "https://${local.cognito_domain_host}/oauth2/authorize"
+      USER_POOL_ID                 = (length(var.enterprise_identity_providers) > 0) ? var.user_pool_id : ""
+      BRIDGE_KEYS                  = (length(var.enterprise_identity_providers) > 0) ? one(aws_secretsmanager_secret.bridge_keys[*].arn) : ""
       METRICS_NAMESPACE            = "AgentCoreMcpOAuth"
       METRICS_SERVICE              = var.name
     }
@@ -551,6 +701,72 @@ resource "aws_lambda_function" "token" {
     aws_iam_role_policy.token,
     aws_cloudwatch_log_group.token,
   ]
+}
+
+resource "aws_cloudwatch_log_group" "enterprise_bridge" {
+  name              = "/aws/lambda/${var.name}-enterprise-bridge"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+  count             = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_iam_role" "enterprise_bridge" {
+  assume_role_policy = jsonencode({ "Version" = "2012-10-17", "Statement" = [{ "Effect" = "Allow", "Principal" = { "Service" = "lambda.amazonaws.com" }, "Action" = "sts:AssumeRole" }] })
+  description        = "Execution role of ${var.name}-enterprise-bridge"
+  name               = "${var.name}-enterprise-bridge"
+  tags               = var.tags
+  count              = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_iam_role_policy" "enterprise_bridge" {
+  name   = "least-privilege"
+  policy = jsonencode({ "Version" = "2012-10-17", "Statement" = [{ "Sid" = "WriteOwnLogs", "Effect" = "Allow", "Action" = ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource" = ["${one(aws_cloudwatch_log_group.enterprise_bridge[*].arn)}:log-stream:*"] }, { "Sid" = "ReadBridgeKeys", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [one(aws_secretsmanager_secret.bridge_keys[*].arn)] }, { "Sid" = "ReadBridgeSigningKey", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [one(aws_secretsmanager_secret.bridge_signing_key[*].arn)] }, { "Sid" = "ReadBridgeClientSecret", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [one(aws_secretsmanager_secret.bridge_client_secret[*].arn)] }] })
+  role   = one(aws_iam_role.enterprise_bridge[*].id)
+  count  = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_lambda_function" "enterprise_bridge" {
+  architectures = [
+    "arm64"
+  ]
+  description      = "MCP OAuth façade: enterprise-bridge"
+  filename         = "${path.module}/assets/enterprise-bridge.zip"
+  function_name    = "${var.name}-enterprise-bridge"
+  handler          = "index.handler"
+  memory_size      = 256
+  role             = one(aws_iam_role.enterprise_bridge[*].arn)
+  runtime          = "nodejs22.x"
+  source_code_hash = filebase64sha256("${path.module}/assets/enterprise-bridge.zip")
+  tags             = var.tags
+  timeout          = 10
+  environment {
+    variables = {
+      SCOPES_SUPPORTED     = join(" ", var.scopes)
+      CORS_ALLOWED_ORIGINS = join(" ", var.cors_allowed_origins)
+      LOG_LEVEL            = var.log_level
+      PUBLIC_BASE_URL      = (var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : ""
+      BRIDGE_CLIENT_ID     = "${var.name}-user-pool"
+      BRIDGE_CLIENT_SECRET = one(aws_secretsmanager_secret.bridge_client_secret[*].arn)
+      BRIDGE_SIGNING_KEY   = one(aws_secretsmanager_secret.bridge_signing_key[*].arn)
+      BRIDGE_KEYS          = (length(var.enterprise_identity_providers) > 0) ? one(aws_secretsmanager_secret.bridge_keys[*].arn) : ""
+      CLOCK_SKEW_SECONDS   = "60"
+      SECRET_CACHE_SECONDS = "300"
+      SECRET_TIMEOUT_MS    = "3000"
+      METRICS_NAMESPACE    = "AgentCoreMcpOAuth"
+      METRICS_SERVICE      = var.name
+    }
+  }
+  logging_config {
+    application_log_level = (var.log_level == "debug") ? "DEBUG" : "INFO"
+    log_format            = "JSON"
+    log_group             = one(aws_cloudwatch_log_group.enterprise_bridge[*].name)
+    system_log_level      = "INFO"
+  }
+  depends_on = [
+    aws_iam_role_policy.enterprise_bridge,
+    aws_cloudwatch_log_group.enterprise_bridge,
+  ]
+  count = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
 }
 
 resource "aws_api_gateway_resource" "well_known" {
@@ -617,6 +833,224 @@ resource "aws_api_gateway_resource" "mcp" {
   parent_id   = aws_api_gateway_rest_api.this.root_resource_id
   path_part   = "mcp"
   rest_api_id = aws_api_gateway_rest_api.this.id
+}
+
+resource "aws_api_gateway_resource" "enterprise" {
+  parent_id   = aws_api_gateway_rest_api.this.root_resource_id
+  path_part   = "enterprise"
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  count       = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_resource" "enterprise_authorize" {
+  parent_id   = one(aws_api_gateway_resource.enterprise[*].id)
+  path_part   = "authorize"
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  count       = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_resource" "enterprise_token" {
+  parent_id   = one(aws_api_gateway_resource.enterprise[*].id)
+  path_part   = "token"
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  count       = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_resource" "enterprise_userinfo" {
+  parent_id   = one(aws_api_gateway_resource.enterprise[*].id)
+  path_part   = "userinfo"
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  count       = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_resource" "enterprise_jwks" {
+  parent_id   = one(aws_api_gateway_resource.enterprise[*].id)
+  path_part   = "jwks"
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  count       = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_resource" "enterprise_cognito_return" {
+  parent_id   = one(aws_api_gateway_resource.enterprise[*].id)
+  path_part   = "cognito-return"
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  count       = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_resource" "enterprise_well_known" {
+  parent_id   = one(aws_api_gateway_resource.enterprise[*].id)
+  path_part   = ".well-known"
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  count       = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_resource" "enterprise_well_known_openid_configuration" {
+  parent_id   = one(aws_api_gateway_resource.enterprise_well_known[*].id)
+  path_part   = "openid-configuration"
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  count       = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_method" "get_enterprise_authorize" {
+  authorization = "NONE"
+  http_method   = "GET"
+  resource_id   = one(aws_api_gateway_resource.enterprise_authorize[*].id)
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  count         = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_integration" "get_enterprise_authorize" {
+  http_method             = one(aws_api_gateway_method.get_enterprise_authorize[*].http_method)
+  integration_http_method = "POST"
+  resource_id             = one(aws_api_gateway_resource.enterprise_authorize[*].id)
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  type                    = "AWS_PROXY"
+  uri                     = one(aws_lambda_function.enterprise_bridge[*].invoke_arn)
+  count                   = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_lambda_permission" "get_enterprise_authorize" {
+  action        = "lambda:InvokeFunction"
+  function_name = one(aws_lambda_function.enterprise_bridge[*].function_name)
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/prod/GET/enterprise/authorize"
+  statement_id  = "apigw-get-enterprise-authorize"
+  count         = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_method" "post_enterprise_token" {
+  authorization = "NONE"
+  http_method   = "POST"
+  resource_id   = one(aws_api_gateway_resource.enterprise_token[*].id)
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  count         = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_integration" "post_enterprise_token" {
+  http_method             = one(aws_api_gateway_method.post_enterprise_token[*].http_method)
+  integration_http_method = "POST"
+  resource_id             = one(aws_api_gateway_resource.enterprise_token[*].id)
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  type                    = "AWS_PROXY"
+  uri                     = one(aws_lambda_function.enterprise_bridge[*].invoke_arn)
+  count                   = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_lambda_permission" "post_enterprise_token" {
+  action        = "lambda:InvokeFunction"
+  function_name = one(aws_lambda_function.enterprise_bridge[*].function_name)
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/prod/POST/enterprise/token"
+  statement_id  = "apigw-post-enterprise-token"
+  count         = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_method" "get_enterprise_userinfo" {
+  authorization = "NONE"
+  http_method   = "GET"
+  resource_id   = one(aws_api_gateway_resource.enterprise_userinfo[*].id)
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  count         = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_integration" "get_enterprise_userinfo" {
+  http_method             = one(aws_api_gateway_method.get_enterprise_userinfo[*].http_method)
+  integration_http_method = "POST"
+  resource_id             = one(aws_api_gateway_resource.enterprise_userinfo[*].id)
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  type                    = "AWS_PROXY"
+  uri                     = one(aws_lambda_function.enterprise_bridge[*].invoke_arn)
+  count                   = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_lambda_permission" "get_enterprise_userinfo" {
+  action        = "lambda:InvokeFunction"
+  function_name = one(aws_lambda_function.enterprise_bridge[*].function_name)
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/prod/GET/enterprise/userinfo"
+  statement_id  = "apigw-get-enterprise-userinfo"
+  count         = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_method" "get_enterprise_jwks" {
+  authorization = "NONE"
+  http_method   = "GET"
+  resource_id   = one(aws_api_gateway_resource.enterprise_jwks[*].id)
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  count         = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_integration" "get_enterprise_jwks" {
+  http_method             = one(aws_api_gateway_method.get_enterprise_jwks[*].http_method)
+  integration_http_method = "POST"
+  resource_id             = one(aws_api_gateway_resource.enterprise_jwks[*].id)
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  type                    = "AWS_PROXY"
+  uri                     = one(aws_lambda_function.enterprise_bridge[*].invoke_arn)
+  count                   = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_lambda_permission" "get_enterprise_jwks" {
+  action        = "lambda:InvokeFunction"
+  function_name = one(aws_lambda_function.enterprise_bridge[*].function_name)
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/prod/GET/enterprise/jwks"
+  statement_id  = "apigw-get-enterprise-jwks"
+  count         = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_method" "get_enterprise_cognito_return" {
+  authorization = "NONE"
+  http_method   = "GET"
+  resource_id   = one(aws_api_gateway_resource.enterprise_cognito_return[*].id)
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  count         = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_integration" "get_enterprise_cognito_return" {
+  http_method             = one(aws_api_gateway_method.get_enterprise_cognito_return[*].http_method)
+  integration_http_method = "POST"
+  resource_id             = one(aws_api_gateway_resource.enterprise_cognito_return[*].id)
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  type                    = "AWS_PROXY"
+  uri                     = one(aws_lambda_function.enterprise_bridge[*].invoke_arn)
+  count                   = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_lambda_permission" "get_enterprise_cognito_return" {
+  action        = "lambda:InvokeFunction"
+  function_name = one(aws_lambda_function.enterprise_bridge[*].function_name)
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/prod/GET/enterprise/cognito-return"
+  statement_id  = "apigw-get-enterprise-cognito-return"
+  count         = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_method" "get_enterprise_well_known_openid_configuration" {
+  authorization = "NONE"
+  http_method   = "GET"
+  resource_id   = one(aws_api_gateway_resource.enterprise_well_known_openid_configuration[*].id)
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  count         = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_api_gateway_integration" "get_enterprise_well_known_openid_configuration" {
+  http_method             = one(aws_api_gateway_method.get_enterprise_well_known_openid_configuration[*].http_method)
+  integration_http_method = "POST"
+  resource_id             = one(aws_api_gateway_resource.enterprise_well_known_openid_configuration[*].id)
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  type                    = "AWS_PROXY"
+  uri                     = one(aws_lambda_function.enterprise_bridge[*].invoke_arn)
+  count                   = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
+}
+
+resource "aws_lambda_permission" "get_enterprise_well_known_openid_configuration" {
+  action        = "lambda:InvokeFunction"
+  function_name = one(aws_lambda_function.enterprise_bridge[*].function_name)
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/prod/GET/enterprise/.well-known/openid-configuration"
+  statement_id  = "apigw-get-enterprise-well-known-openid-configuration"
+  count         = (length(var.enterprise_identity_providers) > 0) ? 1 : 0
 }
 
 resource "aws_api_gateway_authorizer" "direct_mcp_authorizer" {
@@ -1432,7 +1866,7 @@ resource "aws_api_gateway_deployment" "this" {
   description = "Managed by Terraform; replaced whenever a route, integration or gateway response changes"
   rest_api_id = aws_api_gateway_rest_api.this.id
   triggers = {
-    redeployment = sha1(jsonencode(["05bf2ece031070207885ca8086f72d539041c875c530b643efcf39661ce8744b", one(aws_api_gateway_authorizer.direct_mcp_authorizer[*].id), (var.custom_domain != null) ? true : false, [{ "responseType" = "DEFAULT_4XX", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID,Mcp-Method,Mcp-Name'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate,MCP-Protocol-Version'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'" } }, { "responseType" = "DEFAULT_5XX", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID,Mcp-Method,Mcp-Name'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate,MCP-Protocol-Version'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'" } }, { "responseType" = "MISSING_AUTHENTICATION_TOKEN", "statusCode" = "404", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID,Mcp-Method,Mcp-Name'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate,MCP-Protocol-Version'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'" }, "responseTemplates" = { "application/json" = "{\"error\":\"invalid_request\",\"error_description\":\"no such route or method\"}" } }, { "responseType" = "UNAUTHORIZED", "statusCode" = "401", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID,Mcp-Method,Mcp-Name'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate,MCP-Protocol-Version'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'", "gatewayresponse.header.WWW-Authenticate" = format("'Bearer error=\"invalid_token\", error_description=\"The access token is missing, invalid or expired\", resource_metadata=\"%s\"'", "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.this.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.this.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/.well-known/oauth-protected-resource/mcp") }, "responseTemplates" = { "application/json" = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,\"message\":\"Unauthorized: the access token is missing, invalid or expired\"}}" } }, { "responseType" = "ACCESS_DENIED", "statusCode" = "403", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID,Mcp-Method,Mcp-Name'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate,MCP-Protocol-Version'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'", "gatewayresponse.header.WWW-Authenticate" = format("'Bearer error=\"insufficient_scope\", scope=\"%s\", resource_metadata=\"%s\"'", join(" ", local.authorization_scopes), "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.this.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.this.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/.well-known/oauth-protected-resource/mcp") }, "responseTemplates" = { "application/json" = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,\"message\":\"Forbidden: the access token lacks the required scope\"}}" } }], local.authorization_scopes, (var.mcp_mode == "direct"), aws_api_gateway_method.get_well_known_oauth_protected_resource.id, aws_api_gateway_integration.get_well_known_oauth_protected_resource.id, aws_api_gateway_integration.get_well_known_oauth_protected_resource.uri, aws_api_gateway_method.options_well_known_oauth_protected_resource.id, aws_api_gateway_integration.options_well_known_oauth_protected_resource.id, aws_api_gateway_integration.options_well_known_oauth_protected_resource.uri, aws_api_gateway_method.get_well_known_oauth_protected_resource_mcp.id, aws_api_gateway_integration.get_well_known_oauth_protected_resource_mcp.id, aws_api_gateway_integration.get_well_known_oauth_protected_resource_mcp.uri, aws_api_gateway_method.options_well_known_oauth_protected_resource_mcp.id, aws_api_gateway_integration.options_well_known_oauth_protected_resource_mcp.id, aws_api_gateway_integration.options_well_known_oauth_protected_resource_mcp.uri, aws_api_gateway_method.get_well_known_oauth_authorization_server.id, aws_api_gateway_integration.get_well_known_oauth_authorization_server.id, aws_api_gateway_integration.get_well_known_oauth_authorization_server.uri, aws_api_gateway_method.options_well_known_oauth_authorization_server.id, aws_api_gateway_integration.options_well_known_oauth_authorization_server.id, aws_api_gateway_integration.options_well_known_oauth_authorization_server.uri, aws_api_gateway_method.get_well_known_openid_configuration.id, aws_api_gateway_integration.get_well_known_openid_configuration.id, aws_api_gateway_integration.get_well_known_openid_configuration.uri, aws_api_gateway_method.options_well_known_openid_configuration.id, aws_api_gateway_integration.options_well_known_openid_configuration.id, aws_api_gateway_integration.options_well_known_openid_configuration.uri, aws_api_gateway_method.post_register.id, aws_api_gateway_integration.post_register.id, aws_api_gateway_integration.post_register.uri, aws_api_gateway_method.options_register.id, aws_api_gateway_integration.options_register.id, aws_api_gateway_integration.options_register.uri, aws_api_gateway_method.get_authorize.id, aws_api_gateway_integration.get_authorize.id, aws_api_gateway_integration.get_authorize.uri, aws_api_gateway_method.post_authorize.id, aws_api_gateway_integration.post_authorize.id, aws_api_gateway_integration.post_authorize.uri, aws_api_gateway_method.get_callback.id, aws_api_gateway_integration.get_callback.id, aws_api_gateway_integration.get_callback.uri, aws_api_gateway_method.post_token.id, aws_api_gateway_integration.post_token.id, aws_api_gateway_integration.post_token.uri, aws_api_gateway_method.options_token.id, aws_api_gateway_integration.options_token.id, aws_api_gateway_integration.options_token.uri, aws_api_gateway_method.post_revoke.id, aws_api_gateway_integration.post_revoke.id, aws_api_gateway_integration.post_revoke.uri, aws_api_gateway_method.options_revoke.id, aws_api_gateway_integration.options_revoke.id, aws_api_gateway_integration.options_revoke.uri, one(aws_api_gateway_method.direct_post_mcp[*].id), one(aws_api_gateway_integration.direct_post_mcp[*].id), one(aws_api_gateway_integration.direct_post_mcp[*].uri), one(aws_api_gateway_method.direct_get_mcp[*].id), one(aws_api_gateway_integration.direct_get_mcp[*].id), one(aws_api_gateway_integration.direct_get_mcp[*].uri), one(aws_api_gateway_method.direct_head_mcp[*].id), one(aws_api_gateway_integration.direct_head_mcp[*].id), one(aws_api_gateway_integration.direct_head_mcp[*].uri), one(aws_api_gateway_method.direct_delete_mcp[*].id), one(aws_api_gateway_integration.direct_delete_mcp[*].id), one(aws_api_gateway_integration.direct_delete_mcp[*].uri), one(aws_api_gateway_method.post_mcp[*].id), one(aws_api_gateway_integration.post_mcp[*].id), one(aws_api_gateway_integration.post_mcp[*].uri), one(aws_api_gateway_method.get_mcp[*].id), one(aws_api_gateway_integration.get_mcp[*].id), one(aws_api_gateway_integration.get_mcp[*].uri), one(aws_api_gateway_method.head_mcp[*].id), one(aws_api_gateway_integration.head_mcp[*].id), one(aws_api_gateway_integration.head_mcp[*].uri), one(aws_api_gateway_method.delete_mcp[*].id), one(aws_api_gateway_integration.delete_mcp[*].id), one(aws_api_gateway_integration.delete_mcp[*].uri), one(aws_api_gateway_method.options_mcp[*].id), one(aws_api_gateway_integration.options_mcp[*].id), one(aws_api_gateway_integration.options_mcp[*].uri), aws_api_gateway_gateway_response.default_4xx.id, aws_api_gateway_gateway_response.default_5xx.id, aws_api_gateway_gateway_response.not_found.id, one(aws_api_gateway_gateway_response.direct_unauthorized[*].id), one(aws_api_gateway_gateway_response.direct_access_denied[*].id)]))
+    redeployment = sha1(jsonencode(["6d46484d97ba5d7f4b908d9def1fae61f687aa1dfd637a6da3f9c4a767bc36c6", one(aws_api_gateway_authorizer.direct_mcp_authorizer[*].id), (var.custom_domain != null) ? true : false, [{ "responseType" = "DEFAULT_4XX", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID,Mcp-Method,Mcp-Name'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate,MCP-Protocol-Version'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'" } }, { "responseType" = "DEFAULT_5XX", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID,Mcp-Method,Mcp-Name'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate,MCP-Protocol-Version'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'" } }, { "responseType" = "MISSING_AUTHENTICATION_TOKEN", "statusCode" = "404", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID,Mcp-Method,Mcp-Name'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate,MCP-Protocol-Version'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'" }, "responseTemplates" = { "application/json" = "{\"error\":\"invalid_request\",\"error_description\":\"no such route or method\"}" } }, { "responseType" = "UNAUTHORIZED", "statusCode" = "401", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID,Mcp-Method,Mcp-Name'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate,MCP-Protocol-Version'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'", "gatewayresponse.header.WWW-Authenticate" = format("'Bearer error=\"invalid_token\", error_description=\"The access token is missing, invalid or expired\", resource_metadata=\"%s\"'", "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.this.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.this.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/.well-known/oauth-protected-resource/mcp") }, "responseTemplates" = { "application/json" = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,\"message\":\"Unauthorized: the access token is missing, invalid or expired\"}}" } }, { "responseType" = "ACCESS_DENIED", "statusCode" = "403", "responseParameters" = { "gatewayresponse.header.Access-Control-Allow-Headers" = "'Authorization,Content-Type,Accept,MCP-Protocol-Version,Mcp-Session-Id,Last-Event-ID,Mcp-Method,Mcp-Name'", "gatewayresponse.header.Access-Control-Allow-Methods" = "'GET,POST,DELETE,OPTIONS'", "gatewayresponse.header.Access-Control-Expose-Headers" = "'Mcp-Session-Id,WWW-Authenticate,MCP-Protocol-Version'", "gatewayresponse.header.Access-Control-Allow-Origin" = (length(var.cors_allowed_origins) == 1) ? "'${element(var.cors_allowed_origins, 0)}'" : "method.request.header.origin", "gatewayresponse.header.Vary" = "'Origin'", "gatewayresponse.header.WWW-Authenticate" = format("'Bearer error=\"insufficient_scope\", scope=\"%s\", resource_metadata=\"%s\"'", join(" ", local.authorization_scopes), "${(var.custom_domain != null) ? "https://${var.custom_domain.domain_name}" : "https://${aws_api_gateway_rest_api.this.id}.execute-api.${element(split(":", aws_api_gateway_rest_api.this.arn), 3)}.${data.aws_partition.current.dns_suffix}/prod"}/.well-known/oauth-protected-resource/mcp") }, "responseTemplates" = { "application/json" = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,\"message\":\"Forbidden: the access token lacks the required scope\"}}" } }], local.authorization_scopes, (var.mcp_mode == "direct"), aws_api_gateway_method.get_well_known_oauth_protected_resource.id, aws_api_gateway_integration.get_well_known_oauth_protected_resource.id, aws_api_gateway_integration.get_well_known_oauth_protected_resource.uri, aws_api_gateway_method.options_well_known_oauth_protected_resource.id, aws_api_gateway_integration.options_well_known_oauth_protected_resource.id, aws_api_gateway_integration.options_well_known_oauth_protected_resource.uri, aws_api_gateway_method.get_well_known_oauth_protected_resource_mcp.id, aws_api_gateway_integration.get_well_known_oauth_protected_resource_mcp.id, aws_api_gateway_integration.get_well_known_oauth_protected_resource_mcp.uri, aws_api_gateway_method.options_well_known_oauth_protected_resource_mcp.id, aws_api_gateway_integration.options_well_known_oauth_protected_resource_mcp.id, aws_api_gateway_integration.options_well_known_oauth_protected_resource_mcp.uri, aws_api_gateway_method.get_well_known_oauth_authorization_server.id, aws_api_gateway_integration.get_well_known_oauth_authorization_server.id, aws_api_gateway_integration.get_well_known_oauth_authorization_server.uri, aws_api_gateway_method.options_well_known_oauth_authorization_server.id, aws_api_gateway_integration.options_well_known_oauth_authorization_server.id, aws_api_gateway_integration.options_well_known_oauth_authorization_server.uri, aws_api_gateway_method.get_well_known_openid_configuration.id, aws_api_gateway_integration.get_well_known_openid_configuration.id, aws_api_gateway_integration.get_well_known_openid_configuration.uri, aws_api_gateway_method.options_well_known_openid_configuration.id, aws_api_gateway_integration.options_well_known_openid_configuration.id, aws_api_gateway_integration.options_well_known_openid_configuration.uri, aws_api_gateway_method.post_register.id, aws_api_gateway_integration.post_register.id, aws_api_gateway_integration.post_register.uri, aws_api_gateway_method.options_register.id, aws_api_gateway_integration.options_register.id, aws_api_gateway_integration.options_register.uri, aws_api_gateway_method.get_authorize.id, aws_api_gateway_integration.get_authorize.id, aws_api_gateway_integration.get_authorize.uri, aws_api_gateway_method.post_authorize.id, aws_api_gateway_integration.post_authorize.id, aws_api_gateway_integration.post_authorize.uri, aws_api_gateway_method.get_callback.id, aws_api_gateway_integration.get_callback.id, aws_api_gateway_integration.get_callback.uri, aws_api_gateway_method.post_token.id, aws_api_gateway_integration.post_token.id, aws_api_gateway_integration.post_token.uri, aws_api_gateway_method.options_token.id, aws_api_gateway_integration.options_token.id, aws_api_gateway_integration.options_token.uri, aws_api_gateway_method.post_revoke.id, aws_api_gateway_integration.post_revoke.id, aws_api_gateway_integration.post_revoke.uri, aws_api_gateway_method.options_revoke.id, aws_api_gateway_integration.options_revoke.id, aws_api_gateway_integration.options_revoke.uri, one(aws_api_gateway_method.direct_post_mcp[*].id), one(aws_api_gateway_integration.direct_post_mcp[*].id), one(aws_api_gateway_integration.direct_post_mcp[*].uri), one(aws_api_gateway_method.direct_get_mcp[*].id), one(aws_api_gateway_integration.direct_get_mcp[*].id), one(aws_api_gateway_integration.direct_get_mcp[*].uri), one(aws_api_gateway_method.direct_head_mcp[*].id), one(aws_api_gateway_integration.direct_head_mcp[*].id), one(aws_api_gateway_integration.direct_head_mcp[*].uri), one(aws_api_gateway_method.direct_delete_mcp[*].id), one(aws_api_gateway_integration.direct_delete_mcp[*].id), one(aws_api_gateway_integration.direct_delete_mcp[*].uri), one(aws_api_gateway_method.post_mcp[*].id), one(aws_api_gateway_integration.post_mcp[*].id), one(aws_api_gateway_integration.post_mcp[*].uri), one(aws_api_gateway_method.get_mcp[*].id), one(aws_api_gateway_integration.get_mcp[*].id), one(aws_api_gateway_integration.get_mcp[*].uri), one(aws_api_gateway_method.head_mcp[*].id), one(aws_api_gateway_integration.head_mcp[*].id), one(aws_api_gateway_integration.head_mcp[*].uri), one(aws_api_gateway_method.delete_mcp[*].id), one(aws_api_gateway_integration.delete_mcp[*].id), one(aws_api_gateway_integration.delete_mcp[*].uri), one(aws_api_gateway_method.options_mcp[*].id), one(aws_api_gateway_integration.options_mcp[*].id), one(aws_api_gateway_integration.options_mcp[*].uri), one(aws_api_gateway_method.get_enterprise_authorize[*].id), one(aws_api_gateway_integration.get_enterprise_authorize[*].id), one(aws_api_gateway_integration.get_enterprise_authorize[*].uri), one(aws_api_gateway_method.post_enterprise_token[*].id), one(aws_api_gateway_integration.post_enterprise_token[*].id), one(aws_api_gateway_integration.post_enterprise_token[*].uri), one(aws_api_gateway_method.get_enterprise_userinfo[*].id), one(aws_api_gateway_integration.get_enterprise_userinfo[*].id), one(aws_api_gateway_integration.get_enterprise_userinfo[*].uri), one(aws_api_gateway_method.get_enterprise_jwks[*].id), one(aws_api_gateway_integration.get_enterprise_jwks[*].id), one(aws_api_gateway_integration.get_enterprise_jwks[*].uri), one(aws_api_gateway_method.get_enterprise_cognito_return[*].id), one(aws_api_gateway_integration.get_enterprise_cognito_return[*].id), one(aws_api_gateway_integration.get_enterprise_cognito_return[*].uri), one(aws_api_gateway_method.get_enterprise_well_known_openid_configuration[*].id), one(aws_api_gateway_integration.get_enterprise_well_known_openid_configuration[*].id), one(aws_api_gateway_integration.get_enterprise_well_known_openid_configuration[*].uri), aws_api_gateway_gateway_response.default_4xx.id, aws_api_gateway_gateway_response.default_5xx.id, aws_api_gateway_gateway_response.not_found.id, one(aws_api_gateway_gateway_response.direct_unauthorized[*].id), one(aws_api_gateway_gateway_response.direct_access_denied[*].id)]))
   }
   depends_on = [
     aws_api_gateway_method.get_well_known_oauth_protected_resource,
@@ -1487,6 +1921,18 @@ resource "aws_api_gateway_deployment" "this" {
     aws_api_gateway_integration.delete_mcp,
     aws_api_gateway_method.options_mcp,
     aws_api_gateway_integration.options_mcp,
+    aws_api_gateway_method.get_enterprise_authorize,
+    aws_api_gateway_integration.get_enterprise_authorize,
+    aws_api_gateway_method.post_enterprise_token,
+    aws_api_gateway_integration.post_enterprise_token,
+    aws_api_gateway_method.get_enterprise_userinfo,
+    aws_api_gateway_integration.get_enterprise_userinfo,
+    aws_api_gateway_method.get_enterprise_jwks,
+    aws_api_gateway_integration.get_enterprise_jwks,
+    aws_api_gateway_method.get_enterprise_cognito_return,
+    aws_api_gateway_integration.get_enterprise_cognito_return,
+    aws_api_gateway_method.get_enterprise_well_known_openid_configuration,
+    aws_api_gateway_integration.get_enterprise_well_known_openid_configuration,
     aws_api_gateway_gateway_response.default_4xx,
     aws_api_gateway_gateway_response.default_5xx,
     aws_api_gateway_gateway_response.not_found,

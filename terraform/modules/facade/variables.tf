@@ -212,6 +212,46 @@ variable "log_level" {
   nullable = false
 }
 
+variable "enterprise_identity_providers" {
+  default = [
+  ]
+  description = "Enterprise-managed authorization (docs/enterprise-authorization.md): the enterprise IdPs (Okta, Entra ID, …) whose ID-JAGs the façade's `/token` accepts (`grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer`), giving the client a Cognito access token without a browser. Each: `name` (1–20 letters or digits), `issuer` (compared exactly with the ID-JAG's `iss`), `jwks_url`, `clients` (façade client_ids or Client ID Metadata Document URLs that may present its ID-JAGs), `scopes` (resource-server scopes of the pool in full form, `<identifier>/<name>`, an ID-JAG may grant), `federated_as` (the pool IdP, one of `identity_providers`, whose user the assertion names; `claim`: the ID-JAG claim holding that IdP's user id, default `sub`), `max_assertion_age_seconds` (30–3600, default 300). Empty (default): off, nothing is created. On: the bridge function and its `/enterprise/*` routes, the bridge's OIDC identity provider and the `enterprise_assertion` app client in the pool; add `enterprise_assertion_client_id` to the gateway's and the interceptor's allowed clients."
+  type        = list(object({ name = string, issuer = string, jwks_url = string, clients = list(string), scopes = list(string), federated_as = optional(object({ provider = string, claim = optional(string, "sub") })), max_assertion_age_seconds = optional(number, 300) }))
+  validation {
+    error_message = "enterprise_identity_providers may list at most 20 IdPs."
+    condition     = length(var.enterprise_identity_providers) <= 20
+  }
+  validation {
+    error_message = "enterprise_identity_providers[*].name must be 1–20 letters or digits."
+    condition     = alltrue([for idp in var.enterprise_identity_providers : can(regex("^[A-Za-z0-9]{1,20}$", idp.name))])
+  }
+  validation {
+    error_message = "enterprise_identity_providers[*].issuer must be an https URL without query or fragment, and jwks_url an https URL without fragment."
+    condition     = alltrue([for idp in var.enterprise_identity_providers : can(regex("^https://[^/?#@[:space:]]+(/[^?#[:space:]]*)?$", idp.issuer)) && can(regex("^https://[^/?#@[:space:]]+(/[^#[:space:]]*)?$", idp.jwks_url))])
+  }
+  validation {
+    error_message = "enterprise_identity_providers[*].clients must list 1–100 distinct client_ids (a Client ID Metadata Document URL must be https with a path and no fragment)."
+    condition     = alltrue([for idp in var.enterprise_identity_providers : length(idp.clients) >= 1 && length(idp.clients) <= 100 && length(distinct(idp.clients)) == length(idp.clients) && alltrue([for c in idp.clients : length(c) >= 1 && length(c) <= 2048 && (!strcontains(c, "://") || can(regex("^https://[^/?#[:space:]]+/[^#[:space:]]+$", c)))])])
+  }
+  validation {
+    error_message = "enterprise_identity_providers[*].scopes must list 1–100 distinct resource-server scopes in full form (<identifier>/<name>, RFC 6749 scope-tokens)."
+    condition     = alltrue([for idp in var.enterprise_identity_providers : length(idp.scopes) >= 1 && length(idp.scopes) <= 100 && length(distinct(idp.scopes)) == length(idp.scopes) && alltrue([for s in idp.scopes : can(regex("^[[:graph:]]+$", s)) && !strcontains(s, "\"") && !strcontains(s, "\\") && strcontains(s, "/")])])
+  }
+  validation {
+    error_message = "enterprise_identity_providers[*].federated_as.provider must be one of identity_providers (an IdP of the pool, not COGNITO), and federated_as.claim a claim name (1–64 letters, digits or _.:-)."
+    condition     = alltrue([for idp in var.enterprise_identity_providers : idp.federated_as == null ? true : (idp.federated_as.provider != "COGNITO" && contains(var.identity_providers, idp.federated_as.provider) && can(regex("^[A-Za-z0-9_.:-]{1,64}$", idp.federated_as.claim)))])
+  }
+  validation {
+    error_message = "enterprise_identity_providers[*].max_assertion_age_seconds must be a whole number of seconds, 30–3600."
+    condition     = alltrue([for idp in var.enterprise_identity_providers : idp.max_assertion_age_seconds >= 30 && idp.max_assertion_age_seconds <= 3600 && floor(idp.max_assertion_age_seconds) == idp.max_assertion_age_seconds])
+  }
+  validation {
+    error_message = "enterprise_identity_providers: names and issuers must be unique."
+    condition     = length(distinct(var.enterprise_identity_providers[*].name)) == length(var.enterprise_identity_providers) && length(distinct(var.enterprise_identity_providers[*].issuer)) == length(var.enterprise_identity_providers)
+  }
+  nullable = false
+}
+
 variable "tags" {
   default = {
   }

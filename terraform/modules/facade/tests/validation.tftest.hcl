@@ -88,3 +88,62 @@ run "pool_in_another_region_is_refused" {
   }
   expect_failures = [aws_api_gateway_rest_api.this]
 }
+
+run "enterprise_idp_name_must_be_letters_or_digits" {
+  command = plan
+  variables {
+    enterprise_identity_providers = [{ name = "acme-okta", issuer = "https://acme.idp.test", jwks_url = "https://acme.idp.test/keys", clients = ["agent"], scopes = ["https://mcp.test.example/tools"] }]
+  }
+  expect_failures = [var.enterprise_identity_providers]
+}
+
+run "enterprise_idp_issuer_must_be_https" {
+  command = plan
+  variables {
+    enterprise_identity_providers = [{ name = "Acme", issuer = "http://acme.idp.test", jwks_url = "https://acme.idp.test/keys", clients = ["agent"], scopes = ["https://mcp.test.example/tools"] }]
+  }
+  expect_failures = [var.enterprise_identity_providers]
+}
+
+run "enterprise_idp_needs_clients" {
+  command = plan
+  variables {
+    enterprise_identity_providers = [{ name = "Acme", issuer = "https://acme.idp.test", jwks_url = "https://acme.idp.test/keys", clients = [], scopes = ["https://mcp.test.example/tools"] }]
+  }
+  expect_failures = [var.enterprise_identity_providers]
+}
+
+run "enterprise_idp_scopes_are_full_resource_server_scopes" {
+  command = plan
+  variables {
+    enterprise_identity_providers = [{ name = "Acme", issuer = "https://acme.idp.test", jwks_url = "https://acme.idp.test/keys", clients = ["agent"], scopes = ["tools"] }]
+  }
+  expect_failures = [var.enterprise_identity_providers]
+}
+
+run "enterprise_idp_age_is_30_to_3600" {
+  command = plan
+  variables {
+    enterprise_identity_providers = [{ name = "Acme", issuer = "https://acme.idp.test", jwks_url = "https://acme.idp.test/keys", clients = ["agent"], scopes = ["https://mcp.test.example/tools"], max_assertion_age_seconds = 7200 }]
+  }
+  expect_failures = [var.enterprise_identity_providers]
+}
+
+run "enterprise_idp_federated_as_is_a_pool_idp" {
+  command = plan
+  variables {
+    enterprise_identity_providers = [{ name = "Acme", issuer = "https://acme.idp.test", jwks_url = "https://acme.idp.test/keys", clients = ["agent"], scopes = ["https://mcp.test.example/tools"], federated_as = { provider = "Okta" } }]
+  }
+  expect_failures = [var.enterprise_identity_providers]
+}
+
+run "enterprise_idp_names_and_issuers_are_unique" {
+  command = plan
+  variables {
+    enterprise_identity_providers = [
+      { name = "Acme", issuer = "https://acme.idp.test", jwks_url = "https://acme.idp.test/keys", clients = ["agent"], scopes = ["https://mcp.test.example/tools"] },
+      { name = "Beta", issuer = "https://acme.idp.test", jwks_url = "https://acme.idp.test/keys", clients = ["agent"], scopes = ["https://mcp.test.example/tools"] },
+    ]
+  }
+  expect_failures = [var.enterprise_identity_providers]
+}
