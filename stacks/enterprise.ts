@@ -28,9 +28,10 @@ export function enterpriseScopes(config: EnterpriseAuthorizationConfig): string[
 }
 
 /**
- * The bridge's provider name in the pool: `<name>-enterprise`, within CreateIdentityProvider's 32
- * characters (deployment names have at most 24, so it always fits), no `_`. Unique per deployment, so
- * deployments sharing an existing pool do not collide.
+ * The bridge's provider name in the pool: `<name>-enterprise`, cut to CreateIdentityProvider's 32
+ * characters, no `_`. Deployment names have at most 24 characters, so the name always stays whole and
+ * only the suffix may be shortened (`<24 chars>-enterpr`): unique per deployment, so deployments
+ * sharing an existing pool do not collide.
  */
 export function bridgeProviderName(deploymentName: string): string {
   return `${deploymentName}-enterprise`.slice(0, 32);
