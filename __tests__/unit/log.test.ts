@@ -100,6 +100,42 @@ test('an invocation with none other in flight keeps its fields without AsyncLoca
   expect(parsed().at(-1)).not.toHaveProperty('api_request_id');
 });
 
+test('AsyncLocalStorage is disabled again when no overlapping invocation is left, and re-enabled by the next overlap', async () => {
+  // Locally an instrumented function (the interceptor) runs during another's invocation (mcp-proxy);
+  // in AWS each is its own Lambda environment. The storage (and Node's hook on every promise) must
+  // not stay on for the rest of the process after the first overlap.
+  const disable = jest.spyOn(AsyncLocalStorage.prototype, 'disable');
+  try {
+    const inner = instrument(freshRoute(), async (who: string) => {
+      await Promise.resolve();
+      log.info('inner', { who });
+    });
+    const outer = instrument(freshRoute(), async (event: { requestContext: { requestId: string } }) => {
+      log.info('outer before', { who: event.requestContext.requestId });
+      await inner('inner-1');
+      expect(disable).toHaveBeenCalledTimes(1);
+      await inner('inner-2');
+      expect(disable).toHaveBeenCalledTimes(2);
+      log.info('outer after', { who: event.requestContext.requestId });
+    });
+    await outer({ requestContext: { requestId: 'outer' } });
+    const byMessage = parsed().map((l) => [l.message, l.route === undefined ? undefined : l.who === 'outer' ? 'outer-fields' : 'inner-fields', l.api_request_id]);
+    expect(byMessage).toEqual([
+      ['outer before', 'outer-fields', 'outer'],
+      ['inner', 'inner-fields', undefined],
+      ['inner', 'inner-fields', undefined],
+      ['outer after', 'outer-fields', 'outer'],
+    ]);
+    // Each inner line names the inner invocation's route, not the outer's.
+    const routes = parsed().map((l) => l.route);
+    expect(routes[1]).toBe(routes[2]);
+    expect(routes[1]).not.toBe(routes[0]);
+    expect(routes[3]).toBe(routes[0]);
+  } finally {
+    disable.mockRestore();
+  }
+});
+
 test('outside an invocation there are no invocation fields', () => {
   log.info('startup');
   expect(parsed()[0]).not.toHaveProperty('function_request_id');

@@ -94,13 +94,16 @@ export function writeLine(line: string): void {
  * fields of an invocation that starts while none is in flight are kept in a plain variable (`solo`).
  * Only an invocation that starts while another is in flight (the local server's concurrent requests,
  * an instrumented handler called by another) runs in AsyncLocalStorage, which keeps the two apart.
- * Using AsyncLocalStorage at all makes Node (22) run an async hook on every promise of the process
- * from then on (about 0.1 µs each, some 0.02 ms per proxied `tools/call`), so it is entered only
- * when needed. A line written after its invocation ended (a timer it left) carries no fields.
+ * While AsyncLocalStorage is enabled, Node (22) runs an async hook on every promise of the process
+ * (about 0.1 µs each, some 0.02 ms per proxied `tools/call`), so it is entered only when needed and
+ * disabled when the last overlapping invocation ends (`overlap`). A line written after its invocation
+ * ended (a timer it left) carries no fields.
  */
 let contexts: AsyncLocalStorage<InvocationFields> | undefined;
 let solo: InvocationFields | undefined;
 let inFlight = 0;
+/** Invocations in flight inside `contexts.run`; when the last ends, `contexts` is disabled again. */
+let overlapping = 0;
 const warm = new Set<string>();
 
 /** The `Root` of an X-Ray trace header (`Root=1-…;Parent=…;Sampled=1`), as Lambda sets `_X_AMZN_TRACE_ID`. */
@@ -132,12 +135,30 @@ async function runAs<R>(fields: InvocationFields, body: () => Promise<R>): Promi
   const alone = inFlight === 0;
   inFlight++;
   try {
-    if (!alone) return await (contexts ??= new AsyncLocalStorage<InvocationFields>()).run(fields, body);
+    if (!alone) return await overlap(fields, body);
     solo = fields;
     return await body();
   } finally {
     inFlight--;
     if (alone) solo = undefined;
+  }
+}
+
+/**
+ * Runs an invocation that overlaps another in AsyncLocalStorage, and disables the storage again when
+ * no overlapping invocation is left: `disable()` removes Node's promise hook once no storage of the
+ * process is enabled, and the next `run()` enables it again
+ * (https://nodejs.org/docs/latest-v22.x/api/async_context.html#asynclocalstoragedisable). So a process
+ * pays the hook only while invocations overlap, not for the rest of its life after the first overlap
+ * (locally: the interceptor, which in AWS is its own Lambda function, called during a proxied call).
+ */
+async function overlap<R>(fields: InvocationFields, body: () => Promise<R>): Promise<R> {
+  const storage = (contexts ??= new AsyncLocalStorage<InvocationFields>());
+  overlapping++;
+  try {
+    return await storage.run(fields, body);
+  } finally {
+    if (--overlapping === 0) storage.disable();
   }
 }
 
