@@ -5,8 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
   transformIgnorePatterns: ['/node_modules/(?!(jose|oidc-provider|nock|@mswjs|@open-draft|outvariant|strict-event-emitter|is-node-process|propagate|rettime)/)'],
-  // NodeNext: a relative dynamic import names the emitted `.js` (functions/token/index.ts); the source is `.ts`.
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   setupFiles: ['<rootDir>/__tests__/setup.ts'],
   testTimeout: 30000,
 };

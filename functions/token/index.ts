@@ -27,7 +27,7 @@ import { PATHS } from '../lib/http/routes';
 import { CLIENT_CREDENTIALS, decideClientCredentials, type PresentedCredentials } from './client-credentials';
 import { readSecret } from '../lib/secrets';
 import { ENTERPRISE_VARIABLES, readEnterpriseConfig, type EnterpriseConfig } from './enterprise/config';
-import { JWT_BEARER_GRANT as JWT_BEARER } from '../lib/oauth/metadata';
+import { enterpriseGrant, JWT_BEARER } from './enterprise/grant';
 
 /** The token function's configuration: today's, plus the enterprise IdPs when ENTERPRISE_IDPS is set. */
 export interface TokenFunctionConfig extends TokenConfig {
@@ -226,10 +226,6 @@ export async function token(event: ApiEvent, config: TokenFunctionConfig): Promi
     return clientCredentials(params, identified, config, mcpResourceOf(baseUrl));
   }
   if (identified.ok && path === PATHS.token && config.enterprise && single(params, 'grant_type').value === JWT_BEARER) {
-    // Loaded on the grant's first use: the bundle evaluates the ID-JAG checks, jose and the bridge
-    // sign-in only then (esbuild wraps a dynamically imported module in a lazy initializer), so a
-    // token function without enterprise IdPs, or before the first assertion, does not pay their init.
-    const { enterpriseGrant } = await import('./enterprise/grant.js');
     return enterpriseGrant(params, identified.clientId, config, config.enterprise, keysFor(keys, 'registration'), baseUrl, now);
   }
   let decision: TokenDecision;
