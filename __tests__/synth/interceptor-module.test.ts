@@ -89,7 +89,8 @@ describeTerraform('terraform/modules/interceptor', () => {
     const readme = read('README.md');
     for (const name of [...variables.keys(), ...outputs]) expect(readme).toContain(`[${name}](#`);
     for (const heading of ['## Usage', '## Requirements', '## Providers', '## Resources', '## Inputs', '## Outputs']) expect(readme).toContain(heading);
-    expect(readme).toContain('source = "git::https://github.com/<org>/agentcore-mcp-oauth.git//terraform/modules/interceptor?ref=v0.2.0"');
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    expect(readme).toContain(`source = "git::https://github.com/<org>/agentcore-mcp-oauth.git//terraform/modules/interceptor?ref=v${version}"`);
     // No example ids as defaults anywhere.
     expect(read('variables.tf')).not.toMatch(/eu-west-1_|AbCdEf/);
   });
