@@ -126,6 +126,21 @@ describe('createAssertionSignIn: the server-side flow', () => {
     });
   });
 
+  test('hops on the pool\'s own domain after idpresponse are followed, four at most', async () => {
+    const flow: Flow = {};
+    // Cognito's answer to idpresponse goes through two pages of its own before the callback.
+    cognito(flow, { finalLocation: () => `${COGNITO}/login/continue?step=1`, token: { status: 200, body: TOKENS } });
+    nock(COGNITO).get('/login/continue').query({ step: '1' }).reply(302, '', { location: `${COGNITO}/login/continue?step=2` });
+    nock(COGNITO).get('/login/continue').query({ step: '2' }).reply(() => [302, '', { location: `${BASE}/enterprise/cognito-return?code=cognito-code&state=${flow.authorize!.get('state')}` }]);
+    expect(await createAssertionSignIn(deps())(identity())).toMatchObject({ ok: true, tokens: { access_token: 'cognito-at' } });
+
+    // A pool that keeps redirecting to itself is a misbehaving pool, not an endless walk.
+    nock.cleanAll();
+    cognito({}, { finalLocation: () => `${COGNITO}/loop?n=0` });
+    for (let n = 0; n < 4; n++) nock(COGNITO).get('/loop').query({ n: String(n) }).reply(302, '', { location: `${COGNITO}/loop?n=${n + 1}` });
+    expect(await createAssertionSignIn(deps())(identity())).toMatchObject({ ok: false, status: 502, error: 'server_error', description: expect.stringMatching(/after the bridge sign-in/) });
+  });
+
   test('two enterprise IdPs with the same sub are two bridge subjects', () => {
     expect(bridgeSubject(identity())).not.toBe(bridgeSubject(identity({ idp: { ...IDP, name: 'other' } })));
   });
