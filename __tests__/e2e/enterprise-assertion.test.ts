@@ -10,13 +10,13 @@
  * real interceptor, whose policy decides by the pool's groups. Then every refusal the issue names.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { AdminAddUserToGroupCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { ENTERPRISE_DEMO_USERS, ID_JAG_TOKEN_TYPE, ID_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../dev/enterprise-idp';
 import type { LocalSystem } from '../../dev/system';
 import { Browser } from '../helpers/browser';
+import { IdJagProvider } from '../helpers/id-jag-provider';
 import { useLocalSystem } from '../helpers/local-system';
 import { InMemoryOAuthClient } from '../helpers/oauth-client';
 
@@ -29,40 +29,6 @@ let system: LocalSystem;
 useLocalSystem({ enterprise: { users: [...ENTERPRISE_DEMO_USERS, CAROL] } }, (s) => {
   system = s;
 });
-
-/**
- * The agent's side of the extension for the MCP SDK: no redirect, no registration; the token request
- * is the jwt-bearer grant with the ID-JAG (the SDK's prepareTokenRequest hook for non-interactive flows).
- */
-class IdJagProvider implements OAuthClientProvider {
-  private saved?: OAuthTokens;
-  constructor(private readonly clientId: string, private readonly assertion: string) {}
-  get redirectUrl(): undefined {
-    return undefined;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return { client_name: 'Enterprise agent (local)', redirect_uris: [], grant_types: [JWT_BEARER], token_endpoint_auth_method: 'none' };
-  }
-  clientInformation(): OAuthClientInformationMixed {
-    return { client_id: this.clientId };
-  }
-  tokens(): OAuthTokens | undefined {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens): void {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(): void {
-    throw new Error('an ID-JAG grant never sends a browser anywhere');
-  }
-  saveCodeVerifier(): void {}
-  codeVerifier(): string {
-    throw new Error('no PKCE in the jwt-bearer grant');
-  }
-  prepareTokenRequest(): URLSearchParams {
-    return new URLSearchParams({ grant_type: JWT_BEARER, assertion: this.assertion });
-  }
-}
 
 /** The agent signs its user in at the enterprise IdP and exchanges the ID token for an ID-JAG for the façade. */
 async function idJagFor(username: string, scope = 'mcp/tools'): Promise<string> {

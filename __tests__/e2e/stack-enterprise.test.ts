@@ -14,12 +14,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createEnterpriseIdp, ID_JAG_TOKEN_TYPE, ID_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, type EnterpriseIdp } from '../../dev/enterprise-idp';
 import { runStack, type StackRun, type StackRunOptions } from '../../dev/stack/stack-runner';
 import { Browser } from '../helpers/browser';
+import { IdJagProvider } from '../helpers/id-jag-provider';
 import { InMemoryOAuthClient } from '../helpers/oauth-client';
 import { synthExample, type Json, type Synthesized } from '../synth/helpers';
 
@@ -102,37 +103,6 @@ afterAll(async () => {
   await okta?.close();
   synth?.cleanup();
 });
-
-/** The agent's side of the extension for the MCP SDK (as in enterprise-assertion.test.ts): the jwt-bearer grant with the ID-JAG. */
-class IdJagProvider implements OAuthClientProvider {
-  private saved?: OAuthTokens;
-  constructor(private readonly clientId: string, private readonly assertion: string) {}
-  get redirectUrl(): undefined {
-    return undefined;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return { ...AGENT_METADATA, redirect_uris: [] };
-  }
-  clientInformation(): OAuthClientInformationMixed {
-    return { client_id: this.clientId };
-  }
-  tokens(): OAuthTokens | undefined {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens): void {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(): void {
-    throw new Error('an ID-JAG grant never sends a browser anywhere');
-  }
-  saveCodeVerifier(): void {}
-  codeVerifier(): string {
-    throw new Error('no PKCE in the jwt-bearer grant');
-  }
-  prepareTokenRequest(): URLSearchParams {
-    return new URLSearchParams({ grant_type: JWT_BEARER, assertion: this.assertion });
-  }
-}
 
 const SCOPE = 'https://mcp.acme.example/tools.read';
 
