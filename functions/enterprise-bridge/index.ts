@@ -11,7 +11,8 @@
  * - `GET /enterprise/.well-known/openid-configuration` (OpenID Connect Discovery 1.0 §4);
  * - `GET /enterprise/authorize` and `GET /enterprise/cognito-return`: never for a browser; refused.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { constantTimeEqual } from '../lib/crypto/compare';
 import { createHandler, loadKeyring, nowSeconds, type RouteDefinition } from '../lib/http/handler';
 import {
   baseUrlOf, BodyTooLargeError, bodyText, formParams, header, json, mediaType, methodNotAllowed, NO_STORE, oauthError, single,
@@ -59,12 +60,6 @@ export function forgetSpentCodes(): void {
   spent.clear();
 }
 
-const same = (a: string, b: string): boolean => {
-  const x = createHash('sha256').update(a).digest();
-  const y = createHash('sha256').update(b).digest();
-  return timingSafeEqual(x, y);
-};
-
 const invalidClient = (basic: boolean): ApiResult =>
   oauthError(401, 'invalid_client', 'client authentication failed', basic ? { 'WWW-Authenticate': 'Basic realm="enterprise-bridge"' } : {});
 
@@ -95,7 +90,7 @@ function clientCredentials(params: Params, authorization: string | undefined): {
 export async function bridgeToken(params: Params, authorization: string | undefined, ctx: BridgeContext): Promise<ApiResult> {
   const client = clientCredentials(params, authorization);
   if (!client.ok) return client.result;
-  if (!same(client.id, ctx.config.clientId) || !same(client.secret, ctx.clientSecret)) {
+  if (!constantTimeEqual(client.id, ctx.config.clientId) || !constantTimeEqual(client.secret, ctx.clientSecret)) {
     log.warn('bridge token request with wrong client credentials', { fn: 'enterprise-bridge' });
     return invalidClient(client.basic);
   }
@@ -109,7 +104,7 @@ export async function bridgeToken(params: Params, authorization: string | undefi
   if (!opened.ok) return oauthError(400, 'invalid_grant', opened.reason === 'expired' ? 'the code has expired' : 'the code is invalid');
   const { grant } = opened;
   // RFC 6749 §4.1.3: issued to this client, and redirect_uri identical to the authorization request's.
-  if (!same(grant.clientId, client.id)) return oauthError(400, 'invalid_grant', 'the code was issued to another client');
+  if (!constantTimeEqual(grant.clientId, client.id)) return oauthError(400, 'invalid_grant', 'the code was issued to another client');
   const redirectUri = single(params, 'redirect_uri').value;
   if (redirectUri !== undefined && redirectUri !== grant.redirectUri) return oauthError(400, 'invalid_grant', 'redirect_uri does not match the authorization request');
   if (!spend(code, opened.expiresAt, ctx.now)) return oauthError(400, 'invalid_grant', 'the code was already used');

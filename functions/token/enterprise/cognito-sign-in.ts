@@ -24,7 +24,8 @@
  * error: 503/504 `temporarily_unavailable` when Cognito cannot be reached, 502 `server_error` when it
  * answers something this flow does not expect, 400 `invalid_grant` when it refuses the user.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '../../lib/crypto/compare';
 import type { Keyring } from '../../lib/crypto/keys';
 import { BRIDGE_PATHS, sealBridgeCode, type BridgeClaims } from '../../lib/oauth/bridge';
 import { basicAuthorization } from '../../lib/oauth/idp-client';
@@ -149,12 +150,6 @@ function redirectOf(hop: Hop, step: string, base: string): Step<URL> {
   }
 }
 
-const sameText = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
-
 /** Repeated or missing parameters are not accepted from Cognito's redirects either. */
 function param(url: URL, name: string): string | undefined {
   const values = url.searchParams.getAll(name);
@@ -241,7 +236,7 @@ export function createAssertionSignIn(deps: AssertionSignInDeps): AssertionSignI
       return misbehaving(`redirected to ${returned.origin}${returned.pathname} after the bridge sign-in instead of ${BRIDGE_PATHS.cognitoReturn}`);
     }
     const returnedState = param(returned, 'state');
-    if (!returnedState || !sameText(returnedState, state)) return misbehaving('returned a state this sign-in did not send');
+    if (!returnedState || !constantTimeEqual(returnedState, state)) return misbehaving('returned a state this sign-in did not send');
     if (returned.searchParams.has('error')) return refusal(returned);
     const cognitoCode = param(returned, 'code');
     if (!cognitoCode) return misbehaving('returned neither a code nor an error');
