@@ -14,7 +14,9 @@ const AUTH = { ...JSON_CT, Authorization: 'Bearer tok', Accept: 'application/jso
 const list = (id: number | string = 7, params?: Record<string, unknown>) => ({ jsonrpc: '2.0', id, method: 'tools/list', ...(params ? { params } : {}) });
 const tool = (name: string) => ({ name, description: name, inputSchema: { type: 'object' } });
 const page = (id: number | string, names: string[], nextCursor?: string) => ({ jsonrpc: '2.0', id, result: { tools: names.map(tool), ...(nextCursor ? { nextCursor } : {}) } });
-const merging = (pages = '10', extra: NodeJS.ProcessEnv = {}) => createMcpProxyHandler({ ...TEST_ENV, MCP_MERGE_TOOLS_LIST_PAGES: pages, ...extra });
+// The merge's time budget (MCP_UPSTREAM_TIMEOUT_MS, 300 ms in TEST_ENV) is tested with a real socket in
+// upstream-failures.test.ts; here it is ample, so a busy machine cannot cut a merge short.
+const merging = (pages = '10', extra: NodeJS.ProcessEnv = {}) => createMcpProxyHandler({ ...TEST_ENV, MCP_UPSTREAM_TIMEOUT_MS: '10000', MCP_MERGE_TOOLS_LIST_PAGES: pages, ...extra });
 const post = (handler: ReturnType<typeof createMcpProxyHandler>, body: unknown) =>
   invokeStreaming(handler, apiEvent({ method: 'POST', path: '/mcp', headers: AUTH, body: JSON.stringify(body) }));
 const names = (body: string) => (JSON.parse(body).result.tools as Array<{ name: string }>).map((t) => t.name);
