@@ -6,7 +6,7 @@
  * measured in turn can be compared figure by figure; a figure a checkout cannot give is left out
  * (n/a) with a note, never guessed.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { Agent as HttpAgent, createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { CONCURRENT_STREAMS, costPerMillionCalls, lambdaConcurrencyHeld, PRICES, UPSTREAM_TIMES_MS, type McpMode } from './cost-model';
 import { firstLogin, LOGIN_PATH, type ColdTiming } from './first-login';
-import { loadFunction, loadModule, sourceMentions } from './side-modules';
+import { loadModule, sourceMentions } from './side-modules';
 
 export interface Figure {
   /** Stable across versions: how two checkouts' figures are matched. */
@@ -63,6 +63,18 @@ export function percentile(values: readonly number[], p: number): number {
 }
 const execFileAsync = promisify(execFile);
 const COLD_CHILD = path.join(__dirname, 'cold-child.cjs');
+const WARM_CHILD = path.join(__dirname, 'warm-child.cjs');
+
+/** Runs `node <args>` with its stdout to /dev/null (the bundles' log lines); rejects with its stderr. */
+function runQuietChild(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(stderr.trim().split('\n')[0] || `exited with ${code}`))));
+  });
+}
 
 export async function measure(options: MeasureOptions): Promise<Measured> {
   const { root, outDir, quick, budgets } = options;
@@ -130,43 +142,27 @@ export async function measure(options: MeasureOptions): Promise<Measured> {
       });
     }
 
-    // 3. warm handler latency and signing throughput (fixtures made fresh: wrapped codes live five minutes)
+    // 3. warm handler latency: each function's bundle (the artifact the Terraform deploys) in a
+    // fresh process of its own, like one warm Lambda environment (bench/warm-child.cjs); fixtures
+    // made fresh (wrapped codes live five minutes), a route that answers a request once gets a new one each time
     const hot = fixtures(root, events, upstreamUrl);
-    const { createHandler } = loadModule<Mod>(root, 'handler') ?? {};
-    const { invokeStreaming } = loadModule<Mod>(root, 'stream') ?? {};
     for (const name of FUNCTIONS) {
       await attempt(`warm ${name}`, async () => {
-        if (!hot) throw new Error('no fixtures');
-        let run: (event: unknown) => Promise<number>;
-        if (name === 'mcp-proxy') {
-          const { createMcpProxyHandler } = loadModule<Mod>(root, 'mcpProxy') ?? {};
-          if (!createMcpProxyHandler || !invokeStreaming) throw new Error('no mcp-proxy handler factory');
-          const proxy = createMcpProxyHandler(hot.env);
-          run = async (event) => (await invokeStreaming(proxy, event)).statusCode as number;
-        } else {
-          const route = loadFunction<Mod>(root, name)?.route;
-          if (!route || !createHandler) throw new Error('no route or handler factory');
-          const handler = createHandler(route, hot.env);
-          run = async (event) => ((await handler(event)) as { statusCode: number }).statusCode;
-        }
-        // Outside the timed part: a route that answers a request once gets a new one each time.
-        const next = hot.fresh[name] ?? (() => hot.events[name]);
-        const iterations = (name === 'token' || name === 'mcp-proxy' ? 500 : 3000) / (quick ? 2.5 : 1);
-        for (let i = 0; i < 50; i++) {
-          const status = await run(next());
-          if (status >= 400) throw new Error(`answered ${status}`);
-        }
-        const times: number[] = [];
-        for (let i = 0; i < iterations; i++) {
-          const event = next();
-          const t = performance.now();
-          const status = await run(event);
-          times.push(performance.now() - t);
-          if (status >= 400) throw new Error(`answered ${status} in iteration ${i}`);
-        }
+        if (!files[name] || !hot) throw new Error('no bundle or no fixtures');
+        const iterations = Number(process.env.BENCH_WARM_ITERATIONS ?? (name === 'token' || name === 'mcp-proxy' ? 500 : 3000) / (quick ? 2.5 : 1));
+        const warmup = 50;
+        const next = hot.fresh[name];
+        const eventList = next ? Array.from({ length: warmup + iterations }, () => next()) : [hot.events[name]];
+        const eventFile = path.join(outDir, `${name}.warm-events.json`);
+        const timesFile = path.join(outDir, `${name}.warm-times.json`);
+        fs.writeFileSync(eventFile, JSON.stringify(eventList));
+        // The child's environment too, so a run can be repeated by hand (e.g. under --cpu-prof): test keys only.
+        fs.writeFileSync(path.join(outDir, 'warm-env.json'), JSON.stringify(hot.env));
+        await runQuietChild([WARM_CHILD, files[name]!, eventFile, name === 'mcp-proxy' ? '1' : '0', String(warmup), String(iterations), timesFile], { PATH: process.env.PATH, ...hot.env });
+        const times = JSON.parse(fs.readFileSync(timesFile, 'utf8')) as number[];
         warmP50[name] = percentile(times, 50);
-        add({ key: `warm.${name}.p50`, label: `warm ${name} p50`, value: warmP50[name]!, unit: 'ms' });
-        add({ key: `warm.${name}.p99`, label: `warm ${name} p99`, value: percentile(times, 99), unit: 'ms', budget: budgets.warmP99Ms[name] ?? budgets.warmP99Ms.default });
+        add({ key: `warm.${name}.p50`, label: `warm ${name} p50 (its bundle)`, value: warmP50[name]!, unit: 'ms' });
+        add({ key: `warm.${name}.p99`, label: `warm ${name} p99 (its bundle)`, value: percentile(times, 99), unit: 'ms', budget: budgets.warmP99Ms[name] ?? budgets.warmP99Ms.default });
       });
     }
     await attempt('throughput', () => throughput(root, events, quick, add));

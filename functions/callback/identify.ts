@@ -7,7 +7,8 @@
  * with the app client's secret and reads `sub` from the tokens it received over TLS straight from
  * the IdP (OpenID Connect Core §3.1.3.7 item 6). The IdP's session makes the second sign-in silent.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { pooledRandomBytes } from '../lib/crypto/random';
 import type { CallbackConfig } from '../lib/config';
 import type { Keyring } from '../lib/crypto/keys';
 import { seal, unseal } from '../lib/crypto/sealed';
@@ -42,7 +43,7 @@ export type Identified = { ok: true; sub: string; displayName: string } | { ok: 
 
 /** The IdP authorization URL of the identifying sign-in, with the client's flow sealed into its state. */
 export function identifyLocation(tokenKeys: Keyring, config: CallbackConfig, baseUrl: string, held: HeldFlow, nowSeconds: number): string {
-  const verifier = randomBytes(32).toString('base64url');
+  const verifier = pooledRandomBytes(32).toString('base64url');
   const state = seal(tokenKeys, 'identify', { k: 'identify', s: held.state, c: held.idpCode, v: verifier } satisfies HeldPayload, nowSeconds, HELD_TTL_SECONDS);
   return withQuery(config.idp.authorizationEndpoint, {
     response_type: 'code',

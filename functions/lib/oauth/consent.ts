@@ -8,7 +8,8 @@
  * - after approval the nonce travels in the signed state, and the callback requires the cookie again,
  *   so a flow approved in one browser cannot be completed in another.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { pooledRandomBytes } from '../crypto/random';
 import type { ConsentPolicy } from '../config';
 import type { Params } from '../http/api-gateway';
 import type { Keyring } from '../crypto/keys';
@@ -64,7 +65,7 @@ export function requestDigest(params: Params): string {
 }
 
 export function newNonce(): string {
-  return randomBytes(18).toString('base64url');
+  return pooledRandomBytes(18).toString('base64url');
 }
 
 export function signConsent(keyring: Keyring, params: Params, nonce: string, nowSeconds: number): string {
