@@ -67,9 +67,9 @@ async function main() {
   if (await statusOf(withConsent) !== 200 || await statusOf(withoutConsent) !== 302) throw new Error('authorize: the consent toggle did not change the answer');
   add('authorize', 'consent page for every client, loopback included (CONSENT_FOR_LOOPBACK=true, the default): the page, its signed token and nonce cookie instead of a redirect to the IdP', await difference(() => withConsent(authorizeEvent), () => withoutConsent(authorizeEvent)), 'whole handler, CONSENT_FOR_LOOPBACK true vs false');
 
-  // callback: the IdP code sealed (AES-256-GCM, deflated) instead of signed (HMAC), single-use states
+  // callback: the IdP code sealed (AES-256-GCM; not deflated since 0.4.0) instead of signed (HMAC), single-use states
   const codePayload = { x: 'idp-code', c: clientDigest(clientId), r: redirect, k: CHALLENGE };
-  add('callback', 'IdP code sealed into the façade\'s code (AES-256-GCM + deflate, crypto/sealed.ts) instead of HMAC-signed', await difference(
+  add('callback', 'IdP code sealed into the façade\'s code (AES-256-GCM, crypto/sealed.ts) instead of HMAC-signed', await difference(
     () => wrapCode(keyring, 'idp-code', clientId, redirect, CHALLENGE, now), () => sign(keyring, 'state', codePayload, now, 300)), 'wrapCode vs sign of the same payload');
   const spent = new SpentStates();
   let n = 0;
@@ -79,10 +79,10 @@ async function main() {
   // token: the façade's code unsealed, the refresh token sealed (both were signed before)
   const sealedCode = wrapCode(keyring, 'idp-code', clientId, redirect, CHALLENGE, now);
   const signedCode = sign(keyring, 'state', codePayload, now, 300);
-  add('token', 'code unsealed instead of verified (AES-256-GCM + inflate)', await difference(
+  add('token', 'code unsealed instead of verified (AES-256-GCM)', await difference(
     () => unseal(keyring, 'code', sealedCode, now, 60), () => verify(keyring, 'state', signedCode, now, 60)), 'unseal vs verify of the same payload');
   const idpRefresh = 'r'.repeat(400);
-  add('token', 'refresh token sealed instead of signed (AES-256-GCM + deflate)', await difference(
+  add('token', 'refresh token sealed instead of signed (AES-256-GCM)', await difference(
     () => wrapRefreshToken(keyring, idpRefresh, clientId, now), () => sign(keyring, 'state', { x: idpRefresh, c: clientDigest(clientId) }, now)), 'wrapRefreshToken vs sign, 400-character IdP refresh token');
 
   // mcp-proxy: per-call checks and the metric line
@@ -105,12 +105,12 @@ async function main() {
   add('callback', 'key groups per function (facade-keys.ts): the keyrings of its groups, read and bound per request (cached)', await difference(
     () => loadFacadeKeys(callbackConfig, BASE, now), undefined), 'loadFacadeKeys, 3 groups, keys from the environment');
 
-  // first use in a fresh process: what a cold callback/token pays for sealing (node:zlib, the cipher),
+  // first use in a fresh process: what a cold callback/token pays for sealing (the first AES-GCM cipher),
   // plain Node as in the bundle: the same calls as crypto/sealed.ts against those of crypto/signed.ts.
   const firstUse = (what: 'seal' | 'sign') => {
     const work = what === 'seal'
       ? `const c = crypto.createCipheriv('aes-256-gcm', key, crypto.randomBytes(12)); c.setAAD(Buffer.from('code.k'));
-         const plain = process.getBuiltinModule('node:zlib').deflateRawSync(Buffer.from(payload)); Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);`
+         Buffer.concat([c.update(Buffer.from(payload)), c.final(), c.getAuthTag()]);`
       : `crypto.createHmac('sha256', key).update(payload).digest('base64url');`;
     const script = `const { performance } = require('node:perf_hooks'); const crypto = require('node:crypto');
       const key = Buffer.alloc(32, 7); const payload = JSON.stringify({ x: 'idp-code', c: 'digest', r: 'http://127.0.0.1/cb', k: 'challenge', exp: 1 });
@@ -120,7 +120,7 @@ async function main() {
   const sealFirst: number[] = [];
   const signFirst: number[] = [];
   for (let i = 0; i < (quick ? 7 : 15); i++) { sealFirst.push(firstUse('seal')); signFirst.push(firstUse('sign')); }
-  add('callback, token', 'first use of sealing in a fresh process (cold start): loads node:zlib, first AES-GCM cipher', percentile(sealFirst, 50) - percentile(signFirst, 50), 'first seal vs first HMAC, each in a fresh Node process (medians)');
+  add('callback, token', 'first use of sealing in a fresh process (cold start): the first AES-GCM cipher', percentile(sealFirst, 50) - percentile(signFirst, 50), 'first seal vs first HMAC, each in a fresh Node process (medians)');
 
   const width = Math.max(...rows.map((r) => r.feature.length));
   process.stdout.write(`\n${ROUNDS} alternating rounds of ${BATCH} calls; µs per request (median of the per-round differences)\n\n`);

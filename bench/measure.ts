@@ -47,14 +47,14 @@ export interface Budgets {
 
 export interface Measured { readonly figures: Figure[]; readonly notes: string[]; readonly report: Record<string, unknown> }
 
-const FUNCTIONS = ['discovery', 'register', 'authorize', 'callback', 'token', 'mcp-proxy'] as const;
-type Fn = (typeof FUNCTIONS)[number];
+export const FUNCTIONS = ['discovery', 'register', 'authorize', 'callback', 'token', 'mcp-proxy'] as const;
+export type Fn = (typeof FUNCTIONS)[number];
 /**
  * A module of the measured checkout, loaded at run time: another commit's exports are not known to
  * this file's compiler, so they are untyped here and every use checks what it got (a missing
  * export makes the figure n/a; a handler's answer is checked for status < 400).
  */
-type Mod = Record<string, any>;
+export type Mod = Record<string, any>;
 
 const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
 export function percentile(values: readonly number[], p: number): number {
@@ -205,7 +205,7 @@ export async function measure(options: MeasureOptions): Promise<Measured> {
 
 // ---- fixtures: a local upstream (token endpoint and gateway) and one event per route ----
 
-function startUpstream(): Promise<Server> {
+export function startUpstream(): Promise<Server> {
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -224,14 +224,14 @@ function startUpstream(): Promise<Server> {
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'; // RFC 7636 Appendix B
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 
-interface Fixtures {
+export interface Fixtures {
   readonly env: NodeJS.ProcessEnv;
   readonly events: Record<Fn, unknown>;
   /** Routes whose request may be answered once: a new event per request. */
   readonly fresh: Partial<Record<Fn, () => unknown>>;
 }
 
-function fixtures(root: string, events: Mod | undefined, upstream: string): Fixtures | undefined {
+export function fixtures(root: string, events: Mod | undefined, upstream: string): Fixtures | undefined {
   const { encodeClientId } = loadModule<Mod>(root, 'registration') ?? {};
   const { signState } = loadModule<Mod>(root, 'state') ?? {};
   const { wrapCode } = loadModule<Mod>(root, 'code') ?? {};

@@ -28,6 +28,7 @@ import { createMcpProxyHandler } from '../functions/mcp-proxy';
 import { route as registerRoute } from '../functions/register';
 import { route as tokenRoute } from '../functions/token';
 import { ConfigError, readProxyConfig } from '../functions/lib/config';
+import { OBSERVABILITY_VARIABLES } from '../functions/lib/environment';
 import { PATHS, WELL_KNOWN } from '../functions/lib/http/routes';
 import type { ApiEvent } from '../functions/lib/http/api-gateway';
 import type { McpProxyMode } from '../stacks/config/types';
@@ -321,6 +322,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       // The gateway's allowed_clients: the user-flow client, every machine client (identity.allowedClientIds)
       // and the enterprise assertion client.
       ALLOWED_CLIENTS: allowedClients.join(' '),
+      // LOG_LEVEL and the metric settings, which the stack gives every function alike.
+      ...Object.fromEntries(OBSERVABILITY_VARIABLES.filter((name) => env[name] !== undefined).map((name) => [name, env[name]])),
     })));
     gateway = await createGatewayStandIn({
       url: `http://127.0.0.1:${portOf(gatewayServer)}`,

@@ -19,9 +19,10 @@ let restore: () => void;
 
 beforeAll(async () => {
   restore = setLogSink((line) => lines.push(line));
-  // Like LOG_LEVEL, the metric settings are the process's (the Lambda environment).
-  process.env.METRICS_SERVICE = 'e2e-metrics';
-  system = await startLocalSystem({ port: 0, publicHost: '127.0.0.1', env: { REDIRECT_ALLOWLIST: WEB_REDIRECT } });
+  // Like LOG_LEVEL, the metric settings are each function's own environment (its Lambda
+  // environment variables), read with its configuration; the process's are not consulted.
+  process.env.METRICS_SERVICE = 'not-the-functions-own';
+  system = await startLocalSystem({ port: 0, publicHost: '127.0.0.1', env: { REDIRECT_ALLOWLIST: WEB_REDIRECT, METRICS_SERVICE: 'e2e-metrics' } });
 });
 afterAll(async () => {
   await system.close();

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { createHandler } from '../../functions/lib/http/handler';
-import { instrument, log, redact, setLogSink, traceIdOf } from '../../functions/lib/observability/log';
+import { configureLogLevel, instrument, log, redact, setLogSink, traceIdOf } from '../../functions/lib/observability/log';
 import { route as registerRoute } from '../../functions/register';
 import { apiEvent, JSON_CT, TEST_ENV } from '../helpers/events';
 
@@ -19,6 +19,7 @@ beforeEach(() => {
   lines = [];
   restore = setLogSink((line) => lines.push(line));
   process.env.LOG_LEVEL = 'debug';
+  configureLogLevel({ LOG_LEVEL: 'debug' }); // as a function whose configuration says debug
   delete process.env._X_AMZN_TRACE_ID;
 });
 afterEach(() => {
@@ -142,14 +143,33 @@ test('outside an invocation there are no invocation fields', () => {
   expect(parsed()[0]).not.toHaveProperty('cold_start');
 });
 
-test('LOG_LEVEL sets the threshold; unknown values mean info', () => {
-  process.env.LOG_LEVEL = 'warn';
+test('LOG_LEVEL sets the threshold: the function\'s own, read with its configuration; unknown values mean info', () => {
+  configureLogLevel({ LOG_LEVEL: 'warn' });
   log.info('dropped');
   log.warn('kept');
-  process.env.LOG_LEVEL = 'nonsense';
+  configureLogLevel({ LOG_LEVEL: 'nonsense' });
   log.debug('dropped too');
   log.info('kept too');
   expect(parsed().map((l) => l.message)).toEqual(['kept', 'kept too']);
+});
+
+test('before a function has read its configuration, LOG_LEVEL comes from the process environment', () => {
+  jest.isolateModules(() => {
+    const fresh = require('../../functions/lib/observability/log') as typeof import('../../functions/lib/observability/log');
+    const got: string[] = [];
+    fresh.setLogSink((line) => got.push(line));
+    process.env.LOG_LEVEL = 'warn';
+    fresh.log.info('dropped');
+    fresh.log.warn('kept');
+    expect(got.map((l) => (JSON.parse(l) as { message: string }).message)).toEqual(['kept']);
+  });
+});
+
+test('a handler logs at the LOG_LEVEL of its own environment, not the process\'s', async () => {
+  process.env.LOG_LEVEL = 'error';
+  const handler = createHandler(registerRoute, { ...TEST_ENV, LOG_LEVEL: 'info' });
+  await handler(apiEvent({ method: 'POST', path: '/register', headers: JSON_CT, body: JSON.stringify({ redirect_uris: ['http://evil.example/cb'] }) }));
+  expect(parsed().map((l) => l.message)).toContain('registration rejected');
 });
 
 test('a route handler built by createHandler logs with the Lambda context it was invoked with', async () => {

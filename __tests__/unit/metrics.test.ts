@@ -44,6 +44,22 @@ test('namespace and service from the environment; METRICS_NAMESPACE=off writes n
   expect(lines).toHaveLength(1);
 });
 
+test('a function\'s metric settings are those of its own environment, read with its configuration', () => {
+  jest.isolateModules(() => {
+    const fresh = require('../../functions/lib/observability/metrics') as typeof import('../../functions/lib/observability/metrics');
+    const { setLogSink: sinkOf } = require('../../functions/lib/observability/log') as typeof import('../../functions/lib/observability/log');
+    const got: string[] = [];
+    sinkOf((l) => got.push(l));
+    process.env.METRICS_NAMESPACE = 'Process/Namespace';
+    fresh.configureMetrics({ METRICS_NAMESPACE: 'Team/McpOAuth', METRICS_SERVICE: 'mcp-prod' });
+    fresh.metrics.registration();
+    expect(metricsIn(got)[0]).toMatchObject({ namespace: 'Team/McpOAuth', dimensions: { Service: 'mcp-prod' } });
+    fresh.configureMetrics({ METRICS_NAMESPACE: 'off' });
+    fresh.metrics.registration();
+    expect(got).toHaveLength(1);
+  });
+});
+
 test('error metrics are 0 on success so that errors/requests is the rate', () => {
   metrics.token('authorization_code');
   metrics.token('authorization_code', 'invalid_grant');

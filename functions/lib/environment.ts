@@ -7,7 +7,8 @@
  * every example).
  */
 import { ConfigError } from './config';
-import { metricSettings } from './observability/metrics';
+import { configureLogLevel } from './observability/log';
+import { configureMetrics } from './observability/metrics';
 import { configureSecrets } from './secrets';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -57,7 +58,8 @@ export function readObservabilitySettings(env: Env): void {
   if (level && !['debug', 'info', 'warn', 'error'].includes(level.toLowerCase())) {
     throw new ConfigError('LOG_LEVEL', `must be debug, info, warn or error, got ${JSON.stringify(level)}`);
   }
-  metricSettings(env);
+  configureMetrics(env);
+  configureLogLevel(env);
 }
 
 /**

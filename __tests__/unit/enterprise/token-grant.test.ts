@@ -30,7 +30,7 @@ afterEach(() => replaceAssertionSignIn(undefined));
 let counter = 0;
 
 /** One enterprise IdP with its own key and JWKS URL (each test its own: jose caches key sets per URL). */
-async function enterpriseIdp(opts: { clients?: string[]; scopes?: string[] } = {}) {
+async function enterpriseIdp(opts: { clients?: string[]; scopes?: string[]; logLevel?: string } = {}) {
   const n = ++counter;
   const issuer = `https://acme-${n}.okta.example`;
   const { privateKey, publicKey } = await generateKeyPair('RS256');
@@ -44,6 +44,7 @@ async function enterpriseIdp(opts: { clients?: string[]; scopes?: string[] } = {
     ENTERPRISE_IDPS: JSON.stringify([idp]),
     ASSERTION_CLIENT_ID: 'assertion-app-client', ASSERTION_CLIENT_SECRET: 'env:TEST_ASSERTION_CLIENT_SECRET', ASSERTION_PROVIDER_NAME: 'acme-enterprise',
     IDP_AUTHORIZE_ENDPOINT: 'https://idp.example.test/oauth2/authorize', USER_POOL_ID: 'eu-west-1_AbCdEf123', BRIDGE_KEYS: 'env:TEST_BRIDGE_KEYS',
+    ...(opts.logLevel ? { LOG_LEVEL: opts.logLevel } : {}),
   };
   const handler = createHandler(route, env);
   const serveKeys = (times = 1) => nock(issuer).get('/oauth2/v1/keys').times(times).reply(200, { keys: [jwk] });
@@ -155,7 +156,7 @@ describe('refusals with the OAuth error the draft names', () => {
   });
 
   test('a refused assertion logs the presenting client_id in full, so the operator can list it', async () => {
-    const { serveKeys, mint, post } = await enterpriseIdp({ clients: [OTHER_CLIENT_ID] });
+    const { serveKeys, mint, post } = await enterpriseIdp({ clients: [OTHER_CLIENT_ID], logLevel: 'info' }); // the function's LOG_LEVEL decides
     serveKeys();
     const lines: string[] = [];
     const restore = setLogSink((line) => lines.push(line));

@@ -29,10 +29,30 @@ const RAW_LOOPBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?(
  */
 export const RESPONSE_PARAMETERS = ['code', 'state', 'iss', 'error', 'error_description', 'error_uri'] as const;
 
+export type RedirectCheck = Readonly<{ ok: true; url: URL } | { ok: false; problem: RedirectProblem }>;
+
+/**
+ * The verdicts of checkRedirectUri, per exact string: a pure function of it, asked up to four times
+ * per authorization request (the presented URI and each registered one, in matchRegisteredRedirect)
+ * and again by callback and token, each time parsing a URL. At most MAX_CHECKED kept; then forgotten.
+ */
+const checkedUris = new Map<string, RedirectCheck>();
+const MAX_CHECKED = 1024;
+
 /** Parses a redirect URI and says what is wrong with it, if anything, independent of any client. */
-export function checkRedirectUri(raw: unknown): { ok: true; url: URL } | { ok: false; problem: RedirectProblem } {
+export function checkRedirectUri(raw: unknown): RedirectCheck {
   if (typeof raw !== 'string' || raw.length === 0) return { ok: false, problem: 'redirect URI must be a non-empty string' };
   if (raw.length > MAX_REDIRECT_URI_LENGTH) return { ok: false, problem: 'redirect URI is too long' };
+  let verdict = checkedUris.get(raw);
+  if (!verdict) {
+    verdict = parseRedirectUri(raw);
+    if (checkedUris.size >= MAX_CHECKED) checkedUris.clear();
+    checkedUris.set(raw, verdict);
+  }
+  return verdict;
+}
+
+function parseRedirectUri(raw: string): RedirectCheck {
   // Control characters, spaces and backslashes have no business in a redirect URI (header injection, parser confusion).
   if (/[\u0000-\u0020\u007f-\u009f\\]/.test(raw)) return { ok: false, problem: 'redirect URI contains forbidden characters' };
   let url: URL;

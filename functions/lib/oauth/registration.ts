@@ -182,17 +182,30 @@ export interface VerifiedClient extends Registration {
 }
 
 /** Verifies a `client_id` and returns the registration it carries. */
+/**
+ * client_ids that verified, per keyring object: a new secret value or the end of a rotation's overlap
+ * makes a new keyring (crypto/facade-keys.ts), so a retired key's client_ids are checked afresh. Only
+ * a client_id without `exp` is kept (every one since 0.2.0: signTimeless), since it verifies again
+ * whenever it verified once; authorize, callback and token each decode the same one on every
+ * request. At most MAX_VERIFIED per keyring, then forgotten.
+ */
+const verifiedClients = new WeakMap<Keyring, Map<string, { ok: true; client: VerifiedClient }>>();
+const MAX_VERIFIED = 1024;
+
 export function decodeClientId(
   keyring: Keyring, clientId: unknown, nowSeconds: number, skewSeconds: number,
 ): { ok: true; client: VerifiedClient } | { ok: false; reason: VerifyFailure } {
+  let known = verifiedClients.get(keyring);
+  const hit = typeof clientId === 'string' ? known?.get(clientId) : undefined;
+  if (hit) return hit;
   const result = verify<ClientPayload>(keyring, 'client', clientId, nowSeconds, skewSeconds);
   if (!result.ok) return result;
   const p = result.value;
   if (!Array.isArray(p.r) || !p.r.every((u) => typeof u === 'string') || (p.a !== 'native' && p.a !== 'web') || !Array.isArray(p.g)) {
     return { ok: false, reason: 'malformed' };
   }
-  return {
-    ok: true,
+  const decoded = {
+    ok: true as const,
     client: {
       client_id: clientId as string,
       ...(p.iat === undefined ? {} : { client_id_issued_at: p.iat }),
@@ -203,6 +216,16 @@ export function decodeClientId(
       ...(p.s === undefined ? {} : { scope: p.s }),
     },
   };
+  if (result.value.exp === undefined) {
+    // Shared by every later request with this client_id: nobody may change it.
+    Object.freeze(decoded.client);
+    Object.freeze(decoded.client.redirect_uris);
+    Object.freeze(decoded.client.grant_types);
+    if (!known) verifiedClients.set(keyring, (known = new Map()));
+    if (known.size >= MAX_VERIFIED) known.clear();
+    known.set(clientId as string, decoded);
+  }
+  return decoded;
 }
 
 /**

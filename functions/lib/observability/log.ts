@@ -33,9 +33,21 @@ export interface InvocationFields {
   readonly xray_trace_id?: string;
 }
 
-function threshold(): number {
-  const level = (process.env.LOG_LEVEL ?? 'info').toLowerCase() as Level;
+function levelOf(env: Readonly<Record<string, string | undefined>>): number {
+  const level = (env.LOG_LEVEL?.trim() || 'info').toLowerCase() as Level;
   return ORDER[level] ?? ORDER.info;
+}
+
+/** LOG_LEVEL as the function read it with its configuration (once per container); before that, the process environment's. */
+let configuredThreshold: number | undefined;
+
+/** Called with a function's declared environment when its configuration is read (functions/lib/environment.ts). */
+export function configureLogLevel(env: Readonly<Record<string, string | undefined>>): void {
+  configuredThreshold = levelOf(env);
+}
+
+function threshold(): number {
+  return configuredThreshold ?? levelOf(process.env);
 }
 
 function redactValue(key: string, value: unknown, depth: number): unknown {
