@@ -54,6 +54,28 @@ async function runSide(sideRoot: string, outDir: string, requests: number, funct
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+/**
+ * Files moved between layouts (functions/lib/signed.ts became functions/lib/crypto/signed.ts): a
+ * file of the other side is shown under this checkout's path when exactly one file of each side
+ * has its name (index.ts files stay apart: every function has one).
+ */
+export function alignPaths(today: readonly string[], other: readonly string[]): Map<string, string> {
+  const base = (f: string) => f.split('/').at(-1)!;
+  const unique = (files: readonly string[]) => {
+    const byName = new Map<string, string[]>();
+    for (const f of files) byName.set(base(f), [...(byName.get(base(f)) ?? []), f]);
+    return byName;
+  };
+  const a = unique(today);
+  const b = unique(other);
+  const renamed = new Map<string, string>();
+  for (const [name, files] of b) {
+    const match = a.get(name);
+    if (name !== 'index.ts' && files.length === 1 && match?.length === 1 && match[0] !== files[0]) renamed.set(files[0]!, match[0]!);
+  }
+  return renamed;
+}
+
 function averaged(rounds: Side[], fn: string): { p50Us: number; files: Record<string, number> } {
   const files: Record<string, number> = {};
   for (const r of rounds) for (const [f, us] of Object.entries(r[fn]?.files ?? {})) files[f] = (files[f] ?? 0) + us / rounds.length;
@@ -79,7 +101,9 @@ async function main() {
     const report: Record<string, unknown> = {};
     for (const fn of args.functions.split(',')) {
       const a = averaged(today, fn);
-      const b = averaged(other, fn);
+      const b0 = averaged(other, fn);
+      const renamed = alignPaths(Object.keys(a.files), Object.keys(b0.files));
+      const b = { ...b0, files: Object.fromEntries(Object.entries(b0.files).map(([f, us]) => [renamed.get(f) ?? f, us])) };
       const files = [...new Set([...Object.keys(a.files), ...Object.keys(b.files)])]
         .map((file) => ({ file, today: a.files[file] ?? 0, other: b.files[file] ?? 0 }))
         .map((r) => ({ ...r, difference: r.today - r.other }))
@@ -99,7 +123,7 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
+if (require.main === module) main().catch((error: unknown) => {
   if (error instanceof BenchArgsError || error instanceof WorktreeError) { process.stderr.write(`${error.message}\n`); process.exit(2); }
   process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
