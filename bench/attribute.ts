@@ -21,7 +21,7 @@ type Side = Record<string, { requests: number; p50Ms: number; files: Record<stri
 const ROOT = path.resolve(__dirname, '..');
 const USAGE = 'usage: npm run bench:attribute -- --against <git ref> [--functions a,b] [--requests N] [--rounds N] [--reuse-node-modules]';
 
-function parse(argv: string[]) {
+export function parseAttributeArgs(argv: string[]) {
   const out = { against: '', functions: 'authorize,callback,token,mcp-proxy', requests: 10000, rounds: 2, reuseNodeModules: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -83,7 +83,7 @@ function averaged(rounds: Side[], fn: string): { p50Us: number; files: Record<st
 }
 
 async function main() {
-  const args = parse(process.argv.slice(2));
+  const args = parseAttributeArgs(process.argv.slice(2));
   const commit = resolveRef(args.against, ROOT);
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
   process.stdout.write(`Building ${args.against} in a temporary worktree…\n`);

@@ -231,6 +231,22 @@ export interface Fixtures {
   readonly fresh: Partial<Record<Fn, () => unknown>>;
 }
 
+/**
+ * BENCH_FUNCTION_ENV: a JSON object of variables given to every function the bench starts (cold and
+ * warm), e.g. `{"METRICS_NAMESPACE":"off","CONSENT_FOR_LOOPBACK":"false"}` to measure what a feature
+ * behind a setting costs in the whole handler; a commit that does not know a variable ignores it.
+ */
+function functionEnvOverrides(): Record<string, string> {
+  const raw = process.env.BENCH_FUNCTION_ENV;
+  if (!raw) return {};
+  let parsed: unknown;
+  try { parsed = JSON.parse(raw); } catch { parsed = undefined; }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
+    throw new Error(`BENCH_FUNCTION_ENV must be a JSON object of strings, got ${raw}`);
+  }
+  return parsed as Record<string, string>;
+}
+
 export function fixtures(root: string, events: Mod | undefined, upstream: string): Fixtures | undefined {
   const { encodeClientId } = loadModule<Mod>(root, 'registration') ?? {};
   const { signState } = loadModule<Mod>(root, 'state') ?? {};
@@ -246,6 +262,7 @@ export function fixtures(root: string, events: Mod | undefined, upstream: string
   const env: NodeJS.ProcessEnv = {
     ...TEST_ENV, IDP_TOKEN_ENDPOINT: `${upstream}/oauth2/token`, GATEWAY_URL: `${upstream}/mcp`, MCP_UPSTREAM_TIMEOUT_MS: '5000', MCP_MAX_BODY_BYTES: '1048576',
     TEST_SIGNING_KEYS: process.env.TEST_SIGNING_KEYS, TEST_IDP_CLIENT_SECRET: process.env.TEST_IDP_CLIENT_SECRET, LOG_LEVEL: 'error',
+    ...functionEnvOverrides(),
   };
   // A state is answered once (functions/callback/spent-states.ts): each callback request gets its own.
   let n = 0;
@@ -283,10 +300,12 @@ function throughput(root: string, events: Mod | undefined, quick: boolean, add: 
   };
   const claims = { codeChallenge: CHALLENGE, clientId: 'c'.repeat(200), redirectUri: 'http://127.0.0.1:5/cb', clientState: 's' };
   const state = signState(keyring, claims, now, 600);
-  const clientId = encodeClientId(keyring, { redirect_uris: ['http://127.0.0.1/cb'], application_type: 'native', grant_types: ['authorization_code'] }, now);
   add({ key: 'throughput.signState', label: 'throughput signState', value: opsPerSecond(() => signState(keyring, claims, now, 600)), unit: 'ops/s' });
   add({ key: 'throughput.verifyState', label: 'throughput verifyState', value: opsPerSecond(() => verifyState(keyring, state, now, 60)), unit: 'ops/s' });
-  add({ key: 'throughput.decodeClientId', label: 'throughput decodeClientId', value: opsPerSecond(() => decodeClientId(keyring, clientId, now, 60)), unit: 'ops/s' });
+  // Distinct client_ids, more than a container remembers (registration.ts MAX_VERIFIED): each one verified.
+  const clientIds = Array.from({ length: 4096 }, (_, i) => encodeClientId(keyring, { redirect_uris: [`http://127.0.0.1/cb${i}`], application_type: 'native', grant_types: ['authorization_code'] }, now));
+  let next = 0;
+  add({ key: 'throughput.decodeClientId', label: 'throughput decodeClientId (distinct client_ids)', value: opsPerSecond(() => decodeClientId(keyring, clientIds[next++ % clientIds.length], now, 60)), unit: 'ops/s' });
 }
 
 async function overhead(root: string, mode: McpMode, response: 'json' | 'sse', quick: boolean, budgets: Budgets, add: (f: Figure) => void, report: Record<string, unknown>) {
