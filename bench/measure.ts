@@ -232,8 +232,8 @@ export interface Fixtures {
 }
 
 /**
- * BENCH_FUNCTION_ENV: a JSON object of variables given to every function the bench starts (cold and
- * warm), e.g. `{"METRICS_NAMESPACE":"off","CONSENT_FOR_LOOPBACK":"false"}` to measure what a feature
+ * BENCH_FUNCTION_ENV: a JSON object of variables given to every function the bench starts (cold,
+ * warm and in the local system), e.g. `{"METRICS_NAMESPACE":"off","CONSENT_FOR_LOOPBACK":"false"}` to measure what a feature
  * behind a setting costs in the whole handler; a commit that does not know a variable ignores it.
  */
 function functionEnvOverrides(): Record<string, string> {
@@ -312,7 +312,7 @@ async function overhead(root: string, mode: McpMode, response: 'json' | 'sse', q
   const { startLocalSystem } = loadModule<Mod>(root, 'system') ?? {};
   const { connectAs } = loadModule<Mod>(root, 'login') ?? {};
   if (!startLocalSystem || !connectAs) throw new Error('no local system');
-  const system = await startLocalSystem({ port: 0, publicHost: '127.0.0.1', env: {}, gatewayResponseMode: response, ...(mode === 'direct' ? { mcpProxy: mode } : {}) });
+  const system = await startLocalSystem({ port: 0, publicHost: '127.0.0.1', env: { ...functionEnvOverrides() }, gatewayResponseMode: response, ...(mode === 'direct' ? { mcpProxy: mode } : {}) });
   try {
     const { oauth, client } = await connectAs(system, { username: 'demo', password: 'demo-password' });
     await client.close();
