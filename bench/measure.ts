@@ -149,8 +149,10 @@ export async function measure(options: MeasureOptions): Promise<Measured> {
     for (const name of FUNCTIONS) {
       await attempt(`warm ${name}`, async () => {
         if (!files[name] || !hot) throw new Error('no bundle or no fixtures');
-        const iterations = Number(process.env.BENCH_WARM_ITERATIONS ?? (name === 'token' || name === 'mcp-proxy' ? 500 : 3000) / (quick ? 2.5 : 1));
-        const warmup = 50;
+        // Enough requests for V8 to have optimized the handler before most are timed (a p50 of 3,000
+        // moved by ±25% between runs with the tier-up point); those that call out take longer each.
+        const iterations = Number(process.env.BENCH_WARM_ITERATIONS ?? (name === 'token' || name === 'mcp-proxy' ? 2000 : 10000) / (quick ? 4 : 1));
+        const warmup = quick ? 200 : 1000;
         const next = hot.fresh[name];
         const eventList = next ? Array.from({ length: warmup + iterations }, () => next()) : [hot.events[name]];
         const eventFile = path.join(outDir, `${name}.warm-events.json`);
