@@ -114,8 +114,12 @@ function fixedPartsOf(s: Settings, names: readonly MetricName[], dimensions: Rea
  * The line is `{"_aws":{"Timestamp":…,"CloudWatchMetrics":[…]},"Service":…,<dimensions>,<values>}`
  * plus the request's ids; built from cached parts, since one is written on every proxied call.
  */
+function currentSettings(): Settings | undefined {
+  return configured ? configured.settings : metricSettings();
+}
+
 export function emit(values: Partial<Record<MetricName, number>>, dimensions: Readonly<Record<string, string>>): void {
-  const s = configured ? configured.settings : metricSettings();
+  const s = currentSettings();
   if (!s) return;
   const names = Object.keys(values) as MetricName[];
   const { head, tail } = fixedPartsOf(s, names, dimensions, Object.keys(dimensions));
@@ -166,9 +170,13 @@ export function callback(outcome: { kind: string; location?: string }): void {
     emit(count('Callbacks', 'CallbackErrors', false), { Outcome: outcome.kind });
     return;
   }
+  if (!currentSettings()) return;
   let result = 'refused';
   if (outcome.kind === 'redirect' && outcome.location) {
-    const params = new URL(outcome.location).searchParams;
+    // Only the query the callback appended: a registered redirect URI carries no `code` or `error`
+    // of its own (oauth/redirect.ts RESPONSE_PARAMETERS), so parsing the whole URL is not needed.
+    const query = outcome.location.indexOf('?');
+    const params = new URLSearchParams(query < 0 ? '' : outcome.location.slice(query + 1));
     result = params.has('code') ? 'code' : oauthErrorDimension(params.get('error'));
   }
   emit(count('Callbacks', 'CallbackErrors', result !== 'code'), { Outcome: result });
