@@ -11,8 +11,8 @@
 # After apply: register the output idp_redirect_url as the redirect (callback) URL of the OIDC
 # client at your identity provider, create users or groups there, and give your MCP client mcp_url.
 # Outside this repository, pin the modules to a release instead of the relative sources:
-#   source = "git::https://github.com/<org>/agentcore-mcp-oauth.git//terraform/modules/facade?ref=v0.3.0"
-#   source = "git::https://github.com/<org>/agentcore-mcp-oauth.git//terraform/modules/interceptor?ref=v0.3.0"
+#   source = "git::https://github.com/<org>/agentcore-mcp-oauth.git//terraform/modules/facade?ref=v0.4.0"
+#   source = "git::https://github.com/<org>/agentcore-mcp-oauth.git//terraform/modules/interceptor?ref=v0.4.0"
 #
 # No cycle between the gateway and the façade: the gateway reads the façade's user_flow_client_id,
 # the façade's functions read the gateway's gateway_url, and Terraform orders resources, not

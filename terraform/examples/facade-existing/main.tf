@@ -7,7 +7,7 @@
 # After apply: add the output user_flow_client_id (and, with enterprise_identity_providers,
 # enterprise_assertion_client_id) to the gateway's allowed_clients, and give your MCP
 # client the output mcp_url. Outside this repository, pin the module to a release instead:
-#   source = "git::https://github.com/<org>/agentcore-mcp-oauth.git//terraform/modules/facade?ref=v0.3.0"
+#   source = "git::https://github.com/<org>/agentcore-mcp-oauth.git//terraform/modules/facade?ref=v0.4.0"
 
 terraform {
   required_version = ">= 1.11.0"

@@ -7,7 +7,7 @@
 #   TF_VAR_signing_keys='{"team-a":"…","team-b":"…"}' terraform apply   # >= 32 random characters each
 #
 # Outside this repository, pin the module to a release instead:
-#   source = "git::https://github.com/<org>/agentcore-mcp-oauth.git//terraform/modules/facade?ref=v0.3.0"
+#   source = "git::https://github.com/<org>/agentcore-mcp-oauth.git//terraform/modules/facade?ref=v0.4.0"
 
 terraform {
   required_version = ">= 1.11.0"
