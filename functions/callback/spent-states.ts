@@ -9,12 +9,13 @@
  * answer cleared, and mints a code around the IdP's spent code: Cognito refuses it at /token
  * (RFC 6749 §4.1.2, codes are single-use). See docs/security.md "Single-use callback".
  */
+import { createHash } from 'node:crypto';
 
 /** Entries kept at most; when full, the oldest (which expires first) is forgotten. */
 export const MAX_SPENT_STATES = 10_000;
 
 export class SpentStates {
-  /** a state's MAC or IV (digestOf) → when it stops verifying anyway (epoch seconds). */
+  /** digest of the state's signed body → when it stops verifying anyway (epoch seconds). */
   private readonly spent = new Map<string, number>();
 
   constructor(private readonly capacity: number = MAX_SPENT_STATES) {}
@@ -46,12 +47,7 @@ export class SpentStates {
  * state's body (`body.mac`: the MAC covers the body), a sealed value's random IV (`kid.iv.data`:
  * 12 bytes, exactly 16 characters, no spare bits).
  */
-/**
- * What identifies a state that verified (only those are spent): a signed state's HMAC-SHA256 of its
- * body (crypto/signed.ts), which differs for every body under the key, or a sealed value's random IV
- * (crypto/sealed.ts). Either is 16–43 characters, so nothing needs hashing.
- */
 function digestOf(value: string): string {
   const parts = value.split('.');
-  return parts.length === 3 ? `iv:${parts[1]!}` : `mac:${parts[1] ?? parts[0]!}`;
+  return createHash('sha256').update(parts.length === 3 ? `iv:${parts[1]!}` : parts[0]!).digest('base64url');
 }
