@@ -8,13 +8,12 @@
  * `tsx bench/attribute-side.ts --root <checkout> --out <dir> --json <file> --requests N --functions a,b`
  */
 import '../bin/require-node.cjs';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
-import { fixtures, startUpstream, type Fn, type Mod } from './measure';
+import { fixtures, runQuietChild, startUpstream, type Fn, type Mod } from './measure';
 import { loadModule } from './side-modules';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
@@ -68,16 +67,6 @@ export function attribute(profile: CpuProfile, bundleFile: string, requests: num
   return totals;
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(stderr.trim().split('\n')[0] || `exit ${code}`))));
-  });
-}
-
 async function main() {
   const args = process.argv.slice(2);
   const get = (flag: string) => { const i = args.indexOf(flag); if (i < 0 || !args[i + 1]) throw new Error(`bench/attribute-side.ts: ${flag} is required`); return args[i + 1]!; };
@@ -104,7 +93,7 @@ async function main() {
       fs.writeFileSync(eventFile, JSON.stringify(next ? Array.from({ length: warmup + requests }, () => next()) : [hot.events[fn]]));
       const profileFile = path.join(out, `${fn}.cpuprofile`);
       const timesFile = path.join(out, `${fn}.times.json`);
-      await run([path.join(__dirname, 'warm-child.cjs'), bundleFile, eventFile, fn === 'mcp-proxy' ? '1' : '0', String(warmup), String(requests), timesFile, profileFile],
+      await runQuietChild([path.join(__dirname, 'warm-child.cjs'), bundleFile, eventFile, fn === 'mcp-proxy' ? '1' : '0', String(warmup), String(requests), timesFile, profileFile],
         { PATH: process.env.PATH, ...hot.env });
       const profile = JSON.parse(fs.readFileSync(profileFile, 'utf8')) as CpuProfile;
       const times = (JSON.parse(fs.readFileSync(timesFile, 'utf8')) as number[]).sort((a, b) => a - b);

@@ -11,11 +11,12 @@
  * mcp-proxy), --requests N (default 10000), --rounds N (default 2), --reuse-node-modules.
  */
 import '../bin/require-node.cjs';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BenchArgsError, resolveRef } from './compare/args';
 import { createTempWorktree, WorktreeError } from './compare/worktree';
+import { runSideScript } from './compare/run-compare';
 
 type Side = Record<string, { requests: number; p50Ms: number; files: Record<string, number> }>;
 const ROOT = path.resolve(__dirname, '..');
@@ -40,16 +41,8 @@ export function parseAttributeArgs(argv: string[]) {
   return out;
 }
 
-async function runSide(sideRoot: string, outDir: string, requests: number, functions: string): Promise<Side> {
-  const json = path.join(outDir, 'attribution.json');
-  fs.rmSync(json, { force: true });
-  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'bench', 'attribute-side.ts'), '--root', sideRoot, '--out', outDir, '--json', json, '--requests', String(requests), '--functions', functions],
-    { cwd: sideRoot, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr = (stderr + c).slice(-4000); });
-  const code = await new Promise<number | null>((resolve, reject) => { child.once('error', reject); child.once('close', resolve); });
-  if (code !== 0 || !fs.existsSync(json)) throw new Error(`profiling ${sideRoot} failed (exit ${code}):\n${stderr.slice(-2000)}`);
-  return JSON.parse(fs.readFileSync(json, 'utf8')) as Side;
+function runSide(sideRoot: string, outDir: string, requests: number, functions: string): Promise<Side> {
+  return runSideScript<Side>(ROOT, 'attribute-side.ts', sideRoot, outDir, ['--requests', String(requests), '--functions', functions]);
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -66,7 +66,7 @@ const COLD_CHILD = path.join(__dirname, 'cold-child.cjs');
 const WARM_CHILD = path.join(__dirname, 'warm-child.cjs');
 
 /** Runs `node <args>` with its stdout to /dev/null (the bundles' log lines); rejects with its stderr. */
-function runQuietChild(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+export function runQuietChild(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

@@ -16,17 +16,25 @@ import { formatComparisonTable } from './table';
 import { createTempWorktree } from './worktree';
 
 
-/** Async, so a Ctrl-C reaches this process (and its cleanup) while a side is being measured. */
-async function runSide(projectRoot: string, sideRoot: string, outDir: string, quick: boolean, memoryMb: number): Promise<SideResult> {
+/**
+ * Runs `bench/<script> --root <sideRoot> --out <outDir> --json <file> …args` with this project's tsx
+ * in the side's checkout and returns the JSON it wrote. Async, so a Ctrl-C reaches this process
+ * (and its cleanup) while a side is being measured.
+ */
+export async function runSideScript<T>(projectRoot: string, script: string, sideRoot: string, outDir: string, args: readonly string[]): Promise<T> {
   const json = path.join(outDir, 'result.json');
   fs.rmSync(json, { force: true });
-  const args = [path.join(projectRoot, 'bench', 'side.ts'), '--root', sideRoot, '--out', outDir, '--json', json, '--memory-mb', String(memoryMb), ...(quick ? ['--quick'] : [])];
-  const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), args, { cwd: sideRoot, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+  const argv = [path.join(projectRoot, 'bench', script), '--root', sideRoot, '--out', outDir, '--json', json, ...args];
+  const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), argv, { cwd: sideRoot, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-4000); });
   const code = await new Promise<number | null>((resolve, reject) => { child.once('error', reject); child.once('close', resolve); });
-  if (code !== 0 || !fs.existsSync(json)) throw new Error(`measuring ${sideRoot} failed (exit ${code}):\n${stderr.slice(-2000)}`);
-  return JSON.parse(fs.readFileSync(json, 'utf8')) as SideResult;
+  if (code !== 0 || !fs.existsSync(json)) throw new Error(`bench/${script} on ${sideRoot} failed (exit ${code}):\n${stderr.slice(-2000)}`);
+  return JSON.parse(fs.readFileSync(json, 'utf8')) as T;
+}
+
+function runSide(projectRoot: string, sideRoot: string, outDir: string, quick: boolean, memoryMb: number): Promise<SideResult> {
+  return runSideScript<SideResult>(projectRoot, 'side.ts', sideRoot, outDir, ['--memory-mb', String(memoryMb), ...(quick ? ['--quick'] : [])]);
 }
 
 export async function runComparison(projectRoot: string, args: BenchArgs & { against: string }, memoryMb: number): Promise<void> {

@@ -15,9 +15,10 @@ import { createHash } from 'node:crypto';
 import { constantTimeEqual } from '../lib/crypto/compare';
 import { createHandler, loadKeyring, nowSeconds, type RouteDefinition } from '../lib/http/handler';
 import {
-  baseUrlOf, BodyTooLargeError, bodyText, formParams, header, json, mediaType, methodNotAllowed, NO_STORE, oauthError, single,
+  baseUrlOf, header, json, methodNotAllowed, NO_STORE, oauthError, oauthFormParams, single,
   type ApiEvent, type ApiResult, type Params,
 } from '../lib/http/api-gateway';
+import { parseBasicCredentials } from '../lib/oauth/basic-credentials';
 import { OBSERVABILITY_VARIABLES } from '../lib/environment';
 import { bindKeyring, type Keyring } from '../lib/crypto/keys';
 import { readSecret } from '../lib/secrets';
@@ -70,18 +71,10 @@ function clientCredentials(params: Params, authorization: string | undefined): {
   if (bodyId.repeated || bodySecret.repeated) return { ok: false, result: oauthError(400, 'invalid_request', 'client_id and client_secret must not be repeated') };
   if (authorization !== undefined) {
     if (bodySecret.value !== undefined) return { ok: false, result: oauthError(400, 'invalid_request', 'use only one client authentication method (RFC 6749 §2.3)') };
-    const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(authorization.trim());
-    const decoded = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
-    const colon = decoded.indexOf(':');
-    if (colon < 0) return { ok: false, result: invalidClient(true) };
-    try {
-      const id = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
-      const secret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '));
-      if (bodyId.value !== undefined && bodyId.value !== id) return { ok: false, result: oauthError(400, 'invalid_request', 'client_id in the body and in the Authorization header differ') };
-      return { ok: true, id, secret, basic: true };
-    } catch {
-      return { ok: false, result: invalidClient(true) };
-    }
+    const basic = parseBasicCredentials(authorization);
+    if (basic.kind !== 'ok') return { ok: false, result: invalidClient(true) };
+    if (bodyId.value !== undefined && bodyId.value !== basic.id) return { ok: false, result: oauthError(400, 'invalid_request', 'client_id in the body and in the Authorization header differ') };
+    return { ok: true, id: basic.id, secret: basic.secret, basic: true };
   }
   if (!bodyId.value || !bodySecret.value) return { ok: false, result: invalidClient(false) };
   return { ok: true, id: bodyId.value, secret: bodySecret.value, basic: false };
@@ -192,17 +185,9 @@ export async function enterpriseBridge(event: ApiEvent, config: BridgeConfig): P
       return bridgeUserinfo(header(event, 'authorization'), { keys, now: nowSeconds(), config });
     }
     default: {
-      if (mediaType(event) !== 'application/x-www-form-urlencoded') {
-        return oauthError(400, 'invalid_request', 'the request body must be application/x-www-form-urlencoded (RFC 6749 §3.2)');
-      }
-      let params: Params;
-      try {
-        params = formParams(bodyText(event, MAX_BODY_BYTES));
-      } catch (error) {
-        if (error instanceof BodyTooLargeError) return oauthError(413, 'invalid_request', `the request body is larger than ${MAX_BODY_BYTES} bytes`);
-        throw error;
-      }
-      return bridgeToken(params, header(event, 'authorization'), await loadContext(event, config));
+      const form = oauthFormParams(event, MAX_BODY_BYTES);
+      if (!form.ok) return form.result;
+      return bridgeToken(form.params, header(event, 'authorization'), await loadContext(event, config));
     }
   }
 }

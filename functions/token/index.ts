@@ -13,9 +13,10 @@ import { unwrapCode, unwrapRefreshToken, wrapRefreshToken } from '../lib/oauth/c
 import { keysFor, loadFacadeKeys, type FacadeKeys } from '../lib/crypto/facade-keys';
 import { createHandler, type RouteDefinition, nowSeconds } from '../lib/http/handler';
 import {
-  baseUrlOf, BodyTooLargeError, bodyText, formParams, header, json, mediaType, NO_STORE, oauthError, single,
+  baseUrlOf, header, json, NO_STORE, oauthError, oauthFormParams, single,
   type ApiEvent, type ApiResult, type Params,
 } from '../lib/http/api-gateway';
+import { parseBasicCredentials } from '../lib/oauth/basic-credentials';
 import { postToIdp, type IdpReply } from '../lib/oauth/idp-client';
 import { log } from '../lib/observability/log';
 import * as metrics from '../lib/observability/metrics';
@@ -64,16 +65,11 @@ export function identifyClient(
   let basicId: string | undefined;
   let basicSecret = '';
   if (authorization !== undefined) {
-    const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(authorization.trim());
-    const decoded = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
-    const colon = decoded.indexOf(':');
-    if (colon < 0) return { ok: false, decision: err(401, 'invalid_client', 'unsupported Authorization header; this is a public client (token_endpoint_auth_method none)', true) };
-    try {
-      basicId = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
-      basicSecret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '));
-    } catch {
-      return { ok: false, decision: err(401, 'invalid_client', 'malformed Basic credentials', true) };
-    }
+    const basic = parseBasicCredentials(authorization);
+    if (basic.kind === 'unsupported') return { ok: false, decision: err(401, 'invalid_client', 'unsupported Authorization header; this is a public client (token_endpoint_auth_method none)', true) };
+    if (basic.kind === 'malformed') return { ok: false, decision: err(401, 'invalid_client', 'malformed Basic credentials', true) };
+    basicId = basic.id;
+    basicSecret = basic.secret;
   }
   const bodyId = single(params, 'client_id');
   const bodySecret = single(params, 'client_secret');
@@ -207,16 +203,9 @@ export function shapeIdpReply(
 }
 
 export async function token(event: ApiEvent, config: TokenFunctionConfig): Promise<ApiResult> {
-  if (mediaType(event) !== 'application/x-www-form-urlencoded') {
-    return oauthError(400, 'invalid_request', 'the request body must be application/x-www-form-urlencoded (RFC 6749 §3.2)');
-  }
-  let params: Params;
-  try {
-    params = formParams(bodyText(event, MAX_BODY_BYTES));
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) return oauthError(413, 'invalid_request', `the request body is larger than ${MAX_BODY_BYTES} bytes`);
-    throw error;
-  }
+  const form = oauthFormParams(event, MAX_BODY_BYTES);
+  if (!form.ok) return form.result;
+  const { params } = form;
   const baseUrl = baseUrlOf(event, config);
   const keys = await loadFacadeKeys(config, baseUrl);
   const path = event.path.replace(/\/+$/, '');

@@ -78,6 +78,22 @@ export function mediaType(event: ApiEvent): string {
   return (header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
+/**
+ * The form of a token-endpoint-style request (RFC 6749 §3.2: `application/x-www-form-urlencoded`),
+ * or the OAuth error to answer: 400 for another media type, 413 beyond `maxBytes`.
+ */
+export function oauthFormParams(event: ApiEvent, maxBytes: number): { ok: true; params: Params } | { ok: false; result: ApiResult } {
+  if (mediaType(event) !== 'application/x-www-form-urlencoded') {
+    return { ok: false, result: oauthError(400, 'invalid_request', 'the request body must be application/x-www-form-urlencoded (RFC 6749 §3.2)') };
+  }
+  try {
+    return { ok: true, params: formParams(bodyText(event, maxBytes)) };
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return { ok: false, result: oauthError(413, 'invalid_request', `the request body is larger than ${maxBytes} bytes`) };
+    throw error;
+  }
+}
+
 // ---- CORS (Fetch standard; browser MCP clients such as MCP Inspector) ----
 
 /** MCP Streamable HTTP request headers; `Mcp-Method` and `Mcp-Name` since MCP 2026-07-28 (SEP-2243). */
