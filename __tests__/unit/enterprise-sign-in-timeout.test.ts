@@ -20,18 +20,22 @@ afterAll(async () => {
   await new Promise((resolve) => silent.close(resolve));
 });
 
-test('Cognito not answering within IDP_TIMEOUT_MS is 504 temporarily_unavailable, and nothing is linked or minted', async () => {
+/** One sign-in against a Cognito stand-in at `base`, with a 150 ms IDP_TIMEOUT_MS and no link expected. */
+function signInAgainst(base: string) {
   const signIn = createAssertionSignIn({
-    cognitoAuthorizeEndpoint: `${silentUrl}/oauth2/authorize`, cognitoTokenEndpoint: `${silentUrl}/oauth2/token`,
+    cognitoAuthorizeEndpoint: `${base}/oauth2/authorize`, cognitoTokenEndpoint: `${base}/oauth2/token`,
     assertionClientId: 'a', assertionClientSecret: 's', providerName: 'demo-enterprise', baseUrl: 'http://127.0.0.1:1',
     bridgeKeys: parseKeyring('bridge-keys-for-the-unit-tests-0123456789abcdef'), userPoolId: 'eu-west-1_X',
     linkProviderForUser: async () => { throw new Error('no link expected'); }, timeoutMs: 150,
   });
-  const result = await signIn({
+  return signIn({
     idp: { name: 'acme', issuer: 'https://acme.example', jwksUrl: 'https://acme.example/keys', clients: ['c'], scopes: [], maxAgeSeconds: 300 },
     subject: 'u', claims: {}, scopes: [], jti: 'j', expiresAt: 0,
   });
-  expect(result).toMatchObject({ ok: false, status: 504, error: 'temporarily_unavailable' });
+}
+
+test('Cognito not answering within IDP_TIMEOUT_MS is 504 temporarily_unavailable, and nothing is linked or minted', async () => {
+  expect(await signInAgainst(silentUrl)).toMatchObject({ ok: false, status: 504, error: 'temporarily_unavailable' });
 });
 
 test('IDP_TIMEOUT_MS bounds the whole sign-in, not each request: two answers of 100 ms each exceed 150 ms → 504', async () => {
@@ -52,17 +56,7 @@ test('IDP_TIMEOUT_MS bounds the whole sign-in, not each request: two answers of 
   });
   await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
   try {
-    const base = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
-    const signIn = createAssertionSignIn({
-      cognitoAuthorizeEndpoint: `${base}/oauth2/authorize`, cognitoTokenEndpoint: `${base}/oauth2/token`,
-      assertionClientId: 'a', assertionClientSecret: 's', providerName: 'demo-enterprise', baseUrl: 'http://127.0.0.1:1',
-      bridgeKeys: parseKeyring('bridge-keys-for-the-unit-tests-0123456789abcdef'), userPoolId: 'eu-west-1_X',
-      linkProviderForUser: async () => { throw new Error('no link expected'); }, timeoutMs: 150,
-    });
-    const result = await signIn({
-      idp: { name: 'acme', issuer: 'https://acme.example', jwksUrl: 'https://acme.example/keys', clients: ['c'], scopes: [], maxAgeSeconds: 300 },
-      subject: 'u', claims: {}, scopes: [], jti: 'j', expiresAt: 0,
-    });
+    const result = await signInAgainst(`http://127.0.0.1:${(slow.address() as AddressInfo).port}`);
     expect(result).toMatchObject({ ok: false, status: 504, error: 'temporarily_unavailable' });
   } finally {
     slow.closeAllConnections();
